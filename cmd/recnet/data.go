@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/spf13/pflag"
+)
+
+// dataFlags selects the ratings and how to split them.
+type dataFlags struct {
+	data, format       string
+	train, valid, test string
+	split              string
+	seed               uint64
+}
+
+func (f *dataFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.data, "data", "builtin", "ratings: a file path, an http(s) URL, or builtin (the generated course ratings)")
+	fs.StringVar(&f.format, "format", "auto", "auto, csv, tsv or movielens (u.data or ratings.dat)")
+	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
+	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
+	fs.StringVar(&f.test, "test", "", "explicit test file")
+	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split")
+	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
+}
+
+// load returns the split the flags ask for and the number of rows and
+// duplicates read. Every error is an input error.
+func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int, err error) {
+	format, err := dataset.ParseFormat(f.format)
+	if err != nil {
+		return nil, 0, 0, badInput(err)
+	}
+	opt := dataset.Options{Format: format}
+	if f.train != "" || f.test != "" {
+		if f.train == "" || f.test == "" {
+			return nil, 0, 0, badInput(fmt.Errorf("--train and --test go together"))
+		}
+		s, err := dataset.LoadSplit(ctx, f.train, f.valid, f.test, opt)
+		if err != nil {
+			return nil, 0, 0, badInput(err)
+		}
+		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
+	}
+	var d *dataset.Dataset
+	if f.data == "builtin" {
+		d = dataset.Builtin()
+	} else if d, err = dataset.Load(ctx, f.data, opt); err != nil {
+		return nil, 0, 0, badInput(err)
+	}
+	fr, err := parseFractions(f.split)
+	if err != nil {
+		return nil, 0, 0, badInput(err)
+	}
+	s, err = dataset.SplitRandom(d, fr, f.seed)
+	if err != nil {
+		return nil, 0, 0, badInput(err)
+	}
+	return s, d.Len(), d.Duplicates, nil
+}
+
+func parseFractions(s string) (dataset.Fractions, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1", s)
+	}
+	var v [3]float64
+	for k, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || x < 0 || x != x {
+			return dataset.Fractions{}, fmt.Errorf("--split %q: %q is not a fraction", s, p)
+		}
+		v[k] = x
+	}
+	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
+}

@@ -1,0 +1,51 @@
+// Command recnet trains, inspects and uses recommender networks on rating
+// tables. Run `recnet help` for the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// inputError marks an error caused by the user's input (a file, a flag, an
+// id): the command exits with code 2 for it, and 1 for any other error.
+type inputError struct{ error }
+
+func (e inputError) Unwrap() error { return e.error }
+
+// badInput marks err, if any, as an input error.
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return inputError{err}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	root := &cobra.Command{
+		Use:           "recnet",
+		Short:         "Learn user and item embeddings from ratings, predict ratings, recommend courses",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd())
+	err := root.ExecuteContext(ctx)
+	stop()
+	if err == nil {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "recnet:", err)
+	var in inputError
+	if errors.As(err, &in) {
+		os.Exit(2)
+	}
+	os.Exit(1)
+}

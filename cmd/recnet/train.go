@@ -1,0 +1,189 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/report"
+	"github.com/recnet/recnet/train"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// configFlags holds the model and training flags; only the flags a user
+// sets override the preset.
+type configFlags struct {
+	preset     string
+	cfg        model.Config
+	activation string
+	scale      bool
+}
+
+func (f *configFlags) register(fs *pflag.FlagSet) {
+	d := model.Presets["default"]
+	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
+	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind")
+	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, "embedding size")
+	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, linear or sigmoid")
+	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
+	fs.Float64Var(&f.cfg.InitStd, "init-std", d.InitStd, "standard deviation of the normal init")
+	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows (negative: none)")
+	fs.Float64Var(&f.cfg.BiasL2, "bias-l2", d.BiasL2, "L2 penalty on biases (negative: none)")
+	fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
+	fs.StringVar(&f.cfg.Optimizer, "optimizer", d.Optimizer, "adam (lazy) or sgd")
+	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate")
+	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1")
+	fs.Float64Var(&f.cfg.Beta2, "beta2", d.Beta2, "Adam beta2")
+	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon")
+	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, "batch size")
+	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, "most epochs")
+	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs without a better validation RMSE (negative: never)")
+}
+
+// config returns the preset with every flag the user set applied.
+func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, error) {
+	c, err := model.Preset(f.preset)
+	if err != nil {
+		return c, err
+	}
+	set := func(name string, apply func()) {
+		if fs.Changed(name) {
+			apply()
+		}
+	}
+	set("model", func() { c.Model = f.cfg.Model })
+	set("dim", func() { c.Dim = f.cfg.Dim })
+	set("init", func() { c.Init = f.cfg.Init })
+	set("init-std", func() { c.InitStd = f.cfg.InitStd })
+	set("l2", func() { c.L2 = f.cfg.L2 })
+	set("bias-l2", func() { c.BiasL2 = f.cfg.BiasL2 })
+	set("optimizer", func() { c.Optimizer = f.cfg.Optimizer })
+	set("lr", func() { c.LR = f.cfg.LR })
+	set("beta1", func() { c.Beta1 = f.cfg.Beta1 })
+	set("beta2", func() { c.Beta2 = f.cfg.Beta2 })
+	set("eps", func() { c.Eps = f.cfg.Eps })
+	set("batch", func() { c.Batch = f.cfg.Batch })
+	set("epochs", func() { c.Epochs = f.cfg.Epochs })
+	set("patience", func() { c.Patience = f.cfg.Patience })
+	set("scale", func() { c.NoScale = !f.scale })
+	if fs.Changed("activation") {
+		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
+			return c, err
+		}
+	}
+	if fs.Changed("seed") {
+		c.Seed = seed
+	}
+	return c, c.Validate()
+}
+
+func trainCmd() *cobra.Command {
+	var (
+		df       dataFlags
+		cf       configFlags
+		out      string
+		plotPath string
+		asJSON   bool
+		quiet    bool
+	)
+	c := &cobra.Command{
+		Use:   "train",
+		Short: "Train a model and test it beside the global-mean and bias baselines",
+		Long: `Train reads ratings (the built-in course ratings unless --data is given), splits
+them, trains RecommenderNet with a Keras-like line per epoch and a progress
+bar on stderr, then reports test MSE and RMSE on the training scale and RMSE
+and MAE on the original scale, each beside the baselines.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := cf.config(cmd.Flags(), df.seed)
+			if err != nil {
+				return badInput(err)
+			}
+			s, rows, dups, err := df.load(cmd.Context())
+			if err != nil {
+				return err
+			}
+			stdout := cmd.OutOrStdout()
+			lines := stdout // the human report; with --json it goes to stderr
+			if asJSON {
+				lines = cmd.ErrOrStderr()
+			}
+			if quiet && asJSON {
+				lines = io.Discard
+			}
+			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items; split %d/%d/%d\n",
+				s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len())
+			if dups > 0 {
+				fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
+			}
+			fmt.Fprintf(lines, "model %s: dim %d, %s, L2 %g, %s lr %g, batch %d, up to %d epochs\n",
+				cfg.Model, cfg.Dim, cfg.Activation, cfg.L2, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
+			start := time.Now()
+			m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs)))
+			if err != nil {
+				return err
+			}
+			res := report.New(m, s, rows, dups)
+			if plotPath != "" {
+				if err := report.Plot(plotPath, m.History); err != nil {
+					return err
+				}
+			}
+			if out != "" {
+				if err := m.Save(out); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return res.WriteJSON(stdout)
+			}
+			fmt.Fprintf(lines, "trained in %.2fs (%.3fs per epoch, validation excluded); best epoch %d\n",
+				time.Since(start).Seconds(), res.TrainSeconds/float64(len(m.History)), m.BestEpoch)
+			if err := res.WriteTest(lines); err != nil {
+				return err
+			}
+			if plotPath != "" {
+				fmt.Fprintf(lines, "loss curve: %s\n", plotPath)
+			}
+			if out != "" {
+				fmt.Fprintf(lines, "model saved: %s\n", out)
+			}
+			return nil
+		},
+	}
+	df.register(c.Flags())
+	cf.register(c.Flags())
+	c.Flags().StringVar(&out, "out", "", "save the trained model to this file")
+	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG")
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+	return c
+}
+
+// progress returns a callback that draws a progress bar per epoch on stderr
+// and prints each epoch's line to w.
+func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
+	var bar *progressbar.ProgressBar
+	return func(p train.Progress) {
+		if !quiet {
+			if bar == nil {
+				bar = progressbar.NewOptions(p.Batches, progressbar.OptionSetWriter(os.Stderr),
+					progressbar.OptionSetDescription(fmt.Sprintf("Epoch %d/%d", p.Epoch, epochs)),
+					progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
+					progressbar.OptionShowCount())
+			}
+			bar.Set(p.Batch)
+		}
+		if p.End != nil {
+			if bar != nil {
+				bar.Finish()
+				bar = nil
+			}
+			fmt.Fprintln(w, report.EpochLine(*p.End, epochs))
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Dot is RecommenderNet: a user and an item embedding, a bias per user and
+// per item, and the output activation of their per-row dot product plus both
+// biases:
+//
+//	score(u, i) = act(<P[u], Q[i]> + bu[u] + bi[i])
+//
+// Unlike the lab's tensordot, the dot product is taken per row, so a row's
+// score never depends on the other rows of its batch.
+type Dot struct {
+	Users, Items, Dim int
+	Act               Activation
+	UserEmb           []float32 // Users x Dim
+	ItemEmb           []float32 // Items x Dim
+	UserBias          []float32 // Users
+	ItemBias          []float32 // Items
+}
+
+func init() {
+	Register("dot", func(cfg Config, params []Param) (Net, error) {
+		cfg = cfg.WithDefaults()
+		d := &Dot{Dim: cfg.Dim, Act: cfg.Activation}
+		var err error
+		get := func(dst *[]float32, name string, cols int) {
+			if err == nil {
+				*dst, err = findParam(params, name, -1, cols)
+			}
+		}
+		get(&d.UserEmb, "user_embedding", d.Dim)
+		get(&d.UserBias, "user_bias", 1)
+		get(&d.ItemEmb, "item_embedding", d.Dim)
+		get(&d.ItemBias, "item_bias", 1)
+		if err != nil {
+			return nil, err
+		}
+		d.Users, d.Items = len(d.UserBias), len(d.ItemBias)
+		if len(d.UserEmb) != d.Users*d.Dim || len(d.ItemEmb) != d.Items*d.Dim {
+			return nil, fmt.Errorf("model: dot tables disagree on the number of users or items")
+		}
+		return d, nil
+	})
+}
+
+// NewDot returns a RecommenderNet for the given numbers of users and items,
+// initialized from cfg (Dim, Activation, Init, InitStd, Seed).
+//
+// Init "he_normal" is Keras' he_normal as the lab used it: a normal truncated
+// at two standard deviations with std sqrt(2/fan_in)/0.8796, where Keras takes
+// fan_in of an Embedding table to be its number of rows. Init "normal" draws
+// N(0, InitStd²). Biases start uniform in [-0.05, 0.05], Keras' default.
+func NewDot(users, items int, cfg Config) *Dot {
+	cfg = cfg.WithDefaults()
+	d := &Dot{
+		Users: users, Items: items, Dim: cfg.Dim, Act: cfg.Activation,
+		UserEmb:  make([]float32, users*cfg.Dim),
+		ItemEmb:  make([]float32, items*cfg.Dim),
+		UserBias: make([]float32, users),
+		ItemBias: make([]float32, items),
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x1a7e))
+	fill := func(t []float32, rows int) {
+		switch cfg.Init {
+		case "he_normal":
+			std := math.Sqrt(2/float64(max(rows, 1))) / 0.87962566103423978
+			for k := range t {
+				x := rng.NormFloat64()
+				for math.Abs(x) > 2 {
+					x = rng.NormFloat64()
+				}
+				t[k] = float32(x * std)
+			}
+		default:
+			for k := range t {
+				t[k] = float32(rng.NormFloat64() * cfg.InitStd)
+			}
+		}
+	}
+	fill(d.UserEmb, users)
+	fill(d.ItemEmb, items)
+	for _, t := range [][]float32{d.UserBias, d.ItemBias} {
+		for k := range t {
+			t[k] = float32(rng.Float64()*0.1 - 0.05)
+		}
+	}
+	return d
+}
+
+// Kind returns "dot".
+func (d *Dot) Kind() string { return "dot" }
+
+// Linear returns the pre-activation value <P[u], Q[i]> + bu[u] + bi[i].
+func (d *Dot) Linear(u, i int32) float32 {
+	k := d.Dim
+	p := d.UserEmb[int(u)*k : int(u)*k+k]
+	q := d.ItemEmb[int(i)*k : int(i)*k+k]
+	return Dot32(p, q) + d.UserBias[u] + d.ItemBias[i]
+}
+
+// Score returns act(Linear(u, i)).
+func (d *Dot) Score(u, i int32) float32 {
+	y, _ := d.Act.Apply(d.Linear(u, i))
+	return y
+}
+
+// Params returns the four tables.
+func (d *Dot) Params() []Param {
+	return []Param{
+		{"user_embedding", d.Users, d.Dim, d.UserEmb},
+		{"user_bias", d.Users, 1, d.UserBias},
+		{"item_embedding", d.Items, d.Dim, d.ItemEmb},
+		{"item_bias", d.Items, 1, d.ItemBias},
+	}
+}
+
+// Layers describes the net as Keras' summary of the lab's model would.
+func (d *Dot) Layers() []Layer {
+	dim := fmt.Sprintf("(None, %d)", d.Dim)
+	return []Layer{
+		{"user_embedding", "Embedding", dim, d.Users * d.Dim},
+		{"user_bias", "Embedding", "(None, 1)", d.Users},
+		{"item_embedding", "Embedding", dim, d.Items * d.Dim},
+		{"item_bias", "Embedding", "(None, 1)", d.Items},
+		{"dot", "Dot (per row)", "(None, 1)", 0},
+		{"add", "Add", "(None, 1)", 0},
+		{"activation", "Activation (" + string(d.Act) + ")", "(None, 1)", 0},
+	}
+}
+
+// Dot32 returns the dot product of two equal-length vectors.
+func Dot32(p, q []float32) float32 {
+	q = q[:len(p)]
+	var s0, s1, s2, s3 float32
+	k := 0
+	for ; k+4 <= len(p); k += 4 {
+		s0 += p[k] * q[k]
+		s1 += p[k+1] * q[k+1]
+		s2 += p[k+2] * q[k+2]
+		s3 += p[k+3] * q[k+3]
+	}
+	for ; k < len(p); k++ {
+		s0 += p[k] * q[k]
+	}
+	return (s0 + s1) + (s2 + s3)
+}

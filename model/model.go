@@ -1,0 +1,87 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/recnet/recnet/dataset"
+)
+
+// Errors returned for ids a model does not know.
+var (
+	ErrUnknownUser = errors.New("model: unknown user")
+	ErrUnknownItem = errors.New("model: unknown item")
+)
+
+// Epoch is one epoch of training history.
+type Epoch struct {
+	Epoch   int     `json:"epoch"`
+	Loss    float64 `json:"loss"`     // mean training MSE on the training scale
+	ValLoss float64 `json:"val_loss"` // validation MSE on the training scale
+	ValRMSE float64 `json:"val_rmse"` // validation RMSE on the original scale
+	Seconds float64 `json:"seconds"`  // training time of the epoch, validation excluded
+}
+
+// Model is a trained net with everything needed to use it: its settings,
+// id maps, rating scale and training history.
+type Model struct {
+	Config       Config
+	Net          Net
+	Users, Items *dataset.IDMap
+	// Min and Max are the rating range. Unless Config.NoScale, the net was
+	// trained on (r-Min)/(Max-Min).
+	Min, Max  float64
+	History   []Epoch
+	BestEpoch int // 1-based epoch whose tables the model holds; 0 if none
+}
+
+// ToScale maps a rating to the training scale.
+func (m *Model) ToScale(r float64) float32 {
+	if m.Config.NoScale || m.Max <= m.Min {
+		return float32(r)
+	}
+	return float32((r - m.Min) / (m.Max - m.Min))
+}
+
+// FromScale maps a score on the training scale back to a rating, clipped to
+// [Min, Max].
+func (m *Model) FromScale(s float32) float64 {
+	r := float64(s)
+	if !m.Config.NoScale && m.Max > m.Min {
+		r = m.Min + r*(m.Max-m.Min)
+	}
+	if math.IsNaN(r) {
+		return r
+	}
+	return min(max(r, m.Min), m.Max)
+}
+
+// PredictInner returns the rating of inner user u and item i on the
+// original scale.
+func (m *Model) PredictInner(u, i int32) float64 {
+	return m.FromScale(m.Net.Score(u, i))
+}
+
+// Predict returns the predicted rating of a raw user and item id on the
+// original scale. Unknown ids give ErrUnknownUser or ErrUnknownItem.
+func (m *Model) Predict(user, item string) (float64, error) {
+	u, ok := m.Users.Inner(user)
+	if !ok {
+		return 0, fmt.Errorf("%w %q", ErrUnknownUser, user)
+	}
+	i, ok := m.Items.Inner(item)
+	if !ok {
+		return 0, fmt.Errorf("%w %q", ErrUnknownItem, item)
+	}
+	return m.PredictInner(u, i), nil
+}
+
+// ScaleRatings returns a copy of r's values on the training scale.
+func (m *Model) ScaleRatings(r dataset.Ratings) []float32 {
+	out := make([]float32, r.Len())
+	for k, v := range r.Value {
+		out[k] = m.ToScale(float64(v))
+	}
+	return out
+}

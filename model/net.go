@@ -1,0 +1,117 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Scorer scores a (user, item) pair of inner ids on the training scale.
+type Scorer interface {
+	Score(u, i int32) float32
+}
+
+// Param is a named table of parameters, row-major.
+type Param struct {
+	Name       string
+	Rows, Cols int
+	Data       []float32
+}
+
+// Layer describes one layer for a summary.
+type Layer struct {
+	Name   string // e.g. "user_embedding"
+	Type   string // e.g. "Embedding"
+	Output string // output shape, e.g. "(None, 16)"
+	Params int    // number of parameters
+}
+
+// Net is a model that can be scored, saved and summarized.
+type Net interface {
+	Scorer
+	// Kind names the model ("dot", "mean", "bias"); it selects the
+	// constructor when a model file is read.
+	Kind() string
+	// Params returns the parameter tables. Their Data alias the net's own.
+	Params() []Param
+	// Layers describes the net for a summary.
+	Layers() []Layer
+}
+
+// kinds maps a Kind to a constructor of an empty net that takes its
+// parameters from tables with the same names and shapes.
+var kinds = map[string]func(cfg Config, params []Param) (Net, error){}
+
+// Register makes a model kind loadable from a model file.
+func Register(kind string, build func(cfg Config, params []Param) (Net, error)) {
+	kinds[kind] = build
+}
+
+// Kinds returns the registered model kinds, sorted.
+func Kinds() []string {
+	out := make([]string, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Build rebuilds a net of the given kind from its parameter tables.
+func Build(kind string, cfg Config, params []Param) (Net, error) {
+	b, ok := kinds[kind]
+	if !ok {
+		return nil, fmt.Errorf("model: unknown model kind %q (known: %v)", kind, Kinds())
+	}
+	return b(cfg, params)
+}
+
+// findParam returns the table called name with the given shape.
+func findParam(params []Param, name string, rows, cols int) ([]float32, error) {
+	for _, p := range params {
+		if p.Name != name {
+			continue
+		}
+		if (rows >= 0 && p.Rows != rows) || p.Cols != cols || len(p.Data) != p.Rows*p.Cols {
+			return nil, fmt.Errorf("model: table %s has shape %dx%d (%d values), want %dx%d", name, p.Rows, p.Cols, len(p.Data), rows, cols)
+		}
+		return p.Data, nil
+	}
+	return nil, fmt.Errorf("model: table %s is missing", name)
+}
+
+// Activation is an output activation. The zero value means Linear.
+type Activation string
+
+// Output activations.
+const (
+	Linear  Activation = "linear"
+	ReLU    Activation = "relu"
+	Sigmoid Activation = "sigmoid"
+)
+
+// ParseActivation returns the activation called s.
+func ParseActivation(s string) (Activation, error) {
+	switch a := Activation(s); a {
+	case Linear, ReLU, Sigmoid:
+		return a, nil
+	case "":
+		return Linear, nil
+	}
+	return "", fmt.Errorf("model: unknown activation %q (want relu, linear or sigmoid)", s)
+}
+
+// Apply returns the activation of x and its derivative at x.
+func (a Activation) Apply(x float32) (y, dy float32) {
+	switch a {
+	case ReLU:
+		if x > 0 {
+			return x, 1
+		}
+		return 0, 0
+	case Sigmoid:
+		s := float32(1 / (1 + math.Exp(-float64(x))))
+		return s, s * (1 - s)
+	}
+	return x, 1
+}

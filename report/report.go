@@ -1,0 +1,103 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
+)
+
+// Data is the shape of the data a run used.
+type Data struct {
+	Name       string  `json:"name"`
+	Rows       int     `json:"rows"`
+	Users      int     `json:"users"`
+	Items      int     `json:"items"`
+	Duplicates int     `json:"duplicates"`
+	Train      int     `json:"train"`
+	Valid      int     `json:"valid"`
+	Test       int     `json:"test"`
+	Min        float64 `json:"min_rating"`
+	Max        float64 `json:"max_rating"`
+}
+
+// Baselines holds the baselines' test accuracy.
+type Baselines struct {
+	GlobalMean model.Accuracy `json:"global_mean"`
+	Bias       model.Accuracy `json:"bias"`
+}
+
+// Result is one training run, the object `recnet train --json` prints.
+type Result struct {
+	Data         Data           `json:"data"`
+	Config       model.Config   `json:"config"`
+	Epochs       []model.Epoch  `json:"epochs"`
+	TrainSeconds float64        `json:"train_seconds"`
+	BestEpoch    int            `json:"best_epoch"`
+	Test         model.Accuracy `json:"test"`
+	Baselines    Baselines      `json:"baselines"`
+	BeatsBias    bool           `json:"beats_bias"`
+}
+
+// New builds the result of model m trained on s, testing on s.Test.
+func New(m *model.Model, s *dataset.Split, rows, duplicates int) Result {
+	c := eval.Compare(m, s, s.Test)
+	var secs float64
+	for _, e := range m.History {
+		secs += e.Seconds
+	}
+	return Result{
+		Data: Data{
+			Name: s.Name, Rows: rows, Users: s.Users.Len(), Items: s.Items.Len(), Duplicates: duplicates,
+			Train: s.Train.Len(), Valid: s.Valid.Len(), Test: s.Test.Len(), Min: s.Min, Max: s.Max,
+		},
+		Config: m.Config, Epochs: m.History, TrainSeconds: secs, BestEpoch: m.BestEpoch,
+		Test: c.Model, Baselines: Baselines{GlobalMean: c.GlobalMean, Bias: c.Bias}, BeatsBias: c.BeatsBias(),
+	}
+}
+
+// WriteJSON writes r as one indented JSON object.
+func (r Result) WriteJSON(w io.Writer) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(r)
+}
+
+// EpochLine formats one epoch as Keras does.
+func EpochLine(e model.Epoch, epochs int) string {
+	return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f - val_rmse: %.4f",
+		e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss, e.ValRMSE)
+}
+
+// WriteData writes the data shape line.
+func (r Result) WriteData(w io.Writer) error {
+	d := r.Data
+	_, err := fmt.Fprintf(w, "data %s: %d rows, %d users, %d items, ratings %g..%g (%d duplicate rows replaced)\nsplit: %d train, %d validation, %d test\n",
+		d.Name, d.Rows, d.Users, d.Items, d.Min, d.Max, d.Duplicates, d.Train, d.Valid, d.Test)
+	return err
+}
+
+// WriteTest writes the test results beside the baselines and a verdict.
+func (r Result) WriteTest(w io.Writer) error {
+	name := "recnet " + r.Config.Model
+	row := func(label string, a model.Accuracy) string {
+		return fmt.Sprintf("%-22s %10.4f %11.4f %10.4f %10.4f\n", label, a.MSEScaled, a.RMSEScaled, a.RMSE, a.MAE)
+	}
+	scale := "scaled"
+	if r.Config.NoScale {
+		scale = "raw"
+	}
+	out := fmt.Sprintf("\ntest (%d rows)        MSE %-6s RMSE %-6s       RMSE        MAE\n", r.Test.N, scale, scale) +
+		row(name, r.Test) + row("global mean baseline", r.Baselines.GlobalMean) + row("user+item bias", r.Baselines.Bias)
+	b := r.Baselines.Bias.RMSE
+	if r.BeatsBias {
+		out += fmt.Sprintf("The model beats the bias baseline: test RMSE %.4f vs %.4f (%.1f%% lower).\n", r.Test.RMSE, b, 100*(b-r.Test.RMSE)/b)
+	} else {
+		out += fmt.Sprintf("The model does NOT beat the bias baseline: test RMSE %.4f vs %.4f; it learned nothing the biases do not already know.\n", r.Test.RMSE, b)
+	}
+	_, err := io.WriteString(w, out)
+	return err
+}

@@ -1,0 +1,108 @@
+package train
+
+import (
+	"github.com/recnet/recnet/model"
+)
+
+// dotKernel trains a model.Dot on packed tables. A batch is one pass that
+// scores every row with the weights as they were before the batch and sums
+// each touched row's gradient, then one optimizer step per touched row, so a
+// batch computes exactly the gradient of its mean loss.
+type dotKernel struct {
+	dim      int
+	act      model.Activation
+	users    table
+	items    table
+	l2, bl2  float32 // gradients of the L2 penalties: 2*l2
+	opt      *optim
+	uslot    []int32 // slot of each user in the current batch, or -1
+	islot    []int32
+	utouched []int32 // users touched by the batch, in slot order
+	itouched []int32
+	ugrad    []float32 // gradient per slot, n floats each
+	igrad    []float32
+}
+
+func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
+	l2, bl2 := cfg.PositiveL2()
+	k := &dotKernel{
+		dim: d.Dim, act: d.Act,
+		users: newTable(d.Users, d.Dim), items: newTable(d.Items, d.Dim),
+		l2: float32(2 * l2), bl2: float32(2 * bl2),
+		opt:   newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps),
+		uslot: make([]int32, d.Users), islot: make([]int32, d.Items),
+	}
+	for i := range k.uslot {
+		k.uslot[i] = -1
+	}
+	for i := range k.islot {
+		k.islot[i] = -1
+	}
+	k.users.load(d.UserEmb, d.UserBias)
+	k.items.load(d.ItemEmb, d.ItemBias)
+	return k
+}
+
+// store writes the current weights into d.
+func (k *dotKernel) store(d *model.Dot) {
+	k.users.store(d.UserEmb, d.UserBias)
+	k.items.store(d.ItemEmb, d.ItemBias)
+}
+
+// slot returns the gradient slot of row r, claiming and zeroing a new one
+// when r is first touched in this batch.
+func slot(r int32, slots []int32, touched *[]int32, grad *[]float32, n int) []float32 {
+	s := slots[r]
+	if s < 0 {
+		s = int32(len(*touched))
+		slots[r] = s
+		*touched = append(*touched, r)
+		need := (int(s) + 1) * n
+		if need > len(*grad) {
+			*grad = append(*grad, make([]float32, need-len(*grad))...)
+		}
+		clear((*grad)[int(s)*n : need])
+	}
+	o := int(s) * n
+	return (*grad)[o : o+n : o+n]
+}
+
+// batch trains on one mini-batch given as parallel columns and returns the
+// sum of squared errors before the update.
+func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
+	n, d := k.users.n, k.dim
+	is = is[:len(us)]
+	ts = ts[:len(us)]
+	inv := 2 / float32(len(us))
+	var sse float64
+	for r, u := range us {
+		i := is[r]
+		pu := k.users.row(u)[:n:n]
+		qi := k.items.row(i)[:n:n]
+		x := model.Dot32(pu[:d], qi[:d]) + pu[d] + qi[d]
+		y, dy := k.act.Apply(x)
+		e := y - ts[r]
+		sse += float64(e * e)
+		g := inv * e * dy
+		gu := slot(u, k.uslot, &k.utouched, &k.ugrad, n)
+		gi := slot(i, k.islot, &k.itouched, &k.igrad, n)
+		l2, bl2 := k.l2, k.bl2
+		for j := range d {
+			gu[j] += g*qi[j] + l2*pu[j]
+			gi[j] += g*pu[j] + l2*qi[j]
+		}
+		gu[d] += g + bl2*pu[d]
+		gi[d] += g + bl2*qi[d]
+	}
+	k.opt.next()
+	for s, u := range k.utouched {
+		k.opt.apply(k.users.row(u), k.ugrad[s*n:], n)
+		k.uslot[u] = -1
+	}
+	for s, i := range k.itouched {
+		k.opt.apply(k.items.row(i), k.igrad[s*n:], n)
+		k.islot[i] = -1
+	}
+	k.utouched, k.itouched = k.utouched[:0], k.itouched[:0]
+	return sse
+}
