@@ -7,12 +7,12 @@ import "math"
 // (TensorFlow's LazyAdam, PyTorch's SparseAdam); its bias correction uses the
 // global step count.
 type optim struct {
-	adam           bool
-	lr, b1, b2     float32
-	eps            float32
-	step           int
-	lrT            float32 // lr with Adam's bias correction for this step
-	b1pow, b2pow   float64
+	adam            bool
+	lr, b1, b2      float32
+	eps             float32
+	step            int
+	lrT             float32 // lr with Adam's bias correction for this step
+	b1pow, b2pow    float64
 	oneMinusB1, ob2 float32
 }
 

@@ -1,0 +1,215 @@
+package dataset
+
+import (
+	"fmt"
+	"math"
+)
+
+// IDMap maps raw (string) ids to inner indices in order of first appearance,
+// and back. The zero value is an empty map ready to use.
+type IDMap struct {
+	raw   []string
+	inner map[string]int32
+}
+
+// NewIDMap returns a map holding ids in the given order. Repeated ids keep
+// their first index.
+func NewIDMap(ids []string) *IDMap {
+	m := &IDMap{}
+	for _, id := range ids {
+		m.Add(id)
+	}
+	return m
+}
+
+// Add returns the inner id of raw, adding it if it is new.
+func (m *IDMap) Add(raw string) int32 {
+	if i, ok := m.inner[raw]; ok {
+		return i
+	}
+	if m.inner == nil {
+		m.inner = make(map[string]int32)
+	}
+	i := int32(len(m.raw))
+	m.raw = append(m.raw, raw)
+	m.inner[raw] = i
+	return i
+}
+
+// addBytes is Add for an id held in b. A known id costs a map lookup and
+// no allocation; a new one is copied.
+func (m *IDMap) addBytes(b []byte) int32 {
+	if i, ok := m.inner[string(b)]; ok {
+		return i
+	}
+	return m.Add(string(b))
+}
+
+// Inner returns the inner id of raw and whether it is known.
+func (m *IDMap) Inner(raw string) (int32, bool) {
+	i, ok := m.inner[raw]
+	return i, ok
+}
+
+// Raw returns the raw id of inner index i.
+func (m *IDMap) Raw(i int32) string { return m.raw[i] }
+
+// Len returns the number of ids.
+func (m *IDMap) Len() int { return len(m.raw) }
+
+// IDs returns the raw ids in inner order. The caller must not modify it.
+func (m *IDMap) IDs() []string { return m.raw }
+
+// Ratings holds rating rows as parallel columns of inner ids and values.
+type Ratings struct {
+	User  []int32
+	Item  []int32
+	Value []float32
+}
+
+// Len returns the number of rows.
+func (r Ratings) Len() int { return len(r.Value) }
+
+// Append adds one row.
+func (r *Ratings) Append(u, i int32, v float32) {
+	r.User = append(r.User, u)
+	r.Item = append(r.Item, i)
+	r.Value = append(r.Value, v)
+}
+
+// Subset returns the rows at the given indices, in that order.
+func (r Ratings) Subset(idx []int) Ratings {
+	out := Ratings{
+		User:  make([]int32, len(idx)),
+		Item:  make([]int32, len(idx)),
+		Value: make([]float32, len(idx)),
+	}
+	for k, j := range idx {
+		out.User[k], out.Item[k], out.Value[k] = r.User[j], r.Item[j], r.Value[j]
+	}
+	return out
+}
+
+// Range returns the smallest and largest value, or NaN, NaN when r is empty.
+func (r Ratings) Range() (lo, hi float64) {
+	if len(r.Value) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	l, h := r.Value[0], r.Value[0]
+	for _, v := range r.Value[1:] {
+		l = min(l, v)
+		h = max(h, v)
+	}
+	return float64(l), float64(h)
+}
+
+// Mean returns the mean value, or NaN when r is empty.
+func (r Ratings) Mean() float64 {
+	if len(r.Value) == 0 {
+		return math.NaN()
+	}
+	var s float64
+	for _, v := range r.Value {
+		s += float64(v)
+	}
+	return s / float64(len(r.Value))
+}
+
+// Dataset is a rating table: every row with its user and item id maps.
+type Dataset struct {
+	// Name is where the rows came from (a path, URL or "builtin").
+	Name  string
+	Users *IDMap
+	Items *IDMap
+	Ratings
+	// Duplicates counts (user,item) rows that repeated an earlier pair and
+	// replaced its rating (the last one wins).
+	Duplicates int
+}
+
+// String describes the shape of the data set.
+func (d *Dataset) String() string {
+	return fmt.Sprintf("%d rows, %d users, %d items", d.Len(), d.Users.Len(), d.Items.Len())
+}
+
+// dedup removes repeated (user,item) pairs from r keeping the last rating
+// at the position of the first, and returns how many rows it removed.
+func dedup(r *Ratings) int {
+	n := len(r.Value)
+	if n < 2 {
+		return 0
+	}
+	var nu, ni int32
+	for k := range n {
+		u, i := r.User[k], r.Item[k]
+		if u < 0 || i < 0 {
+			return dedupMap(r)
+		}
+		nu, ni = max(nu, u+1), max(ni, i+1)
+	}
+	if n > math.MaxInt32/2 || int(nu) > 2*n+1024 || int(ni) > 2*n+1024 {
+		return dedupMap(r) // too many rows, or ids far sparser than rows
+	}
+	// Group the rows by user (a stable counting sort), then within a user
+	// note each item's first row: a later row with that item is a repeat.
+	start := make([]int32, nu+1)
+	for _, u := range r.User {
+		start[u+1]++
+	}
+	for u := range nu {
+		start[u+1] += start[u]
+	}
+	order := make([]int32, n)
+	next := append([]int32(nil), start[:nu]...)
+	for k, u := range r.User {
+		order[next[u]] = int32(k)
+		next[u]++
+	}
+	first := make([]int32, ni) // row of the item's first rating by user owner[i]-1
+	owner := make([]int32, ni)
+	dups := 0
+	for u := range nu {
+		for _, k := range order[start[u]:start[u+1]] {
+			i := r.Item[k]
+			if owner[i] == u+1 {
+				r.Value[first[i]] = r.Value[k]
+				r.Item[k] = -1 // drop row k
+				dups++
+				continue
+			}
+			owner[i], first[i] = u+1, k
+		}
+	}
+	if dups == 0 {
+		return 0
+	}
+	out := 0
+	for k := range n {
+		if r.Item[k] < 0 {
+			continue
+		}
+		r.User[out], r.Item[out], r.Value[out] = r.User[k], r.Item[k], r.Value[k]
+		out++
+	}
+	r.User, r.Item, r.Value = r.User[:out], r.Item[:out], r.Value[:out]
+	return dups
+}
+
+// dedupMap is dedup for any ids, with a map keyed by the packed pair.
+func dedupMap(r *Ratings) int {
+	seen := make(map[uint64]int, len(r.Value))
+	out := 0
+	for k := range r.Value {
+		p := uint64(uint32(r.User[k]))<<32 | uint64(uint32(r.Item[k]))
+		if j, ok := seen[p]; ok {
+			r.Value[j] = r.Value[k]
+			continue
+		}
+		seen[p] = out
+		r.User[out], r.Item[out], r.Value[out] = r.User[k], r.Item[k], r.Value[k]
+		out++
+	}
+	n := len(r.Value) - out
+	r.User, r.Item, r.Value = r.User[:out], r.Item[:out], r.Value[:out]
+	return n
+}

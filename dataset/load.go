@@ -1,0 +1,226 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// Format is the layout of a ratings table.
+type Format string
+
+// The formats a ratings table may have. In every one the first three fields
+// of a row are user, item and rating, and further fields are ignored.
+const (
+	// FormatAuto picks the format from the first non-blank line: "::"
+	// means MovieLens ratings.dat, a tab means TSV, anything else CSV.
+	FormatAuto Format = "auto"
+	// FormatCSV is comma separated, with RFC 4180 quoting.
+	FormatCSV Format = "csv"
+	// FormatTSV is tab separated, without quoting (MovieLens u.data is TSV).
+	FormatTSV Format = "tsv"
+	// FormatMovieLens is ratings.dat (user::item::rating::timestamp) when the
+	// first non-blank line has "::", otherwise u.data (tab separated).
+	FormatMovieLens Format = "movielens"
+)
+
+// ParseFormat returns the format named s (case and surrounding spaces are
+// ignored); "" is FormatAuto.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case "", FormatAuto:
+		return FormatAuto, nil
+	case FormatCSV, FormatTSV, FormatMovieLens:
+		return f, nil
+	}
+	return "", fmt.Errorf("dataset: unknown format %q (want auto, csv, tsv or movielens)", s)
+}
+
+// Options tune Load, LoadSplit and Read.
+type Options struct {
+	// Format of the table; "" is FormatAuto.
+	Format Format
+	// Client fetches http(s) sources. nil means a client with connect,
+	// TLS-handshake and response-header timeouts that also gives up when
+	// the body stalls (no data for a minute); ctx bounds the whole load.
+	Client *http.Client
+}
+
+// Load reads a ratings table from a local path or an http(s) URL. A URL is
+// streamed: rows are parsed as the body arrives. src is the Dataset's Name
+// and is named in errors. See Read for the table format.
+func Load(ctx context.Context, src string, opt Options) (*Dataset, error) {
+	users, items := &IDMap{}, &IDMap{}
+	rows, err := loadRatings(ctx, src, opt, users, items)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dataset{Name: src, Users: users, Items: items, Ratings: rows}
+	d.Duplicates = dedup(&d.Ratings)
+	return d, nil
+}
+
+// LoadSplit loads an explicit split from three sources (valid may be "" for
+// none). The parts share one pair of id maps, in which ids take their inner
+// index in order of first appearance across train, then valid, then test.
+// Min and Max span the ratings of all rows. Repeated (user,item) rows within
+// one part keep the last rating, as in Load; a pair found in two parts is
+// kept in both. The Split's Name is train.
+func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Split, error) {
+	if train == "" || test == "" {
+		return nil, errors.New("dataset: a split needs a train and a test source")
+	}
+	s := &Split{Name: train, Users: &IDMap{}, Items: &IDMap{}}
+	parts := []struct {
+		src string
+		dst *Ratings
+	}{{train, &s.Train}, {valid, &s.Valid}, {test, &s.Test}}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, part := range parts {
+		if part.src == "" {
+			continue
+		}
+		rows, err := loadRatings(ctx, part.src, opt, s.Users, s.Items)
+		if err != nil {
+			return nil, err
+		}
+		dedup(&rows)
+		*part.dst = rows
+		l, h := rows.Range()
+		lo, hi = min(lo, l), max(hi, h)
+	}
+	s.Min, s.Max = lo, hi
+	return s, nil
+}
+
+// loadRatings opens src and parses it into rows whose ids go to users and
+// items.
+func loadRatings(ctx context.Context, src string, opt Options, users, items *IDMap) (Ratings, error) {
+	if _, err := ParseFormat(string(opt.Format)); err != nil {
+		return Ratings{}, err
+	}
+	rc, size, err := openSource(ctx, src, opt.Client)
+	if err != nil {
+		return Ratings{}, err
+	}
+	defer rc.Close()
+	return readRatings(ctx, rc, src, opt.Format, size, users, items)
+}
+
+// isURL tells whether src names an http(s) resource.
+func isURL(src string) bool {
+	s := strings.ToLower(src)
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// openSource opens a local file or starts an http GET, and returns the
+// expected size in bytes (0 if unknown).
+func openSource(ctx context.Context, src string, c *http.Client) (io.ReadCloser, int64, error) {
+	if isURL(src) {
+		return openURL(ctx, src, c)
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return nil, 0, fmt.Errorf("dataset: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("dataset: %w", err)
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, 0, fmt.Errorf("dataset: %s is a directory, not a ratings file", src)
+	}
+	var size int64
+	if fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	return f, size, nil
+}
+
+// defaultClient is the client of Options{Client: nil}.
+var defaultClient = &http.Client{
+	Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	},
+}
+
+// stallTimeout is how long the default client waits for more of a body.
+var stallTimeout = time.Minute
+
+// openURL GETs url; any status but 200 OK is an error.
+func openURL(ctx context.Context, url string, c *http.Client) (io.ReadCloser, int64, error) {
+	watch := c == nil
+	if watch {
+		c = defaultClient
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		cancel(nil)
+		return nil, 0, fmt.Errorf("dataset: %s: %w", url, err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		cancel(nil)
+		return nil, 0, fmt.Errorf("dataset: %w", err) // a *url.Error names the URL
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		cancel(nil)
+		return nil, 0, fmt.Errorf("dataset: %s: http status %s", url, resp.Status)
+	}
+	body := &urlBody{ctx: ctx, body: resp.Body, cancel: cancel}
+	if watch {
+		d := stallTimeout
+		body.idle = d
+		body.timer = time.AfterFunc(d, func() {
+			cancel(fmt.Errorf("no data received for %v", d))
+		})
+	}
+	return body, max(resp.ContentLength, 0), nil
+}
+
+// urlBody is a response body that reports why its request was canceled and
+// cancels it when no data comes for idle (if a timer is set).
+type urlBody struct {
+	ctx    context.Context
+	body   io.ReadCloser
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+	idle   time.Duration
+}
+
+func (b *urlBody) Read(p []byte) (int, error) {
+	if b.timer != nil {
+		b.timer.Reset(b.idle)
+	}
+	n, err := b.body.Read(p)
+	if err != nil && err != io.EOF && b.ctx.Err() != nil {
+		err = context.Cause(b.ctx)
+	}
+	return n, err
+}
+
+func (b *urlBody) Close() error {
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	err := b.body.Close()
+	b.cancel(nil)
+	return err
+}

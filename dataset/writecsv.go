@@ -1,0 +1,30 @@
+package dataset
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+)
+
+// WriteCSV writes d as CSV with the header "user,item,rating" and one line
+// per rating in row order: raw user id, raw item id and the rating
+// formatted by strconv.FormatFloat(v, 'g', -1, 32), so whole ratings print
+// as 3, 4, 5. Raw ids are written as they are (they are not quoted).
+// Output is buffered; the first write error is returned.
+func WriteCSV(w io.Writer, d *Dataset) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("user,item,rating\n")
+	var line []byte
+	for r := range d.Value {
+		line = append(line[:0], d.Users.Raw(d.User[r])...)
+		line = append(line, ',')
+		line = append(line, d.Items.Raw(d.Item[r])...)
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, float64(d.Value[r]), 'g', -1, 32)
+		line = append(line, '\n')
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,170 @@
+package model
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Export writes a model's embeddings into dir, creating it if missing, and
+// returns the paths it wrote, in this order:
+//
+//   - user_embeddings.csv: header user,UFeature0..UFeature{d-1}, then one row
+//     per user in inner order: the raw id and its embedding;
+//   - item_embeddings.csv: the same for items, header item,CFeature0..;
+//   - user_embeddings.npy, item_embeddings.npy: the same tables as numpy
+//     .npy files (format 1.0, little-endian float32, shape (n, d), C order).
+//     Row k of an .npy file is the id on row k of the matching CSV file.
+//
+// CSV values are the shortest decimal forms that read back as the same
+// float32. Each file is written to a temporary name in dir and renamed, so a
+// reader never sees half a file; if a file fails, the ones before it stay and
+// their paths are returned with the error. Nets without "user_embedding" and
+// "item_embedding" tables (the baselines) cannot be exported.
+func (m *Model) Export(dir string) ([]string, error) {
+	if m.Net == nil {
+		return nil, fmt.Errorf("model: cannot export a model without a net")
+	}
+	user, err := m.embedding("user_embedding", idsOf(m.Users))
+	if err != nil {
+		return nil, err
+	}
+	item, err := m.embedding("item_embedding", idsOf(m.Items))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("model: export: %w", err)
+	}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"user_embeddings.csv", func(w io.Writer) error { return writeEmbeddingCSV(w, "user", "UFeature", idsOf(m.Users), user) }},
+		{"item_embeddings.csv", func(w io.Writer) error { return writeEmbeddingCSV(w, "item", "CFeature", idsOf(m.Items), item) }},
+		{"user_embeddings.npy", func(w io.Writer) error { return writeNPY(w, user) }},
+		{"item_embeddings.npy", func(w io.Writer) error { return writeNPY(w, item) }},
+	}
+	var paths []string
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := writeFileAtomic(p, f.write); err != nil {
+			return paths, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// embedding returns the net's table called name, checking it has one row per
+// id.
+func (m *Model) embedding(name string, ids []string) (Param, error) {
+	for _, p := range m.Net.Params() {
+		if p.Name != name {
+			continue
+		}
+		if p.Rows != len(ids) || len(p.Data) != p.Rows*p.Cols {
+			return p, fmt.Errorf("model: table %s has shape %dx%d (%d values) for %d ids", name, p.Rows, p.Cols, len(p.Data), len(ids))
+		}
+		return p, nil
+	}
+	return Param{}, fmt.Errorf("model: a %q net has no %s table to export", m.Net.Kind(), name)
+}
+
+// writeEmbeddingCSV writes a header idCol,prefix0,prefix1,... and a row per id.
+func writeEmbeddingCSV(w io.Writer, idCol, prefix string, ids []string, p Param) error {
+	cw := csv.NewWriter(w)
+	rec := make([]string, 1+p.Cols)
+	rec[0] = idCol
+	for j := range p.Cols {
+		rec[1+j] = prefix + strconv.Itoa(j)
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for r, id := range ids {
+		rec[0] = id
+		for j, v := range p.Data[r*p.Cols : (r+1)*p.Cols] {
+			rec[1+j] = strconv.FormatFloat(float64(v), 'g', -1, 32)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// npyHeader returns the preamble of a .npy file (format 1.0) holding a
+// little-endian float32 array of the given shape in C order: magic, version,
+// header length and a Python dict literal padded with spaces and ended by a
+// newline so that the data starts at a multiple of 64 bytes.
+func npyHeader(rows, cols int) []byte {
+	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
+	const fixed = 6 + 2 + 2 // magic, version, header length
+	pad := (64 - (fixed+len(dict)+1)%64) % 64
+	hdr := dict + strings.Repeat(" ", pad) + "\n"
+	out := append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), byte(len(hdr)>>8))
+	return append(out, hdr...)
+}
+
+// writeNPY writes p as a .npy file.
+func writeNPY(w io.Writer, p Param) error {
+	if _, err := w.Write(npyHeader(p.Rows, p.Cols)); err != nil {
+		return err
+	}
+	return writeFloats(w, p.Data, make([]byte, 4*chunkFloats))
+}
+
+// writeFileAtomic writes a file at path with write: into a temporary file in
+// the same directory that is synced, closed and renamed over path. On error
+// it removes the temporary file and leaves path alone. The file gets the mode
+// of the file it replaces, or 0644.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("model: writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("model: writing %s: %w", path, err)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,516 @@
+package model
+
+// A model file, version 1. Integers are little-endian.
+//
+//	offset  size  field
+//	0       8     magic "RECNET\x00\x00"
+//	8       4     uint32 format version (FileVersion)
+//	12      8     uint64 length H of the JSON header
+//	20      H     JSON header (fileHeader below): config, kind, rating range,
+//	              raw ids in inner order, history, best epoch, table shapes
+//	20+H    4*N   every table's float32 values, row-major, in header order
+//	end-4   4     uint32 CRC-32C (Castagnoli) of every byte before it
+//
+// The trailer does not depend on the version: in every version the last four
+// bytes are the CRC-32C of the bytes before them. That lets Read tell a file
+// of another version (ErrVersion) from a damaged version field (ErrCorrupt).
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/recnet/recnet/dataset"
+)
+
+// FileVersion is the version of the model file format that Write writes and
+// Read reads.
+const FileVersion = 1
+
+// Errors returned by Read and Load, wrapped with the file name and details.
+var (
+	// ErrCorrupt means the input is not an intact model file: bad magic,
+	// truncated, checksum mismatch, inconsistent header or trailing data.
+	ErrCorrupt = errors.New("model: corrupt model file")
+	// ErrVersion means an intact model file of a version this build does
+	// not read.
+	ErrVersion = errors.New("model: unsupported model file version")
+)
+
+const (
+	fileMagic   = "RECNET\x00\x00"
+	preamble    = 8 + 4 + 8
+	maxHeader   = 1 << 30 // bytes of JSON header
+	maxTables   = 1 << 10
+	maxFloats   = min(1<<34, math.MaxInt/4) // values in all tables: 64 GiB on 64-bit systems
+	chunkFloats = 1 << 14                   // values encoded or decoded per I/O call
+	idsBase64   = "base64"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// fileHeader is the JSON header of a model file.
+type fileHeader struct {
+	Config Config    `json:"config"`
+	Kind   string    `json:"kind"`
+	Min    jsonFloat `json:"min"`
+	Max    jsonFloat `json:"max"`
+	// IDEncoding is "" when ids are stored as JSON strings and "base64" when
+	// some id is not valid UTF-8 (JSON would replace its bad bytes).
+	IDEncoding string      `json:"id_encoding,omitempty"`
+	Users      []string    `json:"users"`
+	Items      []string    `json:"items"`
+	History    []fileEpoch `json:"history"`
+	BestEpoch  int         `json:"best_epoch"`
+	Tables     []fileTable `json:"tables"`
+}
+
+// fileEpoch is Epoch with floats that may be NaN or infinite (a run without
+// validation data has NaN validation losses).
+type fileEpoch struct {
+	Epoch   int       `json:"epoch"`
+	Loss    jsonFloat `json:"loss"`
+	ValLoss jsonFloat `json:"val_loss"`
+	ValRMSE jsonFloat `json:"val_rmse"`
+	Seconds jsonFloat `json:"seconds"`
+}
+
+type fileTable struct {
+	Name string `json:"name"`
+	Rows int    `json:"rows"`
+	Cols int    `json:"cols"`
+}
+
+// jsonFloat is a float64 whose JSON form is a number, or "NaN", "+Inf" or
+// "-Inf".
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	switch v := float64(f); {
+	case math.IsNaN(v):
+		return []byte(`"NaN"`), nil
+	case math.IsInf(v, 0):
+		return []byte(fmt.Sprintf(`"%+g"`, v)), nil
+	default:
+		return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+	}
+}
+
+func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+	var v float64
+	var err error
+	switch s := string(b); s {
+	case `"NaN"`:
+		v = math.NaN()
+	case `"+Inf"`:
+		v = math.Inf(1)
+	case `"-Inf"`:
+		v = math.Inf(-1)
+	default:
+		v, err = strconv.ParseFloat(s, 64)
+	}
+	*f = jsonFloat(v)
+	return err
+}
+
+// header checks that m can be written and returns its file header and tables.
+func (m *Model) header() (*fileHeader, []Param, error) {
+	if m.Net == nil {
+		return nil, nil, errors.New("model: cannot write a model without a net")
+	}
+	h := &fileHeader{
+		Config: m.Config, Kind: m.Net.Kind(), Min: jsonFloat(m.Min), Max: jsonFloat(m.Max),
+		Users: idsOf(m.Users), Items: idsOf(m.Items), BestEpoch: m.BestEpoch,
+	}
+	for _, e := range m.History {
+		h.History = append(h.History, fileEpoch{e.Epoch, jsonFloat(e.Loss), jsonFloat(e.ValLoss), jsonFloat(e.ValRMSE), jsonFloat(e.Seconds)})
+	}
+	params := m.Net.Params()
+	for _, p := range params {
+		if p.Rows < 0 || p.Cols < 0 || len(p.Data) != p.Rows*p.Cols {
+			return nil, nil, fmt.Errorf("model: table %s has shape %dx%d but %d values", p.Name, p.Rows, p.Cols, len(p.Data))
+		}
+		h.Tables = append(h.Tables, fileTable{p.Name, p.Rows, p.Cols})
+	}
+	if err := checkTables(h); err != nil {
+		return nil, nil, fmt.Errorf("model: %s", err)
+	}
+	if !allUTF8(h.Users) || !allUTF8(h.Items) {
+		h.IDEncoding = idsBase64
+		h.Users, h.Items = encodeIDs(h.Users), encodeIDs(h.Items)
+	}
+	return h, params, nil
+}
+
+// checkTables checks the table list of h: names present and unique, shapes
+// non-negative, sizes bounded, and id-indexed tables (user_embedding,
+// user_bias, item_embedding, item_bias) with one row per id.
+func checkTables(h *fileHeader) error {
+	if len(h.Tables) > maxTables {
+		return fmt.Errorf("%d tables (at most %d)", len(h.Tables), maxTables)
+	}
+	ids := map[string]int{"user_embedding": len(h.Users), "user_bias": len(h.Users),
+		"item_embedding": len(h.Items), "item_bias": len(h.Items)}
+	seen := map[string]bool{}
+	var total int64
+	for _, t := range h.Tables {
+		rows, cols := int64(t.Rows), int64(t.Cols)
+		switch {
+		case t.Name == "" || seen[t.Name]:
+			return fmt.Errorf("table name %q is empty or repeated", t.Name)
+		case rows < 0 || cols < 0 || (cols > 0 && rows > (maxFloats-total)/cols):
+			return fmt.Errorf("table %s has an impossible shape %dx%d", t.Name, t.Rows, t.Cols)
+		}
+		seen[t.Name] = true
+		total += rows * cols
+		if n, ok := ids[t.Name]; ok && t.Rows != n {
+			return fmt.Errorf("table %s has %d rows for %d ids", t.Name, t.Rows, n)
+		}
+	}
+	return nil
+}
+
+func idsOf(m *dataset.IDMap) []string {
+	if m == nil {
+		return []string{}
+	}
+	return m.IDs()
+}
+
+func allUTF8(ids []string) bool {
+	for _, id := range ids {
+		if !utf8.ValidString(id) {
+			return false
+		}
+	}
+	return true
+}
+
+func encodeIDs(ids []string) []string {
+	out := make([]string, len(ids))
+	for k, id := range ids {
+		out[k] = base64.StdEncoding.EncodeToString([]byte(id))
+	}
+	return out
+}
+
+// Write writes m in the model file format (see FileVersion).
+func (m *Model) Write(w io.Writer) error {
+	h, params, err := m.header()
+	if err != nil {
+		return err
+	}
+	js, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("model: encoding the file header: %w", err)
+	}
+	cw := &crcWriter{w: w}
+	pre := make([]byte, preamble, preamble+len(js))
+	copy(pre, fileMagic)
+	binary.LittleEndian.PutUint32(pre[8:], FileVersion)
+	binary.LittleEndian.PutUint64(pre[12:], uint64(len(js)))
+	if _, err := cw.Write(append(pre, js...)); err != nil {
+		return fmt.Errorf("model: writing model file: %w", err)
+	}
+	buf := make([]byte, 4*chunkFloats)
+	for _, p := range params {
+		if err := writeFloats(cw, p.Data, buf); err != nil {
+			return fmt.Errorf("model: writing table %s: %w", p.Name, err)
+		}
+	}
+	if _, err := w.Write(binary.LittleEndian.AppendUint32(nil, cw.crc)); err != nil {
+		return fmt.Errorf("model: writing model file: %w", err)
+	}
+	return nil
+}
+
+type crcWriter struct {
+	w   io.Writer
+	crc uint32
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) {
+	c.crc = crc32.Update(c.crc, castagnoli, p)
+	return c.w.Write(p)
+}
+
+type crcReader struct {
+	r   io.Reader
+	crc uint32
+}
+
+func (c *crcReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.crc = crc32.Update(c.crc, castagnoli, p[:n])
+	return n, err
+}
+
+// writeFloats writes data as little-endian float32s, len(buf)/4 at a time.
+func writeFloats(w io.Writer, data []float32, buf []byte) error {
+	for len(data) > 0 {
+		n := min(len(data), len(buf)/4)
+		for k, v := range data[:n] {
+			binary.LittleEndian.PutUint32(buf[4*k:], math.Float32bits(v))
+		}
+		if _, err := w.Write(buf[:4*n]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// Load reads the model file at path.
+func Load(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// Save writes m to path atomically: to a temporary file in the same
+// directory, synced and then renamed over path. On error the temporary file
+// is removed and a file already at path is left as it was. A new file gets
+// mode 0644; a replaced file keeps its mode.
+func (m *Model) Save(path string) error {
+	return writeFileAtomic(path, m.Write)
+}
+
+// Read reads a model file from r; name (a path, say) is used in errors.
+// Damaged input gives an error wrapping ErrCorrupt, an intact file of another
+// format version one wrapping ErrVersion. When the size of r is known (an
+// *os.File, or a reader with a Len method such as *bytes.Reader) it bounds
+// every length field before anything is allocated; otherwise memory grows
+// only as data actually arrives.
+func Read(r io.Reader, name string) (*Model, error) {
+	f := &fileReader{r: r, cr: &crcReader{r: r}, name: name, left: -1}
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		f.left = int64(v.Len())
+	case *os.File:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			if pos, err := v.Seek(0, io.SeekCurrent); err == nil {
+				f.left = fi.Size() - pos
+			}
+		}
+	}
+	h, err := f.header()
+	if err != nil {
+		return nil, err
+	}
+	users, items, err := f.ids(h)
+	if err != nil {
+		return nil, err
+	}
+	params, err := f.tables(h.Tables)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.trailer(); err != nil {
+		return nil, err
+	}
+	net, err := Build(h.Kind, h.Config, params)
+	if err != nil {
+		return nil, fmt.Errorf("model: %s holds a %q net that cannot be rebuilt: %w", name, h.Kind, err)
+	}
+	m := &Model{
+		Config: h.Config, Net: net, Users: users, Items: items,
+		Min: float64(h.Min), Max: float64(h.Max), BestEpoch: h.BestEpoch,
+	}
+	for _, e := range h.History {
+		m.History = append(m.History, Epoch{e.Epoch, float64(e.Loss), float64(e.ValLoss), float64(e.ValRMSE), float64(e.Seconds)})
+	}
+	return m, nil
+}
+
+// fileReader reads the parts of a model file in turn.
+type fileReader struct {
+	r    io.Reader  // the input
+	cr   *crcReader // the input, summed
+	name string
+	left int64 // bytes left after the header, or -1 if unknown
+}
+
+// corrupt returns an ErrCorrupt naming the file and what is wrong.
+func (f *fileReader) corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w %s: %s", ErrCorrupt, f.name, fmt.Sprintf(format, args...))
+}
+
+// readErr turns an error of io.ReadFull in reading what into a truncation
+// or an I/O error.
+func (f *fileReader) readErr(err error, what string) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return f.corrupt("truncated in %s", what)
+	}
+	return fmt.Errorf("model: reading %s: %w", f.name, err)
+}
+
+// header reads and checks everything up to the table data.
+func (f *fileReader) header() (*fileHeader, error) {
+	pre := make([]byte, preamble)
+	n, err := io.ReadFull(f.cr, pre[:8])
+	switch {
+	case n == 0 && err == io.EOF:
+		return nil, f.corrupt("empty file")
+	case !bytes.HasPrefix([]byte(fileMagic), pre[:n]):
+		return nil, f.corrupt("not a recnet model file (starts with %q)", pre[:n])
+	case err != nil:
+		return nil, f.readErr(err, "the magic number")
+	}
+	if _, err := io.ReadFull(f.cr, pre[8:12]); err != nil {
+		return nil, f.readErr(err, "the version")
+	}
+	if v := binary.LittleEndian.Uint32(pre[8:]); v != FileVersion {
+		return nil, f.versionError(v)
+	}
+	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {
+		return nil, f.readErr(err, "the header length")
+	}
+	hlen := binary.LittleEndian.Uint64(pre[12:])
+	if f.left >= 0 {
+		f.left -= preamble
+		if hlen > uint64(max(f.left-4, 0)) {
+			return nil, f.corrupt("truncated: header length %d but %d bytes left", hlen, f.left)
+		}
+		f.left -= int64(hlen)
+	} else if hlen > maxHeader {
+		return nil, f.corrupt("header length %d is impossible", hlen)
+	}
+	var hb bytes.Buffer
+	if f.left >= 0 {
+		hb.Grow(int(hlen))
+	}
+	if _, err := io.CopyN(&hb, f.cr, int64(hlen)); err != nil {
+		return nil, f.readErr(err, "the header")
+	}
+	var h fileHeader
+	if err := json.Unmarshal(hb.Bytes(), &h); err != nil {
+		return nil, f.corrupt("bad header: %v", err)
+	}
+	if err := checkTables(&h); err != nil {
+		return nil, f.corrupt("bad header: %v", err)
+	}
+	if f.left >= 0 {
+		var total int64
+		for _, t := range h.Tables {
+			total += int64(t.Rows) * int64(t.Cols)
+		}
+		if need := 4*total + 4; f.left != need {
+			what := "truncated"
+			if f.left > need {
+				what = "trailing data"
+			}
+			return nil, f.corrupt("%s: tables and checksum take %d bytes but %d are left", what, need, f.left)
+		}
+	}
+	return &h, nil
+}
+
+// ids decodes the id lists of h into id maps.
+func (f *fileReader) ids(h *fileHeader) (users, items *dataset.IDMap, err error) {
+	switch h.IDEncoding {
+	case "":
+	case idsBase64:
+		for _, ids := range [][]string{h.Users, h.Items} {
+			for k, id := range ids {
+				b, err := base64.StdEncoding.DecodeString(id)
+				if err != nil {
+					return nil, nil, f.corrupt("bad header: id %q: %v", id, err)
+				}
+				ids[k] = string(b)
+			}
+		}
+	default:
+		return nil, nil, f.corrupt("bad header: unknown id encoding %q", h.IDEncoding)
+	}
+	users, items = dataset.NewIDMap(h.Users), dataset.NewIDMap(h.Items)
+	if users.Len() != len(h.Users) || items.Len() != len(h.Items) {
+		return nil, nil, f.corrupt("bad header: repeated user or item id")
+	}
+	return users, items, nil
+}
+
+// tables reads the table data, decoding chunkFloats values at a time.
+func (f *fileReader) tables(tables []fileTable) ([]Param, error) {
+	params := make([]Param, len(tables))
+	buf := make([]byte, 4*chunkFloats)
+	for k, t := range tables {
+		n := t.Rows * t.Cols
+		size := n
+		if f.left < 0 {
+			size = min(n, 1<<20) // unknown input size: grow as data arrives
+		}
+		data := make([]float32, 0, size)
+		for len(data) < n {
+			c := min(n-len(data), chunkFloats)
+			if _, err := io.ReadFull(f.cr, buf[:4*c]); err != nil {
+				return nil, f.readErr(err, "table "+t.Name)
+			}
+			data = slices.Grow(data, c)
+			dst := data[len(data) : len(data)+c]
+			for j := range dst {
+				dst[j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+			}
+			data = data[:len(data)+c]
+		}
+		params[k] = Param{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Data: data}
+	}
+	return params, nil
+}
+
+// trailer checks the checksum and that nothing follows it.
+func (f *fileReader) trailer() error {
+	var sum [4]byte
+	if _, err := io.ReadFull(f.r, sum[:]); err != nil {
+		return f.readErr(err, "the checksum")
+	}
+	if got := binary.LittleEndian.Uint32(sum[:]); got != f.cr.crc {
+		return f.corrupt("checksum mismatch (stored %08x, computed %08x)", got, f.cr.crc)
+	}
+	if n, _ := io.ReadAtLeast(f.r, sum[:1], 1); n > 0 {
+		return f.corrupt("trailing data after the checksum")
+	}
+	return nil
+}
+
+// versionError reads the rest of a file of version v. An intact file (its
+// last four bytes the CRC-32C of the rest, as in every version) gives
+// ErrVersion; otherwise the version field itself is suspect: ErrCorrupt.
+func (f *fileReader) versionError(v uint32) error {
+	buf := make([]byte, 4+32<<10)
+	held := 0 // the last bytes read, not yet known not to be the checksum
+	for {
+		n, err := f.r.Read(buf[held:])
+		held += n
+		if held > 4 {
+			f.cr.crc = crc32.Update(f.cr.crc, castagnoli, buf[:held-4])
+			copy(buf, buf[held-4:held])
+			held = 4
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return f.readErr(err, fmt.Sprintf("a version %d file", v))
+		}
+	}
+	if held < 4 {
+		return f.corrupt("truncated (the version field reads %d)", v)
+	}
+	if binary.LittleEndian.Uint32(buf) != f.cr.crc {
+		return f.corrupt("checksum mismatch (the version field reads %d)", v)
+	}
+	return fmt.Errorf("%w %d in %s (this build reads version %d)", ErrVersion, v, f.name, FileVersion)
+}

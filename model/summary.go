@@ -1,0 +1,145 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Trainable is implemented by nets only some of whose parameters are trained
+// by the optimizer. Summary counts every parameter of other nets as
+// trainable, except those of the baselines (Mean, Bias), which are fitted in
+// closed form and count as non-trainable.
+type Trainable interface {
+	// TrainableParams returns how many parameters the optimizer trains.
+	TrainableParams() int
+}
+
+// Summary writes a description of m in the manner of Keras' model.summary():
+// the title (`Model: "recommender_net"` for a dot net, else the kind), a table
+// of the net's layers with their types, output shapes and parameter counts,
+// the parameter totals, then the settings, the data and the training history.
+//
+// Total params counts every value of the net's tables. Optimizer params is the
+// state the optimizer keeps while training: for Adam the first and second
+// moment of every trainable parameter plus one step counter (2 x trainable +
+// 1); plain SGD keeps none. Sizes are at 4 bytes a value, in units of 1024
+// bytes as Keras prints them. Counts have thousands separators ("542,416").
+func (m *Model) Summary(w io.Writer) error {
+	if m.Net == nil {
+		return errors.New("model: cannot summarize a model without a net")
+	}
+	kind := m.Net.Kind()
+	title := kind
+	if kind == "dot" {
+		title = "recommender_net"
+	}
+	rows := [][3]string{{"Layer (type)", "Output Shape", "Param #"}}
+	for _, l := range m.Net.Layers() {
+		rows = append(rows, [3]string{l.Name + " (" + l.Type + ")", l.Output, thousands(l.Params)})
+	}
+	var wid [3]int
+	for _, r := range rows {
+		for c, s := range r {
+			wid[c] = max(wid[c], len(s))
+		}
+	}
+	wid[0] += 4
+	wid[1] += 4
+	line := func(ch string) string { return strings.Repeat(ch, 1+wid[0]+wid[1]+wid[2]) + "\n" }
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "Model: %q\n", title)
+	b.WriteString(line("_"))
+	for k, r := range rows {
+		fmt.Fprintf(&b, " %-*s%-*s%*s\n", wid[0], r[0], wid[1], r[1], wid[2], r[2])
+		if k == 0 {
+			b.WriteString(line("="))
+		}
+	}
+	b.WriteString(line("="))
+
+	total := 0
+	for _, p := range m.Net.Params() {
+		total += p.Rows * p.Cols
+	}
+	trainable := total
+	switch n := m.Net.(type) {
+	case Trainable:
+		trainable = n.TrainableParams()
+	case *Mean, *Bias:
+		trainable = 0
+	}
+	cfg := m.Config.WithDefaults()
+	opt := 0
+	if cfg.Optimizer == "adam" && trainable > 0 {
+		opt = 2*trainable + 1
+	}
+	count := func(label string, n int) {
+		fmt.Fprintf(&b, "%s: %s (%s)\n", label, thousands(n), memSize(4*int64(n)))
+	}
+	count("Total params", total)
+	count("Trainable params", trainable)
+	count("Non-trainable params", total-trainable)
+	count("Optimizer params", opt)
+	b.WriteString(line("_"))
+
+	fmt.Fprintf(&b, "Config: dim %d, activation %s, optimizer %s, lr %g, batch %d, epochs %d\n",
+		cfg.Dim, cfg.Activation, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
+	scale := "trained on [0,1]"
+	if cfg.NoScale || !(m.Max > m.Min) {
+		scale = "trained unscaled"
+	}
+	fmt.Fprintf(&b, "Data: %s users, %s items, ratings %g..%g (%s)\n",
+		thousands(len(idsOf(m.Users))), thousands(len(idsOf(m.Items))), m.Min, m.Max, scale)
+	fmt.Fprintf(&b, "History: %d epochs, best epoch %s\n", len(m.History), m.bestEpoch())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// bestEpoch describes BestEpoch and, when the history has it, its
+// validation RMSE.
+func (m *Model) bestEpoch() string {
+	if m.BestEpoch == 0 {
+		return "none"
+	}
+	s := strconv.Itoa(m.BestEpoch)
+	for _, e := range m.History {
+		if e.Epoch == m.BestEpoch && !math.IsNaN(e.ValRMSE) {
+			s += fmt.Sprintf(" (val RMSE %.4f)", e.ValRMSE)
+		}
+	}
+	return s
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for k, c := range s {
+		if k > 0 && (len(s)-k)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// memSize formats a byte count as Keras does: "120.00 B", "2.07 MB".
+func memSize(n int64) string {
+	units := []string{"B", "KB", "MB", "GB", "TB"}
+	v, u := float64(n), 0
+	for v >= 1024 && u < len(units)-1 {
+		v /= 1024
+		u++
+	}
+	return fmt.Sprintf("%.2f %s", v, units[u])
+}
