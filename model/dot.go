@@ -137,15 +137,15 @@ func (d *Dot) Layers() []Layer {
 func Dot32(p, q []float32) float32 {
 	q = q[:len(p)]
 	var s0, s1, s2, s3 float32
-	k := 0
-	for ; k+4 <= len(p); k += 4 {
-		s0 += p[k] * q[k]
-		s1 += p[k+1] * q[k+1]
-		s2 += p[k+2] * q[k+2]
-		s3 += p[k+3] * q[k+3]
+	for len(p) >= 4 && len(q) >= 4 {
+		s0 += p[0] * q[0]
+		s1 += p[1] * q[1]
+		s2 += p[2] * q[2]
+		s3 += p[3] * q[3]
+		p, q = p[4:], q[4:]
 	}
-	for ; k < len(p); k++ {
-		s0 += p[k] * q[k]
+	for k, x := range p {
+		s0 += x * q[k]
 	}
 	return (s0 + s1) + (s2 + s3)
 }

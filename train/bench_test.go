@@ -26,10 +26,7 @@ func benchEpoch(b *testing.B, preset string, dim int) {
 	us, is := s.Train.User, s.Train.Item
 	b.ResetTimer()
 	for range b.N {
-		for lo := 0; lo < len(us); lo += cfg.Batch {
-			hi := min(lo+cfg.Batch, len(us))
-			k.batch(us[lo:hi], is[lo:hi], t[lo:hi])
-		}
+		k.epoch(us, is, t, cfg.Batch, nil)
 	}
 	b.ReportMetric(float64(len(us))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

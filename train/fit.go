@@ -100,18 +100,20 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 		for j, p := range perm {
 			us[j], is[j], ts[j] = train.User[p], train.Item[p], target[p]
 		}
-		var sse float64
-		for b := range batches {
-			lo, hi := b*cfg.Batch, min((b+1)*cfg.Batch, n)
-			sse += k.batch(us[lo:hi], is[lo:hi], ts[lo:hi])
-			if (b+1)%o.every == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, fmt.Errorf("train: %w", err)
-				}
-				if o.progress != nil {
-					o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: b + 1, Batches: batches, Loss: sse / float64(hi)})
-				}
+		sse, err := k.epoch(us, is, ts, cfg.Batch, func(b int, sse float64) error {
+			if (b+1)%o.every != 0 {
+				return nil
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if o.progress != nil {
+				o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: b + 1, Batches: batches, Loss: sse / float64(min((b+1)*cfg.Batch, n))})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
 		}
 		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(n), Seconds: time.Since(start).Seconds()}
 		rec.ValLoss, rec.ValRMSE = k.validate(m, s.Valid, validT)

@@ -21,9 +21,11 @@ type dotKernel struct {
 	itouched []int32
 	ugrad    []float32 // gradient per slot, n floats each
 	igrad    []float32
+	sink     float32 // keeps prefetch loads alive
 }
 
 func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
+	n := d.Dim + 1
 	l2, bl2 := cfg.PositiveL2()
 	k := &dotKernel{
 		dim: d.Dim, act: d.Act,
@@ -31,6 +33,7 @@ func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 		l2: float32(2 * l2), bl2: float32(2 * bl2),
 		opt:   newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps),
 		uslot: make([]int32, d.Users), islot: make([]int32, d.Items),
+		ugrad: make([]float32, cfg.Batch*n), igrad: make([]float32, min(cfg.Batch, d.Items)*n),
 	}
 	for i := range k.uslot {
 		k.uslot[i] = -1
@@ -49,22 +52,54 @@ func (k *dotKernel) store(d *model.Dot) {
 	k.items.store(d.ItemEmb, d.ItemBias)
 }
 
-// slot returns the gradient slot of row r, claiming and zeroing a new one
-// when r is first touched in this batch.
-func slot(r int32, slots []int32, touched *[]int32, grad *[]float32, n int) []float32 {
+// slot returns the gradient of row r in the current batch, claiming and
+// zeroing a new slot when r is first touched. grad holds a slot for every
+// row of a batch, so it never grows.
+func slot(r int32, slots []int32, touched *[]int32, grad []float32, n int) []float32 {
 	s := slots[r]
 	if s < 0 {
 		s = int32(len(*touched))
 		slots[r] = s
 		*touched = append(*touched, r)
-		need := (int(s) + 1) * n
-		if need > len(*grad) {
-			*grad = append(*grad, make([]float32, need-len(*grad))...)
-		}
-		clear((*grad)[int(s)*n : need])
+		g := grad[int(s)*n : int(s)*n+n : int(s)*n+n]
+		clear(g)
+		return g
 	}
-	o := int(s) * n
-	return (*grad)[o : o+n : o+n]
+	return grad[int(s)*n : int(s)*n+n : int(s)*n+n]
+}
+
+// epoch trains on the rows in the given order in batches of size batch,
+// calling after (if not nil) after each batch with its index and the sum of
+// squared errors so far; an error from after stops the epoch. It returns the
+// sum of squared errors.
+func (k *dotKernel) epoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error) (float64, error) {
+	var sse float64
+	n := len(us)
+	for b, lo := 0, 0; lo < n; b, lo = b+1, lo+batch {
+		hi := min(lo+batch, n)
+		k.prefetch(us[hi:min(hi+batch, n)])
+		sse += k.batch(us[lo:hi], is[lo:hi], ts[lo:hi])
+		if after != nil {
+			if err := after(b, sse); err != nil {
+				return sse, err
+			}
+		}
+	}
+	return sse, nil
+}
+
+// prefetch touches every cache line of the user rows of the next batch, so
+// that their misses overlap with each other instead of stalling the batch
+// one by one. Item rows are few and stay cached.
+func (k *dotKernel) prefetch(next []int32) {
+	var s float32
+	for _, u := range next {
+		row := k.users.row(u)
+		for j := 0; j < len(row); j += 16 {
+			s += row[j]
+		}
+	}
+	k.sink += s
 }
 
 // batch trains on one mini-batch given as parallel columns and returns the
@@ -84,12 +119,15 @@ func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
 		e := y - ts[r]
 		sse += float64(e * e)
 		g := inv * e * dy
-		gu := slot(u, k.uslot, &k.utouched, &k.ugrad, n)
-		gi := slot(i, k.islot, &k.itouched, &k.igrad, n)
+		gu := slot(u, k.uslot, &k.utouched, k.ugrad, n)
+		gi := slot(i, k.islot, &k.itouched, k.igrad, n)
 		l2, bl2 := k.l2, k.bl2
-		for j := range d {
-			gu[j] += g*qi[j] + l2*pu[j]
-			gi[j] += g*pu[j] + l2*qi[j]
+		pw := pu[:d]
+		qw, gw, hw := qi[:len(pw)], gu[:len(pw)], gi[:len(pw)]
+		for j, p := range pw {
+			q := qw[j]
+			gw[j] += g*q + l2*p
+			hw[j] += g*p + l2*q
 		}
 		gu[d] += g + bl2*pu[d]
 		gi[d] += g + bl2*qi[d]

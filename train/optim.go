@@ -42,16 +42,16 @@ func (o *optim) next() {
 //
 // or w -= lr g for SGD.
 func (o *optim) apply(row, g []float32, n int) {
-	w := row[:n:n]
-	g = g[:n:n]
+	w := row[:n]
+	g = g[:len(w)]
 	if !o.adam {
 		for j := range w {
 			w[j] -= o.lrT * g[j]
 		}
 		return
 	}
-	m := row[n : 2*n : 2*n]
-	v := row[2*n : 3*n : 3*n]
+	m := row[n:][:len(w)]
+	v := row[2*n:][:len(w)]
 	b1, b2, c1, c2, lr, eps := o.b1, o.b2, o.oneMinusB1, o.ob2, o.lrT, o.eps
 	for j := range w {
 		gj := g[j]
