@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -52,10 +53,11 @@ func Shuffle(n int, seed uint64) []int {
 // give an empty part is ErrTooFewRows.
 func SplitRandom(d *Dataset, f Fractions, seed uint64) (*Split, error) {
 	f = f.orDefault()
-	if f.Train <= 0 || f.Valid < 0 || f.Test < 0 {
-		return nil, fmt.Errorf("dataset: split fractions %g,%g,%g: train must be positive and none negative", f.Train, f.Valid, f.Test)
-	}
 	sum := f.Train + f.Valid + f.Test
+	// Negated comparisons also reject NaN; an infinite sum makes the cuts NaN.
+	if !(f.Train > 0) || !(f.Valid >= 0) || !(f.Test >= 0) || math.IsInf(sum, 0) {
+		return nil, fmt.Errorf("dataset: split fractions %g,%g,%g: train must be positive, none negative, all finite", f.Train, f.Valid, f.Test)
+	}
 	n := d.Len()
 	a := int(f.Train / sum * float64(n))
 	b := int((f.Train + f.Valid) / sum * float64(n))

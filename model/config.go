@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Config holds a model's and its training's settings. It is saved in the
 // model file. The zero value of every field means its default (the values of
@@ -41,7 +44,7 @@ var Presets = map[string]Config{
 	},
 	"default": {
 		Model: "dot", Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5,
-		Optimizer: "adam", LR: 0.002, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
+		Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
 		Batch: 256, Epochs: 50, Patience: 3, Seed: 42,
 	},
 }
@@ -107,10 +110,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: batch %d must be positive", c.Batch)
 	case c.Epochs < 1:
 		return fmt.Errorf("model: epochs %d must be positive", c.Epochs)
-	case c.LR <= 0:
-		return fmt.Errorf("model: learning rate %g must be positive", c.LR)
-	case c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1:
+	case !(c.LR > 0) || math.IsInf(c.LR, 1): // the negations also catch NaN
+		return fmt.Errorf("model: learning rate %g must be positive and finite", c.LR)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1 && c.Beta2 >= 0 && c.Beta2 < 1):
 		return fmt.Errorf("model: Adam betas %g, %g must be in [0,1)", c.Beta1, c.Beta2)
+	case !finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
+		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
 	case c.Optimizer != "adam" && c.Optimizer != "sgd":
 		return fmt.Errorf("model: unknown optimizer %q (want adam or sgd)", c.Optimizer)
 	case c.Init != "he_normal" && c.Init != "normal":
@@ -120,6 +125,16 @@ func (c Config) Validate() error {
 		return err
 	}
 	return nil
+}
+
+// finite reports whether every x is neither NaN nor infinite.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // PositiveL2 returns the L2 settings with the "negative means none" rule

@@ -1,15 +1,15 @@
 package model
 
 import (
-	"bufio"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/recnet/recnet/atomicfile"
 )
 
 // Export writes a model's embeddings into dir, creating it if missing, and
@@ -122,49 +122,10 @@ func writeNPY(w io.Writer, p Param) error {
 	return writeFloats(w, p.Data, make([]byte, 4*chunkFloats))
 }
 
-// writeFileAtomic writes a file at path with write: into a temporary file in
-// the same directory that is synced, closed and renamed over path. On error
-// it removes the temporary file and leaves path alone. The file gets the mode
-// of the file it replaces, or 0644.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
+// writeFileAtomic writes path through atomicfile, wrapping errors.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("model: writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("model: writing %s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
@@ -31,6 +32,7 @@ type Baselines struct {
 }
 
 // Result is one training run, the object `recnet train --json` prints.
+// NaN and infinite numbers are encoded as null (see MarshalJSON).
 type Result struct {
 	Data         Data           `json:"data"`
 	Config       model.Config   `json:"config"`
@@ -64,6 +66,88 @@ func (r Result) WriteJSON(w io.Writer) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	return e.Encode(r)
+}
+
+// MarshalJSON encodes r as encoding/json encodes its fields, except that a
+// NaN or infinite number, which JSON cannot hold, is null: a run without
+// validation rows has NaN validation losses, and an empty test set NaN
+// accuracy.
+func (r Result) MarshalJSON() ([]byte, error) {
+	var epochs []jsonEpoch
+	if r.Epochs != nil {
+		epochs = make([]jsonEpoch, len(r.Epochs))
+	}
+	for k, e := range r.Epochs {
+		epochs[k] = jsonEpoch{e.Epoch, number(e.Loss), number(e.ValLoss), number(e.ValRMSE), number(e.Seconds)}
+	}
+	d := r.Data
+	return json.Marshal(struct {
+		Data         jsonData      `json:"data"`
+		Config       model.Config  `json:"config"`
+		Epochs       []jsonEpoch   `json:"epochs"`
+		TrainSeconds number        `json:"train_seconds"`
+		BestEpoch    int           `json:"best_epoch"`
+		Test         jsonAccuracy  `json:"test"`
+		Baselines    jsonBaselines `json:"baselines"`
+		BeatsBias    bool          `json:"beats_bias"`
+	}{
+		Data:   jsonData{d.Name, d.Rows, d.Users, d.Items, d.Duplicates, d.Train, d.Valid, d.Test, number(d.Min), number(d.Max)},
+		Config: r.Config, Epochs: epochs, TrainSeconds: number(r.TrainSeconds), BestEpoch: r.BestEpoch,
+		Test:      accuracyJSON(r.Test),
+		Baselines: jsonBaselines{accuracyJSON(r.Baselines.GlobalMean), accuracyJSON(r.Baselines.Bias)},
+		BeatsBias: r.BeatsBias,
+	})
+}
+
+// number is a float64 whose JSON form is null when it is NaN or infinite.
+type number float64
+
+func (f number) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// jsonData, jsonEpoch, jsonAccuracy and jsonBaselines are Data,
+// model.Epoch, model.Accuracy and Baselines with NaN-safe numbers; their
+// fields and keys must match (TestWriteJSONFinite checks they do).
+type jsonData struct {
+	Name       string `json:"name"`
+	Rows       int    `json:"rows"`
+	Users      int    `json:"users"`
+	Items      int    `json:"items"`
+	Duplicates int    `json:"duplicates"`
+	Train      int    `json:"train"`
+	Valid      int    `json:"valid"`
+	Test       int    `json:"test"`
+	Min        number `json:"min_rating"`
+	Max        number `json:"max_rating"`
+}
+
+type jsonEpoch struct {
+	Epoch   int    `json:"epoch"`
+	Loss    number `json:"loss"`
+	ValLoss number `json:"val_loss"`
+	ValRMSE number `json:"val_rmse"`
+	Seconds number `json:"seconds"`
+}
+
+type jsonAccuracy struct {
+	N          int    `json:"n"`
+	RMSE       number `json:"rmse"`
+	MAE        number `json:"mae"`
+	MSEScaled  number `json:"mse_scaled"`
+	RMSEScaled number `json:"rmse_scaled"`
+}
+
+type jsonBaselines struct {
+	GlobalMean jsonAccuracy `json:"global_mean"`
+	Bias       jsonAccuracy `json:"bias"`
+}
+
+func accuracyJSON(a model.Accuracy) jsonAccuracy {
+	return jsonAccuracy{a.N, number(a.RMSE), number(a.MAE), number(a.MSEScaled), number(a.RMSEScaled)}
 }
 
 // EpochLine formats one epoch as Keras does.

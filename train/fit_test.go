@@ -176,3 +176,31 @@ func TestProgress(t *testing.T) {
 		t.Errorf("epoch ends %v after %d calls", ends, calls)
 	}
 }
+
+// TestDefaultPresetOnBuiltin checks the promise of the presets on the
+// built-in data: the default preset beats both the lab's seed preset and
+// the bias baseline on the test rows.
+func TestDefaultPresetOnBuiltin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two models on 233,306 rows")
+	}
+	s, err := dataset.SplitRandom(dataset.Builtin(), dataset.Fractions{}, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rmse := map[string]float64{}
+	var m *model.Model
+	for _, name := range []string{"seed", "default"} {
+		cfg, _ := model.Preset(name)
+		if m, err = Fit(context.Background(), s, WithConfig(cfg)); err != nil {
+			t.Fatal(err)
+		}
+		rmse[name] = m.Test(s.Test).RMSE
+	}
+	_, bias := model.Baselines(m, s)
+	b := bias.Test(s.Test).RMSE
+	t.Logf("test RMSE: default %.4f, seed %.4f, bias baseline %.4f", rmse["default"], rmse["seed"], b)
+	if rmse["default"] >= rmse["seed"] || rmse["default"] >= b {
+		t.Errorf("default preset %.4f does not beat the seed preset %.4f and the bias baseline %.4f", rmse["default"], rmse["seed"], b)
+	}
+}

@@ -1,0 +1,211 @@
+package model_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/recnet/recnet/model"
+)
+
+func TestWithDefaults(t *testing.T) {
+	def := model.Presets["default"]
+	if got := (model.Config{}).WithDefaults(); got != def {
+		t.Errorf("zero config with defaults:\n%+v\nwant the default preset\n%+v", got, def)
+	}
+
+	set := model.Config{
+		Model: "bias", Dim: 8, Activation: model.Sigmoid, Init: "he_normal", InitStd: 0.5,
+		L2: -1, BiasL2: 0.25, NoScale: true, Optimizer: "sgd", LR: 0.1, Beta1: 0.5, Beta2: 0.75,
+		Eps: 1e-3, Batch: 7, Epochs: 3, Patience: -1, Seed: 99,
+	}
+	if got := set.WithDefaults(); got != set {
+		t.Errorf("a config with every field set changed:\n%+v\nwant\n%+v", got, set)
+	}
+
+	// A partly set config keeps its fields and takes the rest.
+	part := model.Config{Dim: 16, LR: 0.01, Patience: -1, L2: -1}
+	got := part.WithDefaults()
+	want := def
+	want.Dim, want.LR, want.Patience, want.L2 = 16, 0.01, -1, -1
+	if got != want {
+		t.Errorf("partly set config with defaults:\n%+v\nwant\n%+v", got, want)
+	}
+	if part.Model != "" || part.Batch != 0 {
+		t.Error("WithDefaults changed its receiver")
+	}
+}
+
+func TestPositiveL2(t *testing.T) {
+	tests := []struct {
+		l2, biasL2 float64
+		emb, bias  float64
+	}{
+		{-1, -1, 0, 0},
+		{-1e-9, 0.5, 0, 0.5},
+		{1e-4, -3, 1e-4, 0},
+		{0.25, 0.125, 0.25, 0.125},
+	}
+	for _, tt := range tests {
+		c := model.Config{L2: tt.l2, BiasL2: tt.biasL2}.WithDefaults()
+		emb, bias := c.PositiveL2()
+		if emb != tt.emb || bias != tt.bias {
+			t.Errorf("L2 %g, bias L2 %g: PositiveL2 = %g, %g; want %g, %g", tt.l2, tt.biasL2, emb, bias, tt.emb, tt.bias)
+		}
+	}
+	// Zero is the default, not none.
+	emb, bias := model.Config{}.WithDefaults().PositiveL2()
+	if d := model.Presets["default"]; emb != d.L2 || bias != d.BiasL2 {
+		t.Errorf("zero L2 with defaults: %g, %g; want the default preset's %g, %g", emb, bias, d.L2, d.BiasL2)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := model.Presets["default"]
+	tests := []struct {
+		name   string
+		change func(*model.Config)
+		want   string // "" for valid
+	}{
+		{"default", func(*model.Config) {}, ""},
+		{"zero fields take defaults", func(c *model.Config) { *c = model.Config{} }, ""},
+		{"dim 1", func(c *model.Config) { c.Dim = 1 }, ""},
+		{"dim 4096", func(c *model.Config) { c.Dim = 4096 }, ""},
+		{"sgd", func(c *model.Config) { c.Optimizer = "sgd" }, ""},
+		{"he_normal", func(c *model.Config) { c.Init = "he_normal" }, ""},
+		{"relu", func(c *model.Config) { c.Activation = model.ReLU }, ""},
+		{"sigmoid", func(c *model.Config) { c.Activation = model.Sigmoid }, ""},
+		{"beta1 0", func(c *model.Config) { c.Beta1 = 0 }, ""}, // zero is the default 0.9
+		{"no L2, no early stop", func(c *model.Config) { c.L2, c.BiasL2, c.Patience = -1, -1, -1 }, ""},
+
+		{"dim negative", func(c *model.Config) { c.Dim = -1 }, "dim"},
+		{"dim too big", func(c *model.Config) { c.Dim = 4097 }, "dim"},
+		{"batch negative", func(c *model.Config) { c.Batch = -5 }, "batch"},
+		{"epochs negative", func(c *model.Config) { c.Epochs = -1 }, "epochs"},
+		{"lr negative", func(c *model.Config) { c.LR = -0.001 }, "learning rate"},
+		{"lr NaN", func(c *model.Config) { c.LR = math.NaN() }, "learning rate"},
+		{"lr infinite", func(c *model.Config) { c.LR = math.Inf(1) }, "learning rate"},
+		{"beta1 1", func(c *model.Config) { c.Beta1 = 1 }, "betas"},
+		{"beta1 negative", func(c *model.Config) { c.Beta1 = -0.1 }, "betas"},
+		{"beta2 1", func(c *model.Config) { c.Beta2 = 1 }, "betas"},
+		{"beta2 above 1", func(c *model.Config) { c.Beta2 = 1.5 }, "betas"},
+		{"beta2 NaN", func(c *model.Config) { c.Beta2 = math.NaN() }, "betas"},
+		{"L2 NaN", func(c *model.Config) { c.L2 = math.NaN() }, "finite"},
+		{"bias L2 infinite", func(c *model.Config) { c.BiasL2 = math.Inf(1) }, "finite"},
+		{"init std NaN", func(c *model.Config) { c.InitStd = math.NaN() }, "finite"},
+		{"eps infinite", func(c *model.Config) { c.Eps = math.Inf(-1) }, "finite"},
+		{"optimizer", func(c *model.Config) { c.Optimizer = "rmsprop" }, "optimizer"},
+		{"optimizer case", func(c *model.Config) { c.Optimizer = "Adam" }, "optimizer"},
+		{"init", func(c *model.Config) { c.Init = "glorot_uniform" }, "init"},
+		{"activation", func(c *model.Config) { c.Activation = "tanh" }, "activation"},
+	}
+	for _, tt := range tests {
+		c := good
+		tt.change(&c)
+		err := c.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.want != "" && err == nil:
+			t.Errorf("%s: %+v is valid", tt.name, c)
+		case tt.want != "" && !strings.Contains(err.Error(), tt.want):
+			t.Errorf("%s: error %q does not mention %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestPresets(t *testing.T) {
+	for name := range model.Presets {
+		c, err := model.Preset(name)
+		if err != nil {
+			t.Fatalf("Preset(%q): %v", name, err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("preset %q: %v", name, err)
+		}
+	}
+	for _, name := range []string{"seed", "default"} {
+		if _, ok := model.Presets[name]; !ok {
+			t.Errorf("no preset %q", name)
+		}
+	}
+	if _, err := model.Preset("lab"); err == nil || !strings.Contains(err.Error(), "lab") {
+		t.Errorf("Preset(lab): %v", err)
+	}
+}
+
+// TestSeedPreset checks the seed preset is the original lab's model.
+func TestSeedPreset(t *testing.T) {
+	c, err := model.Preset("seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Model != "dot" || c.Dim != 16 || c.LR != 0.001 || c.Batch != 256 || c.Epochs != 10 || c.L2 != 1e-6 {
+		t.Errorf("seed preset: model %s, dim %d, lr %g, batch %d, epochs %d, L2 %g; want dot, 16, 0.001, 256, 10, 1e-6",
+			c.Model, c.Dim, c.LR, c.Batch, c.Epochs, c.L2)
+	}
+	if c.Activation != model.ReLU || c.Init != "he_normal" || c.Optimizer != "adam" || c.NoScale {
+		t.Errorf("seed preset: activation %s, init %s, optimizer %s, no scale %v; want relu, he_normal, adam, false",
+			c.Activation, c.Init, c.Optimizer, c.NoScale)
+	}
+	if c.Patience >= 0 {
+		t.Errorf("seed preset patience %d: the lab has no early stopping", c.Patience)
+	}
+	// The lab's Keras Adam defaults.
+	if c.Beta1 != 0.9 || c.Beta2 != 0.999 || c.Eps != 1e-7 {
+		t.Errorf("seed preset Adam %g, %g, %g; want Keras' 0.9, 0.999, 1e-7", c.Beta1, c.Beta2, c.Eps)
+	}
+	if emb, bias := c.PositiveL2(); emb != 1e-6 || bias != 0 {
+		t.Errorf("seed preset L2 %g on embeddings, %g on biases; want 1e-6, none", emb, bias)
+	}
+}
+
+func TestParseActivation(t *testing.T) {
+	tests := []struct {
+		in   string
+		want model.Activation
+		err  bool
+	}{
+		{"relu", model.ReLU, false},
+		{"linear", model.Linear, false},
+		{"sigmoid", model.Sigmoid, false},
+		{"", model.Linear, false},
+		{"tanh", "", true},
+		{"softmax", "", true},
+		{" relu", "", true},
+	}
+	for _, tt := range tests {
+		got, err := model.ParseActivation(tt.in)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("ParseActivation(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.err)
+		}
+		if err != nil && !strings.Contains(err.Error(), tt.in) {
+			t.Errorf("ParseActivation(%q): error %q does not name the input", tt.in, err)
+		}
+	}
+}
+
+func TestActivationApply(t *testing.T) {
+	tests := []struct {
+		a     model.Activation
+		x     float32
+		y, dy float32
+	}{
+		{model.Linear, -2.5, -2.5, 1},
+		{"", 3, 3, 1}, // the zero value is linear
+		{model.ReLU, 2, 2, 1},
+		{model.ReLU, -2, 0, 0},
+		{model.ReLU, 0, 0, 0},
+		{model.Sigmoid, 0, 0.5, 0.25},
+	}
+	for _, tt := range tests {
+		y, dy := tt.a.Apply(tt.x)
+		if y != tt.y || dy != tt.dy {
+			t.Errorf("%q.Apply(%v) = %v, %v; want %v, %v", tt.a, tt.x, y, dy, tt.y, tt.dy)
+		}
+	}
+	y, _ := model.Sigmoid.Apply(2)
+	if want := 1 / (1 + math.Exp(-2)); !near(float64(y), want, 1e-7) {
+		t.Errorf("sigmoid(2) = %v, want %v", y, want)
+	}
+}
