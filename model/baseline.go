@@ -15,14 +15,14 @@ type Bias struct {
 }
 
 func init() {
-	Register("mean", func(_ Config, params []Param) (Net, error) {
+	Register("mean", Kind{Defaults: Presets["default"], Build: func(_ Config, params []Param) (Net, error) {
 		mu, err := findParam(params, "mean", 1, 1)
 		if err != nil {
 			return nil, err
 		}
 		return &Mean{Mu: mu[0]}, nil
-	})
-	Register("bias", func(_ Config, params []Param) (Net, error) {
+	}})
+	Register("bias", Kind{Defaults: Presets["default"], Build: func(_ Config, params []Param) (Net, error) {
 		mu, err := findParam(params, "mean", 1, 1)
 		if err != nil {
 			return nil, err
@@ -35,7 +35,7 @@ func init() {
 			return nil, err
 		}
 		return b, nil
-	})
+	}})
 }
 
 // FitMean returns the mean of the targets.

@@ -58,9 +58,16 @@ func Preset(name string) (Config, error) {
 	return c, nil
 }
 
-// WithDefaults returns c with every zero field set from the default preset.
+// WithDefaults returns c with every zero field set from the defaults of its
+// model kind (the "default" preset for dot, and for a kind not registered).
 func (c Config) WithDefaults() Config {
 	d := Presets["default"]
+	if c.Model == "" {
+		c.Model = d.Model
+	}
+	if kd, ok := Defaults(c.Model); ok {
+		d = kd
+	}
 	def := func(v *float64, dv float64) {
 		if *v == 0 {
 			*v = dv
@@ -70,9 +77,6 @@ func (c Config) WithDefaults() Config {
 		if *v == 0 {
 			*v = dv
 		}
-	}
-	if c.Model == "" {
-		c.Model = d.Model
 	}
 	if c.Activation == "" {
 		c.Activation = d.Activation
@@ -103,6 +107,9 @@ func (c Config) WithDefaults() Config {
 // Validate reports settings that cannot train.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
+	if _, ok := Defaults(c.Model); !ok {
+		return fmt.Errorf("model: unknown model %q (known: %v)", c.Model, Kinds())
+	}
 	switch {
 	case c.Dim < 1 || c.Dim > 4096:
 		return fmt.Errorf("model: dim %d out of range 1..4096", c.Dim)

@@ -24,7 +24,7 @@ type Dot struct {
 }
 
 func init() {
-	Register("dot", func(cfg Config, params []Param) (Net, error) {
+	Register("dot", Kind{Defaults: Presets["default"], Build: func(cfg Config, params []Param) (Net, error) {
 		cfg = cfg.WithDefaults()
 		d := &Dot{Dim: cfg.Dim, Act: cfg.Activation}
 		var err error
@@ -45,7 +45,7 @@ func init() {
 			return nil, fmt.Errorf("model: dot tables disagree on the number of users or items")
 		}
 		return d, nil
-	})
+	}})
 }
 
 // NewDot returns a RecommenderNet for the given numbers of users and items,

@@ -38,13 +38,30 @@ type Net interface {
 	Layers() []Layer
 }
 
-// kinds maps a Kind to a constructor of an empty net that takes its
-// parameters from tables with the same names and shapes.
-var kinds = map[string]func(cfg Config, params []Param) (Net, error){}
+// Kind describes a model kind to the registry.
+type Kind struct {
+	// Build makes a net of this kind from its parameter tables (as read
+	// from a model file).
+	Build func(cfg Config, params []Param) (Net, error)
+	// Defaults are the settings Config.WithDefaults fills in for this kind.
+	Defaults Config
+}
 
-// Register makes a model kind loadable from a model file.
-func Register(kind string, build func(cfg Config, params []Param) (Net, error)) {
-	kinds[kind] = build
+// kinds maps a kind's name to its description.
+var kinds = map[string]Kind{}
+
+// Register makes a model kind known: loadable from a model file, with its
+// default settings.
+func Register(name string, k Kind) {
+	k.Defaults.Model = name
+	kinds[name] = k
+}
+
+// Defaults returns the default settings of the named kind, and whether the
+// kind is known.
+func Defaults(kind string) (Config, bool) {
+	k, ok := kinds[kind]
+	return k.Defaults, ok
 }
 
 // Kinds returns the registered model kinds, sorted.
@@ -59,11 +76,11 @@ func Kinds() []string {
 
 // Build rebuilds a net of the given kind from its parameter tables.
 func Build(kind string, cfg Config, params []Param) (Net, error) {
-	b, ok := kinds[kind]
+	k, ok := kinds[kind]
 	if !ok {
 		return nil, fmt.Errorf("model: unknown model kind %q (known: %v)", kind, Kinds())
 	}
-	return b(cfg, params)
+	return k.Build(cfg, params)
 }
 
 // findParam returns the table called name with the given shape.

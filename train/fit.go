@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -49,10 +50,12 @@ func Seed(s uint64) Option { return func(o *options) { o.cfg.Seed = s } }
 // ErrNoTrainRows is returned when the training part is empty.
 var ErrNoTrainRows = errors.New("train: no training rows")
 
-// Fit trains a model on s.Train, validating on s.Valid after every epoch.
-// With a validation part and Patience > 0 it stops once validation RMSE has
-// not improved for Patience epochs and keeps the best epoch's tables;
-// otherwise the model holds the last epoch's tables.
+// Fit trains a model of kind cfg.Model (default "dot") on s.Train,
+// validating on s.Valid after every epoch. With a validation part and
+// Patience > 0 it stops once validation RMSE has not improved for Patience
+// epochs and keeps the best epoch's tables; otherwise the model holds the
+// last epoch's tables. Closed-form models (mean, bias) fit in one step and
+// have no history.
 func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, error) {
 	o := options{every: 16}
 	for _, f := range opts {
@@ -62,26 +65,96 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if cfg.Model != "dot" {
-		return nil, fmt.Errorf("train: model %q cannot be trained by Fit (want dot)", cfg.Model)
+	fit, ok := fitters[cfg.Model]
+	if !ok {
+		return nil, fmt.Errorf("train: model %q cannot be trained (known: %v)", cfg.Model, Models())
 	}
 	if s.Train.Len() == 0 {
 		return nil, ErrNoTrainRows
 	}
+	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
+	if err := fit(ctx, s, m, &o); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// A fitter trains m (whose Config, id maps and scale are set) on s and sets
+// m.Net and, for epoch-trained models, m.History and m.BestEpoch.
+type fitter func(ctx context.Context, s *dataset.Split, m *model.Model, o *options) error
+
+var fitters = map[string]fitter{
+	"dot": fitDot,
+	"mean": func(_ context.Context, s *dataset.Split, m *model.Model, _ *options) error {
+		m.Net = model.FitMean(m.ScaleRatings(s.Train))
+		return nil
+	},
+	"bias": func(_ context.Context, s *dataset.Split, m *model.Model, _ *options) error {
+		m.Net = model.FitBias(s.Train, m.ScaleRatings(s.Train), s.Users.Len(), s.Items.Len(), model.BiasConfig{})
+		return nil
+	},
+}
+
+// Models returns the model kinds Fit trains, sorted.
+func Models() []string {
+	out := make([]string, 0, len(fitters))
+	for k := range fitters {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// fitDot trains RecommenderNet.
+func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *options) error {
+	cfg := m.Config
 	net := model.NewDot(s.Users.Len(), s.Items.Len(), cfg)
-	m := &model.Model{Config: cfg, Net: net, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
-	train := s.Train
-	target := m.ScaleRatings(train)
+	m.Net = net
 	if cfg.Init == "normal" {
 		// The net has no global bias: start the item biases at the mean so
 		// that the embeddings need not learn it.
-		mu := model.FitMean(target).Mu
+		mu := model.FitMean(m.ScaleRatings(s.Train)).Mu
 		for i := range net.ItemBias {
 			net.ItemBias[i] = mu
 		}
 		clear(net.UserBias)
 	}
 	k := newDotKernel(net, cfg)
+	return loop(ctx, s, m, dotEpochs{k, net}, o)
+}
+
+// dotEpochs adapts the dot kernel to the training loop.
+type dotEpochs struct {
+	k   *dotKernel
+	net *model.Dot
+}
+
+func (d dotEpochs) epoch(us, is []int32, ts []float32, batch int, after func(int, float64) error) (float64, error) {
+	return d.k.epoch(us, is, ts, batch, after)
+}
+func (d dotEpochs) score(u, i int32) float32 { return d.k.score(u, i) }
+func (d dotEpochs) store()                   { d.k.store(d.net) }
+
+// epochTrainer is a model trained in epochs by loop.
+type epochTrainer interface {
+	// epoch trains once over the rows in the given order, in batches of
+	// the given size, calling after (if not nil) after each batch with its
+	// index and the sum of squared errors so far; an error from after stops
+	// the epoch. It returns the sum of squared errors on the training scale.
+	epoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error) (float64, error)
+	// score scores a pair with the current weights, on the training scale.
+	score(u, i int32) float32
+	// store copies the current weights into the model's net.
+	store()
+}
+
+// loop runs epochs of t over s.Train: it shuffles the rows each epoch from
+// the seed, validates after each epoch, records the history, reports
+// progress and stops early (keeping the best epoch) as Fit documents.
+func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer, o *options) error {
+	cfg := m.Config
+	train := s.Train
+	target := m.ScaleRatings(train)
 	validT := m.ScaleRatings(s.Valid)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5f1e))
 	n := train.Len()
@@ -100,7 +173,7 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 		for j, p := range perm {
 			us[j], is[j], ts[j] = train.User[p], train.Item[p], target[p]
 		}
-		sse, err := k.epoch(us, is, ts, cfg.Batch, func(b int, sse float64) error {
+		sse, err := t.epoch(us, is, ts, cfg.Batch, func(b int, sse float64) error {
 			if (b+1)%o.every != 0 {
 				return nil
 			}
@@ -113,10 +186,10 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("train: %w", err)
+			return fmt.Errorf("train: %w", err)
 		}
 		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(n), Seconds: time.Since(start).Seconds()}
-		rec.ValLoss, rec.ValRMSE = k.validate(m, s.Valid, validT)
+		rec.ValLoss, rec.ValRMSE = validate(m, t, s.Valid, validT)
 		m.History = append(m.History, rec)
 		if o.progress != nil {
 			o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
@@ -126,7 +199,7 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 		}
 		if rec.ValRMSE < best {
 			best, bad = rec.ValRMSE, 0
-			k.store(net)
+			t.store()
 			m.BestEpoch = epoch
 			continue
 		}
@@ -135,23 +208,23 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 		}
 	}
 	if !early {
-		k.store(net)
+		t.store()
 		m.BestEpoch = len(m.History)
 	}
-	return m, nil
+	return nil
 }
 
 // validate returns the validation MSE on the training scale and the RMSE on
-// the original scale, scoring with the kernel's current weights; NaN, NaN
+// the original scale, scoring with the trainer's current weights; NaN, NaN
 // when there are no validation rows.
-func (k *dotKernel) validate(m *model.Model, v dataset.Ratings, scaled []float32) (mse, rmse float64) {
+func validate(m *model.Model, t epochTrainer, v dataset.Ratings, scaled []float32) (mse, rmse float64) {
 	if v.Len() == 0 {
 		return math.NaN(), math.NaN()
 	}
 	var se, seo float64
-	for r, t := range scaled {
-		y := k.score(v.User[r], v.Item[r])
-		e := float64(y - t)
+	for r, want := range scaled {
+		y := t.score(v.User[r], v.Item[r])
+		e := float64(y - want)
 		se += e * e
 		eo := m.FromScale(y) - float64(v.Value[r])
 		seo += eo * eo

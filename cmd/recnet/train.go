@@ -26,7 +26,7 @@ type configFlags struct {
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
-	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind")
+	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), bias or mean (baselines)")
 	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, "embedding size")
 	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, linear or sigmoid")
 	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
@@ -49,6 +49,14 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	c, err := model.Preset(f.preset)
 	if err != nil {
 		return c, err
+	}
+	if fs.Changed("model") && !fs.Changed("preset") {
+		// Presets are RecommenderNet's; another kind starts from its own
+		// defaults.
+		if _, ok := model.Defaults(f.cfg.Model); !ok {
+			return c, fmt.Errorf("unknown model %q (known: %v)", f.cfg.Model, model.Kinds())
+		}
+		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
 	}
 	set := func(name string, apply func()) {
 		if fs.Changed(name) {
@@ -120,8 +128,7 @@ and MAE on the original scale, each beside the baselines.`,
 			if dups > 0 {
 				fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
 			}
-			fmt.Fprintf(lines, "model %s: dim %d, %s, L2 %g, %s lr %g, batch %d, up to %d epochs\n",
-				cfg.Model, cfg.Dim, cfg.Activation, cfg.L2, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
+			fmt.Fprintln(lines, describe(cfg))
 			start := time.Now()
 			m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs)))
 			if err != nil {
@@ -141,8 +148,12 @@ and MAE on the original scale, each beside the baselines.`,
 			if asJSON {
 				return res.WriteJSON(stdout)
 			}
-			fmt.Fprintf(lines, "trained in %.2fs (%.3fs per epoch, validation excluded); best epoch %d\n",
-				time.Since(start).Seconds(), res.TrainSeconds/float64(len(m.History)), m.BestEpoch)
+			if len(m.History) > 0 {
+				fmt.Fprintf(lines, "trained in %.2fs (%.3fs per epoch, validation excluded); best epoch %d\n",
+					time.Since(start).Seconds(), res.TrainSeconds/float64(len(m.History)), m.BestEpoch)
+			} else {
+				fmt.Fprintf(lines, "fitted in %.2fs\n", time.Since(start).Seconds())
+			}
 			if err := res.WriteTest(lines); err != nil {
 				return err
 			}
@@ -186,4 +197,14 @@ func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
 			fmt.Fprintln(w, report.EpochLine(*p.End, epochs))
 		}
 	}
+}
+
+// describe returns one line with the settings that matter for cfg's kind.
+func describe(c model.Config) string {
+	switch c.Model {
+	case "mean", "bias":
+		return fmt.Sprintf("model %s: fitted in closed form", c.Model)
+	}
+	return fmt.Sprintf("model %s: dim %d, %s, L2 %g, %s lr %g, batch %d, up to %d epochs",
+		c.Model, c.Dim, c.Activation, c.L2, c.Optimizer, c.LR, c.Batch, c.Epochs)
 }
