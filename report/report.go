@@ -166,6 +166,10 @@ func (r Result) WriteData(w io.Writer) error {
 
 // WriteTest writes the test results beside the baselines and a verdict.
 func (r Result) WriteTest(w io.Writer) error {
+	if r.Test.N == 0 {
+		_, err := io.WriteString(w, "\nno test rows: the model was trained but not tested (give the split a test fraction or --test)\n")
+		return err
+	}
 	name := "recnet " + r.Config.Model
 	row := func(label string, a model.Accuracy) string {
 		return fmt.Sprintf("%-22s %10.4f %11.4f %10.4f %10.4f\n", label, a.MSEScaled, a.RMSEScaled, a.RMSE, a.MAE)

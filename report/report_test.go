@@ -317,3 +317,15 @@ func TestPlot(t *testing.T) {
 		t.Error("Plot into a missing directory succeeded")
 	}
 }
+
+// TestWriteTestNoRows checks a run without test rows says so instead of
+// printing a table of NaNs.
+func TestWriteTestNoRows(t *testing.T) {
+	var b strings.Builder
+	if err := (Result{}).WriteTest(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "no test rows") || strings.Contains(b.String(), "NaN") {
+		t.Errorf("output %q", b.String())
+	}
+}
