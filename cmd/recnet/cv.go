@@ -1,16 +1,137 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
 )
 
-// cvCmd is a placeholder until the command is written.
 func cvCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "cv",
-		Hidden: true,
-		RunE:   func(*cobra.Command, []string) error { return errors.New("cv: not yet implemented") },
+	var (
+		data, format string
+		models       string
+		preset       string
+		folds        int
+		seed         uint64
+		workers      int
+		validShare   float64
+		asJSON       bool
+		quiet        bool
+	)
+	c := &cobra.Command{
+		Use:   "cv",
+		Short: "Cross-validate models on the same k folds (Surprise's cross_validate table)",
+		Long: `Cv shuffles the ratings with --seed, cuts them into --folds folds and, for every
+model of --models, trains on all folds but one and tests on that one, so that each
+model sees exactly the same folds. It prints Surprise's table per model (RMSE and
+MAE per fold with their mean and standard deviation, fit and test time), then a
+summary sorted by RMSE with the baselines beside the models.
+
+Every model takes its kind's defaults; --preset (default or seed) applies to dot.
+Models that stop early (dot, mf, nmf) validate on --valid-share of each training
+fold (drawn from --seed, the same rows for every model) and train on the rest; the
+baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs run
+on --workers goroutines (default: all cores); fit and test times are per job.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfgs, err := cvConfigs(models, preset, seed)
+			if err != nil {
+				return badInput(err)
+			}
+			if folds < 2 {
+				return badInput(fmt.Errorf("--folds %d: want at least 2", folds))
+			}
+			if !(validShare > 0 && validShare < 1) {
+				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
+			}
+			d, err := loadDataset(cmd.Context(), data, format)
+			if err != nil {
+				return badInput(err)
+			}
+			if d.Len() < 2*folds {
+				return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), folds))
+			}
+			errw := cmd.ErrOrStderr()
+			opts := []eval.Option{eval.WithWorkers(workers), eval.WithValidShare(validShare)}
+			if !quiet {
+				fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, folds, seed)
+				opts = append(opts, eval.WithCVProgress(func(p eval.CVProgress) {
+					fmt.Fprintf(errw, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",
+						p.Done, p.Total, p.Model, p.Fold, p.Score.RMSE, p.Score.MAE, p.Score.FitSeconds)
+				}))
+			}
+			res, err := eval.CrossValidate(cmd.Context(), d, cfgs, folds, seed, opts...)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				e := json.NewEncoder(cmd.OutOrStdout())
+				e.SetIndent("", "  ")
+				return e.Encode(res)
+			}
+			return res.WriteTable(cmd.OutOrStdout())
+		},
 	}
+	f := c.Flags()
+	f.StringVar(&data, "data", "builtin", "ratings: a file path, an http(s) URL, or builtin (the generated course ratings)")
+	f.StringVar(&format, "format", "auto", "auto, csv, tsv or movielens (u.data or ratings.dat)")
+	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
+	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
+	f.IntVar(&folds, "folds", 5, "number of folds")
+	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training")
+	f.IntVar(&workers, "workers", 0, "jobs run at once (0: all cores)")
+	f.Float64Var(&validShare, "valid-share", 0.1, "share of each training fold held out for early stopping")
+	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object instead of the table")
+	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
+	return c
+}
+
+// cvConfigs returns the configuration of each named model: the kind's
+// defaults, the preset for dot, seeded with seed.
+func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
+	known := train.Models()
+	p, err := model.Preset(preset)
+	if err != nil {
+		return nil, err
+	}
+	var cfgs []model.Config
+	for _, name := range strings.Split(models, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if !slices.Contains(known, name) {
+			return nil, fmt.Errorf("--models: unknown model %q (known: %s)", name, strings.Join(known, ", "))
+		}
+		c := model.Config{Model: name}.WithDefaults()
+		if name == p.Model {
+			c = p
+		}
+		c.Seed = seed
+		cfgs = append(cfgs, c)
+	}
+	if len(cfgs) == 0 {
+		return nil, fmt.Errorf("--models %q names no model (known: %s)", models, strings.Join(known, ", "))
+	}
+	return cfgs, nil
+}
+
+// loadDataset reads the ratings named by --data and --format.
+func loadDataset(ctx context.Context, data, format string) (*dataset.Dataset, error) {
+	if data == "builtin" {
+		return dataset.Builtin(), nil
+	}
+	f, err := dataset.ParseFormat(format)
+	if err != nil {
+		return nil, err
+	}
+	return dataset.Load(ctx, data, dataset.Options{Format: f})
 }

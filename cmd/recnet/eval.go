@@ -1,16 +1,465 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
 
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-// evalCmd is a placeholder until the command is written.
+// evalFlags are the flags of `recnet eval` besides the data and model ones.
+type evalFlags struct {
+	model, protocol, kind string
+	k, negatives          int
+	relevant              float64
+	asJSON, quiet         bool
+}
+
 func evalCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "eval",
-		Hidden: true,
-		RunE:   func(*cobra.Command, []string) error { return errors.New("eval: not yet implemented") },
+	var (
+		df  dataFlags
+		cf  configFlags
+		ef  evalFlags
+		cfs = pflag.NewFlagSet("model", pflag.ContinueOnError)
+	)
+	c := &cobra.Command{
+		Use:   "eval --model M [--data F] | eval --protocol ncf [--data F] [model flags]",
+		Short: "Evaluate a model: RMSE and MAE, top-k recommendation metrics, or the NCF protocol, beside baselines",
+		Long: `Eval measures a saved model on the test part of a split: the one the data flags
+build (the same --data, --split and --seed as train rebuild the same split) or
+--train/--test files. Rows map raw ids through the model's id maps; test rows
+whose user or item the model does not know are skipped and counted.
+
+It reports RMSE and MAE beside the global-mean and user+item-bias baselines
+fitted on the training part, then recommends the -k best items to every user
+with a test rating, among the items the user has no training or validation
+rating for, and reports for the model and for a most-popular recommender
+(items ranked by number of training ratings):
+
+  P@k       hits / k
+  R@k       hits / #relevant
+  HR@k      1 if any hit, else 0
+  NDCG@k    DCG / IDCG, binary relevance, discount 1/log2(i+1) at position i,
+            IDCG over min(k, #relevant) positions
+  MAP@k     mean of AP@k = sum over i<=k of P@i * rel_i / min(k, #relevant)
+  coverage  share of the items found in at least one list
+
+A test rating is relevant when it is at least --relevant (default 4 on the
+original scale: the 4s and 5s of the 3/4/5 course ratings). A user whose test
+ratings are all below it has nothing to find: it is left out of the averages
+and the number of such users is printed. Equal scores rank by lower item id.
+
+--protocol ncf follows Neural Collaborative Filtering (He et al. 2017): it
+holds out one random rating per user with at least two (and one more per user
+with three, for early stopping), trains the model the model flags describe
+(--kind, --dim, --epochs, ...) on the rest, ranks each held-out item among
+--negatives items the user never rated, drawn with --seed, and reports HR@k
+and NDCG@k for the model, for most-popular and for a random ranking
+(10/101 = 0.099 for HR@10).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case ef.k <= 0:
+				return badInput(fmt.Errorf("-k %d: want a positive list length", ef.k))
+			case ef.negatives <= 0:
+				return badInput(fmt.Errorf("--negatives %d: want a positive number", ef.negatives))
+			case math.IsNaN(ef.relevant) || math.IsInf(ef.relevant, 0):
+				return badInput(errors.New("--relevant: want a number"))
+			}
+			switch ef.protocol {
+			case "split":
+				var ncfOnly []string
+				cfs.VisitAll(func(f *pflag.Flag) {
+					if f.Changed && f.Name != "seed" {
+						ncfOnly = append(ncfOnly, "--"+f.Name)
+					}
+				})
+				for _, name := range []string{"kind", "negatives"} {
+					if cmd.Flags().Changed(name) {
+						ncfOnly = append(ncfOnly, "--"+name)
+					}
+				}
+				if len(ncfOnly) > 0 {
+					return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(ncfOnly, ", ")))
+				}
+				return evalSplit(cmd, &df, &ef)
+			case "ncf":
+				if cmd.Flags().Changed("kind") {
+					if err := cfs.Set("model", ef.kind); err != nil {
+						return badInput(err)
+					}
+				}
+				cfg, err := cf.config(cfs, df.seed)
+				if err != nil {
+					return badInput(err)
+				}
+				return evalNCF(cmd, &df, &ef, cfg)
+			}
+			return badInput(fmt.Errorf("--protocol %q: want split or ncf", ef.protocol))
+		},
 	}
+	fs := c.Flags()
+	df.register(fs)
+	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own)")
+	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out with sampled negatives)")
+	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, "length of each recommendation list")
+	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant; users with none are left out of the averages and counted")
+	fs.IntVar(&ef.negatives, "negatives", eval.DefaultNegatives, "--protocol ncf: items sampled per user to rank the held-out item against")
+	fs.StringVar(&ef.kind, "kind", "dot", "--protocol ncf: model kind to train (see train --model)")
+	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
+	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar")
+	// The model flags of train, except --model (here the file), apply to
+	// --protocol ncf; they live in their own set, sharing --seed, so that
+	// configFlags.config sees which were set.
+	cf.register(cfs)
+	cfs.VisitAll(func(f *pflag.Flag) {
+		if f.Name != "model" {
+			f.Usage = "--protocol ncf: " + f.Usage
+			fs.AddFlag(f)
+		}
+	})
+	seed := fs.Lookup("seed")
+	seed.Usage = "seed of the split shuffle (train's, to rebuild its split); with --protocol ncf also of the leave-one-out pick, the training and the sampled items"
+	cfs.AddFlag(seed)
+	return c
+}
+
+// evalSplit evaluates a saved model on the test part of the data flags'
+// split.
+func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
+	m, err := model.Load(ef.model)
+	if err != nil {
+		return badInput(err)
+	}
+	s, rows, _, err := df.load(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if s.Test.Len() == 0 {
+		return badInput(errors.New("eval: the split has no test rows: give it a test fraction or --test"))
+	}
+	ms, sk := evalRemap(m, s)
+	if ms.Test.Len() == 0 {
+		return badInput(fmt.Errorf("eval: none of the %d test rows has a user and an item the model knows", s.Test.Len()))
+	}
+	acc := eval.Compare(m, ms, ms.Test)
+	seen := evalConcat(ms.Train, ms.Valid)
+	o := eval.RankingOptions{K: ef.k, Relevant: ef.relevant}
+	items := m.Items.Len()
+	rm := eval.Ranking(m.Net, seen, ms.Test, items, o)
+	rp := eval.Ranking(eval.MostPopular(ms.Train, items), seen, ms.Test, items, o)
+
+	out := cmd.OutOrStdout()
+	data := evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}
+	if ef.asJSON {
+		return evalWriteJSON(out, evalSplitJSON{
+			Protocol: "split", Data: data, Model: evalModelJSON{ef.model, m.Config.Model},
+			Skipped: sk,
+			Accuracy: evalAccuracyJSON{
+				Model: evalAccJSON(acc.Model), GlobalMean: evalAccJSON(acc.GlobalMean), Bias: evalAccJSON(acc.Bias),
+				BeatsBias: acc.BeatsBias(),
+			},
+			Ranking: evalRankingJSON{
+				K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
+				Candidates: "items the user has no training or validation rating for",
+				Model:      evalMetricsJSON(rm), MostPopular: evalMetricsJSON(rp),
+			},
+		})
+	}
+	fmt.Fprintf(out, "data %s: %d rows, %d users, %d items; split %d/%d/%d", data.Name, rows, data.Users, data.Items, data.Train, data.Valid, data.Test)
+	if df.train == "" {
+		fmt.Fprintf(out, " (seed %d)", df.seed)
+	}
+	fmt.Fprintf(out, "\nmodel %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), items)
+	if df.train == "" && m.Config.Seed != df.seed {
+		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
+	}
+	if sk.TestRows == 0 {
+		fmt.Fprintf(out, "test rows: %d, all known to the model\n", ms.Test.Len())
+	} else {
+		fmt.Fprintf(out, "test rows: %d evaluated, %d skipped (unknown to the model: %d by user, %d by item)\n",
+			ms.Test.Len(), sk.TestRows, sk.UnknownUser, sk.UnknownItem)
+	}
+	if sk.OtherRows > 0 {
+		fmt.Fprintf(out, "train/validation rows unknown to the model, left out of the baselines and candidates: %d\n", sk.OtherRows)
+	}
+	fmt.Fprintf(out, "\n%-22s %10s %10s\n", fmt.Sprintf("accuracy (%d rows)", acc.Model.N), "RMSE", "MAE")
+	for _, r := range []struct {
+		name string
+		a    model.Accuracy
+	}{{"recnet " + m.Config.Model, acc.Model}, {"global mean baseline", acc.GlobalMean}, {"user+item bias", acc.Bias}} {
+		fmt.Fprintf(out, "%-22s %10.4f %10.4f\n", r.name, r.a.RMSE, r.a.MAE)
+	}
+	fmt.Fprintf(out, "\ntop-%d recommendations among the items each user has no training or validation rating for\n", rm.K)
+	fmt.Fprintf(out, "relevant: test rating >= %g; %d users ranked, %d with no relevant test rating left out of the averages\n",
+		rm.Relevant, rm.Users, rm.NoRelevant)
+	k := fmt.Sprint(rm.K)
+	fmt.Fprintf(out, "%-22s %9s %9s %9s %9s %9s %9s\n", "", "P@"+k, "R@"+k, "NDCG@"+k, "HR@"+k, "MAP@"+k, "coverage")
+	for _, r := range []struct {
+		name string
+		r    eval.RankingResult
+	}{{"recnet " + m.Config.Model, rm}, {"most popular", rp}} {
+		fmt.Fprintf(out, "%-22s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f\n", r.name,
+			r.r.Precision, r.r.Recall, r.r.NDCG, r.r.HitRate, r.r.MAP, r.r.Coverage)
+	}
+	return nil
+}
+
+// remap returns s with every row's ids mapped through the model's id maps
+// (by raw id) and the rows the model does not know dropped, and what it
+// dropped.
+func evalRemap(m *model.Model, s *dataset.Split) (*dataset.Split, evalSkipped) {
+	idx := func(from, to *dataset.IDMap) []int32 {
+		out := make([]int32, from.Len())
+		for k, raw := range from.IDs() {
+			out[k] = -1
+			if i, ok := to.Inner(raw); ok {
+				out[k] = i
+			}
+		}
+		return out
+	}
+	us, is := idx(s.Users, m.Users), idx(s.Items, m.Items)
+	var sk evalSkipped
+	part := func(r dataset.Ratings, test bool) dataset.Ratings {
+		var out dataset.Ratings
+		for k, v := range r.Value {
+			u, i := us[r.User[k]], is[r.Item[k]]
+			switch {
+			case u >= 0 && i >= 0:
+				out.Append(u, i, v)
+				continue
+			case !test:
+				sk.OtherRows++
+			case u < 0:
+				sk.TestRows++
+				sk.UnknownUser++
+			default:
+				sk.TestRows++
+				sk.UnknownItem++
+			}
+		}
+		return out
+	}
+	return &dataset.Split{
+		Name: s.Name, Users: m.Users, Items: m.Items, Min: m.Min, Max: m.Max,
+		Train: part(s.Train, false), Valid: part(s.Valid, false), Test: part(s.Test, true),
+	}, sk
+}
+
+// concat returns the rows of a followed by those of b.
+func evalConcat(a, b dataset.Ratings) dataset.Ratings {
+	return dataset.Ratings{
+		User:  append(append([]int32(nil), a.User...), b.User...),
+		Item:  append(append([]int32(nil), a.Item...), b.Item...),
+		Value: append(append([]float32(nil), a.Value...), b.Value...),
+	}
+}
+
+// evalNCF trains a model of cfg's kind on a leave-one-out split of the data
+// and runs the NCF protocol on it.
+func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config) error {
+	fs := cmd.Flags()
+	switch {
+	case fs.Changed("model"):
+		return badInput(errors.New("--protocol ncf trains its own model on a leave-one-out split: choose its kind with --kind, not a file with --model"))
+	case df.train != "" || df.valid != "" || df.test != "" || fs.Changed("split"):
+		return badInput(errors.New("--protocol ncf makes its own leave-one-out split of --data: --split, --train, --valid and --test do not apply"))
+	}
+	d, err := evalLoadData(cmd.Context(), df)
+	if err != nil {
+		return err
+	}
+	s, err := dataset.LeaveOneOut(d, df.seed)
+	if err != nil {
+		return badInput(err)
+	}
+	lines := cmd.OutOrStdout()
+	if ef.asJSON {
+		lines = cmd.ErrOrStderr()
+		if ef.quiet {
+			lines = io.Discard
+		}
+	}
+	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items\n", d.Name, d.Len(), d.Users.Len(), d.Items.Len())
+	fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2)\n",
+		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
+	fmt.Fprintln(lines, describe(cfg))
+	start := time.Now()
+	m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	o := eval.NCFOptions{Negatives: ef.negatives, K: ef.k, Seed: df.seed}
+	rm := eval.NCF(m.Net, s, o)
+	rp := eval.NCF(eval.MostPopular(s.Train, s.Items.Len()), s, o)
+	if ef.asJSON {
+		return evalWriteJSON(cmd.OutOrStdout(), evalNCFJSON{
+			Protocol: "ncf",
+			Data:     evalData{d.Name, d.Len(), d.Users.Len(), d.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()},
+			Config:   m.Config, BestEpoch: m.BestEpoch, TrainSeconds: evalNum(secs),
+			NCF: evalNCFResultJSON{
+				K: rm.K, Negatives: rm.Negatives, Seed: df.seed, Cases: rm.Cases, Short: rm.Short,
+				Model:       evalHRJSON{evalNum(rm.HR), evalNum(rm.NDCG)},
+				MostPopular: evalHRJSON{evalNum(rp.HR), evalNum(rp.NDCG)},
+				Random:      evalHRJSON{evalNum(rm.RandomHR), evalNum(rm.RandomNDCG)},
+			},
+		})
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "trained in %.2fs; best epoch %d\n", secs, m.BestEpoch)
+	fmt.Fprintf(out, "\nNCF protocol: each of %d held-out ratings ranked among %d items its user never rated (seed %d)\n", rm.Cases, rm.Negatives, df.seed)
+	if rm.Short > 0 {
+		fmt.Fprintf(out, "%d users had fewer than %d unrated items and were ranked against all of them\n", rm.Short, rm.Negatives)
+	}
+	k := fmt.Sprint(rm.K)
+	fmt.Fprintf(out, "%-22s %9s %9s\n", "", "HR@"+k, "NDCG@"+k)
+	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "recnet "+m.Config.Model, rm.HR, rm.NDCG)
+	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "most popular", rp.HR, rp.NDCG)
+	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "random (expected)", rm.RandomHR, rm.RandomNDCG)
+	return nil
+}
+
+// loadData reads the whole data set the data flags name. Every error is an
+// input error.
+func evalLoadData(ctx context.Context, df *dataFlags) (*dataset.Dataset, error) {
+	format, err := dataset.ParseFormat(df.format)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	if df.data == "builtin" {
+		return dataset.Builtin(), nil
+	}
+	d, err := dataset.Load(ctx, df.data, dataset.Options{Format: format})
+	return d, badInput(err)
+}
+
+// skipped counts the rows eval left out because the model does not know
+// their user or item.
+type evalSkipped struct {
+	TestRows    int `json:"test_rows"`
+	UnknownUser int `json:"unknown_user"` // test rows whose user is unknown
+	UnknownItem int `json:"unknown_item"` // test rows whose user is known and item unknown
+	OtherRows   int `json:"train_valid_rows"`
+}
+
+// The JSON objects of eval. Numbers that may be NaN (no row, no user
+// ranked) are num, encoded as null then.
+
+type evalData struct {
+	Name  string `json:"name"`
+	Rows  int    `json:"rows"`
+	Users int    `json:"users"`
+	Items int    `json:"items"`
+	Train int    `json:"train"`
+	Valid int    `json:"valid"`
+	Test  int    `json:"test"`
+}
+
+type evalModelJSON struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"`
+}
+
+type evalAccuracy struct {
+	N    int     `json:"n"`
+	RMSE evalNum `json:"rmse"`
+	MAE  evalNum `json:"mae"`
+}
+
+func evalAccJSON(a model.Accuracy) evalAccuracy {
+	return evalAccuracy{a.N, evalNum(a.RMSE), evalNum(a.MAE)}
+}
+
+type evalAccuracyJSON struct {
+	Model      evalAccuracy `json:"model"`
+	GlobalMean evalAccuracy `json:"global_mean"`
+	Bias       evalAccuracy `json:"bias"`
+	BeatsBias  bool         `json:"beats_bias"`
+}
+
+type evalMetrics struct {
+	Precision evalNum `json:"precision"`
+	Recall    evalNum `json:"recall"`
+	NDCG      evalNum `json:"ndcg"`
+	HitRate   evalNum `json:"hit_rate"`
+	MAP       evalNum `json:"map"`
+	Coverage  evalNum `json:"coverage"`
+}
+
+func evalMetricsJSON(r eval.RankingResult) evalMetrics {
+	return evalMetrics{evalNum(r.Precision), evalNum(r.Recall), evalNum(r.NDCG), evalNum(r.HitRate), evalNum(r.MAP), evalNum(r.Coverage)}
+}
+
+type evalRankingJSON struct {
+	K           int         `json:"k"`
+	Relevant    float64     `json:"relevant"`
+	Users       int         `json:"users"`
+	NoRelevant  int         `json:"no_relevant"`
+	Items       int         `json:"items"`
+	Candidates  string      `json:"candidates"`
+	Model       evalMetrics `json:"model"`
+	MostPopular evalMetrics `json:"most_popular"`
+}
+
+type evalSplitJSON struct {
+	Protocol string           `json:"protocol"`
+	Data     evalData         `json:"data"`
+	Model    evalModelJSON    `json:"model"`
+	Skipped  evalSkipped      `json:"skipped"`
+	Accuracy evalAccuracyJSON `json:"accuracy"`
+	Ranking  evalRankingJSON  `json:"ranking"`
+}
+
+type evalHRJSON struct {
+	HR   evalNum `json:"hr"`
+	NDCG evalNum `json:"ndcg"`
+}
+
+type evalNCFResultJSON struct {
+	K           int        `json:"k"`
+	Negatives   int        `json:"negatives"`
+	Seed        uint64     `json:"seed"`
+	Cases       int        `json:"cases"`
+	Short       int        `json:"short"`
+	Model       evalHRJSON `json:"model"`
+	MostPopular evalHRJSON `json:"most_popular"`
+	Random      evalHRJSON `json:"random"`
+}
+
+type evalNCFJSON struct {
+	Protocol     string            `json:"protocol"`
+	Data         evalData          `json:"data"`
+	Config       model.Config      `json:"config"`
+	BestEpoch    int               `json:"best_epoch"`
+	TrainSeconds evalNum           `json:"train_seconds"`
+	NCF          evalNCFResultJSON `json:"ncf"`
+}
+
+// num is a float64 whose JSON form is null when it is NaN or infinite.
+type evalNum float64
+
+func (f evalNum) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+func evalWriteJSON(w io.Writer, v any) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(v)
 }

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
+)
+
+// TestCV cross-validates a model and the baselines on a small table: the
+// table has a block per model with every fold, and the summary all three.
+func TestCV(t *testing.T) {
+	data := smallData(t, t.TempDir())
+	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "3", "--models", "dot,bias,mean")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"Evaluating RMSE, MAE of algorithm dot on 3 split(s).",
+		"Evaluating RMSE, MAE of algorithm bias on 3 split(s).",
+		"Evaluating RMSE, MAE of algorithm mean on 3 split(s).",
+		"Fold 1  Fold 2  Fold 3  Mean    Std", "RMSE (testset)", "Fit time", "Summary", "wall time",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	summary := stdout[strings.Index(stdout, "Summary"):]
+	for _, m := range []string{"\ndot ", "\nbias ", "\nmean "} {
+		if !strings.Contains(summary, m) {
+			t.Errorf("summary lacks %q:\n%s", m, summary)
+		}
+	}
+	if !strings.Contains(stderr, "dot fold 3") {
+		t.Errorf("no progress line on stderr: %s", stderr)
+	}
+}
+
+// TestCVJSON checks that --json prints one object with every fold.
+func TestCVJSON(t *testing.T) {
+	data := smallData(t, t.TempDir())
+	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "2", "--models", "bias,mean", "--json", "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Folds  int `json:"folds"`
+		Models []struct {
+			Name  string           `json:"name"`
+			Folds []map[string]any `json:"folds"`
+			RMSE  map[string]any   `json:"rmse"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("--json output is not one JSON object: %v\n%s", err, stdout)
+	}
+	if res.Folds != 2 || len(res.Models) != 2 || res.Models[0].Name != "bias" || len(res.Models[1].Folds) != 2 {
+		t.Errorf("--json: %+v", res)
+	}
+	if _, ok := res.Models[0].RMSE["mean"].(float64); !ok {
+		t.Errorf("--json models[0].rmse = %v", res.Models[0].RMSE)
+	}
+}
+
+// TestCVBadInput checks that bad flags exit with code 2 and say why.
+func TestCVBadInput(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown model", []string{"cv", "--models", "dot,svdpp"}, append([]string{"svdpp"}, train.Models()...)},
+		{"one fold", []string{"cv", "--folds", "1", "--models", "bias"}, []string{"--folds"}},
+		{"missing file", []string{"cv", "--data", filepath.Join(dir, "nope.csv"), "--models", "bias"}, []string{"nope.csv"}},
+		{"unknown preset", []string{"cv", "--preset", "fast", "--models", "bias"}, []string{"fast"}},
+		{"tune a baseline", []string{"tune", "--model", "bias"}, []string{"bias"}},
+		{"tune one fold", []string{"tune", "--folds", "1"}, []string{"--folds"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, stderr, code := run(t, c.args...)
+			if code != 2 {
+				t.Errorf("exit code %d, want 2; stderr: %s", code, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("error %q does not name %q", strings.TrimSpace(stderr), w)
+				}
+			}
+		})
+	}
+}
+
+// TestTune runs a three-trial search, saves the best model and loads it.
+func TestTune(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "m.recnet")
+	stdout, stderr, code := run(t, "tune", "--data", smallData(t, dir), "--trials", "3", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"trial   1/3", "trial   2/3", "trial   3/3", "best: trial", "rows the search never saw", "user+item bias", "model saved"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	m, err := model.Load(out)
+	if err != nil {
+		t.Fatalf("the saved model does not load: %v", err)
+	}
+	if m.Config.Model != "dot" || m.Net == nil || m.Users.Len() == 0 {
+		t.Errorf("loaded model: kind %s, net %v, %d users", m.Config.Model, m.Net != nil, m.Users.Len())
+	}
+	if _, stderr, code := run(t, "summary", "--model", out); code != 0 {
+		t.Errorf("summary of the tuned model: exit %d: %s", code, stderr)
+	}
+}

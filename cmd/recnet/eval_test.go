@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEval trains a small model, then evaluates it on the test part of the
+// same split, as text and as JSON.
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	modelPath := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "3", "--out", modelPath); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	stdout, stderr, code := run(t, "eval", "--model", modelPath, "--data", data, "--seed", "42")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"RMSE", "MAE", "global mean baseline", "user+item bias",
+		"P@10", "R@10", "NDCG@10", "HR@10", "MAP@10", "coverage", "recnet dot", "most popular",
+		"relevant: test rating >= 4", "all known to the model"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "NaN") || strings.Contains(stdout, "note:") {
+		t.Errorf("eval output has NaN or a seed note:\n%s", stdout)
+	}
+
+	stdout, stderr, code = run(t, "eval", "--model", modelPath, "--data", data, "--json", "-k", "5", "--relevant", "5")
+	if code != 0 {
+		t.Fatalf("eval --json: exit %d: %s", code, stderr)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("--json output is not one JSON object: %v\n%s", err, stdout)
+	}
+	for _, key := range []string{"data.test", "skipped.test_rows", "accuracy.model.rmse", "accuracy.model.mae",
+		"accuracy.global_mean.rmse", "accuracy.bias.mae", "ranking.users", "ranking.no_relevant",
+		"ranking.model.precision", "ranking.model.recall", "ranking.model.ndcg", "ranking.model.hit_rate",
+		"ranking.model.map", "ranking.model.coverage", "ranking.most_popular.ndcg"} {
+		if _, ok := lookup(res, key); !ok {
+			t.Errorf("--json lacks %s", key)
+		}
+	}
+	if k, _ := lookup(res, "ranking.k"); k != 5.0 {
+		t.Errorf("ranking.k = %v, want 5", k)
+	}
+	if r, _ := lookup(res, "ranking.relevant"); r != 5.0 {
+		t.Errorf("ranking.relevant = %v, want 5", r)
+	}
+	for _, key := range []string{"ranking.model.hit_rate", "ranking.most_popular.hit_rate"} {
+		if v, _ := lookup(res, key); !(v.(float64) > 0 && v.(float64) <= 1) {
+			t.Errorf("%s = %v, want a share above 0", key, v)
+		}
+	}
+
+	// Another seed rebuilds another split: the model saw some of its test
+	// rows, and eval says so.
+	if stdout, _, _ = run(t, "eval", "--model", modelPath, "--data", data, "--seed", "7"); !strings.Contains(stdout, "note: the model was trained with seed 42") {
+		t.Errorf("no note on a split with another seed:\n%s", stdout)
+	}
+
+	// Rows from another file map through the model's ids; unknown ones are
+	// skipped and counted.
+	b, _ := os.ReadFile(data)
+	first := strings.Split(strings.Split(string(b), "\n")[1], ",")
+	other := write(t, dir, "other.csv", "user,item,rating\n"+first[0]+","+first[1]+",5\nnobody,"+first[1]+",4\n"+first[0]+",C999XX,5\n")
+	stdout, stderr, code = run(t, "eval", "--model", modelPath, "--train", data, "--test", other)
+	if code != 0 {
+		t.Fatalf("eval --test: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "test rows: 1 evaluated, 2 skipped (unknown to the model: 1 by user, 1 by item)") {
+		t.Errorf("eval on another file does not count the skipped rows:\n%s", stdout)
+	}
+}
+
+// TestEvalNCF runs the NCF protocol on a small table.
+func TestEvalNCF(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	stdout, stderr, code := run(t, "eval", "--protocol", "ncf", "--data", data, "--quiet", "--epochs", "2")
+	if code != 0 {
+		t.Fatalf("eval --protocol ncf: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"leave-one-out", "HR@10", "NDCG@10", "recnet dot", "most popular", "random (expected)", "Epoch 2/2"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	stdout, stderr, code = run(t, "eval", "--protocol", "ncf", "--data", data, "--quiet", "--kind", "bias", "--json", "--negatives", "50", "-k", "5")
+	if code != 0 {
+		t.Fatalf("eval --protocol ncf --json: exit %d: %s", code, stderr)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("--json output is not one JSON object: %v\n%s", err, stdout)
+	}
+	for key, want := range map[string]any{"protocol": "ncf", "config.model": "bias", "ncf.k": 5.0, "ncf.negatives": 50.0} {
+		if got, _ := lookup(res, key); got != want {
+			t.Errorf("%s = %v, want %v", key, got, want)
+		}
+	}
+	for _, key := range []string{"ncf.model.hr", "ncf.model.ndcg", "ncf.most_popular.hr", "ncf.random.hr", "ncf.random.ndcg", "ncf.cases"} {
+		if _, ok := lookup(res, key); !ok {
+			t.Errorf("--json lacks %s", key)
+		}
+	}
+	if hr, _ := lookup(res, "ncf.random.hr"); hr.(float64) < 5.0/51-1e-9 {
+		t.Errorf("random HR@5 among 51 = %v, want at least 5/51", hr)
+	}
+}
+
+func TestEvalBadInput(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "none.recnet")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing model", []string{"eval", "--model", missing}, "none.recnet"},
+		{"unknown protocol", []string{"eval", "--protocol", "loo"}, "loo"},
+		{"k zero", []string{"eval", "--model", missing, "-k", "0"}, "-k"},
+		{"model flags without ncf", []string{"eval", "--model", missing, "--dim", "8"}, "--dim"},
+		{"ncf with a model file", []string{"eval", "--protocol", "ncf", "--model", missing}, "--kind"},
+		{"ncf with --split", []string{"eval", "--protocol", "ncf", "--split", "0.5,0.25,0.25"}, "--split"},
+		{"ncf unknown kind", []string{"eval", "--protocol", "ncf", "--kind", "nope"}, "nope"},
+	}
+	for _, c := range cases {
+		_, stderr, code := run(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d (want 2), stderr %q (want it to name %q)", c.name, code, stderr, c.want)
+		}
+	}
+}

@@ -1,0 +1,442 @@
+package eval
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
+)
+
+// Option sets an option of CrossValidate or Tune; each option says which
+// of them reads it, and the other ignores it.
+type Option func(*options)
+
+type options struct {
+	workers    int
+	valid      float64
+	cvProgress func(CVProgress)
+	// Tune's options (tune.go).
+	trials        int
+	folds         int
+	seed          uint64
+	grid          bool
+	budget        time.Duration
+	trialProgress func(TuneProgress)
+}
+
+func newOptions(opts []Option) options {
+	o := options{valid: 0.1, seed: 42}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.workers < 1 {
+		o.workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// WithWorkers runs up to n jobs at once, each on its own goroutine (a job
+// is one train.Fit, which is single-threaded, and its test). n < 1, the
+// default, means runtime.GOMAXPROCS(0). Results do not depend on n.
+// CrossValidate and Tune.
+func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
+
+// WithValidShare sets the share of each training fold moved to a
+// validation part for models that stop early (default 0.1). CrossValidate,
+// and Tune when it scores by folds.
+func WithValidShare(f float64) Option { return func(o *options) { o.valid = f } }
+
+// WithCVProgress calls fn after each (model, fold) job of CrossValidate,
+// in the order the jobs finish. fn runs on the goroutine that called
+// CrossValidate, one call at a time.
+func WithCVProgress(fn func(CVProgress)) Option { return func(o *options) { o.cvProgress = fn } }
+
+// CVProgress reports one finished cross-validation job.
+type CVProgress struct {
+	Model       string // the model's name in the result
+	Fold        int    // 1-based
+	Done, Total int    // jobs finished so far and in all
+	Score       Fold
+}
+
+// Stat is the mean and the standard deviation of a measure over folds.
+// Std is the population standard deviation (numpy's std, as Surprise
+// reports it).
+type Stat struct {
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
+}
+
+// MeanStd returns the mean and the population standard deviation of xs;
+// NaN, NaN when xs is empty.
+func MeanStd(xs []float64) Stat {
+	if len(xs) == 0 {
+		return Stat{math.NaN(), math.NaN()}
+	}
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	mean := s / float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return Stat{mean, math.Sqrt(ss / float64(len(xs)))}
+}
+
+// Fold is one model's result on one fold.
+type Fold struct {
+	RMSE float64 `json:"rmse"` // on the test fold, original scale
+	MAE  float64 `json:"mae"`
+	// FitSeconds and TestSeconds are the wall time of this job's fit and
+	// test; other jobs may have run at the same time on other cores.
+	FitSeconds  float64 `json:"fit_seconds"`
+	TestSeconds float64 `json:"test_seconds"`
+	TrainRows   int     `json:"train_rows"`
+	ValidRows   int     `json:"valid_rows"` // rows carved for early stopping; 0 if none
+	TestRows    int     `json:"test_rows"`
+	BestEpoch   int     `json:"best_epoch"` // 0 for a model fitted in closed form
+}
+
+// CVModel is one model's cross-validation result.
+type CVModel struct {
+	// Name is the model kind, with "#2", "#3"... added when several
+	// configurations of one kind are evaluated.
+	Name   string       `json:"name"`
+	Config model.Config `json:"config"`
+	// EarlyStopping is set when the model stopped early on a validation
+	// part carved out of each training fold (and so trained on the rest).
+	EarlyStopping bool   `json:"early_stopping"`
+	Folds         []Fold `json:"folds"`
+	// The mean and standard deviation of each measure over the folds.
+	RMSE        Stat `json:"rmse"`
+	MAE         Stat `json:"mae"`
+	FitSeconds  Stat `json:"fit_seconds"`
+	TestSeconds Stat `json:"test_seconds"`
+}
+
+// summarize sets m's statistics from its folds.
+func (m *CVModel) summarize() {
+	col := func(f func(Fold) float64) Stat {
+		xs := make([]float64, len(m.Folds))
+		for k, x := range m.Folds {
+			xs[k] = f(x)
+		}
+		return MeanStd(xs)
+	}
+	m.RMSE = col(func(f Fold) float64 { return f.RMSE })
+	m.MAE = col(func(f Fold) float64 { return f.MAE })
+	m.FitSeconds = col(func(f Fold) float64 { return f.FitSeconds })
+	m.TestSeconds = col(func(f Fold) float64 { return f.TestSeconds })
+}
+
+// CVResult is a cross-validation of several models on the same folds.
+// Its JSON form (encoding/json) has the keys data, rows, folds, seed,
+// valid_share, workers, wall_seconds and models[] with name, config,
+// early_stopping, folds[] (rmse, mae, fit_seconds, test_seconds,
+// train_rows, valid_rows, test_rows, best_epoch) and rmse, mae,
+// fit_seconds, test_seconds as {mean, std}; NaN and infinite numbers are
+// null.
+type CVResult struct {
+	Data       string  `json:"data"`
+	Rows       int     `json:"rows"`
+	Folds      int     `json:"folds"`
+	Seed       uint64  `json:"seed"`
+	ValidShare float64 `json:"valid_share"`
+	Workers    int     `json:"workers"`
+	// WallSeconds is the wall time of the whole run.
+	WallSeconds float64   `json:"wall_seconds"`
+	Models      []CVModel `json:"models"`
+}
+
+// CrossValidate evaluates every configuration on the same k folds of d
+// (dataset.KFold with seed): each model is fitted on the training folds
+// and tested on the held-out fold, giving RMSE and MAE on the original
+// scale per fold. A configuration whose Patience is positive stops early
+// on a validation part: a share (WithValidShare, default 0.1) of the
+// training folds, drawn from seed, the same rows for every such model; it
+// trains on the rest. A kind fitted in closed form (it keeps no training
+// history, as mean and bias) cannot stop early and is fitted on the whole
+// training folds. Zero fields of a configuration take its kind's defaults.
+//
+// The (model, fold) jobs run on WithWorkers goroutines; results are placed
+// by model and fold, so they do not depend on the scheduling. The first
+// error (or ctx's end) stops every job and is returned.
+func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config, folds int, seed uint64, opts ...Option) (CVResult, error) {
+	o := newOptions(opts)
+	start := time.Now()
+	if len(cfgs) == 0 {
+		return CVResult{}, fmt.Errorf("eval: no model to cross-validate")
+	}
+	splits, err := dataset.KFold(d, folds, seed)
+	if err != nil {
+		return CVResult{}, fmt.Errorf("eval: %w", err)
+	}
+	res := CVResult{Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
+	count := map[string]int{}
+	full := make([]model.Config, len(cfgs)) // read by the workers
+	for k, c := range cfgs {
+		c = c.WithDefaults()
+		full[k] = c
+		if err := c.Validate(); err != nil {
+			return CVResult{}, fmt.Errorf("eval: %w", err)
+		}
+		count[c.Model]++
+		name := c.Model
+		if n := count[c.Model]; n > 1 {
+			name = fmt.Sprintf("%s#%d", c.Model, n)
+		}
+		res.Models = append(res.Models, CVModel{Name: name, Config: c, Folds: make([]Fold, folds)})
+	}
+	parts := make([]foldParts, folds)
+	for j, s := range splits {
+		parts[j] = foldParts{full: s}
+	}
+	type job struct{ m, f int }
+	type done struct {
+		job
+		fold  Fold
+		early bool
+		err   error
+	}
+	jobs := make([]job, 0, len(cfgs)*folds)
+	for m := range res.Models {
+		for f := range folds {
+			jobs = append(jobs, job{m, f})
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan job)
+	results := make(chan done)
+	var wg sync.WaitGroup
+	for range min(o.workers, len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				fit, err := fitFold(ctx, &parts[j.f], full[j.m], o.valid, foldSeed(seed, j.f))
+				results <- done{job: j, fold: fit.fold, early: fit.early, err: err}
+			}
+		})
+	}
+	go func() {
+		defer close(next)
+		for _, j := range jobs {
+			select {
+			case next <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	var first error
+	n := 0
+	for r := range results {
+		if r.err != nil {
+			if first == nil {
+				first = fmt.Errorf("eval: %s fold %d: %w", res.Models[r.m].Name, r.f+1, r.err)
+				cancel()
+			}
+			continue
+		}
+		n++
+		m := &res.Models[r.m]
+		m.Folds[r.f] = r.fold
+		m.EarlyStopping = r.early
+		if o.cvProgress != nil && first == nil {
+			o.cvProgress(CVProgress{Model: m.Name, Fold: r.f + 1, Done: n, Total: len(jobs), Score: r.fold})
+		}
+	}
+	if first == nil && n < len(jobs) {
+		first = fmt.Errorf("eval: cross-validation stopped after %d of %d jobs: %w", n, len(jobs), context.Cause(ctx))
+	}
+	if first != nil {
+		return CVResult{}, first
+	}
+	for k := range res.Models {
+		res.Models[k].summarize()
+	}
+	res.WallSeconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// foldSeed returns the seed of the validation rows carved from fold j's
+// training part.
+func foldSeed(seed uint64, j int) uint64 { return seed ^ (0x9e3779b97f4a7c15 * uint64(j+1)) }
+
+// foldParts holds a fold's split and, made once on first use, the same
+// split with a validation part carved from its training rows.
+type foldParts struct {
+	full   *dataset.Split
+	once   sync.Once
+	carved *dataset.Split
+	err    error
+}
+
+// withValid returns the fold's split with its validation part.
+func (p *foldParts) withValid(share float64, seed uint64) (*dataset.Split, error) {
+	p.once.Do(func() { p.carved, p.err = dataset.CarveValid(p.full, share, seed) })
+	return p.carved, p.err
+}
+
+// foldFit is a model fitted and tested on one fold.
+type foldFit struct {
+	model *model.Model
+	fold  Fold
+	early bool // it stopped early on the carved validation part
+}
+
+// fitFold fits cfg on the fold (with a carved validation part when cfg
+// stops early, see CrossValidate) and tests it on the fold's test rows.
+func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64) (foldFit, error) {
+	s := p.full
+	if cfg.Patience > 0 {
+		var err error
+		if s, err = p.withValid(share, seed); err != nil {
+			return foldFit{}, err
+		}
+	}
+	start := time.Now()
+	m, err := train.Fit(ctx, s, train.WithConfig(cfg))
+	if err != nil {
+		return foldFit{}, err
+	}
+	early := s != p.full
+	if early && len(m.History) == 0 {
+		// Fitted in closed form: it ignored the validation rows, so fit it
+		// on all the training rows.
+		s, early = p.full, false
+		start = time.Now()
+		if m, err = train.Fit(ctx, s, train.WithConfig(cfg)); err != nil {
+			return foldFit{}, err
+		}
+	}
+	fit := time.Since(start).Seconds()
+	start = time.Now()
+	acc := m.Test(s.Test)
+	f := Fold{
+		RMSE: acc.RMSE, MAE: acc.MAE, FitSeconds: fit, TestSeconds: time.Since(start).Seconds(),
+		TrainRows: s.Train.Len(), ValidRows: s.Valid.Len(), TestRows: s.Test.Len(), BestEpoch: m.BestEpoch,
+	}
+	return foldFit{model: m, fold: f, early: early}, nil
+}
+
+// num is a float64 whose JSON form is null when it is NaN or infinite,
+// which JSON cannot hold (a diverged model scores NaN).
+type num float64
+
+// MarshalJSON encodes n as a number, or null.
+func (n num) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(n))
+}
+
+// MarshalJSON encodes s with NaN as null.
+func (s Stat) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Mean num `json:"mean"`
+		Std  num `json:"std"`
+	}{num(s.Mean), num(s.Std)})
+}
+
+// MarshalJSON encodes f with NaN as null.
+func (f Fold) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		RMSE        num `json:"rmse"`
+		MAE         num `json:"mae"`
+		FitSeconds  num `json:"fit_seconds"`
+		TestSeconds num `json:"test_seconds"`
+		TrainRows   int `json:"train_rows"`
+		ValidRows   int `json:"valid_rows"`
+		TestRows    int `json:"test_rows"`
+		BestEpoch   int `json:"best_epoch"`
+	}{num(f.RMSE), num(f.MAE), num(f.FitSeconds), num(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch})
+}
+
+// WriteTable writes r as Surprise's cross_validate(verbose=True) does: a
+// block per model with RMSE, MAE, fit and test time per fold and their
+// mean and standard deviation, then a summary with one row per model,
+// sorted by mean RMSE, and the wall time.
+func (r CVResult) WriteTable(w io.Writer) error {
+	b := &bytes.Buffer{}
+	for _, m := range r.Models {
+		fmt.Fprintf(b, "Evaluating RMSE, MAE of algorithm %s on %d split(s).\n", m.Name, len(m.Folds))
+		if m.EarlyStopping {
+			fmt.Fprintf(b, "(early stopping on a validation part of %g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
+		}
+		b.WriteString("\n")
+		row := func(name string, xs []float64, s Stat, prec int) {
+			line := fmt.Sprintf("%-18s", name)
+			for _, x := range append(xs, s.Mean, s.Std) {
+				line += fmt.Sprintf("%-8.*f", prec, x)
+			}
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+		head := fmt.Sprintf("%-18s", "")
+		for j := range m.Folds {
+			head += fmt.Sprintf("%-8s", fmt.Sprintf("Fold %d", j+1))
+		}
+		b.WriteString(head + "Mean    Std\n")
+		col := func(f func(Fold) float64) []float64 {
+			xs := make([]float64, len(m.Folds))
+			for k, x := range m.Folds {
+				xs[k] = f(x)
+			}
+			return xs
+		}
+		row("RMSE (testset)", col(func(f Fold) float64 { return f.RMSE }), m.RMSE, 4)
+		row("MAE (testset)", col(func(f Fold) float64 { return f.MAE }), m.MAE, 4)
+		row("Fit time", col(func(f Fold) float64 { return f.FitSeconds }), m.FitSeconds, 2)
+		row("Test time", col(func(f Fold) float64 { return f.TestSeconds }), m.TestSeconds, 2)
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, seed %d), by mean test RMSE (± population std over folds)\n\n",
+		r.Folds, r.Data, r.Rows, r.Seed)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tRMSE\tMAE\tfit s\ttest s")
+	for _, m := range r.byRMSE() {
+		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f ± %.4f\t%.2f\t%.2f\n", m.Name, m.RMSE.Mean, m.RMSE.Std, m.MAE.Mean, m.MAE.Std, m.FitSeconds.Mean, m.TestSeconds.Mean)
+	}
+	tw.Flush()
+	fmt.Fprintf(b, "\nwall time %.2fs with %d workers (fit and test times are per job; up to %d jobs ran at once)\n", r.WallSeconds, r.Workers, r.Workers)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// byRMSE returns the models sorted by mean RMSE (NaN last), ties in input
+// order.
+func (r CVResult) byRMSE() []CVModel {
+	out := slices.Clone(r.Models)
+	slices.SortStableFunc(out, func(a, b CVModel) int { return cmpScore(a.RMSE.Mean, b.RMSE.Mean) })
+	return out
+}
+
+// cmpScore orders two scores, lower first, NaN after every number.
+func cmpScore(a, b float64) int {
+	an, bn := math.IsNaN(a), math.IsNaN(b)
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return cmp.Compare(a, b)
+}

@@ -1,0 +1,190 @@
+package eval
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// DefaultNegatives is the number of sampled items each held-out item is
+// ranked against in the NCF protocol, as in the paper.
+const DefaultNegatives = 100
+
+// NCFOptions set the NCF protocol.
+type NCFOptions struct {
+	// Negatives is the number of items sampled per user among the items
+	// the user never rated; zero or less means DefaultNegatives.
+	Negatives int
+	// K is the cut-off of HR@K and NDCG@K; zero or less means DefaultK.
+	K int
+	// Seed drives the sampling. The same seed gives the same negatives for
+	// every scorer, so two scorers are compared on the same lists.
+	Seed uint64
+}
+
+// NCFResult holds the NCF protocol's metrics, averaged over the test rows.
+//
+// For a test row (u, i) the list is i and the negatives sampled for u,
+// ranked by score; with the held-out item at 1-based rank r,
+// HR@K = 1 if r <= K and NDCG@K = 1/log2(r+1) if r <= K (0 otherwise).
+// Scores equal to the held-out item's are ties broken at random: the
+// metrics are their expected values over that draw, so a constant scorer
+// gets exactly the random ranker's figures.
+type NCFResult struct {
+	K, Negatives int
+	// Cases is the number of test rows ranked. Short counts those whose
+	// user had fewer than Negatives unrated items: they were ranked
+	// against all of them.
+	Cases, Short int
+	HR, NDCG     float64
+	// RandomHR and RandomNDCG are what a random ranking of the same lists
+	// scores in expectation, the trivial baseline: with n candidates per
+	// list HR@K = K/n (10/101 ≈ 0.099 for the paper's 100 negatives) and
+	// NDCG@K = (1/n) Σ_{r<=K} 1/log2(r+1) (≈ 0.045).
+	RandomHR, RandomNDCG float64
+}
+
+// NCF runs the evaluation protocol of Neural Collaborative Filtering (He
+// et al. 2017) on s: for every test row (u, i) it samples Negatives items
+// u never rated in any part of s (train, validation or test), uniformly
+// without replacement from a generator seeded with (Seed, u), ranks i among
+// them and the sampled items by s.Score, and averages HR@K and NDCG@K (see
+// NCFResult). Use it on a dataset.LeaveOneOut split, whose test part holds
+// one rating per user that the scorer was not trained on.
+//
+// Rows whose user or item is outside s's id maps are skipped. With no test
+// row the averages are NaN. sc is called from several goroutines at once
+// and must be safe for that (a model.Net only reads its tables); the result
+// does not depend on their number.
+func NCF(sc model.Scorer, s *dataset.Split, o NCFOptions) NCFResult {
+	if o.Negatives <= 0 {
+		o.Negatives = DefaultNegatives
+	}
+	if o.K <= 0 {
+		o.K = DefaultK
+	}
+	res := NCFResult{K: o.K, Negatives: o.Negatives}
+	nan := math.NaN()
+	res.HR, res.NDCG, res.RandomHR, res.RandomNDCG = nan, nan, nan, nan
+	users, items := s.Users.Len(), s.Items.Len()
+	rated := groupByUser(users, items, s.Train, s.Valid, s.Test)
+	var cases []int // test rows to rank
+	for k, u := range s.Test.User {
+		if i := s.Test.Item[k]; u >= 0 && int(u) < users && i >= 0 && int(i) < items {
+			cases = append(cases, k)
+		}
+	}
+	if len(cases) == 0 {
+		return res
+	}
+	_, ideal := dcgDiscounts(o.K)
+
+	type state struct {
+		pcg  *rand.PCG
+		rng  *rand.Rand
+		mark []uint32 // mark[j] == gen: j is rated by, or sampled for, the current case
+		gen  uint32
+		pool []int32 // unrated items, when drawing from a list
+	}
+	chunks := (len(cases) + rankChunk - 1) / rankChunk
+	sums := make([]ncfSums, chunks)
+	forChunks(chunks, func() *state {
+		pcg := rand.NewPCG(0, 0)
+		return &state{pcg: pcg, rng: rand.New(pcg), mark: make([]uint32, items), pool: make([]int32, 0, items)}
+	}, func(st *state, c int) {
+		sum := &sums[c]
+		for _, row := range cases[c*rankChunk : min((c+1)*rankChunk, len(cases))] {
+			u, i := s.Test.User[row], s.Test.Item[row]
+			st.gen++
+			unrated := items
+			for _, j := range rated.items(u) {
+				if st.mark[j] != st.gen {
+					st.mark[j] = st.gen
+					unrated--
+				}
+			}
+			st.pcg.Seed(o.Seed, uint64(u))
+			h := Scored{i, sc.Score(u, i)}
+			var above, ties int
+			rank := func(j int32) {
+				switch c := (Scored{j, sc.Score(u, j)}); {
+				case c.Score == h.Score || (c.Score != c.Score && h.Score != h.Score):
+					ties++
+				case scoreAbove(c, h):
+					above++
+				}
+			}
+			n := min(o.Negatives, unrated)
+			if n < o.Negatives {
+				sum.short++
+			}
+			if unrated >= 2*o.Negatives {
+				// Rejection sampling: each draw succeeds with probability
+				// at least one half.
+				for range n {
+					j := int32(st.rng.IntN(items))
+					for st.mark[j] == st.gen {
+						j = int32(st.rng.IntN(items))
+					}
+					st.mark[j] = st.gen
+					rank(j)
+				}
+			} else {
+				// Few unrated items: list them and draw n by a partial
+				// Fisher-Yates shuffle.
+				st.pool = st.pool[:0]
+				for j := range int32(items) {
+					if st.mark[j] != st.gen {
+						st.pool = append(st.pool, j)
+					}
+				}
+				for d := range n {
+					e := d + st.rng.IntN(len(st.pool)-d)
+					st.pool[d], st.pool[e] = st.pool[e], st.pool[d]
+					rank(st.pool[d])
+				}
+			}
+			// The held-out item's rank is 1+above+x, x uniform in 0..ties.
+			hit := max(0, min(ties+1, o.K-above))
+			sum.cases++
+			sum.hr += float64(hit) / float64(ties+1)
+			if hit > 0 {
+				sum.ndcg += (ideal[above+hit] - ideal[above]) / float64(ties+1)
+			}
+			top := min(o.K, n+1)
+			sum.randHR += float64(top) / float64(n+1)
+			sum.randNDCG += ideal[top] / float64(n+1)
+		}
+	})
+	var tot ncfSums
+	for _, c := range sums {
+		tot.cases += c.cases
+		tot.short += c.short
+		tot.hr += c.hr
+		tot.ndcg += c.ndcg
+		tot.randHR += c.randHR
+		tot.randNDCG += c.randNDCG
+	}
+	n := float64(tot.cases)
+	res.Cases, res.Short = tot.cases, tot.short
+	res.HR, res.NDCG, res.RandomHR, res.RandomNDCG = tot.hr/n, tot.ndcg/n, tot.randHR/n, tot.randNDCG/n
+	return res
+}
+
+// scoreAbove reports whether a scores above b, a NaN score below every
+// number; unlike scoredAbove, equal scores are not ordered by item.
+func scoreAbove(a, b Scored) bool {
+	an, bn := a.Score != a.Score, b.Score != b.Score
+	if an || bn {
+		return bn && !an
+	}
+	return a.Score > b.Score
+}
+
+// ncfSums are one chunk's sums of the per-case metrics.
+type ncfSums struct {
+	cases, short               int
+	hr, ndcg, randHR, randNDCG float64
+}
