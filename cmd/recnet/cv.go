@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
@@ -122,16 +120,4 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 		return nil, fmt.Errorf("--models %q names no model (known: %s)", models, strings.Join(known, ", "))
 	}
 	return cfgs, nil
-}
-
-// loadDataset reads the ratings named by --data and --format.
-func loadDataset(ctx context.Context, data, format string) (*dataset.Dataset, error) {
-	if data == "builtin" {
-		return dataset.Builtin(), nil
-	}
-	f, err := dataset.ParseFormat(format)
-	if err != nil {
-		return nil, err
-	}
-	return dataset.Load(ctx, data, dataset.Options{Format: f})
 }

@@ -28,6 +28,20 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
 }
 
+// loadDataset reads the whole data set --data and --format name (the
+// built-in course ratings for "builtin"). Every error is an input error.
+func loadDataset(ctx context.Context, data, format string) (*dataset.Dataset, error) {
+	f, err := dataset.ParseFormat(format)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	if data == "builtin" {
+		return dataset.Builtin(), nil
+	}
+	d, err := dataset.Load(ctx, data, dataset.Options{Format: f})
+	return d, badInput(err)
+}
+
 // load returns the split the flags ask for and the number of rows and
 // duplicates read. Every error is an input error.
 func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int, err error) {
@@ -46,11 +60,9 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
-	var d *dataset.Dataset
-	if f.data == "builtin" {
-		d = dataset.Builtin()
-	} else if d, err = dataset.Load(ctx, f.data, opt); err != nil {
-		return nil, 0, 0, badInput(err)
+	d, err := loadDataset(ctx, f.data, f.format)
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	fr, err := parseFractions(f.split)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -277,7 +276,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	case df.train != "" || df.valid != "" || df.test != "" || fs.Changed("split"):
 		return badInput(errors.New("--protocol ncf makes its own leave-one-out split of --data: --split, --train, --valid and --test do not apply"))
 	}
-	d, err := evalLoadData(cmd.Context(), df)
+	d, err := loadDataset(cmd.Context(), df.data, df.format)
 	if err != nil {
 		return err
 	}
@@ -330,20 +329,6 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "most popular", rp.HR, rp.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "random (expected)", rm.RandomHR, rm.RandomNDCG)
 	return nil
-}
-
-// loadData reads the whole data set the data flags name. Every error is an
-// input error.
-func evalLoadData(ctx context.Context, df *dataFlags) (*dataset.Dataset, error) {
-	format, err := dataset.ParseFormat(df.format)
-	if err != nil {
-		return nil, badInput(err)
-	}
-	if df.data == "builtin" {
-		return dataset.Builtin(), nil
-	}
-	d, err := dataset.Load(ctx, df.data, dataset.Options{Format: format})
-	return d, badInput(err)
 }
 
 // skipped counts the rows eval left out because the model does not know
