@@ -50,9 +50,11 @@ type Space struct {
 //	     up to 100 epochs, early stopping with patience 3.
 //	     Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4} (12 trials).
 //	mf   dim 10..200, lr log-uniform [0.002, 0.05], l2 (reg of the factors)
-//	     log-uniform [5e-4, 0.05], epochs 10..100 (early stopping, patience 3).
+//	     log-uniform [5e-4, 0.05], epochs 10..200 (early stopping with mf's
+//	     default patience, 20).
 //	     Grid: dim {50,100} x lr {0.01,0.02} x l2 {0.002,0.005,0.02} (12 trials).
-//	nmf  dim 5..60, l2 (reg) log-uniform [0.006, 0.6], epochs 10..100.
+//	nmf  dim 5..60, l2 (reg) log-uniform [0.006, 0.6], epochs 10..200
+//	     (early stopping with nmf's default patience, 10).
 //	     Grid: dim {15,30} x l2 {0.03,0.06,0.12} (6 trials).
 //
 // Settings not listed keep the kind's defaults. Any other kind (mean,
@@ -89,12 +91,12 @@ var defaultParams = map[string][]Param{
 		{Name: "dim", Lo: 10, Hi: 200, Int: true, Grid: []string{"50", "100"}},
 		{Name: "lr", Lo: 0.002, Hi: 0.05, Log: true, Grid: []string{"0.01", "0.02"}},
 		{Name: "l2", Lo: 5e-4, Hi: 0.05, Log: true, Grid: []string{"0.002", "0.005", "0.02"}},
-		{Name: "epochs", Lo: 10, Hi: 100, Int: true},
+		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
 	},
 	"nmf": {
 		{Name: "dim", Lo: 5, Hi: 60, Int: true, Grid: []string{"15", "30"}},
 		{Name: "l2", Lo: 0.006, Hi: 0.6, Log: true, Grid: []string{"0.03", "0.06", "0.12"}},
-		{Name: "epochs", Lo: 10, Hi: 100, Int: true},
+		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
 	},
 }
 

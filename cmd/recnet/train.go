@@ -26,7 +26,7 @@ type configFlags struct {
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
-	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), bias or mean (baselines)")
+	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
 	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, "embedding size")
 	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, linear or sigmoid")
 	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
@@ -204,6 +204,12 @@ func describe(c model.Config) string {
 	switch c.Model {
 	case "mean", "bias":
 		return fmt.Sprintf("model %s: fitted in closed form", c.Model)
+	case "mf":
+		return fmt.Sprintf("model mf: dim %d, per-rating SGD lr %g, reg %g (biases %g), up to %d epochs, patience %d",
+			c.Dim, c.LR, c.L2, c.BiasL2, c.Epochs, c.Patience)
+	case "nmf":
+		return fmt.Sprintf("model nmf: dim %d, multiplicative updates, reg %g, up to %d epochs, patience %d",
+			c.Dim, c.L2, c.Epochs, c.Patience)
 	}
 	return fmt.Sprintf("model %s: dim %d, %s, L2 %g, %s lr %g, batch %d, up to %d epochs",
 		c.Model, c.Dim, c.Activation, c.L2, c.Optimizer, c.LR, c.Batch, c.Epochs)
