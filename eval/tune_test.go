@@ -342,3 +342,33 @@ func ExampleTune() {
 	// best is trial 2
 	// beats the bias baseline on unseen rows: true
 }
+
+// TestTunedKnownAnswer tunes dot and mf on data with known rank-4 factors
+// and Gaussian noise: the tuned model's test RMSE, on rows the search never
+// saw, must come within 20% of the noise floor and beat the bias baseline,
+// and bias must beat mean.
+func TestTunedKnownAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two searches")
+	}
+	d, truth := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 400, Items: 120, Rank: 4, Rows: 24000, Noise: 0.25, Seed: 3})
+	s, err := dataset.SplitRandom(d, dataset.Fractions{}, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"dot", "mf"} {
+		space, err := eval.DefaultSpace(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := eval.Tune(context.Background(), s, space, eval.WithTrials(6), eval.WithSeed(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := r.Test
+		t.Logf("%s: tuned test RMSE %.4f, noise floor %.4f, bias %.4f, mean %.4f", kind, c.Model.RMSE, truth.Noise, c.Bias.RMSE, c.GlobalMean.RMSE)
+		if c.Model.RMSE > 1.2*truth.Noise || c.Model.RMSE >= c.Bias.RMSE || c.Bias.RMSE >= c.GlobalMean.RMSE {
+			t.Errorf("%s: tuned %.4f (floor %.4f, margin 20%%), bias %.4f, mean %.4f", kind, c.Model.RMSE, truth.Noise, c.Bias.RMSE, c.GlobalMean.RMSE)
+		}
+	}
+}
