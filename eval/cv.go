@@ -335,12 +335,13 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	return foldFit{model: m, fold: f, early: early}, nil
 }
 
-// num is a float64 whose JSON form is null when it is NaN or infinite,
-// which JSON cannot hold (a diverged model scores NaN).
-type num float64
+// Number is a float64 whose JSON form is null when it is NaN or infinite,
+// which JSON cannot hold (a run without validation rows has NaN validation
+// losses; a diverged model scores NaN). recnet's JSON outputs use it.
+type Number float64
 
 // MarshalJSON encodes n as a number, or null.
-func (n num) MarshalJSON() ([]byte, error) {
+func (n Number) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
 		return []byte("null"), nil
 	}
@@ -350,23 +351,23 @@ func (n num) MarshalJSON() ([]byte, error) {
 // MarshalJSON encodes s with NaN as null.
 func (s Stat) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Mean num `json:"mean"`
-		Std  num `json:"std"`
-	}{num(s.Mean), num(s.Std)})
+		Mean Number `json:"mean"`
+		Std  Number `json:"std"`
+	}{Number(s.Mean), Number(s.Std)})
 }
 
 // MarshalJSON encodes f with NaN as null.
 func (f Fold) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		RMSE        num `json:"rmse"`
-		MAE         num `json:"mae"`
-		FitSeconds  num `json:"fit_seconds"`
-		TestSeconds num `json:"test_seconds"`
-		TrainRows   int `json:"train_rows"`
-		ValidRows   int `json:"valid_rows"`
-		TestRows    int `json:"test_rows"`
-		BestEpoch   int `json:"best_epoch"`
-	}{num(f.RMSE), num(f.MAE), num(f.FitSeconds), num(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch})
+		RMSE        Number `json:"rmse"`
+		MAE         Number `json:"mae"`
+		FitSeconds  Number `json:"fit_seconds"`
+		TestSeconds Number `json:"test_seconds"`
+		TrainRows   int    `json:"train_rows"`
+		ValidRows   int    `json:"valid_rows"`
+		TestRows    int    `json:"test_rows"`
+		BestEpoch   int    `json:"best_epoch"`
+	}{Number(f.RMSE), Number(f.MAE), Number(f.FitSeconds), Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch})
 }
 
 // WriteTable writes r as Surprise's cross_validate(verbose=True) does: a

@@ -311,18 +311,18 @@ func tuneFolds(s *dataset.Split, k int, seed uint64) ([]foldParts, error) {
 
 // MarshalJSON encodes t with NaN as null.
 func (t Trial) MarshalJSON() ([]byte, error) {
-	folds := make([]num, len(t.FoldScores))
+	folds := make([]Number, len(t.FoldScores))
 	for k, x := range t.FoldScores {
-		folds[k] = num(x)
+		folds[k] = Number(x)
 	}
 	return json.Marshal(struct {
 		Index      int          `json:"index"`
 		Config     model.Config `json:"config"`
-		Score      num          `json:"score"`
-		FoldScores []num        `json:"fold_scores,omitempty"`
+		Score      Number       `json:"score"`
+		FoldScores []Number     `json:"fold_scores,omitempty"`
 		BestEpochs []int        `json:"best_epochs"`
-		Seconds    num          `json:"seconds"`
-	}{t.Index, t.Config, num(t.Score), folds, t.BestEpochs, num(t.Seconds)})
+		Seconds    Number       `json:"seconds"`
+	}{t.Index, t.Config, Number(t.Score), folds, t.BestEpochs, Number(t.Seconds)})
 }
 
 // MarshalJSON encodes r with NaN as null.
@@ -330,12 +330,12 @@ func (r TuneResult) MarshalJSON() ([]byte, error) {
 	type plain TuneResult // without this method
 	acc := func(a model.Accuracy) any {
 		return struct {
-			N          int `json:"n"`
-			RMSE       num `json:"rmse"`
-			MAE        num `json:"mae"`
-			MSEScaled  num `json:"mse_scaled"`
-			RMSEScaled num `json:"rmse_scaled"`
-		}{a.N, num(a.RMSE), num(a.MAE), num(a.MSEScaled), num(a.RMSEScaled)}
+			N          int    `json:"n"`
+			RMSE       Number `json:"rmse"`
+			MAE        Number `json:"mae"`
+			MSEScaled  Number `json:"mse_scaled"`
+			RMSEScaled Number `json:"rmse_scaled"`
+		}{a.N, Number(a.RMSE), Number(a.MAE), Number(a.MSEScaled), Number(a.RMSEScaled)}
 	}
 	return json.Marshal(struct {
 		plain

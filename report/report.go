@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
@@ -78,67 +77,57 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		epochs = make([]jsonEpoch, len(r.Epochs))
 	}
 	for k, e := range r.Epochs {
-		epochs[k] = jsonEpoch{e.Epoch, number(e.Loss), number(e.ValLoss), number(e.ValRMSE), number(e.Seconds)}
+		epochs[k] = jsonEpoch{e.Epoch, eval.Number(e.Loss), eval.Number(e.ValLoss), eval.Number(e.ValRMSE), eval.Number(e.Seconds)}
 	}
 	d := r.Data
 	return json.Marshal(struct {
 		Data         jsonData      `json:"data"`
 		Config       model.Config  `json:"config"`
 		Epochs       []jsonEpoch   `json:"epochs"`
-		TrainSeconds number        `json:"train_seconds"`
+		TrainSeconds eval.Number   `json:"train_seconds"`
 		BestEpoch    int           `json:"best_epoch"`
 		Test         jsonAccuracy  `json:"test"`
 		Baselines    jsonBaselines `json:"baselines"`
 		BeatsBias    bool          `json:"beats_bias"`
 	}{
-		Data:   jsonData{d.Name, d.Rows, d.Users, d.Items, d.Duplicates, d.Train, d.Valid, d.Test, number(d.Min), number(d.Max)},
-		Config: r.Config, Epochs: epochs, TrainSeconds: number(r.TrainSeconds), BestEpoch: r.BestEpoch,
+		Data:   jsonData{d.Name, d.Rows, d.Users, d.Items, d.Duplicates, d.Train, d.Valid, d.Test, eval.Number(d.Min), eval.Number(d.Max)},
+		Config: r.Config, Epochs: epochs, TrainSeconds: eval.Number(r.TrainSeconds), BestEpoch: r.BestEpoch,
 		Test:      accuracyJSON(r.Test),
 		Baselines: jsonBaselines{accuracyJSON(r.Baselines.GlobalMean), accuracyJSON(r.Baselines.Bias)},
 		BeatsBias: r.BeatsBias,
 	})
 }
 
-// number is a float64 whose JSON form is null when it is NaN or infinite.
-type number float64
-
-func (f number) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(f))
-}
-
 // jsonData, jsonEpoch, jsonAccuracy and jsonBaselines are Data,
 // model.Epoch, model.Accuracy and Baselines with NaN-safe numbers; their
 // fields and keys must match (TestWriteJSONFinite checks they do).
 type jsonData struct {
-	Name       string `json:"name"`
-	Rows       int    `json:"rows"`
-	Users      int    `json:"users"`
-	Items      int    `json:"items"`
-	Duplicates int    `json:"duplicates"`
-	Train      int    `json:"train"`
-	Valid      int    `json:"valid"`
-	Test       int    `json:"test"`
-	Min        number `json:"min_rating"`
-	Max        number `json:"max_rating"`
+	Name       string      `json:"name"`
+	Rows       int         `json:"rows"`
+	Users      int         `json:"users"`
+	Items      int         `json:"items"`
+	Duplicates int         `json:"duplicates"`
+	Train      int         `json:"train"`
+	Valid      int         `json:"valid"`
+	Test       int         `json:"test"`
+	Min        eval.Number `json:"min_rating"`
+	Max        eval.Number `json:"max_rating"`
 }
 
 type jsonEpoch struct {
-	Epoch   int    `json:"epoch"`
-	Loss    number `json:"loss"`
-	ValLoss number `json:"val_loss"`
-	ValRMSE number `json:"val_rmse"`
-	Seconds number `json:"seconds"`
+	Epoch   int         `json:"epoch"`
+	Loss    eval.Number `json:"loss"`
+	ValLoss eval.Number `json:"val_loss"`
+	ValRMSE eval.Number `json:"val_rmse"`
+	Seconds eval.Number `json:"seconds"`
 }
 
 type jsonAccuracy struct {
-	N          int    `json:"n"`
-	RMSE       number `json:"rmse"`
-	MAE        number `json:"mae"`
-	MSEScaled  number `json:"mse_scaled"`
-	RMSEScaled number `json:"rmse_scaled"`
+	N          int         `json:"n"`
+	RMSE       eval.Number `json:"rmse"`
+	MAE        eval.Number `json:"mae"`
+	MSEScaled  eval.Number `json:"mse_scaled"`
+	RMSEScaled eval.Number `json:"rmse_scaled"`
 }
 
 type jsonBaselines struct {
@@ -147,7 +136,7 @@ type jsonBaselines struct {
 }
 
 func accuracyJSON(a model.Accuracy) jsonAccuracy {
-	return jsonAccuracy{a.N, number(a.RMSE), number(a.MAE), number(a.MSEScaled), number(a.RMSEScaled)}
+	return jsonAccuracy{a.N, eval.Number(a.RMSE), eval.Number(a.MAE), eval.Number(a.MSEScaled), eval.Number(a.RMSEScaled)}
 }
 
 // EpochLine formats one epoch as Keras does.

@@ -308,12 +308,12 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 		return evalWriteJSON(cmd.OutOrStdout(), evalNCFJSON{
 			Protocol: "ncf",
 			Data:     evalData{d.Name, d.Len(), d.Users.Len(), d.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()},
-			Config:   m.Config, BestEpoch: m.BestEpoch, TrainSeconds: evalNum(secs),
+			Config:   m.Config, BestEpoch: m.BestEpoch, TrainSeconds: eval.Number(secs),
 			NCF: evalNCFResultJSON{
 				K: rm.K, Negatives: rm.Negatives, Seed: df.seed, Cases: rm.Cases, Short: rm.Short,
-				Model:       evalHRJSON{evalNum(rm.HR), evalNum(rm.NDCG)},
-				MostPopular: evalHRJSON{evalNum(rp.HR), evalNum(rp.NDCG)},
-				Random:      evalHRJSON{evalNum(rm.RandomHR), evalNum(rm.RandomNDCG)},
+				Model:       evalHRJSON{eval.Number(rm.HR), eval.Number(rm.NDCG)},
+				MostPopular: evalHRJSON{eval.Number(rp.HR), eval.Number(rp.NDCG)},
+				Random:      evalHRJSON{eval.Number(rm.RandomHR), eval.Number(rm.RandomNDCG)},
 			},
 		})
 	}
@@ -359,13 +359,13 @@ type evalModelJSON struct {
 }
 
 type evalAccuracy struct {
-	N    int     `json:"n"`
-	RMSE evalNum `json:"rmse"`
-	MAE  evalNum `json:"mae"`
+	N    int         `json:"n"`
+	RMSE eval.Number `json:"rmse"`
+	MAE  eval.Number `json:"mae"`
 }
 
 func evalAccJSON(a model.Accuracy) evalAccuracy {
-	return evalAccuracy{a.N, evalNum(a.RMSE), evalNum(a.MAE)}
+	return evalAccuracy{a.N, eval.Number(a.RMSE), eval.Number(a.MAE)}
 }
 
 type evalAccuracyJSON struct {
@@ -376,16 +376,16 @@ type evalAccuracyJSON struct {
 }
 
 type evalMetrics struct {
-	Precision evalNum `json:"precision"`
-	Recall    evalNum `json:"recall"`
-	NDCG      evalNum `json:"ndcg"`
-	HitRate   evalNum `json:"hit_rate"`
-	MAP       evalNum `json:"map"`
-	Coverage  evalNum `json:"coverage"`
+	Precision eval.Number `json:"precision"`
+	Recall    eval.Number `json:"recall"`
+	NDCG      eval.Number `json:"ndcg"`
+	HitRate   eval.Number `json:"hit_rate"`
+	MAP       eval.Number `json:"map"`
+	Coverage  eval.Number `json:"coverage"`
 }
 
 func evalMetricsJSON(r eval.RankingResult) evalMetrics {
-	return evalMetrics{evalNum(r.Precision), evalNum(r.Recall), evalNum(r.NDCG), evalNum(r.HitRate), evalNum(r.MAP), evalNum(r.Coverage)}
+	return evalMetrics{eval.Number(r.Precision), eval.Number(r.Recall), eval.Number(r.NDCG), eval.Number(r.HitRate), eval.Number(r.MAP), eval.Number(r.Coverage)}
 }
 
 type evalRankingJSON struct {
@@ -409,8 +409,8 @@ type evalSplitJSON struct {
 }
 
 type evalHRJSON struct {
-	HR   evalNum `json:"hr"`
-	NDCG evalNum `json:"ndcg"`
+	HR   eval.Number `json:"hr"`
+	NDCG eval.Number `json:"ndcg"`
 }
 
 type evalNCFResultJSON struct {
@@ -429,18 +429,8 @@ type evalNCFJSON struct {
 	Data         evalData          `json:"data"`
 	Config       model.Config      `json:"config"`
 	BestEpoch    int               `json:"best_epoch"`
-	TrainSeconds evalNum           `json:"train_seconds"`
+	TrainSeconds eval.Number       `json:"train_seconds"`
 	NCF          evalNCFResultJSON `json:"ncf"`
-}
-
-// num is a float64 whose JSON form is null when it is NaN or infinite.
-type evalNum float64
-
-func (f evalNum) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(f))
 }
 
 func evalWriteJSON(w io.Writer, v any) error {
