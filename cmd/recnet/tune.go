@@ -43,9 +43,9 @@ Search spaces (ratings scaled to [0,1]):
        bias-l2 log-uniform [1e-7,1e-4], batch {64,128,256,512},
        activation {linear,relu,sigmoid}; up to 100 epochs, patience 3.
        Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4}.
-  mf   dim 10..200, lr log-uniform [0.002,0.05], l2 log-uniform [5e-4,0.05], epochs 10..100.
+  mf   dim 10..200, lr log-uniform [0.002,0.05], l2 log-uniform [5e-4,0.05], epochs 10..200.
        Grid: dim {50,100} x lr {0.01,0.02} x l2 {0.002,0.005,0.02}.
-  nmf  dim 5..60, l2 log-uniform [0.006,0.6], epochs 10..100.
+  nmf  dim 5..60, l2 log-uniform [0.006,0.6], epochs 10..200.
        Grid: dim {15,30} x l2 {0.03,0.06,0.12}.
 
 --budget stops the search cleanly at a wall-clock limit: running trials are cancelled
