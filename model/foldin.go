@@ -1,0 +1,209 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// DefaultFoldInLambda is the ridge penalty FoldIn uses when given 0. It
+// was chosen on low-rank test data (see foldin_test.go), where it gives a
+// folded-in user about the test RMSE of the same user trained in.
+const DefaultFoldInLambda = 0.05
+
+// sigmoidClip keeps the targets of a sigmoid net inside (0, 1) before
+// their logit is taken: targets are clipped to [sigmoidClip, 1-sigmoidClip].
+const sigmoidClip = 0.01
+
+// FoldInResult is the outcome of FoldIn.
+type FoldInResult struct {
+	// Recs are the recommended items, best first, with predicted ratings
+	// on the original scale.
+	Recs []Rec
+	// Cold is set when there were no ratings: Recs rank items by item bias
+	// alone and UserEmb and UserBias are zero.
+	Cold bool
+	// UserEmb and UserBias are the new user's embedding and bias.
+	UserEmb  []float32
+	UserBias float32
+}
+
+// FoldIn recommends k items to a new user from their ratings (raw item id
+// to rating on the original scale) without retraining: it holds the item
+// tables fixed and solves the ridge regression
+//
+//	min_{p,b} Σ_i (y_i - <p, q_i> - b)² + λ(|p|² + b²)
+//
+// for the user's embedding p and bias b, a (Dim+1)x(Dim+1) linear system
+// solved by Cholesky. For a dot net y_i = t_i - bi[i], where t_i is the
+// rating on the training scale (ToScale) for a linear or relu output, and
+// the logit of that clipped to [0.01, 0.99] for a sigmoid output; for an
+// mf net y_i = t_i - mu - bi[i]. Other nets give an error wrapping
+// ErrUnsupported.
+//
+// The rated items are left out of Recs, which are ranked as Recommend
+// ranks them. With no ratings FoldIn is a cold start: p and b are zero,
+// items rank by item bias alone and Cold is set. lambda 0 means
+// DefaultFoldInLambda; a negative or non-finite lambda is an error. An
+// unknown item id gives an error wrapping ErrUnknownItem, a non-finite
+// rating an error; k < 1 is an error, and when fewer than k items are
+// candidates all are returned.
+func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldInResult, error) {
+	if err := checkK(k); err != nil {
+		return FoldInResult{}, err
+	}
+	if lambda == 0 {
+		lambda = DefaultFoldInLambda
+	}
+	if !(lambda > 0) || math.IsInf(lambda, 0) {
+		return FoldInResult{}, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
+	}
+	var (
+		dim             int
+		itemEmb, itemBi []float32
+		mu              float32
+		act             = Linear
+	)
+	switch n := m.Net.(type) {
+	case *Dot:
+		dim, itemEmb, itemBi, act = n.Dim, n.ItemEmb, n.ItemBias, n.Act
+	case *MF:
+		dim, itemEmb, itemBi, mu = n.Dim, n.ItemEmb, n.ItemBias, n.Mu
+	default:
+		return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
+	}
+	if len(itemBi) < m.Items.Len() || len(itemEmb) < m.Items.Len()*dim {
+		return FoldInResult{}, fmt.Errorf("model: net tables hold %d items, the model %d", len(itemBi), m.Items.Len())
+	}
+
+	// Rated items in inner id order, so that sums do not depend on map order.
+	keys := make([]string, 0, len(ratings))
+	for raw := range ratings {
+		keys = append(keys, raw)
+	}
+	slices.Sort(keys)
+	type rated struct {
+		item int32
+		y    float64
+	}
+	rows := make([]rated, 0, len(keys))
+	seen := make(map[int32]bool, len(keys))
+	for _, raw := range keys {
+		i, ok := m.Items.Inner(raw)
+		if !ok {
+			return FoldInResult{}, fmt.Errorf("%w %q", ErrUnknownItem, raw)
+		}
+		r := ratings[raw]
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return FoldInResult{}, fmt.Errorf("model: rating %g of item %q is not finite", r, raw)
+		}
+		t := float64(m.ToScale(r))
+		if act == Sigmoid {
+			t = min(max(t, sigmoidClip), 1-sigmoidClip)
+			t = math.Log(t / (1 - t))
+		}
+		rows = append(rows, rated{i, t - float64(mu) - float64(itemBi[i])})
+		seen[i] = true
+	}
+	slices.SortFunc(rows, func(a, b rated) int { return int(a.item) - int(b.item) })
+
+	res := FoldInResult{Cold: len(rows) == 0, UserEmb: make([]float32, dim)}
+	if !res.Cold {
+		// Normal equations of x_i = (q_i, 1): (Σ x xᵀ + λI) w = Σ x y.
+		n := dim + 1
+		a := make([]float64, n*n)
+		rhs := make([]float64, n)
+		x := make([]float64, n)
+		for _, r := range rows {
+			q := itemEmb[int(r.item)*dim : int(r.item)*dim+dim]
+			for f, v := range q {
+				x[f] = float64(v)
+			}
+			x[dim] = 1
+			for f := range n {
+				rhs[f] += x[f] * r.y
+				for g := range f + 1 {
+					a[f*n+g] += x[f] * x[g]
+				}
+			}
+		}
+		for f := range n {
+			a[f*n+f] += lambda
+			for g := range f {
+				a[g*n+f] = a[f*n+g]
+			}
+		}
+		w, err := solveCholesky(a, rhs, n)
+		if err != nil {
+			return FoldInResult{}, err
+		}
+		for f := range dim {
+			res.UserEmb[f] = float32(w[f])
+		}
+		res.UserBias = float32(w[dim])
+	}
+
+	score := func(i int32) float32 {
+		q := itemEmb[int(i)*dim : int(i)*dim+dim]
+		s := Dot32(res.UserEmb, q) + res.UserBias + itemBi[i]
+		if _, ok := m.Net.(*MF); ok {
+			return mu + s
+		}
+		y, _ := act.Apply(s)
+		return y
+	}
+	top := topItems(m.Items.Len(), k,
+		func(i int32) bool { return seen[i] },
+		func(i int32) float64 { return float64(score(i)) })
+	res.Recs = make([]Rec, len(top))
+	for j, r := range top {
+		res.Recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
+	}
+	return res, nil
+}
+
+// errNotPositiveDefinite is returned by solveCholesky for a matrix that is
+// not (numerically) positive definite.
+var errNotPositiveDefinite = errors.New("model: fold-in system is not positive definite")
+
+// solveCholesky solves a w = b for a symmetric positive definite n x n
+// matrix a (row-major) by Cholesky factorization a = L Lᵀ, overwriting a
+// with L in its lower triangle. It returns w.
+func solveCholesky(a, b []float64, n int) ([]float64, error) {
+	for j := range n {
+		s := a[j*n+j]
+		for k := range j {
+			s -= a[j*n+k] * a[j*n+k]
+		}
+		if !(s > 0) {
+			return nil, errNotPositiveDefinite
+		}
+		d := math.Sqrt(s)
+		a[j*n+j] = d
+		for i := j + 1; i < n; i++ {
+			s := a[i*n+j]
+			for k := range j {
+				s -= a[i*n+k] * a[j*n+k]
+			}
+			a[i*n+j] = s / d
+		}
+	}
+	// Forward: L z = b, then back: Lᵀ w = z.
+	w := slices.Clone(b)
+	for i := range n {
+		s := w[i]
+		for k := range i {
+			s -= a[i*n+k] * w[k]
+		}
+		w[i] = s / a[i*n+i]
+	}
+	for i := n - 1; i >= 0; i-- {
+		s := w[i]
+		for k := i + 1; k < n; k++ {
+			s -= a[k*n+i] * w[k]
+		}
+		w[i] = s / a[i*n+i]
+	}
+	return w, nil
+}

@@ -1,0 +1,246 @@
+package model_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
+)
+
+// Thresholds of TestFoldInMatchesTrainedIn. Measured with the default
+// lambda (0.05): overlap 0.976, RMSE ratio 0.97 (fold-in 0.1370, trained
+// in 0.1411); ranking by item bias alone (a cold start) overlaps 0.40.
+const (
+	minFoldInOverlap  = 0.85
+	maxFoldInRMSERate = 1.15
+)
+
+// TestFoldInMatchesTrainedIn checks that a folded-in user gets
+// recommendations close to those of the same user trained in: for the 50
+// users with the most training ratings, FoldIn from their training ratings
+// and Recommend for the trained-in user (training items excluded) share
+// most of their top 10, and the folded-in user's test RMSE is close to the
+// trained-in one's.
+func TestFoldInMatchesTrainedIn(t *testing.T) {
+	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Seed: 1})
+	s, err := dataset.SplitRandom(d, dataset.Fractions{Train: 0.8, Valid: 0.1, Test: 0.1}, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Dim: 8, L2: 1e-5, Epochs: 30}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := m.Net.(*model.Dot)
+	trainRows, testRows := map[int32][]int{}, map[int32][]int{}
+	for k, u := range s.Train.User {
+		trainRows[u] = append(trainRows[u], k)
+	}
+	for k, u := range s.Test.User {
+		testRows[u] = append(testRows[u], k)
+	}
+	users := make([]int32, 0, len(trainRows))
+	for u := range trainRows {
+		users = append(users, u)
+	}
+	slices.SortFunc(users, func(a, b int32) int {
+		if d := len(trainRows[b]) - len(trainRows[a]); d != 0 {
+			return d
+		}
+		return int(a - b)
+	})
+	users = users[:50]
+
+	const k = 10
+	overlap := func(a, b []model.Rec) float64 {
+		in := map[string]bool{}
+		for _, r := range a {
+			in[r.Item] = true
+		}
+		n := 0
+		for _, r := range b {
+			if in[r.Item] {
+				n++
+			}
+		}
+		return float64(n) / k
+	}
+	var sumOverlap, sumCold, seFold, seTrained float64
+	var n int
+	for _, u := range users {
+		ratings := map[string]float64{}
+		var exclude []string
+		for _, row := range trainRows[u] {
+			it := s.Items.Raw(s.Train.Item[row])
+			ratings[it] = float64(s.Train.Value[row])
+			exclude = append(exclude, it)
+		}
+		f, err := m.FoldIn(ratings, k, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Cold || len(f.Recs) != k {
+			t.Fatalf("user %s: Cold %v, %d recs", s.Users.Raw(u), f.Cold, len(f.Recs))
+		}
+		for _, r := range f.Recs {
+			if _, rated := ratings[r.Item]; rated {
+				t.Fatalf("user %s: rated item %s recommended", s.Users.Raw(u), r.Item)
+			}
+		}
+		trained, err := m.Recommend(s.Users.Raw(u), k, exclude)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sumOverlap += overlap(trained, f.Recs)
+		cold, err := m.FoldIn(nil, len(ratings)+k, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		coldRecs := slices.DeleteFunc(cold.Recs, func(r model.Rec) bool { _, rated := ratings[r.Item]; return rated })
+		sumCold += overlap(trained, coldRecs[:k])
+		for _, row := range testRows[u] {
+			i, v := s.Test.Item[row], float64(s.Test.Value[row])
+			q := net.ItemEmb[int(i)*net.Dim : int(i)*net.Dim+net.Dim]
+			e := m.FromScale(model.Dot32(f.UserEmb, q)+f.UserBias+net.ItemBias[i]) - v
+			seFold += e * e
+			e = m.PredictInner(u, i) - v
+			seTrained += e * e
+			n++
+		}
+	}
+	avg, avgCold := sumOverlap/float64(len(users)), sumCold/float64(len(users))
+	rmseFold, rmseTrained := math.Sqrt(seFold/float64(n)), math.Sqrt(seTrained/float64(n))
+	t.Logf("top-%d overlap %.3f (cold start %.3f); test RMSE over %d rows: fold-in %.4f, trained in %.4f", k, avg, avgCold, n, rmseFold, rmseTrained)
+	if avg < minFoldInOverlap {
+		t.Errorf("average top-%d overlap %.3f, want >= %.2f", k, avg, minFoldInOverlap)
+	}
+	if avgCold >= minFoldInOverlap {
+		t.Errorf("cold-start overlap %.3f reaches the threshold %.2f: the test cannot tell fold-in from no fold-in", avgCold, minFoldInOverlap)
+	}
+	if rmseFold > maxFoldInRMSERate*rmseTrained {
+		t.Errorf("fold-in test RMSE %.4f, want within %.0f%% of trained-in %.4f", rmseFold, (maxFoldInRMSERate-1)*100, rmseTrained)
+	}
+}
+
+// ridgeModel returns a 1-dim model of three items with embeddings 1, 2 and
+// 0.5 and item biases 0, 0 and 0.25, of the kind and activation given.
+func ridgeModel(kind string, act model.Activation, mu float32) *model.Model {
+	emb, bias := []float32{1, 2, 0.5}, []float32{0, 0, 0.25}
+	m := &model.Model{
+		Config: model.Config{Model: kind, Dim: 1, Activation: act, NoScale: act != model.Sigmoid},
+		Users:  dataset.NewIDMap([]string{"u"}),
+		Items:  dataset.NewIDMap([]string{"a", "b", "c"}),
+		Min:    0, Max: 10,
+	}
+	if act == model.Sigmoid {
+		m.Max = 1
+	}
+	switch kind {
+	case "mf":
+		m.Net = &model.MF{Users: 1, Items: 3, Dim: 1, Mu: mu, UserEmb: []float32{0}, UserBias: []float32{0}, ItemEmb: emb, ItemBias: bias}
+	default:
+		m.Net = &model.Dot{Users: 1, Items: 3, Dim: 1, Act: act, UserEmb: []float32{0}, UserBias: []float32{0}, ItemEmb: emb, ItemBias: bias}
+	}
+	return m
+}
+
+// TestFoldInRidgeByHand: items a (q=1) and b (q=2), both with bias 0, and
+// targets 1 and 3 with lambda 1 give the system
+//
+//	[6 3] [p]   [7]
+//	[3 3] [b] = [4]
+//
+// so p = 1, b = 1/3, and item c (q=0.5, bias 0.25) scores
+// 0.5 + 1/3 + 0.25 = 13/12 before the output.
+func TestFoldInRidgeByHand(t *testing.T) {
+	sig := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	tests := []struct {
+		name    string
+		m       *model.Model
+		ratings map[string]float64
+		want    float64 // c's predicted rating
+	}{
+		{"dot linear", ridgeModel("dot", model.Linear, 0), map[string]float64{"a": 1, "b": 3}, 13.0 / 12},
+		{"dot relu", ridgeModel("dot", model.ReLU, 0), map[string]float64{"a": 1, "b": 3}, 13.0 / 12},
+		{"mf", ridgeModel("mf", model.Linear, 1), map[string]float64{"a": 2, "b": 4}, 1 + 13.0/12},
+		{"dot sigmoid", ridgeModel("dot", model.Sigmoid, 0), map[string]float64{"a": sig(1), "b": sig(3)}, sig(13.0 / 12)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tt.m.FoldIn(tt.ratings, 5, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Cold {
+				t.Error("Cold set with ratings")
+			}
+			if math.Abs(float64(res.UserEmb[0])-1) > 1e-4 || math.Abs(float64(res.UserBias)-1.0/3) > 1e-4 {
+				t.Errorf("p, b = %v, %v, want 1, 1/3", res.UserEmb[0], res.UserBias)
+			}
+			if len(res.Recs) != 1 || res.Recs[0].Item != "c" || math.Abs(res.Recs[0].Score-tt.want) > 1e-4 {
+				t.Errorf("Recs = %v, want [{c %.4f}]", res.Recs, tt.want)
+			}
+		})
+	}
+}
+
+func TestFoldInColdStart(t *testing.T) {
+	m := exampleModel() // item biases: go 0.25, rust 0, zig 0.5
+	for _, ratings := range []map[string]float64{nil, {}} {
+		res, err := m.FoldIn(ratings, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []model.Rec{{"zig", 3}, {"go", 2}, {"rust", 1}}
+		if !res.Cold || !slices.Equal(res.Recs, want) || res.UserBias != 0 || !slices.Equal(res.UserEmb, []float32{0, 0}) {
+			t.Errorf("FoldIn(%v) = %+v, want Cold, zero user and Recs %v", ratings, res, want)
+		}
+	}
+	res, err := m.FoldIn(nil, 1, 0)
+	if err != nil || len(res.Recs) != 1 || res.Recs[0].Item != "zig" {
+		t.Errorf("FoldIn(nil, 1) = %+v, %v, want zig only", res, err)
+	}
+}
+
+func TestFoldInErrors(t *testing.T) {
+	m := exampleModel()
+	bias := &model.Model{
+		Net:   &model.Bias{Mu: 0.5, UserBias: []float32{0}, ItemBias: []float32{0, 0, 0}},
+		Users: m.Users, Items: m.Items, Min: 1, Max: 5,
+	}
+	tests := []struct {
+		name    string
+		m       *model.Model
+		ratings map[string]float64
+		k       int
+		lambda  float64
+		is      error
+	}{
+		{"unknown item", m, map[string]float64{"go": 4, "cobol": 2}, 3, 0, model.ErrUnknownItem},
+		{"bias net", bias, map[string]float64{"go": 4}, 3, 0, model.ErrUnsupported},
+		{"k zero", m, map[string]float64{"go": 4}, 0, 0, nil},
+		{"negative lambda", m, map[string]float64{"go": 4}, 3, -1, nil},
+		{"NaN lambda", m, map[string]float64{"go": 4}, 3, math.NaN(), nil},
+		{"infinite lambda", m, map[string]float64{"go": 4}, 3, math.Inf(1), nil},
+		{"NaN rating", m, map[string]float64{"go": math.NaN()}, 3, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.m.FoldIn(tt.ratings, tt.k, tt.lambda)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error %v does not wrap %v", err, tt.is)
+			}
+			if msg := err.Error(); len(msg) < 7 || msg[:7] != "model: " {
+				t.Errorf("error %q lacks the model: prefix", msg)
+			}
+		})
+	}
+}
