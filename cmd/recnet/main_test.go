@@ -100,8 +100,8 @@ func TestWorkflow(t *testing.T) {
 	}
 
 	// A user and an item from the data.
-	b, _ := os.ReadFile(data)
-	first := strings.Split(strings.Split(string(b), "\n")[1], ",")
+	u, it := firstRow(t, data)
+	first := []string{u, it}
 	stdout, stderr, code = run(t, "predict", "--model", modelPath, "--user", first[0], "--item", first[1])
 	if code != 0 || !strings.Contains(stdout, ".") {
 		t.Errorf("predict: exit %d, %q %s", code, stdout, stderr)

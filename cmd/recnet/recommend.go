@@ -1,0 +1,190 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+	"github.com/spf13/cobra"
+)
+
+// catalogFlag names the catalog whose titles and genres label the items.
+type catalogFlag struct{ path string }
+
+// load returns the catalog: the built-in course catalog unless --catalog
+// names a CSV file ("none" for no titles).
+func (f catalogFlag) load() (*dataset.Catalog, error) {
+	switch f.path {
+	case "none":
+		return nil, nil
+	case "", "builtin":
+		return dataset.BuiltinCatalog(), nil
+	}
+	r, err := os.Open(f.path)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	defer r.Close()
+	c, err := dataset.ReadCatalog(r, f.path)
+	return c, badInput(err)
+}
+
+func (f *catalogFlag) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.path, "catalog", "builtin", "CSV with id and title columns to label items (builtin: the course catalog; none: ids only)")
+}
+
+// writeRecs prints recommendations with titles and genres where the
+// catalog has them.
+func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string) {
+	fmt.Fprintf(w, "%-4s %-12s %8s  %s\n", "rank", "item", score, "title")
+	for k, r := range recs {
+		title := ""
+		if cat != nil {
+			if c, ok := cat.Lookup(r.Item); ok {
+				title = c.Title
+				if len(c.Genres) > 0 {
+					title += " [" + strings.Join(c.Genres, ", ") + "]"
+				}
+			}
+		}
+		fmt.Fprintf(w, "%-4d %-12s %8.4f  %s\n", k+1, r.Item, r.Score, title)
+	}
+}
+
+// parseRated reads "C1=5,C2=4" into a map of ratings.
+func parseRated(s string) (map[string]float64, error) {
+	out := map[string]float64{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, v, ok := strings.Cut(part, "=")
+		r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if !ok || err != nil || r != r {
+			return nil, fmt.Errorf("--rated %q: want ITEM=RATING pairs like C1=5,C2=4", part)
+		}
+		out[strings.TrimSpace(id)] = r
+	}
+	return out, nil
+}
+
+func recommendCmd() *cobra.Command {
+	var (
+		path, user, rated string
+		k                 int
+		lambda            float64
+		cat               catalogFlag
+	)
+	c := &cobra.Command{
+		Use:   "recommend --model M (--user U | --rated ITEM=RATING,...)",
+		Short: "Recommend the top-k items a user has not rated, or fold in a new learner's ratings",
+		Long: `Recommend prints the k items with the highest predicted rating (original scale),
+ranked by the unclipped score, labelled with titles and genres from --catalog.
+With --user, a user the model knows is scored directly; the model file keeps no
+ratings, so items listed in --rated are the ones excluded. With --rated and no known
+--user, the new learner is folded in without retraining: their embedding and bias are
+solved by ridge regression with the item tables fixed. With neither, a cold-start
+ranking by item bias is printed, and said to be one. An unknown item is an error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if k < 1 || k > 1000 {
+				return badInput(fmt.Errorf("-k %d: want 1..1000", k))
+			}
+			m, err := model.Load(path)
+			if err != nil {
+				return badInput(err)
+			}
+			catalog, err := cat.load()
+			if err != nil {
+				return err
+			}
+			ratings, err := parseRated(rated)
+			if err != nil {
+				return badInput(err)
+			}
+			out := cmd.OutOrStdout()
+			if _, known := m.Users.Inner(user); user != "" && known {
+				exclude := make([]string, 0, len(ratings))
+				for id := range ratings {
+					exclude = append(exclude, id)
+				}
+				recs, err := m.Recommend(user, k, exclude)
+				if err != nil {
+					return badInput(err)
+				}
+				fmt.Fprintf(out, "top %d for user %s\n", len(recs), user)
+				writeRecs(out, recs, catalog, "rating")
+				return nil
+			}
+			if user != "" && len(ratings) == 0 {
+				return badInput(fmt.Errorf("%w %q: give --rated to fold in a new user", model.ErrUnknownUser, user))
+			}
+			res, err := m.FoldIn(ratings, k, lambda)
+			if errors.Is(err, model.ErrUnknownItem) {
+				return badInput(err)
+			}
+			if err != nil {
+				return err
+			}
+			if res.Cold {
+				fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
+			} else {
+				fmt.Fprintf(out, "top %d for a new user folded in from %d ratings (no retraining)\n", len(res.Recs), len(ratings))
+			}
+			writeRecs(out, res.Recs, catalog, "rating")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
+	c.Flags().StringVar(&user, "user", "", "raw user id known to the model")
+	c.Flags().StringVar(&rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
+	c.Flags().IntVarP(&k, "k", "k", 10, "how many items")
+	c.Flags().Float64Var(&lambda, "lambda", 0, "fold-in ridge penalty (0: the default)")
+	cat.register(c)
+	return c
+}
+
+func similarCmd() *cobra.Command {
+	var (
+		path, item string
+		k          int
+		cat        catalogFlag
+	)
+	c := &cobra.Command{
+		Use:   "similar --model M --item I",
+		Short: "Print the items nearest to an item by cosine similarity of item embeddings",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if k < 1 || k > 1000 {
+				return badInput(fmt.Errorf("-k %d: want 1..1000", k))
+			}
+			m, err := model.Load(path)
+			if err != nil {
+				return badInput(err)
+			}
+			catalog, err := cat.load()
+			if err != nil {
+				return err
+			}
+			recs, err := m.Similar(item, k)
+			if err != nil {
+				return badInput(err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "items like %s\n", item)
+			writeRecs(cmd.OutOrStdout(), recs, catalog, "cosine")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
+	c.Flags().StringVar(&item, "item", "", "raw item id")
+	c.Flags().IntVarP(&k, "k", "k", 10, "how many items")
+	c.MarkFlagRequired("item")
+	cat.register(c)
+	return c
+}

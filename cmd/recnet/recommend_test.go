@@ -1,0 +1,66 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRecommendSimilar trains a small model, then asks for a known user's
+// recommendations, a folded-in new learner's, a cold start and similar
+// items, and checks the errors exit with code 2.
+func TestRecommendSimilar(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "3", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	user, item := firstRow(t, data)
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"recommend", "--model", m, "--user", user, "-k", "3"}, []string{"top 3 for user " + user, "rank"}},
+		{[]string{"recommend", "--model", m, "--rated", item + "=5", "-k", "4"}, []string{"folded in from 1 ratings", "rank"}},
+		{[]string{"recommend", "--model", m, "-k", "2"}, []string{"cold start"}},
+		{[]string{"similar", "--model", m, "--item", item, "-k", "3"}, []string{"items like " + item, "cosine"}},
+	}
+	for _, c := range cases {
+		stdout, stderr, code := run(t, c.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%v: output lacks %q:\n%s", c.args, w, stdout)
+			}
+		}
+		if c.args[0] == "recommend" && c.args[3] == user && strings.Count(stdout, "\n") != 5 {
+			t.Errorf("%v: want a header, a title line and 3 items:\n%s", c.args, stdout)
+		}
+	}
+	for _, args := range [][]string{
+		{"recommend", "--model", m, "--rated", "NOPE=5"},
+		{"recommend", "--model", m, "--user", "nobody"},
+		{"recommend", "--model", m, "-k", "0"},
+		{"similar", "--model", m, "--item", "NOPE"},
+	} {
+		if _, stderr, code := run(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
+		}
+	}
+}
+
+// firstRow returns the user and item of the first data row of a CSV file.
+func firstRow(t *testing.T, path string) (user, item string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Split(strings.Split(string(b), "\n")[1], ",")
+	return f[0], f[1]
+}
