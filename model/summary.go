@@ -87,8 +87,15 @@ func (m *Model) Summary(w io.Writer) error {
 	count("Optimizer params", opt)
 	b.WriteString(line("_"))
 
-	fmt.Fprintf(&b, "Config: dim %d, activation %s, optimizer %s, lr %g, batch %d, epochs %d\n",
-		cfg.Dim, cfg.Activation, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
+	switch cfg.Model {
+	case "mean", "bias":
+		fmt.Fprintf(&b, "Config: fitted in closed form\n")
+	case "nmf":
+		fmt.Fprintf(&b, "Config: dim %d, multiplicative updates, reg %g, epochs %d\n", cfg.Dim, cfg.L2, cfg.Epochs)
+	default:
+		fmt.Fprintf(&b, "Config: dim %d, activation %s, optimizer %s, lr %g, batch %d, epochs %d\n",
+			cfg.Dim, cfg.Activation, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
+	}
 	scale := "trained on [0,1]"
 	if cfg.NoScale || !(m.Max > m.Min) {
 		scale = "trained unscaled"
