@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/server"
+	"github.com/spf13/cobra"
+)
+
+// shutdownTimeout is how long serve waits for requests in flight when
+// stopping.
+const shutdownTimeout = 10 * time.Second
+
+func serveCmd() *cobra.Command {
+	var (
+		path, addr string
+		cat        catalogFlag
+	)
+	c := &cobra.Command{
+		Use:   "serve --model M [--addr 127.0.0.1:8080] [--catalog builtin|none|F]",
+		Short: "Serve a model over a JSON HTTP API",
+		Long: `Serve answers predictions, recommendations, similar items and fold-in requests
+for a model over HTTP, labelled with titles and genres from --catalog. Every
+response under /v1/ and /healthz is a JSON envelope {"status":"success","data":...}
+or {"status":"error","error":{"code":...,"message":...}}; /metrics is in the
+Prometheus text format. Endpoints:
+
+  GET  /v1/predict?user=U&item=I
+  GET  /v1/recommend?user=U&k=10
+  GET  /v1/similar?item=I&k=10
+  POST /v1/foldin   {"ratings":{"C1":5,"C2":4},"k":10}
+  GET  /v1/items?q=python&limit=20
+  GET  /v1/model
+  GET  /healthz
+  GET  /metrics
+
+SIGHUP reloads the model file; if it cannot be loaded, the old model keeps
+serving. SIGINT and SIGTERM stop the server, letting requests in flight finish
+for up to 10 seconds.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := model.Load(path)
+			if err != nil {
+				return badInput(err)
+			}
+			catalog, err := cat.load()
+			if err != nil {
+				return err
+			}
+			stderr := cmd.ErrOrStderr()
+			s := server.New(m, catalog, server.WithErrorLog(func(err error) {
+				fmt.Fprintln(stderr, "recnet serve:", err)
+			}))
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return badInput(err)
+			}
+			srv := &http.Server{
+				Handler:           s.Handler(),
+				ReadHeaderTimeout: 5 * time.Second,
+				ReadTimeout:       15 * time.Second,
+				WriteTimeout:      30 * time.Second,
+				IdleTimeout:       2 * time.Minute,
+				MaxHeaderBytes:    64 << 10,
+				ErrorLog:          log.New(stderr, "recnet serve: ", 0),
+			}
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			fmt.Fprintf(stderr, "recnet serve: %s model %s on http://%s\n", m.Net.Kind(), path, ln.Addr())
+			ctx := cmd.Context()
+			for {
+				select {
+				case err := <-errc:
+					return err
+				case <-hup:
+					nm, err := model.Load(path)
+					if err != nil {
+						fmt.Fprintf(stderr, "recnet serve: reload failed, still serving the old model: %v\n", err)
+						continue
+					}
+					s.Swap(nm)
+					fmt.Fprintf(stderr, "recnet serve: reloaded %s model %s (%d users, %d items)\n", nm.Net.Kind(), path, nm.Users.Len(), nm.Items.Len())
+				case <-ctx.Done():
+					fmt.Fprintln(stderr, "recnet serve: shutting down")
+					sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+					err := srv.Shutdown(sctx)
+					cancel()
+					if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+						err = serr
+					}
+					return err
+				}
+			}
+		},
+	}
+	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cat.register(c)
+	return c
+}

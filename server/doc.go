@@ -1,0 +1,32 @@
+// Package server serves a trained recnet model over a JSON HTTP API.
+//
+// Every response under /v1/ and /healthz is one JSON envelope, in the manner
+// of the Prometheus HTTP API:
+//
+//	{"status":"success","data":...}
+//	{"status":"error","error":{"code":"...","message":"..."}}
+//
+// with an HTTP status matching the code: bad_request 400, not_found,
+// unknown_user and unknown_item 404, method_not_allowed 405, too_large 413,
+// unsupported 422 (the model's kind of net cannot do what was asked, such as
+// similar items of a bias model) and internal 500.
+//
+// The endpoints are:
+//
+//	GET  /v1/predict?user=U&item=I  {"user","item","rating"}
+//	GET  /v1/recommend?user=U&k=10  {"user","recommendations":[{"item","title","genres","score"}]}
+//	GET  /v1/similar?item=I&k=10    {"item","similar":[{"item","title","genres","score"}]}
+//	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","recommendations"}
+//	GET  /v1/items?q=py&limit=20    {"total","items":[{"item","title","genres"}]}
+//	GET  /v1/model                  kind, config, users, items, rating range, history, best_epoch
+//	GET  /healthz                   {"ok":true}
+//	GET  /metrics                   Prometheus text format (not enveloped)
+//
+// k is 1..100 (default 10) and limit 1..1000 (default 20). A fold-in body is
+// at most 64 KiB with at most 500 ratings, and unknown fields are rejected.
+// Scores and ratings that are not finite numbers are given as null.
+//
+// The model is held behind an atomic pointer: Swap replaces it without
+// dropping a request, and each request uses the one model it started with.
+// No request reads or writes a file.
+package server

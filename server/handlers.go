@@ -1,0 +1,378 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/recnet/recnet/model"
+)
+
+// Error codes of the envelope.
+const (
+	codeBadRequest       = "bad_request"
+	codeNotFound         = "not_found"
+	codeUnknownUser      = "unknown_user"
+	codeUnknownItem      = "unknown_item"
+	codeMethodNotAllowed = "method_not_allowed"
+	codeTooLarge         = "too_large"
+	codeUnsupported      = "unsupported"
+	codeInternal         = "internal"
+)
+
+// apiError is an error reported to the client.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+// badRequest returns a bad_request error with a formatted message.
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{http.StatusBadRequest, codeBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// envelope is the body of every JSON response.
+type envelope struct {
+	Status string     `json:"status"`
+	Data   any        `json:"data,omitempty"`
+	Error  *errorBody `json:"error,omitempty"`
+}
+
+// errorBody is the error member of an error envelope.
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeData writes a success envelope and returns the HTTP status written.
+func (s *Server) writeData(w http.ResponseWriter, data any) int {
+	b, err := json.Marshal(envelope{Status: "success", Data: data})
+	if err != nil {
+		s.logError(fmt.Errorf("server: encode response: %w", err))
+		return s.writeError(w, &apiError{http.StatusInternalServerError, codeInternal, "cannot encode the response"})
+	}
+	return s.write(w, http.StatusOK, b)
+}
+
+// writeError writes an error envelope and returns the HTTP status written.
+func (s *Server) writeError(w http.ResponseWriter, e *apiError) int {
+	b, err := json.Marshal(envelope{Status: "error", Error: &errorBody{e.code, e.message}})
+	if err != nil { // only strings: cannot happen
+		s.logError(fmt.Errorf("server: encode error response: %w", err))
+		b = []byte(`{"status":"error","error":{"code":"internal","message":"cannot encode the response"}}`)
+	}
+	return s.write(w, e.status, b)
+}
+
+// write sends a JSON body with the given status.
+func (s *Server) write(w http.ResponseWriter, status int, body []byte) int {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	if _, err := w.Write(append(body, '\n')); err != nil {
+		s.logError(fmt.Errorf("server: write response: %w", err))
+	}
+	return status
+}
+
+// modelError maps an error of the model package to the client error.
+func (s *Server) modelError(err error) *apiError {
+	switch {
+	case errors.Is(err, model.ErrUnknownUser):
+		return &apiError{http.StatusNotFound, codeUnknownUser, trimModel(err)}
+	case errors.Is(err, model.ErrUnknownItem):
+		return &apiError{http.StatusNotFound, codeUnknownItem, trimModel(err)}
+	case errors.Is(err, model.ErrUnsupported):
+		return &apiError{http.StatusUnprocessableEntity, codeUnsupported, trimModel(err)}
+	}
+	s.logError(fmt.Errorf("server: %w", err))
+	return &apiError{http.StatusInternalServerError, codeInternal, trimModel(err)}
+}
+
+// trimModel returns err's message without the "model: " prefix.
+func trimModel(err error) string {
+	return strings.TrimPrefix(err.Error(), "model: ")
+}
+
+// number is a float that encodes as null when it is not finite.
+type number float64
+
+// MarshalJSON encodes n, or null for NaN and infinities.
+func (n number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// query parses the request's query string strictly.
+func query(r *http.Request) (url.Values, *apiError) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("bad query string: %v", err)
+	}
+	return q, nil
+}
+
+// requiredID returns the non-empty query parameter name.
+func requiredID(q url.Values, name string) (string, *apiError) {
+	v := q.Get(name)
+	if v == "" {
+		return "", badRequest("parameter %q is required", name)
+	}
+	return v, nil
+}
+
+// intParam returns the integer query parameter name, def when it is
+// absent or empty, checked to be in lo..hi.
+func intParam(q url.Values, name string, def, lo, hi int) (int, *apiError) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("parameter %s=%q: want an integer in %d..%d", name, v, lo, hi)
+	}
+	return n, nil
+}
+
+// rec is a recommended or similar item labelled from the catalog.
+type rec struct {
+	Item   string   `json:"item"`
+	Title  string   `json:"title"`
+	Genres []string `json:"genres"`
+	Score  number   `json:"score"`
+}
+
+// item is an item labelled from the catalog.
+type item struct {
+	Item   string   `json:"item"`
+	Title  string   `json:"title"`
+	Genres []string `json:"genres"`
+}
+
+// label returns the catalog title and genres of an item; genres is never
+// nil, so that it encodes as a list.
+func (s *Server) label(id string) (title string, genres []string) {
+	genres = []string{}
+	if s.cat != nil {
+		if c, ok := s.cat.Lookup(id); ok {
+			title = c.Title
+			genres = append(genres, c.Genres...)
+		}
+	}
+	return title, genres
+}
+
+// recs labels model recommendations.
+func (s *Server) recs(rs []model.Rec) []rec {
+	out := make([]rec, len(rs))
+	for k, r := range rs {
+		t, g := s.label(r.Item)
+		out[k] = rec{Item: r.Item, Title: t, Genres: g, Score: number(r.Score)}
+	}
+	return out
+}
+
+func (s *Server) predict(r *http.Request, m *model.Model) (any, *apiError) {
+	q, e := query(r)
+	if e != nil {
+		return nil, e
+	}
+	user, e := requiredID(q, "user")
+	if e != nil {
+		return nil, e
+	}
+	it, e := requiredID(q, "item")
+	if e != nil {
+		return nil, e
+	}
+	rating, err := m.Predict(user, it)
+	if err != nil {
+		return nil, s.modelError(err)
+	}
+	return struct {
+		User   string `json:"user"`
+		Item   string `json:"item"`
+		Rating number `json:"rating"`
+	}{user, it, number(rating)}, nil
+}
+
+func (s *Server) recommend(r *http.Request, m *model.Model) (any, *apiError) {
+	q, e := query(r)
+	if e != nil {
+		return nil, e
+	}
+	user, e := requiredID(q, "user")
+	if e != nil {
+		return nil, e
+	}
+	k, e := intParam(q, "k", DefaultK, 1, MaxK)
+	if e != nil {
+		return nil, e
+	}
+	rs, err := m.Recommend(user, k, nil)
+	if err != nil {
+		return nil, s.modelError(err)
+	}
+	return struct {
+		User            string `json:"user"`
+		Recommendations []rec  `json:"recommendations"`
+	}{user, s.recs(rs)}, nil
+}
+
+func (s *Server) similar(r *http.Request, m *model.Model) (any, *apiError) {
+	q, e := query(r)
+	if e != nil {
+		return nil, e
+	}
+	it, e := requiredID(q, "item")
+	if e != nil {
+		return nil, e
+	}
+	k, e := intParam(q, "k", DefaultK, 1, MaxK)
+	if e != nil {
+		return nil, e
+	}
+	rs, err := m.Similar(it, k)
+	if err != nil {
+		return nil, s.modelError(err)
+	}
+	return struct {
+		Item    string `json:"item"`
+		Similar []rec  `json:"similar"`
+	}{it, s.recs(rs)}, nil
+}
+
+// foldInRequest is the body of POST /v1/foldin.
+type foldInRequest struct {
+	Ratings map[string]float64 `json:"ratings"`
+	K       *int               `json:"k"`
+}
+
+func (s *Server) foldIn(r *http.Request, m *model.Model) (any, *apiError) {
+	body := http.MaxBytesReader(nil, r.Body, MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	var req foldInRequest
+	err := dec.Decode(&req)
+	if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
+		err = errors.New("data after the JSON object")
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &apiError{http.StatusRequestEntityTooLarge, codeTooLarge,
+				fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)}
+		}
+		if err == io.EOF {
+			return nil, badRequest("request body is empty: want {\"ratings\":{...},\"k\":10}")
+		}
+		return nil, badRequest("bad request body: %v", err)
+	}
+	if len(req.Ratings) > MaxRatings {
+		return nil, badRequest("%d ratings: at most %d are accepted", len(req.Ratings), MaxRatings)
+	}
+	for id := range req.Ratings {
+		if id == "" {
+			return nil, badRequest("empty item id in ratings")
+		}
+	}
+	k := DefaultK
+	if req.K != nil {
+		k = *req.K
+		if k < 1 || k > MaxK {
+			return nil, badRequest("k=%d: want an integer in 1..%d", k, MaxK)
+		}
+	}
+	res, err := m.FoldIn(req.Ratings, k, 0)
+	if err != nil {
+		return nil, s.modelError(err)
+	}
+	return struct {
+		Cold            bool  `json:"cold"`
+		Recommendations []rec `json:"recommendations"`
+	}{res.Cold, s.recs(res.Recs)}, nil
+}
+
+func (s *Server) items(r *http.Request, m *model.Model) (any, *apiError) {
+	q, e := query(r)
+	if e != nil {
+		return nil, e
+	}
+	limit, e := intParam(q, "limit", DefaultLimit, 1, MaxLimit)
+	if e != nil {
+		return nil, e
+	}
+	needle := strings.ToLower(q.Get("q"))
+	out := []item{}
+	total := 0
+	for _, id := range m.Items.IDs() {
+		title, genres := s.label(id)
+		if needle != "" && !strings.Contains(strings.ToLower(id), needle) && !strings.Contains(strings.ToLower(title), needle) {
+			continue
+		}
+		total++
+		if len(out) < limit {
+			out = append(out, item{id, title, genres})
+		}
+	}
+	return struct {
+		Total int    `json:"total"`
+		Items []item `json:"items"`
+	}{total, out}, nil
+}
+
+// epoch is a model.Epoch with non-finite losses as null.
+type epoch struct {
+	Epoch   int    `json:"epoch"`
+	Loss    number `json:"loss"`
+	ValLoss number `json:"val_loss"`
+	ValRMSE number `json:"val_rmse"`
+	Seconds number `json:"seconds"`
+}
+
+func (s *Server) modelInfo(_ *http.Request, m *model.Model) (any, *apiError) {
+	hist := make([]epoch, len(m.History))
+	for k, h := range m.History {
+		hist[k] = epoch{h.Epoch, number(h.Loss), number(h.ValLoss), number(h.ValRMSE), number(h.Seconds)}
+	}
+	var best *int
+	if m.BestEpoch > 0 {
+		best = &m.BestEpoch
+	}
+	kind := ""
+	if m.Net != nil {
+		kind = m.Net.Kind()
+	}
+	cfg, err := json.Marshal(m.Config)
+	if err != nil {
+		return nil, s.modelError(fmt.Errorf("encode config: %w", err))
+	}
+	return struct {
+		Kind      string          `json:"kind"`
+		Config    json.RawMessage `json:"config"`
+		Users     int             `json:"users"`
+		Items     int             `json:"items"`
+		Min       number          `json:"min"`
+		Max       number          `json:"max"`
+		History   []epoch         `json:"history"`
+		BestEpoch *int            `json:"best_epoch"`
+	}{kind, cfg, m.Users.Len(), m.Items.Len(), number(m.Min), number(m.Max), hist, best}, nil
+}
+
+func (s *Server) healthz(*http.Request, *model.Model) (any, *apiError) {
+	return struct {
+		OK bool `json:"ok"`
+	}{true}, nil
+}

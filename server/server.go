@@ -1,0 +1,240 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// Limits on requests.
+const (
+	// DefaultK is the number of items returned when k is not given.
+	DefaultK = 10
+	// MaxK is the largest k accepted.
+	MaxK = 100
+	// DefaultLimit is the number of items /v1/items lists when limit is not given.
+	DefaultLimit = 20
+	// MaxLimit is the largest limit /v1/items accepts.
+	MaxLimit = 1000
+	// MaxBodyBytes is the largest fold-in request body accepted.
+	MaxBodyBytes = 64 << 10
+	// MaxRatings is the most ratings a fold-in request may hold.
+	MaxRatings = 500
+)
+
+// Server serves a model and its catalog over HTTP. It is safe for
+// concurrent use.
+type Server struct {
+	model   atomic.Pointer[model.Model]
+	cat     *dataset.Catalog
+	errLog  func(error)
+	routes  map[string]route
+	metrics *metrics
+	handler http.Handler
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithErrorLog sets a function called with errors the server cannot report
+// to the client: failures to encode or write a response, and internal
+// errors. By default they are dropped. f must be safe for concurrent use.
+func WithErrorLog(f func(error)) Option {
+	return func(s *Server) { s.errLog = f }
+}
+
+// New returns a server for m, labelling items with titles and genres from
+// cat, which may be nil. m must not be nil.
+func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
+	if m == nil {
+		panic("server: nil model")
+	}
+	s := &Server{cat: cat, metrics: newMetrics()}
+	s.model.Store(m)
+	for _, o := range opts {
+		o(s)
+	}
+	s.routes = map[string]route{
+		"/v1/predict":   {http.MethodGet, s.predict},
+		"/v1/recommend": {http.MethodGet, s.recommend},
+		"/v1/similar":   {http.MethodGet, s.similar},
+		"/v1/foldin":    {http.MethodPost, s.foldIn},
+		"/v1/items":     {http.MethodGet, s.items},
+		"/v1/model":     {http.MethodGet, s.modelInfo},
+		"/healthz":      {http.MethodGet, s.healthz},
+	}
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	return s
+}
+
+// Handler returns the HTTP handler serving the API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Swap replaces the served model atomically. Requests already running
+// finish with the model they started with. A nil m is ignored.
+func (s *Server) Swap(m *model.Model) {
+	if m != nil {
+		s.model.Store(m)
+	}
+}
+
+// Model returns the model being served.
+func (s *Server) Model() *model.Model { return s.model.Load() }
+
+// route is one endpoint of the JSON API.
+type route struct {
+	method string
+	h      func(r *http.Request, m *model.Model) (any, *apiError)
+}
+
+// metricsPath serves the Prometheus metrics.
+const metricsPath = "/metrics"
+
+// otherPath is the metrics label of requests to unknown paths, so that
+// clients cannot grow the label set.
+const otherPath = "other"
+
+// serveHTTP dispatches a request and records its metrics.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	label := r.URL.Path
+	var code int
+	switch rt, ok := s.routes[r.URL.Path]; {
+	case r.URL.Path == metricsPath:
+		code = s.serveMetrics(w, r)
+	case !ok:
+		label = otherPath
+		code = s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s", r.URL.Path)})
+	case r.Method != rt.method:
+		w.Header().Set("Allow", rt.method)
+		code = s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
+			fmt.Sprintf("method %s not allowed on %s, use %s", r.Method, r.URL.Path, rt.method)})
+	default:
+		data, e := rt.h(r, s.model.Load())
+		if e != nil {
+			code = s.writeError(w, e)
+		} else {
+			code = s.writeData(w, data)
+		}
+	}
+	s.metrics.observe(label, code, time.Since(start))
+}
+
+// serveMetrics writes the metrics in the Prometheus text format.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) int {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		return s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
+			fmt.Sprintf("method %s not allowed on %s, use GET", r.Method, metricsPath)})
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	if _, err := w.Write([]byte(s.metrics.text())); err != nil {
+		s.logError(fmt.Errorf("server: write metrics: %w", err))
+	}
+	return http.StatusOK
+}
+
+// logError passes err to the error log, if any.
+func (s *Server) logError(err error) {
+	if s.errLog != nil {
+		s.errLog(err)
+	}
+}
+
+// durationBuckets are the upper bounds, in seconds, of the request
+// duration histogram.
+var durationBuckets = []float64{0.001, 0.005, 0.025, 0.1, 0.5, 2.5}
+
+// metrics counts requests by path and status code and times them by path.
+type metrics struct {
+	mu       sync.Mutex
+	requests map[reqKey]uint64
+	hists    map[string]*histogram
+}
+
+// reqKey labels a request counter.
+type reqKey struct {
+	path string
+	code int
+}
+
+// histogram is a cumulative-on-output histogram of request durations.
+type histogram struct {
+	counts []uint64 // per bucket of durationBuckets, not cumulative
+	sum    float64
+	count  uint64
+}
+
+func newMetrics() *metrics {
+	return &metrics{requests: map[reqKey]uint64{}, hists: map[string]*histogram{}}
+}
+
+// observe records one request.
+func (m *metrics) observe(path string, code int, d time.Duration) {
+	sec := d.Seconds()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests[reqKey{path, code}]++
+	h := m.hists[path]
+	if h == nil {
+		h = &histogram{counts: make([]uint64, len(durationBuckets))}
+		m.hists[path] = h
+	}
+	for k, le := range durationBuckets {
+		if sec <= le {
+			h.counts[k]++
+			break
+		}
+	}
+	h.sum += sec
+	h.count++
+}
+
+// text returns the metrics in the Prometheus text exposition format.
+func (m *metrics) text() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("# HELP recnet_requests_total HTTP requests handled, by path and status code.\n")
+	b.WriteString("# TYPE recnet_requests_total counter\n")
+	keys := make([]reqKey, 0, len(m.requests))
+	for k := range m.requests {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b reqKey) int {
+		if c := strings.Compare(a.path, b.path); c != 0 {
+			return c
+		}
+		return a.code - b.code
+	})
+	for _, k := range keys {
+		fmt.Fprintf(&b, "recnet_requests_total{path=%q,code=\"%d\"} %d\n", k.path, k.code, m.requests[k])
+	}
+	b.WriteString("# HELP recnet_request_duration_seconds HTTP request durations, by path.\n")
+	b.WriteString("# TYPE recnet_request_duration_seconds histogram\n")
+	paths := make([]string, 0, len(m.hists))
+	for p := range m.hists {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		h := m.hists[p]
+		var cum uint64
+		for k, le := range durationBuckets {
+			cum += h.counts[k]
+			fmt.Fprintf(&b, "recnet_request_duration_seconds_bucket{path=%q,le=%q} %d\n", p, strconv.FormatFloat(le, 'g', -1, 64), cum)
+		}
+		fmt.Fprintf(&b, "recnet_request_duration_seconds_bucket{path=%q,le=\"+Inf\"} %d\n", p, h.count)
+		fmt.Fprintf(&b, "recnet_request_duration_seconds_sum{path=%q} %s\n", p, strconv.FormatFloat(h.sum, 'g', -1, 64))
+		fmt.Fprintf(&b, "recnet_request_duration_seconds_count{path=%q} %d\n", p, h.count)
+	}
+	return b.String()
+}
