@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/server"
+	"github.com/spf13/cobra"
+)
+
+func loadCmd() *cobra.Command {
+	var (
+		path, addr string
+		n, c, k    int
+		seed       uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "load --model M --addr http://127.0.0.1:8080",
+		Short: "Send a bounded number of recommend requests to a local recnet serve and report latency",
+		Long: `Load sends --requests GET /v1/recommend requests for users drawn (seeded) from the
+model file, from --clients concurrent clients, to a recnet serve on this machine (only
+loopback addresses are accepted), and reports throughput, p50/p90/p99/max latency and
+the number of errors.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := model.Load(path)
+			if err != nil {
+				return badInput(err)
+			}
+			rng := rand.New(rand.NewPCG(seed, 1))
+			paths := make([]string, 1000)
+			for j := range paths {
+				u := m.Users.Raw(int32(rng.IntN(m.Users.Len())))
+				paths[j] = fmt.Sprintf("/v1/recommend?user=%s&k=%d", url.QueryEscape(u), k)
+			}
+			r, err := server.Load(cmd.Context(), addr, paths, n, c)
+			if err != nil {
+				return badInput(err)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), r)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&path, "model", "model.recnet", "the model file the server serves (for user ids)")
+	cmd.Flags().StringVar(&addr, "addr", "http://127.0.0.1:8080", "server address (loopback only)")
+	cmd.Flags().IntVarP(&n, "requests", "n", 20000, "how many requests")
+	cmd.Flags().IntVarP(&c, "clients", "c", 32, "concurrent clients")
+	cmd.Flags().IntVarP(&k, "k", "k", 10, "recommendations per request")
+	cmd.Flags().Uint64Var(&seed, "seed", 42, "seed of the user draw")
+	return cmd
+}
