@@ -75,7 +75,8 @@ func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
 	return s
 }
 
-// Handler returns the HTTP handler serving the API.
+// Handler returns the HTTP handler serving the API, and the browser page
+// at "/" with its assets under /web/.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Swap replaces the served model atomically. Requests already running
@@ -110,6 +111,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch rt, ok := s.routes[r.URL.Path]; {
 	case r.URL.Path == metricsPath:
 		code = s.serveMetrics(w, r)
+	case !ok && isWebPath(r.URL.Path):
+		label = webLabel
+		code = s.serveWeb(w, r)
 	case !ok:
 		label = otherPath
 		code = s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s", r.URL.Path)})

@@ -208,7 +208,7 @@ func TestErrors(t *testing.T) {
 		{"healthz PUT", "PUT", "/healthz", "", 405, "method_not_allowed"},
 		{"metrics POST", "POST", "/metrics", "", 405, "method_not_allowed"},
 		{"unknown path", "GET", "/v1/nope", "", 404, "not_found"},
-		{"root", "GET", "/", "", 404, "not_found"},
+		{"unknown root path", "GET", "/nope", "", 404, "not_found"},
 		{"trailing slash", "GET", "/v1/predict/", "", 404, "not_found"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,303 @@
+// recnet page: search the courses, rate the ones you took, and get
+// recommendations from POST /v1/foldin. Plain DOM, no dependencies.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const SVG = "http://www.w3.org/2000/svg";
+
+  // taken maps a course id to {item, title, genres, rating}, in tick order.
+  const taken = new Map();
+  let searchSeq = 0;
+
+  // el makes an element with attributes and children.
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k != null) e.append(k);
+    return e;
+  }
+
+  // api calls the JSON API and returns data, or throws the envelope's error.
+  async function api(path, body) {
+    const opts = body === undefined ? {} : {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    };
+    let res, env;
+    try {
+      res = await fetch(path, opts);
+    } catch (e) {
+      throw new Error("Cannot reach the server: " + e.message);
+    }
+    try {
+      env = await res.json();
+    } catch (e) {
+      throw new Error(`Bad response from ${path} (HTTP ${res.status})`);
+    }
+    if (env.status !== "success") {
+      const err = env.error || {};
+      throw new Error(`${err.message || "request failed"} (${err.code || "HTTP " + res.status})`);
+    }
+    return env.data;
+  }
+
+  function showError(msg) {
+    const box = $("error");
+    box.replaceChildren(
+      el("span", { text: msg }),
+      el("button", { type: "button", "aria-label": "Dismiss error", onclick: clearError, text: "Dismiss" }),
+    );
+    box.hidden = false;
+  }
+  function clearError() {
+    $("error").hidden = true;
+    $("error").replaceChildren();
+  }
+
+  const name = (c) => c.title || c.item;
+
+  function genreChips(genres) {
+    return el("span", { class: "genres" }, ...(genres || []).map((g) => el("span", { class: "genre", text: g })));
+  }
+
+  // titleButton is the course title: clicking it, or Enter on it, shows
+  // similar courses.
+  function titleButton(c) {
+    return el("button", {
+      type: "button", class: "title", "data-item": c.item,
+      title: "Show courses similar to " + name(c),
+      onclick: () => showSimilar(c),
+    }, name(c));
+  }
+
+  function ratingSelect(c) {
+    const s = el("select", { "aria-label": "Your rating of " + name(c), "data-item": c.item });
+    for (const r of [5, 4, 3]) {
+      const o = el("option", { value: String(r), text: r + " ★" });
+      if (taken.get(c.item)?.rating === r) o.selected = true;
+      s.append(o);
+    }
+    s.addEventListener("change", () => {
+      const t = taken.get(c.item);
+      if (t) t.rating = Number(s.value);
+      renderTaken();
+    });
+    return s;
+  }
+
+  // renderResults draws search results, each with a tick box and, when
+  // ticked, a rating.
+  function renderResults(items) {
+    const list = $("results");
+    list.replaceChildren(...items.map((c) => {
+      const id = "take-" + c.item;
+      const isTaken = taken.has(c.item);
+      const box = el("input", { type: "checkbox", id, "aria-label": "I took " + name(c) });
+      box.checked = isTaken;
+      const li = el("li", { class: isTaken ? "taken" : "", "data-item": c.item },
+        box,
+        el("div", { class: "course" }, titleButton(c), el("span", { class: "id", text: c.item }), genreChips(c.genres)),
+        isTaken ? el("span", { class: "rating" }, ratingSelect(c)) : null,
+      );
+      box.addEventListener("change", () => {
+        if (box.checked) taken.set(c.item, { item: c.item, title: c.title, genres: c.genres, rating: 5 });
+        else taken.delete(c.item);
+        renderResults(items);
+        renderTaken();
+        const again = document.getElementById(id);
+        if (again) again.focus();
+      });
+      return li;
+    }));
+  }
+  let lastItems = [];
+
+  function renderTaken() {
+    const list = $("taken");
+    list.replaceChildren(...[...taken.values()].map((t) =>
+      el("li", {},
+        el("span", { text: name(t) }),
+        el("span", { class: "stars", text: t.rating + "★" }),
+        el("button", {
+          type: "button", "aria-label": "Remove " + name(t), text: "×",
+          onclick: () => { taken.delete(t.item); renderResults(lastItems); renderTaken(); $("q").focus(); },
+        }),
+      )));
+    $("taken-empty").hidden = taken.size > 0;
+    $("recommend").disabled = taken.size === 0;
+  }
+
+  async function search(q) {
+    const seq = ++searchSeq;
+    $("search-status").textContent = "Searching…";
+    try {
+      const d = await api("/v1/items?limit=25&q=" + encodeURIComponent(q));
+      if (seq !== searchSeq) return;
+      clearError();
+      lastItems = d.items;
+      renderResults(d.items);
+      const shown = d.items.length;
+      $("search-status").textContent = d.total === 0
+        ? `No course matches “${q}”.`
+        : `${d.total} course${d.total === 1 ? "" : "s"}${q ? ` match “${q}”` : ""}${shown < d.total ? `, showing the first ${shown}` : ""}.`;
+    } catch (e) {
+      if (seq !== searchSeq) return;
+      $("search-status").textContent = "";
+      showError(e.message);
+    }
+  }
+
+  function recItem(r) {
+    const score = r.score == null ? "–" : r.score.toFixed(2);
+    return el("li", { "data-item": r.item },
+      el("div", { class: "course" }, titleButton(r), el("span", { class: "id", text: r.item }), genreChips(r.genres)),
+      el("span", { class: "score", title: "Predicted rating", text: score }),
+    );
+  }
+
+  async function recommend() {
+    const ratings = {};
+    for (const t of taken.values()) ratings[t.item] = t.rating;
+    const btn = $("recommend");
+    btn.disabled = true;
+    $("recs-status").textContent = "Folding you in…";
+    try {
+      const d = await api("/v1/foldin", { ratings, k: Number($("k").value) });
+      clearError();
+      $("recs").replaceChildren(...d.recommendations.map(recItem));
+      $("recs-status").textContent = d.recommendations.length === 0
+        ? "No recommendations: you have rated every course."
+        : `Top ${d.recommendations.length} from your ${taken.size} rating${taken.size === 1 ? "" : "s"}` +
+          (d.cold ? " (cold start: ranked by popularity, as none of your courses was in training)." : ", by predicted rating.");
+    } catch (e) {
+      $("recs-status").textContent = "No recommendations.";
+      showError(e.message);
+    } finally {
+      btn.disabled = taken.size === 0;
+    }
+  }
+
+  async function showSimilar(c) {
+    $("similar-h").textContent = "Similar to " + name(c);
+    $("similar-status").textContent = "Loading…";
+    try {
+      const d = await api("/v1/similar?k=8&item=" + encodeURIComponent(c.item));
+      clearError();
+      $("similar").replaceChildren(...d.similar.map(recItem));
+      $("similar-status").textContent = `The ${d.similar.length} courses closest to ${name(c)}; the score is the similarity.`;
+    } catch (e) {
+      $("similar").replaceChildren();
+      $("similar-status").textContent = "No similar courses.";
+      showError(e.message);
+    }
+  }
+
+  // drawCurve draws train and validation loss per epoch as an SVG line chart.
+  function drawCurve(hist, best) {
+    const box = $("curve");
+    const pts = (hist || []).filter((h) => h.loss != null || h.val_loss != null);
+    if (pts.length === 0) {
+      box.replaceChildren(el("p", { class: "muted", text: "This model has no training history (closed-form fit)." }));
+      $("curve-caption").hidden = true;
+      return;
+    }
+    const W = 640, H = 260, L = 52, R = 16, T = 16, B = 40;
+    const vals = pts.flatMap((h) => [h.loss, h.val_loss]).filter((v) => v != null);
+    let lo = Math.min(...vals), hi = Math.max(...vals);
+    if (hi === lo) { hi += 0.5; lo -= 0.5; }
+    const pad = (hi - lo) * 0.08;
+    lo = Math.max(0, lo - pad); hi += pad;
+    const e0 = pts[0].epoch, e1 = pts[pts.length - 1].epoch;
+    const x = (e) => L + (e1 === e0 ? (W - L - R) / 2 : (e - e0) / (e1 - e0) * (W - L - R));
+    const y = (v) => T + (hi - v) / (hi - lo) * (H - T - B);
+    const s = (tag, attrs, text) => {
+      const n = document.createElementNS(SVG, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text != null) n.textContent = text;
+      return n;
+    };
+    const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "curve-title curve-desc" });
+    const last = pts[pts.length - 1];
+    svg.append(s("title", { id: "curve-title" }, "Training curve"));
+    svg.append(s("desc", { id: "curve-desc" },
+      `Loss over ${pts.length} epochs: train ${fmt(pts[0].loss)} to ${fmt(last.loss)}, validation ${fmt(pts[0].val_loss)} to ${fmt(last.val_loss)}.`));
+    for (let k = 0; k <= 4; k++) {
+      const v = lo + (hi - lo) * k / 4;
+      svg.append(s("line", { class: "grid-line", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+      svg.append(s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, v.toFixed(3)));
+    }
+    const step = Math.max(1, Math.ceil((e1 - e0 + 1) / 10));
+    for (let e = e0; e <= e1; e += step) {
+      svg.append(s("text", { x: x(e), y: H - B + 16, "text-anchor": "middle" }, String(e)));
+    }
+    svg.append(s("text", { x: L + (W - L - R) / 2, y: H - 6, "text-anchor": "middle" }, "epoch"));
+    svg.append(s("line", { class: "axis", x1: L, x2: L, y1: T, y2: H - B }));
+    svg.append(s("line", { class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B }));
+    if (best != null) {
+      svg.append(s("line", { class: "best", x1: x(best), x2: x(best), y1: T, y2: H - B }));
+      const nearRight = x(best) > W - R - 40;
+      svg.append(s("text", { x: x(best) + (nearRight ? -4 : 4), y: H - B - 6, "text-anchor": nearRight ? "end" : "start" }, "best epoch"));
+    }
+    for (const [key, cls] of [["loss", "train"], ["val_loss", "valid"]]) {
+      const p = pts.filter((h) => h[key] != null);
+      if (p.length === 0) continue;
+      svg.append(s("polyline", { class: cls, points: p.map((h) => `${x(h.epoch)},${y(h[key])}`).join(" ") }));
+      for (const h of p) svg.append(s("circle", { class: "dot-" + cls, cx: x(h.epoch), cy: y(h[key]), r: 3 }));
+    }
+    const lg = s("g", { transform: `translate(${W - R - 170},${T + 4})` });
+    lg.append(s("rect", { x: 0, y: 0, width: 170, height: 40, fill: "#fff", stroke: "#dde1e7", rx: 4 }));
+    lg.append(s("line", { class: "train", x1: 10, x2: 34, y1: 14, y2: 14 }));
+    lg.append(s("text", { x: 40, y: 18 }, "train loss"));
+    lg.append(s("line", { class: "valid", x1: 10, x2: 34, y1: 30, y2: 30 }));
+    lg.append(s("text", { x: 40, y: 34 }, "validation loss"));
+    svg.append(lg);
+    box.replaceChildren(svg);
+  }
+
+  function fmt(v) { return v == null ? "n/a" : v.toFixed(4); }
+
+  async function loadModel() {
+    try {
+      const d = await api("/v1/model");
+      const facts = [
+        ["Kind", d.kind || "?"],
+        ["Users", d.users.toLocaleString("en")],
+        ["Courses", d.items.toLocaleString("en")],
+        ["Epochs", String((d.history || []).length)],
+        ["Best epoch", d.best_epoch == null ? "–" : String(d.best_epoch)],
+        ["Rating range", d.min == null ? "–" : `${d.min}–${d.max}`],
+      ];
+      $("model-facts").replaceChildren(...facts.map(([k, v]) => el("div", {}, el("dt", { text: k }), el("dd", { text: v }))));
+      drawCurve(d.history, d.best_epoch);
+    } catch (e) {
+      showError(e.message);
+    }
+  }
+
+  function init() {
+    let timer;
+    $("search-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      clearTimeout(timer);
+      search($("q").value.trim());
+    });
+    $("q").addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => search($("q").value.trim()), 250);
+    });
+    $("recommend").addEventListener("click", recommend);
+    renderTaken();
+    search("");
+    loadModel();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
