@@ -53,15 +53,24 @@ func rankOrder(a, b ranked) int {
 // best, best first (see rankOrder). It returns all candidates when there
 // are fewer than k.
 func topItems(items, k int, skip func(i int32) bool, score func(i int32) float64) []ranked {
-	c := make([]ranked, 0, items)
+	// A sorted list of the best k so far: most candidates lose to the k-th
+	// with one comparison, so this beats sorting every item.
+	top := make([]ranked, 0, min(k, items)+1)
 	for i := range int32(items) {
 		if skip != nil && skip(i) {
 			continue
 		}
-		c = append(c, ranked{i, score(i)})
+		c := ranked{i, score(i)}
+		if len(top) == k && rankOrder(c, top[k-1]) >= 0 {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(top, c, rankOrder)
+		top = slices.Insert(top, at, c)
+		if len(top) > k {
+			top = top[:k]
+		}
 	}
-	slices.SortFunc(c, rankOrder)
-	return c[:min(k, len(c))]
+	return top
 }
 
 // checkK reports an error for a k below 1.
