@@ -335,18 +335,9 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	return foldFit{model: m, fold: f, early: early}, nil
 }
 
-// Number is a float64 whose JSON form is null when it is NaN or infinite,
-// which JSON cannot hold (a run without validation rows has NaN validation
-// losses; a diverged model scores NaN). recnet's JSON outputs use it.
-type Number float64
-
-// MarshalJSON encodes n as a number, or null.
-func (n Number) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(n))
-}
+// Number is model.Number: a float64 encoded as null in JSON when it is
+// NaN or infinite.
+type Number = model.Number
 
 // MarshalJSON encodes s with NaN as null.
 func (s Stat) MarshalJSON() ([]byte, error) {

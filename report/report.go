@@ -31,7 +31,8 @@ type Baselines struct {
 }
 
 // Result is one training run, the object `recnet train --json` prints.
-// NaN and infinite numbers are encoded as null (see MarshalJSON).
+// NaN and infinite numbers are encoded as null (model.Epoch and
+// model.Accuracy encode them so).
 type Result struct {
 	Data         Data           `json:"data"`
 	Config       model.Config   `json:"config"`
@@ -65,78 +66,6 @@ func (r Result) WriteJSON(w io.Writer) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	return e.Encode(r)
-}
-
-// MarshalJSON encodes r as encoding/json encodes its fields, except that a
-// NaN or infinite number, which JSON cannot hold, is null: a run without
-// validation rows has NaN validation losses, and an empty test set NaN
-// accuracy.
-func (r Result) MarshalJSON() ([]byte, error) {
-	var epochs []jsonEpoch
-	if r.Epochs != nil {
-		epochs = make([]jsonEpoch, len(r.Epochs))
-	}
-	for k, e := range r.Epochs {
-		epochs[k] = jsonEpoch{e.Epoch, eval.Number(e.Loss), eval.Number(e.ValLoss), eval.Number(e.ValRMSE), eval.Number(e.Seconds)}
-	}
-	d := r.Data
-	return json.Marshal(struct {
-		Data         jsonData      `json:"data"`
-		Config       model.Config  `json:"config"`
-		Epochs       []jsonEpoch   `json:"epochs"`
-		TrainSeconds eval.Number   `json:"train_seconds"`
-		BestEpoch    int           `json:"best_epoch"`
-		Test         jsonAccuracy  `json:"test"`
-		Baselines    jsonBaselines `json:"baselines"`
-		BeatsBias    bool          `json:"beats_bias"`
-	}{
-		Data:   jsonData{d.Name, d.Rows, d.Users, d.Items, d.Duplicates, d.Train, d.Valid, d.Test, eval.Number(d.Min), eval.Number(d.Max)},
-		Config: r.Config, Epochs: epochs, TrainSeconds: eval.Number(r.TrainSeconds), BestEpoch: r.BestEpoch,
-		Test:      accuracyJSON(r.Test),
-		Baselines: jsonBaselines{accuracyJSON(r.Baselines.GlobalMean), accuracyJSON(r.Baselines.Bias)},
-		BeatsBias: r.BeatsBias,
-	})
-}
-
-// jsonData, jsonEpoch, jsonAccuracy and jsonBaselines are Data,
-// model.Epoch, model.Accuracy and Baselines with NaN-safe numbers; their
-// fields and keys must match (TestWriteJSONFinite checks they do).
-type jsonData struct {
-	Name       string      `json:"name"`
-	Rows       int         `json:"rows"`
-	Users      int         `json:"users"`
-	Items      int         `json:"items"`
-	Duplicates int         `json:"duplicates"`
-	Train      int         `json:"train"`
-	Valid      int         `json:"valid"`
-	Test       int         `json:"test"`
-	Min        eval.Number `json:"min_rating"`
-	Max        eval.Number `json:"max_rating"`
-}
-
-type jsonEpoch struct {
-	Epoch   int         `json:"epoch"`
-	Loss    eval.Number `json:"loss"`
-	ValLoss eval.Number `json:"val_loss"`
-	ValRMSE eval.Number `json:"val_rmse"`
-	Seconds eval.Number `json:"seconds"`
-}
-
-type jsonAccuracy struct {
-	N          int         `json:"n"`
-	RMSE       eval.Number `json:"rmse"`
-	MAE        eval.Number `json:"mae"`
-	MSEScaled  eval.Number `json:"mse_scaled"`
-	RMSEScaled eval.Number `json:"rmse_scaled"`
-}
-
-type jsonBaselines struct {
-	GlobalMean jsonAccuracy `json:"global_mean"`
-	Bias       jsonAccuracy `json:"bias"`
-}
-
-func accuracyJSON(a model.Accuracy) jsonAccuracy {
-	return jsonAccuracy{a.N, eval.Number(a.RMSE), eval.Number(a.MAE), eval.Number(a.MSEScaled), eval.Number(a.RMSEScaled)}
 }
 
 // EpochLine formats one epoch as Keras does.

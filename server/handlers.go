@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 )
 
@@ -102,18 +102,6 @@ func trimModel(err error) string {
 	return strings.TrimPrefix(err.Error(), "model: ")
 }
 
-// number is a float that encodes as null when it is not finite.
-type number float64
-
-// MarshalJSON encodes n, or null for NaN and infinities.
-func (n number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(f)
-}
-
 // query parses the request's query string strictly.
 func query(r *http.Request) (url.Values, *apiError) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -148,10 +136,10 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, *apiError) {
 
 // rec is a recommended or similar item labelled from the catalog.
 type rec struct {
-	Item   string   `json:"item"`
-	Title  string   `json:"title"`
-	Genres []string `json:"genres"`
-	Score  number   `json:"score"`
+	Item   string      `json:"item"`
+	Title  string      `json:"title"`
+	Genres []string    `json:"genres"`
+	Score  eval.Number `json:"score"`
 }
 
 // item is an item labelled from the catalog.
@@ -179,7 +167,7 @@ func (s *Server) recs(rs []model.Rec) []rec {
 	out := make([]rec, len(rs))
 	for k, r := range rs {
 		t, g := s.label(r.Item)
-		out[k] = rec{Item: r.Item, Title: t, Genres: g, Score: number(r.Score)}
+		out[k] = rec{Item: r.Item, Title: t, Genres: g, Score: eval.Number(r.Score)}
 	}
 	return out
 }
@@ -202,22 +190,29 @@ func (s *Server) predict(r *http.Request, m *model.Model) (any, *apiError) {
 		return nil, s.modelError(err)
 	}
 	return struct {
-		User   string `json:"user"`
-		Item   string `json:"item"`
-		Rating number `json:"rating"`
-	}{user, it, number(rating)}, nil
+		User   string      `json:"user"`
+		Item   string      `json:"item"`
+		Rating eval.Number `json:"rating"`
+	}{user, it, eval.Number(rating)}, nil
+}
+
+// idAndK reads the required id parameter name and k (1..MaxK, default
+// DefaultK) from the query.
+func idAndK(r *http.Request, name string) (string, int, *apiError) {
+	q, e := query(r)
+	if e != nil {
+		return "", 0, e
+	}
+	id, e := requiredID(q, name)
+	if e != nil {
+		return "", 0, e
+	}
+	k, e := intParam(q, "k", DefaultK, 1, MaxK)
+	return id, k, e
 }
 
 func (s *Server) recommend(r *http.Request, m *model.Model) (any, *apiError) {
-	q, e := query(r)
-	if e != nil {
-		return nil, e
-	}
-	user, e := requiredID(q, "user")
-	if e != nil {
-		return nil, e
-	}
-	k, e := intParam(q, "k", DefaultK, 1, MaxK)
+	user, k, e := idAndK(r, "user")
 	if e != nil {
 		return nil, e
 	}
@@ -232,15 +227,7 @@ func (s *Server) recommend(r *http.Request, m *model.Model) (any, *apiError) {
 }
 
 func (s *Server) similar(r *http.Request, m *model.Model) (any, *apiError) {
-	q, e := query(r)
-	if e != nil {
-		return nil, e
-	}
-	it, e := requiredID(q, "item")
-	if e != nil {
-		return nil, e
-	}
-	k, e := intParam(q, "k", DefaultK, 1, MaxK)
+	it, k, e := idAndK(r, "item")
 	if e != nil {
 		return nil, e
 	}
@@ -333,19 +320,10 @@ func (s *Server) items(r *http.Request, m *model.Model) (any, *apiError) {
 	}{total, out}, nil
 }
 
-// epoch is a model.Epoch with non-finite losses as null.
-type epoch struct {
-	Epoch   int    `json:"epoch"`
-	Loss    number `json:"loss"`
-	ValLoss number `json:"val_loss"`
-	ValRMSE number `json:"val_rmse"`
-	Seconds number `json:"seconds"`
-}
-
 func (s *Server) modelInfo(_ *http.Request, m *model.Model) (any, *apiError) {
-	hist := make([]epoch, len(m.History))
-	for k, h := range m.History {
-		hist[k] = epoch{h.Epoch, number(h.Loss), number(h.ValLoss), number(h.ValRMSE), number(h.Seconds)}
+	hist := m.History // model.Epoch encodes NaN losses as null
+	if hist == nil {
+		hist = []model.Epoch{}
 	}
 	var best *int
 	if m.BestEpoch > 0 {
@@ -364,11 +342,11 @@ func (s *Server) modelInfo(_ *http.Request, m *model.Model) (any, *apiError) {
 		Config    json.RawMessage `json:"config"`
 		Users     int             `json:"users"`
 		Items     int             `json:"items"`
-		Min       number          `json:"min"`
-		Max       number          `json:"max"`
-		History   []epoch         `json:"history"`
+		Min       eval.Number     `json:"min"`
+		Max       eval.Number     `json:"max"`
+		History   []model.Epoch   `json:"history"`
 		BestEpoch *int            `json:"best_epoch"`
-	}{kind, cfg, m.Users.Len(), m.Items.Len(), number(m.Min), number(m.Max), hist, best}, nil
+	}{kind, cfg, m.Users.Len(), m.Items.Len(), eval.Number(m.Min), eval.Number(m.Max), hist, best}, nil
 }
 
 func (s *Server) healthz(*http.Request, *model.Model) (any, *apiError) {

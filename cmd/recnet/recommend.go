@@ -38,6 +38,20 @@ func (f *catalogFlag) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.path, "catalog", "builtin", "CSV with id and title columns to label items (builtin: the course catalog; none: ids only)")
 }
 
+// loadForRecs checks k and loads the model and the catalog that
+// recommend and similar print from.
+func loadForRecs(path string, k int, cat catalogFlag) (*model.Model, *dataset.Catalog, error) {
+	if k < 1 || k > 1000 {
+		return nil, nil, badInput(fmt.Errorf("-k %d: want 1..1000", k))
+	}
+	m, err := model.Load(path)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	catalog, err := cat.load()
+	return m, catalog, err
+}
+
 // writeRecs prints recommendations with titles and genres where the
 // catalog has them.
 func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string) {
@@ -93,14 +107,7 @@ solved by ridge regression with the item tables fixed. With neither, a cold-star
 ranking by item bias is printed, and said to be one. An unknown item is an error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if k < 1 || k > 1000 {
-				return badInput(fmt.Errorf("-k %d: want 1..1000", k))
-			}
-			m, err := model.Load(path)
-			if err != nil {
-				return badInput(err)
-			}
-			catalog, err := cat.load()
+			m, catalog, err := loadForRecs(path, k, cat)
 			if err != nil {
 				return err
 			}
@@ -161,14 +168,7 @@ func similarCmd() *cobra.Command {
 		Short: "Print the items nearest to an item by cosine similarity of item embeddings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if k < 1 || k > 1000 {
-				return badInput(fmt.Errorf("-k %d: want 1..1000", k))
-			}
-			m, err := model.Load(path)
-			if err != nil {
-				return badInput(err)
-			}
-			catalog, err := cat.load()
+			m, catalog, err := loadForRecs(path, k, cat)
 			if err != nil {
 				return err
 			}
