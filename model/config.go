@@ -25,9 +25,10 @@ type Config struct {
 	Beta2     float64 `json:"beta2"`
 	Eps       float64 `json:"eps"`
 	Batch     int     `json:"batch"`
-	Epochs    int     `json:"epochs"`   // most epochs to run
-	Patience  int     `json:"patience"` // epochs without a better validation RMSE before stopping
-	Seed      uint64  `json:"seed"`     // init and shuffle seed
+	Epochs    int     `json:"epochs"`            // most epochs to run
+	Patience  int     `json:"patience"`          // epochs without a better validation RMSE before stopping
+	Seed      uint64  `json:"seed"`              // init and shuffle seed
+	Threads   int     `json:"threads,omitempty"` // goroutines that train; 0 means 1, which is deterministic for a seed
 }
 
 // Presets are named starting configurations.
