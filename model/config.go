@@ -29,6 +29,17 @@ type Config struct {
 	Patience  int     `json:"patience"`          // epochs without a better validation RMSE before stopping
 	Seed      uint64  `json:"seed"`              // init and shuffle seed
 	Threads   int     `json:"threads,omitempty"` // goroutines that train; 0 means 1, which is deterministic for a seed
+
+	Task      string  `json:"task,omitempty"`      // "rating" (default): predict ratings with MSE; "implicit": predict interaction with BCE
+	Negatives int     `json:"negatives,omitempty"` // implicit task: negatives sampled per positive each epoch; default 4
+	Layers    []Dense `json:"layers,omitempty"`    // hidden layers of mlp and neumf
+	Dropout   float64 `json:"dropout,omitempty"`   // rate of inverted dropout after each hidden layer while training
+}
+
+// Dense is one hidden layer: its width and activation.
+type Dense struct {
+	Units      int        `json:"units"`
+	Activation Activation `json:"activation"`
 }
 
 // Presets are named starting configurations.

@@ -1,6 +1,8 @@
 package train
 
 import (
+	"math"
+
 	"github.com/recnet/recnet/model"
 )
 
@@ -11,6 +13,7 @@ import (
 type dotKernel struct {
 	dim      int
 	act      model.Activation
+	bce      bool // binary cross-entropy on a sigmoid output instead of squared error
 	users    table
 	items    table
 	l2, bl2  float32 // gradients of the L2 penalties: 2*l2
@@ -102,8 +105,16 @@ func (k *dotKernel) prefetch(next []int32) {
 	k.sink += s
 }
 
+// bce returns the binary cross-entropy of probability y for target t, with y
+// kept off 0 and 1.
+func bce(y, t float32) float64 {
+	p := min(max(float64(y), 1e-7), 1-1e-7)
+	return -(float64(t)*math.Log(p) + float64(1-t)*math.Log(1-p))
+}
+
 // batch trains on one mini-batch given as parallel columns and returns the
-// sum of squared errors before the update.
+// sum of its losses before the update (squared errors, or cross-entropies
+// when k.bce is set).
 func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
 	n, d := k.users.n, k.dim
 	is = is[:len(us)]
@@ -117,8 +128,15 @@ func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
 		x := model.Dot32(pu[:d], qi[:d]) + pu[d] + qi[d]
 		y, dy := k.act.Apply(x)
 		e := y - ts[r]
-		sse += float64(e * e)
-		g := inv * e * dy
+		var g float32
+		if k.bce {
+			// d/dx of the cross-entropy of sigmoid(x) is y - t.
+			sse += bce(y, ts[r])
+			g = inv / 2 * e
+		} else {
+			sse += float64(e * e)
+			g = inv * e * dy
+		}
 		gu := slot(u, k.uslot, &k.utouched, k.ugrad, n)
 		gi := slot(i, k.islot, &k.itouched, k.igrad, n)
 		l2, bl2 := k.l2, k.bl2
