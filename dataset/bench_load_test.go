@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -37,4 +38,31 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkLoadShape reads a 2M-row table of the ml25m shape (MovieLens'
+// ratings.csv layout, rows grouped by user) from memory, and reports rows
+// per second and bytes allocated per row.
+func BenchmarkLoadShape(b *testing.B) {
+	var buf bytes.Buffer
+	if err := WriteShapeCSV(&buf, ShapeML25M.Scaled(2_000_000), 1); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var rows int
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		d, err := Read(bytes.NewReader(data), "bench.csv", Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = d.Len()
+	}
+	runtime.ReadMemStats(&after)
+	total := float64(rows) * float64(b.N)
+	b.ReportMetric(total/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/total, "B/row")
 }

@@ -150,6 +150,9 @@ func dedup(r *Ratings) int {
 	if n > math.MaxInt32/2 || int(nu) > 2*n+1024 || int(ni) > 2*n+1024 {
 		return dedupMap(r) // too many rows, or ids far sparser than rows
 	}
+	if grouped(r.User, nu) {
+		return dedupGrouped(r, ni)
+	}
 	// Group the rows by user (a stable counting sort), then within a user
 	// note each item's first row: a later row with that item is a repeat.
 	start := make([]int32, nu+1)
@@ -180,11 +183,56 @@ func dedup(r *Ratings) int {
 			owner[i], first[i] = u+1, k
 		}
 	}
+	compact(r, dups)
+	return dups
+}
+
+// grouped tells whether the rows of each user are contiguous, as in a
+// table sorted by user (MovieLens' files, a database export).
+func grouped(users []int32, nu int32) bool {
+	seen := make([]uint64, (nu+63)/64)
+	last := int32(-1)
+	for _, u := range users {
+		if u == last {
+			continue
+		}
+		if seen[u/64]&(1<<(u%64)) != 0 {
+			return false
+		}
+		seen[u/64] |= 1 << (u % 64)
+		last = u
+	}
+	return true
+}
+
+// dedupGrouped is dedup for rows whose users are contiguous: one pass that
+// notes, for each item, the row of its rating by the current user. It
+// needs no memory in proportion to the rows.
+func dedupGrouped(r *Ratings, ni int32) int {
+	first := make([]int32, ni) // row of the item's rating by user owner[i]-1
+	owner := make([]int32, ni)
+	dups := 0
+	for k, u := range r.User {
+		i := r.Item[k]
+		if owner[i] == u+1 {
+			r.Value[first[i]] = r.Value[k]
+			r.Item[k] = -1 // drop row k
+			dups++
+			continue
+		}
+		owner[i], first[i] = u+1, int32(k)
+	}
+	compact(r, dups)
+	return dups
+}
+
+// compact removes the dups rows whose Item is -1.
+func compact(r *Ratings, dups int) {
 	if dups == 0 {
-		return 0
+		return
 	}
 	out := 0
-	for k := range n {
+	for k := range r.Value {
 		if r.Item[k] < 0 {
 			continue
 		}
@@ -192,7 +240,6 @@ func dedup(r *Ratings) int {
 		out++
 	}
 	r.User, r.Item, r.Value = r.User[:out], r.Item[:out], r.Value[:out]
-	return dups
 }
 
 // dedupMap is dedup for any ids, with a map keyed by the packed pair.

@@ -1,6 +1,8 @@
 package dataset
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,18 +32,37 @@ const (
 	// FormatMovieLens is ratings.dat (user::item::rating::timestamp) when the
 	// first non-blank line has "::", otherwise u.data (tab separated).
 	FormatMovieLens Format = "movielens"
+	// FormatParquet is an Apache Parquet file. Its reader is in package
+	// dataset/parquetsrc, which registers it when imported; FormatAuto
+	// picks it for a name ending in .parquet or a file starting "PAR1".
+	FormatParquet Format = "parquet"
 )
 
 // ParseFormat returns the format named s (case and surrounding spaces are
-// ignored); "" is FormatAuto.
+// ignored): a text format or a registered binary one; "" is FormatAuto.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
 	case "", FormatAuto:
 		return FormatAuto, nil
 	case FormatCSV, FormatTSV, FormatMovieLens:
 		return f, nil
+	default:
+		if _, ok := lookupFormat(f); ok {
+			return f, nil
+		}
+		if f == FormatParquet {
+			return "", fmt.Errorf("dataset: format parquet needs its reader: import _ \"github.com/recnet/recnet/dataset/parquetsrc\"")
+		}
 	}
-	return "", fmt.Errorf("dataset: unknown format %q (want auto, csv, tsv or movielens)", s)
+	names := []string{"auto", "csv", "tsv", "movielens"}
+	registry.RLock()
+	for f := range registry.formats {
+		names = append(names, string(f))
+	}
+	registry.RUnlock()
+	slices.Sort(names[4:])
+	last := len(names) - 1
+	return "", fmt.Errorf("dataset: unknown format %q (want %s or %s)", s, strings.Join(names[:last], ", "), names[last])
 }
 
 // Options tune Load, LoadSplit and Read.
@@ -56,6 +78,13 @@ type Options struct {
 // Load reads a ratings table from a local path or an http(s) URL. A URL is
 // streamed: rows are parsed as the body arrives. src is the Dataset's Name
 // and is named in errors. See Read for the table format.
+//
+// A src whose scheme was registered with RegisterScheme is read by its
+// RowSource instead, e.g. "sqlite:///data/r.db?table=ratings" once
+// package dataset/sqlsrc/sqlite is imported; a src like "name://..." of
+// an unknown scheme is an error. A file in a binary format registered
+// with RegisterFormat (Parquet, with dataset/parquetsrc) is read with
+// random access; from a URL it is first read into memory.
 func Load(ctx context.Context, src string, opt Options) (*Dataset, error) {
 	users, items := &IDMap{}, &IDMap{}
 	rows, err := loadRatings(ctx, src, opt, users, items)
@@ -106,12 +135,57 @@ func loadRatings(ctx context.Context, src string, opt Options, users, items *IDM
 	if _, err := ParseFormat(string(opt.Format)); err != nil {
 		return Ratings{}, err
 	}
+	open, err := sourceScheme(src)
+	if err != nil {
+		return Ratings{}, err
+	}
+	if open != nil {
+		rs, err := open(ctx, src, opt)
+		if err != nil {
+			return Ratings{}, err
+		}
+		defer rs.Close()
+		return readRows(ctx, rs, src, users, items)
+	}
 	rc, size, err := openSource(ctx, src, opt.Client)
 	if err != nil {
 		return Ratings{}, err
 	}
 	defer rc.Close()
-	return readRatings(ctx, rc, src, opt.Format, size, users, items)
+	return readAny(ctx, rc, src, opt.Format, size, users, items)
+}
+
+// readAny reads a table in format f from r: a registered binary format
+// (named by f, or sniffed from name and the first bytes) through its
+// RowSource, anything else as text.
+func readAny(ctx context.Context, r io.Reader, name string, f Format, size int64, users, items *IDMap) (Ratings, error) {
+	bf, binary := lookupFormat(f)
+	in := r
+	if !binary && (f == "" || f == FormatAuto) {
+		if bf, binary = sniffFormat(name, nil); !binary {
+			br := bufio.NewReaderSize(r, bufSizeFor(size))
+			head, _ := br.Peek(8) // a read error comes back from the next read
+			bf, binary = sniffFormat("", head)
+			in = br
+		}
+	}
+	if !binary {
+		return readRatings(ctx, in, name, f, size, users, items)
+	}
+	ra, ok := r.(io.ReaderAt)
+	if !ok || size <= 0 {
+		b, err := io.ReadAll(in) // a URL or a stream: the format needs random access
+		if err != nil {
+			return Ratings{}, fmt.Errorf("dataset: %s: %w", name, err)
+		}
+		ra, size = bytes.NewReader(b), int64(len(b))
+	}
+	rs, err := bf.open(ctx, ra, size, name)
+	if err != nil {
+		return Ratings{}, err
+	}
+	defer rs.Close()
+	return readRows(ctx, rs, name, users, items)
 }
 
 // isURL tells whether src names an http(s) resource.

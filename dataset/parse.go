@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,16 +17,19 @@ import (
 // ParseError reports a bad row of a ratings table: the file (or URL), the
 // physical line (1-based, counting the header and blank lines, so it is the
 // line an editor shows) and the field ("user", "item", "rating", or
-// "column N" for a badly quoted extra column).
+// "column N" for a badly quoted extra column). For a RowSource (a SQL
+// query, a Parquet file) Row is set instead of Line, and Field is the
+// name of the column.
 type ParseError struct {
 	File  string
 	Line  int
+	Row   int
 	Field string
 	Err   error
 }
 
 // Error returns e.g. `dataset: ratings.csv:12: field "rating": "abc" is not
-// a number`.
+// a number`, or `dataset: r.parquet: row 12: field "score": NULL`.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString("dataset: ")
@@ -35,6 +37,10 @@ func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(e.Line))
+	}
+	if e.Row > 0 {
+		b.WriteString(": row ")
+		b.WriteString(strconv.Itoa(e.Row))
 	}
 	if e.Field != "" {
 		b.WriteString(": field ")
@@ -79,9 +85,14 @@ func (e *rowError) Unwrap() error { return e.cause }
 // errors. A repeated (user,item) row replaces the rating of the first one
 // and is counted in Dataset.Duplicates. A bad row is a *ParseError; a table
 // without rows is an error too.
+//
+// A binary format registered with RegisterFormat (FormatParquet, once
+// package dataset/parquetsrc is imported) is read from r as a whole: from
+// r itself when it is an io.ReaderAt that knows its size (*os.File,
+// *bytes.Reader), otherwise from a copy in memory.
 func Read(r io.Reader, name string, opt Options) (*Dataset, error) {
 	users, items := &IDMap{}, &IDMap{}
-	rows, err := readRatings(context.Background(), r, name, opt.Format, readerSize(r), users, items)
+	rows, err := readAny(context.Background(), r, name, opt.Format, readerSize(r), users, items)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +131,15 @@ func fieldName(f int) string {
 	return fmt.Sprintf("column %d", f+1)
 }
 
+// bufSizeFor returns the read buffer size for an input of size bytes (0
+// if unknown): readBufSize, or less for a small input.
+func bufSizeFor(size int64) int {
+	if size > 0 && size < readBufSize {
+		return max(int(size)+1, 4096)
+	}
+	return readBufSize
+}
+
 // readRatings parses a table from r into rows whose ids are added to users
 // and items. size is the expected byte count of r, or 0 if unknown.
 func readRatings(ctx context.Context, r io.Reader, name string, f Format, size int64, users, items *IDMap) (Ratings, error) {
@@ -130,12 +150,8 @@ func readRatings(ctx context.Context, r io.Reader, name string, f Format, size i
 	if name == "" {
 		name = "input"
 	}
-	p := &ratingParser{ctx: ctx, name: name, format: f, size: size, users: users, items: items}
-	bufSize := readBufSize
-	if size > 0 && size < readBufSize {
-		bufSize = max(int(size)+1, 4096) // small input, small buffer
-	}
-	p.br = bufio.NewReaderSize(r, bufSize)
+	p := &ratingParser{ctx: ctx, name: name, format: f, size: size, users: idCache{m: users}, items: idCache{m: items}}
+	p.br = bufio.NewReaderSize(r, bufSizeFor(size))
 	if magic, _ := p.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(p.br)
 		if err != nil {
@@ -163,7 +179,7 @@ type ratingParser struct {
 	name         string
 	format       Format
 	br           *bufio.Reader
-	users, items *IDMap
+	users, items idCache
 	rows         Ratings
 
 	sep    []byte // field separator, chosen from the first non-blank line
@@ -269,6 +285,8 @@ func (p *ratingParser) run() error {
 			if u, it, r, nf, err = p.splitQuoted(line); err != nil {
 				return err
 			}
+		} else if len(p.sep) == 1 {
+			u, it, r, nf = splitFields1(line, p.sep[0])
 		} else {
 			u, it, r, nf = splitFields(line, p.sep)
 		}
@@ -282,23 +300,16 @@ func (p *ratingParser) run() error {
 			}
 		}
 		if p.rows.Len() == estimateAt && p.size > 0 {
-			p.reserve()
+			p.rows.reserve(p.estimate())
 		}
 	}
 }
 
-// reserve grows the columns to the row count that the bytes read so far
-// predict for the whole input, so they are not copied again and again.
-func (p *ratingParser) reserve() {
-	n := p.rows.Len()
-	est := int(float64(p.size)/float64(p.read)*float64(n)*1.03) + 64
-	est = min(est, int(p.size/6)+64) // a row is at least "u,i,r\n"
-	if est <= cap(p.rows.Value) {
-		return
-	}
-	p.rows.User = slices.Grow(p.rows.User, est-n)
-	p.rows.Item = slices.Grow(p.rows.Item, est-n)
-	p.rows.Value = slices.Grow(p.rows.Value, est-n)
+// estimate returns the row count that the bytes read so far predict for
+// the whole input.
+func (p *ratingParser) estimate() int {
+	est := int(float64(p.size)/float64(p.read)*float64(p.rows.Len())*1.03) + 64
+	return min(est, int(p.size/6)+64) // a row is at least "u,i,r\n"
 }
 
 // row checks and appends one row whose record starts at line.
@@ -324,11 +335,11 @@ func (p *ratingParser) row(u, it, r []byte, nf, line int) error {
 	}
 	uid := p.lastUID
 	if len(p.lastUser) == 0 || !bytes.Equal(u, p.lastUser) {
-		uid = p.users.addBytes(u)
+		uid = p.users.intern(u)
 		p.lastUser = append(p.lastUser[:0], u...)
 		p.lastUID = uid
 	}
-	p.rows.Append(uid, p.items.addBytes(it), v)
+	p.rows.add(uid, p.items.intern(it), v)
 	return nil
 }
 
@@ -344,6 +355,32 @@ func splitFields(line, sep []byte) (u, it, r []byte, nf int) {
 	}
 	r, _, _ = bytes.Cut(rest, sep)
 	return trimBlank(u), trimBlank(it), trimBlank(r), 3
+}
+
+// splitFields1 is splitFields for a one-byte separator: one pass over
+// short fields, without a call per field.
+func splitFields1(line []byte, sep byte) (u, it, r []byte, nf int) {
+	i := 0
+	for i < len(line) && line[i] != sep {
+		i++
+	}
+	u = trimBlank(line[:i])
+	if i == len(line) {
+		return u, nil, nil, 1
+	}
+	j := i + 1
+	for j < len(line) && line[j] != sep {
+		j++
+	}
+	it = trimBlank(line[i+1 : j])
+	if j == len(line) {
+		return u, it, nil, 2
+	}
+	k := j + 1
+	for k < len(line) && line[k] != sep {
+		k++
+	}
+	return u, it, trimBlank(line[j+1 : k]), 3
 }
 
 // trimBlank removes spaces and tabs around b.

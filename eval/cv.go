@@ -195,6 +195,9 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 		if err := c.Validate(); err != nil {
 			return CVResult{}, fmt.Errorf("eval: %w", err)
 		}
+		if c.Implicit() {
+			return CVResult{}, fmt.Errorf("eval: cross-validation measures rating accuracy, and %s is trained for the implicit task: rank it with the NCF protocol or tune it", c.Model)
+		}
 		count[c.Model]++
 		name := c.Model
 		if n := count[c.Model]; n > 1 {

@@ -18,9 +18,11 @@ import (
 // trained. A grid search takes every value of Grid (none: the base value).
 type Param struct {
 	// Name is the setting, named as the train command's flag: dim, lr, l2,
-	// bias-l2, init-std, batch, epochs, patience or activation.
+	// bias-l2, init-std, batch, epochs, patience, activation, layers,
+	// dropout or negatives.
 	Name string
-	// Values is a finite set to draw from (numbers, or activation names).
+	// Values is a finite set to draw from (numbers, activation names or
+	// layer lists).
 	Values []string
 	// Lo and Hi bound the range drawn from when Values is empty; Log draws
 	// log-uniformly, Int whole numbers.
@@ -53,6 +55,12 @@ type Space struct {
 //	     log-uniform [5e-4, 0.05], epochs 10..200 (early stopping with mf's
 //	     default patience, 20).
 //	     Grid: dim {50,100} x lr {0.01,0.02} x l2 {0.002,0.005,0.02} (12 trials).
+//	mlp, neumf
+//	     dim {8,16,32,64}, layers {64,32,16; 32,16; 128,64,32; 64; 64,32:tanh,16:tanh},
+//	     lr log-uniform [3e-4, 1e-2], l2 log-uniform [1e-6, 1e-3],
+//	     dropout {0,0.1,0.2,0.3}, batch {128,256,512}; the kind's defaults
+//	     otherwise (up to 50 epochs, patience 3).
+//	     Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4} (12 trials).
 //	nmf  dim 5..60, l2 (reg) log-uniform [0.006, 0.6], epochs 10..200
 //	     (early stopping with nmf's default patience, 10).
 //	     Grid: dim {15,30} x l2 {0.03,0.06,0.12} (6 trials).
@@ -65,7 +73,7 @@ func DefaultSpace(kind string) (Space, error) {
 	}
 	params, ok := defaultParams[kind]
 	if !ok {
-		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: dot, mf, nmf)", kind)
+		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: dot, mlp, neumf, mf, nmf)", kind)
 	}
 	if _, ok := model.Defaults(kind); !ok {
 		return Space{}, fmt.Errorf("eval: unknown model %q (known: %v)", kind, model.Kinds())
@@ -93,11 +101,23 @@ var defaultParams = map[string][]Param{
 		{Name: "l2", Lo: 5e-4, Hi: 0.05, Log: true, Grid: []string{"0.002", "0.005", "0.02"}},
 		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
 	},
+	"mlp":   deepParams,
+	"neumf": deepParams,
 	"nmf": {
 		{Name: "dim", Lo: 5, Hi: 60, Int: true, Grid: []string{"15", "30"}},
 		{Name: "l2", Lo: 0.006, Hi: 0.6, Log: true, Grid: []string{"0.03", "0.06", "0.12"}},
 		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
 	},
+}
+
+// deepParams are the search space of mlp and neumf.
+var deepParams = []Param{
+	{Name: "dim", Values: []string{"8", "16", "32", "64"}, Grid: []string{"16", "32", "64"}},
+	{Name: "layers", Values: []string{"64,32,16", "32,16", "128,64,32", "64", "64,32:tanh,16:tanh"}},
+	{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
+	{Name: "l2", Lo: 1e-6, Hi: 1e-3, Log: true, Grid: []string{"1e-05", "0.0001"}},
+	{Name: "dropout", Values: []string{"0", "0.1", "0.2", "0.3"}},
+	{Name: "batch", Values: []string{"128", "256", "512"}},
 }
 
 // Validate reports a parameter that cannot be drawn or set, or a base
@@ -231,8 +251,15 @@ func set(c *model.Config, name, v string) error {
 		atof(&c.InitStd)
 	case "activation":
 		c.Activation, err = model.ParseActivation(v)
+	case "layers":
+		_, err = model.ParseLayers(v)
+		c.Layers = v
+	case "dropout":
+		atof(&c.Dropout)
+	case "negatives":
+		atoi(&c.Negatives)
 	default:
-		return fmt.Errorf("eval: unknown setting %q (want dim, lr, l2, bias-l2, init-std, batch, epochs, patience or activation)", name)
+		return fmt.Errorf("eval: unknown setting %q (want dim, lr, l2, bias-l2, init-std, batch, epochs, patience, activation, layers, dropout or negatives)", name)
 	}
 	if err != nil {
 		return fmt.Errorf("eval: setting %s: bad value %q: %w", name, v, err)
@@ -262,6 +289,12 @@ func get(c model.Config, name string) string {
 		return f(c.InitStd)
 	case "activation":
 		return string(c.Activation)
+	case "layers":
+		return c.Layers
+	case "dropout":
+		return f(c.Dropout)
+	case "negatives":
+		return strconv.Itoa(c.Negatives)
 	}
 	return "?"
 }

@@ -55,7 +55,8 @@ type Trial struct {
 	Index  int          `json:"index"` // 0-based place in the search's sequence
 	Config model.Config `json:"config"`
 	// Score is the RMSE (original scale) the search minimises: on the
-	// validation rows, or the mean over the folds' test rows.
+	// validation rows, or the mean over the folds' test rows. For the
+	// implicit task it is 1 - NDCG@10 on the validation rows.
 	Score      float64   `json:"score"`
 	FoldScores []float64 `json:"fold_scores,omitempty"` // per fold when scoring by folds
 	BestEpochs []int     `json:"best_epochs"`           // per fit (one when scoring on validation)
@@ -80,6 +81,9 @@ type TuneResult struct {
 	// (early stopping on its validation rows) and tested on its test rows,
 	// which the search never saw, beside the baselines.
 	Test Comparison `json:"test"`
+	// Ranking replaces Test for a model of the implicit task: its top-k
+	// ranking of the test rows beside the most-popular baseline's.
+	Ranking *RankingComparison `json:"ranking,omitempty"`
 	// Model is that refitted model.
 	Model *model.Model `json:"-"`
 	// Stopped is set when the budget or ctx ended the search before every
@@ -140,7 +144,7 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 		}
 	}
 	res.Planned = len(cfgs)
-	score, err := scorer(s, o)
+	score, err := scorer(s, o, space.Base.Implicit())
 	if err != nil {
 		return res, err
 	}
@@ -231,7 +235,13 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 		return res, fmt.Errorf("eval: refitting the best configuration: %w", err)
 	}
 	res.Model = m
-	res.Test = Compare(m, s, s.Test)
+	if m.Config.Implicit() {
+		seen := dataset.Concat(s.Train, s.Valid)
+		rc := CompareRanking(m.Net, s.Train, seen, s.Test, s.Items.Len(), DefaultK)
+		res.Ranking = &rc
+	} else {
+		res.Test = Compare(m, s, s.Test)
+	}
 	res.FinalSeconds = time.Since(start).Seconds()
 	return res, nil
 }
@@ -241,7 +251,7 @@ type scoreFunc func(ctx context.Context, k int, cfg model.Config) (Trial, error)
 
 // scorer returns how a trial is scored on s: on its validation rows, or by
 // folds of its training and validation rows. Neither ever reads s.Test.
-func scorer(s *dataset.Split, o options) (scoreFunc, error) {
+func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
 	if o.folds < 2 {
 		if s.Valid.Len() == 0 {
 			return nil, errors.New("eval: scoring on validation rows needs a split with some (or score by folds)")
@@ -258,10 +268,16 @@ func scorer(s *dataset.Split, o options) (scoreFunc, error) {
 				return t, err
 			}
 			t.Score = m.Test(fit.Valid).RMSE
+			if cfg.Implicit() {
+				t.Score = implicitScore(m, fit)
+			}
 			t.BestEpochs = []int{m.BestEpoch}
 			t.Seconds = time.Since(start).Seconds()
 			return t, nil
 		}, nil
+	}
+	if implicit {
+		return nil, errors.New("eval: the implicit task is tuned on validation rows; folds do not apply")
 	}
 	parts, err := tuneFolds(s, o.folds, o.seed)
 	if err != nil {

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Config holds a model's and its training's settings. It is saved in the
@@ -32,14 +34,47 @@ type Config struct {
 
 	Task      string  `json:"task,omitempty"`      // "rating" (default): predict ratings with MSE; "implicit": predict interaction with BCE
 	Negatives int     `json:"negatives,omitempty"` // implicit task: negatives sampled per positive each epoch; default 4
-	Layers    []Dense `json:"layers,omitempty"`    // hidden layers of mlp and neumf
+	Layers    string  `json:"layers,omitempty"`    // hidden layers of mlp and neumf: widths, each with an optional ":activation" (default relu), e.g. "64,32:tanh,16"
 	Dropout   float64 `json:"dropout,omitempty"`   // rate of inverted dropout after each hidden layer while training
 }
 
 // Dense is one hidden layer: its width and activation.
 type Dense struct {
-	Units      int        `json:"units"`
-	Activation Activation `json:"activation"`
+	Units      int
+	Activation Activation
+}
+
+// ParseLayers reads hidden layers written as comma-separated widths, each
+// with an optional ":activation" (ReLU when absent): "64,32:tanh,16". ""
+// and "none" mean no hidden layer.
+func ParseLayers(s string) ([]Dense, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "none" {
+		return nil, nil
+	}
+	var out []Dense
+	for _, f := range strings.Split(s, ",") {
+		w, a, _ := strings.Cut(strings.TrimSpace(f), ":")
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n < 1 || n > 4096 {
+			return nil, fmt.Errorf("model: layers %q: width %q must be an integer in 1..4096", s, w)
+		}
+		act := ReLU
+		if a != "" {
+			if act, err = ParseActivation(strings.TrimSpace(a)); err != nil {
+				return nil, fmt.Errorf("model: layers %q: %w", s, err)
+			}
+		}
+		out = append(out, Dense{n, act})
+	}
+	return out, nil
+}
+
+// Hidden returns the hidden layers of c.Layers, or nil if they do not
+// parse (Validate reports that).
+func (c Config) Hidden() []Dense {
+	l, _ := ParseLayers(c.Layers)
+	return l
 }
 
 // Presets are named starting configurations.
@@ -113,8 +148,28 @@ func (c Config) WithDefaults() Config {
 	if c.Seed == 0 {
 		c.Seed = d.Seed
 	}
+	if c.Layers == "" {
+		c.Layers = d.Layers
+	}
+	if c.Implicit() {
+		c.Activation = Sigmoid
+		defi(&c.Negatives, DefaultNegatives)
+	}
 	return c
 }
+
+// Implicit reports whether c trains for the implicit task.
+func (c Config) Implicit() bool { return c.Task == TaskImplicit }
+
+// Tasks. The zero value of Config.Task means TaskRating.
+const (
+	TaskRating   = "rating"   // predict ratings; squared error
+	TaskImplicit = "implicit" // predict the probability of an interaction; cross-entropy against sampled negatives
+)
+
+// DefaultNegatives is the number of negatives the implicit task samples per
+// positive, as in Neural Collaborative Filtering.
+const DefaultNegatives = 4
 
 // Validate reports settings that cannot train.
 func (c Config) Validate() error {
@@ -142,6 +197,19 @@ func (c Config) Validate() error {
 	}
 	if _, err := ParseActivation(string(c.Activation)); err != nil {
 		return err
+	}
+	if _, err := ParseLayers(c.Layers); err != nil {
+		return err
+	}
+	switch {
+	case c.Task != "" && c.Task != TaskRating && c.Task != TaskImplicit:
+		return fmt.Errorf("model: unknown task %q (want rating or implicit)", c.Task)
+	case c.Task == TaskImplicit && (c.Negatives < 1 || c.Negatives > 1000):
+		return fmt.Errorf("model: negatives %d out of range 1..1000", c.Negatives)
+	case !(c.Dropout >= 0 && c.Dropout < 1):
+		return fmt.Errorf("model: dropout %g must be in [0,1)", c.Dropout)
+	case c.Threads < 0:
+		return fmt.Errorf("model: threads %d must not be negative", c.Threads)
 	}
 	return nil
 }

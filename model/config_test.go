@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -97,7 +98,16 @@ func TestValidate(t *testing.T) {
 		{"optimizer", func(c *model.Config) { c.Optimizer = "rmsprop" }, "optimizer"},
 		{"optimizer case", func(c *model.Config) { c.Optimizer = "Adam" }, "optimizer"},
 		{"init", func(c *model.Config) { c.Init = "glorot_uniform" }, "init"},
-		{"activation", func(c *model.Config) { c.Activation = "tanh" }, "activation"},
+		{"activation", func(c *model.Config) { c.Activation = "swish" }, "activation"},
+		{"task", func(c *model.Config) { c.Task = "explicit" }, "task"},
+		{"implicit", func(c *model.Config) { c.Task = model.TaskImplicit }, ""},
+		{"negatives", func(c *model.Config) { c.Task, c.Negatives = model.TaskImplicit, -2 }, "negatives"},
+		{"dropout", func(c *model.Config) { c.Dropout = 1 }, "dropout"},
+		{"dropout NaN", func(c *model.Config) { c.Dropout = math.NaN() }, "dropout"},
+		{"layers", func(c *model.Config) { c.Layers = "64,x" }, "width"},
+		{"layer activation", func(c *model.Config) { c.Layers = "64:swish" }, "activation"},
+		{"layers ok", func(c *model.Config) { c.Layers = "64:tanh, 32" }, ""},
+		{"threads", func(c *model.Config) { c.Threads = -1 }, "threads"},
 	}
 	for _, tt := range tests {
 		c := good
@@ -170,7 +180,7 @@ func TestParseActivation(t *testing.T) {
 		{"linear", model.Linear, false},
 		{"sigmoid", model.Sigmoid, false},
 		{"", model.Linear, false},
-		{"tanh", "", true},
+		{"swish", "", true}, {"tanh", model.Tanh, false}, {"gelu", model.GELU, false},
 		{"softmax", "", true},
 		{" relu", "", true},
 	}
@@ -207,5 +217,27 @@ func TestActivationApply(t *testing.T) {
 	y, _ := model.Sigmoid.Apply(2)
 	if want := 1 / (1 + math.Exp(-2)); !near(float64(y), want, 1e-7) {
 		t.Errorf("sigmoid(2) = %v, want %v", y, want)
+	}
+}
+
+func TestParseLayers(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []model.Dense
+		err  bool
+	}{
+		{"", nil, false},
+		{"none", nil, false},
+		{"64,32,16", []model.Dense{{64, model.ReLU}, {32, model.ReLU}, {16, model.ReLU}}, false},
+		{"8:tanh, 4:selu", []model.Dense{{8, model.Tanh}, {4, model.SELU}}, false},
+		{"0", nil, true},
+		{"8,", nil, true},
+		{"8:soft", nil, true},
+	}
+	for _, tt := range tests {
+		got, err := model.ParseLayers(tt.in)
+		if (err != nil) != tt.err || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("ParseLayers(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
+		}
 	}
 }

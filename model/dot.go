@@ -65,31 +65,34 @@ func NewDot(users, items int, cfg Config) *Dot {
 		ItemBias: make([]float32, items),
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x1a7e))
-	fill := func(t []float32, rows int) {
-		switch cfg.Init {
-		case "he_normal":
-			std := math.Sqrt(2/float64(max(rows, 1))) / 0.87962566103423978
-			for k := range t {
-				x := rng.NormFloat64()
-				for math.Abs(x) > 2 {
-					x = rng.NormFloat64()
-				}
-				t[k] = float32(x * std)
-			}
-		default:
-			for k := range t {
-				t[k] = float32(rng.NormFloat64() * cfg.InitStd)
-			}
-		}
-	}
-	fill(d.UserEmb, users)
-	fill(d.ItemEmb, items)
+	fillEmbedding(d.UserEmb, users, cfg, rng)
+	fillEmbedding(d.ItemEmb, items, cfg, rng)
 	for _, t := range [][]float32{d.UserBias, d.ItemBias} {
 		for k := range t {
 			t[k] = float32(rng.Float64()*0.1 - 0.05)
 		}
 	}
 	return d
+}
+
+// fillEmbedding initializes table t of the given number of rows as cfg.Init
+// says.
+func fillEmbedding(t []float32, rows int, cfg Config, rng *rand.Rand) {
+	switch cfg.Init {
+	case "he_normal":
+		std := math.Sqrt(2/float64(max(rows, 1))) / 0.87962566103423978
+		for k := range t {
+			x := rng.NormFloat64()
+			for math.Abs(x) > 2 {
+				x = rng.NormFloat64()
+			}
+			t[k] = float32(x * std)
+		}
+	default:
+		for k := range t {
+			t[k] = float32(rng.NormFloat64() * cfg.InitStd)
+		}
+	}
 }
 
 // Kind returns "dot".

@@ -68,6 +68,9 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 	switch n := m.Net.(type) {
 	case *Dot:
 		dim, itemEmb, itemBi, act = n.Dim, n.ItemEmb, n.ItemBias, n.Act
+		if act != Linear && act != ReLU && act != Sigmoid {
+			return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, act)
+		}
 	case *MF:
 		dim, itemEmb, itemBi, mu = n.Dim, n.ItemEmb, n.ItemBias, n.Mu
 	default:

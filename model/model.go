@@ -46,8 +46,14 @@ func (m *Model) ToScale(r float64) float32 {
 
 // FromScale maps a score on the training scale back to a rating, clipped to
 // [Min, Max].
+//
+// A model of the implicit task predicts probabilities, which FromScale
+// returns as they are.
 func (m *Model) FromScale(s float32) float64 {
 	r := float64(s)
+	if m.Config.Implicit() {
+		return r
+	}
 	if !m.Config.NoScale && m.Max > m.Min {
 		r = m.Min + r*(m.Max-m.Min)
 	}

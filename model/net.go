@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"sort"
 )
 
@@ -95,40 +94,4 @@ func findParam(params []Param, name string, rows, cols int) ([]float32, error) {
 		return p.Data, nil
 	}
 	return nil, fmt.Errorf("model: table %s is missing", name)
-}
-
-// Activation is an output activation. The zero value means Linear.
-type Activation string
-
-// Output activations.
-const (
-	Linear  Activation = "linear"
-	ReLU    Activation = "relu"
-	Sigmoid Activation = "sigmoid"
-)
-
-// ParseActivation returns the activation called s.
-func ParseActivation(s string) (Activation, error) {
-	switch a := Activation(s); a {
-	case Linear, ReLU, Sigmoid:
-		return a, nil
-	case "":
-		return Linear, nil
-	}
-	return "", fmt.Errorf("model: unknown activation %q (want relu, linear or sigmoid)", s)
-}
-
-// Apply returns the activation of x and its derivative at x.
-func (a Activation) Apply(x float32) (y, dy float32) {
-	switch a {
-	case ReLU:
-		if x > 0 {
-			return x, 1
-		}
-		return 0, 0
-	case Sigmoid:
-		s := float32(1 / (1 + math.Exp(-float64(x))))
-		return s, s * (1 - s)
-	}
-	return x, 1
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // ErrUnsupported is returned when a model's net lacks what an operation
@@ -26,51 +25,43 @@ type ranked struct {
 	score float64
 }
 
-// rankOrder orders ranked items best first: a higher score first, a NaN
-// score after every number, equal scores by lower item id.
-func rankOrder(a, b ranked) int {
-	an, bn := math.IsNaN(a.score), math.IsNaN(b.score)
-	switch {
-	case an && !bn:
-		return 1
-	case bn && !an:
-		return -1
-	case !an && a.score > b.score:
-		return -1
-	case !an && a.score < b.score:
-		return 1
-	}
-	switch {
-	case a.item < b.item:
-		return -1
-	case a.item > b.item:
-		return 1
-	}
-	return 0
-}
-
 // topItems scores every item 0..items-1 not skipped and returns the k
-// best, best first (see rankOrder). It returns all candidates when there
-// are fewer than k.
+// best, best first: a higher score first, a NaN score after every number,
+// equal scores (or two NaNs) by lower item id. It returns all candidates
+// when there are fewer than k.
 func topItems(items, k int, skip func(i int32) bool, score func(i int32) float64) []ranked {
-	// A sorted list of the best k so far: most candidates lose to the k-th
-	// with one comparison, so this beats sorting every item.
-	top := make([]ranked, 0, min(k, items)+1)
+	// The best k so far, best first. Items come in increasing id, so a
+	// candidate ranks before a kept item exactly when beatsLast says so:
+	// most candidates lose to the k-th with one comparison, and a winner
+	// moves up from the end, as in an insertion sort.
+	top := make([]ranked, 0, min(k, items))
 	for i := range int32(items) {
 		if skip != nil && skip(i) {
 			continue
 		}
-		c := ranked{i, score(i)}
-		if len(top) == k && rankOrder(c, top[k-1]) >= 0 {
-			continue
+		s := score(i)
+		if len(top) == k {
+			if !beatsLast(s, top[k-1].score) {
+				continue
+			}
+		} else {
+			top = append(top, ranked{})
 		}
-		at, _ := slices.BinarySearchFunc(top, c, rankOrder)
-		top = slices.Insert(top, at, c)
-		if len(top) > k {
-			top = top[:k]
+		j := len(top) - 1
+		for ; j > 0 && beatsLast(s, top[j-1].score); j-- {
+			top[j] = top[j-1]
 		}
+		top[j] = ranked{i, s}
 	}
 	return top
+}
+
+// beatsLast reports whether a candidate scoring s ranks before an item
+// scoring w with a lower item id (one topItems met earlier): a higher
+// score first, a NaN after every number, and an equal score (or two NaNs)
+// goes to the lower id.
+func beatsLast(s, w float64) bool {
+	return s > w || (math.IsNaN(w) && !math.IsNaN(s))
 }
 
 // checkK reports an error for a k below 1.
@@ -98,15 +89,19 @@ func (m *Model) Recommend(user string, k int, exclude []string) ([]Rec, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownUser, user)
 	}
-	skip := make(map[int32]bool, len(exclude))
-	for _, raw := range exclude {
-		if i, ok := m.Items.Inner(raw); ok {
-			skip[i] = true
+	var skip func(i int32) bool // nil: no item is left out
+	if len(exclude) > 0 {
+		set := make(map[int32]bool, len(exclude))
+		for _, raw := range exclude {
+			if i, ok := m.Items.Inner(raw); ok {
+				set[i] = true
+			}
 		}
+		skip = func(i int32) bool { return set[i] }
 	}
-	top := topItems(m.Items.Len(), k,
-		func(i int32) bool { return skip[i] },
-		func(i int32) float64 { return float64(m.Net.Score(u, i)) })
+	net := m.Net
+	top := topItems(m.Items.Len(), k, skip,
+		func(i int32) float64 { return float64(net.Score(u, i)) })
 	recs := make([]Rec, len(top))
 	for j, r := range top {
 		recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}

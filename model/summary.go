@@ -93,8 +93,15 @@ func (m *Model) Summary(w io.Writer) error {
 	case "nmf":
 		fmt.Fprintf(&b, "Config: dim %d, multiplicative updates, reg %g, epochs %d\n", cfg.Dim, cfg.L2, cfg.Epochs)
 	default:
-		fmt.Fprintf(&b, "Config: dim %d, activation %s, optimizer %s, lr %g, batch %d, epochs %d\n",
+		fmt.Fprintf(&b, "Config: dim %d, activation %s, optimizer %s, lr %g, batch %d, epochs %d",
 			cfg.Dim, cfg.Activation, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
+		if cfg.Model == "mlp" || cfg.Model == "neumf" {
+			fmt.Fprintf(&b, ", layers %s, dropout %g", cfg.Layers, cfg.Dropout)
+		}
+		if cfg.Implicit() {
+			fmt.Fprintf(&b, ", implicit task (%d negatives per positive)", cfg.Negatives)
+		}
+		b.WriteString("\n")
 	}
 	scale := "trained on [0,1]"
 	if cfg.NoScale || !(m.Max > m.Min) {
@@ -115,8 +122,13 @@ func (m *Model) bestEpoch() string {
 	}
 	s := strconv.Itoa(m.BestEpoch)
 	for _, e := range m.History {
-		if e.Epoch == m.BestEpoch && !math.IsNaN(e.ValRMSE) {
+		if e.Epoch != m.BestEpoch {
+			continue
+		}
+		if !math.IsNaN(e.ValRMSE) {
 			s += fmt.Sprintf(" (val RMSE %.4f)", e.ValRMSE)
+		} else if !math.IsNaN(e.ValLoss) {
+			s += fmt.Sprintf(" (val loss %.4f)", e.ValLoss)
 		}
 	}
 	return s

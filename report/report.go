@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
@@ -42,16 +43,26 @@ type Result struct {
 	Test         model.Accuracy `json:"test"`
 	Baselines    Baselines      `json:"baselines"`
 	BeatsBias    bool           `json:"beats_bias"`
+	// Ranking is set instead of Test and Baselines for a model of the
+	// implicit task, which predicts interactions, not ratings.
+	Ranking *Ranking `json:"ranking,omitempty"`
 }
 
 // New builds the result of model m trained on s, testing on s.Test.
 func New(m *model.Model, s *dataset.Split, rows, duplicates int) Result {
-	c := eval.Compare(m, s, s.Test)
 	var secs float64
 	for _, e := range m.History {
 		secs += e.Seconds
 	}
+	var c eval.Comparison
+	var rk *Ranking
+	if m.Config.Implicit() {
+		rk = newRanking(m, s)
+	} else {
+		c = eval.Compare(m, s, s.Test)
+	}
 	return Result{
+		Ranking: rk,
 		Data: Data{
 			Name: s.Name, Rows: rows, Users: s.Users.Len(), Items: s.Items.Len(), Duplicates: duplicates,
 			Train: s.Train.Len(), Valid: s.Valid.Len(), Test: s.Test.Len(), Min: s.Min, Max: s.Max,
@@ -70,6 +81,11 @@ func (r Result) WriteJSON(w io.Writer) error {
 
 // EpochLine formats one epoch as Keras does.
 func EpochLine(e model.Epoch, epochs int) string {
+	if math.IsNaN(e.ValRMSE) && !math.IsNaN(e.ValLoss) {
+		// The implicit task: the loss is cross-entropy and there is no RMSE.
+		return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f",
+			e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss)
+	}
 	return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f - val_rmse: %.4f",
 		e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss, e.ValRMSE)
 }
@@ -84,6 +100,9 @@ func (r Result) WriteData(w io.Writer) error {
 
 // WriteTest writes the test results beside the baselines and a verdict.
 func (r Result) WriteTest(w io.Writer) error {
+	if r.Ranking != nil {
+		return r.writeRanking(w)
+	}
 	if r.Test.N == 0 {
 		_, err := io.WriteString(w, "\nno test rows: the model was trained but not tested (give the split a test fraction or --test)\n")
 		return err

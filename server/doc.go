@@ -28,5 +28,8 @@
 //
 // The model is held behind an atomic pointer: Swap replaces it without
 // dropping a request, and each request uses the one model it started with.
-// No request reads or writes a file.
+// No request reads or writes a file. With the model, Swap stores each
+// item's JSON label (id, title, genres), so that recommend, similar and
+// fold-in answers are appended to a pooled buffer without reflection; the
+// bytes are those encoding/json would give.
 package server

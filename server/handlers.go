@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -53,12 +52,14 @@ type errorBody struct {
 
 // writeData writes a success envelope and returns the HTTP status written.
 func (s *Server) writeData(w http.ResponseWriter, data any) int {
-	b, err := json.Marshal(envelope{Status: "success", Data: data})
+	p, err := encodeSuccess(data)
 	if err != nil {
 		s.logError(fmt.Errorf("server: encode response: %w", err))
 		return s.writeError(w, &apiError{http.StatusInternalServerError, codeInternal, "cannot encode the response"})
 	}
-	return s.write(w, http.StatusOK, b)
+	status := s.write(w, http.StatusOK, *p)
+	putBuf(p)
+	return status
 }
 
 // writeError writes an error envelope and returns the HTTP status written.
@@ -68,16 +69,23 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) int {
 		s.logError(fmt.Errorf("server: encode error response: %w", err))
 		b = []byte(`{"status":"error","error":{"code":"internal","message":"cannot encode the response"}}`)
 	}
-	return s.write(w, e.status, b)
+	return s.write(w, e.status, append(b, '\n'))
 }
 
-// write sends a JSON body with the given status.
+// Header values of every JSON response, shared read-only: assigning them
+// saves Header.Set its canonicalizing and an allocation per header.
+var (
+	jsonContentType = []string{"application/json"}
+	noSniff         = []string{"nosniff"}
+)
+
+// write sends a JSON body, which ends in a newline, with the given status.
 func (s *Server) write(w http.ResponseWriter, status int, body []byte) int {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Content-Type"] = jsonContentType
+	h["X-Content-Type-Options"] = noSniff
 	w.WriteHeader(status)
-	if _, err := w.Write(append(body, '\n')); err != nil {
+	if _, err := w.Write(body); err != nil {
 		s.logError(fmt.Errorf("server: write response: %w", err))
 	}
 	return status
@@ -102,28 +110,28 @@ func trimModel(err error) string {
 	return strings.TrimPrefix(err.Error(), "model: ")
 }
 
-// query parses the request's query string strictly.
-func query(r *http.Request) (url.Values, *apiError) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
+// query returns the first values of the query parameters a and b, ""
+// for one that is absent, parsing the query string strictly.
+func query(r *http.Request, a, b string) (string, string, *apiError) {
+	va, vb, err := queryPair(r.URL.RawQuery, a, b)
 	if err != nil {
-		return nil, badRequest("bad query string: %v", err)
+		return "", "", badRequest("bad query string: %v", err)
 	}
-	return q, nil
+	return va, vb, nil
 }
 
-// requiredID returns the non-empty query parameter name.
-func requiredID(q url.Values, name string) (string, *apiError) {
-	v := q.Get(name)
+// requiredID returns v, the value of the query parameter name, which must
+// not be empty.
+func requiredID(v, name string) (string, *apiError) {
 	if v == "" {
 		return "", badRequest("parameter %q is required", name)
 	}
 	return v, nil
 }
 
-// intParam returns the integer query parameter name, def when it is
-// absent or empty, checked to be in lo..hi.
-func intParam(q url.Values, name string, def, lo, hi int) (int, *apiError) {
-	v := q.Get(name)
+// intParam returns v, the value of the integer query parameter name, as
+// an integer: def when v is empty, otherwise checked to be in lo..hi.
+func intParam(v, name string, def, lo, hi int) (int, *apiError) {
 	if v == "" {
 		return def, nil
 	}
@@ -134,14 +142,6 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, *apiError) {
 	return n, nil
 }
 
-// rec is a recommended or similar item labelled from the catalog.
-type rec struct {
-	Item   string      `json:"item"`
-	Title  string      `json:"title"`
-	Genres []string    `json:"genres"`
-	Score  eval.Number `json:"score"`
-}
-
 // item is an item labelled from the catalog.
 type item struct {
 	Item   string   `json:"item"`
@@ -149,43 +149,20 @@ type item struct {
 	Genres []string `json:"genres"`
 }
 
-// label returns the catalog title and genres of an item; genres is never
-// nil, so that it encodes as a list.
-func (s *Server) label(id string) (title string, genres []string) {
-	genres = []string{}
-	if s.cat != nil {
-		if c, ok := s.cat.Lookup(id); ok {
-			title = c.Title
-			genres = append(genres, c.Genres...)
-		}
-	}
-	return title, genres
-}
-
-// recs labels model recommendations.
-func (s *Server) recs(rs []model.Rec) []rec {
-	out := make([]rec, len(rs))
-	for k, r := range rs {
-		t, g := s.label(r.Item)
-		out[k] = rec{Item: r.Item, Title: t, Genres: g, Score: eval.Number(r.Score)}
-	}
-	return out
-}
-
-func (s *Server) predict(r *http.Request, m *model.Model) (any, *apiError) {
-	q, e := query(r)
+func (s *Server) predict(r *http.Request, sv *served) (any, *apiError) {
+	user, it, e := query(r, "user", "item")
 	if e != nil {
 		return nil, e
 	}
-	user, e := requiredID(q, "user")
+	user, e = requiredID(user, "user")
 	if e != nil {
 		return nil, e
 	}
-	it, e := requiredID(q, "item")
+	it, e = requiredID(it, "item")
 	if e != nil {
 		return nil, e
 	}
-	rating, err := m.Predict(user, it)
+	rating, err := sv.m.Predict(user, it)
 	if err != nil {
 		return nil, s.modelError(err)
 	}
@@ -199,46 +176,42 @@ func (s *Server) predict(r *http.Request, m *model.Model) (any, *apiError) {
 // idAndK reads the required id parameter name and k (1..MaxK, default
 // DefaultK) from the query.
 func idAndK(r *http.Request, name string) (string, int, *apiError) {
-	q, e := query(r)
+	id, kv, e := query(r, name, "k")
 	if e != nil {
 		return "", 0, e
 	}
-	id, e := requiredID(q, name)
+	id, e = requiredID(id, name)
 	if e != nil {
 		return "", 0, e
 	}
-	k, e := intParam(q, "k", DefaultK, 1, MaxK)
+	k, e := intParam(kv, "k", DefaultK, 1, MaxK)
 	return id, k, e
 }
 
-func (s *Server) recommend(r *http.Request, m *model.Model) (any, *apiError) {
+// recommend answers {"user":U,"recommendations":[{"item","title","genres","score"}]}.
+func (s *Server) recommend(r *http.Request, sv *served) (any, *apiError) {
 	user, k, e := idAndK(r, "user")
 	if e != nil {
 		return nil, e
 	}
-	rs, err := m.Recommend(user, k, nil)
+	rs, err := sv.m.Recommend(user, k, nil)
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	return struct {
-		User            string `json:"user"`
-		Recommendations []rec  `json:"recommendations"`
-	}{user, s.recs(rs)}, nil
+	return &recsData{key: "user", id: user, list: "recommendations", recs: rs, labels: sv.labels, cat: s.cat}, nil
 }
 
-func (s *Server) similar(r *http.Request, m *model.Model) (any, *apiError) {
+// similar answers {"item":I,"similar":[{"item","title","genres","score"}]}.
+func (s *Server) similar(r *http.Request, sv *served) (any, *apiError) {
 	it, k, e := idAndK(r, "item")
 	if e != nil {
 		return nil, e
 	}
-	rs, err := m.Similar(it, k)
+	rs, err := sv.m.Similar(it, k)
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	return struct {
-		Item    string `json:"item"`
-		Similar []rec  `json:"similar"`
-	}{it, s.recs(rs)}, nil
+	return &recsData{key: "item", id: it, list: "similar", recs: rs, labels: sv.labels, cat: s.cat}, nil
 }
 
 // foldInRequest is the body of POST /v1/foldin.
@@ -247,7 +220,8 @@ type foldInRequest struct {
 	K       *int               `json:"k"`
 }
 
-func (s *Server) foldIn(r *http.Request, m *model.Model) (any, *apiError) {
+// foldIn answers {"cold":C,"recommendations":[{"item","title","genres","score"}]}.
+func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 	body := http.MaxBytesReader(nil, r.Body, MaxBodyBytes)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
@@ -282,30 +256,27 @@ func (s *Server) foldIn(r *http.Request, m *model.Model) (any, *apiError) {
 			return nil, badRequest("k=%d: want an integer in 1..%d", k, MaxK)
 		}
 	}
-	res, err := m.FoldIn(req.Ratings, k, 0)
+	res, err := sv.m.FoldIn(req.Ratings, k, 0)
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	return struct {
-		Cold            bool  `json:"cold"`
-		Recommendations []rec `json:"recommendations"`
-	}{res.Cold, s.recs(res.Recs)}, nil
+	return &recsData{cold: &res.Cold, list: "recommendations", recs: res.Recs, labels: sv.labels, cat: s.cat}, nil
 }
 
-func (s *Server) items(r *http.Request, m *model.Model) (any, *apiError) {
-	q, e := query(r)
+func (s *Server) items(r *http.Request, sv *served) (any, *apiError) {
+	lv, qv, e := query(r, "limit", "q")
 	if e != nil {
 		return nil, e
 	}
-	limit, e := intParam(q, "limit", DefaultLimit, 1, MaxLimit)
+	limit, e := intParam(lv, "limit", DefaultLimit, 1, MaxLimit)
 	if e != nil {
 		return nil, e
 	}
-	needle := strings.ToLower(q.Get("q"))
+	needle := strings.ToLower(qv)
 	out := []item{}
 	total := 0
-	for _, id := range m.Items.IDs() {
-		title, genres := s.label(id)
+	for _, id := range sv.m.Items.IDs() {
+		title, genres := label(s.cat, id)
 		if needle != "" && !strings.Contains(strings.ToLower(id), needle) && !strings.Contains(strings.ToLower(title), needle) {
 			continue
 		}
@@ -320,7 +291,8 @@ func (s *Server) items(r *http.Request, m *model.Model) (any, *apiError) {
 	}{total, out}, nil
 }
 
-func (s *Server) modelInfo(_ *http.Request, m *model.Model) (any, *apiError) {
+func (s *Server) modelInfo(_ *http.Request, sv *served) (any, *apiError) {
+	m := sv.m
 	hist := m.History // model.Epoch encodes NaN losses as null
 	if hist == nil {
 		hist = []model.Epoch{}
@@ -349,7 +321,7 @@ func (s *Server) modelInfo(_ *http.Request, m *model.Model) (any, *apiError) {
 	}{kind, cfg, m.Users.Len(), m.Items.Len(), eval.Number(m.Min), eval.Number(m.Max), hist, best}, nil
 }
 
-func (s *Server) healthz(*http.Request, *model.Model) (any, *apiError) {
+func (s *Server) healthz(*http.Request, *served) (any, *apiError) {
 	return struct {
 		OK bool `json:"ok"`
 	}{true}, nil

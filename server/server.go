@@ -33,7 +33,7 @@ const (
 // Server serves a model and its catalog over HTTP. It is safe for
 // concurrent use.
 type Server struct {
-	model   atomic.Pointer[model.Model]
+	cur     atomic.Pointer[served]
 	cat     *dataset.Catalog
 	errLog  func(error)
 	routes  map[string]route
@@ -58,7 +58,7 @@ func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
 		panic("server: nil model")
 	}
 	s := &Server{cat: cat, metrics: newMetrics()}
-	s.model.Store(m)
+	s.cur.Store(newServed(m, cat))
 	for _, o := range opts {
 		o(s)
 	}
@@ -83,17 +83,17 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // finish with the model they started with. A nil m is ignored.
 func (s *Server) Swap(m *model.Model) {
 	if m != nil {
-		s.model.Store(m)
+		s.cur.Store(newServed(m, s.cat))
 	}
 }
 
 // Model returns the model being served.
-func (s *Server) Model() *model.Model { return s.model.Load() }
+func (s *Server) Model() *model.Model { return s.cur.Load().m }
 
 // route is one endpoint of the JSON API.
 type route struct {
 	method string
-	h      func(r *http.Request, m *model.Model) (any, *apiError)
+	h      func(r *http.Request, sv *served) (any, *apiError)
 }
 
 // metricsPath serves the Prometheus metrics.
@@ -122,7 +122,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		code = s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
 			fmt.Sprintf("method %s not allowed on %s, use %s", r.Method, r.URL.Path, rt.method)})
 	default:
-		data, e := rt.h(r, s.model.Load())
+		data, e := rt.h(r, s.cur.Load())
 		if e != nil {
 			code = s.writeError(w, e)
 		} else {

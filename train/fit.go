@@ -26,6 +26,7 @@ type options struct {
 	cfg      model.Config
 	progress func(Progress)
 	every    int
+	dot, mlp *model.Model // WithPretrained
 }
 
 // Option sets a Fit option.
@@ -113,13 +114,14 @@ func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *options) e
 	if cfg.Init == "normal" {
 		// The net has no global bias: start the item biases at the mean so
 		// that the embeddings need not learn it.
-		mu := model.FitMean(m.ScaleRatings(s.Train)).Mu
+		mu := startBias(s, m)
 		for i := range net.ItemBias {
 			net.ItemBias[i] = mu
 		}
 		clear(net.UserBias)
 	}
 	k := newDotKernel(net, cfg)
+	k.bce = cfg.Implicit()
 	return loop(ctx, s, m, dotEpochs{k, net}, o)
 }
 
@@ -153,26 +155,17 @@ type epochTrainer interface {
 // progress and stops early (keeping the best epoch) as Fit documents.
 func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer, o *options) error {
 	cfg := m.Config
-	train := s.Train
-	target := m.ScaleRatings(train)
-	validT := m.ScaleRatings(s.Valid)
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5f1e))
-	n := train.Len()
-	perm := make([]int32, n)
-	for i := range perm {
-		perm[i] = int32(i)
-	}
-	us, is, ts := make([]int32, n), make([]int32, n), make([]float32, n)
+	rows := newEpochRows(s, m)
+	val := newValidation(s, m)
+	rng := newShuffleRNG(cfg)
+	n := len(rows.us)
 	batches := (n + cfg.Batch - 1) / cfg.Batch
 	best := math.Inf(1)
 	bad := 0
-	early := cfg.Patience > 0 && s.Valid.Len() > 0
+	early := cfg.Patience > 0 && val.len() > 0
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
-		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		for j, p := range perm {
-			us[j], is[j], ts[j] = train.User[p], train.Item[p], target[p]
-		}
+		us, is, ts := rows.next(rng)
 		sse, err := t.epoch(us, is, ts, cfg.Batch, func(b int, sse float64) error {
 			if (b+1)%o.every != 0 {
 				return nil
@@ -189,7 +182,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 			return fmt.Errorf("train: %w", err)
 		}
 		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(n), Seconds: time.Since(start).Seconds()}
-		rec.ValLoss, rec.ValRMSE = validate(m, t, s.Valid, validT)
+		rec.ValLoss, rec.ValRMSE = val.run(m, t)
 		m.History = append(m.History, rec)
 		if o.progress != nil {
 			o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
@@ -197,8 +190,14 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		if !early {
 			continue
 		}
-		if rec.ValRMSE < best {
-			best, bad = rec.ValRMSE, 0
+		// The rating task stops on validation RMSE, the implicit task on
+		// validation cross-entropy.
+		crit := rec.ValRMSE
+		if cfg.Implicit() {
+			crit = rec.ValLoss
+		}
+		if crit < best {
+			best, bad = crit, 0
 			t.store()
 			m.BestEpoch = epoch
 			continue
@@ -214,23 +213,69 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 	return nil
 }
 
-// validate returns the validation MSE on the training scale and the RMSE on
-// the original scale, scoring with the trainer's current weights; NaN, NaN
-// when there are no validation rows.
-func validate(m *model.Model, t epochTrainer, v dataset.Ratings, scaled []float32) (mse, rmse float64) {
-	if v.Len() == 0 {
+// newShuffleRNG returns the generator of the epochs' row order.
+func newShuffleRNG(cfg model.Config) *rand.Rand { return rand.New(rand.NewPCG(cfg.Seed, 0x5f1e)) }
+
+// batchScorer is an epochTrainer that scores many pairs at once.
+type batchScorer interface {
+	scoreBatch(dst []float32, us, is []int32)
+}
+
+// validation holds the validation rows with their targets on the training
+// scale (1 and 0 for the implicit task, whose negatives are sampled once)
+// and, for the rating task, the ratings on the original scale.
+type validation struct {
+	us, is []int32
+	ts     []float32
+	orig   []float32 // rating task only
+	bce    bool
+	y      []float32
+}
+
+func newValidation(s *dataset.Split, m *model.Model) *validation {
+	v := &validation{bce: m.Config.Implicit()}
+	if v.bce {
+		v.us, v.is, v.ts = implicitValidation(s, m.Config)
+	} else {
+		v.us, v.is, v.ts, v.orig = s.Valid.User, s.Valid.Item, m.ScaleRatings(s.Valid), s.Valid.Value
+	}
+	v.y = make([]float32, len(v.us))
+	return v
+}
+
+func (v *validation) len() int { return len(v.us) }
+
+// run returns the validation loss (MSE on the training scale, or mean
+// cross-entropy) and, for the rating task, the RMSE on the original scale,
+// scoring with the trainer's current weights; NaN, NaN when there are no
+// validation rows.
+func (v *validation) run(m *model.Model, t epochTrainer) (loss, rmse float64) {
+	if len(v.us) == 0 {
 		return math.NaN(), math.NaN()
 	}
-	var se, seo float64
-	for r, want := range scaled {
-		y := t.score(v.User[r], v.Item[r])
-		e := float64(y - want)
-		se += e * e
-		eo := m.FromScale(y) - float64(v.Value[r])
+	if bs, ok := t.(batchScorer); ok {
+		bs.scoreBatch(v.y, v.us, v.is)
+	} else {
+		for r, u := range v.us {
+			v.y[r] = t.score(u, v.is[r])
+		}
+	}
+	var sl, seo float64
+	for r, y := range v.y {
+		if v.bce {
+			sl += bce(y, v.ts[r])
+			continue
+		}
+		e := float64(y - v.ts[r])
+		sl += e * e
+		eo := m.FromScale(y) - float64(v.orig[r])
 		seo += eo * eo
 	}
-	n := float64(v.Len())
-	return se / n, math.Sqrt(seo / n)
+	n := float64(len(v.y))
+	if v.bce {
+		return sl / n, math.NaN()
+	}
+	return sl / n, math.Sqrt(seo / n)
 }
 
 // score returns the net's output for (u, i) from the packed weights.

@@ -141,7 +141,7 @@ func TestPredictionIndependentOfBatch(t *testing.T) {
 // TestFitErrors covers settings and data that cannot train.
 func TestFitErrors(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
-	for _, c := range []model.Config{{Dim: -1}, {Optimizer: "rmsprop"}, {Activation: "tanh"}, {Model: "svd++"}} {
+	for _, c := range []model.Config{{Dim: -1}, {Optimizer: "rmsprop"}, {Activation: "swish"}, {Model: "svd++"}} {
 		if _, err := Fit(context.Background(), s, WithConfig(c)); err == nil {
 			t.Errorf("%+v: no error", c)
 		}

@@ -59,22 +59,10 @@ func TestGradient(t *testing.T) {
 			k.batch(us, is, ts)
 			after := model.NewDot(4, 3, cfg)
 			k.store(after)
-			const h = 1e-3
-			for p, param := range d.Params() {
-				for j := range param.Data {
-					analytic := float64(param.Data[j] - after.Params()[p].Data[j])
-					orig := param.Data[j]
-					param.Data[j] = orig + h
-					lp := lossRef(d, cfg, us, is, ts)
-					param.Data[j] = orig - h
-					lm := lossRef(d, cfg, us, is, ts)
-					param.Data[j] = orig
-					numeric := (lp - lm) / (2 * h)
-					if math.Abs(analytic-numeric) > 2e-3*math.Max(1, math.Abs(numeric)) {
-						t.Errorf("%s[%d]: kernel gradient %.6f, finite difference %.6f", param.Name, j, analytic, numeric)
-					}
-				}
-			}
+			checkStep(t, d.Params(), after.Params(), func() float64 { return lossRef(d, cfg, us, is, ts) },
+				func(analytic, numeric float64) bool {
+					return math.Abs(analytic-numeric) <= 2e-3*math.Max(1, math.Abs(numeric))
+				})
 		})
 	}
 }
@@ -82,7 +70,7 @@ func TestGradient(t *testing.T) {
 // TestActivationDerivative checks each activation's derivative against
 // finite differences away from ReLU's kink.
 func TestActivationDerivative(t *testing.T) {
-	for _, act := range []model.Activation{model.Linear, model.ReLU, model.Sigmoid} {
+	for _, act := range model.Activations {
 		for _, x := range []float32{-2, -0.5, 0.3, 1.7} {
 			_, dy := act.Apply(x)
 			const h = 1e-2
@@ -112,6 +100,28 @@ func TestAdamStep(t *testing.T) {
 		w -= lrT * m / (math.Sqrt(v) + 1e-7)
 		if math.Abs(float64(row[0])-w) > 1e-6 {
 			t.Fatalf("step %d: w = %v, want %v", step+1, row[0], w)
+		}
+	}
+}
+
+// checkStep compares one SGD step with learning rate 1 (before minus after
+// is the kernel's gradient) with central finite differences of loss over
+// every parameter of before, which loss must read.
+func checkStep(t *testing.T, before, after []model.Param, loss func() float64, close func(analytic, numeric float64) bool) {
+	t.Helper()
+	const h = 1e-3
+	for p, param := range before {
+		for j := range param.Data {
+			analytic := float64(param.Data[j] - after[p].Data[j])
+			orig := param.Data[j]
+			param.Data[j] = orig + h
+			lp := loss()
+			param.Data[j] = orig - h
+			lm := loss()
+			param.Data[j] = orig
+			if numeric := (lp - lm) / (2 * h); !close(analytic, numeric) {
+				t.Errorf("%s[%d]: kernel gradient %.6f, finite difference %.6f", param.Name, j, analytic, numeric)
+			}
 		}
 	}
 }

@@ -24,7 +24,8 @@ type dotKernel struct {
 	itouched []int32
 	ugrad    []float32 // gradient per slot, n floats each
 	igrad    []float32
-	sink     float32 // keeps prefetch loads alive
+	sink     float32   // keeps prefetch loads alive
+	par      *parallel // set when training on more than one goroutine
 }
 
 func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
@@ -44,8 +45,13 @@ func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 	for i := range k.islot {
 		k.islot[i] = -1
 	}
+	adviseHuge(k.users.data)
+	adviseHuge(k.items.data)
 	k.users.load(d.UserEmb, d.UserBias)
 	k.items.load(d.ItemEmb, d.ItemBias)
+	if cfg.Threads > 1 {
+		k.par = newParallel(cfg.Threads, gridFor(cfg.Threads, d.Users, d.Items, k.users.stride))
+	}
 	return k
 }
 
@@ -76,11 +82,14 @@ func slot(r int32, slots []int32, touched *[]int32, grad []float32, n int) []flo
 // squared errors so far; an error from after stops the epoch. It returns the
 // sum of squared errors.
 func (k *dotKernel) epoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error) (float64, error) {
+	if k.par != nil {
+		return k.parEpoch(us, is, ts, batch, after)
+	}
 	var sse float64
 	n := len(us)
 	for b, lo := 0, 0; lo < n; b, lo = b+1, lo+batch {
 		hi := min(lo+batch, n)
-		k.prefetch(us[hi:min(hi+batch, n)])
+		k.prefetch(us[hi:min(hi+batch, n)], is[hi:min(hi+batch, n)])
 		sse += k.batch(us[lo:hi], is[lo:hi], ts[lo:hi])
 		if after != nil {
 			if err := after(b, sse); err != nil {
@@ -91,15 +100,16 @@ func (k *dotKernel) epoch(us, is []int32, ts []float32, batch int, after func(b 
 	return sse, nil
 }
 
-// prefetch touches every cache line of the user rows of the next batch, so
-// that their misses overlap with each other instead of stalling the batch
-// one by one. Item rows are few and stay cached.
-func (k *dotKernel) prefetch(next []int32) {
+// prefetch touches every cache line of the user and item rows of the next
+// batch, so that their misses overlap with each other instead of stalling
+// the batch one by one.
+func (k *dotKernel) prefetch(us, is []int32) {
 	var s float32
-	for _, u := range next {
-		row := k.users.row(u)
-		for j := 0; j < len(row); j += 16 {
-			s += row[j]
+	is = is[:len(us)]
+	for r, u := range us {
+		a, b := k.users.row(u), k.items.row(is[r])
+		for j := 0; j < len(a); j += 16 {
+			s += a[j] + b[j]
 		}
 	}
 	k.sink += s

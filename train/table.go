@@ -43,3 +43,10 @@ func (t *table) store(emb, bias []float32) {
 		bias[r] = w[d]
 	}
 }
+
+// newTableN returns a table of rows of n weights each, with no bias slot
+// implied.
+func newTableN(rows, n int) table {
+	stride := (3*n + 15) &^ 15
+	return table{n: n, stride: stride, data: make([]float32, rows*stride)}
+}

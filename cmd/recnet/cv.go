@@ -34,7 +34,7 @@ MAE per fold with their mean and standard deviation, fit and test time), then a
 summary sorted by RMSE with the baselines beside the models.
 
 Every model takes its kind's defaults; --preset (default or seed) applies to dot.
-Models that stop early (dot, mf, nmf) validate on --valid-share of each training
+Models that stop early (dot, mlp, neumf, mf, nmf) validate on --valid-share of each training
 fold (drawn from --seed, the same rows for every model) and train on the rest; the
 baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs run
 on --workers goroutines (default: all cores); fit and test times are per job.`,

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/recnet/recnet/dataset"
+	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
+	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
 	"github.com/spf13/pflag"
 )
 
@@ -19,8 +21,8 @@ type dataFlags struct {
 }
 
 func (f *dataFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.data, "data", "builtin", "ratings: a file path, an http(s) URL, or builtin (the generated course ratings)")
-	fs.StringVar(&f.format, "format", "auto", "auto, csv, tsv or movielens (u.data or ratings.dat)")
+	fs.StringVar(&f.data, "data", "builtin", "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), or builtin (the generated course ratings)")
+	fs.StringVar(&f.format, "format", "auto", "auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)")
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")

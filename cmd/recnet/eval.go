@@ -123,6 +123,10 @@ and NDCG@k for the model, for most-popular and for a random ranking
 	// configFlags.config sees which were set.
 	cf.register(cfs)
 	cfs.VisitAll(func(f *pflag.Flag) {
+		if f.Name == "negatives" {
+			// --negatives is the protocol's; the training one is renamed.
+			f.Name = "train-negatives"
+		}
 		if f.Name != "model" {
 			f.Usage = "--protocol ncf: " + f.Usage
 			fs.AddFlag(f)

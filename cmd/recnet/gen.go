@@ -3,35 +3,116 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/recnet/recnet/atomicfile"
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/dataset/parquetsrc"
+	"github.com/recnet/recnet/dataset/sqlsrc/sqlite"
 	"github.com/spf13/cobra"
 )
 
 func genCmd() *cobra.Command {
-	var out string
+	var out, shape, format string
 	var cfg dataset.CourseConfig
 	c := &cobra.Command{
-		Use:   "gen --out ratings.csv",
-		Short: "Write the built-in course ratings (a deterministic generator) as CSV",
-		Args:  cobra.NoArgs,
+		Use:   "gen --out ratings.csv [--shape ml100k|ml1m|ml25m]",
+		Short: "Write the built-in course ratings, or a MovieLens-shaped synthetic table, as CSV",
+		Long: `Gen writes the built-in course ratings (a deterministic generator) as CSV.
+
+With --shape it writes instead a synthetic table of the size of a MovieLens table
+(ml100k, ml1m or ml25m: 25,000,095 ratings of 59,047 items by 162,541 users) in the
+layout of MovieLens' ratings.csv (userId,movieId,rating,timestamp; half-star
+ratings), with long-tailed user activity and item popularity and a low-rank
+structure a model can learn. --rows scales the shape (users and items too).
+
+--format csv|parquet|sqlite (default: from the --out extension, .parquet, .db,
+.sqlite or .sqlite3, else csv) writes the same rows as a Parquet file (columns user,
+item, rating) or a SQLite file (table ratings), which --data reads back.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, _ := dataset.GenerateCourses(cfg)
-			write := func(w io.Writer) error { return dataset.WriteCSV(w, d) }
+			start := time.Now()
+			format = strings.ToLower(format)
+			if format == "" {
+				switch strings.ToLower(filepath.Ext(out)) {
+				case ".parquet":
+					format = "parquet"
+				case ".db", ".sqlite", ".sqlite3":
+					format = "sqlite"
+				default:
+					format = "csv"
+				}
+			}
+			var s dataset.Shape
+			if shape != "" {
+				var err error
+				if s, err = dataset.ShapeByName(shape); err != nil {
+					return badInput(err)
+				}
+				if cmd.Flags().Changed("users") {
+					return badInput(fmt.Errorf("--users does not go with --shape (--rows scales the whole shape)"))
+				}
+				if cfg.Rows > 0 {
+					s = s.Scaled(cfg.Rows)
+				}
+			}
+			// The table in memory, for the formats that need it.
+			table := func() *dataset.Dataset {
+				if shape != "" {
+					return dataset.GenerateShape(s, cfg.Seed)
+				}
+				d, _ := dataset.GenerateCourses(cfg)
+				return d
+			}
+			var write func(w io.Writer) error
+			var d *dataset.Dataset
+			switch format {
+			case "csv":
+				if shape != "" {
+					write = func(w io.Writer) error { return dataset.WriteShapeCSV(w, s, cfg.Seed) }
+				} else {
+					d = table()
+					write = func(w io.Writer) error { return dataset.WriteCSV(w, d) }
+				}
+			case "parquet":
+				d = table()
+				write = func(w io.Writer) error { return parquetsrc.Write(w, d) }
+			case "sqlite":
+				if out == "-" {
+					return badInput(fmt.Errorf("--format sqlite needs a file (--out)"))
+				}
+				d = table()
+				if err := sqlite.Write(cmd.Context(), out, "ratings", d); err != nil {
+					return err
+				}
+			default:
+				return badInput(fmt.Errorf("--format %q: want csv, parquet or sqlite", format))
+			}
+			what := fmt.Sprintf("shape %s, %d rows, %d users, %d items", s.Name, s.Rows, s.Users, s.Items)
+			if d != nil {
+				what = d.String()
+			}
+			if write == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s): %s in %.1fs\n", out, format, what, time.Since(start).Seconds())
+				return nil
+			}
 			if out == "-" {
 				return write(cmd.OutOrStdout())
 			}
 			if err := atomicfile.Write(out, write); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %s\n", out, d)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s): %s in %.1fs\n", out, format, what, time.Since(start).Seconds())
 			return nil
 		},
 	}
 	c.Flags().StringVar(&out, "out", "ratings.csv", "output file (- for standard output)")
+	c.Flags().StringVar(&format, "format", "", "csv, parquet or sqlite (default: from the --out extension, else csv)")
+	c.Flags().StringVar(&shape, "shape", "", "write a MovieLens-shaped table: ml100k, ml1m or ml25m (default: the built-in course ratings)")
 	c.Flags().Uint64Var(&cfg.Seed, "seed", 42, "generator seed: the same seed writes the same bytes")
 	c.Flags().IntVar(&cfg.Users, "users", 0, "number of users (0: 33,901 as the original)")
-	c.Flags().IntVar(&cfg.Rows, "rows", 0, "about how many rows (0: 233,306 as the original)")
+	c.Flags().IntVar(&cfg.Rows, "rows", 0, "about how many rows (0: 233,306 as the original, or the shape's)")
 	return c
 }

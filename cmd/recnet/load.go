@@ -21,8 +21,10 @@ func loadCmd() *cobra.Command {
 		Short: "Send a bounded number of recommend requests to a local recnet serve and report latency",
 		Long: `Load sends --requests GET /v1/recommend requests for users drawn (seeded) from the
 model file, from --clients concurrent clients, to a recnet serve on this machine (only
-loopback addresses are accepted), and reports throughput, p50/p90/p99/max latency and
-the number of errors.`,
+http:// loopback addresses are accepted), and reports throughput, p50/p90/p99/max latency
+and the number of errors. Each client keeps one keep-alive connection and sends requests
+built beforehand, so that the load generator takes little of the CPU it shares with the
+server.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := model.Load(path)

@@ -187,7 +187,7 @@ func TestBadInput(t *testing.T) {
 		{"NaN rating", []string{"train", "--data", write(t, dir, "nan.csv", "user,item,rating\n1,C1,3\n2,C2,NaN\n")}, []string{"nan.csv:3", "rating"}},
 		{"404 URL", []string{"train", "--data", srv.URL + "/ratings.csv"}, []string{"404"}},
 		{"too few rows", []string{"train", "--data", write(t, dir, "two.csv", "1,C1,3\n2,C2,4\n")}, []string{"two.csv", "rows"}},
-		{"bad flag value", []string{"train", "--activation", "tanh"}, []string{"tanh"}},
+		{"bad flag value", []string{"train", "--activation", "swish"}, []string{"swish"}},
 		{"corrupt model", []string{"predict", "--model", corrupt, "--user", "1", "--item", "C1"}, []string{"corrupt.recnet"}},
 	}
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/recnet/recnet/model"
@@ -26,9 +27,13 @@ type configFlags struct {
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
-	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
+	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
 	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, "embedding size")
-	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, linear or sigmoid")
+	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)")
+	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, "mlp and neumf hidden layers: widths, each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer")
+	fs.Float64Var(&f.cfg.Dropout, "dropout", 0, "mlp and neumf: rate of dropout after each hidden layer while training")
+	fs.StringVar(&f.cfg.Task, "task", model.TaskRating, "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)")
+	fs.IntVar(&f.cfg.Negatives, "negatives", model.DefaultNegatives, "implicit task: negatives sampled per positive each epoch")
 	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
 	fs.Float64Var(&f.cfg.InitStd, "init-std", d.InitStd, "standard deviation of the normal init")
 	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows (negative: none)")
@@ -42,6 +47,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, "batch size")
 	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, "most epochs")
 	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs without a better validation RMSE (negative: never)")
+	fs.IntVar(&f.cfg.Threads, "threads", 1, "goroutines that train dot: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)")
 }
 
 // config returns the preset with every flag the user set applied.
@@ -77,7 +83,12 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("batch", func() { c.Batch = f.cfg.Batch })
 	set("epochs", func() { c.Epochs = f.cfg.Epochs })
 	set("patience", func() { c.Patience = f.cfg.Patience })
+	set("threads", func() { c.Threads = f.cfg.Threads })
 	set("scale", func() { c.NoScale = !f.scale })
+	set("layers", func() { c.Layers = f.cfg.Layers })
+	set("dropout", func() { c.Dropout = f.cfg.Dropout })
+	set("task", func() { c.Task = f.cfg.Task })
+	set("negatives", func() { c.Negatives = f.cfg.Negatives })
 	if fs.Changed("activation") {
 		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
 			return c, err
@@ -95,6 +106,7 @@ func trainCmd() *cobra.Command {
 		cf       configFlags
 		out      string
 		plotPath string
+		pretrain string
 		asJSON   bool
 		quiet    bool
 	)
@@ -130,7 +142,15 @@ and MAE on the original scale, each beside the baselines.`,
 			}
 			fmt.Fprintln(lines, describe(cfg))
 			start := time.Now()
-			m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs)))
+			opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs))}
+			if pretrain != "" {
+				o, err := pretrained(pretrain, cfg)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, o)
+			}
+			m, err := train.Fit(cmd.Context(), s, opts...)
 			if err != nil {
 				return err
 			}
@@ -170,6 +190,7 @@ and MAE on the original scale, each beside the baselines.`,
 	cf.register(c.Flags())
 	c.Flags().StringVar(&out, "out", "", "save the trained model to this file")
 	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG")
+	c.Flags().StringVar(&pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
 	return c
@@ -211,6 +232,48 @@ func describe(c model.Config) string {
 		return fmt.Sprintf("model nmf: dim %d, multiplicative updates, reg %g, up to %d epochs, patience %d",
 			c.Dim, c.L2, c.Epochs, c.Patience)
 	}
-	return fmt.Sprintf("model %s: dim %d, %s, L2 %g, %s lr %g, batch %d, up to %d epochs",
-		c.Model, c.Dim, c.Activation, c.L2, c.Optimizer, c.LR, c.Batch, c.Epochs)
+	c = c.WithDefaults()
+	net := ""
+	if c.Model == "mlp" || c.Model == "neumf" {
+		net = fmt.Sprintf(", layers %s", c.Layers)
+		if c.Dropout > 0 {
+			net += fmt.Sprintf(", dropout %g", c.Dropout)
+		}
+	}
+	task := ""
+	if c.Implicit() {
+		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
+	}
+	return fmt.Sprintf("model %s: dim %d%s, %s output, L2 %g, %s lr %g, batch %d, up to %d epochs%s",
+		c.Model, c.Dim, net, c.Activation, c.L2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
+}
+
+// pretrained loads the dot and mlp model files of --pretrained.
+func pretrained(list string, cfg model.Config) (train.Option, error) {
+	if cfg.Model != "neumf" {
+		return nil, badInput(fmt.Errorf("--pretrained starts a neumf; the model is %s", cfg.Model))
+	}
+	files := strings.Split(list, ",")
+	if len(files) != 2 {
+		return nil, badInput(fmt.Errorf("--pretrained %q: want two model files, DOT,MLP", list))
+	}
+	var dot, mlp *model.Model
+	for _, f := range files {
+		m, err := model.Load(strings.TrimSpace(f))
+		if err != nil {
+			return nil, badInput(err)
+		}
+		switch m.Net.Kind() {
+		case "dot":
+			dot = m
+		case "mlp":
+			mlp = m
+		default:
+			return nil, badInput(fmt.Errorf("--pretrained: %s holds a %s model, want dot or mlp", f, m.Net.Kind()))
+		}
+	}
+	if dot == nil || mlp == nil {
+		return nil, badInput(fmt.Errorf("--pretrained %q: want one dot and one mlp model", list))
+	}
+	return train.WithPretrained(dot, mlp), nil
 }

@@ -17,6 +17,7 @@ func tuneCmd() *cobra.Command {
 	var (
 		df         dataFlags
 		kind       string
+		task       string
 		budget     time.Duration
 		trials     int
 		grid       bool
@@ -33,7 +34,9 @@ func tuneCmd() *cobra.Command {
 --model: random search (--trials draws, default 20) or a fixed grid (--grid). Each
 trial trains on the training part with early stopping on the validation part and is
 scored by validation RMSE, or, with --folds K, by the mean RMSE of K-fold
-cross-validation over the training and validation parts. Every trial is printed as it
+cross-validation over the training and validation parts. With --task implicit
+(dot, mlp, neumf) each trial is scored by 1 - NDCG@10 of its ranking of the
+validation rows, and the best is tested by ranking beside the most-popular baseline. Every trial is printed as it
 finishes. The best configuration is then refitted on the training part (early stopping
 on the validation part) and tested on the test part, which the search never saw;
 --out saves that model.
@@ -45,6 +48,11 @@ Search spaces (ratings scaled to [0,1]):
        Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4}.
   mf   dim 10..200, lr log-uniform [0.002,0.05], l2 log-uniform [5e-4,0.05], epochs 10..200.
        Grid: dim {50,100} x lr {0.01,0.02} x l2 {0.002,0.005,0.02}.
+  mlp, neumf
+       dim {8,16,32,64}, layers {64,32,16; 32,16; 128,64,32; 64; 64,32:tanh,16:tanh},
+       lr log-uniform [3e-4,1e-2], l2 log-uniform [1e-6,1e-3], dropout {0,0.1,0.2,0.3},
+       batch {128,256,512}; up to 50 epochs, patience 3.
+       Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4}.
   nmf  dim 5..60, l2 log-uniform [0.006,0.6], epochs 10..200.
        Grid: dim {15,30} x l2 {0.03,0.06,0.12}.
 
@@ -59,6 +67,17 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 				return badInput(err)
 			}
 			space.Base.Seed = df.seed
+			space.Base.Task = task
+			if err := space.Base.Validate(); err != nil {
+				return badInput(err)
+			}
+			metric := "RMSE"
+			if space.Base.Implicit() {
+				metric = "1-NDCG@10"
+				if folds != 0 {
+					return badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
+				}
+			}
 			if !(validShare > 0 && validShare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
 			}
@@ -74,7 +93,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if asJSON {
 				lines = cmd.ErrOrStderr()
 			}
-			scoring := fmt.Sprintf("validation RMSE on %d rows", s.Valid.Len())
+			scoring := fmt.Sprintf("validation %s on %d rows", metric, s.Valid.Len())
 			if folds >= 2 {
 				scoring = fmt.Sprintf("mean RMSE of %d-fold cross-validation on %d training+validation rows", folds, s.Train.Len()+s.Valid.Len())
 			}
@@ -98,7 +117,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 					if t.Score < best {
 						best, mark = t.Score, "  *"
 					}
-					fmt.Fprintf(lines, "trial %3d/%d  RMSE %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned,
+					fmt.Fprintf(lines, "trial %3d/%d  %s %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned, metric,
 						t.Score, t.Seconds, space.Describe(t.Config), epochs(t.BestEpochs), mark)
 				}),
 			}
@@ -128,7 +147,8 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	}
 	df.register(c.Flags())
 	f := c.Flags()
-	f.StringVar(&kind, "model", "dot", "model kind to tune: dot, mf or nmf")
+	f.StringVar(&kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
+	f.StringVar(&task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
 	f.DurationVar(&budget, "budget", 0, "wall-clock limit of the search, e.g. 10m (0: none)")
 	f.IntVar(&trials, "trials", 0, "most trials (0: 20 for random search, the whole grid with --grid)")
 	f.BoolVar(&grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
@@ -159,9 +179,27 @@ func writeTune(w io.Writer, r eval.TuneResult, space eval.Space, testRows int) {
 			r.Cancelled, r.Dropped)
 	}
 	b := r.Best
-	fmt.Fprintf(w, "best: trial %d, %s RMSE %.4f\n  %s\n", b.Index+1, r.Scoring, b.Score, space.Describe(b.Config))
+	metric := "RMSE"
+	if r.Ranking != nil {
+		metric = "1-NDCG@10"
+	}
+	fmt.Fprintf(w, "best: trial %d, %s %s %.4f\n  %s\n", b.Index+1, r.Scoring, metric, b.Score, space.Describe(b.Config))
 	if testRows == 0 {
 		fmt.Fprintln(w, "no test rows: the best configuration was not tested")
+		return
+	}
+	if g := r.Ranking; g != nil {
+		fmt.Fprintf(w, "\ntest ranking (%d users the search never saw rank for, top %d of their unseen items)\n", g.Model.Users, g.Model.K)
+		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+		fmt.Fprintln(tw, "\tHR@10\tNDCG@10")
+		fmt.Fprintf(tw, "tuned %s\t%.4f\t%.4f\n", r.Kind, g.Model.HitRate, g.Model.NDCG)
+		fmt.Fprintf(tw, "most popular baseline\t%.4f\t%.4f\n", g.Popular.HitRate, g.Popular.NDCG)
+		tw.Flush()
+		verdict := "beats"
+		if !g.BeatsPopular() {
+			verdict = "does not beat"
+		}
+		fmt.Fprintf(w, "The tuned model %s the most-popular baseline: NDCG@10 %.4f vs %.4f.\n", verdict, g.Model.NDCG, g.Popular.NDCG)
 		return
 	}
 	fmt.Fprintf(w, "\ntest (%d rows the search never saw)\n", testRows)

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
+	"github.com/spf13/cobra"
+)
+
+// benchRow is one thread count's figures.
+type benchRow struct {
+	Threads      int     `json:"threads"`
+	EpochSeconds float64 `json:"epoch_seconds"` // fastest of the repeats
+	FloorSeconds float64 `json:"floor_seconds"` // fastest of the repeats
+	EpochRatio   float64 `json:"epoch_over_floor"`
+	SpeedUp      float64 `json:"speed_up"` // epoch seconds of the first thread count over this one's
+	// Epochs and TestRMSE: a model trained with this many threads for
+	// that many epochs (no early stopping) and its test RMSE.
+	Epochs       int     `json:"epochs,omitempty"`
+	TestRMSE     float64 `json:"test_rmse,omitempty"`
+	TrainSeconds float64 `json:"train_seconds,omitempty"`
+}
+
+// benchResult is what `recnet bench --json` prints.
+type benchResult struct {
+	Data          string     `json:"data"`
+	Rows          int        `json:"rows"`
+	Users         int        `json:"users"`
+	Items         int        `json:"items"`
+	Train         int        `json:"train_rows"`
+	DataSeconds   float64    `json:"data_seconds"` // generating or loading the table, and splitting it
+	Config        string     `json:"config"`
+	Repeats       int        `json:"repeats"`
+	Threads       []benchRow `json:"threads"`
+	BiasRMSE      float64    `json:"bias_test_rmse,omitempty"`
+	MeanRMSE      float64    `json:"mean_test_rmse,omitempty"`
+	PeakRSSBytes  int64      `json:"peak_rss_bytes"` // VmHWM of /proc/self/status; 0 where unknown
+	GoSysBytes    uint64     `json:"go_sys_bytes"`   // runtime.MemStats.Sys at the end
+	GoHeapSysPeak uint64     `json:"go_heap_sys_bytes"`
+}
+
+func benchCmd() *cobra.Command {
+	var (
+		shape, data, format, threads  string
+		rows, dim, batch, epochs, rep int
+		seed                          uint64
+		asJSON                        bool
+	)
+	c := &cobra.Command{
+		Use:   "bench [--shape builtin|ml100k|ml1m|ml25m] [--threads 1,2]",
+		Short: "Time a training epoch beside a read-only floor pass, per thread count, with test RMSE and peak memory",
+		Long: `Bench makes a ratings table (the built-in course ratings or a synthetic table of a
+MovieLens shape, generated in memory; or --data reads one), splits it 80/10/10 and reports:
+the time to make or load it; for each --threads count, one epoch of dot (the default
+preset, --dim) beside the floor, a read-only pass that computes every prediction over the
+same rows, order and tables without updating anything, both on that many goroutines and
+measured in the same run (the fastest of --repeat); the speed-up over the first thread
+count; the test RMSE of a model trained --epochs epochs with that many threads, beside
+the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ths, err := parseThreads(threads)
+			if err != nil {
+				return badInput(err)
+			}
+			start := time.Now()
+			var d *dataset.Dataset
+			switch {
+			case cmd.Flags().Changed("data"):
+				if d, err = loadDataset(cmd.Context(), data, format); err != nil {
+					return err
+				}
+			case shape == "builtin":
+				d = dataset.Builtin()
+			default:
+				sh, err := dataset.ShapeByName(shape)
+				if err != nil {
+					return badInput(err)
+				}
+				if rows > 0 {
+					sh = sh.Scaled(rows)
+				}
+				d = dataset.GenerateShape(sh, seed)
+			}
+			s, err := dataset.SplitRandom(d, dataset.Fractions{}, seed)
+			if err != nil {
+				return badInput(err)
+			}
+			res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: rep}
+			d = nil
+			res.DataSeconds = time.Since(start).Seconds()
+			cfg := model.Presets["default"]
+			cfg.Dim, cfg.Batch, cfg.Seed = dim, batch, seed
+			res.Config = fmt.Sprintf("dot dim %d, batch %d, adam lr %g, seed %d", cfg.Dim, cfg.Batch, cfg.LR, cfg.Seed)
+			lines := cmd.ErrOrStderr()
+			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
+			var heapPeak uint64
+			gc := func() {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				heapPeak = max(heapPeak, ms.HeapSys)
+				runtime.GC()
+			}
+			for _, t := range ths {
+				res.Threads = append(res.Threads, benchRow{Threads: t})
+			}
+			for r := range max(rep, 1) {
+				gc()
+				tm, err := train.MeasureEpoch(s, cfg, ths...)
+				if err != nil {
+					return err
+				}
+				for j, m := range tm {
+					row := &res.Threads[j]
+					if r == 0 || m.Epoch.Seconds() < row.EpochSeconds {
+						row.EpochSeconds = m.Epoch.Seconds()
+					}
+					if r == 0 || m.Floor.Seconds() < row.FloorSeconds {
+						row.FloorSeconds = m.Floor.Seconds()
+					}
+					fmt.Fprintf(lines, "repeat %d, %d threads: epoch %.3fs, floor %.3fs\n", r+1, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
+				}
+			}
+			for j := range res.Threads {
+				row := &res.Threads[j]
+				row.EpochRatio = row.EpochSeconds / row.FloorSeconds
+				row.SpeedUp = res.Threads[0].EpochSeconds / row.EpochSeconds
+			}
+			for j := range res.Threads {
+				if epochs <= 0 {
+					break
+				}
+				gc()
+				row := &res.Threads[j]
+				c := cfg
+				c.Threads, c.Epochs, c.Patience = row.Threads, epochs, -1
+				t0 := time.Now()
+				m, err := train.Fit(cmd.Context(), s, train.WithConfig(c))
+				if err != nil {
+					return err
+				}
+				row.Epochs, row.TrainSeconds = epochs, time.Since(t0).Seconds()
+				row.TestRMSE = m.Test(s.Test).RMSE
+				fmt.Fprintf(lines, "%d threads: %d epochs in %.1fs, test RMSE %.4f\n", row.Threads, epochs, row.TrainSeconds, row.TestRMSE)
+				if j == 0 {
+					mean, bias := model.Baselines(m, s)
+					res.MeanRMSE, res.BiasRMSE = mean.Test(s.Test).RMSE, bias.Test(s.Test).RMSE
+				}
+			}
+			gc()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			res.GoSysBytes, res.GoHeapSysPeak = ms.Sys, heapPeak
+			res.PeakRSSBytes = peakRSS()
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			return res.write(cmd.OutOrStdout())
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&shape, "shape", "ml25m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size)")
+	f.IntVar(&rows, "rows", 0, "scale the --shape to about this many ratings (0: its own size)")
+	f.StringVar(&data, "data", "", "read the ratings from this file or URL instead of generating them")
+	f.StringVar(&format, "format", "auto", "format of --data: auto, csv, tsv, movielens or parquet")
+	f.StringVar(&threads, "threads", "1,2", "thread counts to measure, comma-separated")
+	f.IntVar(&dim, "dim", 32, "embedding size")
+	f.IntVar(&batch, "batch", 256, "batch size")
+	f.IntVar(&epochs, "epochs", 3, "epochs to train per thread count for the test RMSE (0: skip)")
+	f.IntVar(&rep, "repeat", 1, "times to measure the epoch and the floor (the fastest is reported)")
+	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles")
+	f.BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the table")
+	return c
+}
+
+// parseThreads parses a comma-separated list of positive thread counts.
+func parseThreads(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("--threads: %q is not a positive thread count", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// write prints the result as a small table.
+func (r benchResult) write(w io.Writer) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "data %s: %d rows, %d users, %d items (%d training rows); made in %.1fs\n", r.Data, r.Rows, r.Users, r.Items, r.Train, r.DataSeconds)
+	fmt.Fprintf(&b, "%s; fastest of %d\n\n", r.Config, max(r.Repeats, 1))
+	fmt.Fprintf(&b, "threads  epoch s  floor s  epoch/floor  speed-up  test RMSE  (epochs)\n")
+	for _, t := range r.Threads {
+		rmse := "-"
+		if t.Epochs > 0 {
+			rmse = fmt.Sprintf("%.4f  (%d)", t.TestRMSE, t.Epochs)
+		}
+		fmt.Fprintf(&b, "%7d  %7.3f  %7.3f  %11.2f  %8.2f  %s\n", t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, t.SpeedUp, rmse)
+	}
+	if i := slices.IndexFunc(r.Threads, func(t benchRow) bool { return t.Epochs > 0 }); i >= 0 {
+		fmt.Fprintf(&b, "\nbias baseline test RMSE %.4f, global mean %.4f\n", r.BiasRMSE, r.MeanRMSE)
+	}
+	fmt.Fprintf(&b, "peak RSS %s, Go heap (most reserved) %s, Go total from the OS %s\n", mib(uint64(r.PeakRSSBytes)), mib(r.GoHeapSysPeak), mib(r.GoSysBytes))
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func mib(n uint64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
+
+// peakRSS returns the process's peak resident set (VmHWM), or 0 where
+// /proc is missing.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			if f := strings.Fields(v); len(f) > 0 {
+				if n, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+					return n << 10 // kB
+				}
+			}
+		}
+	}
+	return 0
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestBench runs bench on a small ml1m-shaped table: one row per thread
+// count with positive times, test RMSEs that beat the bias baseline, and a
+// peak memory; a bad thread list is an input error.
+func TestBench(t *testing.T) {
+	out, stderr, code := run(t, "bench", "--shape", "ml1m", "--rows", "60000", "--threads", "1,2", "--epochs", "4", "--dim", "8", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r benchResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(r.Threads) != 2 || r.Threads[0].Threads != 1 || r.Threads[1].Threads != 2 {
+		t.Fatalf("threads %+v", r.Threads)
+	}
+	for _, row := range r.Threads {
+		if row.EpochSeconds <= 0 || row.FloorSeconds <= 0 || row.Epochs != 4 {
+			t.Errorf("row %+v", row)
+		}
+		if !(row.TestRMSE < r.BiasRMSE) {
+			t.Errorf("%d threads: test RMSE %.4f does not beat bias %.4f", row.Threads, row.TestRMSE, r.BiasRMSE)
+		}
+	}
+	if r.Rows < 50000 || (runtime.GOOS == "linux" && r.PeakRSSBytes <= 0) {
+		t.Errorf("rows %d, peak RSS %d", r.Rows, r.PeakRSSBytes)
+	}
+	if _, stderr, code := run(t, "bench", "--threads", "1,x"); code != 2 || !strings.Contains(stderr, "--threads") {
+		t.Errorf("bad --threads: exit %d, %s", code, stderr)
+	}
+}

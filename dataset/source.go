@@ -1,0 +1,291 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// RowSource is a stream of rating rows from a source that is not a text
+// table: a SQL query, a Parquet file. Load reads one as it reads a CSV
+// file: ids are interned in order of first appearance and repeated
+// (user,item) rows keep the last rating. Its methods follow *sql.Rows.
+type RowSource interface {
+	// Next advances to the next row and reports whether there is one. At
+	// the end, or on an error, it returns false and Err says which. A bad
+	// row (a NULL, an empty id, a rating that is not a finite number) is
+	// an error: a *ParseError whose Row and Field name the row (1-based)
+	// and the column.
+	Next() bool
+	// Row returns the current row: the raw user and item ids, not empty
+	// and valid until the next call to Next, and the rating.
+	Row() (user, item []byte, rating float32)
+	// Err returns the error that stopped Next, or nil at the end.
+	Err() error
+	// Close releases the source.
+	Close() error
+}
+
+// A source may also implement Len() int64, the number of rows it will
+// yield (or an upper bound), so that the columns are allocated once.
+type rowCounter interface{ Len() int64 }
+
+// SchemeOpener opens the rows named by src, a URL whose scheme it was
+// registered for (src is passed whole, e.g. "sqlite:///data/r.db?...").
+type SchemeOpener func(ctx context.Context, src string, opt Options) (RowSource, error)
+
+// FormatOpener opens the rows of a file in a binary format of size bytes;
+// name is the path or URL, for errors.
+type FormatOpener func(ctx context.Context, r io.ReaderAt, size int64, name string) (RowSource, error)
+
+type binaryFormat struct {
+	ext, magic string
+	open       FormatOpener
+}
+
+var registry struct {
+	sync.RWMutex
+	schemes map[string]SchemeOpener
+	formats map[Format]binaryFormat
+}
+
+// RegisterScheme makes Load, LoadSplit and the recnet command read a
+// source written "scheme:..." with open, as database/sql drivers register
+// themselves: package dataset/sqlsrc/sqlite registers "sqlite" when it is
+// imported, and a PostgreSQL reader would register "postgres" the same
+// way. The scheme is matched without regard to case; registering one
+// twice, or http or https, panics.
+func RegisterScheme(scheme string, open SchemeOpener) {
+	scheme = strings.ToLower(scheme)
+	registry.Lock()
+	defer registry.Unlock()
+	if _, dup := registry.schemes[scheme]; dup || scheme == "http" || scheme == "https" || open == nil {
+		panic("dataset: RegisterScheme " + scheme + " twice or nil")
+	}
+	if registry.schemes == nil {
+		registry.schemes = make(map[string]SchemeOpener)
+	}
+	registry.schemes[scheme] = open
+}
+
+// RegisterFormat makes Load and Read accept the binary format f: named by
+// Options.Format, or picked by FormatAuto for a path ending in ext or
+// bytes starting with magic. Package dataset/parquetsrc registers
+// FormatParquet when it is imported. Registering a format twice, or one of
+// the text formats, panics.
+func RegisterFormat(f Format, ext, magic string, open FormatOpener) {
+	registry.Lock()
+	defer registry.Unlock()
+	switch f {
+	case "", FormatAuto, FormatCSV, FormatTSV, FormatMovieLens:
+		panic("dataset: RegisterFormat of text format " + string(f))
+	}
+	if _, dup := registry.formats[f]; dup || open == nil {
+		panic("dataset: RegisterFormat " + string(f) + " twice or nil")
+	}
+	if registry.formats == nil {
+		registry.formats = make(map[Format]binaryFormat)
+	}
+	registry.formats[f] = binaryFormat{ext: strings.ToLower(ext), magic: magic, open: open}
+}
+
+// sourceScheme returns the registered opener of src's scheme, if any. A
+// src that looks like a URL ("name://...") of an unknown scheme other
+// than http(s) is an error.
+func sourceScheme(src string) (SchemeOpener, error) {
+	k := strings.IndexByte(src, ':')
+	if k <= 0 {
+		return nil, nil
+	}
+	scheme := strings.ToLower(src[:k])
+	for _, c := range scheme {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return nil, nil
+		}
+	}
+	if scheme == "http" || scheme == "https" {
+		return nil, nil
+	}
+	registry.RLock()
+	open, ok := registry.schemes[scheme]
+	registry.RUnlock()
+	if !ok && strings.HasPrefix(src[k:], "://") {
+		return nil, fmt.Errorf("dataset: %s: no reader for scheme %q (known: %s)", src, scheme, strings.Join(knownSchemes(), ", "))
+	}
+	return open, nil
+}
+
+func knownSchemes() []string {
+	registry.RLock()
+	defer registry.RUnlock()
+	s := []string{"http", "https"}
+	for k := range registry.schemes {
+		s = append(s, k)
+	}
+	slices.Sort(s[2:])
+	return s
+}
+
+// lookupFormat returns the registered binary format f.
+func lookupFormat(f Format) (binaryFormat, bool) {
+	registry.RLock()
+	defer registry.RUnlock()
+	b, ok := registry.formats[f]
+	return b, ok
+}
+
+// sniffFormat returns the binary format whose extension ends name or whose
+// magic starts head.
+func sniffFormat(name string, head []byte) (binaryFormat, bool) {
+	registry.RLock()
+	defer registry.RUnlock()
+	name = strings.ToLower(name)
+	if k := strings.IndexAny(name, "?#"); k >= 0 && isURL(name) {
+		name = name[:k]
+	}
+	for _, b := range registry.formats {
+		if b.ext != "" && strings.HasSuffix(name, b.ext) {
+			return b, true
+		}
+	}
+	for _, b := range registry.formats {
+		if b.magic != "" && strings.HasPrefix(string(head), b.magic) {
+			return b, true
+		}
+	}
+	return binaryFormat{}, false
+}
+
+// readRows reads every row of rs into rows whose ids go to users and items.
+func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMap) (Ratings, error) {
+	uc, ic := idCache{m: users}, idCache{m: items}
+	var rows Ratings
+	if c, ok := rs.(rowCounter); ok && c.Len() > 0 {
+		rows.reserve(int(min(c.Len(), math.MaxInt32)))
+	}
+	var lastUser []byte
+	var lastUID int32
+	for n := 1; rs.Next(); n++ {
+		u, i, v := rs.Row()
+		if len(u) == 0 || len(i) == 0 {
+			return Ratings{}, fmt.Errorf("dataset: %s: row %d: an empty id", name, n) // a source bug
+		}
+		uid := lastUID
+		if len(lastUser) == 0 || string(u) != string(lastUser) {
+			uid = uc.intern(u)
+			lastUser = append(lastUser[:0], u...)
+			lastUID = uid
+		}
+		rows.add(uid, ic.intern(i), v)
+		if n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return Ratings{}, fmt.Errorf("dataset: %s: row %d: %w", name, n, err)
+			}
+		}
+	}
+	if err := rs.Err(); err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) || strings.HasPrefix(err.Error(), "dataset: ") {
+			return Ratings{}, err
+		}
+		return Ratings{}, fmt.Errorf("dataset: %s: %w", name, err)
+	}
+	if rows.Len() == 0 {
+		return Ratings{}, fmt.Errorf("dataset: %s: no rating rows", name)
+	}
+	return rows, nil
+}
+
+// Column names that PickColumns recognizes, compared after lower-casing
+// and removing "_", "-" and spaces.
+var (
+	userColumns   = []string{"user", "userid", "users", "uid", "learner", "learnerid", "customer", "customerid", "member", "memberid"}
+	itemColumns   = []string{"item", "itemid", "items", "iid", "movie", "movieid", "course", "courseid", "coursecode", "product", "productid", "book", "isbn", "track", "trackid"}
+	ratingColumns = []string{"rating", "ratings", "score", "stars", "rate", "value"}
+)
+
+// PickColumns chooses the user, item and rating columns among names: each
+// one by name when a column is called so (user, userId, user_id, item,
+// movieId, item_id, course, rating, score, ...; case, "_" and "-" are
+// ignored), the others from the first columns not taken, in order. So a
+// table with columns a, b, c uses them as user, item and rating, and one
+// with userId, movieId, rating, timestamp the first three. Fewer than
+// three columns is an error.
+func PickColumns(names []string) (user, item, rating int, err error) {
+	if len(names) < 3 {
+		return 0, 0, 0, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), strings.Join(names, ", "))
+	}
+	pick := [3]int{-1, -1, -1}
+	taken := make([]bool, len(names))
+	for role, known := range [3][]string{userColumns, itemColumns, ratingColumns} {
+		for k, n := range names {
+			if !taken[k] && slices.Contains(known, normColumn(n)) {
+				pick[role], taken[k] = k, true
+				break
+			}
+		}
+	}
+	for role := range pick {
+		if pick[role] >= 0 {
+			continue
+		}
+		for k := range names {
+			if !taken[k] {
+				pick[role], taken[k] = k, true
+				break
+			}
+		}
+	}
+	return pick[0], pick[1], pick[2], nil
+}
+
+func normColumn(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', ' ':
+			return -1
+		}
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// ParseRating parses a rating written as text, as the CSV reader does: a
+// decimal or floating-point number, finite as a float32. It is exported
+// for RowSource implementations.
+func ParseRating(b []byte) (float32, error) { return parseRating(b) }
+
+// CheckRating returns f as a float32, or an error if it is NaN or
+// infinite as a float32. It is exported for RowSource implementations.
+func CheckRating(f float64) (float32, error) {
+	v := float32(f)
+	if v != v || math.IsInf(float64(v), 0) {
+		return 0, fmt.Errorf("%v is not a finite number", f)
+	}
+	return v, nil
+}
+
+// Ints returns the raw ids of m, in inner order, as integers, and true,
+// when each one is an integer written canonically (no sign but "-", no
+// leading zero, no space), so that formatting the integers gives the raw
+// ids back; otherwise nil and false. Writers of typed formats (Parquet,
+// SQL) use it to store numeric ids as numbers.
+func (m *IDMap) Ints() ([]int64, bool) {
+	out := make([]int64, m.Len())
+	for k, s := range m.IDs() {
+		x, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || strconv.FormatInt(x, 10) != s {
+			return nil, false
+		}
+		out[k] = x
+	}
+	return out, true
+}

@@ -1,0 +1,21 @@
+// Package sqlite reads rating tables from SQLite database files with the
+// pure-Go driver modernc.org/sqlite. Importing it registers the schemes
+// "sqlite" and "sqlite3" with dataset.RegisterScheme, so that dataset.Load
+// and the recnet command (--data) accept
+//
+//	sqlite:///abs/path/ratings.db                 the table "ratings"
+//	sqlite:relative/ratings.db?table=my_ratings   a table by name
+//	sqlite://relative/ratings.db?query=SELECT%20userId%2C%20movieId%2C%20rating%20FROM%20r%20WHERE%20rating%20%3E%3D%201
+//
+// The path is the URL's path: absolute after "sqlite://" (three slashes),
+// relative without slashes ("sqlite:ratings.db"), and a host part, if any,
+// is its first segment ("sqlite://data/r.db" is data/r.db). query= is
+// the SQL to run, URL-encoded (spaces may stay spaces, but "&", "#", "%"
+// and "+" must be written %26, %23, %25 and %2B); table= reads one table
+// (SELECT *); neither reads the table "ratings". The user, item and rating
+// columns are picked by name (user, userId, item, movieId, rating, ...) or
+// are the first three; see sqlsrc.Rows. The file is opened read-only.
+//
+// It is a package of its own so that programs that read only CSV do not
+// link a SQL engine.
+package sqlite

@@ -1,0 +1,192 @@
+package sqlsrc
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/recnet/recnet/dataset"
+)
+
+// DefaultTable is the table read when a source URL names no query.
+const DefaultTable = "ratings"
+
+// QueryOf removes the parameters "query" and "table" from u and returns
+// the SQL to run: the query, or SELECT * FROM the table (quoted), or
+// SELECT * FROM ratings when neither is given. Giving both is an error.
+func QueryOf(u *url.URL) (string, error) {
+	q := u.Query()
+	query, table := q.Get("query"), q.Get("table")
+	_, hasQuery := q["query"]
+	_, hasTable := q["table"]
+	q.Del("query")
+	q.Del("table")
+	u.RawQuery = q.Encode()
+	switch {
+	case hasQuery && hasTable:
+		return "", errors.New("give query= or table=, not both")
+	case hasQuery && strings.TrimSpace(query) == "":
+		return "", errors.New("empty query=")
+	case hasQuery:
+		return query, nil
+	case hasTable && table == "":
+		return "", errors.New("empty table=")
+	case !hasTable:
+		table = DefaultTable
+	}
+	return `SELECT * FROM "` + strings.ReplaceAll(table, `"`, `""`) + `"`, nil
+}
+
+// Rows is the result of a query as a dataset.RowSource. Its user, item
+// and rating columns are picked by dataset.PickColumns: by name (user,
+// userId, item, movieId, course, rating, score, ...) or the first three.
+// Ids may be integers, reals, text or blobs (an integer id is its decimal
+// text, a real one strconv's shortest 'g' form); ratings numbers or
+// numeric text.
+type Rows struct {
+	rows   *sql.Rows
+	name   string
+	cols   []string
+	pick   [3]int
+	vals   []any
+	dest   []any
+	ids    [2]idText
+	row    int
+	rating float32
+	err    error
+	closer func() error
+}
+
+// idText holds the text of the current id of a column.
+type idText struct {
+	b    []byte
+	last int64 // the integer b holds, when isInt
+	int  bool
+}
+
+// Query runs query on db and returns its rows; name (the source URL) is
+// used in errors. Closing the Rows closes the result, then calls closer
+// (if not nil), e.g. to close a *sql.DB opened for this one query.
+func Query(ctx context.Context, db *sql.DB, query, name string, closer func() error) (*Rows, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
+	}
+	cols, err := rows.Columns()
+	if err == nil {
+		var p [3]int
+		p[0], p[1], p[2], err = dataset.PickColumns(cols)
+		if err == nil {
+			r := &Rows{rows: rows, name: name, cols: cols, pick: p, closer: closer,
+				vals: make([]any, len(cols)), dest: make([]any, len(cols))}
+			for k := range r.dest {
+				r.dest[k] = &r.vals[k]
+			}
+			return r, nil
+		}
+	}
+	rows.Close()
+	return nil, fmt.Errorf("dataset: %s: %w", name, err)
+}
+
+// Next scans the next row and checks it: no NULL, no empty id, a finite
+// rating. A bad row stops the rows with a *dataset.ParseError naming the
+// row (1-based) and the column.
+func (r *Rows) Next() bool {
+	if r.err != nil || !r.rows.Next() {
+		return false
+	}
+	r.row++
+	if err := r.rows.Scan(r.dest...); err != nil {
+		r.err = fmt.Errorf("dataset: %s: row %d: %w", r.name, r.row, err)
+		return false
+	}
+	for role := range 2 {
+		if err := r.ids[role].set(r.vals[r.pick[role]]); err != nil {
+			r.err = r.fail(r.pick[role], err)
+			return false
+		}
+	}
+	var v float32
+	var err error
+	switch x := r.vals[r.pick[2]].(type) {
+	case nil:
+		err = errors.New("NULL")
+	case float64:
+		v, err = dataset.CheckRating(x)
+	case int64:
+		v, err = dataset.CheckRating(float64(x))
+	case []byte:
+		v, err = dataset.ParseRating(x)
+	case string:
+		v, err = dataset.ParseRating([]byte(x))
+	default:
+		err = fmt.Errorf("a %T is not a rating", x)
+	}
+	if err != nil {
+		r.err = r.fail(r.pick[2], err)
+		return false
+	}
+	r.rating = v
+	return true
+}
+
+// set makes t hold the text of the id v.
+func (t *idText) set(v any) error {
+	switch x := v.(type) {
+	case nil:
+		return errors.New("NULL")
+	case int64:
+		if !t.int || x != t.last || len(t.b) == 0 { // a user id repeats row after row
+			t.b, t.last, t.int = strconv.AppendInt(t.b[:0], x, 10), x, true
+		}
+		return nil
+	case float64:
+		t.b = strconv.AppendFloat(t.b[:0], x, 'g', -1, 64)
+	case string:
+		t.b = append(t.b[:0], x...)
+	case []byte:
+		t.b = append(t.b[:0], x...)
+	default:
+		return fmt.Errorf("a %T is not an id", x)
+	}
+	t.int = false
+	if len(t.b) == 0 {
+		return errors.New("empty id")
+	}
+	return nil
+}
+
+func (r *Rows) fail(col int, err error) error {
+	return &dataset.ParseError{File: r.name, Row: r.row, Field: r.cols[col], Err: err}
+}
+
+// Row returns the current row; the ids are valid until the next Next.
+func (r *Rows) Row() (user, item []byte, rating float32) {
+	return r.ids[0].b, r.ids[1].b, r.rating
+}
+
+// Err returns the error that stopped Next, if any.
+func (r *Rows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	if err := r.rows.Err(); err != nil {
+		return fmt.Errorf("dataset: %s: after row %d: %w", r.name, r.row, err)
+	}
+	return nil
+}
+
+// Close closes the result and then calls the closer given to Query.
+func (r *Rows) Close() error {
+	err := r.rows.Close()
+	if r.closer != nil {
+		err = errors.Join(err, r.closer())
+		r.closer = nil
+	}
+	return err
+}

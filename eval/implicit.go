@@ -1,0 +1,59 @@
+package eval
+
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// RankingComparison is a model's top-k ranking beside the most-popular
+// baseline's, on the same users and candidates.
+type RankingComparison struct {
+	Model   RankingResult `json:"model"`
+	Popular RankingResult `json:"most_popular"`
+}
+
+// BeatsPopular reports whether the model's NDCG@K is above the
+// most-popular baseline's.
+func (c RankingComparison) BeatsPopular() bool { return c.Model.NDCG > c.Popular.NDCG }
+
+// CompareRanking ranks, for every user with a row in test, the items
+// 0..items-1 the user has no row for in seen, with sc and with the
+// most-popular baseline counted on train, and measures the top k (zero:
+// DefaultK) against the test rows. Every test row is relevant whatever its
+// rating: this is how a model of the implicit task is tested.
+func CompareRanking(sc model.Scorer, train, seen, test dataset.Ratings, items, k int) RankingComparison {
+	o := RankingOptions{K: k, Relevant: math.Inf(-1)}
+	return RankingComparison{
+		Model:   Ranking(sc, seen, test, items, o),
+		Popular: Ranking(MostPopular(train, items), seen, test, items, o),
+	}
+}
+
+// implicitScore is the score Tune minimises for a model of the implicit
+// task: 1 - NDCG@DefaultK on the validation rows, ranking the items not
+// seen in training.
+func implicitScore(m *model.Model, s *dataset.Split) float64 {
+	r := Ranking(m.Net, s.Train, s.Valid, s.Items.Len(), RankingOptions{K: DefaultK, Relevant: math.Inf(-1)})
+	return 1 - r.NDCG
+}
+
+// MarshalJSON encodes r with NaN as null.
+func (r RankingResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		K          int    `json:"k"`
+		Relevant   Number `json:"relevant"`
+		Users      int    `json:"users"`
+		NoRelevant int    `json:"no_relevant"`
+		Precision  Number `json:"precision"`
+		Recall     Number `json:"recall"`
+		NDCG       Number `json:"ndcg"`
+		HitRate    Number `json:"hr"`
+		MAP        Number `json:"map"`
+		Coverage   Number `json:"coverage"`
+		Items      int    `json:"items"`
+	}{r.K, Number(r.Relevant), r.Users, r.NoRelevant, Number(r.Precision), Number(r.Recall), Number(r.NDCG),
+		Number(r.HitRate), Number(r.MAP), Number(r.Coverage), r.Items})
+}

@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package f32
+
+// useAsm reports whether the assembly kernels are in use; never on this
+// build.
+const useAsm = false
+
+func mulNN(dst, a, b []float32, m, k, n int, acc bool) { mulNNGeneric(dst, a, b, m, k, n, acc) }
+func mulNT(dst, a, b []float32, m, k, n int, acc bool) { mulNTGeneric(dst, a, b, m, k, n, acc) }
+func mulTN(dst, a, b []float32, m, k, n int, acc bool) { mulTNGeneric(dst, a, b, m, k, n, acc) }
+
+func adam(w, g, m, v []float32, b1, b2, lr, eps float32) {
+	adamGeneric(w, g, m, v, b1, b2, lr, eps)
+}

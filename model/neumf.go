@@ -1,0 +1,156 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// NeuMF is Neural Collaborative Filtering's fusion of a generalized matrix
+// factorization (GMF) branch and an MLP branch, each with its own
+// embeddings, joined in one output unit:
+//
+//	g = P[u] ⊙ Q[i]                      (GMF, Dim values)
+//	h = tower([Pm[u] | Qm[i]])           (MLP)
+//	score(u, i) = act(w · [g | h] + b + bu[u] + bi[i])
+//
+// A bias per user and per item, which the paper's NeuMF lacks, lets the
+// model start exactly from a trained dot model (see train.WithPretrained)
+// and learn rating offsets without spending the embeddings on them.
+type NeuMF struct {
+	Users, Items, Dim int
+	UserEmb           []float32 // GMF, Users x Dim
+	ItemEmb           []float32 // GMF, Items x Dim
+	UserBias          []float32 // Users
+	ItemBias          []float32 // Items
+	MLPUserEmb        []float32 // MLP branch, Users x Dim
+	MLPItemEmb        []float32 // MLP branch, Items x Dim
+	Hidden            Tower
+	Out               DenseLayer // Dim + the tower's width -> 1
+}
+
+// neumfDefaults are the settings of the "neumf" kind.
+var neumfDefaults = Config{
+	Model: "neumf", Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5,
+	Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
+	Batch: 256, Epochs: 50, Patience: 3, Seed: 42, Layers: DefaultLayers,
+}
+
+func init() {
+	Register("neumf", Kind{Defaults: neumfDefaults, Build: func(cfg Config, params []Param) (Net, error) {
+		cfg = cfg.WithDefaults()
+		d := cfg.Dim
+		n := &NeuMF{Dim: d}
+		var err error
+		get := func(dst *[]float32, name string, cols int) {
+			if err == nil {
+				*dst, err = findParam(params, name, -1, cols)
+			}
+		}
+		get(&n.UserEmb, "user_embedding", d)
+		get(&n.ItemEmb, "item_embedding", d)
+		get(&n.UserBias, "user_bias", 1)
+		get(&n.ItemBias, "item_bias", 1)
+		get(&n.MLPUserEmb, "mlp_user_embedding", d)
+		get(&n.MLPItemEmb, "mlp_item_embedding", d)
+		if err != nil {
+			return nil, err
+		}
+		n.Users, n.Items = len(n.UserBias), len(n.ItemBias)
+		if len(n.UserEmb) != n.Users*d || len(n.MLPUserEmb) != n.Users*d ||
+			len(n.ItemEmb) != n.Items*d || len(n.MLPItemEmb) != n.Items*d {
+			return nil, fmt.Errorf("model: neumf tables disagree on the number of users or items")
+		}
+		if n.Hidden, err = buildTower(params, 2*d, cfg.Hidden()); err != nil {
+			return nil, err
+		}
+		if n.Out, err = buildDense(params, "output", d+n.Hidden.Width(2*d), 1, cfg.Activation); err != nil {
+			return nil, err
+		}
+		return n, nil
+	}})
+}
+
+// NewNeuMF returns a NeuMF for the given numbers of users and items,
+// initialized from cfg: embeddings as NewDot's, biases zero, the dense
+// layers by NewDenseLayer, the output unit by Glorot with a zero bias.
+func NewNeuMF(users, items int, cfg Config) *NeuMF {
+	if cfg.Model == "" {
+		cfg.Model = "neumf"
+	}
+	cfg = cfg.WithDefaults()
+	d := cfg.Dim
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x7e3f))
+	n := &NeuMF{
+		Users: users, Items: items, Dim: d,
+		UserEmb:    initEmbedding(users, cfg, rng),
+		ItemEmb:    initEmbedding(items, cfg, rng),
+		UserBias:   make([]float32, users),
+		ItemBias:   make([]float32, items),
+		MLPUserEmb: initEmbedding(users, cfg, rng),
+		MLPItemEmb: initEmbedding(items, cfg, rng),
+		Hidden:     NewTower(2*d, cfg.Hidden(), rng),
+	}
+	n.Out = NewDenseLayer(d+n.Hidden.Width(2*d), 1, cfg.Activation, rng)
+	return n
+}
+
+// Kind returns "neumf".
+func (n *NeuMF) Kind() string { return "neumf" }
+
+// Score returns the net's output for inner user u and item i.
+func (n *NeuMF) Score(u, i int32) float32 {
+	d := n.Dim
+	w := n.Hidden.widest(2 * d)
+	p := getScratch(4*w + d)
+	buf := *p
+	x := buf[:2*d]
+	copy(x, n.MLPUserEmb[int(u)*d:int(u)*d+d])
+	copy(x[d:], n.MLPItemEmb[int(i)*d:int(i)*d+d])
+	h := n.Hidden.Forward(x, buf[w:2*w], buf[2*w:3*w])
+	o := buf[3*w : 3*w+d+len(h)]
+	pu := n.UserEmb[int(u)*d : int(u)*d+d]
+	qi := n.ItemEmb[int(i)*d : int(i)*d+d]
+	for f := range pu {
+		o[f] = pu[f] * qi[f]
+	}
+	copy(o[d:], h)
+	z := Dot32(o, n.Out.W) + n.Out.B[0] + n.UserBias[u] + n.ItemBias[i]
+	scratch.Put(p)
+	y, _ := n.Out.Act.Apply(z)
+	return y
+}
+
+// Params returns the GMF tables, the biases, the MLP tables, the hidden
+// layers and the output layer.
+func (n *NeuMF) Params() []Param {
+	out := []Param{
+		{"user_embedding", n.Users, n.Dim, n.UserEmb},
+		{"item_embedding", n.Items, n.Dim, n.ItemEmb},
+		{"user_bias", n.Users, 1, n.UserBias},
+		{"item_bias", n.Items, 1, n.ItemBias},
+		{"mlp_user_embedding", n.Users, n.Dim, n.MLPUserEmb},
+		{"mlp_item_embedding", n.Items, n.Dim, n.MLPItemEmb},
+	}
+	out = append(out, n.Hidden.params()...)
+	return append(out, n.Out.params("output")...)
+}
+
+// Layers describes the net for a summary.
+func (n *NeuMF) Layers() []Layer {
+	dim := fmt.Sprintf("(None, %d)", n.Dim)
+	out := []Layer{
+		{"user_embedding", "Embedding (GMF)", dim, n.Users * n.Dim},
+		{"item_embedding", "Embedding (GMF)", dim, n.Items * n.Dim},
+		{"gmf", "Multiply", dim, 0},
+		{"user_bias", "Embedding", "(None, 1)", n.Users},
+		{"item_bias", "Embedding", "(None, 1)", n.Items},
+		{"mlp_user_embedding", "Embedding (MLP)", dim, n.Users * n.Dim},
+		{"mlp_item_embedding", "Embedding (MLP)", dim, n.Items * n.Dim},
+		{"concat", "Concatenate", fmt.Sprintf("(None, %d)", 2*n.Dim), 0},
+	}
+	out = append(out, n.Hidden.layers()...)
+	return append(out,
+		Layer{"fuse", "Concatenate", fmt.Sprintf("(None, %d)", n.Out.In), 0},
+		n.Out.layer("output"),
+		Layer{"add_bias", "Add", "(None, 1)", 0})
+}

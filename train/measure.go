@@ -1,0 +1,132 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// floor computes the output of every row (us[r], is[r]) from k's packed
+// tables, as a training batch does before its update, and writes it to
+// out[r]. It is the read-only pass an epoch is measured against: the same
+// rows in the same order over the same tables, nothing updated. Like the
+// epoch it goes in chunks of batch rows and first touches the weight lines
+// of the next chunk's rows, so that their misses overlap. The rows are cut
+// into threads contiguous shares, one goroutine each.
+func (k *dotKernel) floor(us, is []int32, out []float32, batch, threads int) {
+	threads = max(threads, 1)
+	var wg sync.WaitGroup
+	n := len(us)
+	for w := range threads {
+		lo, hi := w*n/threads, (w+1)*n/threads
+		if w == threads-1 {
+			k.floorShare(us[lo:hi], is[lo:hi], out[lo:hi], batch)
+			break
+		}
+		wg.Go(func() { k.floorShare(us[lo:hi], is[lo:hi], out[lo:hi], batch) })
+	}
+	wg.Wait()
+}
+
+func (k *dotKernel) floorShare(us, is []int32, out []float32, batch int) {
+	n, d := k.users.n, k.dim
+	is, out = is[:len(us)], out[:len(us)]
+	var sink float32
+	for lo := 0; lo < len(us); lo += batch {
+		hi := min(lo+batch, len(us))
+		for r, u := range us[hi:min(hi+batch, len(us))] {
+			a, b := k.users.row(u)[:n], k.items.row(is[hi+r])[:n]
+			for j := 0; j < n; j += 16 {
+				sink += a[j] + b[j]
+			}
+		}
+		for r, u := range us[lo:hi] {
+			pu := k.users.row(u)[:n:n]
+			qi := k.items.row(is[lo+r])[:n:n]
+			y, _ := k.act.Apply(model.Dot32(pu[:d], qi[:d]) + pu[d] + qi[d])
+			out[lo+r] = y
+		}
+	}
+	floorSink.Store(math.Float32bits(sink))
+}
+
+// floorSink keeps the floor's touching loads from being optimized away.
+var floorSink atomic.Uint32
+
+// EpochTiming is one measurement of MeasureEpoch.
+type EpochTiming struct {
+	Threads int           // goroutines
+	Epoch   time.Duration // one training epoch
+	// Floor is the read-only pass over the same rows, order and tables on
+	// as many goroutines: the faster of one run before and one after the
+	// epoch.
+	Floor time.Duration
+	Loss  float64 // mean training loss of the epoch
+}
+
+// MeasureEpoch times one epoch of a fresh dot model of cfg on s.Train, once
+// for each thread count (cfg.Threads is replaced), beside the floor: a pass
+// that computes every prediction over the same rows, in the same order, from
+// the same packed tables, without updating anything. The rows are shuffled
+// once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
+// count starts from the same initial tables. Only cfg.Model "dot" (or empty)
+// is measured.
+func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTiming, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if cfg.Model != "dot" {
+		return nil, fmt.Errorf("train: can measure the epoch of dot only, not %q", cfg.Model)
+	}
+	n := s.Train.Len()
+	if n == 0 {
+		return nil, ErrNoTrainRows
+	}
+	m := &model.Model{Config: cfg, Min: s.Min, Max: s.Max}
+	target := m.ScaleRatings(s.Train)
+	perm := make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5f1e))
+	rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	us, is, ts := make([]int32, n), make([]int32, n), make([]float32, n)
+	for j, p := range perm {
+		us[j], is[j], ts[j] = s.Train.User[p], s.Train.Item[p], target[p]
+	}
+	perm = nil
+	out := make([]float32, n)
+	var res []EpochTiming
+	for _, t := range threads {
+		c := cfg
+		c.Threads = t
+		net := model.NewDot(s.Users.Len(), s.Items.Len(), c)
+		if c.Init == "normal" {
+			mu := model.FitMean(target).Mu
+			for i := range net.ItemBias {
+				net.ItemBias[i] = mu
+			}
+			clear(net.UserBias)
+		}
+		k := newDotKernel(net, c)
+		net = nil
+		start := time.Now()
+		k.floor(us, is, out, c.Batch, t)
+		floor := time.Since(start)
+		start = time.Now()
+		sse, _ := k.epoch(us, is, ts, c.Batch, nil)
+		epoch := time.Since(start)
+		start = time.Now()
+		k.floor(us, is, out, c.Batch, t)
+		floor = min(floor, time.Since(start))
+		res = append(res, EpochTiming{Threads: max(t, 1), Epoch: epoch, Floor: floor, Loss: sse / float64(n)})
+	}
+	return res, nil
+}
