@@ -15,9 +15,26 @@ type RankingComparison struct {
 	Popular RankingResult `json:"most_popular"`
 }
 
+// TieMargin is the relative difference in NDCG@K below which a model and
+// the most-popular baseline are said to rank alike.
+const TieMargin = 0.01
+
+// Verdict compares the model's NDCG@K with the most-popular baseline's:
+// "beats" or "loses to" when they differ by more than TieMargin of the
+// baseline's, "ties with" otherwise.
+func (c RankingComparison) Verdict() string {
+	switch d := c.Model.NDCG - c.Popular.NDCG; {
+	case d > TieMargin*c.Popular.NDCG:
+		return "beats"
+	case -d > TieMargin*c.Popular.NDCG:
+		return "loses to"
+	}
+	return "ties with"
+}
+
 // BeatsPopular reports whether the model's NDCG@K is above the
-// most-popular baseline's.
-func (c RankingComparison) BeatsPopular() bool { return c.Model.NDCG > c.Popular.NDCG }
+// most-popular baseline's by more than TieMargin.
+func (c RankingComparison) BeatsPopular() bool { return c.Verdict() == "beats" }
 
 // CompareRanking ranks, for every user with a row in test, the items
 // 0..items-1 the user has no row for in seen, with sc and with the

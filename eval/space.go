@@ -83,7 +83,7 @@ func DefaultSpace(kind string) (Space, error) {
 		base = model.Presets["default"]
 		base.Epochs, base.Patience = 100, 3
 	}
-	return Space{Base: base, Params: params}, nil
+	return Space{Base: base, Params: slices.Clone(params)}, nil
 }
 
 var defaultParams = map[string][]Param{

@@ -30,7 +30,7 @@ type Config struct {
 	Epochs    int     `json:"epochs"`            // most epochs to run
 	Patience  int     `json:"patience"`          // epochs without a better validation RMSE before stopping
 	Seed      uint64  `json:"seed"`              // init and shuffle seed
-	Threads   int     `json:"threads,omitempty"` // goroutines that train; 0 means 1, which is deterministic for a seed
+	Threads   int     `json:"threads,omitempty"` // goroutines that train dot (LIBMF-style blocks); 0 means 1. Deterministic for a seed and a thread count
 
 	Task      string  `json:"task,omitempty"`      // "rating" (default): predict ratings with MSE; "implicit": predict interaction with BCE
 	Negatives int     `json:"negatives,omitempty"` // implicit task: negatives sampled per positive each epoch; default 4

@@ -27,6 +27,7 @@ type Ranking struct {
 	Model        Ranked `json:"model"`
 	Popular      Ranked `json:"most_popular"`
 	BeatsPopular bool   `json:"beats_popular"`
+	Verdict      string `json:"verdict"` // "beats", "ties with" or "loses to" the most-popular baseline (eval.RankingComparison.Verdict)
 }
 
 // newRanking ranks for every test user with m and with the most-popular
@@ -38,7 +39,8 @@ func newRanking(m *model.Model, s *dataset.Split) *Ranking {
 	conv := func(r eval.RankingResult) Ranked {
 		return Ranked{model.Number(r.HitRate), model.Number(r.NDCG), model.Number(r.Precision), model.Number(r.Recall), model.Number(r.Coverage)}
 	}
-	return &Ranking{K: c.Model.K, Users: c.Model.Users, Model: conv(c.Model), Popular: conv(c.Popular), BeatsPopular: c.BeatsPopular()}
+	return &Ranking{K: c.Model.K, Users: c.Model.Users, Model: conv(c.Model), Popular: conv(c.Popular),
+		BeatsPopular: c.BeatsPopular(), Verdict: c.Verdict()}
 }
 
 // writeRanking writes the ranking test beside the most-popular baseline and
@@ -55,11 +57,24 @@ func (r Result) writeRanking(w io.Writer) error {
 	out := fmt.Sprintf("\ntest ranking (%d users, top %d of the unseen items)\n%-22s %8s %8s %8s %8s %9s\n",
 		g.Users, g.K, "", fmt.Sprintf("HR@%d", g.K), fmt.Sprintf("NDCG@%d", g.K), "P", "R", "coverage") +
 		row("recnet "+r.Config.Model, g.Model) + row("most popular baseline", g.Popular)
-	if g.BeatsPopular {
-		out += fmt.Sprintf("The model beats the most-popular baseline: NDCG@%d %.4f vs %.4f.\n", g.K, g.Model.NDCG, g.Popular.NDCG)
-	} else {
-		out += fmt.Sprintf("The model does NOT beat the most-popular baseline: NDCG@%d %.4f vs %.4f; popularity alone ranks as well.\n", g.K, g.Model.NDCG, g.Popular.NDCG)
-	}
+	out += verdictLine(g.Verdict, g.K, float64(g.Model.NDCG), float64(g.Popular.NDCG))
 	_, err := io.WriteString(w, out)
 	return err
+}
+
+// verdictLine says in one sentence how a model ranks against the
+// most-popular baseline.
+func verdictLine(verdict string, k int, model, popular float64) string {
+	switch verdict {
+	case "beats":
+		return fmt.Sprintf("The model beats the most-popular baseline: NDCG@%d %.4f vs %.4f.\n", k, model, popular)
+	case "ties with":
+		return fmt.Sprintf("The model ranks like the most-popular baseline (NDCG@%d %.4f vs %.4f, within %g%%): it learned nothing beyond popularity.\n", k, model, popular, 100*eval.TieMargin)
+	}
+	return fmt.Sprintf("The model does NOT beat the most-popular baseline: NDCG@%d %.4f vs %.4f; popularity alone ranks better.\n", k, model, popular)
+}
+
+// VerdictLine is verdictLine for a comparison, for the tune command.
+func VerdictLine(c eval.RankingComparison) string {
+	return verdictLine(c.Verdict(), c.Model.K, c.Model.NDCG, c.Popular.NDCG)
 }

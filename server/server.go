@@ -79,8 +79,9 @@ func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
 // at "/" with its assets under /web/.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Swap replaces the served model atomically. Requests already running
-// finish with the model they started with. A nil m is ignored.
+// Swap replaces the served model atomically, with the JSON labels of its
+// items, built before the switch. Requests already running finish with
+// the model they started with. A nil m is ignored.
 func (s *Server) Swap(m *model.Model) {
 	if m != nil {
 		s.cur.Store(newServed(m, s.cat))

@@ -353,3 +353,32 @@ func TestErrorLog(t *testing.T) {
 		t.Errorf("logged %v, want one server: error", logged)
 	}
 }
+
+// TestSwapRelabels checks that after Swap the hot endpoints label the new
+// model's items from the catalog, including an item the old model lacked.
+func TestSwapRelabels(t *testing.T) {
+	s := newServer()
+	m := testModel(0.25)
+	m.Items = dataset.NewIDMap([]string{"go", "rust", "zig", "py2"})
+	s.Swap(m)
+	cat := testCatalog()
+	cat.Courses = append(cat.Courses, dataset.Course{ID: "py2", Title: "Python 2", Genres: []string{"Scripting"}})
+	s2 := server.New(testModel(0.25), cat)
+	s2.Swap(m)
+	for _, tt := range []struct {
+		s    *server.Server
+		want string
+	}{
+		{s, `{"item":"py2","title":"","genres":[],"score":2.799999952316284}`},
+		{s2, `{"item":"py2","title":"Python 2","genres":["Scripting"],"score":2.799999952316284}`},
+	} {
+		_, r := do(t, tt.s.Handler(), "GET", "/v1/recommend?user=bob&k=4", "")
+		var d struct {
+			Recs []json.RawMessage `json:"recommendations"`
+		}
+		if err := json.Unmarshal(r.Data, &d); err != nil || len(d.Recs) != 4 {
+			t.Fatalf("got %s (%v)", r.Data, err)
+		}
+		assertJSON(t, d.Recs[3], tt.want)
+	}
+}

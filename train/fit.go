@@ -158,14 +158,18 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 	rows := newEpochRows(s, m)
 	val := newValidation(s, m)
 	rng := newShuffleRNG(cfg)
-	n := len(rows.us)
+	n := rows.len()
 	batches := (n + cfg.Batch - 1) / cfg.Batch
 	best := math.Inf(1)
 	bad := 0
 	early := cfg.Patience > 0 && val.len() > 0
+	pending := rows.ahead(rng)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
-		us, is, ts := rows.next(rng)
+		us, is, ts := pending()
+		if epoch < cfg.Epochs {
+			pending = rows.ahead(rng) // the next epoch's order, on another core
+		}
 		sse, err := t.epoch(us, is, ts, cfg.Batch, func(b int, sse float64) error {
 			if (b+1)%o.every != 0 {
 				return nil

@@ -13,46 +13,81 @@ import (
 // implicit task every rating as a positive (target 1) and, for each,
 // cfg.Negatives items the user has not rated, drawn uniformly (target 0),
 // sampled anew every epoch.
+//
+// It holds two buffers, so that the next epoch's rows can be made (ahead)
+// on another core while the current epoch trains on the other buffer.
 type epochRows struct {
-	train      dataset.Ratings
-	target     []float32
-	perm       []int32
-	us, is     []int32
-	ts         []float32
-	negatives  int
-	items      int
-	rated      userItems
-	sampleFrom *rand.Rand
+	train     dataset.Ratings
+	packed    []packedRow // rating task: the training rows with their targets
+	perm      []int32
+	buf       [2]rowsBuf
+	cur       int
+	negatives int
+	items     int
+	rated     userItems
 }
+
+// packedRow is one training row, packed so that gathering it in shuffled
+// order costs one cache miss instead of three.
+type packedRow struct {
+	u, i int32
+	t    float32
+}
+
+type rowsBuf struct {
+	us, is []int32
+	ts     []float32
+}
+
+// maxAheadRows bounds the rows for which a second buffer is kept (12 bytes
+// a row): beyond it epochs are made in turn.
+const maxAheadRows = 1 << 25
 
 func newEpochRows(s *dataset.Split, m *model.Model) *epochRows {
 	cfg := m.Config
 	r := &epochRows{train: s.Train}
 	n := s.Train.Len()
 	if !cfg.Implicit() {
-		r.target = m.ScaleRatings(s.Train)
+		target := m.ScaleRatings(s.Train)
+		r.packed = make([]packedRow, n)
 		r.perm = make([]int32, n)
-		for i := range r.perm {
-			r.perm[i] = int32(i)
+		for k := range r.perm {
+			r.perm[k] = int32(k)
+			r.packed[k] = packedRow{s.Train.User[k], s.Train.Item[k], target[k]}
 		}
 	} else {
 		r.negatives, r.items = cfg.Negatives, s.Items.Len()
 		r.rated = groupItems(s.Users.Len(), s.Train)
 		n *= 1 + cfg.Negatives
 	}
-	r.us, r.is, r.ts = make([]int32, n), make([]int32, n), make([]float32, n)
+	bufs := 2
+	if n > maxAheadRows {
+		bufs = 1
+	}
+	for b := range bufs {
+		r.buf[b] = rowsBuf{make([]int32, n), make([]int32, n), make([]float32, n)}
+	}
+	if bufs == 1 {
+		r.buf[1] = r.buf[0]
+	}
 	return r
 }
 
+// len returns the number of rows of an epoch.
+func (r *epochRows) len() int { return len(r.buf[0].us) }
+
 // next returns the next epoch's rows, drawing their order (and negatives)
-// from rng.
+// from rng, in the buffer after the last one returned.
 func (r *epochRows) next(rng *rand.Rand) (us, is []int32, ts []float32) {
-	us, is, ts = r.us, r.is, r.ts
+	b := r.buf[r.cur]
+	r.cur ^= 1
+	us, is, ts = b.us, b.is, b.ts
 	if r.perm != nil {
 		perm := r.perm
 		rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		for j, p := range perm {
-			us[j], is[j], ts[j] = r.train.User[p], r.train.Item[p], r.target[p]
+			x := r.packed[p]
+			us[j], is[j], ts[j] = x.u, x.i, x.t
 		}
 		return us, is, ts
 	}
@@ -71,6 +106,31 @@ func (r *epochRows) next(rng *rand.Rand) (us, is []int32, ts []float32) {
 		ts[a], ts[b] = ts[b], ts[a]
 	})
 	return us, is, ts
+}
+
+// ahead starts making the next epoch's rows and returns a function that
+// waits for them. With two buffers the rows are made on another goroutine;
+// the caller must not call ahead again before it has called the returned
+// function and finished with the rows before those. The rows are the same
+// as next's, in the same rng order.
+func (r *epochRows) ahead(rng *rand.Rand) func() ([]int32, []int32, []float32) {
+	if &r.buf[0].us[0] == &r.buf[1].us[0] || r.len() == 0 {
+		us, is, ts := r.next(rng)
+		return func() ([]int32, []int32, []float32) { return us, is, ts }
+	}
+	done := make(chan struct{})
+	var (
+		us, is []int32
+		ts     []float32
+	)
+	go func() {
+		us, is, ts = r.next(rng)
+		close(done)
+	}()
+	return func() ([]int32, []int32, []float32) {
+		<-done
+		return us, is, ts
+	}
 }
 
 // userItems holds each user's rated items, sorted.

@@ -54,6 +54,8 @@ func benchCmd() *cobra.Command {
 	var (
 		shape, data, format, threads  string
 		rows, dim, batch, epochs, rep int
+		optimizer                     string
+		lr                            float64
 		seed                          uint64
 		asJSON                        bool
 	)
@@ -102,7 +104,16 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 			res.DataSeconds = time.Since(start).Seconds()
 			cfg := model.Presets["default"]
 			cfg.Dim, cfg.Batch, cfg.Seed = dim, batch, seed
-			res.Config = fmt.Sprintf("dot dim %d, batch %d, adam lr %g, seed %d", cfg.Dim, cfg.Batch, cfg.LR, cfg.Seed)
+			if optimizer != "" {
+				cfg.Optimizer = optimizer
+			}
+			if lr > 0 {
+				cfg.LR = lr
+			}
+			if err := cfg.Validate(); err != nil {
+				return badInput(err)
+			}
+			res.Config = fmt.Sprintf("dot dim %d, batch %d, %s lr %g, seed %d", cfg.Dim, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Seed)
 			lines := cmd.ErrOrStderr()
 			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 			var heapPeak uint64
@@ -179,6 +190,8 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 	f.StringVar(&threads, "threads", "1,2", "thread counts to measure, comma-separated")
 	f.IntVar(&dim, "dim", 32, "embedding size")
 	f.IntVar(&batch, "batch", 256, "batch size")
+	f.StringVar(&optimizer, "optimizer", "adam", "adam (lazy: each touched row's two moments are read and written too) or sgd (the weights only)")
+	f.Float64Var(&lr, "lr", 0, "learning rate (0: the default preset's, 0.001)")
 	f.IntVar(&epochs, "epochs", 3, "epochs to train per thread count for the test RMSE (0: skip)")
 	f.IntVar(&rep, "repeat", 1, "times to measure the epoch and the floor (the fastest is reported)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles")

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/report"
 	"github.com/spf13/cobra"
 )
 
@@ -73,6 +75,8 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			}
 			metric := "RMSE"
 			if space.Base.Implicit() {
+				// The implicit task's output is always a sigmoid.
+				space.Params = slices.DeleteFunc(space.Params, func(p eval.Param) bool { return p.Name == "activation" })
 				metric = "1-NDCG@10"
 				if folds != 0 {
 					return badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
@@ -189,17 +193,13 @@ func writeTune(w io.Writer, r eval.TuneResult, space eval.Space, testRows int) {
 		return
 	}
 	if g := r.Ranking; g != nil {
-		fmt.Fprintf(w, "\ntest ranking (%d users the search never saw rank for, top %d of their unseen items)\n", g.Model.Users, g.Model.K)
+		fmt.Fprintf(w, "\ntest ranking (%d users; their test rows, which the search never saw, among the top %d of their unseen items)\n", g.Model.Users, g.Model.K)
 		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 		fmt.Fprintln(tw, "\tHR@10\tNDCG@10")
 		fmt.Fprintf(tw, "tuned %s\t%.4f\t%.4f\n", r.Kind, g.Model.HitRate, g.Model.NDCG)
 		fmt.Fprintf(tw, "most popular baseline\t%.4f\t%.4f\n", g.Popular.HitRate, g.Popular.NDCG)
 		tw.Flush()
-		verdict := "beats"
-		if !g.BeatsPopular() {
-			verdict = "does not beat"
-		}
-		fmt.Fprintf(w, "The tuned model %s the most-popular baseline: NDCG@10 %.4f vs %.4f.\n", verdict, g.Model.NDCG, g.Popular.NDCG)
+		fmt.Fprint(w, strings.Replace(report.VerdictLine(*g), "The model", "The tuned model", 1))
 		return
 	}
 	fmt.Fprintf(w, "\ntest (%d rows the search never saw)\n", testRows)
