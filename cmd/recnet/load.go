@@ -24,7 +24,9 @@ model file, from --clients concurrent clients, to a recnet serve on this machine
 http:// loopback addresses are accepted), and reports throughput, p50/p90/p99/max latency
 and the number of errors. Each client keeps one keep-alive connection and sends requests
 built beforehand, so that the load generator takes little of the CPU it shares with the
-server.`,
+server. Where the two share a few cores, their threads take turns on them and that adds
+milliseconds to the tail; to see the server's own latency, give each its cores, e.g.
+taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := model.Load(path)
