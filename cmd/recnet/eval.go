@@ -156,23 +156,38 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if ms.Test.Len() == 0 {
 		return badInput(fmt.Errorf("eval: none of the %d test rows has a user and an item the model knows", s.Test.Len()))
 	}
-	acc := eval.Compare(m, ms, ms.Test)
-	seen := evalConcat(ms.Train, ms.Valid)
-	o := eval.RankingOptions{K: ef.k, Relevant: ef.relevant}
+	// A model of the implicit task predicts interactions, not ratings: it
+	// has no rating accuracy, and every test row is relevant unless
+	// --relevant says otherwise.
+	implicit := m.Config.Implicit()
+	var acc eval.Comparison
+	if !implicit {
+		acc = eval.Compare(m, ms, ms.Test)
+	}
+	relevant := ef.relevant
+	if implicit && !cmd.Flags().Changed("relevant") {
+		relevant = m.Min
+	}
+	seen := dataset.Concat(ms.Train, ms.Valid)
+	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
 	rm := eval.Ranking(m.Net, seen, ms.Test, items, o)
 	rp := eval.Ranking(eval.MostPopular(ms.Train, items), seen, ms.Test, items, o)
 
 	out := cmd.OutOrStdout()
 	data := evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}
+	var accJSON *evalAccuracyJSON
+	if !implicit {
+		accJSON = &evalAccuracyJSON{
+			Model: evalAccJSON(acc.Model), GlobalMean: evalAccJSON(acc.GlobalMean), Bias: evalAccJSON(acc.Bias),
+			BeatsBias: acc.BeatsBias(),
+		}
+	}
 	if ef.asJSON {
 		return evalWriteJSON(out, evalSplitJSON{
 			Protocol: "split", Data: data, Model: evalModelJSON{ef.model, m.Config.Model},
-			Skipped: sk,
-			Accuracy: evalAccuracyJSON{
-				Model: evalAccJSON(acc.Model), GlobalMean: evalAccJSON(acc.GlobalMean), Bias: evalAccJSON(acc.Bias),
-				BeatsBias: acc.BeatsBias(),
-			},
+			Skipped:  sk,
+			Accuracy: accJSON,
 			Ranking: evalRankingJSON{
 				K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
 				Candidates: "items the user has no training or validation rating for",
@@ -197,12 +212,16 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if sk.OtherRows > 0 {
 		fmt.Fprintf(out, "train/validation rows unknown to the model, left out of the baselines and candidates: %d\n", sk.OtherRows)
 	}
-	fmt.Fprintf(out, "\n%-22s %10s %10s\n", fmt.Sprintf("accuracy (%d rows)", acc.Model.N), "RMSE", "MAE")
-	for _, r := range []struct {
-		name string
-		a    model.Accuracy
-	}{{"recnet " + m.Config.Model, acc.Model}, {"global mean baseline", acc.GlobalMean}, {"user+item bias", acc.Bias}} {
-		fmt.Fprintf(out, "%-22s %10.4f %10.4f\n", r.name, r.a.RMSE, r.a.MAE)
+	if implicit {
+		fmt.Fprintf(out, "\nthe model was trained for the implicit task (it predicts interactions): no rating accuracy; every test row is relevant\n")
+	} else {
+		fmt.Fprintf(out, "\n%-22s %10s %10s\n", fmt.Sprintf("accuracy (%d rows)", acc.Model.N), "RMSE", "MAE")
+		for _, r := range []struct {
+			name string
+			a    model.Accuracy
+		}{{"recnet " + m.Config.Model, acc.Model}, {"global mean baseline", acc.GlobalMean}, {"user+item bias", acc.Bias}} {
+			fmt.Fprintf(out, "%-22s %10.4f %10.4f\n", r.name, r.a.RMSE, r.a.MAE)
+		}
 	}
 	fmt.Fprintf(out, "\ntop-%d recommendations among the items each user has no training or validation rating for\n", rm.K)
 	fmt.Fprintf(out, "relevant: test rating >= %g; %d users ranked, %d with no relevant test rating left out of the averages\n",
@@ -259,15 +278,6 @@ func evalRemap(m *model.Model, s *dataset.Split) (*dataset.Split, evalSkipped) {
 		Name: s.Name, Users: m.Users, Items: m.Items, Min: m.Min, Max: m.Max,
 		Train: part(s.Train, false), Valid: part(s.Valid, false), Test: part(s.Test, true),
 	}, sk
-}
-
-// concat returns the rows of a followed by those of b.
-func evalConcat(a, b dataset.Ratings) dataset.Ratings {
-	return dataset.Ratings{
-		User:  append(append([]int32(nil), a.User...), b.User...),
-		Item:  append(append([]int32(nil), a.Item...), b.Item...),
-		Value: append(append([]float32(nil), a.Value...), b.Value...),
-	}
 }
 
 // evalNCF trains a model of cfg's kind on a leave-one-out split of the data
@@ -404,12 +414,12 @@ type evalRankingJSON struct {
 }
 
 type evalSplitJSON struct {
-	Protocol string           `json:"protocol"`
-	Data     evalData         `json:"data"`
-	Model    evalModelJSON    `json:"model"`
-	Skipped  evalSkipped      `json:"skipped"`
-	Accuracy evalAccuracyJSON `json:"accuracy"`
-	Ranking  evalRankingJSON  `json:"ranking"`
+	Protocol string            `json:"protocol"`
+	Data     evalData          `json:"data"`
+	Model    evalModelJSON     `json:"model"`
+	Skipped  evalSkipped       `json:"skipped"`
+	Accuracy *evalAccuracyJSON `json:"accuracy,omitempty"` // not for a model of the implicit task
+	Ranking  evalRankingJSON   `json:"ranking"`
 }
 
 type evalHRJSON struct {

@@ -139,3 +139,69 @@ func TestEvalBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestImplicitWorkflow trains an mlp for the implicit task, which tests by
+// ranking beside most-popular, then evaluates it: no rating accuracy, every
+// test row relevant.
+func TestImplicitWorkflow(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	modelPath := filepath.Join(dir, "imp.recnet")
+	stdout, stderr, code := run(t, "train", "--model", "mlp", "--task", "implicit", "--layers", "16,8", "--dim", "8",
+		"--data", data, "--quiet", "--epochs", "3", "--out", modelPath)
+	if code != 0 {
+		t.Fatalf("train exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"implicit task with 4 negatives", "HR@10", "most popular baseline", "val_loss"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("train output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "RMSE") {
+		t.Errorf("an implicit model's report shows an RMSE:\n%s", stdout)
+	}
+	stdout, stderr, code = run(t, "eval", "--model", modelPath, "--data", data, "--json")
+	if code != 0 {
+		t.Fatalf("eval exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Accuracy *json.RawMessage `json:"accuracy"`
+		Ranking  struct {
+			Users      int `json:"users"`
+			NoRelevant int `json:"no_relevant"`
+		} `json:"ranking"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if got.Accuracy != nil || got.Ranking.Users == 0 || got.Ranking.NoRelevant != 0 {
+		t.Errorf("eval of an implicit model: accuracy %v, %d users ranked, %d without a relevant row; want no accuracy, every test row relevant",
+			got.Accuracy, got.Ranking.Users, got.Ranking.NoRelevant)
+	}
+}
+
+// TestPretrainedNeuMF starts a neumf from a dot and an mlp model through
+// the command; a pair that is not one dot and one mlp is bad input.
+func TestPretrainedNeuMF(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	dot, mlp := filepath.Join(dir, "dot.recnet"), filepath.Join(dir, "mlp.recnet")
+	for _, args := range [][]string{
+		{"--dim", "6", "--out", dot},
+		{"--model", "mlp", "--dim", "6", "--layers", "12,6", "--out", mlp},
+	} {
+		if _, stderr, code := run(t, append([]string{"train", "--data", data, "--quiet", "--epochs", "2"}, args...)...); code != 0 {
+			t.Fatalf("train %v: exit %d: %s", args, code, stderr)
+		}
+	}
+	stdout, stderr, code := run(t, "train", "--model", "neumf", "--pretrained", dot+","+mlp, "--data", data, "--quiet", "--epochs", "2")
+	if code != 0 {
+		t.Fatalf("pretrained neumf: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "model neumf: dim 6, layers 12,6") {
+		t.Errorf("the neumf does not take the pretrained dim and layers:\n%s", stdout)
+	}
+	if _, stderr, code := run(t, "train", "--model", "neumf", "--pretrained", dot+","+dot, "--data", data, "--quiet"); code != 2 || !strings.Contains(stderr, "one dot and one mlp") {
+		t.Errorf("two dot models: exit %d, %s; want 2 naming the need for one dot and one mlp", code, stderr)
+	}
+}

@@ -140,16 +140,18 @@ and MAE on the original scale, each beside the baselines.`,
 			if dups > 0 {
 				fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
 			}
-			fmt.Fprintln(lines, describe(cfg))
-			start := time.Now()
-			opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs))}
+			var pre train.Option
 			if pretrain != "" {
-				o, err := pretrained(pretrain, cfg)
-				if err != nil {
+				if pre, err = pretrained(pretrain, &cfg); err != nil {
 					return err
 				}
-				opts = append(opts, o)
 			}
+			fmt.Fprintln(lines, describe(cfg))
+			opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs))}
+			if pre != nil {
+				opts = append(opts, pre)
+			}
+			start := time.Now()
 			m, err := train.Fit(cmd.Context(), s, opts...)
 			if err != nil {
 				return err
@@ -249,7 +251,10 @@ func describe(c model.Config) string {
 }
 
 // pretrained loads the dot and mlp model files of --pretrained.
-func pretrained(list string, cfg model.Config) (train.Option, error) {
+//
+// It sets cfg's embedding size and hidden layers to theirs, which the neumf
+// takes.
+func pretrained(list string, cfg *model.Config) (train.Option, error) {
 	if cfg.Model != "neumf" {
 		return nil, badInput(fmt.Errorf("--pretrained starts a neumf; the model is %s", cfg.Model))
 	}
@@ -275,5 +280,6 @@ func pretrained(list string, cfg model.Config) (train.Option, error) {
 	if dot == nil || mlp == nil {
 		return nil, badInput(fmt.Errorf("--pretrained %q: want one dot and one mlp model", list))
 	}
+	cfg.Dim, cfg.Layers = dot.Config.Dim, mlp.Config.Layers
 	return train.WithPretrained(dot, mlp), nil
 }
