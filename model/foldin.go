@@ -24,9 +24,12 @@ type FoldInResult struct {
 	// Cold is set when there were no ratings: Recs rank items by item bias
 	// alone and UserEmb and UserBias are zero.
 	Cold bool
-	// UserEmb and UserBias are the new user's embedding and bias.
+	// UserEmb and UserBias are the new user's embedding and bias (for an
+	// MLP or a NeuMF, the MLP-branch embedding; an MLP has no bias).
 	UserEmb  []float32
 	UserBias float32
+	// GMFUserEmb is a NeuMF user's GMF embedding.
+	GMFUserEmb []float32
 }
 
 // FoldIn recommends k items to a new user from their ratings (raw item id
@@ -39,7 +42,10 @@ type FoldInResult struct {
 // solved by Cholesky. For a dot net y_i = t_i - bi[i], where t_i is the
 // rating on the training scale (ToScale) for a linear or relu output, and
 // the logit of that clipped to [0.01, 0.99] for a sigmoid output; for an
-// mf net y_i = t_i - mu - bi[i]. Other nets give an error wrapping
+// mf net y_i = t_i - mu - bi[i]. For an mlp or a neumf, which have no
+// closed form, it minimizes Σ_i (score_i - t_i)² + λ|p|² over the user's
+// parameters by full-batch Adam (300 steps, deterministic), with lambda 0
+// meaning DefaultDeepFoldInLambda. Other nets give an error wrapping
 // ErrUnsupported.
 //
 // The rated items are left out of Recs, which are ranked as Recommend
@@ -55,6 +61,10 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 	}
 	if lambda == 0 {
 		lambda = DefaultFoldInLambda
+		switch m.Net.(type) {
+		case *MLP, *NeuMF:
+			lambda = DefaultDeepFoldInLambda
+		}
 	}
 	if !(lambda > 0) || math.IsInf(lambda, 0) {
 		return FoldInResult{}, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
@@ -73,6 +83,8 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 		}
 	case *MF:
 		dim, itemEmb, itemBi, mu = n.Dim, n.ItemEmb, n.ItemBias, n.Mu
+	case *MLP, *NeuMF:
+		return m.foldInDeep(ratings, k, lambda)
 	default:
 		return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
 	}
@@ -80,36 +92,23 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 		return FoldInResult{}, fmt.Errorf("model: net tables hold %d items, the model %d", len(itemBi), m.Items.Len())
 	}
 
-	// Rated items in inner id order, so that sums do not depend on map order.
-	keys := make([]string, 0, len(ratings))
-	for raw := range ratings {
-		keys = append(keys, raw)
+	targets, seen, err := m.foldInTargets(ratings)
+	if err != nil {
+		return FoldInResult{}, err
 	}
-	slices.Sort(keys)
 	type rated struct {
 		item int32
 		y    float64
 	}
-	rows := make([]rated, 0, len(keys))
-	seen := make(map[int32]bool, len(keys))
-	for _, raw := range keys {
-		i, ok := m.Items.Inner(raw)
-		if !ok {
-			return FoldInResult{}, fmt.Errorf("%w %q", ErrUnknownItem, raw)
-		}
-		r := ratings[raw]
-		if math.IsNaN(r) || math.IsInf(r, 0) {
-			return FoldInResult{}, fmt.Errorf("model: rating %g of item %q is not finite", r, raw)
-		}
-		t := float64(m.ToScale(r))
+	rows := make([]rated, len(targets))
+	for j, r := range targets {
+		t := r.t
 		if act == Sigmoid {
 			t = min(max(t, sigmoidClip), 1-sigmoidClip)
 			t = math.Log(t / (1 - t))
 		}
-		rows = append(rows, rated{i, t - float64(mu) - float64(itemBi[i])})
-		seen[i] = true
+		rows[j] = rated{r.item, t - float64(mu) - float64(itemBi[r.item])}
 	}
-	slices.SortFunc(rows, func(a, b rated) int { return int(a.item) - int(b.item) })
 
 	res := FoldInResult{Cold: len(rows) == 0, UserEmb: make([]float32, dim)}
 	if !res.Cold {
@@ -164,6 +163,39 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 		res.Recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
 	}
 	return res, nil
+}
+
+// foldInTarget is a rated item with its rating on the training scale.
+type foldInTarget struct {
+	item int32
+	t    float64
+}
+
+// foldInTargets returns the rated items in inner id order (so that sums do
+// not depend on map order) with their ratings on the training scale, and
+// the set of rated items.
+func (m *Model) foldInTargets(ratings map[string]float64) ([]foldInTarget, map[int32]bool, error) {
+	keys := make([]string, 0, len(ratings))
+	for raw := range ratings {
+		keys = append(keys, raw)
+	}
+	slices.Sort(keys)
+	rows := make([]foldInTarget, 0, len(keys))
+	seen := make(map[int32]bool, len(keys))
+	for _, raw := range keys {
+		i, ok := m.Items.Inner(raw)
+		if !ok {
+			return nil, nil, fmt.Errorf("%w %q", ErrUnknownItem, raw)
+		}
+		r := ratings[raw]
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return nil, nil, fmt.Errorf("model: rating %g of item %q is not finite", r, raw)
+		}
+		rows = append(rows, foldInTarget{i, float64(m.ToScale(r))})
+		seen[i] = true
+	}
+	slices.SortFunc(rows, func(a, b foldInTarget) int { return int(a.item) - int(b.item) })
+	return rows, seen, nil
 }
 
 // errNotPositiveDefinite is returned by solveCholesky for a matrix that is

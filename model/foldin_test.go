@@ -37,49 +37,13 @@ func TestFoldInMatchesTrainedIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	net := m.Net.(*model.Dot)
-	trainRows, testRows := map[int32][]int{}, map[int32][]int{}
-	for k, u := range s.Train.User {
-		trainRows[u] = append(trainRows[u], k)
-	}
-	for k, u := range s.Test.User {
-		testRows[u] = append(testRows[u], k)
-	}
-	users := make([]int32, 0, len(trainRows))
-	for u := range trainRows {
-		users = append(users, u)
-	}
-	slices.SortFunc(users, func(a, b int32) int {
-		if d := len(trainRows[b]) - len(trainRows[a]); d != 0 {
-			return d
-		}
-		return int(a - b)
-	})
-	users = users[:50]
-
+	trainRows, testRows, users := busiestUsers(s, 50)
 	const k = 10
-	overlap := func(a, b []model.Rec) float64 {
-		in := map[string]bool{}
-		for _, r := range a {
-			in[r.Item] = true
-		}
-		n := 0
-		for _, r := range b {
-			if in[r.Item] {
-				n++
-			}
-		}
-		return float64(n) / k
-	}
+	overlap := func(a, b []model.Rec) float64 { return topOverlap(a, b, k) }
 	var sumOverlap, sumCold, seFold, seTrained float64
 	var n int
 	for _, u := range users {
-		ratings := map[string]float64{}
-		var exclude []string
-		for _, row := range trainRows[u] {
-			it := s.Items.Raw(s.Train.Item[row])
-			ratings[it] = float64(s.Train.Value[row])
-			exclude = append(exclude, it)
-		}
+		ratings, exclude := userRatings(s, trainRows[u])
 		f, err := m.FoldIn(ratings, k, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -243,4 +207,122 @@ func TestFoldInErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeepFoldInMatchesTrainedIn is TestFoldInMatchesTrainedIn for the deep
+// nets, whose fold-in is an iterative fit: for the 30 users with the most
+// training ratings, the folded-in user's top 10 must share most items with
+// the trained-in user's, clearly more than a cold start does, and its test
+// RMSE must be close to the trained-in user's. With the default penalty
+// (0.2) it measured: mlp overlap 0.84 (cold 0.35), RMSE 0.192 vs 0.178
+// trained in; neumf 0.88 (cold 0.39), 0.158 vs 0.156.
+func TestDeepFoldInMatchesTrainedIn(t *testing.T) {
+	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Seed: 1})
+	s, err := dataset.SplitRandom(d, dataset.Fractions{Train: 0.8, Valid: 0.1, Test: 0.1}, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"mlp", "neumf"} {
+		t.Run(kind, func(t *testing.T) {
+			m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Model: kind, Dim: 8, Layers: "32,16", L2: 1e-5, Epochs: 30}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			trainRows, testRows, users := busiestUsers(s, 30)
+			const k = 10
+			overlap := func(a, b []model.Rec) float64 { return topOverlap(a, b, k) }
+			var sumOverlap, sumCold, seFold, seTrained float64
+			var n int
+			for _, u := range users {
+				ratings, exclude := userRatings(s, trainRows[u])
+				f, err := m.FoldIn(ratings, m.Items.Len(), 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				trained, err := m.Recommend(s.Users.Raw(u), k, exclude)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sumOverlap += overlap(trained, f.Recs)
+				cold, err := m.FoldIn(nil, m.Items.Len(), 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				coldRecs := slices.DeleteFunc(cold.Recs, func(r model.Rec) bool { _, rated := ratings[r.Item]; return rated })
+				sumCold += overlap(trained, coldRecs)
+				score := map[string]float64{}
+				for _, r := range f.Recs {
+					score[r.Item] = r.Score
+				}
+				for _, row := range testRows[u] {
+					i, v := s.Test.Item[row], float64(s.Test.Value[row])
+					e := score[s.Items.Raw(i)] - v
+					seFold += e * e
+					e = m.PredictInner(u, i) - v
+					seTrained += e * e
+					n++
+				}
+			}
+			avg, avgCold := sumOverlap/float64(len(users)), sumCold/float64(len(users))
+			rmseFold, rmseTrained := math.Sqrt(seFold/float64(n)), math.Sqrt(seTrained/float64(n))
+			t.Logf("%s: top-%d overlap %.3f (cold start %.3f); test RMSE over %d rows: fold-in %.4f, trained in %.4f", kind, k, avg, avgCold, n, rmseFold, rmseTrained)
+			if avg < 0.75 || avg < avgCold+0.2 {
+				t.Errorf("average top-%d overlap %.3f, want >= 0.75 and 0.2 above the cold start's %.3f", k, avg, avgCold)
+			}
+			if rmseFold > 1.2*rmseTrained {
+				t.Errorf("fold-in test RMSE %.4f, want within 20%% of trained-in %.4f", rmseFold, rmseTrained)
+			}
+		})
+	}
+}
+
+// busiestUsers returns each user's training and test rows of s and the n
+// users with the most training rows (ties by inner id).
+func busiestUsers(s *dataset.Split, n int) (trainRows, testRows map[int32][]int, users []int32) {
+	trainRows, testRows = map[int32][]int{}, map[int32][]int{}
+	for k, u := range s.Train.User {
+		trainRows[u] = append(trainRows[u], k)
+	}
+	for k, u := range s.Test.User {
+		testRows[u] = append(testRows[u], k)
+	}
+	for u := range trainRows {
+		users = append(users, u)
+	}
+	slices.SortFunc(users, func(a, b int32) int {
+		if d := len(trainRows[b]) - len(trainRows[a]); d != 0 {
+			return d
+		}
+		return int(a - b)
+	})
+	return trainRows, testRows, users[:n]
+}
+
+// topOverlap returns the share of the first k items of b that are among
+// the items of a.
+func topOverlap(a, b []model.Rec, k int) float64 {
+	in := map[string]bool{}
+	for _, r := range a {
+		in[r.Item] = true
+	}
+	n := 0
+	for _, r := range b[:min(k, len(b))] {
+		if in[r.Item] {
+			n++
+		}
+	}
+	return float64(n) / float64(k)
+}
+
+// userRatings returns the ratings of the given training rows of s by raw
+// item id, and those ids.
+func userRatings(s *dataset.Split, rows []int) (map[string]float64, []string) {
+	ratings := map[string]float64{}
+	var items []string
+	for _, row := range rows {
+		it := s.Items.Raw(s.Train.Item[row])
+		ratings[it] = float64(s.Train.Value[row])
+		items = append(items, it)
+	}
+	return ratings, items
 }
