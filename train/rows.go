@@ -114,7 +114,7 @@ func (r *epochRows) next(rng *rand.Rand) (us, is []int32, ts []float32) {
 // function and finished with the rows before those. The rows are the same
 // as next's, in the same rng order.
 func (r *epochRows) ahead(rng *rand.Rand) func() ([]int32, []int32, []float32) {
-	if &r.buf[0].us[0] == &r.buf[1].us[0] || r.len() == 0 {
+	if r.len() == 0 || &r.buf[0].us[0] == &r.buf[1].us[0] {
 		us, is, ts := r.next(rng)
 		return func() ([]int32, []int32, []float32) { return us, is, ts }
 	}
