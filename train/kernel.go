@@ -25,6 +25,7 @@ type dotKernel struct {
 	ugrad    []float32 // gradient per slot, n floats each
 	igrad    []float32
 	sink     float32   // keeps prefetch loads alive
+	touch    int       // floats of a row a batch reads: the weights, and with Adam the moments
 	par      *parallel // set when training on more than one goroutine
 }
 
@@ -47,6 +48,10 @@ func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 	}
 	adviseHuge(k.users.data)
 	adviseHuge(k.items.data)
+	k.touch = min(n, k.users.stride)
+	if k.opt.adam {
+		k.touch = k.users.stride
+	}
 	k.users.load(d.UserEmb, d.UserBias)
 	k.items.load(d.ItemEmb, d.ItemBias)
 	if cfg.Threads > 1 {
@@ -108,7 +113,7 @@ func (k *dotKernel) prefetch(us, is []int32) {
 	is = is[:len(us)]
 	for r, u := range us {
 		a, b := k.users.row(u), k.items.row(is[r])
-		for j := 0; j < len(a); j += 16 {
+		for j := 0; j < k.touch; j += 16 {
 			s += a[j] + b[j]
 		}
 	}

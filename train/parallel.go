@@ -80,7 +80,7 @@ func newParallel(threads, grid int) *parallel {
 // batch scratch and optimizer.
 func (k *dotKernel) fork() *dotKernel {
 	f := &dotKernel{
-		dim: k.dim, act: k.act, bce: k.bce, users: k.users, items: k.items,
+		dim: k.dim, act: k.act, bce: k.bce, users: k.users, items: k.items, touch: k.touch,
 		l2: k.l2, bl2: k.bl2, opt: new(optim),
 		uslot: make([]int32, len(k.uslot)), islot: make([]int32, len(k.islot)),
 		ugrad: make([]float32, len(k.ugrad)), igrad: make([]float32, len(k.igrad)),
