@@ -49,6 +49,14 @@ func CompareRanking(sc model.Scorer, train, seen, test dataset.Ratings, items, k
 	}
 }
 
+// CompareRankingTest is CompareRanking on a split's test part: each test
+// user's top k (DefaultK) among the items the user has no training or
+// validation row for, against the test rows. This is how `train` and
+// `tune` test a model of the implicit task.
+func CompareRankingTest(sc model.Scorer, s *dataset.Split) RankingComparison {
+	return CompareRanking(sc, s.Train, dataset.Concat(s.Train, s.Valid), s.Test, s.Items.Len(), DefaultK)
+}
+
 // implicitScore is the score Tune minimises for a model of the implicit
 // task: 1 - NDCG@DefaultK on the validation rows, ranking the items not
 // seen in training.

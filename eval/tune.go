@@ -236,8 +236,7 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 	}
 	res.Model = m
 	if m.Config.Implicit() {
-		seen := dataset.Concat(s.Train, s.Valid)
-		rc := CompareRanking(m.Net, s.Train, seen, s.Test, s.Items.Len(), DefaultK)
+		rc := CompareRankingTest(m.Net, s)
 		res.Ranking = &rc
 	} else {
 		res.Test = Compare(m, s, s.Test)

@@ -36,16 +36,20 @@ func NewDenseLayer(in, out int, act Activation, rng *rand.Rand) DenseLayer {
 }
 
 // Forward sets dst (Out values) to the layer's output for x (In values).
-func (l *DenseLayer) Forward(dst, x []float32) {
-	dst = dst[:l.Out]
-	copy(dst, l.B)
+func (l *DenseLayer) Forward(dst, x []float32) { l.forward(dst, dst, x) }
+
+// forward sets z to the pre-activations x·W + b and a to their
+// activations (z and a may be the same slice).
+func (l *DenseLayer) forward(z, a, x []float32) {
+	z = z[:l.Out]
+	copy(z, l.B)
 	for j, v := range x[:l.In] {
 		w := l.W[j*l.Out : j*l.Out+l.Out]
 		for o, wv := range w {
-			dst[o] += v * wv
+			z[o] += v * wv
 		}
 	}
-	l.Act.Forward(dst, dst)
+	l.Act.Forward(a[:l.Out], z)
 }
 
 // params returns the layer's two tables, named name/kernel and name/bias.

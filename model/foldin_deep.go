@@ -66,15 +66,7 @@ func (f *deepFold) forward(p []float32, i int32) float32 {
 	copy(f.x[d:], f.itemMLP[int(i)*d:int(i)*d+d])
 	in := f.x
 	for l := range f.hidden {
-		L := &f.hidden[l]
-		z := f.zs[l]
-		copy(z, L.B)
-		for j, v := range in[:L.In] {
-			for o, w := range L.W[j*L.Out : j*L.Out+L.Out] {
-				z[o] += v * w
-			}
-		}
-		L.Act.Forward(f.as[l], z)
+		f.hidden[l].forward(f.zs[l], f.as[l], in)
 		in = f.as[l]
 	}
 	o := in

@@ -52,7 +52,7 @@ func ExampleFit_implicit() {
 	}
 	p, _ := m.Predict(d.Users.Raw(0), d.Items.Raw(0))
 	fmt.Println("a probability:", p >= 0 && p <= 1)
-	r := eval.CompareRanking(m.Net, s.Train, dataset.Concat(s.Train, s.Valid), s.Test, s.Items.Len(), 10)
+	r := eval.CompareRankingTest(m.Net, s)
 	fmt.Println("users ranked:", r.Model.Users > 0)
 	// Output:
 	// a probability: true

@@ -48,10 +48,7 @@ func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 	}
 	adviseHuge(k.users.data)
 	adviseHuge(k.items.data)
-	k.touch = min(n, k.users.stride)
-	if k.opt.adam {
-		k.touch = k.users.stride
-	}
+	k.touch = k.opt.rowFloats(k.users)
 	k.users.load(d.UserEmb, d.UserBias)
 	k.items.load(d.ItemEmb, d.ItemBias)
 	if cfg.Threads > 1 {
@@ -90,19 +87,29 @@ func (k *dotKernel) epoch(us, is []int32, ts []float32, batch int, after func(b 
 	if k.par != nil {
 		return k.parEpoch(us, is, ts, batch, after)
 	}
-	var sse float64
-	n := len(us)
+	return batches(len(us), batch, after,
+		func(lo, hi int) { k.prefetch(us[lo:hi], is[lo:hi]) },
+		func(lo, hi int) float64 { return k.batch(us[lo:hi], is[lo:hi], ts[lo:hi]) })
+}
+
+// batches runs one epoch over n rows in batches of the given size: for each
+// batch it calls prefetch with the bounds of the batch after it, step with
+// its own bounds, then after (if not nil) with its index and the summed
+// loss so far; an error from after stops the epoch. It returns the summed
+// loss.
+func batches(n, batch int, after func(b int, loss float64) error, prefetch func(lo, hi int), step func(lo, hi int) float64) (float64, error) {
+	var loss float64
 	for b, lo := 0, 0; lo < n; b, lo = b+1, lo+batch {
 		hi := min(lo+batch, n)
-		k.prefetch(us[hi:min(hi+batch, n)], is[hi:min(hi+batch, n)])
-		sse += k.batch(us[lo:hi], is[lo:hi], ts[lo:hi])
+		prefetch(hi, min(hi+batch, n))
+		loss += step(lo, hi)
 		if after != nil {
-			if err := after(b, sse); err != nil {
-				return sse, err
+			if err := after(b, loss); err != nil {
+				return loss, err
 			}
 		}
 	}
-	return sse, nil
+	return loss, nil
 }
 
 // prefetch touches every cache line of the user and item rows of the next

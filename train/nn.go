@@ -41,6 +41,7 @@ type nnKernel struct {
 	ugrad    []float32
 	igrad    []float32
 	sink     float32
+	touch    int // floats of a row an update reads (optim.rowFloats)
 }
 
 // newNNKernel returns a kernel holding a copy of net's weights (an *MLP or
@@ -73,6 +74,7 @@ func newNNKernel(net model.Net, cfg model.Config) *nnKernel {
 	l2, bl2 := cfg.PositiveL2()
 	k.l2, k.bl2 = float32(2*l2), float32(2*bl2)
 	k.opt = newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps)
+	k.touch = k.opt.rowFloats(k.users)
 	k.rng = rand.New(rand.NewPCG(cfg.Seed, 0xd0d0))
 	k.x, k.dx = make([]float32, b*2*d), make([]float32, b*2*d)
 	k.o, k.do = make([]float32, b*out.In), make([]float32, b*out.In)
@@ -208,19 +210,9 @@ func (k *nnKernel) score(u, i int32) float32 {
 
 // epoch trains on the rows in batches, as dotKernel.epoch does.
 func (k *nnKernel) epoch(us, is []int32, ts []float32, batch int, after func(b int, loss float64) error) (float64, error) {
-	var loss float64
-	n := len(us)
-	for b, lo := 0, 0; lo < n; b, lo = b+1, lo+batch {
-		hi := min(lo+batch, n)
-		k.prefetch(us[hi:min(hi+batch, n)])
-		loss += k.batch(us[lo:hi], is[lo:hi], ts[lo:hi])
-		if after != nil {
-			if err := after(b, loss); err != nil {
-				return loss, err
-			}
-		}
-	}
-	return loss, nil
+	return batches(len(us), batch, after,
+		func(lo, hi int) { k.prefetch(us[lo:hi]) },
+		func(lo, hi int) float64 { return k.batch(us[lo:hi], is[lo:hi], ts[lo:hi]) })
 }
 
 // prefetch touches the user rows of the next batch (see dotKernel.prefetch).
@@ -228,7 +220,7 @@ func (k *nnKernel) prefetch(next []int32) {
 	var s float32
 	for _, u := range next {
 		row := k.users.row(u)
-		for j := 0; j < len(row); j += 16 {
+		for j := 0; j < k.touch; j += 16 {
 			s += row[j]
 		}
 	}

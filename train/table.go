@@ -50,3 +50,13 @@ func newTableN(rows, n int) table {
 	stride := (3*n + 15) &^ 15
 	return table{n: n, stride: stride, data: make([]float32, rows*stride)}
 }
+
+// rowFloats returns how many floats at the start of each row of t an
+// update with o reads and writes: the weights, and for Adam the moments
+// after them. Prefetching touches only those.
+func (o *optim) rowFloats(t table) int {
+	if o.adam {
+		return 3 * t.n
+	}
+	return t.n
+}
