@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/recnet/recnet/internal/f32"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -136,19 +138,9 @@ func (d *Dot) Layers() []Layer {
 	}
 }
 
-// Dot32 returns the dot product of two equal-length vectors.
+// Dot32 returns the dot product of two equal-length vectors, summed in
+// four lanes in a fixed order (see f32.Dot), so that every build and every
+// caller (training, prediction, serving) gets the same bits.
 func Dot32(p, q []float32) float32 {
-	q = q[:len(p)]
-	var s0, s1, s2, s3 float32
-	for len(p) >= 4 && len(q) >= 4 {
-		s0 += p[0] * q[0]
-		s1 += p[1] * q[1]
-		s2 += p[2] * q[2]
-		s3 += p[3] * q[3]
-		p, q = p[4:], q[4:]
-	}
-	for k, x := range p {
-		s0 += x * q[k]
-	}
-	return (s0 + s1) + (s2 + s3)
+	return f32.Dot(p, q)
 }

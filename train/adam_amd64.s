@@ -1,3 +1,5 @@
+//go:build amd64 && !purego
+
 #include "textflag.h"
 
 // func adamSSE(w, grad, m, v *float32, n int, b1, c1, b2, c2, lr, eps float32)

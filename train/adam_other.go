@@ -1,6 +1,38 @@
-//go:build !amd64
+//go:build !amd64 || purego
 
 package train
 
-// adamVec handles no elements outside amd64: optim.apply's loop does all.
+// adamVec handles no elements outside amd64: optim.step3's loop does all.
 func adamVec(w, g, m, v []float32, b1, c1, b2, c2, lr, eps float32) int { return 0 }
+
+// forwardVec and gradRowsVec leave the batch to Go outside amd64.
+func forwardVec(k *dotKernel, xs []float32, us, is []int32) bool { return false }
+func gradRowsVec(k *dotKernel, us, is []int32) bool              { return false }
+
+// prefetchRows reads one float of each of lines cache lines from float off
+// of the given rows of data, whose rows are stride floats apart, so that
+// their misses overlap before the rows are used.
+func prefetchRows(data []float32, stride int, rows []int32, off, lines int) {
+	var s float32
+	for _, r := range rows {
+		row := data[int(r)*stride+off:]
+		for j := 0; j < min(lines*16, len(row)); j += 16 {
+			s += row[j]
+		}
+	}
+	prefetchSink += s
+}
+
+var prefetchSink float32
+
+// updateRowsVec leaves updateRows to Go outside amd64.
+func updateRowsVec(o *optim, t *dotTable, rows []int32, grads []float32, gn int) bool { return false }
+
+// prefetchLater leaves prefetching to dotKernel.prefetch outside amd64.
+func prefetchLater(k *dotKernel, us, is []int32) bool { return false }
+
+// predictVec leaves the floor to Go outside amd64.
+func predictVec(k *dotKernel, xs []float32, us, is, nus, nis []int32) bool { return false }
+
+// use512 is never set on this build; tests switch it as on amd64.
+var use512 = false

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestAdamVecBits: optim.apply (vectorized where it can be) gives the same
+// TestAdamVecBits: optim.step3 (vectorized where it can be) gives the same
 // bits as the plain scalar Adam loop, for row lengths around multiples of
 // four and for extreme gradients.
 func TestAdamVecBits(t *testing.T) {
@@ -29,7 +29,7 @@ func TestAdamVecBits(t *testing.T) {
 			}
 			want := append([]float32(nil), row...)
 			scalarAdam(o, want, g, n)
-			o.apply(row, g, n)
+			o.step3(row[:n], row[n:2*n], row[2*n:3*n], g)
 			for j := range row {
 				if math.Float32bits(row[j]) != math.Float32bits(want[j]) {
 					t.Fatalf("step %d n %d element %d: %v, scalar %v", step, n, j, row[j], want[j])
@@ -39,7 +39,7 @@ func TestAdamVecBits(t *testing.T) {
 	}
 }
 
-// scalarAdam is optim.apply's Adam loop without vectorization.
+// scalarAdam is optim.step3's Adam loop without vectorization.
 func scalarAdam(o *optim, row, g []float32, n int) {
 	w, m, v := row[:n], row[n:2*n], row[2*n:3*n]
 	for j := range w {

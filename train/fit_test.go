@@ -21,23 +21,35 @@ func lowRankSplit(t testing.TB, noise float64) (*dataset.Split, *dataset.LowRank
 }
 
 // TestKnownAnswer trains on data with known rank-4 factors and Gaussian
-// noise: the test RMSE must come within 15% of the noise floor (the noise's
-// standard deviation, the best any model can do) and beat the bias baseline.
+// noise, with each optimizer of dot on one and two threads: the test RMSE
+// must come within 15% of the noise floor (the noise's standard deviation,
+// the best any model can do) and beat the bias baseline.
 func TestKnownAnswer(t *testing.T) {
 	s, truth := lowRankSplit(t, 0.25)
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Dim: 8, L2: 1e-5, Epochs: 100, Patience: 5}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := m.Test(s.Test).RMSE
-	_, bias := model.Baselines(m, s)
-	b := bias.Test(s.Test).RMSE
-	t.Logf("test RMSE %.4f, noise floor %.4f, bias baseline %.4f, best epoch %d", got, truth.Noise, b, m.BestEpoch)
-	if got > 1.15*truth.Noise {
-		t.Errorf("test RMSE %.4f is not within 15%% of the noise floor %.4f", got, truth.Noise)
-	}
-	if got >= b {
-		t.Errorf("test RMSE %.4f does not beat the bias baseline %.4f", got, b)
+	for _, tc := range []struct {
+		opt     string
+		lr      float64
+		threads int
+	}{
+		{"adam", 0, 1},
+		{"adagrad", model.AdaGradLR, 1},
+		{"adagrad", model.AdaGradLR, 2},
+	} {
+		cfg := model.Config{Dim: 8, L2: 1e-5, Epochs: 100, Patience: 5, Optimizer: tc.opt, LR: tc.lr, Threads: tc.threads}
+		m, err := Fit(context.Background(), s, WithConfig(cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Test(s.Test).RMSE
+		_, bias := model.Baselines(m, s)
+		b := bias.Test(s.Test).RMSE
+		t.Logf("%s, %d threads: test RMSE %.4f, noise floor %.4f, bias baseline %.4f, best epoch %d", tc.opt, tc.threads, got, truth.Noise, b, m.BestEpoch)
+		if got > 1.15*truth.Noise {
+			t.Errorf("%s, %d threads: test RMSE %.4f is not within 15%% of the noise floor %.4f", tc.opt, tc.threads, got, truth.Noise)
+		}
+		if got >= b {
+			t.Errorf("%s, %d threads: test RMSE %.4f does not beat the bias baseline %.4f", tc.opt, tc.threads, got, b)
+		}
 	}
 }
 

@@ -92,7 +92,7 @@ func TestAdamStep(t *testing.T) {
 	w, m, v := 1.0, 0.0, 0.0
 	for step, g := range []float64{0.5, -0.25} {
 		o.next()
-		o.apply(row, []float32{float32(g)}, 1)
+		o.step3(row[:1], row[1:2], row[2:3], []float32{float32(g)})
 		m = 0.9*m + 0.1*g
 		v = 0.999*v + 0.001*g*g
 		tt := float64(step + 1)
@@ -101,6 +101,41 @@ func TestAdamStep(t *testing.T) {
 		if math.Abs(float64(row[0])-w) > 1e-6 {
 			t.Fatalf("step %d: w = %v, want %v", step+1, row[0], w)
 		}
+	}
+}
+
+// TestAdaGradStep compares two row-wise AdaGrad steps on a row of three
+// weights and a bias with the update computed by hand: one accumulator for
+// the weights (adding their mean squared gradient), one for the bias.
+func TestAdaGradStep(t *testing.T) {
+	o := newOptim("adagrad", 0.1, 0.9, 0.999, 1e-7)
+	tab := newDotTable(2, 3, false)
+	row := tab.row(1)
+	copy(row, []float32{1, -2, 0.5})
+	row[tab.bias()] = 0.25
+	w, b := []float64{1, -2, 0.5}, 0.25
+	var G, Gb float64
+	for step, g := range [][]float64{{0.5, -0.25, 1, 2}, {-1, 0, 0.5, -0.5}} {
+		o.next()
+		o.update(&tab, row, []float32{float32(g[0]), float32(g[1]), float32(g[2]), float32(g[3])})
+		G += (g[0]*g[0] + g[1]*g[1] + g[2]*g[2]) / 3
+		Gb += g[3] * g[3]
+		for j := range w {
+			w[j] -= 0.1 * g[j] / (math.Sqrt(G) + 1e-7)
+		}
+		b -= 0.1 * g[3] / (math.Sqrt(Gb) + 1e-7)
+		for j, want := range append(w[:3:3], b) {
+			got := row[j]
+			if j == 3 {
+				got = row[tab.bias()]
+			}
+			if math.Abs(float64(got)-want) > 1e-6 {
+				t.Fatalf("step %d: element %d = %v, want %v", step+1, j, got, want)
+			}
+		}
+	}
+	if tab.row(0)[0] != 0 || tab.row(0)[tab.bias()+1] != 0 {
+		t.Fatal("the step touched another row")
 	}
 }
 

@@ -14,41 +14,33 @@ type dotKernel struct {
 	dim      int
 	act      model.Activation
 	bce      bool // binary cross-entropy on a sigmoid output instead of squared error
-	users    table
-	items    table
+	users    dotTable
+	items    dotTable
 	l2, bl2  float32 // gradients of the L2 penalties: 2*l2
 	opt      *optim
-	uslot    []int32 // slot of each user in the current batch, or -1
-	islot    []int32
 	utouched []int32 // users touched by the batch, in slot order
 	itouched []int32
 	ugrad    []float32 // gradient per slot, n floats each
 	igrad    []float32
-	sink     float32   // keeps prefetch loads alive
-	touch    int       // floats of a row a batch reads: the weights, and with Adam the moments
+	gn       int       // floats per gradient slot: dim+1 rounded up to whole cache lines
+	xs, gs   []float32 // per row of a batch: output before activation, gradient of the loss
+	su, si   []int32   // per row of a batch: its user's and its item's gradient slot
+	nu, ni   []int32   // the next batch's rows, for forwardVec to prefetch
 	par      *parallel // set when training on more than one goroutine
 }
 
 func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
-	n := d.Dim + 1
+	n := (d.Dim + 1 + 15) &^ 15
 	l2, bl2 := cfg.PositiveL2()
 	k := &dotKernel{
-		dim: d.Dim, act: d.Act,
-		users: newTable(d.Users, d.Dim), items: newTable(d.Items, d.Dim),
+		dim: d.Dim, act: d.Act, gn: n,
+		users: newDotTable(d.Users, d.Dim, cfg.Optimizer == "adam"), items: newDotTable(d.Items, d.Dim, cfg.Optimizer == "adam"),
 		l2: float32(2 * l2), bl2: float32(2 * bl2),
-		opt:   newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps),
-		uslot: make([]int32, d.Users), islot: make([]int32, d.Items),
-		ugrad: make([]float32, cfg.Batch*n), igrad: make([]float32, min(cfg.Batch, d.Items)*n),
+		opt: newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps),
 	}
-	for i := range k.uslot {
-		k.uslot[i] = -1
-	}
-	for i := range k.islot {
-		k.islot[i] = -1
-	}
+	k.alloc(cfg.Batch, d.Items)
 	adviseHuge(k.users.data)
 	adviseHuge(k.items.data)
-	k.touch = k.opt.rowFloats(k.users)
 	k.users.load(d.UserEmb, d.UserBias)
 	k.items.load(d.ItemEmb, d.ItemBias)
 	if cfg.Threads > 1 {
@@ -77,6 +69,23 @@ func slot(r int32, slots []int32, touched *[]int32, grad []float32, n int) []flo
 		return g
 	}
 	return grad[int(s)*n : int(s)*n+n : int(s)*n+n]
+}
+
+// claim returns the gradient slot of row r of t in the current batch,
+// claiming and zeroing a new one of n floats in grad when r is first
+// touched. The slot lives in the row's bias line (see dotTable), which the
+// batch reads anyway: a slot array indexed by row would add a cache miss
+// per row at large tables.
+func claim(t *dotTable, r int32, touched *[]int32, grad []float32, n int) int32 {
+	p := slotOf(t.row(r), t.bo)
+	s := *p
+	if s < 0 {
+		s = int32(len(*touched))
+		*p = s
+		*touched = append(*touched, r)
+		clear(grad[int(s)*n : int(s)*n+n])
+	}
+	return s
 }
 
 // epoch trains on the rows in the given order in batches of size batch,
@@ -112,19 +121,24 @@ func batches(n, batch int, after func(b int, loss float64) error, prefetch func(
 	return loss, nil
 }
 
-// prefetch touches every cache line of the user and item rows of the next
-// batch, so that their misses overlap with each other instead of stalling
-// the batch one by one.
+// prefetch asks for every cache line an update reads of the user and item
+// rows of the next batch, so that their misses overlap with each other and
+// with the work on this batch.
 func (k *dotKernel) prefetch(us, is []int32) {
-	var s float32
-	is = is[:len(us)]
-	for r, u := range us {
-		a, b := k.users.row(u), k.items.row(is[r])
-		for j := 0; j < k.touch; j += 16 {
-			s += a[j] + b[j]
-		}
+	if prefetchLater(k, us, is) {
+		return
 	}
-	k.sink += s
+	k.users.prefetch(us, k.opt.adam)
+	k.items.prefetch(is, k.opt.adam)
+}
+
+// alloc makes the batch scratch of k for batches of up to batch rows over
+// items items.
+func (k *dotKernel) alloc(batch, items int) {
+	k.ugrad, k.igrad = make([]float32, batch*k.gn), make([]float32, min(batch, items)*k.gn)
+	k.xs, k.gs = make([]float32, batch), make([]float32, batch)
+	k.utouched, k.itouched = make([]int32, 0, batch), make([]int32, 0, min(batch, items))
+	k.su, k.si = make([]int32, batch), make([]int32, batch)
 }
 
 // bce returns the binary cross-entropy of probability y for target t, with y
@@ -138,49 +152,69 @@ func bce(y, t float32) float64 {
 // sum of its losses before the update (squared errors, or cross-entropies
 // when k.bce is set).
 func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
-	n, d := k.users.n, k.dim
-	is = is[:len(us)]
-	ts = ts[:len(us)]
-	inv := 2 / float32(len(us))
+	n := len(us)
+	is, ts = is[:n], ts[:n]
+	xs, gs := k.xs[:n], k.gs[:n]
+	k.forward(xs, us, is)
+	inv := 2 / float32(n)
 	var sse float64
-	for r, u := range us {
-		i := is[r]
-		pu := k.users.row(u)[:n:n]
-		qi := k.items.row(i)[:n:n]
-		x := model.Dot32(pu[:d], qi[:d]) + pu[d] + qi[d]
+	for r, x := range xs {
 		y, dy := k.act.Apply(x)
 		e := y - ts[r]
-		var g float32
 		if k.bce {
 			// d/dx of the cross-entropy of sigmoid(x) is y - t.
 			sse += bce(y, ts[r])
-			g = inv / 2 * e
+			gs[r] = inv / 2 * e
 		} else {
 			sse += float64(e * e)
-			g = inv * e * dy
+			gs[r] = inv * e * dy
 		}
-		gu := slot(u, k.uslot, &k.utouched, k.ugrad, n)
-		gi := slot(i, k.islot, &k.itouched, k.igrad, n)
-		l2, bl2 := k.l2, k.bl2
-		pw := pu[:d]
-		qw, gw, hw := qi[:len(pw)], gu[:len(pw)], gi[:len(pw)]
-		for j, p := range pw {
-			q := qw[j]
-			gw[j] += g*q + l2*p
-			hw[j] += g*p + l2*q
-		}
-		gu[d] += g + bl2*pu[d]
-		gi[d] += g + bl2*qi[d]
 	}
+	k.grads(us, is)
 	k.opt.next()
-	for s, u := range k.utouched {
-		k.opt.apply(k.users.row(u), k.ugrad[s*n:], n)
-		k.uslot[u] = -1
-	}
-	for s, i := range k.itouched {
-		k.opt.apply(k.items.row(i), k.igrad[s*n:], n)
-		k.islot[i] = -1
-	}
+	k.opt.updateRows(&k.users, k.utouched, k.ugrad, k.gn)
+	k.opt.updateRows(&k.items, k.itouched, k.igrad, k.gn)
 	k.utouched, k.itouched = k.utouched[:0], k.itouched[:0]
 	return sse
+}
+
+// forward sets xs[r] to the output before activation of (us[r], is[r])
+// and claims the rows' gradient slots (k.su[r], k.si[r]) in row order.
+func (k *dotKernel) forward(xs []float32, us, is []int32) {
+	if forwardVec(k, xs, us, is) {
+		return
+	}
+	d, b := k.dim, k.users.bias()
+	is = is[:len(xs)]
+	for r, u := range us[:len(xs)] {
+		k.su[r] = claim(&k.users, u, &k.utouched, k.ugrad, k.gn)
+		k.si[r] = claim(&k.items, is[r], &k.itouched, k.igrad, k.gn)
+		pu, qi := k.users.row(u), k.items.row(is[r])
+		xs[r] = model.Dot32(pu[:d], qi[:d]) + pu[b] + qi[b]
+	}
+}
+
+// grads adds each row's gradient, from k.gs, to its user's and its item's
+// slot (k.su, k.si), in row order.
+func (k *dotKernel) grads(us, is []int32) {
+	if gradRowsVec(k, us, is) {
+		return
+	}
+	n, d, b := k.gn, k.dim, k.users.bias()
+	l2, bl2 := k.l2, k.bl2
+	is = is[:len(us)]
+	for r, u := range us {
+		g := k.gs[r]
+		pu, qi := k.users.row(u), k.items.row(is[r])
+		gu := k.ugrad[int(k.su[r])*n:][:d+1]
+		gi := k.igrad[int(k.si[r])*n:][:d+1]
+		pw, qw := pu[:d], qi[:d]
+		for j, p := range pw {
+			q := qw[j]
+			gu[j] += g*q + l2*p
+			gi[j] += g*p + l2*q
+		}
+		gu[d] += g + bl2*pu[b]
+		gi[d] += g + bl2*qi[b]
+	}
 }

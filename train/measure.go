@@ -2,10 +2,8 @@ package train
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -16,9 +14,10 @@ import (
 // tables, as a training batch does before its update, and writes it to
 // out[r]. It is the read-only pass an epoch is measured against: the same
 // rows in the same order over the same tables, nothing updated. Like the
-// epoch it goes in chunks of batch rows and first touches the weight lines
-// of the next chunk's rows, so that their misses overlap. The rows are cut
-// into threads contiguous shares, one goroutine each.
+// epoch it goes in chunks of batch rows and, while it computes one chunk,
+// asks for the lines a read of the next chunk's rows touches (the weights
+// and the bias), so that their misses overlap with the work. The rows are
+// cut into threads contiguous shares, one goroutine each.
 func (k *dotKernel) floor(us, is []int32, out []float32, batch, threads int) {
 	threads = max(threads, 1)
 	var wg sync.WaitGroup
@@ -35,29 +34,25 @@ func (k *dotKernel) floor(us, is []int32, out []float32, batch, threads int) {
 }
 
 func (k *dotKernel) floorShare(us, is []int32, out []float32, batch int) {
-	n, d := k.users.n, k.dim
+	d, b := k.dim, k.users.bias()
 	is, out = is[:len(us)], out[:len(us)]
-	var sink float32
 	for lo := 0; lo < len(us); lo += batch {
 		hi := min(lo+batch, len(us))
-		for r, u := range us[hi:min(hi+batch, len(us))] {
-			a, b := k.users.row(u)[:n], k.items.row(is[hi+r])[:n]
-			for j := 0; j < n; j += 16 {
-				sink += a[j] + b[j]
+		next := min(hi+batch, len(us))
+		xs := out[lo:hi]
+		if !predictVec(k, xs, us[lo:hi], is[lo:hi], us[hi:next], is[hi:next]) {
+			k.users.prefetch(us[hi:next], false)
+			k.items.prefetch(is[hi:next], false)
+			for r, u := range us[lo:hi] {
+				pu, qi := k.users.row(u), k.items.row(is[lo+r])
+				xs[r] = model.Dot32(pu[:d], qi[:d]) + pu[b] + qi[b]
 			}
 		}
-		for r, u := range us[lo:hi] {
-			pu := k.users.row(u)[:n:n]
-			qi := k.items.row(is[lo+r])[:n:n]
-			y, _ := k.act.Apply(model.Dot32(pu[:d], qi[:d]) + pu[d] + qi[d])
-			out[lo+r] = y
+		for r, x := range xs {
+			xs[r], _ = k.act.Apply(x)
 		}
 	}
-	floorSink.Store(math.Float32bits(sink))
 }
-
-// floorSink keeps the floor's touching loads from being optimized away.
-var floorSink atomic.Uint32
 
 // EpochTiming is one measurement of MeasureEpoch.
 type EpochTiming struct {

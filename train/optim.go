@@ -1,13 +1,17 @@
 package train
 
-import "math"
+import (
+	"math"
+
+	"github.com/recnet/recnet/internal/f32"
+)
 
 // optim updates one packed row from its gradient. Adam is lazy: only the
 // rows a batch touches have their moments decayed and their weights moved
 // (TensorFlow's LazyAdam, PyTorch's SparseAdam); its bias correction uses the
 // global step count.
 type optim struct {
-	adam            bool
+	adam, ada       bool // Adam, or row-wise AdaGrad (ada), or else SGD
 	lr, b1, b2      float32
 	eps             float32
 	step            int
@@ -18,7 +22,7 @@ type optim struct {
 
 func newOptim(name string, lr, b1, b2, eps float64) *optim {
 	return &optim{
-		adam: name == "adam", lr: float32(lr), b1: float32(b1), b2: float32(b2), eps: float32(eps),
+		adam: name == "adam", ada: name == "adagrad", lr: float32(lr), b1: float32(b1), b2: float32(b2), eps: float32(eps),
 		b1pow: 1, b2pow: 1, oneMinusB1: float32(1 - b1), ob2: float32(1 - b2),
 	}
 }
@@ -35,26 +39,22 @@ func (o *optim) next() {
 	o.lrT = float32(float64(o.lr) * math.Sqrt(1-o.b2pow) / (1 - o.b1pow))
 }
 
-// apply updates the n weights at the start of row (followed by their first
-// and second moments) with gradient g:
+// step3 updates the weights w with gradient g and the moments m and v
+// (unused by SGD), all of one length:
 //
 //	m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;  w -= lrT m / (sqrt(v) + eps)
 //
 // or w -= lr g for SGD.
-func (o *optim) apply(row, g []float32, n int) {
-	w := row[:n]
+func (o *optim) step3(w, m, v, g []float32) {
 	g = g[:len(w)]
 	if !o.adam {
-		for j := range w {
-			w[j] -= o.lrT * g[j]
-		}
+		f32.SubScaled(w, g, o.lrT)
 		return
 	}
-	m := row[n:][:len(w)]
-	v := row[2*n:][:len(w)]
+	m, v = m[:len(w)], v[:len(w)]
 	b1, b2, c1, c2, lr, eps := o.b1, o.b2, o.oneMinusB1, o.ob2, o.lrT, o.eps
-	// Four at a time where the processor allows, then the rest; the same
-	// operations in the same order either way, so the same bits.
+	// Four at a time in SSE on amd64, then the rest; the same operations
+	// in the same order either way, so the same bits.
 	for j := adamVec(w, g, m, v, b1, c1, b2, c2, lr, eps); j < len(w); j++ {
 		gj := g[j]
 		mj := b1*m[j] + c1*gj
@@ -62,4 +62,17 @@ func (o *optim) apply(row, g []float32, n int) {
 		m[j], v[j] = mj, vj
 		w[j] -= lr * mj / (float32(math.Sqrt(float64(vj))) + eps)
 	}
+}
+
+// adagrad is one step of row-wise AdaGrad, as LIBMF takes it (Chin et al.
+// 2015): one accumulator G for the whole row w, which adds the mean square
+// of the gradient, and one step size for every element:
+//
+//	G += mean(g²);  w -= lr g / (sqrt(G) + eps)
+//
+// Its state is one float a row where Adam keeps two per element.
+func (o *optim) adagrad(w []float32, G *float32, g []float32) {
+	g = g[:len(w)]
+	*G += f32.Dot(g, g) / float32(len(g))
+	f32.SubScaled(w, g, o.lr/(float32(math.Sqrt(float64(*G)))+o.eps))
 }

@@ -80,17 +80,10 @@ func newParallel(threads, grid int) *parallel {
 // batch scratch and optimizer.
 func (k *dotKernel) fork() *dotKernel {
 	f := &dotKernel{
-		dim: k.dim, act: k.act, bce: k.bce, users: k.users, items: k.items, touch: k.touch,
+		dim: k.dim, act: k.act, bce: k.bce, users: k.users, items: k.items, gn: k.gn,
 		l2: k.l2, bl2: k.bl2, opt: new(optim),
-		uslot: make([]int32, len(k.uslot)), islot: make([]int32, len(k.islot)),
-		ugrad: make([]float32, len(k.ugrad)), igrad: make([]float32, len(k.igrad)),
 	}
-	for i := range f.uslot {
-		f.uslot[i] = -1
-	}
-	for i := range f.islot {
-		f.islot[i] = -1
-	}
+	f.alloc(len(k.xs), k.items.rows())
 	return f
 }
 
@@ -196,8 +189,8 @@ func (p *parallel) group(us, is []int32, ts []float32) {
 	P := p.grid
 	k := p.workers[0]
 	if p.ublock == nil {
-		p.ublock = balance(us, len(k.uslot), P)
-		p.iblock = balance(is, len(k.islot), P)
+		p.ublock = balance(us, k.users.rows(), P)
+		p.iblock = balance(is, k.items.rows(), P)
 	}
 	n := len(us)
 	if cap(p.us) < n {

@@ -94,16 +94,22 @@ func TestBalance(t *testing.T) {
 // gives (on the training scale), for one and two goroutines.
 func TestFloorPredicts(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
-	m := fitThreads(t, s, 1, 2)
-	k := newDotKernel(m.Net.(*model.Dot), m.Config)
-	us, is := s.Test.User, s.Test.Item
-	for _, threads := range []int{1, 2} {
-		out := make([]float32, len(us))
-		k.floor(us, is, out, 256, threads)
-		for r := range us {
-			want := m.PredictInner(us[r], is[r])
-			if got := m.FromScale(out[r]); math.Abs(got-want) > 1e-9 {
-				t.Fatalf("threads %d row %d: floor %v, Predict %v", threads, r, got, want)
+	for _, opt := range []string{"adam", "adagrad", "sgd"} {
+		cfg := model.Config{Dim: 8, L2: 1e-5, Epochs: 2, Patience: -1, Optimizer: opt}
+		m, err := Fit(context.Background(), s, WithConfig(cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := newDotKernel(m.Net.(*model.Dot), m.Config)
+		us, is := s.Test.User, s.Test.Item
+		for _, threads := range []int{1, 2} {
+			out := make([]float32, len(us))
+			k.floor(us, is, out, 256, threads)
+			for r := range us {
+				want := m.PredictInner(us[r], is[r])
+				if got := m.FromScale(out[r]); math.Abs(got-want) > 1e-9 {
+					t.Fatalf("%s, threads %d row %d: floor %v, Predict %v", opt, threads, r, got, want)
+				}
 			}
 		}
 	}

@@ -1,47 +1,22 @@
 package train
 
-// table packs a parameter table with its optimizer state, one fixed-size row
-// per user or item, so that an update touches a few adjacent cache lines:
+// table packs a parameter table of the mlp and neumf kernels with its
+// optimizer state, one fixed-size row per user or item, so that an update
+// touches a few adjacent cache lines:
 //
 //	row r: w[0:n] | m[0:n] | v[0:n] | padding to a multiple of 16 floats
 //
-// where w holds the embedding then the bias (n = dim+1), and m and v are
-// Adam's moment estimates.
+// where w holds the row's weights and m and v are Adam's moment estimates.
+// (The dot kernel's rows are laid out by dotTable.)
 type table struct {
 	n, stride int
 	data      []float32
-}
-
-func newTable(rows, dim int) table {
-	n := dim + 1
-	stride := (3*n + 15) &^ 15
-	return table{n: n, stride: stride, data: make([]float32, rows*stride)}
 }
 
 // row returns row r's weights, first and second moments.
 func (t *table) row(r int32) []float32 {
 	o := int(r) * t.stride
 	return t.data[o : o+t.stride : o+t.stride]
-}
-
-// load copies an embedding table (rows x dim) and a bias (rows) into t.
-func (t *table) load(emb, bias []float32) {
-	d := t.n - 1
-	for r := range bias {
-		w := t.data[r*t.stride:]
-		copy(w[:d], emb[r*d:(r+1)*d])
-		w[d] = bias[r]
-	}
-}
-
-// store copies the weights of t back into emb and bias.
-func (t *table) store(emb, bias []float32) {
-	d := t.n - 1
-	for r := range bias {
-		w := t.data[r*t.stride:]
-		copy(emb[r*d:(r+1)*d], w[:d])
-		bias[r] = w[d]
-	}
 }
 
 // newTableN returns a table of rows of n weights each, with no bias slot

@@ -20,11 +20,13 @@ import (
 
 // benchRow is one thread count's figures.
 type benchRow struct {
+	Optimizer    string  `json:"optimizer"`
+	LR           float64 `json:"lr"`
 	Threads      int     `json:"threads"`
 	EpochSeconds float64 `json:"epoch_seconds"` // fastest of the repeats
 	FloorSeconds float64 `json:"floor_seconds"` // fastest of the repeats
 	EpochRatio   float64 `json:"epoch_over_floor"`
-	SpeedUp      float64 `json:"speed_up"` // epoch seconds of the first thread count over this one's
+	SpeedUp      float64 `json:"speed_up"` // epoch seconds of the optimizer's first thread count over this one's
 	// Epochs and TestRMSE: a model trained with this many threads for
 	// that many epochs (no early stopping) and its test RMSE.
 	Epochs       int     `json:"epochs,omitempty"`
@@ -42,7 +44,7 @@ type benchResult struct {
 	DataSeconds   float64    `json:"data_seconds"` // generating or loading the table, and splitting it
 	Config        string     `json:"config"`
 	Repeats       int        `json:"repeats"`
-	Threads       []benchRow `json:"threads"`
+	Threads       []benchRow `json:"threads"` // one row per optimizer and thread count
 	BiasRMSE      float64    `json:"bias_test_rmse,omitempty"`
 	MeanRMSE      float64    `json:"mean_test_rmse,omitempty"`
 	PeakRSSBytes  int64      `json:"peak_rss_bytes"` // VmHWM of /proc/self/status; 0 where unknown
@@ -104,16 +106,20 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 			res.DataSeconds = time.Since(start).Seconds()
 			cfg := model.Presets["default"]
 			cfg.Dim, cfg.Batch, cfg.Seed = dim, batch, seed
-			if optimizer != "" {
-				cfg.Optimizer = optimizer
+			var cfgs []model.Config
+			for _, o := range strings.Split(optimizer, ",") {
+				c := cfg
+				c.Optimizer = strings.TrimSpace(o)
+				c.LR = model.DefaultLR(c.Optimizer)
+				if lr > 0 {
+					c.LR = lr
+				}
+				if err := c.Validate(); err != nil {
+					return badInput(fmt.Errorf("--optimizer: %w", err))
+				}
+				cfgs = append(cfgs, c)
 			}
-			if lr > 0 {
-				cfg.LR = lr
-			}
-			if err := cfg.Validate(); err != nil {
-				return badInput(err)
-			}
-			res.Config = fmt.Sprintf("dot dim %d, batch %d, %s lr %g, seed %d", cfg.Dim, cfg.Batch, cfg.Optimizer, cfg.LR, cfg.Seed)
+			res.Config = fmt.Sprintf("dot dim %d, batch %d, seed %d", cfg.Dim, cfg.Batch, cfg.Seed)
 			lines := cmd.ErrOrStderr()
 			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 			var heapPeak uint64
@@ -123,30 +129,36 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 				heapPeak = max(heapPeak, ms.HeapSys)
 				runtime.GC()
 			}
-			for _, t := range ths {
-				res.Threads = append(res.Threads, benchRow{Threads: t})
-			}
-			for r := range max(rep, 1) {
-				gc()
-				tm, err := train.MeasureEpoch(s, cfg, ths...)
-				if err != nil {
-					return err
+			for _, c := range cfgs {
+				for _, t := range ths {
+					res.Threads = append(res.Threads, benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t})
 				}
-				for j, m := range tm {
-					row := &res.Threads[j]
-					if r == 0 || m.Epoch.Seconds() < row.EpochSeconds {
-						row.EpochSeconds = m.Epoch.Seconds()
+			}
+			// The repeats go round every optimizer in turn, so that each
+			// optimizer's fastest run comes from the same stretch of time.
+			for r := range max(rep, 1) {
+				for o, c := range cfgs {
+					gc()
+					tm, err := train.MeasureEpoch(s, c, ths...)
+					if err != nil {
+						return err
 					}
-					if r == 0 || m.Floor.Seconds() < row.FloorSeconds {
-						row.FloorSeconds = m.Floor.Seconds()
+					for j, m := range tm {
+						row := &res.Threads[o*len(ths)+j]
+						if r == 0 || m.Epoch.Seconds() < row.EpochSeconds {
+							row.EpochSeconds = m.Epoch.Seconds()
+						}
+						if r == 0 || m.Floor.Seconds() < row.FloorSeconds {
+							row.FloorSeconds = m.Floor.Seconds()
+						}
+						fmt.Fprintf(lines, "repeat %d, %s, %d threads: epoch %.3fs, floor %.3fs\n", r+1, c.Optimizer, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
 					}
-					fmt.Fprintf(lines, "repeat %d, %d threads: epoch %.3fs, floor %.3fs\n", r+1, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
 				}
 			}
 			for j := range res.Threads {
 				row := &res.Threads[j]
 				row.EpochRatio = row.EpochSeconds / row.FloorSeconds
-				row.SpeedUp = res.Threads[0].EpochSeconds / row.EpochSeconds
+				row.SpeedUp = res.Threads[j-j%len(ths)].EpochSeconds / row.EpochSeconds
 			}
 			for j := range res.Threads {
 				if epochs <= 0 {
@@ -154,7 +166,7 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 				}
 				gc()
 				row := &res.Threads[j]
-				c := cfg
+				c := cfgs[j/len(ths)]
 				c.Threads, c.Epochs, c.Patience = row.Threads, epochs, -1
 				t0 := time.Now()
 				m, err := train.Fit(cmd.Context(), s, train.WithConfig(c))
@@ -163,7 +175,7 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 				}
 				row.Epochs, row.TrainSeconds = epochs, time.Since(t0).Seconds()
 				row.TestRMSE = m.Test(s.Test).RMSE
-				fmt.Fprintf(lines, "%d threads: %d epochs in %.1fs, test RMSE %.4f\n", row.Threads, epochs, row.TrainSeconds, row.TestRMSE)
+				fmt.Fprintf(lines, "%s, %d threads: %d epochs in %.1fs, test RMSE %.4f\n", c.Optimizer, row.Threads, epochs, row.TrainSeconds, row.TestRMSE)
 				if j == 0 {
 					mean, bias := model.Baselines(m, s)
 					res.MeanRMSE, res.BiasRMSE = mean.Test(s.Test).RMSE, bias.Test(s.Test).RMSE
@@ -190,8 +202,8 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 	f.StringVar(&threads, "threads", "1,2", "thread counts to measure, comma-separated")
 	f.IntVar(&dim, "dim", 32, "embedding size")
 	f.IntVar(&batch, "batch", 256, "batch size")
-	f.StringVar(&optimizer, "optimizer", "adam", "adam (lazy: each touched row's two moments are read and written too) or sgd (the weights only)")
-	f.Float64Var(&lr, "lr", 0, "learning rate (0: the default preset's, 0.001)")
+	f.StringVar(&optimizer, "optimizer", "adam,adagrad", "optimizers to measure, comma-separated: adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
+	f.Float64Var(&lr, "lr", 0, "learning rate (0: each optimizer's default, model.DefaultLR)")
 	f.IntVar(&epochs, "epochs", 3, "epochs to train per thread count for the test RMSE (0: skip)")
 	f.IntVar(&rep, "repeat", 1, "times to measure the epoch and the floor (the fastest is reported)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles")
@@ -217,13 +229,13 @@ func (r benchResult) write(w io.Writer) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "data %s: %d rows, %d users, %d items (%d training rows); made in %.1fs\n", r.Data, r.Rows, r.Users, r.Items, r.Train, r.DataSeconds)
 	fmt.Fprintf(&b, "%s; fastest of %d\n\n", r.Config, max(r.Repeats, 1))
-	fmt.Fprintf(&b, "threads  epoch s  floor s  epoch/floor  speed-up  test RMSE  (epochs)\n")
+	fmt.Fprintf(&b, "optimizer  lr      threads  epoch s  floor s  epoch/floor  speed-up  test RMSE  (epochs)\n")
 	for _, t := range r.Threads {
 		rmse := "-"
 		if t.Epochs > 0 {
 			rmse = fmt.Sprintf("%.4f  (%d)", t.TestRMSE, t.Epochs)
 		}
-		fmt.Fprintf(&b, "%7d  %7.3f  %7.3f  %11.2f  %8.2f  %s\n", t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, t.SpeedUp, rmse)
+		fmt.Fprintf(&b, "%-9s  %-6g  %7d  %7.3f  %7.3f  %11.2f  %8.2f  %s\n", t.Optimizer, t.LR, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, t.SpeedUp, rmse)
 	}
 	if i := slices.IndexFunc(r.Threads, func(t benchRow) bool { return t.Epochs > 0 }); i >= 0 {
 		fmt.Fprintf(&b, "\nbias baseline test RMSE %.4f, global mean %.4f\n", r.BiasRMSE, r.MeanRMSE)

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/model"
 )
 
 // TestBench runs bench on a small ml1m-shaped table: one row per thread
@@ -19,15 +21,16 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if len(r.Threads) != 2 || r.Threads[0].Threads != 1 || r.Threads[1].Threads != 2 {
-		t.Fatalf("threads %+v", r.Threads)
+	if len(r.Threads) != 4 || r.Threads[0].Threads != 1 || r.Threads[1].Threads != 2 ||
+		r.Threads[0].Optimizer != "adam" || r.Threads[2].Optimizer != "adagrad" || r.Threads[2].LR != model.AdaGradLR {
+		t.Fatalf("rows %+v", r.Threads)
 	}
 	for _, row := range r.Threads {
 		if row.EpochSeconds <= 0 || row.FloorSeconds <= 0 || row.Epochs != 4 {
 			t.Errorf("row %+v", row)
 		}
 		if !(row.TestRMSE < r.BiasRMSE) {
-			t.Errorf("%d threads: test RMSE %.4f does not beat bias %.4f", row.Threads, row.TestRMSE, r.BiasRMSE)
+			t.Errorf("%s, %d threads: test RMSE %.4f does not beat bias %.4f", row.Optimizer, row.Threads, row.TestRMSE, r.BiasRMSE)
 		}
 	}
 	if r.Rows < 50000 || (runtime.GOOS == "linux" && r.PeakRSSBytes <= 0) {
@@ -35,5 +38,35 @@ func TestBench(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "bench", "--threads", "1,x"); code != 2 || !strings.Contains(stderr, "--threads") {
 		t.Errorf("bad --threads: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := run(t, "bench", "--optimizer", "adam,rmsprop"); code != 2 || !strings.Contains(stderr, "rmsprop") {
+		t.Errorf("bad --optimizer: exit %d, %s", code, stderr)
+	}
+}
+
+// TestAdaGradLR: --optimizer adagrad without --lr trains at
+// model.AdaGradLR, and --lr still wins over it.
+func TestAdaGradLR(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{
+		{[]string{"--optimizer", "adagrad"}, model.AdaGradLR},
+		{[]string{"--optimizer", "adagrad", "--lr", "0.2"}, 0.2},
+		{[]string{"--optimizer", "sgd"}, model.Presets["default"].LR},
+	} {
+		out, stderr, code := run(t, append([]string{"train", "--epochs", "1", "--json"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		var r struct {
+			Config model.Config `json:"config"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Config.LR != tc.want || r.Config.Optimizer != tc.args[1] {
+			t.Errorf("%v: optimizer %s lr %g, want lr %g", tc.args, r.Config.Optimizer, r.Config.LR, tc.want)
+		}
 	}
 }

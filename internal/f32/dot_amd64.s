@@ -1,0 +1,89 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// TAILMASK sets K7 to the low CX bits (CX < 16).
+#define TAILMASK \
+	MOVL  $1, AX  \
+	SHLL  CX, AX  \
+	DECL  AX      \
+	KMOVW AX, K7
+
+// func dotSSE(p, q *float32, n int) float32
+//
+// Four lanes in X0: MULPS then ADDPS per four elements (the Go loop's
+// s_k += p*q, no fused multiply-add), the rest into lane 0 one by one,
+// then (s0+s1) + (s2+s3).
+TEXT ·dotSSE(SB), NOSPLIT, $0-28
+	MOVQ  p+0(FP), SI
+	MOVQ  q+8(FP), DI
+	MOVQ  n+16(FP), CX
+	XORPS X0, X0
+	MOVQ  CX, DX
+	SHRQ  $2, DX
+	JZ    dottail
+
+dotloop:
+	MOVUPS (SI), X1
+	MOVUPS (DI), X2
+	MULPS  X2, X1
+	ADDPS  X1, X0
+	ADDQ   $16, SI
+	ADDQ   $16, DI
+	DECQ   DX
+	JNZ    dotloop
+
+dottail:
+	ANDQ $3, CX
+	JZ   dotsum
+
+dottailloop:
+	MOVSS (SI), X1
+	MULSS (DI), X1
+	ADDSS X1, X0
+	ADDQ  $4, SI
+	ADDQ  $4, DI
+	DECQ  CX
+	JNZ   dottailloop
+
+dotsum:
+	MOVAPS  X0, X1
+	SHUFPS  $0xB1, X1, X1 // s1 s0 s3 s2
+	ADDPS   X0, X1        // s0+s1 . s2+s3 .
+	MOVHLPS X1, X2        // s2+s3
+	ADDSS   X2, X1
+	MOVSS   X1, ret+24(FP)
+	RET
+
+// func subScaled512(w, gr *float32, n int, s float32)
+TEXT ·subScaled512(SB), NOSPLIT, $0-28
+	MOVQ         w+0(FP), DI
+	MOVQ         gr+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS s+24(FP), Z10
+
+subfull:
+	CMPQ    CX, $16
+	JLT     subtail
+	VMULPS  (SI), Z10, Z0
+	VMOVUPS (DI), Z1
+	VSUBPS  Z0, Z1, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     subfull
+
+subtail:
+	TESTQ     CX, CX
+	JEQ       subdone
+	TAILMASK
+	VMOVUPS.Z (SI), K7, Z0
+	VMULPS    Z0, Z10, Z0
+	VMOVUPS.Z (DI), K7, Z1
+	VSUBPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K7, (DI)
+
+subdone:
+	VZEROUPPER
+	RET

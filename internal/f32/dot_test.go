@@ -1,0 +1,43 @@
+package f32
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestDotBits: Dot and SubScaled give the generic loops' bits on every
+// kernel set the machine has, for every length up to 70 and extreme values.
+func TestDotBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, set := range kernelSets() {
+		restore := useKernels(set)
+		for n := 0; n <= 70; n++ {
+			for trial := range 20 {
+				p, q, w := make([]float32, n), make([]float32, n+3), make([]float32, n)
+				for j := range p {
+					p[j] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(16)-8)))
+					q[j] = float32(rng.NormFloat64())
+					w[j] = float32(rng.NormFloat64())
+				}
+				if trial == 0 && n > 0 {
+					p[0], q[n-1] = float32(math.Inf(1)), float32(math.NaN())
+				}
+				got, want := Dot(p, q), dotGeneric(p, q)
+				if math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
+					t.Fatalf("%s: Dot n %d: %v, generic %v", set, n, got, want)
+				}
+				s := float32(rng.NormFloat64())
+				ref := append([]float32(nil), w...)
+				subScaledGeneric(ref, p, s)
+				SubScaled(w, p, s)
+				for j := range w {
+					if math.Float32bits(w[j]) != math.Float32bits(ref[j]) && !(w[j] != w[j] && ref[j] != ref[j]) {
+						t.Fatalf("%s: SubScaled n %d element %d: %v, generic %v", set, n, j, w[j], ref[j])
+					}
+				}
+			}
+		}
+		restore()
+	}
+}
