@@ -26,6 +26,7 @@ type dotKernel struct {
 	xs, gs   []float32 // per row of a batch: output before activation, gradient of the loss
 	su, si   []int32   // per row of a batch: its user's and its item's gradient slot
 	nu, ni   []int32   // the next batch's rows, for forwardVec to prefetch
+	zero     uint32    // always 0, a value writeFloor's stores cannot know
 	par      *parallel // set when training on more than one goroutine
 }
 
@@ -44,7 +45,7 @@ func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 	k.users.load(d.UserEmb, d.UserBias)
 	k.items.load(d.ItemEmb, d.ItemBias)
 	if cfg.Threads > 1 {
-		k.par = newParallel(cfg.Threads, gridFor(cfg.Threads, d.Users, d.Items, k.users.stride))
+		k.par = newParallel(cfg.Threads, cfg.Threads)
 	}
 	return k
 }

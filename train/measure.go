@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
@@ -54,6 +55,29 @@ func (k *dotKernel) floorShare(us, is []int32, out []float32, batch int) {
 	}
 }
 
+// writeFloor reads and writes back, unchanged, one word of every cache
+// line an update of each row (us[r], is[r]) touches, in batches of batch
+// rows, asking for the next batch's lines first as the epoch does. It is
+// the epoch's memory traffic without its arithmetic.
+func (k *dotKernel) writeFloor(us, is []int32, batch int) {
+	lines := k.users.updateLines(k.opt)
+	zero := k.zero
+	is = is[:len(us)]
+	for lo := 0; lo < len(us); lo += batch {
+		hi := min(lo+batch, len(us))
+		next := min(hi+batch, len(us))
+		k.users.prefetch(us[hi:next], k.opt.adam)
+		k.items.prefetch(is[hi:next], k.opt.adam)
+		for r, u := range us[lo:hi] {
+			a, b := k.users.row(u), k.items.row(is[lo+r])
+			for j := 0; j < lines*16; j += 16 {
+				*(*uint32)(unsafe.Pointer(&a[j])) ^= zero
+				*(*uint32)(unsafe.Pointer(&b[j])) ^= zero
+			}
+		}
+	}
+}
+
 // EpochTiming is one measurement of MeasureEpoch.
 type EpochTiming struct {
 	Threads int           // goroutines
@@ -62,7 +86,12 @@ type EpochTiming struct {
 	// as many goroutines: the faster of one run before and one after the
 	// epoch.
 	Floor time.Duration
-	Loss  float64 // mean training loss of the epoch
+	// WriteFloor, measured on one goroutine only (zero otherwise), is a
+	// pass over the same rows, order and tables that reads and writes back
+	// every cache line the epoch's updates touch, prefetching as the epoch
+	// does, with no arithmetic: the memory traffic of an epoch alone.
+	WriteFloor time.Duration
+	Loss       float64 // mean training loss of the epoch
 }
 
 // MeasureEpoch times one epoch of a fresh dot model of cfg on s.Train, once
@@ -121,7 +150,13 @@ func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTi
 		start = time.Now()
 		k.floor(us, is, out, c.Batch, t)
 		floor = min(floor, time.Since(start))
-		res = append(res, EpochTiming{Threads: max(t, 1), Epoch: epoch, Floor: floor, Loss: sse / float64(n)})
+		var write time.Duration
+		if t <= 1 {
+			start = time.Now()
+			k.writeFloor(us, is, c.Batch)
+			write = time.Since(start)
+		}
+		res = append(res, EpochTiming{Threads: max(t, 1), Epoch: epoch, Floor: floor, WriteFloor: write, Loss: sse / float64(n)})
 	}
 	return res, nil
 }

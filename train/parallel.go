@@ -10,7 +10,7 @@ import (
 
 // Parallel training of the dot kernel (Config.Threads = T > 1), as LIBMF
 // does it: users and items are each cut into P groups balanced by rating
-// count (P a multiple of T, see gridFor), making a P x P grid of blocks, and
+// count (P a multiple of T; T itself), making a P x P grid of blocks, and
 // an epoch runs in P rounds. Round r trains the P blocks (a, (a+r) mod P);
 // worker w takes those of user groups [w*P/T, (w+1)*P/T), one after the
 // other, with the batch procedure of the one-thread kernel (exact batch
@@ -21,12 +21,14 @@ import (
 // so it is deterministic for a seed and a thread count. Rows keep their
 // shuffled order within a block. Worker 0 runs on the calling goroutine.
 //
-// A grid finer than T x T keeps each block's rows in cache while it trains
-// (LIBMF's reason for it too): at the ml25m shape one worker on a 16 x 16
-// grid ran an epoch in 3.7 s against 5.3-6.0 s for the unblocked kernel. It
-// costs some progress per epoch early on (validation RMSE after 3 epochs on
-// a 2.5M-row ml25m-shaped table: 0.659 unblocked, 0.664 on 8 x 8; equal by
-// epoch 6), so gridFor only refines the grid for tables that miss the cache.
+// A grid finer than T x T would keep each block's rows in cache while it
+// trains (LIBMF's reason for it). It paid while the kernel waited on each
+// row's misses (at the ml25m shape a 16 x 16 grid ran an epoch in 3.7 s
+// against 5.3-6.0 s unblocked); since the kernel prefetches the next
+// batch's rows while it computes, a finer grid only adds grouping and
+// rounds: at ml25m on two threads the T x T grid ran Adam epochs in 1.9 s
+// against 2.8 s on 8 x 8, and AdaGrad's in 1.2 s against 1.5 s on 4 x 4.
+// So P = T.
 //
 // Worker w's j-th batch of a round uses optimizer step s + j*T + w + 1,
 // where s counts the batches of the earlier rounds and epochs, so that
@@ -49,22 +51,7 @@ type parallel struct {
 	us, is []int32
 	ts     []float32
 	start  []int
-}
-
-// blockBytes is about the most table memory (user and item rows with their
-// Adam moments) one block should span, so that a block's rows stay in cache
-// while it trains and are read from memory about once per block instead of
-// once per rating. At the ml25m shape on two threads (97 MB of tables) this
-// gives an 8 x 8 grid; a table that fits (the built-in data's 15 MB) keeps
-// the plain T x T grid, which converges fastest per epoch.
-const blockBytes = 16 << 20
-
-// gridFor returns the grid size P for threads workers: a multiple of
-// threads, at most 16 times it.
-func gridFor(threads, users, items, stride int) int {
-	size := (users + items) * stride * 4
-	per := threads * blockBytes
-	return threads * min(max((size+per-1)/per, 1), 16)
+	keys   []int32 // each row's block, between group's two passes
 }
 
 // errStopped stops the other workers of a round once one has failed.
@@ -199,24 +186,57 @@ func (p *parallel) group(us, is []int32, ts []float32) {
 	p.us, p.is, p.ts = p.us[:n], p.is[:n], p.ts[:n]
 	p.start = slices.Grow(p.start[:0], P*P+1)[:P*P+1]
 	clear(p.start)
-	ub, ib := p.ublock, p.iblock
-	key := func(u, i int32) int {
-		a, b := int(ub[u]), int(ib[i])
-		return (b-a+P)%P*P + a
+	if cap(p.keys) < n {
+		p.keys = make([]int32, n)
 	}
-	for r, u := range us {
-		p.start[key(u, is[r])+1]++
+	keys := p.keys[:n]
+	is, ts = is[:n], ts[:n]
+	// Both passes run on one goroutine per worker over contiguous chunks of
+	// rows; a chunk's rows of a block go after the earlier chunks' rows of
+	// that block, so the order is the single-goroutine counting sort's.
+	T := len(p.workers)
+	counts := make([][]int, T)
+	each := func(f func(c, lo, hi int)) {
+		var wg sync.WaitGroup
+		for c := range T {
+			lo, hi := c*n/T, (c+1)*n/T
+			wg.Go(func() { f(c, lo, hi) })
+		}
+		wg.Wait()
 	}
-	for b := 1; b <= P*P; b++ {
-		p.start[b] += p.start[b-1]
+	each(func(c, lo, hi int) {
+		cnt := make([]int, P*P)
+		ub, ib := p.ublock, p.iblock
+		for r := lo; r < hi; r++ {
+			// The block of round (b-a) mod P for user group a, without
+			// a division.
+			a, b := int(ub[us[r]]), int(ib[is[r]])
+			d := b - a
+			if d < 0 {
+				d += P
+			}
+			keys[r] = int32(d*P + a)
+			cnt[d*P+a]++
+		}
+		counts[c] = cnt
+	})
+	at := 0
+	for b := range P * P {
+		p.start[b] = at
+		for c := range T {
+			counts[c][b], at = at, at+counts[c][b]
+		}
 	}
-	next := slices.Clone(p.start[:P*P])
-	for r, u := range us {
-		b := key(u, is[r])
-		j := next[b]
-		next[b]++
-		p.us[j], p.is[j], p.ts[j] = u, is[r], ts[r]
-	}
+	p.start[P*P] = at
+	each(func(c, lo, hi int) {
+		next := counts[c]
+		for r := lo; r < hi; r++ {
+			b := keys[r]
+			j := next[b]
+			next[b]++
+			p.us[j], p.is[j], p.ts[j] = us[r], is[r], ts[r]
+		}
+	})
 }
 
 // balance cuts ids 0..size-1 into T groups whose counts in ids are about

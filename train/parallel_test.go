@@ -115,6 +115,23 @@ func TestFloorPredicts(t *testing.T) {
 	}
 }
 
+// TestWriteFloorUnchanged: the write floor touches every line an update
+// does and leaves every bit of the tables as it was.
+func TestWriteFloorUnchanged(t *testing.T) {
+	s, _ := lowRankSplit(t, 0.25)
+	for _, opt := range []string{"adam", "adagrad"} {
+		cfg := model.Config{Dim: 20, Optimizer: opt}.WithDefaults()
+		k := newDotKernel(model.NewDot(s.Users.Len(), s.Items.Len(), cfg), cfg)
+		before := append([]float32(nil), k.users.data...)
+		k.writeFloor(s.Train.User, s.Train.Item, 64)
+		for j := range before {
+			if math.Float32bits(before[j]) != math.Float32bits(k.users.data[j]) {
+				t.Fatalf("%s: float %d changed", opt, j)
+			}
+		}
+	}
+}
+
 // TestMeasureEpoch runs the measurement on small data: one record per
 // thread count, positive times, a finite loss.
 func TestMeasureEpoch(t *testing.T) {
@@ -130,6 +147,9 @@ func TestMeasureEpoch(t *testing.T) {
 		if r.Epoch <= 0 || r.Floor <= 0 || !(r.Loss > 0) || math.IsInf(r.Loss, 0) {
 			t.Errorf("got %+v", r)
 		}
+	}
+	if res[0].WriteFloor <= 0 || res[1].WriteFloor != 0 {
+		t.Errorf("write floor: %v on 1 thread, %v on 2 (want positive, then 0)", res[0].WriteFloor, res[1].WriteFloor)
 	}
 	if _, err := MeasureEpoch(s, model.Config{Model: "bias"}, 1); err == nil {
 		t.Error("bias: no error")
@@ -188,6 +208,13 @@ func TestGroupRounds(t *testing.T) {
 		k.par.workers[0] = k.fork()
 		k.par.group(us, is, ts)
 		p := k.par
+		for b := range g.P * g.P {
+			for j := p.start[b] + 1; j < p.start[b+1]; j++ {
+				if p.ts[j] <= p.ts[j-1] {
+					t.Fatalf("T %d P %d block %d: row %v after row %v: not in epoch order", g.T, g.P, b, p.ts[j], p.ts[j-1])
+				}
+			}
+		}
 		seen := make([]bool, len(us))
 		for r := range g.P {
 			owner := map[[2]int32]int{} // {0,user} or {1,item} -> worker

@@ -25,8 +25,12 @@ type benchRow struct {
 	Threads      int     `json:"threads"`
 	EpochSeconds float64 `json:"epoch_seconds"` // fastest of the repeats
 	FloorSeconds float64 `json:"floor_seconds"` // fastest of the repeats
-	EpochRatio   float64 `json:"epoch_over_floor"`
-	SpeedUp      float64 `json:"speed_up"` // epoch seconds of the optimizer's first thread count over this one's
+	// WriteFloorSeconds (one thread only) is a pass that reads and writes
+	// back every line the epoch's updates touch, with no arithmetic.
+	WriteFloorSeconds float64 `json:"write_floor_seconds,omitempty"`
+	WriteRatio        float64 `json:"epoch_over_write_floor,omitempty"`
+	EpochRatio        float64 `json:"epoch_over_floor"`
+	SpeedUp           float64 `json:"speed_up"` // epoch seconds of the optimizer's first thread count over this one's
 	// Epochs and TestRMSE: a model trained with this many threads for
 	// that many epochs (no early stopping) and its test RMSE.
 	Epochs       int     `json:"epochs,omitempty"`
@@ -69,7 +73,9 @@ MovieLens shape, generated in memory; or --data reads one), splits it 80/10/10 a
 the time to make or load it; for each --threads count, one epoch of dot (the default
 preset, --dim) beside the floor, a read-only pass that computes every prediction over the
 same rows, order and tables without updating anything, both on that many goroutines and
-measured in the same run (the fastest of --repeat); the speed-up over the first thread
+measured in the same run (the fastest of --repeat); on one thread the write floor too, a
+pass that reads and writes back every line the updates touch with no arithmetic (the
+epoch's memory traffic alone); each --optimizer in turn; the speed-up over the first thread
 count; the test RMSE of a model trained --epochs epochs with that many threads, beside
 the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 		Args: cobra.NoArgs,
@@ -151,6 +157,9 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 						if r == 0 || m.Floor.Seconds() < row.FloorSeconds {
 							row.FloorSeconds = m.Floor.Seconds()
 						}
+						if w := m.WriteFloor.Seconds(); w > 0 && (r == 0 || w < row.WriteFloorSeconds) {
+							row.WriteFloorSeconds = w
+						}
 						fmt.Fprintf(lines, "repeat %d, %s, %d threads: epoch %.3fs, floor %.3fs\n", r+1, c.Optimizer, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
 					}
 				}
@@ -158,6 +167,9 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 			for j := range res.Threads {
 				row := &res.Threads[j]
 				row.EpochRatio = row.EpochSeconds / row.FloorSeconds
+				if row.WriteFloorSeconds > 0 {
+					row.WriteRatio = row.EpochSeconds / row.WriteFloorSeconds
+				}
 				row.SpeedUp = res.Threads[j-j%len(ths)].EpochSeconds / row.EpochSeconds
 			}
 			for j := range res.Threads {
@@ -229,14 +241,19 @@ func (r benchResult) write(w io.Writer) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "data %s: %d rows, %d users, %d items (%d training rows); made in %.1fs\n", r.Data, r.Rows, r.Users, r.Items, r.Train, r.DataSeconds)
 	fmt.Fprintf(&b, "%s; fastest of %d\n\n", r.Config, max(r.Repeats, 1))
-	fmt.Fprintf(&b, "optimizer  lr      threads  epoch s  floor s  epoch/floor  speed-up  test RMSE  (epochs)\n")
+	fmt.Fprintf(&b, "optimizer  lr      threads  epoch s  floor s  epoch/floor  write floor s  epoch/write  speed-up  test RMSE  (epochs)\n")
 	for _, t := range r.Threads {
 		rmse := "-"
 		if t.Epochs > 0 {
 			rmse = fmt.Sprintf("%.4f  (%d)", t.TestRMSE, t.Epochs)
 		}
-		fmt.Fprintf(&b, "%-9s  %-6g  %7d  %7.3f  %7.3f  %11.2f  %8.2f  %s\n", t.Optimizer, t.LR, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, t.SpeedUp, rmse)
+		wf, wr := "-", "-"
+		if t.WriteFloorSeconds > 0 {
+			wf, wr = fmt.Sprintf("%.3f", t.WriteFloorSeconds), fmt.Sprintf("%.2f", t.WriteRatio)
+		}
+		fmt.Fprintf(&b, "%-9s  %-6g  %7d  %7.3f  %7.3f  %11.2f  %13s  %11s  %8.2f  %s\n", t.Optimizer, t.LR, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, wf, wr, t.SpeedUp, rmse)
 	}
+	fmt.Fprintf(&b, "\nfloor: a read-only pass computing every prediction; write floor: reading and writing back\nevery line the updates touch, no arithmetic (one thread); both over the same rows and tables\n")
 	if i := slices.IndexFunc(r.Threads, func(t benchRow) bool { return t.Epochs > 0 }); i >= 0 {
 		fmt.Fprintf(&b, "\nbias baseline test RMSE %.4f, global mean %.4f\n", r.BiasRMSE, r.MeanRMSE)
 	}
