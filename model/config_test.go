@@ -37,6 +37,27 @@ func TestWithDefaults(t *testing.T) {
 	}
 }
 
+// TestAdaGradDefaultLR: a zero learning rate means AdaGradLR for the
+// adagrad optimizer and the preset's for the others; a set one stays.
+func TestAdaGradDefaultLR(t *testing.T) {
+	for _, tc := range []struct {
+		c    model.Config
+		want float64
+	}{
+		{model.Config{Optimizer: "adagrad"}, model.AdaGradLR},
+		{model.Config{Optimizer: "adagrad", LR: 0.2}, 0.2},
+		{model.Config{Optimizer: "sgd"}, model.Presets["default"].LR},
+		{model.Config{}, model.Presets["default"].LR},
+	} {
+		if got := tc.c.WithDefaults().LR; got != tc.want {
+			t.Errorf("%+v: lr %g, want %g", tc.c, got, tc.want)
+		}
+		if got := model.DefaultLR(tc.c.WithDefaults().Optimizer); tc.c.LR == 0 && got != tc.want {
+			t.Errorf("DefaultLR(%q) = %g, want %g", tc.c.Optimizer, got, tc.want)
+		}
+	}
+}
+
 func TestPositiveL2(t *testing.T) {
 	tests := []struct {
 		l2, biasL2 float64
