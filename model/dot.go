@@ -1,11 +1,11 @@
 package model
 
 import (
-	"github.com/recnet/recnet/internal/f32"
-
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/recnet/recnet/internal/f32"
 )
 
 // Dot is RecommenderNet: a user and an item embedding, a bias per user and

@@ -36,19 +36,9 @@ func TestFoldInMatchesTrainedIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net := m.Net.(*model.Dot)
-	trainRows, testRows, users := busiestUsers(s, 50)
 	const k = 10
-	overlap := func(a, b []model.Rec) float64 { return topOverlap(a, b, k) }
-	var sumOverlap, sumCold, seFold, seTrained float64
-	var n int
-	for _, u := range users {
-		ratings, exclude := userRatings(s, trainRows[u])
-		f, err := m.FoldIn(ratings, k, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Cold || len(f.Recs) != k {
+	avg, avgCold, rmseFold, rmseTrained, n := foldInAgreement(t, m, s, 50, k, func(u int32, ratings map[string]float64, f model.FoldInResult) {
+		if f.Cold || len(f.Recs) < k {
 			t.Fatalf("user %s: Cold %v, %d recs", s.Users.Raw(u), f.Cold, len(f.Recs))
 		}
 		for _, r := range f.Recs {
@@ -56,29 +46,7 @@ func TestFoldInMatchesTrainedIn(t *testing.T) {
 				t.Fatalf("user %s: rated item %s recommended", s.Users.Raw(u), r.Item)
 			}
 		}
-		trained, err := m.Recommend(s.Users.Raw(u), k, exclude)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sumOverlap += overlap(trained, f.Recs)
-		cold, err := m.FoldIn(nil, len(ratings)+k, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		coldRecs := slices.DeleteFunc(cold.Recs, func(r model.Rec) bool { _, rated := ratings[r.Item]; return rated })
-		sumCold += overlap(trained, coldRecs[:k])
-		for _, row := range testRows[u] {
-			i, v := s.Test.Item[row], float64(s.Test.Value[row])
-			q := net.ItemEmb[int(i)*net.Dim : int(i)*net.Dim+net.Dim]
-			e := m.FromScale(model.Dot32(f.UserEmb, q)+f.UserBias+net.ItemBias[i]) - v
-			seFold += e * e
-			e = m.PredictInner(u, i) - v
-			seTrained += e * e
-			n++
-		}
-	}
-	avg, avgCold := sumOverlap/float64(len(users)), sumCold/float64(len(users))
-	rmseFold, rmseTrained := math.Sqrt(seFold/float64(n)), math.Sqrt(seTrained/float64(n))
+	})
 	t.Logf("top-%d overlap %.3f (cold start %.3f); test RMSE over %d rows: fold-in %.4f, trained in %.4f", k, avg, avgCold, n, rmseFold, rmseTrained)
 	if avg < minFoldInOverlap {
 		t.Errorf("average top-%d overlap %.3f, want >= %.2f", k, avg, minFoldInOverlap)
@@ -228,43 +196,8 @@ func TestDeepFoldInMatchesTrainedIn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			trainRows, testRows, users := busiestUsers(s, 30)
 			const k = 10
-			overlap := func(a, b []model.Rec) float64 { return topOverlap(a, b, k) }
-			var sumOverlap, sumCold, seFold, seTrained float64
-			var n int
-			for _, u := range users {
-				ratings, exclude := userRatings(s, trainRows[u])
-				f, err := m.FoldIn(ratings, m.Items.Len(), 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				trained, err := m.Recommend(s.Users.Raw(u), k, exclude)
-				if err != nil {
-					t.Fatal(err)
-				}
-				sumOverlap += overlap(trained, f.Recs)
-				cold, err := m.FoldIn(nil, m.Items.Len(), 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				coldRecs := slices.DeleteFunc(cold.Recs, func(r model.Rec) bool { _, rated := ratings[r.Item]; return rated })
-				sumCold += overlap(trained, coldRecs)
-				score := map[string]float64{}
-				for _, r := range f.Recs {
-					score[r.Item] = r.Score
-				}
-				for _, row := range testRows[u] {
-					i, v := s.Test.Item[row], float64(s.Test.Value[row])
-					e := score[s.Items.Raw(i)] - v
-					seFold += e * e
-					e = m.PredictInner(u, i) - v
-					seTrained += e * e
-					n++
-				}
-			}
-			avg, avgCold := sumOverlap/float64(len(users)), sumCold/float64(len(users))
-			rmseFold, rmseTrained := math.Sqrt(seFold/float64(n)), math.Sqrt(seTrained/float64(n))
+			avg, avgCold, rmseFold, rmseTrained, n := foldInAgreement(t, m, s, 30, k, nil)
 			t.Logf("%s: top-%d overlap %.3f (cold start %.3f); test RMSE over %d rows: fold-in %.4f, trained in %.4f", kind, k, avg, avgCold, n, rmseFold, rmseTrained)
 			if avg < 0.75 || avg < avgCold+0.2 {
 				t.Errorf("average top-%d overlap %.3f, want >= 0.75 and 0.2 above the cold start's %.3f", k, avg, avgCold)
@@ -274,6 +207,54 @@ func TestDeepFoldInMatchesTrainedIn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// foldInAgreement folds each of the n users of s with the most training
+// rows into m from those rows, ranking every item, and compares it with the
+// same user trained in: it returns the mean overlap of their top k (the
+// user's training items excluded), the cold start's mean overlap with the
+// trained-in top k, and the test RMSE over the users' test rows of the
+// folded-in predictions (the fold-in's scores) and of the trained-in ones.
+// check, when not nil, sees every fold-in.
+func foldInAgreement(t *testing.T, m *model.Model, s *dataset.Split, n, k int, check func(u int32, ratings map[string]float64, f model.FoldInResult)) (avg, avgCold, rmseFold, rmseTrained float64, rows int) {
+	t.Helper()
+	trainRows, testRows, users := busiestUsers(s, n)
+	var sumOverlap, sumCold, seFold, seTrained float64
+	for _, u := range users {
+		ratings, exclude := userRatings(s, trainRows[u])
+		f, err := m.FoldIn(ratings, m.Items.Len(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if check != nil {
+			check(u, ratings, f)
+		}
+		trained, err := m.Recommend(s.Users.Raw(u), k, exclude)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sumOverlap += topOverlap(trained, f.Recs, k)
+		cold, err := m.FoldIn(nil, m.Items.Len(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		coldRecs := slices.DeleteFunc(cold.Recs, func(r model.Rec) bool { _, rated := ratings[r.Item]; return rated })
+		sumCold += topOverlap(trained, coldRecs, k)
+		score := map[string]float64{}
+		for _, r := range f.Recs {
+			score[r.Item] = r.Score
+		}
+		for _, row := range testRows[u] {
+			i, v := s.Test.Item[row], float64(s.Test.Value[row])
+			e := score[s.Items.Raw(i)] - v
+			seFold += e * e
+			e = m.PredictInner(u, i) - v
+			seTrained += e * e
+			rows++
+		}
+	}
+	avg, avgCold = sumOverlap/float64(len(users)), sumCold/float64(len(users))
+	return avg, avgCold, math.Sqrt(seFold / float64(rows)), math.Sqrt(seTrained / float64(rows)), rows
 }
 
 // busiestUsers returns each user's training and test rows of s and the n

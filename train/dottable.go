@@ -103,16 +103,14 @@ func (t *dotTable) readLines() (plines, bline int) {
 // prefetch asks for the lines of the given rows that a read (all false)
 // or an update with moments (all true) touches, without waiting for them.
 func (t *dotTable) prefetch(rows []int32, all bool) {
-	w := (t.dim + 15) / 16
-	switch {
-	case len(rows) == 0:
-	case all:
+	if all {
 		prefetchRows(t.data, t.stride, rows, 0, t.stride/16)
-	case t.bo/16 <= w:
-		prefetchRows(t.data, t.stride, rows, 0, t.bo/16+1)
-	default:
-		prefetchRows(t.data, t.stride, rows, 0, w)
-		prefetchRows(t.data, t.stride, rows, t.bo&^15, 1)
+		return
+	}
+	plines, bline := t.readLines()
+	prefetchRows(t.data, t.stride, rows, 0, plines)
+	if bline > 0 {
+		prefetchRows(t.data, t.stride, rows, bline, 1)
 	}
 }
 

@@ -9,11 +9,12 @@ import (
 )
 
 // TestUpdateRowsBits: a batch's row updates give the same bits in assembly
-// as optim.update's Go loop, for every optimizer and dims around the
-// vector widths, with the slots marked free either way.
+// as optim.update's Go loop, for the optimizers that have assembly (SGD's
+// updates are Go either way) and dims around the vector widths, with the
+// slots marked free either way.
 func TestUpdateRowsBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, name := range []string{"adam", "adagrad", "sgd"} {
+	for _, name := range []string{"adam", "adagrad"} {
 		for _, dim := range []int{1, 3, 4, 7, 15, 16, 17, 31, 32, 33, 48, 64, 65} {
 			tabs := [2]dotTable{newDotTable(40, dim, name == "adam"), newDotTable(40, dim, name == "adam")}
 			for j := range tabs[0].data {

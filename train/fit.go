@@ -284,8 +284,6 @@ func (v *validation) run(m *model.Model, t epochTrainer) (loss, rmse float64) {
 
 // score returns the net's output for (u, i) from the packed weights.
 func (k *dotKernel) score(u, i int32) float32 {
-	d, b := k.dim, k.users.bias()
-	pu, qi := k.users.row(u), k.items.row(i)
-	y, _ := k.act.Apply(model.Dot32(pu[:d], qi[:d]) + pu[b] + qi[b])
+	y, _ := k.act.Apply(k.preact(u, i))
 	return y
 }

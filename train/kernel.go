@@ -26,16 +26,16 @@ type dotKernel struct {
 	xs, gs   []float32 // per row of a batch: output before activation, gradient of the loss
 	su, si   []int32   // per row of a batch: its user's and its item's gradient slot
 	nu, ni   []int32   // the next batch's rows, for forwardVec to prefetch
-	zero     uint32    // always 0, a value writeFloor's stores cannot know
 	par      *parallel // set when training on more than one goroutine
 }
 
 func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 	n := (d.Dim + 1 + 15) &^ 15
 	l2, bl2 := cfg.PositiveL2()
+	moments := cfg.Optimizer == "adam"
 	k := &dotKernel{
 		dim: d.Dim, act: d.Act, gn: n,
-		users: newDotTable(d.Users, d.Dim, cfg.Optimizer == "adam"), items: newDotTable(d.Items, d.Dim, cfg.Optimizer == "adam"),
+		users: newDotTable(d.Users, d.Dim, moments), items: newDotTable(d.Items, d.Dim, moments),
 		l2: float32(2 * l2), bl2: float32(2 * bl2),
 		opt: newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps),
 	}
@@ -56,29 +56,18 @@ func (k *dotKernel) store(d *model.Dot) {
 	k.items.store(d.ItemEmb, d.ItemBias)
 }
 
-// slot returns the gradient of row r in the current batch, claiming and
-// zeroing a new slot when r is first touched. grad holds a slot for every
-// row of a batch, so it never grows.
+// slot returns the gradient of row r in the current batch, whose slot
+// is slots[r] (see claimAt). grad holds a slot for every row of a batch, so
+// it never grows.
 func slot(r int32, slots []int32, touched *[]int32, grad []float32, n int) []float32 {
-	s := slots[r]
-	if s < 0 {
-		s = int32(len(*touched))
-		slots[r] = s
-		*touched = append(*touched, r)
-		g := grad[int(s)*n : int(s)*n+n : int(s)*n+n]
-		clear(g)
-		return g
-	}
-	return grad[int(s)*n : int(s)*n+n : int(s)*n+n]
+	s := int(claimAt(&slots[r], r, touched, grad, n))
+	return grad[s*n : s*n+n : s*n+n]
 }
 
-// claim returns the gradient slot of row r of t in the current batch,
-// claiming and zeroing a new one of n floats in grad when r is first
-// touched. The slot lives in the row's bias line (see dotTable), which the
-// batch reads anyway: a slot array indexed by row would add a cache miss
-// per row at large tables.
-func claim(t *dotTable, r int32, touched *[]int32, grad []float32, n int) int32 {
-	p := slotOf(t.row(r), t.bo)
+// claimAt returns the batch slot held at p for row r, or when it is
+// negative claims the next one (appending r to touched) and zeroes its n
+// floats in grad.
+func claimAt(p *int32, r int32, touched *[]int32, grad []float32, n int) int32 {
 	s := *p
 	if s < 0 {
 		s = int32(len(*touched))
@@ -87,6 +76,14 @@ func claim(t *dotTable, r int32, touched *[]int32, grad []float32, n int) int32 
 		clear(grad[int(s)*n : int(s)*n+n])
 	}
 	return s
+}
+
+// claim returns the gradient slot of row r of t in the current batch (see
+// claimAt). The slot lives in the row's bias line (see dotTable), which the
+// batch reads anyway: a slot array indexed by row would add a cache miss
+// per row at large tables.
+func claim(t *dotTable, r int32, touched *[]int32, grad []float32, n int) int32 {
+	return claimAt(slotOf(t.row(r), t.bo), r, touched, grad, n)
 }
 
 // epoch trains on the rows in the given order in batches of size batch,
@@ -185,14 +182,20 @@ func (k *dotKernel) forward(xs []float32, us, is []int32) {
 	if forwardVec(k, xs, us, is) {
 		return
 	}
-	d, b := k.dim, k.users.bias()
 	is = is[:len(xs)]
 	for r, u := range us[:len(xs)] {
 		k.su[r] = claim(&k.users, u, &k.utouched, k.ugrad, k.gn)
 		k.si[r] = claim(&k.items, is[r], &k.itouched, k.igrad, k.gn)
-		pu, qi := k.users.row(u), k.items.row(is[r])
-		xs[r] = model.Dot32(pu[:d], qi[:d]) + pu[b] + qi[b]
+		xs[r] = k.preact(u, is[r])
 	}
+}
+
+// preact returns the output before activation of (u, i) from the packed
+// weights: <p_u, q_i> + b_u + b_i, the sum the assembly passes do too.
+func (k *dotKernel) preact(u, i int32) float32 {
+	d, b := k.dim, k.users.bias()
+	pu, qi := k.users.row(u), k.items.row(i)
+	return model.Dot32(pu[:d], qi[:d]) + pu[b] + qi[b]
 }
 
 // grads adds each row's gradient, from k.gs, to its user's and its item's

@@ -35,7 +35,6 @@ func (k *dotKernel) floor(us, is []int32, out []float32, batch, threads int) {
 }
 
 func (k *dotKernel) floorShare(us, is []int32, out []float32, batch int) {
-	d, b := k.dim, k.users.bias()
 	is, out = is[:len(us)], out[:len(us)]
 	for lo := 0; lo < len(us); lo += batch {
 		hi := min(lo+batch, len(us))
@@ -45,8 +44,7 @@ func (k *dotKernel) floorShare(us, is []int32, out []float32, batch int) {
 			k.users.prefetch(us[hi:next], false)
 			k.items.prefetch(is[hi:next], false)
 			for r, u := range us[lo:hi] {
-				pu, qi := k.users.row(u), k.items.row(is[lo+r])
-				xs[r] = model.Dot32(pu[:d], qi[:d]) + pu[b] + qi[b]
+				xs[r] = k.preact(u, is[lo+r])
 			}
 		}
 		for r, x := range xs {
@@ -61,7 +59,7 @@ func (k *dotKernel) floorShare(us, is []int32, out []float32, batch int) {
 // the epoch's memory traffic without its arithmetic.
 func (k *dotKernel) writeFloor(us, is []int32, batch int) {
 	lines := k.users.updateLines(k.opt)
-	zero := k.zero
+	zero := writeFloorMask
 	is = is[:len(us)]
 	for lo := 0; lo < len(us); lo += batch {
 		hi := min(lo+batch, len(us))
@@ -77,6 +75,10 @@ func (k *dotKernel) writeFloor(us, is []int32, batch int) {
 		}
 	}
 }
+
+// writeFloorMask is always 0: a value the compiler cannot know, so that
+// writeFloor's stores are kept.
+var writeFloorMask uint32
 
 // EpochTiming is one measurement of MeasureEpoch.
 type EpochTiming struct {
