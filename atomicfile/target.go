@@ -1,0 +1,132 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrTarget is wrapped by the errors of a target that Write refuses to
+// replace: not a regular file (or a symbolic link to one), or an input.
+var ErrTarget = errors.New("atomicfile: refused output")
+
+// StaleAge is how long a temporary file of the pattern .NAME.tmp-DIGITS must
+// have gone unmodified before a write to NAME removes it as the leftover of
+// a killed write.
+const StaleAge = 10 * time.Minute
+
+// Check reports whether Write may write path: it returns an error wrapping
+// ErrTarget when path is, or is a symbolic link to, anything but a regular
+// file (or nothing yet), or when it is the same file as one of inputs,
+// whatever the path used for either (a hard link, a symbolic link, another
+// spelling). Inputs that name no existing file (an empty string, a URL,
+// "builtin") are ignored. Commands call Check before their work so that a
+// refused output costs nothing.
+func Check(path string, inputs ...string) error {
+	target, fi, err := resolve(path)
+	if err != nil || fi == nil {
+		return err
+	}
+	for _, in := range inputs {
+		if in == "" {
+			continue
+		}
+		if ii, err := os.Stat(in); err == nil && os.SameFile(fi, ii) {
+			same := ""
+			if target != path {
+				same = " (through a symbolic link to " + target + ")"
+			}
+			return fmt.Errorf("%w: %s is the input %s%s; give another output file", ErrTarget, path, in, same)
+		}
+	}
+	return nil
+}
+
+// resolve returns the file Write replaces for path: path itself, or the
+// regular file a symbolic link at path points to, with its FileInfo (nil
+// when there is no file yet). Every other kind of target is refused.
+func resolve(path string) (string, fs.FileInfo, error) {
+	li, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil, nil
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("atomicfile: %w", err)
+	}
+	target, fi := path, li
+	if li.Mode()&fs.ModeSymlink != 0 {
+		if target, err = filepath.EvalSymlinks(path); err != nil {
+			return "", nil, fmt.Errorf("%w: %s is a symbolic link to nothing (%v)", ErrTarget, path, err)
+		}
+		if fi, err = os.Lstat(target); err != nil {
+			return "", nil, fmt.Errorf("atomicfile: %w", err)
+		}
+	}
+	if !fi.Mode().IsRegular() {
+		what := kind(fi.Mode())
+		if target != path {
+			what = "a symbolic link to " + what + " (" + target + ")"
+		}
+		return "", nil, fmt.Errorf("%w: %s is %s, not a regular file", ErrTarget, path, what)
+	}
+	return target, fi, nil
+}
+
+// kind names a file mode's type.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// tempPattern is the os.CreateTemp pattern of name's temporary files; the
+// * becomes a string of decimal digits.
+func tempPattern(name string) string { return "." + name + ".tmp-*" }
+
+// isLeftover reports whether entry is named like a temporary file of name.
+func isLeftover(entry, name string) bool {
+	digits, ok := strings.CutPrefix(entry, "."+name+".tmp-")
+	if !ok || digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// removeLeftovers removes from dir the temporary files of name that killed
+// writes left: regular files of the pattern, unmodified for StaleAge and not
+// locked. Failures are ignored: a leftover costs space, not correctness.
+func removeLeftovers(dir, name string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isLeftover(e.Name(), name) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) < StaleAge || locked(p) {
+			continue
+		}
+		os.Remove(p)
+	}
+}
