@@ -42,24 +42,29 @@ func (m *Model) Export(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("model: export: %w", err)
 	}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{"user_embeddings.csv", func(w io.Writer) error { return writeEmbeddingCSV(w, "user", "UFeature", idsOf(m.Users), user) }},
-		{"item_embeddings.csv", func(w io.Writer) error { return writeEmbeddingCSV(w, "item", "CFeature", idsOf(m.Items), item) }},
-		{"user_embeddings.npy", func(w io.Writer) error { return writeNPY(w, user) }},
-		{"item_embeddings.npy", func(w io.Writer) error { return writeNPY(w, item) }},
+	writes := []func(io.Writer) error{
+		func(w io.Writer) error { return writeEmbeddingCSV(w, "user", "UFeature", idsOf(m.Users), user) },
+		func(w io.Writer) error { return writeEmbeddingCSV(w, "item", "CFeature", idsOf(m.Items), item) },
+		func(w io.Writer) error { return writeNPY(w, user) },
+		func(w io.Writer) error { return writeNPY(w, item) },
 	}
 	var paths []string
-	for _, f := range files {
-		p := filepath.Join(dir, f.name)
-		if err := writeFileAtomic(p, f.write); err != nil {
+	for k, p := range ExportPaths(dir) {
+		if err := writeFileAtomic(p, writes[k]); err != nil {
 			return paths, err
 		}
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// ExportPaths returns the paths Export writes in dir, in its order.
+func ExportPaths(dir string) []string {
+	names := []string{"user_embeddings.csv", "item_embeddings.csv", "user_embeddings.npy", "item_embeddings.npy"}
+	for k, n := range names {
+		names[k] = filepath.Join(dir, n)
+	}
+	return names
 }
 
 // embedding returns the net's table called name, checking it has one row per

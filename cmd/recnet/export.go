@@ -18,9 +18,14 @@ func exportCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
+			for _, f := range model.ExportPaths(dir) {
+				if err := checkOutput("dir", f, path); err != nil {
+					return err
+				}
+			}
 			files, err := m.Export(dir)
 			if err != nil {
-				return err
+				return outputErr("dir", err)
 			}
 			for _, f := range files {
 				fmt.Fprintln(cmd.OutOrStdout(), f)
@@ -29,6 +34,6 @@ func exportCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory")
+	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created if missing; each file in it is"+outputRule)
 	return c
 }

@@ -34,6 +34,9 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
+			if err := checkOutput("out", out); err != nil {
+				return err
+			}
 			format = strings.ToLower(format)
 			if format == "" {
 				switch strings.ToLower(filepath.Ext(out)) {
@@ -102,13 +105,13 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 				return write(cmd.OutOrStdout())
 			}
 			if err := atomicfile.Write(out, write); err != nil {
-				return err
+				return outputErr("out", err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s): %s in %.1fs\n", out, format, what, time.Since(start).Seconds())
 			return nil
 		},
 	}
-	c.Flags().StringVar(&out, "out", "ratings.csv", "output file (- for standard output)")
+	c.Flags().StringVar(&out, "out", "ratings.csv", "output file (- for standard output)"+outputRule)
 	c.Flags().StringVar(&format, "format", "", "csv, parquet or sqlite (default: from the --out extension, else csv)")
 	c.Flags().StringVar(&shape, "shape", "", "write a MovieLens-shaped table: ml100k, ml1m or ml25m (default: the built-in course ratings)")
 	c.Flags().Uint64Var(&cfg.Seed, "seed", 42, "generator seed: the same seed writes the same bytes")

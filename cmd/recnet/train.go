@@ -129,6 +129,10 @@ and MAE on the original scale, each beside the baselines.`,
 			if err != nil {
 				return badInput(err)
 			}
+			inputs := append(df.inputs(), strings.Split(pretrain, ",")...)
+			if err := checkOutputs(inputs, "out", out, "plot", plotPath); err != nil {
+				return err
+			}
 			s, rows, dups, err := df.load(cmd.Context())
 			if err != nil {
 				return err
@@ -165,12 +169,12 @@ and MAE on the original scale, each beside the baselines.`,
 			res := report.New(m, s, rows, dups)
 			if plotPath != "" {
 				if err := report.Plot(plotPath, m.History); err != nil {
-					return err
+					return outputErr("plot", err)
 				}
 			}
 			if out != "" {
 				if err := m.Save(out); err != nil {
-					return err
+					return outputErr("out", err)
 				}
 			}
 			if asJSON {
@@ -196,8 +200,8 @@ and MAE on the original scale, each beside the baselines.`,
 	}
 	df.register(c.Flags())
 	cf.register(c.Flags())
-	c.Flags().StringVar(&out, "out", "", "save the trained model to this file")
-	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG")
+	c.Flags().StringVar(&out, "out", "", "save the trained model to this file"+outputRule)
+	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG"+outputRule)
 	c.Flags().StringVar(&pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")

@@ -88,6 +88,9 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if folds == 1 || folds < 0 {
 				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or at least 2", folds))
 			}
+			if err := checkOutput("out", out, df.inputs()...); err != nil {
+				return err
+			}
 			s, rows, _, err := df.load(cmd.Context())
 			if err != nil {
 				return err
@@ -134,7 +137,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			}
 			if out != "" {
 				if err := res.Model.Save(out); err != nil {
-					return err
+					return outputErr("out", err)
 				}
 			}
 			if asJSON {
@@ -159,7 +162,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	f.IntVar(&folds, "folds", 0, "score by K-fold cross-validation on the training and validation parts (0: on the validation part)")
 	f.IntVar(&workers, "workers", 0, "trials run at once (0: all cores)")
 	f.Float64Var(&validShare, "valid-share", 0.1, "with --folds: share of each training fold held out for early stopping")
-	f.StringVar(&out, "out", "", "save the best configuration's refitted model to this file")
+	f.StringVar(&out, "out", "", "save the best configuration's refitted model to this file"+outputRule)
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object (trial lines go to stderr)")
 	return c
 }

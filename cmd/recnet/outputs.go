@@ -1,0 +1,69 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/recnet/recnet/atomicfile"
+)
+
+// outputRule ends the --help of every flag that names a file to write.
+const outputRule = " (written to a temporary file and renamed; a symbolic link is followed and the regular file it names is replaced, the link kept; an input file, a directory, a device, a FIFO, a socket or a dangling link is refused)"
+
+// checkOutput refuses, as an input error naming the flag, an output path
+// that atomicfile would not replace or that is one of inputs. An empty path
+// and "-" (standard output) pass.
+func checkOutput(flag, path string, inputs ...string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	return outputErr(flag, atomicfile.Check(path, inputs...))
+}
+
+// outputErr marks an error of writing flag's file as an input error naming
+// the flag when the target was refused; other errors pass unchanged.
+func outputErr(flag string, err error) error {
+	if errors.Is(err, atomicfile.ErrTarget) {
+		return badInput(fmt.Errorf("--%s: %w", flag, err))
+	}
+	return err
+}
+
+// inputs returns the files the data flags read: --data (the database file
+// of a sqlite: URL), --train, --valid and --test. URLs and "builtin" name no
+// file and are left out.
+func (f *dataFlags) inputs() []string {
+	return []string{inputFile(f.data), inputFile(f.train), inputFile(f.valid), inputFile(f.test)}
+}
+
+// inputFile returns the file a data source reads: the source itself, the
+// database of a sqlite: URL, or "" for another URL and "builtin".
+func inputFile(src string) string {
+	u, err := url.Parse(src)
+	switch {
+	case src == "builtin":
+		return ""
+	case err != nil || len(u.Scheme) < 2: // a path (a one-letter scheme is a drive)
+		return src
+	case strings.EqualFold(u.Scheme, "sqlite") || strings.EqualFold(u.Scheme, "sqlite3"):
+		if u.Opaque != "" {
+			p, _ := url.PathUnescape(u.Opaque)
+			return p
+		}
+		return u.Host + u.Path
+	}
+	return ""
+}
+
+// checkOutputs checks each flag's output path (given as flag, path pairs)
+// with checkOutput against inputs.
+func checkOutputs(inputs []string, flagPaths ...string) error {
+	for k := 0; k+1 < len(flagPaths); k += 2 {
+		if err := checkOutput(flagPaths[k], flagPaths[k+1], inputs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

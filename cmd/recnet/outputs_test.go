@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestOutputsRefused checks that no writing flag replaces an input, a
+// device, a FIFO, a directory or a dangling link: each is refused with exit
+// 2 naming the flag, and the target is left as it was.
+func TestOutputsRefused(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	model := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "1", "--out", model); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	link := filepath.Join(dir, "link.csv")
+	if err := os.Symlink("ratings.csv", link); err != nil {
+		t.Fatal(err)
+	}
+	hard := filepath.Join(dir, "hard.csv")
+	if err := os.Link(data, hard); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dev := filepath.Join(dir, "null")
+	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		dev = os.DevNull // unprivileged: /dev/null itself cannot be harmed
+	}
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	dangling := filepath.Join(dir, "dangling")
+	os.Symlink("nowhere", dangling)
+	// An export directory whose first file would be a FIFO, and one whose
+	// first file is the model being exported.
+	expFIFO := filepath.Join(dir, "expfifo")
+	os.Mkdir(expFIFO, 0o755)
+	syscall.Mkfifo(filepath.Join(expFIFO, "user_embeddings.csv"), 0o644)
+	expSelf := filepath.Join(dir, "expself")
+	os.Mkdir(expSelf, 0o755)
+	selfModel := filepath.Join(expSelf, "user_embeddings.csv")
+	if err := os.Link(model, selfModel); err != nil {
+		t.Fatal(err)
+	}
+	train := []string{"train", "--data", data, "--quiet", "--epochs", "1"}
+	cases := []struct {
+		name   string
+		args   []string
+		flag   string
+		target string
+	}{
+		{"train --out the data", append(train, "--out", data), "--out", data},
+		{"train --out the data by another path", append(train, "--out", dir+"/../"+filepath.Base(dir)+"/./ratings.csv"), "--out", data},
+		{"train --out a hard link to the data", append(train, "--out", hard), "--out", data},
+		{"train --out a symlink to the data", append(train, "--out", link), "--out", data},
+		{"train --plot the data", append(train, "--plot", data), "--plot", data},
+		{"train --out the --train file", []string{"train", "--train", data, "--test", data, "--quiet", "--epochs", "1", "--out", link}, "--out", data},
+		{"train --out a device", append(train, "--out", dev), "--out", dev},
+		{"train --out a FIFO", append(train, "--out", fifo), "--out", fifo},
+		{"train --plot a FIFO", append(train, "--plot", fifo), "--plot", fifo},
+		{"train --out a directory", append(train, "--out", sub), "--out", sub},
+		{"train --out a dangling symlink", append(train, "--out", dangling), "--out", dangling},
+		{"gen --out a FIFO", []string{"gen", "--out", fifo}, "--out", fifo},
+		{"gen --out a device", []string{"gen", "--out", dev}, "--out", dev},
+		{"tune --out the data", []string{"tune", "--data", data, "--model", "nmf", "--trials", "1", "--out", data}, "--out", data},
+		{"export --dir with a FIFO", []string{"export", "--model", model, "--dir", expFIFO}, "--dir", filepath.Join(expFIFO, "user_embeddings.csv")},
+		{"export --dir over the model", []string{"export", "--model", selfModel, "--dir", expSelf}, "--dir", selfModel},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := snapshot(t, c.target)
+			_, stderr, code := run(t, c.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, c.flag) {
+				t.Errorf("error does not name %s: %s", c.flag, stderr)
+			}
+			if after := snapshot(t, c.target); after != before {
+				t.Errorf("%s changed: %s -> %s", c.target, before, after)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}
+
+// snapshot describes the file at p: its type and, for a regular file, its
+// content.
+func snapshot(t *testing.T, p string) string {
+	t.Helper()
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return err.Error()
+	}
+	if fi.Mode().Type() != 0 {
+		return fi.Mode().Type().String()
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs.FileMode(0).String() + string(bytes.TrimSpace(b[:min(len(b), 64)])) + string(rune(len(b)))
+}
+
+// TestOutputSymlinkFollowed checks that --out through a symbolic link
+// replaces the file it points to and keeps the link.
+func TestOutputSymlinkFollowed(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	os.Mkdir(filepath.Join(dir, "models"), 0o755)
+	real := filepath.Join(dir, "models", "m.recnet")
+	os.WriteFile(real, []byte("old"), 0o600)
+	link := filepath.Join(dir, "current.recnet")
+	if err := os.Symlink(filepath.Join("models", "m.recnet"), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "1", "--out", link); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Fatalf("--out replaced the link: %v", err)
+	}
+	b, _ := os.ReadFile(real)
+	if !bytes.HasPrefix(b, []byte("RECNET")) {
+		t.Errorf("the link's target holds %q, want a model", b[:min(len(b), 8)])
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o600 {
+		t.Errorf("the target's mode became %v, want 0600 kept", fi.Mode().Perm())
+	}
+}
