@@ -56,7 +56,8 @@ var ErrNoTrainRows = errors.New("train: no training rows")
 // Patience > 0 it stops once validation RMSE has not improved for Patience
 // epochs and keeps the best epoch's tables; otherwise the model holds the
 // last epoch's tables. Closed-form models (mean, bias) fit in one step and
-// have no history.
+// have no history. A training or validation loss that is not finite stops
+// the fit with a *DivergedError.
 func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, error) {
 	o := options{every: 16}
 	for _, f := range opts {
@@ -190,6 +191,9 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		m.History = append(m.History, rec)
 		if o.progress != nil {
 			o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
+		}
+		if err := diverged(rec, val.len() > 0); err != nil {
+			return err
 		}
 		if !early {
 			continue

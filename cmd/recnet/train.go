@@ -164,7 +164,7 @@ and MAE on the original scale, each beside the baselines.`,
 			start := time.Now()
 			m, err := train.Fit(cmd.Context(), s, opts...)
 			if err != nil {
-				return err
+				return divergedHint(err, cfg.LR)
 			}
 			res := report.New(m, s, rows, dups)
 			if plotPath != "" {

@@ -1,0 +1,33 @@
+package train
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/recnet/recnet/model"
+)
+
+// DivergedError is returned by Fit when an epoch's training loss, or its
+// validation loss, is not a finite number: the weights have blown up,
+// usually because the learning rate is too high. No model is returned.
+type DivergedError struct {
+	Epoch   int     // 1-based epoch whose loss was not finite
+	Loss    float64 // its mean training loss
+	ValLoss float64 // its validation loss (NaN without validation rows)
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned; try a lower learning rate",
+		e.Epoch, e.Loss, e.ValLoss)
+}
+
+// diverged returns the DivergedError of epoch rec, or nil when its losses
+// are finite (the validation loss only when there are validation rows).
+func diverged(rec model.Epoch, validated bool) error {
+	if finite(rec.Loss) && (!validated || finite(rec.ValLoss)) {
+		return nil
+	}
+	return &DivergedError{Epoch: rec.Epoch, Loss: rec.Loss, ValLoss: rec.ValLoss}
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
