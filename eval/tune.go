@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -61,6 +62,9 @@ type Trial struct {
 	FoldScores []float64 `json:"fold_scores,omitempty"` // per fold when scoring by folds
 	BestEpochs []int     `json:"best_epochs"`           // per fit (one when scoring on validation)
 	Seconds    float64   `json:"seconds"`               // wall time of the trial
+	// Diverged is set when training blew up (a train.DivergedError, in a
+	// fold or on the validation part): the trial scores +Inf.
+	Diverged bool `json:"diverged,omitempty"`
 }
 
 // TuneResult is a finished search.
@@ -228,6 +232,9 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 			res.Best = t
 		}
 	}
+	if res.Best.Diverged {
+		return res, fmt.Errorf("eval: every one of the %d trials diverged: lower the learning rates of the search", len(res.Trials))
+	}
 
 	start = time.Now()
 	m, err := train.Fit(context.WithoutCancel(ctx), s, train.WithConfig(res.Best.Config))
@@ -263,6 +270,9 @@ func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
 			if err == nil {
 				err = ctx.Err() // finished after the search stopped: not counted
 			}
+			if isDiverged(err) {
+				return t.diverged(start), nil
+			}
 			if err != nil {
 				return t, err
 			}
@@ -290,6 +300,9 @@ func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
 			f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j))
 			if err == nil {
 				err = ctx.Err() // finished after the search stopped: not counted
+			}
+			if isDiverged(err) {
+				return t.diverged(start), nil
 			}
 			if err != nil {
 				return t, err
@@ -324,7 +337,20 @@ func tuneFolds(s *dataset.Split, k int, seed uint64) ([]foldParts, error) {
 	return parts, nil
 }
 
-// MarshalJSON encodes t with NaN as null.
+// isDiverged reports whether err is a fit's train.DivergedError.
+func isDiverged(err error) bool {
+	var de *train.DivergedError
+	return errors.As(err, &de)
+}
+
+// diverged returns t marked as diverged, scored +Inf, timed from start.
+func (t Trial) diverged(start time.Time) Trial {
+	t.Diverged, t.Score = true, math.Inf(1)
+	t.Seconds = time.Since(start).Seconds()
+	return t
+}
+
+// MarshalJSON encodes t with NaN and infinities as null.
 func (t Trial) MarshalJSON() ([]byte, error) {
 	folds := make([]Number, len(t.FoldScores))
 	for k, x := range t.FoldScores {
@@ -337,7 +363,8 @@ func (t Trial) MarshalJSON() ([]byte, error) {
 		FoldScores []Number     `json:"fold_scores,omitempty"`
 		BestEpochs []int        `json:"best_epochs"`
 		Seconds    Number       `json:"seconds"`
-	}{t.Index, t.Config, Number(t.Score), folds, t.BestEpochs, Number(t.Seconds)})
+		Diverged   bool         `json:"diverged,omitempty"`
+	}{t.Index, t.Config, Number(t.Score), folds, t.BestEpochs, Number(t.Seconds), t.Diverged})
 }
 
 // MarshalJSON encodes r with NaN as null.

@@ -124,6 +124,9 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 					if t.Score < best {
 						best, mark = t.Score, "  *"
 					}
+					if t.Diverged {
+						mark = "  diverged (its learning rate is too high)"
+					}
 					fmt.Fprintf(lines, "trial %3d/%d  %s %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned, metric,
 						t.Score, t.Seconds, space.Describe(t.Config), epochs(t.BestEpochs), mark)
 				}),
