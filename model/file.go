@@ -45,6 +45,9 @@ var (
 	// ErrVersion means an intact model file of a version this build does
 	// not read.
 	ErrVersion = errors.New("model: unsupported model file version")
+	// ErrNonFinite means a table holds a NaN or an infinite weight: the
+	// model diverged, and neither Write nor Read accepts it.
+	ErrNonFinite = errors.New("model: non-finite weight")
 )
 
 const (
@@ -141,6 +144,9 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 			return nil, nil, fmt.Errorf("model: table %s has shape %dx%d but %d values", p.Name, p.Rows, p.Cols, len(p.Data))
 		}
 		h.Tables = append(h.Tables, fileTable{p.Name, p.Rows, p.Cols})
+		if err := checkFinite(p); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := checkTables(h); err != nil {
 		return nil, nil, fmt.Errorf("model: %s", err)
@@ -150,6 +156,21 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 		h.Users, h.Items = encodeIDs(h.Users), encodeIDs(h.Items)
 	}
 	return h, params, nil
+}
+
+// checkFinite returns an error wrapping ErrNonFinite naming p and the
+// place of its first NaN or infinite value, if any.
+func checkFinite(p Param) error {
+	for k, v := range p.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			row, col := k, 0
+			if p.Cols > 0 {
+				row, col = k/p.Cols, k%p.Cols
+			}
+			return fmt.Errorf("%w: table %s holds %v at row %d, column %d (the model diverged)", ErrNonFinite, p.Name, v, row, col)
+		}
+	}
+	return nil
 }
 
 // checkTables checks the table list of h: names present and unique, shapes
@@ -204,7 +225,8 @@ func encodeIDs(ids []string) []string {
 	return out
 }
 
-// Write writes m in the model file format (see FileVersion).
+// Write writes m in the model file format (see FileVersion). A table with
+// a NaN or infinite value is refused with an error wrapping ErrNonFinite.
 func (m *Model) Write(w io.Writer) error {
 	h, params, err := m.header()
 	if err != nil {
@@ -290,7 +312,8 @@ func (m *Model) Save(path string) error {
 
 // Read reads a model file from r; name (a path, say) is used in errors.
 // Damaged input gives an error wrapping ErrCorrupt, an intact file of another
-// format version one wrapping ErrVersion. When the size of r is known (an
+// format version one wrapping ErrVersion, and an intact file whose tables
+// hold a NaN or infinite value one wrapping ErrNonFinite. When the size of r is known (an
 // *os.File, or a reader with a Len method such as *bytes.Reader) it bounds
 // every length field before anything is allocated; otherwise memory grows
 // only as data actually arrives.
@@ -320,6 +343,11 @@ func Read(r io.Reader, name string) (*Model, error) {
 	}
 	if err := f.trailer(); err != nil {
 		return nil, err
+	}
+	for _, p := range params {
+		if err := checkFinite(p); err != nil {
+			return nil, fmt.Errorf("%w (in %s)", err, name)
+		}
 	}
 	net, err := Build(h.Kind, h.Config, params)
 	if err != nil {

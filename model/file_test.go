@@ -29,13 +29,13 @@ var fileTestConfig = model.Config{
 }
 
 // fileTestModel returns a 3-user, 5-item dot model whose tables hold some
-// awkward floats and whose history holds NaN.
+// awkward finite floats (a file holds no other) and whose history holds NaN.
 func fileTestModel() *model.Model {
 	net := model.NewDot(3, 5, fileTestConfig)
 	net.UserEmb[0] = float32(math.Copysign(0, -1))
-	net.UserEmb[1] = math.Float32frombits(0x7fc00123) // NaN with a payload
-	net.UserEmb[2] = float32(math.Inf(-1))
-	net.ItemEmb[3] = math.Float32frombits(1) // smallest subnormal
+	net.UserEmb[1] = -math.MaxFloat32
+	net.UserEmb[2] = -math.Float32frombits(1) // the largest negative subnormal
+	net.ItemEmb[3] = math.Float32frombits(1)  // smallest subnormal
 	net.ItemBias[4] = math.MaxFloat32
 	return &model.Model{
 		Config: fileTestConfig, Net: net,
