@@ -144,7 +144,7 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 			return nil, nil, fmt.Errorf("model: table %s has shape %dx%d but %d values", p.Name, p.Rows, p.Cols, len(p.Data))
 		}
 		h.Tables = append(h.Tables, fileTable{p.Name, p.Rows, p.Cols})
-		if err := checkFinite(p); err != nil {
+		if err := checkFinite(p, ""); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -159,15 +159,16 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 }
 
 // checkFinite returns an error wrapping ErrNonFinite naming p and the
-// place of its first NaN or infinite value, if any.
-func checkFinite(p Param) error {
+// place of its first NaN or infinite value, if any; where (say, " in
+// FILE") follows ErrNonFinite in the message.
+func checkFinite(p Param, where string) error {
 	for k, v := range p.Data {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			row, col := k, 0
 			if p.Cols > 0 {
 				row, col = k/p.Cols, k%p.Cols
 			}
-			return fmt.Errorf("%w: table %s holds %v at row %d, column %d (the model diverged)", ErrNonFinite, p.Name, v, row, col)
+			return fmt.Errorf("%w%s: table %s holds %v at row %d, column %d (the model diverged)", ErrNonFinite, where, p.Name, v, row, col)
 		}
 	}
 	return nil
@@ -345,8 +346,8 @@ func Read(r io.Reader, name string) (*Model, error) {
 		return nil, err
 	}
 	for _, p := range params {
-		if err := checkFinite(p); err != nil {
-			return nil, fmt.Errorf("%w (in %s)", err, name)
+		if err := checkFinite(p, " in "+name); err != nil {
+			return nil, err
 		}
 	}
 	net, err := Build(h.Kind, h.Config, params)
