@@ -35,14 +35,18 @@ type Baselines struct {
 // NaN and infinite numbers are encoded as null (model.Epoch and
 // model.Accuracy encode them so).
 type Result struct {
-	Data         Data           `json:"data"`
-	Config       model.Config   `json:"config"`
-	Epochs       []model.Epoch  `json:"epochs"`
-	TrainSeconds float64        `json:"train_seconds"`
-	BestEpoch    int            `json:"best_epoch"`
-	Test         model.Accuracy `json:"test"`
-	Baselines    Baselines      `json:"baselines"`
-	BeatsBias    bool           `json:"beats_bias"`
+	Data         Data          `json:"data"`
+	Config       model.Config  `json:"config"`
+	Epochs       []model.Epoch `json:"epochs"`
+	TrainSeconds float64       `json:"train_seconds"`
+	BestEpoch    int           `json:"best_epoch"`
+	// Improved is set for a model trained in epochs: false when no epoch
+	// improved on the initial weights (best epoch 0), so that the model is
+	// the untrained one. Absent for a model fitted in closed form.
+	Improved  *bool          `json:"improved,omitempty"`
+	Test      model.Accuracy `json:"test"`
+	Baselines Baselines      `json:"baselines"`
+	BeatsBias bool           `json:"beats_bias"`
 	// Ranking is set instead of Test and Baselines for a model of the
 	// implicit task, which predicts interactions, not ratings.
 	Ranking *Ranking `json:"ranking,omitempty"`
@@ -69,7 +73,27 @@ func New(m *model.Model, s *dataset.Split, rows, duplicates int) Result {
 		},
 		Config: m.Config, Epochs: m.History, TrainSeconds: secs, BestEpoch: m.BestEpoch,
 		Test: c.Model, Baselines: Baselines{GlobalMean: c.GlobalMean, Bias: c.Bias}, BeatsBias: c.BeatsBias(),
+		Improved: improved(m),
 	}
+}
+
+// improved returns whether a model trained in epochs kept the weights of a
+// later epoch than its initial ones; nil for a model with no epochs.
+func improved(m *model.Model) *bool {
+	if len(m.History) == 0 {
+		return nil
+	}
+	b := m.BestEpoch > 0
+	return &b
+}
+
+// neverImproved is the sentence WriteTest starts with when no epoch
+// improved on the initial weights.
+func (r Result) neverImproved() string {
+	if r.Improved == nil || *r.Improved {
+		return ""
+	}
+	return fmt.Sprintf("\nThe model never improved on its initial weights: no epoch of %d was better than the start (best epoch 0), so it is the untrained model.\n", len(r.Epochs))
 }
 
 // WriteJSON writes r as one indented JSON object.
@@ -98,8 +122,13 @@ func (r Result) WriteData(w io.Writer) error {
 	return err
 }
 
-// WriteTest writes the test results beside the baselines and a verdict.
+// WriteTest writes the test results beside the baselines and a verdict,
+// after a sentence saying so when the model never improved on its initial
+// weights.
 func (r Result) WriteTest(w io.Writer) error {
+	if _, err := io.WriteString(w, r.neverImproved()); err != nil {
+		return err
+	}
 	if r.Ranking != nil {
 		return r.writeRanking(w)
 	}
