@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -52,10 +53,36 @@ type FoldInResult struct {
 // ranks them. With no ratings FoldIn is a cold start: p and b are zero,
 // items rank by item bias alone and Cold is set. lambda 0 means
 // DefaultFoldInLambda; a negative or non-finite lambda is an error. An
-// unknown item id gives an error wrapping ErrUnknownItem, a non-finite
-// rating an error; k < 1 is an error, and when fewer than k items are
-// candidates all are returned.
+// unknown item id gives an error wrapping ErrUnknownItem, a rating that
+// CheckRating refuses an error wrapping ErrBadRating; k < 1 is an error,
+// and when fewer than k items are candidates all are returned.
 func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldInResult, error) {
+	return m.FoldInContext(context.Background(), ratings, k, lambda)
+}
+
+// ErrBadRating is wrapped by the errors of CheckRating.
+var ErrBadRating = errors.New("model: bad rating")
+
+// CheckRating returns an error wrapping ErrBadRating, naming the item, if
+// the rating r of item is not finite or, for a model with a range
+// (Max > Min), outside Min..Max.
+func (m *Model) CheckRating(item string, r float64) error {
+	switch {
+	case math.IsNaN(r) || math.IsInf(r, 0):
+		return fmt.Errorf("%w %g of item %.80q: not finite", ErrBadRating, r, item)
+	case m.Max > m.Min && (r < m.Min || r > m.Max):
+		return fmt.Errorf("%w %g of item %.80q: outside the model's range %g..%g", ErrBadRating, r, item, m.Min, m.Max)
+	}
+	return nil
+}
+
+// FoldInContext is FoldIn stopping early, with ctx's error, when ctx is
+// done: the iterative fold-in of an mlp or a neumf checks it at each of
+// its steps, the others before they start. Its results are FoldIn's.
+func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k int, lambda float64) (FoldInResult, error) {
+	if err := ctx.Err(); err != nil {
+		return FoldInResult{}, err
+	}
 	if err := checkK(k); err != nil {
 		return FoldInResult{}, err
 	}
@@ -84,7 +111,7 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 	case *MF:
 		dim, itemEmb, itemBi, mu = n.Dim, n.ItemEmb, n.ItemBias, n.Mu
 	case *MLP, *NeuMF:
-		return m.foldInDeep(ratings, k, lambda)
+		return m.foldInDeep(ctx, ratings, k, lambda)
 	default:
 		return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
 	}
@@ -188,8 +215,8 @@ func (m *Model) foldInTargets(ratings map[string]float64) ([]foldInTarget, map[i
 			return nil, nil, fmt.Errorf("%w %q", ErrUnknownItem, raw)
 		}
 		r := ratings[raw]
-		if math.IsNaN(r) || math.IsInf(r, 0) {
-			return nil, nil, fmt.Errorf("model: rating %g of item %q is not finite", r, raw)
+		if err := m.CheckRating(raw, r); err != nil {
+			return nil, nil, err
 		}
 		rows = append(rows, foldInTarget{i, float64(m.ToScale(r))})
 		seen[i] = true

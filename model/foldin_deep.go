@@ -1,6 +1,9 @@
 package model
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // DefaultDeepFoldInLambda is the penalty FoldIn uses for an mlp or a neumf
 // when given 0. Like DefaultFoldInLambda it was chosen on low-rank test
@@ -122,7 +125,8 @@ func (f *deepFold) backward(p, g []float32, i int32, gz float32) {
 // user's parameters p (see deepFold), by full-batch Adam from p = 0 with a
 // step size decaying to zero; the result is deterministic. UserEmb is the
 // MLP-branch embedding; for a NeuMF, GMFUserEmb and UserBias are set too.
-func (m *Model) foldInDeep(ratings map[string]float64, k int, lambda float64) (FoldInResult, error) {
+// It returns ctx's error when ctx is done before a step.
+func (m *Model) foldInDeep(ctx context.Context, ratings map[string]float64, k int, lambda float64) (FoldInResult, error) {
 	rows, seen, err := m.foldInTargets(ratings)
 	if err != nil {
 		return FoldInResult{}, err
@@ -135,6 +139,9 @@ func (m *Model) foldInDeep(ratings map[string]float64, k int, lambda float64) (F
 		g, mo, v := make([]float32, n), make([]float32, n), make([]float32, n)
 		const b1, b2, eps = 0.9, 0.999, 1e-8
 		for step := 1; step <= foldInSteps; step++ {
+			if err := ctx.Err(); err != nil {
+				return FoldInResult{}, err
+			}
 			for j := range g {
 				g[j] = float32(2 * lambda * float64(p[j]))
 			}

@@ -159,7 +159,11 @@ func TestFoldInErrors(t *testing.T) {
 		{"negative lambda", m, map[string]float64{"go": 4}, 3, -1, nil},
 		{"NaN lambda", m, map[string]float64{"go": 4}, 3, math.NaN(), nil},
 		{"infinite lambda", m, map[string]float64{"go": 4}, 3, math.Inf(1), nil},
-		{"NaN rating", m, map[string]float64{"go": math.NaN()}, 3, 0, nil},
+		{"NaN rating", m, map[string]float64{"go": math.NaN()}, 3, 0, model.ErrBadRating},
+		{"infinite rating", m, map[string]float64{"go": math.Inf(-1)}, 3, 0, model.ErrBadRating},
+		{"rating above the range", m, map[string]float64{"go": 9}, 3, 0, model.ErrBadRating},
+		{"rating below the range", m, map[string]float64{"go": 4, "zig": -1000}, 3, 0, model.ErrBadRating},
+		{"rating just below the range", m, map[string]float64{"rust": 0.999}, 3, 0, model.ErrBadRating},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,6 +178,53 @@ func TestFoldInErrors(t *testing.T) {
 				t.Errorf("error %q lacks the model: prefix", msg)
 			}
 		})
+	}
+}
+
+// TestFoldInRatingRange checks that ratings at both ends of the model's
+// range are accepted and that a bad one is named in the error.
+func TestFoldInRatingRange(t *testing.T) {
+	m := exampleModel()
+	if _, err := m.FoldIn(map[string]float64{"go": 1, "rust": 5, "zig": 3.5}, 1, 0); err != nil {
+		t.Errorf("ratings 1, 5 and 3.5 on a 1..5 model: %v", err)
+	}
+	err := m.CheckRating("rust", 9)
+	if err == nil || err.Error() != `model: bad rating 9 of item "rust": outside the model's range 1..5` {
+		t.Errorf("CheckRating(rust, 9) = %v", err)
+	}
+	noRange := &model.Model{Net: m.Net, Users: m.Users, Items: m.Items}
+	if err := noRange.CheckRating("go", -7); err != nil {
+		t.Errorf("a model without a range refused -7: %v", err)
+	}
+}
+
+// TestFoldInContext checks that a deep fold-in stops when its context is
+// done, and gives FoldIn's bits when it is not.
+func TestFoldInContext(t *testing.T) {
+	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Seed: 1, Users: 40, Items: 30, Rows: 600})
+	s, err := dataset.SplitRandom(d, dataset.Fractions{Train: 0.9, Valid: 0.1}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"mlp", "neumf", "dot"} {
+		m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Model: kind, Dim: 4, Layers: "8", Epochs: 2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ratings := map[string]float64{m.Items.Raw(0): m.Max, m.Items.Raw(1): m.Min}
+		want, err := m.FoldIn(ratings, 5, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.FoldInContext(context.Background(), ratings, 5, 0)
+		if err != nil || !slices.Equal(got.UserEmb, want.UserEmb) || !slices.Equal(got.Recs, want.Recs) {
+			t.Errorf("%s: FoldInContext %+v, %v; FoldIn %+v", kind, got, err, want)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := m.FoldInContext(ctx, ratings, 5, 0); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: canceled fold-in: %v", kind, err)
+		}
 	}
 }
 

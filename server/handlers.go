@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ const (
 	codeTooLarge         = "too_large"
 	codeUnsupported      = "unsupported"
 	codeInternal         = "internal"
+	codeBusy             = "busy"
 )
 
 // apiError is an error reported to the client.
@@ -64,6 +66,9 @@ func (s *Server) writeData(w http.ResponseWriter, data any) int {
 
 // writeError writes an error envelope and returns the HTTP status written.
 func (s *Server) writeError(w http.ResponseWriter, e *apiError) int {
+	if e.status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
 	b, err := json.Marshal(envelope{Status: "error", Error: &errorBody{e.code, e.message}})
 	if err != nil { // only strings: cannot happen
 		s.logError(fmt.Errorf("server: encode error response: %w", err))
@@ -100,6 +105,10 @@ func (s *Server) modelError(err error) *apiError {
 		return &apiError{http.StatusNotFound, codeUnknownItem, trimModel(err)}
 	case errors.Is(err, model.ErrUnsupported):
 		return &apiError{http.StatusUnprocessableEntity, codeUnsupported, trimModel(err)}
+	case errors.Is(err, model.ErrBadRating):
+		return badRequest("%s", trimModel(err))
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return errEnded
 	}
 	s.logError(fmt.Errorf("server: %w", err))
 	return &apiError{http.StatusInternalServerError, codeInternal, trimModel(err)}
@@ -214,10 +223,10 @@ func (s *Server) similar(r *http.Request, sv *served) (any, *apiError) {
 	return &recsData{key: "item", id: it, list: "similar", recs: rs, labels: sv.labels, cat: s.cat}, nil
 }
 
-// foldInRequest is the body of POST /v1/foldin.
+// foldInRequest is the body of POST /v1/foldin; a null rating is nil.
 type foldInRequest struct {
-	Ratings map[string]float64 `json:"ratings"`
-	K       *int               `json:"k"`
+	Ratings map[string]*float64 `json:"ratings"`
+	K       *int                `json:"k"`
 }
 
 // foldIn answers {"cold":C,"recommendations":[{"item","title","genres","score"}]}.
@@ -244,10 +253,15 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 	if len(req.Ratings) > MaxRatings {
 		return nil, badRequest("%d ratings: at most %d are accepted", len(req.Ratings), MaxRatings)
 	}
-	for id := range req.Ratings {
+	ratings := make(map[string]float64, len(req.Ratings))
+	for id, v := range req.Ratings {
 		if id == "" {
 			return nil, badRequest("empty item id in ratings")
 		}
+		if v == nil {
+			return nil, badRequest("rating of item %.80q is null", id)
+		}
+		ratings[id] = *v
 	}
 	k := DefaultK
 	if req.K != nil {
@@ -256,7 +270,16 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 			return nil, badRequest("k=%d: want an integer in 1..%d", k, MaxK)
 		}
 	}
-	res, err := sv.m.FoldIn(req.Ratings, k, 0)
+	for id, v := range ratings { // before waiting for a slot
+		if err := sv.m.CheckRating(id, v); err != nil {
+			return nil, s.modelError(err)
+		}
+	}
+	if e := s.acquireFoldIn(r.Context()); e != nil {
+		return nil, e
+	}
+	defer s.releaseFoldIn()
+	res, err := sv.m.FoldInContext(r.Context(), ratings, k, 0)
 	if err != nil {
 		return nil, s.modelError(err)
 	}

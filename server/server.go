@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +30,10 @@ const (
 	MaxBodyBytes = 64 << 10
 	// MaxRatings is the most ratings a fold-in request may hold.
 	MaxRatings = 500
+	// DefaultFoldInWait is how long a fold-in waits for a free slot (see
+	// WithFoldInLimit) before it is refused with 503, unless
+	// WithFoldInWait says otherwise.
+	DefaultFoldInWait = 5 * time.Second
 )
 
 // Server serves a model and its catalog over HTTP. It is safe for
@@ -39,6 +45,10 @@ type Server struct {
 	routes  map[string]route
 	metrics *metrics
 	handler http.Handler
+	// slots holds a token per fold-in running; foldWait is how long a
+	// fold-in waits for one.
+	slots    chan struct{}
+	foldWait time.Duration
 }
 
 // Option configures a Server.
@@ -51,14 +61,36 @@ func WithErrorLog(f func(error)) Option {
 	return func(s *Server) { s.errLog = f }
 }
 
+// WithFoldInLimit sets how many fold-ins run at once, n >= 1; n < 1 means
+// the default, runtime.GOMAXPROCS(0). A fold-in of an mlp or a neumf costs
+// about a second of CPU for 500 ratings; more at once would only share the
+// cores and delay every other request.
+func WithFoldInLimit(n int) Option {
+	return func(s *Server) {
+		if n < 1 {
+			n = runtime.GOMAXPROCS(0)
+		}
+		s.slots = make(chan struct{}, n)
+	}
+}
+
+// WithFoldInWait sets how long a fold-in waits for a free slot before it
+// is refused with 503 and the code "busy" (0: refused at once when every
+// slot is taken). The default is DefaultFoldInWait. A request that ends
+// stops waiting, and stops its fold-in when it is running.
+func WithFoldInWait(d time.Duration) Option {
+	return func(s *Server) { s.foldWait = max(d, 0) }
+}
+
 // New returns a server for m, labelling items with titles and genres from
 // cat, which may be nil. m must not be nil.
 func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
 	if m == nil {
 		panic("server: nil model")
 	}
-	s := &Server{cat: cat, metrics: newMetrics()}
+	s := &Server{cat: cat, metrics: newMetrics(), foldWait: DefaultFoldInWait}
 	s.cur.Store(newServed(m, cat))
+	WithFoldInLimit(0)(s)
 	for _, o := range opts {
 		o(s)
 	}
@@ -118,8 +150,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		label = otherPath
 		code = s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s", r.URL.Path)})
-	case r.Method != rt.method:
-		w.Header().Set("Allow", rt.method)
+	case r.Method != rt.method && (r.Method != http.MethodHead || rt.method != http.MethodGet):
+		allow := rt.method
+		if allow == http.MethodGet {
+			allow = "GET, HEAD"
+		}
+		w.Header().Set("Allow", allow)
 		code = s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
 			fmt.Sprintf("method %s not allowed on %s, use %s", r.Method, r.URL.Path, rt.method)})
 	default:
@@ -135,17 +171,53 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveMetrics writes the metrics in the Prometheus text format.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) int {
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
 		return s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
 			fmt.Sprintf("method %s not allowed on %s, use GET", r.Method, metricsPath)})
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	if _, err := w.Write([]byte(s.metrics.text())); err != nil {
+	w.Header()["X-Content-Type-Options"] = noSniff
+	text := s.metrics.text() + fmt.Sprintf("# HELP recnet_foldins_running Fold-ins running, at most recnet_foldin_slots.\n"+
+		"# TYPE recnet_foldins_running gauge\nrecnet_foldins_running %d\nrecnet_foldin_slots %d\n", len(s.slots), cap(s.slots))
+	if _, err := w.Write([]byte(text)); err != nil {
 		s.logError(fmt.Errorf("server: write metrics: %w", err))
 	}
 	return http.StatusOK
 }
+
+// acquireFoldIn takes a fold-in slot, waiting up to foldWait while ctx
+// lasts; the caller gives it back with releaseFoldIn.
+func (s *Server) acquireFoldIn(ctx context.Context) *apiError {
+	if ctx.Err() != nil {
+		return errEnded
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	busy := &apiError{http.StatusServiceUnavailable, codeBusy,
+		fmt.Sprintf("all %d fold-in slots are busy; retry later", cap(s.slots))}
+	if s.foldWait <= 0 {
+		return busy
+	}
+	t := time.NewTimer(s.foldWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return busy
+	case <-ctx.Done():
+		return errEnded
+	}
+}
+
+func (s *Server) releaseFoldIn() { <-s.slots }
+
+// errEnded answers a fold-in whose request ended (the client is gone).
+var errEnded = &apiError{http.StatusServiceUnavailable, codeBusy, "the request ended before the fold-in finished"}
 
 // logError passes err to the error log, if any.
 func (s *Server) logError(err error) {

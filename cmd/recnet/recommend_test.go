@@ -64,3 +64,54 @@ func firstRow(t *testing.T, path string) (user, item string) {
 	f := strings.Split(strings.Split(string(b), "\n")[1], ",")
 	return f[0], f[1]
 }
+
+// TestRecommendRefuses lists recommend settings that must be refused with
+// exit 2 and a message naming what is wrong: ratings outside the model's
+// range or not finite, and --user given with --rated.
+func TestRecommendRefuses(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "1", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	user, item := firstRow(t, data)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--rated", item + "=9"}, []string{"--rated", `"` + item + `"`, "outside"}},
+		{[]string{"--rated", item + "=-1000"}, []string{"--rated", `"` + item + `"`, "outside"}},
+		{[]string{"--rated", item + "=inf"}, []string{"--rated", `"` + item + `"`, "not finite"}},
+		{[]string{"--rated", item + "=NaN"}, []string{"--rated"}},
+		{[]string{"--user", user, "--rated", item + "=5"}, []string{"--user", "--rated"}},
+		{[]string{"--user", "nobody", "--rated", item + "=5"}, []string{"--user", "--rated"}},
+	} {
+		args := append([]string{"recommend", "--model", m}, c.args...)
+		_, stderr, code := run(t, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", c.args, code, stderr)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: message lacks %q: %s", c.args, w, stderr)
+			}
+		}
+	}
+}
+
+// TestServeRefusesFoldInFlags checks that serve's fold-in bounds are used
+// or refused, before the model is read.
+func TestServeRefusesFoldInFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--foldin-limit", "0"},
+		{"--foldin-limit", "100000"},
+		{"--foldin-wait", "-1s"},
+		{"--foldin-wait", "1h"},
+	} {
+		_, stderr, code := run(t, append([]string{"serve", "--model", "none.recnet"}, args...)...)
+		if code != 2 || !strings.Contains(stderr, args[0]) {
+			t.Errorf("%v: exit %d, want 2 naming the flag: %s", args, code, stderr)
+		}
+	}
+}

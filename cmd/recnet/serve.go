@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -21,10 +22,19 @@ import (
 // stopping.
 const shutdownTimeout = 10 * time.Second
 
+// Bounds of serve's fold-in flags: the wait stays below the write timeout
+// (30 s) so that a refusal can still be written.
+const (
+	maxFoldInLimit = 1024
+	maxFoldInWait  = 20 * time.Second
+)
+
 func serveCmd() *cobra.Command {
 	var (
 		path, addr string
 		cat        catalogFlag
+		foldLimit  int
+		foldWait   time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "serve --model M [--addr 127.0.0.1:8080] [--catalog builtin|none|F]",
@@ -44,11 +54,24 @@ Prometheus text format. Endpoints:
   GET  /healthz
   GET  /metrics
 
+Fold-ins are bounded: at most --foldin-limit run at once (default: the number of
+cores, 1..1024), each further one waits up to --foldin-wait (0..20s) for a slot
+and is then refused with 503 and the code "busy"; a fold-in stops when its client
+goes away. Fold-in ratings must be finite and within the model's rating range
+(400 otherwise), at most 500 of them in a body of at most 64 KiB; k is 1..100.
+HEAD is answered wherever GET is.
+
 SIGHUP reloads the model file; if it cannot be loaded, the old model keeps
 serving. SIGINT and SIGTERM stop the server, letting requests in flight finish
 for up to 10 seconds.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if foldLimit < 1 || foldLimit > maxFoldInLimit {
+				return badInput(fmt.Errorf("--foldin-limit %d: want 1..%d", foldLimit, maxFoldInLimit))
+			}
+			if foldWait < 0 || foldWait > maxFoldInWait {
+				return badInput(fmt.Errorf("--foldin-wait %v: want 0..%v", foldWait, maxFoldInWait))
+			}
 			m, err := model.Load(path)
 			if err != nil {
 				return badInput(err)
@@ -60,7 +83,7 @@ for up to 10 seconds.`,
 			stderr := cmd.ErrOrStderr()
 			s := server.New(m, catalog, server.WithErrorLog(func(err error) {
 				fmt.Fprintln(stderr, "recnet serve:", err)
-			}))
+			}), server.WithFoldInLimit(foldLimit), server.WithFoldInWait(foldWait))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return badInput(err)
@@ -109,6 +132,8 @@ for up to 10 seconds.`,
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	c.Flags().IntVar(&foldLimit, "foldin-limit", runtime.GOMAXPROCS(0), fmt.Sprintf("fold-ins run at once, 1..%d; the default is the number of cores", maxFoldInLimit))
+	c.Flags().DurationVar(&foldWait, "foldin-wait", server.DefaultFoldInWait, fmt.Sprintf("how long a fold-in waits for a free slot before a 503, 0..%v", maxFoldInWait))
 	cat.register(c)
 	return c
 }

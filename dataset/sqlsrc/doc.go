@@ -8,6 +8,10 @@
 // and in its init calls dataset.RegisterScheme for "postgres" and
 // "postgresql" with an opener that takes the query out of the URL with
 // QueryOf, opens sql.Open("pgx", rest of the URL) and returns Query's
-// rows closing the *sql.DB with them, as sqlite.Open does. Drivers stay out
+// rows closing the *sql.DB with them, as sqlite.Open does. QueryOf lets
+// through only one SELECT statement (CheckSelect) or a plain table name,
+// but a source must also be read-only in the engine (sqlite installs an
+// authorizer; a postgres package would run the query in a READ ONLY
+// transaction as a role without write rights). Drivers stay out
 // of this package so that importing it links none.
 package sqlsrc

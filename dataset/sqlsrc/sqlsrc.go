@@ -17,28 +17,41 @@ const DefaultTable = "ratings"
 
 // QueryOf removes the parameters "query" and "table" from u and returns
 // the SQL to run: the query, or SELECT * FROM the table (quoted), or
-// SELECT * FROM ratings when neither is given. Giving both is an error.
+// SELECT * FROM ratings when neither is given. The raw query string is
+// split at "&" only, so a ";" is part of a value. Giving both, either
+// twice, a query that is not one SELECT statement (see CheckSelect) or a
+// table that is not a plain identifier (letters, digits, "_") is an
+// error.
 func QueryOf(u *url.URL) (string, error) {
-	q := u.Query()
-	query, table := q.Get("query"), q.Get("table")
-	_, hasQuery := q["query"]
-	_, hasTable := q["table"]
-	q.Del("query")
-	q.Del("table")
-	u.RawQuery = q.Encode()
-	switch {
-	case hasQuery && hasTable:
-		return "", errors.New("give query= or table=, not both")
-	case hasQuery && strings.TrimSpace(query) == "":
-		return "", errors.New("empty query=")
-	case hasQuery:
-		return query, nil
-	case hasTable && table == "":
-		return "", errors.New("empty table=")
-	case !hasTable:
-		table = DefaultTable
+	p, err := splitParams(u.RawQuery)
+	if err != nil {
+		return "", err
 	}
-	return `SELECT * FROM "` + strings.ReplaceAll(table, `"`, `""`) + `"`, nil
+	u.RawQuery = strings.Join(p.rest, "&")
+	switch {
+	case p.hasQuery && p.hasTable:
+		return "", errors.New("give query= or table=, not both")
+	case p.hasQuery && strings.TrimSpace(p.query) == "":
+		return "", errors.New("empty query=")
+	case p.hasQuery:
+		if err := CheckSelect(p.query); err != nil {
+			return "", err
+		}
+		return p.query, nil
+	case p.hasTable && p.table == "":
+		return "", errors.New("empty table=")
+	case !p.hasTable:
+		p.table = DefaultTable
+	}
+	if !isIdentifier(p.table) {
+		return "", fmt.Errorf("table=%.80q is not a plain identifier (letters, digits and _); use query= for others", p.table)
+	}
+	return `SELECT * FROM "` + p.table + `"`, nil
+}
+
+// Querier runs a query: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // Rows is the result of a query as a dataset.RowSource. Its user, item
@@ -68,10 +81,10 @@ type idText struct {
 	int  bool
 }
 
-// Query runs query on db and returns its rows; name (the source URL) is
+// Query runs query on db (a *sql.DB or a *sql.Conn) and returns its rows; name (the source URL) is
 // used in errors. Closing the Rows closes the result, then calls closer
 // (if not nil), e.g. to close a *sql.DB opened for this one query.
-func Query(ctx context.Context, db *sql.DB, query, name string, closer func() error) (*Rows, error) {
+func Query(ctx context.Context, db Querier, query, name string, closer func() error) (*Rows, error) {
 	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, err)

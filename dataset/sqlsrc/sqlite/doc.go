@@ -11,10 +11,18 @@
 // relative without slashes ("sqlite:ratings.db"), and a host part, if any,
 // is its first segment ("sqlite://data/r.db" is data/r.db). query= is
 // the SQL to run, URL-encoded (spaces may stay spaces, but "&", "#", "%"
-// and "+" must be written %26, %23, %25 and %2B); table= reads one table
-// (SELECT *); neither reads the table "ratings". The user, item and rating
-// columns are picked by name (user, userId, item, movieId, rating, ...) or
-// are the first three; see sqlsrc.Rows. The file is opened read-only.
+// and "+" must be written %26, %23, %25 and %2B; a ";" may stay) and must be
+// one SELECT statement (SELECT, WITH or VALUES, with at most a final ";");
+// table= reads one table (SELECT *) and must be a plain identifier
+// (letters, digits, "_"); neither reads the table "ratings". The user, item
+// and rating columns are picked by name (user, userId, item, movieId,
+// rating, ...) or are the first three; see sqlsrc.Rows.
+//
+// The source is read-only: the file is opened with mode=ro and
+// PRAGMA query_only, no database can be attached, and an authorizer denies
+// every statement but reads as it is compiled, so that a query can neither
+// write to the file or to another database (ATTACH, VACUUM INTO, INSERT
+// ... RETURNING, PRAGMA) nor create a file.
 //
 // It is a package of its own so that programs that read only CSV do not
 // link a SQL engine.

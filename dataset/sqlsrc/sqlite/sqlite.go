@@ -12,7 +12,8 @@ import (
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/dataset/sqlsrc"
-	_ "modernc.org/sqlite" // registers the database/sql driver "sqlite"
+	"modernc.org/sqlite" // registers the database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 func init() {
@@ -34,22 +35,73 @@ func Open(ctx context.Context, src string, _ dataset.Options) (dataset.RowSource
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("dataset: %s: %s is not a database file", src, path)
 	}
-	abs, err := filepath.Abs(path)
+	db, conn, err := openReadOnly(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", src, err)
 	}
-	dsn := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String() + "?mode=ro"
-	db, err := sql.Open("sqlite", dsn)
+	closeBoth := func() error { return errors.Join(conn.Close(), db.Close()) }
+	rows, err := sqlsrc.Query(ctx, conn, query, src, closeBoth)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: %w", src, err)
-	}
-	db.SetMaxOpenConns(1)
-	rows, err := sqlsrc.Query(ctx, db, query, src, db.Close)
-	if err != nil {
-		db.Close()
+		closeBoth()
 		return nil, err
 	}
 	return rows, nil
+}
+
+// openReadOnly opens the database file at path read-only (mode=ro) and
+// returns one connection on which no statement can write to any database
+// or file: PRAGMA query_only is on, no database can be attached, and an
+// authorizer lets SQLite compile only reads (SELECT, reading columns,
+// recursive common table expressions and functions other than
+// load_extension). PRAGMA, ATTACH, DETACH, VACUUM (it needs a
+// transaction), transactions, writes and schema changes are denied as the
+// statement is prepared. The caller closes the connection, then the DB.
+func openReadOnly(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	dsn := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String() + "?mode=ro&_query_only=1"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err == nil {
+		_, err = sqlite.Limit(conn, sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+	}
+	if err == nil {
+		err = conn.Raw(func(dc any) error {
+			ra, ok := dc.(sqlite.AuthorizerRegisterer)
+			if !ok {
+				return fmt.Errorf("the driver connection %T has no authorizer", dc)
+			}
+			return ra.RegisterAuthorizer(readOnly)
+		})
+	}
+	if err != nil {
+		if conn != nil {
+			conn.Close()
+		}
+		db.Close()
+		return nil, nil, err
+	}
+	return db, conn, nil
+}
+
+// readOnly is the authorizer of openReadOnly: it allows what a query
+// needs to read and denies everything else.
+func readOnly(action sqlite.AuthorizerActionCode, arg1, arg2, _, _ string) sqlite.AuthorizerReturnCode {
+	switch action {
+	case sqlite.AuthSelect, sqlite.AuthRead, sqlite.AuthRecursive:
+		return sqlite.AuthorizerOK
+	case sqlite.AuthFunction:
+		if !strings.EqualFold(arg2, "load_extension") {
+			return sqlite.AuthorizerOK
+		}
+	}
+	return sqlite.AuthorizerDeny
 }
 
 // Parse returns the database path and the SQL query of a "sqlite:" (or

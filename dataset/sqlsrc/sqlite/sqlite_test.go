@@ -119,7 +119,7 @@ func TestQueryAndErrors(t *testing.T) {
 		t.Errorf("types: %q %q %v", d.Users.IDs(), d.Items.IDs(), d.Value)
 	}
 	for _, tc := range []struct{ src, want string }{
-		{src + `?table=odd "name"`, `: row 2: field "c": "four" is not a number`},
+		{src + `?query=SELECT * FROM "odd ""name"""`, `: row 2: field "c": "four" is not a number`},
 		{src + "?table=holes", `: row 2: field "item": NULL`},
 		{src + "?table=empties", `: row 2: field "user": empty id`},
 		{src + "?table=nullrating", `: row 1: field "rating": NULL`},
@@ -127,6 +127,7 @@ func TestQueryAndErrors(t *testing.T) {
 		{src + "?table=nosuch", `no such table: nosuch`},
 		{src + "?query=SELECT user, item, rating FROM ratings WHERE 0", `: no rating rows`},
 		{src + "?table=ratings&query=SELECT 1", `: give query= or table=, not both`},
+		{src + `?table=odd "name"`, `: table="odd \"name\"" is not a plain identifier`},
 		{src + "?tabel=ratings", `: unknown parameters "tabel=ratings" (want query= or table=)`},
 		{"sqlite:" + filepath.ToSlash(filepath.Join(dir, "none.db")), `no such file or directory`},
 		{"sqlite:" + filepath.ToSlash(dir), `is not a database file`},
