@@ -133,7 +133,7 @@ func TestErrorQuotesShort(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if n := len(err.Error()); n > 400 {
+			if n := len(err.Error()); n > 500 {
 				t.Errorf("error of %d bytes: %.300s...", n, err)
 			}
 		})
