@@ -228,7 +228,11 @@ func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 // timestamp that does not name the ones it lacks.
 func PickColumns(names []string) (user, item, rating int, err error) {
 	if len(names) < 3 {
-		return 0, 0, 0, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), quoteList(names))
+		list := strings.Join(names, ", ")
+		if len(list) > 2*maxQuote {
+			list = quoteList(names)
+		}
+		return 0, 0, 0, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), list)
 	}
 	pick, err := pickColumns(names, true, Columns{})
 	if err == nil && pick[roleRating] < 0 {
