@@ -72,14 +72,33 @@ func (e *rowError) Unwrap() error { return e.cause }
 // Read reads a ratings table from r; name is used in errors and as
 // Dataset.Name (opt.Client is not used).
 //
-// The first three fields of a row are user, item and rating; further fields
-// (such as a timestamp) are ignored. Fields are separated as opt.Format
-// says: CSV (commas, RFC 4180 quoting, which may span lines), TSV (tabs) or
-// MovieLens ratings.dat ("::"); FormatAuto picks one from the first
-// non-blank line. Spaces and tabs around a field are trimmed. The first row
-// is a header, and skipped, when its rating field is not a number; on any
-// later row that is an error. A leading UTF-8 byte order mark, CRLF line
+// Columns. The first non-blank row is a header, and skipped, when one of
+// its fields names a known column (user, userId, user_id, learner; item,
+// movieId, item_id, course, course_id; rating, score, value; timestamp,
+// time, ts; and a few more; case, "_", "-" and spaces are ignored) and
+// none of its fields is a number; otherwise it is data, and a bad field
+// in it is an error at line 1 (a first row is never silently skipped). A
+// header's columns are found by name, in any order; roles it does not name
+// are taken from its other columns in order when it has at most three
+// columns besides a timestamp, and are an error (listing the columns)
+// otherwise. Without a header the columns are user, item and rating, and
+// further fields are ignored; a first row of more than three fields whose
+// third is a word, and that names no known column, is an error that lists
+// them. opt.Columns overrides all this by name or position. A table of
+// two columns, user and item, is an interaction table: Dataset.Unrated is
+// set and every row's rating is 1. A timestamp column (found by name,
+// mapped, or the fourth field of MovieLens ratings.dat and of
+// FormatMovieLens) is kept in Ratings.Time: Unix seconds as a decimal
+// integer, or RFC 3339.
+//
+// Fields are separated as opt.Format says: CSV (commas, RFC 4180 quoting,
+// which may span lines), TSV (tabs) or MovieLens ratings.dat ("::");
+// FormatAuto picks one from the first non-blank line. Spaces and tabs
+// around a field are trimmed. A leading UTF-8 byte order mark, CRLF line
 // ends and blank lines are accepted, and a gzip stream is decompressed.
+// A declared size (a file's, a Len method's) only reserves memory up to
+// 1<<24 rows; the columns grow as rows arrive. Errors quote at most 80
+// bytes of a bad field.
 //
 // Ids are kept raw and get inner ids in order of first appearance. Ratings
 // are parsed as float64 and stored as float32; NaN and infinities are
