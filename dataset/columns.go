@@ -1,27 +1,296 @@
 package dataset
 
-// reserve makes room for n rows in all, so the columns are not copied
-// again and again. Unlike slices.Grow it does not write the new capacity
-// itself (fresh memory from the system is zero already): pages the rows
-// never reach are never touched, which matters where the first touch of
-// memory is slow.
-func (r *Ratings) reserve(n int) {
-	if n <= cap(r.Value) {
-		return
-	}
-	u, i, v := make([]int32, 0, n), make([]int32, 0, n), make([]float32, 0, n)
-	adviseHuge(u)
-	adviseHuge(i)
-	adviseHuge(v)
-	r.User, r.Item, r.Value = append(u, r.User...), append(i, r.Item...), append(v, r.Value...)
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Column names recognized in a header (of a CSV or TSV file, a Parquet
+// file, a SQL result), compared after lower-casing and removing "_", "-"
+// and spaces. This is the one list every reader uses.
+var (
+	userColumns   = []string{"user", "userid", "users", "uid", "learner", "learnerid", "customer", "customerid", "member", "memberid"}
+	itemColumns   = []string{"item", "itemid", "items", "iid", "movie", "movieid", "course", "courseid", "coursecode", "product", "productid", "book", "isbn", "track", "trackid"}
+	ratingColumns = []string{"rating", "ratings", "score", "stars", "rate", "value"}
+	timeColumns   = []string{"timestamp", "time", "ts", "unixtime", "datetime", "date"}
+)
+
+// The roles of the columns of a ratings table, in the order of a Columns
+// mapping and of a positional table.
+const (
+	roleUser = iota
+	roleItem
+	roleRating
+	roleTime
+	nRoles
+)
+
+var roleNames = [nRoles]string{"user", "item", "rating", "timestamp"}
+var roleKeys = [nRoles]string{"user", "item", "rating", "time"}
+var knownColumns = [nRoles][]string{userColumns, itemColumns, ratingColumns, timeColumns}
+
+// ErrColumns is wrapped by the errors of a column mapping (Options.Columns)
+// that is malformed or does not fit the table.
+var ErrColumns = errors.New("column mapping")
+
+// Columns maps the roles of a text table to its columns, overriding the
+// header rules (see Read). Each is a column name, matched against the
+// header without regard to case, or a 1-based column position ("3"), which
+// also serves files without a header; "" leaves the role to the usual
+// rules. Names need a header: with one, the first row is the header.
+type Columns struct {
+	User, Item, Rating, Time string
 }
 
-// add appends a row, doubling the capacity when the columns are full.
-func (r *Ratings) add(u, i int32, v float32) {
-	if len(r.Value) == cap(r.Value) {
-		r.reserve(max(2*len(r.Value), 1024))
+func (c Columns) roles() [nRoles]string { return [nRoles]string{c.User, c.Item, c.Rating, c.Time} }
+
+// IsZero reports whether c maps no column.
+func (c Columns) IsZero() bool { return c == Columns{} }
+
+// String returns c in the form ParseColumns reads.
+func (c Columns) String() string {
+	var parts []string
+	for k, v := range c.roles() {
+		if v != "" {
+			parts = append(parts, roleKeys[k]+"="+v)
+		}
 	}
-	r.User = append(r.User, u)
-	r.Item = append(r.Item, i)
-	r.Value = append(r.Value, v)
+	return strings.Join(parts, ",")
+}
+
+// ParseColumns reads a mapping written "user=NAME,item=NAME,rating=NAME,
+// time=NAME" (any subset, in any order; a value may be a 1-based position).
+// An unknown key, a key given twice, an empty value, a position below 1 or
+// one column given to two roles is an error; "" is the zero Columns.
+func ParseColumns(s string) (Columns, error) {
+	var v [nRoles]string
+	if strings.TrimSpace(s) == "" {
+		return Columns{}, nil
+	}
+	bad := func(format string, args ...any) (Columns, error) {
+		return Columns{}, fmt.Errorf("dataset: %w %s: %s", ErrColumns, quoteShort(s), fmt.Sprintf(format, args...))
+	}
+	for _, part := range strings.Split(s, ",") {
+		key, val, ok := strings.Cut(part, "=")
+		key, val = strings.ToLower(strings.TrimSpace(key)), strings.TrimSpace(val)
+		role := slices.Index(roleKeys[:], key)
+		if key == "timestamp" {
+			role = roleTime
+		}
+		switch {
+		case !ok:
+			return bad("%s is not KEY=COLUMN", quoteShort(part))
+		case role < 0:
+			return bad("unknown key %s (want user, item, rating or time)", quoteShort(key))
+		case v[role] != "":
+			return bad("%s given twice", roleKeys[role])
+		case val == "":
+			return bad("%s= needs a column name or position", roleKeys[role])
+		}
+		if n, err := strconv.Atoi(val); err == nil || isDigits(val) {
+			if err != nil || n < 1 {
+				return bad("%s=%s: a position counts from 1", roleKeys[role], quoteShort(val))
+			}
+			val = strconv.Itoa(n)
+		}
+		v[role] = val
+	}
+	for a := range nRoles {
+		for b := a + 1; b < nRoles; b++ {
+			if v[a] != "" && strings.EqualFold(v[a], v[b]) {
+				return bad("%s and %s are both column %s", roleKeys[a], roleKeys[b], quoteShort(v[a]))
+			}
+		}
+	}
+	return Columns{User: v[0], Item: v[1], Rating: v[2], Time: v[3]}, nil
+}
+
+func isDigits(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// position returns the 0-based column of a positional value, or -1 for a
+// name.
+func position(v string) int {
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 {
+		return n - 1
+	}
+	return -1
+}
+
+// hasNames reports whether c names a column (rather than only giving
+// positions), so that the table must have a header.
+func (c Columns) hasNames() bool {
+	for _, v := range c.roles() {
+		if v != "" && position(v) < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// knownRole returns the role whose names include name, or -1.
+func knownRole(name string) int {
+	n := normColumn(name)
+	for role, known := range knownColumns {
+		if slices.Contains(known, n) {
+			return role
+		}
+	}
+	return -1
+}
+
+// pickColumns maps the roles to columns of a table whose first row has
+// the given fields, a header or not. It applies c, then (with a header)
+// the known names, then positions: the columns not taken, in order, give
+// the user, item and rating, when there are at most three of them (a
+// header's columns besides a timestamp); more is an error. Rating is -1
+// when only two columns are left (an interaction table), and time is -1
+// unless found by name or given in c.
+func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
+	pick := [nRoles]int{-1, -1, -1, -1}
+	taken := make([]bool, len(fields))
+	for role, v := range c.roles() {
+		if v == "" {
+			continue
+		}
+		k := position(v)
+		if k < 0 && header {
+			k = slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(strings.TrimSpace(f), v) })
+			if k < 0 {
+				return pick, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quoteShort(v), quoteList(fields))
+			}
+		}
+		if k < 0 || k >= len(fields) {
+			return pick, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quoteShort(v), len(fields))
+		}
+		if taken[k] {
+			return pick, fmt.Errorf("%w: column %d given to two roles", ErrColumns, k+1)
+		}
+		pick[role], taken[k] = k, true
+	}
+	if header {
+		for k, f := range fields {
+			if role := knownRole(f); role >= 0 && pick[role] < 0 && !taken[k] {
+				pick[role], taken[k] = k, true
+			}
+		}
+	}
+	var free []int
+	for k := range fields {
+		if !taken[k] {
+			free = append(free, k)
+		}
+	}
+	need := 0
+	for role := range roleTime {
+		if pick[role] < 0 {
+			need++
+		}
+	}
+	others := len(fields) // the columns besides a timestamp
+	if pick[roleTime] >= 0 {
+		others--
+	}
+	if need > 0 && header && others > 3 {
+		var missing []string
+		for role := range roleTime {
+			if pick[role] < 0 {
+				missing = append(missing, roleNames[role])
+			}
+		}
+		return pick, fmt.Errorf("the header names no %s column among %s, and has too many other columns to take them in order: name them (user, item, rating, timestamp) or map them", strings.Join(missing, " or "), quoteList(fields))
+	}
+	for role := range roleTime {
+		if pick[role] < 0 && len(free) > 0 {
+			pick[role], free = free[0], free[1:]
+		}
+	}
+	if pick[roleUser] < 0 || pick[roleItem] < 0 {
+		return pick, fmt.Errorf("want at least a user and an item column, have %s", quoteList(fields))
+	}
+	return pick, nil
+}
+
+// PickColumns chooses the user, item and rating columns among names: each
+// one by name when a column is called so (user, userId, user_id, learner,
+// item, movieId, item_id, course, course_id, rating, score, value, ...;
+// case, "_" and "-" are ignored), the others from the first columns not
+// taken (nor named as a timestamp), in order. So a table with columns a,
+// b, c uses them as user, item and rating, and one with userId, movieId,
+// rating, timestamp the first three. Fewer than three columns is an
+// error, and so is a table with more than three columns besides a
+// timestamp that does not name the ones it lacks.
+func PickColumns(names []string) (user, item, rating int, err error) {
+	if len(names) < 3 {
+		list := strings.Join(names, ", ")
+		if len(list) > 2*maxQuote {
+			list = quoteList(names)
+		}
+		return 0, 0, 0, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), list)
+	}
+	pick, err := pickColumns(names, true, Columns{})
+	if err == nil && pick[roleRating] < 0 {
+		err = fmt.Errorf("no rating column among %s", quoteList(names))
+	}
+	return pick[0], pick[1], pick[2], err
+}
+
+func normColumn(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', ' ':
+			return -1
+		}
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// maxQuote is how many bytes of a bad value an error quotes.
+const maxQuote = 80
+
+// quoteShort quotes s, or its first maxQuote bytes (cut at a character)
+// followed by "..." and its length when it is longer.
+func quoteShort[T string | []byte](s T) string {
+	if len(s) <= maxQuote {
+		return strconv.Quote(string(s))
+	}
+	k := maxQuote
+	for k > 0 && !utf8.RuneStart(s[k]) {
+		k--
+	}
+	return strconv.Quote(string(s[:k])) + fmt.Sprintf("... (%d bytes)", len(s))
+}
+
+// quoteList quotes the first few names, each cut to a few bytes.
+func quoteList(names []string) string {
+	const most, long = 12, 24
+	var b strings.Builder
+	for k, n := range names {
+		if k == most {
+			fmt.Fprintf(&b, ", ... (%d columns)", len(names))
+			break
+		}
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		if len(n) > long {
+			c := long
+			for c > 0 && !utf8.RuneStart(n[c]) {
+				c--
+			}
+			b.WriteString(strconv.Quote(n[:c]) + "...")
+			continue
+		}
+		b.WriteString(strconv.Quote(n))
+	}
+	return b.String()
 }

@@ -60,32 +60,45 @@ func (m *IDMap) Len() int { return len(m.raw) }
 // IDs returns the raw ids in inner order. The caller must not modify it.
 func (m *IDMap) IDs() []string { return m.raw }
 
-// Ratings holds rating rows as parallel columns of inner ids and values.
+// Ratings holds rating rows as parallel columns of inner ids and values,
+// and of times when the table had a timestamp column.
 type Ratings struct {
 	User  []int32
 	Item  []int32
 	Value []float32
+	// Time holds each row's time in Unix seconds when the table had a
+	// timestamp column, and is nil otherwise. When it is not nil it has a
+	// row for every row: every function of this package that copies,
+	// permutes or drops rows keeps it in step.
+	Time []int64
 }
 
 // Len returns the number of rows.
 func (r Ratings) Len() int { return len(r.Value) }
 
-// Append adds one row.
+// Append adds one row (at time 0 when r has a Time column).
 func (r *Ratings) Append(u, i int32, v float32) {
 	r.User = append(r.User, u)
 	r.Item = append(r.Item, i)
 	r.Value = append(r.Value, v)
+	if r.Time != nil {
+		r.Time = append(r.Time, 0)
+	}
 }
 
-// Subset returns the rows at the given indices, in that order.
+// Subset returns the rows at the given indices, in that order, with their
+// times when r has a Time column.
 func (r Ratings) Subset(idx []int) Ratings {
 	out := Ratings{
 		User:  make([]int32, len(idx)),
 		Item:  make([]int32, len(idx)),
 		Value: make([]float32, len(idx)),
 	}
+	if r.Time != nil {
+		out.Time = make([]int64, len(idx))
+	}
 	for k, j := range idx {
-		out.User[k], out.Item[k], out.Value[k] = r.User[j], r.Item[j], r.Value[j]
+		out.put(k, &r, j)
 	}
 	return out
 }
@@ -125,6 +138,10 @@ type Dataset struct {
 	// Duplicates counts (user,item) rows that repeated an earlier pair and
 	// replaced its rating (the last one wins).
 	Duplicates int
+	// Unrated is set when the table had no rating column: it is a table of
+	// (user,item) interactions, and every row's Value is 1. Such a table
+	// serves the implicit task only.
+	Unrated bool
 }
 
 // String describes the shape of the data set.
@@ -175,7 +192,7 @@ func dedup(r *Ratings) int {
 		for _, k := range order[start[u]:start[u+1]] {
 			i := r.Item[k]
 			if owner[i] == u+1 {
-				r.Value[first[i]] = r.Value[k]
+				r.replace(int(first[i]), int(k))
 				r.Item[k] = -1 // drop row k
 				dups++
 				continue
@@ -215,7 +232,7 @@ func dedupGrouped(r *Ratings, ni int32) int {
 	for k, u := range r.User {
 		i := r.Item[k]
 		if owner[i] == u+1 {
-			r.Value[first[i]] = r.Value[k]
+			r.replace(int(first[i]), k)
 			r.Item[k] = -1 // drop row k
 			dups++
 			continue
@@ -236,10 +253,18 @@ func compact(r *Ratings, dups int) {
 		if r.Item[k] < 0 {
 			continue
 		}
-		r.User[out], r.Item[out], r.Value[out] = r.User[k], r.Item[k], r.Value[k]
+		r.put(out, r, k)
 		out++
 	}
-	r.User, r.Item, r.Value = r.User[:out], r.Item[:out], r.Value[:out]
+	r.truncate(out)
+}
+
+// replace gives row j the rating (and time) of the later row k.
+func (r *Ratings) replace(j, k int) {
+	r.Value[j] = r.Value[k]
+	if r.Time != nil {
+		r.Time[j] = r.Time[k]
+	}
 }
 
 // dedupMap is dedup for any ids, with a map keyed by the packed pair.
@@ -249,14 +274,71 @@ func dedupMap(r *Ratings) int {
 	for k := range r.Value {
 		p := uint64(uint32(r.User[k]))<<32 | uint64(uint32(r.Item[k]))
 		if j, ok := seen[p]; ok {
-			r.Value[j] = r.Value[k]
+			r.replace(j, k)
 			continue
 		}
 		seen[p] = out
-		r.User[out], r.Item[out], r.Value[out] = r.User[k], r.Item[k], r.Value[k]
+		r.put(out, r, k)
 		out++
 	}
 	n := len(r.Value) - out
-	r.User, r.Item, r.Value = r.User[:out], r.Item[:out], r.Value[:out]
+	r.truncate(out)
 	return n
+}
+
+// maxReserve bounds the rows reserved from a declared size (a file's or a
+// body's length, a row count in a footer): larger tables grow as their
+// rows arrive.
+const maxReserve = 1 << 24
+
+// reserve makes room for n rows in all, so the columns are not copied
+// again and again. Unlike slices.Grow it does not write the new capacity
+// itself (fresh memory from the system is zero already): pages the rows
+// never reach are never touched, which matters where the first touch of
+// memory is slow. A Time column is reserved when r has one.
+func (r *Ratings) reserve(n int) {
+	if n <= cap(r.Value) {
+		return
+	}
+	u, i, v := make([]int32, 0, n), make([]int32, 0, n), make([]float32, 0, n)
+	adviseHuge(u)
+	adviseHuge(i)
+	adviseHuge(v)
+	r.User, r.Item, r.Value = append(u, r.User...), append(i, r.Item...), append(v, r.Value...)
+	if r.Time != nil {
+		t := make([]int64, 0, n)
+		adviseHuge(t)
+		r.Time = append(t, r.Time...)
+	}
+}
+
+// add appends a row, doubling the capacity when the columns are full; t
+// is kept when r has a Time column.
+func (r *Ratings) add(u, i int32, v float32, t int64) {
+	if len(r.Value) == cap(r.Value) {
+		r.reserve(max(2*len(r.Value), 1024))
+	}
+	r.User = append(r.User, u)
+	r.Item = append(r.Item, i)
+	r.Value = append(r.Value, v)
+	if r.Time != nil {
+		r.Time = append(r.Time, t)
+	}
+}
+
+// put copies row k of src to row j of r, which has room for it; both have
+// a Time column or neither.
+func (r *Ratings) put(j int, src *Ratings, k int) {
+	r.User[j], r.Item[j], r.Value[j] = src.User[k], src.Item[k], src.Value[k]
+	if r.Time != nil {
+		r.Time[j] = src.Time[k]
+	}
+}
+
+// truncate keeps the first n rows of r.
+func (r *Ratings) truncate(n int) {
+	r.User, r.Item, r.Value = r.User[:n], r.Item[:n], r.Value[:n]
+	if r.Time != nil {
+		r.Time = r.Time[:n]
+	}
 }

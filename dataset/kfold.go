@@ -29,7 +29,7 @@ func KFold(d *Dataset, k int, seed uint64) ([]*Split, error) {
 		a, b := j*n/k, (j+1)*n/k
 		idx = append(append(idx[:0], p[:a]...), p[b:]...)
 		out[j] = &Split{
-			Name: fmt.Sprintf("%s fold %d/%d", d.Name, j+1, k), Users: d.Users, Items: d.Items, Min: lo, Max: hi,
+			Name: fmt.Sprintf("%s fold %d/%d", d.Name, j+1, k), Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated,
 			Train: d.Subset(idx),
 			Test:  d.Subset(p[a:b]),
 		}
@@ -66,10 +66,6 @@ func CarveValid(s *Split, frac float64, seed uint64) (*Split, error) {
 	c := *s
 	c.Train = s.Train.Subset(keep)
 	carved := s.Train.Subset(p[:m])
-	c.Valid = Ratings{
-		User:  append(append(make([]int32, 0, s.Valid.Len()+m), s.Valid.User...), carved.User...),
-		Item:  append(append(make([]int32, 0, s.Valid.Len()+m), s.Valid.Item...), carved.Item...),
-		Value: append(append(make([]float32, 0, s.Valid.Len()+m), s.Valid.Value...), carved.Value...),
-	}
+	c.Valid = Concat(s.Valid, carved)
 	return &c, nil
 }

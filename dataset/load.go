@@ -73,6 +73,11 @@ type Options struct {
 	// TLS-handshake and response-header timeouts that also gives up when
 	// the body stalls (no data for a minute); ctx bounds the whole load.
 	Client *http.Client
+	// Columns maps the roles of a text table to its columns by name or
+	// position, overriding the header rules of Read. The zero value maps
+	// none. A binary format or a RowSource picks its own columns: a
+	// mapping for one is an error.
+	Columns Columns
 }
 
 // Load reads a ratings table from a local path or an http(s) URL. A URL is
@@ -87,11 +92,11 @@ type Options struct {
 // random access; from a URL it is first read into memory.
 func Load(ctx context.Context, src string, opt Options) (*Dataset, error) {
 	users, items := &IDMap{}, &IDMap{}
-	rows, err := loadRatings(ctx, src, opt, users, items)
+	t, err := loadRatings(ctx, src, opt, users, items)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Name: src, Users: users, Items: items, Ratings: rows}
+	d := &Dataset{Name: src, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated}
 	d.Duplicates = dedup(&d.Ratings)
 	return d, nil
 }
@@ -101,7 +106,8 @@ func Load(ctx context.Context, src string, opt Options) (*Dataset, error) {
 // index in order of first appearance across train, then valid, then test.
 // Min and Max span the ratings of all rows. Repeated (user,item) rows within
 // one part keep the last rating, as in Load; a pair found in two parts is
-// kept in both. The Split's Name is train.
+// kept in both. The Split's Name is train; it is Unrated when any part
+// had no rating column.
 func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Split, error) {
 	if train == "" || test == "" {
 		return nil, errors.New("dataset: a split needs a train and a test source")
@@ -116,10 +122,12 @@ func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Sp
 		if part.src == "" {
 			continue
 		}
-		rows, err := loadRatings(ctx, part.src, opt, s.Users, s.Items)
+		t, err := loadRatings(ctx, part.src, opt, s.Users, s.Items)
 		if err != nil {
 			return nil, err
 		}
+		rows := t.rows
+		s.Unrated = s.Unrated || t.unrated
 		dedup(&rows)
 		*part.dst = rows
 		l, h := rows.Range()
@@ -131,34 +139,44 @@ func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Sp
 
 // loadRatings opens src and parses it into rows whose ids go to users and
 // items.
-func loadRatings(ctx context.Context, src string, opt Options, users, items *IDMap) (Ratings, error) {
+func loadRatings(ctx context.Context, src string, opt Options, users, items *IDMap) (table, error) {
 	if _, err := ParseFormat(string(opt.Format)); err != nil {
-		return Ratings{}, err
+		return table{}, err
 	}
 	open, err := sourceScheme(src)
 	if err != nil {
-		return Ratings{}, err
+		return table{}, err
 	}
 	if open != nil {
+		if !opt.Columns.IsZero() {
+			return table{}, noMapping(src)
+		}
 		rs, err := open(ctx, src, opt)
 		if err != nil {
-			return Ratings{}, err
+			return table{}, err
 		}
 		defer rs.Close()
 		return readRows(ctx, rs, src, users, items)
 	}
 	rc, size, err := openSource(ctx, src, opt.Client)
 	if err != nil {
-		return Ratings{}, err
+		return table{}, err
 	}
 	defer rc.Close()
-	return readAny(ctx, rc, src, opt.Format, size, users, items)
+	return readAny(ctx, rc, src, opt, size, users, items)
+}
+
+// noMapping is the error of a column mapping for a source that picks its
+// own columns.
+func noMapping(name string) error {
+	return fmt.Errorf("dataset: %s: a %w applies to text tables only: name the columns in the file or the query (user, item, rating)", name, ErrColumns)
 }
 
 // readAny reads a table in format f from r: a registered binary format
 // (named by f, or sniffed from name and the first bytes) through its
 // RowSource, anything else as text.
-func readAny(ctx context.Context, r io.Reader, name string, f Format, size int64, users, items *IDMap) (Ratings, error) {
+func readAny(ctx context.Context, r io.Reader, name string, opt Options, size int64, users, items *IDMap) (table, error) {
+	f := opt.Format
 	bf, binary := lookupFormat(f)
 	in := r
 	if !binary && (f == "" || f == FormatAuto) {
@@ -170,19 +188,22 @@ func readAny(ctx context.Context, r io.Reader, name string, f Format, size int64
 		}
 	}
 	if !binary {
-		return readRatings(ctx, in, name, f, size, users, items)
+		return readRatings(ctx, in, name, opt, size, users, items)
+	}
+	if !opt.Columns.IsZero() {
+		return table{}, noMapping(name)
 	}
 	ra, ok := r.(io.ReaderAt)
 	if !ok || size <= 0 {
 		b, err := io.ReadAll(in) // a URL or a stream: the format needs random access
 		if err != nil {
-			return Ratings{}, fmt.Errorf("dataset: %s: %w", name, err)
+			return table{}, fmt.Errorf("dataset: %s: %w", name, err)
 		}
 		ra, size = bytes.NewReader(b), int64(len(b))
 	}
 	rs, err := bf.open(ctx, ra, size, name)
 	if err != nil {
-		return Ratings{}, err
+		return table{}, err
 	}
 	defer rs.Close()
 	return readRows(ctx, rs, name, users, items)
@@ -200,7 +221,7 @@ func openSource(ctx context.Context, src string, c *http.Client) (io.ReadCloser,
 	if isURL(src) {
 		return openURL(ctx, src, c)
 	}
-	f, err := os.Open(src)
+	f, err := openFile(ctx, src)
 	if err != nil {
 		return nil, 0, fmt.Errorf("dataset: %w", err)
 	}
@@ -216,8 +237,49 @@ func openSource(ctx context.Context, src string, c *http.Client) (io.ReadCloser,
 	var size int64
 	if fi.Mode().IsRegular() {
 		size = fi.Size()
+	} else if stop := context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Now()) }); stop != nil {
+		// A FIFO or a device may stall: its reads end with ctx.
+		return &stopCloser{f, stop}, 0, nil
 	}
 	return f, size, nil
+}
+
+// stopCloser closes a file and stops the watch of its context.
+type stopCloser struct {
+	*os.File
+	stop func() bool
+}
+
+func (s *stopCloser) Close() error { s.stop(); return s.File.Close() }
+
+// openFile opens path for reading. Opening a FIFO waits for a writer; the
+// wait ends with ctx, whose error is returned then.
+func openFile(ctx context.Context, path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		return os.Open(path)
+	}
+	type result struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := os.Open(path)
+		done <- result{f, err}
+	}()
+	select {
+	case r := <-done:
+		return r.f, r.err
+	case <-ctx.Done():
+	}
+	releaseFIFO(path)
+	go func() { // close what the open returns, now or later
+		if r := <-done; r.f != nil {
+			r.f.Close()
+		}
+	}()
+	return nil, &os.PathError{Op: "open", Path: path, Err: ctx.Err()}
 }
 
 // defaultClient is the client of Options{Client: nil}.

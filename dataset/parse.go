@@ -12,6 +12,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ParseError reports a bad row of a ratings table: the file (or URL), the
@@ -71,14 +72,33 @@ func (e *rowError) Unwrap() error { return e.cause }
 // Read reads a ratings table from r; name is used in errors and as
 // Dataset.Name (opt.Client is not used).
 //
-// The first three fields of a row are user, item and rating; further fields
-// (such as a timestamp) are ignored. Fields are separated as opt.Format
-// says: CSV (commas, RFC 4180 quoting, which may span lines), TSV (tabs) or
-// MovieLens ratings.dat ("::"); FormatAuto picks one from the first
-// non-blank line. Spaces and tabs around a field are trimmed. The first row
-// is a header, and skipped, when its rating field is not a number; on any
-// later row that is an error. A leading UTF-8 byte order mark, CRLF line
+// Columns. The first non-blank row is a header, and skipped, when one of
+// its fields names a known column (user, userId, user_id, learner; item,
+// movieId, item_id, course, course_id; rating, score, value; timestamp,
+// time, ts; and a few more; case, "_", "-" and spaces are ignored) and
+// none of its fields is a number; otherwise it is data, and a bad field
+// in it is an error at line 1 (a first row is never silently skipped). A
+// header's columns are found by name, in any order; roles it does not name
+// are taken from its other columns in order when it has at most three
+// columns besides a timestamp, and are an error (listing the columns)
+// otherwise. Without a header the columns are user, item and rating, and
+// further fields are ignored; a first row of more than three fields whose
+// third is a word, and that names no known column, is an error that lists
+// them. opt.Columns overrides all this by name or position. A table of
+// two columns, user and item, is an interaction table: Dataset.Unrated is
+// set and every row's rating is 1. A timestamp column (found by name,
+// mapped, or the fourth field of MovieLens ratings.dat and of
+// FormatMovieLens) is kept in Ratings.Time: Unix seconds as a decimal
+// integer, or RFC 3339.
+//
+// Fields are separated as opt.Format says: CSV (commas, RFC 4180 quoting,
+// which may span lines), TSV (tabs) or MovieLens ratings.dat ("::");
+// FormatAuto picks one from the first non-blank line. Spaces and tabs
+// around a field are trimmed. A leading UTF-8 byte order mark, CRLF line
 // ends and blank lines are accepted, and a gzip stream is decompressed.
+// A declared size (a file's, a Len method's) only reserves memory up to
+// 1<<24 rows; the columns grow as rows arrive. Errors quote at most 80
+// bytes of a bad field.
 //
 // Ids are kept raw and get inner ids in order of first appearance. Ratings
 // are parsed as float64 and stored as float32; NaN and infinities are
@@ -92,13 +112,20 @@ func (e *rowError) Unwrap() error { return e.cause }
 // *bytes.Reader), otherwise from a copy in memory.
 func Read(r io.Reader, name string, opt Options) (*Dataset, error) {
 	users, items := &IDMap{}, &IDMap{}
-	rows, err := readAny(context.Background(), r, name, opt.Format, readerSize(r), users, items)
+	t, err := readAny(context.Background(), r, name, opt, readerSize(r), users, items)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Name: name, Users: users, Items: items, Ratings: rows}
+	d := &Dataset{Name: name, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated}
 	d.Duplicates = dedup(&d.Ratings)
 	return d, nil
+}
+
+// table is what a reader returns: the rows, and whether the table had no
+// rating column.
+type table struct {
+	rows    Ratings
+	unrated bool
 }
 
 // readerSize returns how many bytes r holds, when r can tell, or 0.
@@ -121,12 +148,12 @@ const (
 	estimateAt  = 1 << 12 // rows read before the column capacity is estimated
 )
 
-var ratingFields = [3]string{"user", "item", "rating"}
-
-// fieldName names field f (0-based) of a row.
-func fieldName(f int) string {
-	if f < len(ratingFields) {
-		return ratingFields[f]
+// fieldName names field f (0-based) of a row: its role, or "column N".
+func (p *ratingParser) fieldName(f int) string {
+	for role, k := range p.pick {
+		if k == f {
+			return roleNames[role]
+		}
 	}
 	return fmt.Sprintf("column %d", f+1)
 }
@@ -142,20 +169,21 @@ func bufSizeFor(size int64) int {
 
 // readRatings parses a table from r into rows whose ids are added to users
 // and items. size is the expected byte count of r, or 0 if unknown.
-func readRatings(ctx context.Context, r io.Reader, name string, f Format, size int64, users, items *IDMap) (Ratings, error) {
-	f, err := ParseFormat(string(f))
+func readRatings(ctx context.Context, r io.Reader, name string, opt Options, size int64, users, items *IDMap) (table, error) {
+	f, err := ParseFormat(string(opt.Format))
 	if err != nil {
-		return Ratings{}, err
+		return table{}, err
 	}
 	if name == "" {
 		name = "input"
 	}
-	p := &ratingParser{ctx: ctx, name: name, format: f, size: size, users: idCache{m: users}, items: idCache{m: items}}
+	p := &ratingParser{ctx: ctx, name: name, format: f, cols: opt.Columns, size: size, users: idCache{m: users}, items: idCache{m: items}}
+	p.pick = [nRoles]int{0, 1, 2, -1}
 	p.br = bufio.NewReaderSize(r, bufSizeFor(size))
 	if magic, _ := p.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(p.br)
 		if err != nil {
-			return Ratings{}, fmt.Errorf("dataset: %s: %w", name, err)
+			return table{}, fmt.Errorf("dataset: %s: %w", name, err)
 		}
 		defer gz.Close()
 		p.br = bufio.NewReaderSize(gz, readBufSize)
@@ -165,12 +193,12 @@ func readRatings(ctx context.Context, r io.Reader, name string, f Format, size i
 		p.br.Discard(3)
 	}
 	if err := p.run(); err != nil {
-		return Ratings{}, err
+		return table{}, err
 	}
 	if p.rows.Len() == 0 {
-		return Ratings{}, fmt.Errorf("dataset: %s: no rating rows", name)
+		return table{}, fmt.Errorf("dataset: %s: no rating rows", name)
 	}
-	return p.rows, nil
+	return table{rows: p.rows, unrated: p.pick[roleRating] < 0}, nil
 }
 
 // ratingParser reads rows line by line from a bufio.Reader.
@@ -184,17 +212,22 @@ type ratingParser struct {
 
 	sep    []byte // field separator, chosen from the first non-blank line
 	quotes bool   // fields may be quoted (CSV)
-	header bool   // the first row has been seen (it may be a header)
+
+	cols    Columns     // the caller's column mapping
+	started bool        // the first row has been seen (it may be a header)
+	first   int         // the line of the first row, when it is data
+	pick    [nRoles]int // each role's column, or -1 (rating, time)
+	fields  [][]byte    // the fields of the current row, up to the last picked
 
 	line  int   // physical number of the last line read
 	read  int64 // bytes read so far, for the row estimate
 	size  int64 // bytes expected in all, or 0
 	ticks int   // rows since the last context check
 
-	long []byte    // a line longer than the bufio buffer
-	rec  []byte    // a quoted record, possibly spanning lines
-	fbuf []byte    // unquoted bytes of the first three fields of rec
-	fpos [3][2]int // their bounds in fbuf
+	long []byte   // a line longer than the bufio buffer
+	rec  []byte   // a quoted record, possibly spanning lines
+	fbuf []byte   // unquoted bytes of the kept fields of rec
+	fpos [][2]int // their bounds in fbuf
 
 	lastUser []byte // raw id of the previous row's user
 	lastUID  int32
@@ -278,19 +311,7 @@ func (p *ratingParser) run() error {
 		if p.sep == nil {
 			p.sniff(line)
 		}
-		start := p.line
-		var u, it, r []byte
-		var nf int
-		if p.quotes && bytes.IndexByte(line, '"') >= 0 {
-			if u, it, r, nf, err = p.splitQuoted(line); err != nil {
-				return err
-			}
-		} else if len(p.sep) == 1 {
-			u, it, r, nf = splitFields1(line, p.sep[0])
-		} else {
-			u, it, r, nf = splitFields(line, p.sep)
-		}
-		if err := p.row(u, it, r, nf, start); err != nil {
+		if err := p.record(line); err != nil {
 			return err
 		}
 		if p.ticks++; p.ticks >= checkEvery {
@@ -306,32 +327,121 @@ func (p *ratingParser) run() error {
 }
 
 // estimate returns the row count that the bytes read so far predict for
-// the whole input.
+// the whole input, at most maxReserve: the size is only declared (a file
+// may be sparse, a server may claim any Content-Length).
 func (p *ratingParser) estimate() int {
-	est := int(float64(p.size)/float64(p.read)*float64(p.rows.Len())*1.03) + 64
-	return min(est, int(p.size/6)+64) // a row is at least "u,i,r\n"
+	est := float64(p.size)/float64(p.read)*float64(p.rows.Len())*1.03 + 64
+	return int(min(est, float64(p.size/4)+64, maxReserve)) // a row is at least "u,i\n"
 }
 
-// row checks and appends one row whose record starts at line.
-func (p *ratingParser) row(u, it, r []byte, nf, line int) error {
-	if nf < 3 {
-		return p.errorf(line, ratingFields[nf], nil, "missing: the row has %d field(s), want user, item and rating", nf)
+// record splits line, the start of a record, and adds its row. The first
+// record decides the columns, and is skipped when it is a header.
+func (p *ratingParser) record(line []byte) error {
+	start := p.line
+	want := len(p.fields)
+	if !p.started {
+		want = math.MaxInt // every field of the first row
 	}
-	v, bad := parseRating(r)
-	if !p.header {
-		p.header = true
-		if bad != nil && errors.Is(bad, strconv.ErrSyntax) {
-			return nil // a header: its rating column is not a number
+	var nf int
+	if p.quotes && bytes.IndexByte(line, '"') >= 0 {
+		var err error
+		if nf, err = p.splitQuoted(line, want); err != nil {
+			return err
+		}
+	} else {
+		if !p.started {
+			p.fields = growFields(p.fields, bytes.Count(line, p.sep)+1)
+		}
+		if len(p.sep) == 1 {
+			nf = splitFields1(line, p.sep[0], p.fields)
+		} else {
+			nf = splitFields(line, p.sep, p.fields)
 		}
 	}
+	if !p.started {
+		p.started = true
+		header, err := p.columns(nf, start)
+		if err != nil || header {
+			return err
+		}
+		p.first = start
+	}
+	return p.row(nf, start)
+}
+
+// growFields returns f with length n, keeping its first fields.
+func growFields(f [][]byte, n int) [][]byte {
+	if cap(f) < n {
+		return append(make([][]byte, 0, n), f...)[:n]
+	}
+	return f[:n]
+}
+
+// columns decides from the nf fields of the first row, at line, whether
+// it is a header and which column holds each role (see Read), and keeps
+// only the fields up to the last picked one from now on.
+func (p *ratingParser) columns(nf, line int) (header bool, err error) {
+	names := make([]string, nf)
+	known, number := false, false
+	for k, f := range p.fields[:nf] {
+		names[k] = string(f)
+		known = known || knownRole(names[k]) >= 0
+		if _, err := parseRating(f); err == nil {
+			number = true
+		}
+	}
+	header = p.cols.hasNames() || (known && !number)
+	if !header && !known && nf > 3 && p.cols.IsZero() {
+		if _, err := parseRating(p.fields[2]); err != nil && errors.Is(err, strconv.ErrSyntax) {
+			return false, &ParseError{File: p.name, Line: line, Err: fmt.Errorf("the first row looks like a header, but names none of the known columns (user, item, rating, timestamp or a synonym): %s; name them or map them", quoteList(names))}
+		}
+	}
+	pick := [nRoles]int{0, 1, 2, -1}
+	if header || nf >= 2 || !p.cols.IsZero() {
+		if pick, err = pickColumns(names, header, p.cols); err != nil {
+			return false, &ParseError{File: p.name, Line: line, Err: err}
+		}
+	}
+	if !header && p.cols.Time == "" && nf >= 4 && (p.format == FormatMovieLens || string(p.sep) == "::") && pick == [nRoles]int{0, 1, 2, -1} {
+		pick[roleTime] = 3 // MovieLens: user, item, rating, timestamp
+	}
+	p.pick = pick
+	if pick[roleTime] >= 0 {
+		p.rows.Time = []int64{}
+	}
+	p.fields = growFields(p.fields, max(pick[0], pick[1], pick[2], pick[3])+1)
+	return header, nil
+}
+
+// row checks and appends the row in p.fields (nf of them found), whose
+// record starts at line.
+func (p *ratingParser) row(nf, line int) error {
+	if nf < len(p.fields) {
+		return p.missing(nf, line)
+	}
+	u, it := p.fields[p.pick[roleUser]], p.fields[p.pick[roleItem]]
 	if len(u) == 0 {
 		return p.errorf(line, "user", nil, "empty id")
 	}
 	if len(it) == 0 {
 		return p.errorf(line, "item", nil, "empty id")
 	}
-	if bad != nil {
-		return &ParseError{File: p.name, Line: line, Field: "rating", Err: bad}
+	v := float32(1) // an interaction table's rows
+	if k := p.pick[roleRating]; k >= 0 {
+		var bad error
+		if v, bad = parseRating(p.fields[k]); bad != nil {
+			if re, ok := bad.(*rowError); ok && line == p.first && errors.Is(bad, strconv.ErrSyntax) {
+				bad = &rowError{msg: re.msg + " (the first row is a header only when it names its columns, as user, item, rating, timestamp or a synonym, and holds no number)", cause: re.cause}
+			}
+			return &ParseError{File: p.name, Line: line, Field: "rating", Err: bad}
+		}
+	}
+	var t int64
+	if k := p.pick[roleTime]; k >= 0 {
+		var bad error
+		if t, bad = parseTime(p.fields[k]); bad != nil {
+			return &ParseError{File: p.name, Line: line, Field: "timestamp", Err: bad}
+		}
 	}
 	uid := p.lastUID
 	if len(p.lastUser) == 0 || !bytes.Equal(u, p.lastUser) {
@@ -339,48 +449,80 @@ func (p *ratingParser) row(u, it, r []byte, nf, line int) error {
 		p.lastUser = append(p.lastUser[:0], u...)
 		p.lastUID = uid
 	}
-	p.rows.add(uid, p.items.intern(it), v)
+	p.rows.add(uid, p.items.intern(it), v, t)
 	return nil
 }
 
-// splitFields cuts the first three fields of an unquoted line.
-func splitFields(line, sep []byte) (u, it, r []byte, nf int) {
-	u, rest, ok := bytes.Cut(line, sep)
-	if !ok {
-		return trimBlank(u), nil, nil, 1
+// missing reports the first picked column that a row of nf fields lacks.
+func (p *ratingParser) missing(nf, line int) error {
+	role, want := -1, make([]string, 0, nRoles)
+	for r, k := range p.pick {
+		if k >= 0 {
+			want = append(want, roleNames[r])
+		}
+		if k >= nf && (role < 0 || k < p.pick[role]) {
+			role = r
+		}
 	}
-	it, rest, ok = bytes.Cut(rest, sep)
-	if !ok {
-		return trimBlank(u), trimBlank(it), nil, 2
+	return p.errorf(line, roleNames[role], nil, "missing: the row has %d field(s), want %s", nf, strings.Join(want, ", "))
+}
+
+// parseTime parses a time: Unix seconds (a decimal integer) or RFC 3339.
+func parseTime(b []byte) (int64, error) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg, i = b[0] == '-', 1
 	}
-	r, _, _ = bytes.Cut(rest, sep)
-	return trimBlank(u), trimBlank(it), trimBlank(r), 3
+	if n := len(b) - i; n > 0 && n <= 18 {
+		var t int64
+		for ; i < len(b) && b[i]-'0' <= 9; i++ {
+			t = t*10 + int64(b[i]-'0')
+		}
+		if i == len(b) {
+			if neg {
+				t = -t
+			}
+			return t, nil
+		}
+	}
+	if len(b) <= 64 {
+		if t, err := time.Parse(time.RFC3339Nano, string(b)); err == nil {
+			return t.Unix(), nil
+		}
+	}
+	return 0, &rowError{msg: quoteShort(b) + " is not a time (Unix seconds or RFC 3339)"}
+}
+
+// splitFields cuts line at sep into at most len(out) fields, trimmed, and
+// returns how many it found.
+func splitFields(line, sep []byte, out [][]byte) int {
+	for n := range out {
+		f, rest, ok := bytes.Cut(line, sep)
+		out[n] = trimBlank(f)
+		if !ok {
+			return n + 1
+		}
+		line = rest
+	}
+	return len(out)
 }
 
 // splitFields1 is splitFields for a one-byte separator: one pass over
 // short fields, without a call per field.
-func splitFields1(line []byte, sep byte) (u, it, r []byte, nf int) {
+func splitFields1(line []byte, sep byte, out [][]byte) int {
 	i := 0
-	for i < len(line) && line[i] != sep {
-		i++
+	for n := range out {
+		j := i
+		for j < len(line) && line[j] != sep {
+			j++
+		}
+		out[n] = trimBlank(line[i:j])
+		if j == len(line) {
+			return n + 1
+		}
+		i = j + 1
 	}
-	u = trimBlank(line[:i])
-	if i == len(line) {
-		return u, nil, nil, 1
-	}
-	j := i + 1
-	for j < len(line) && line[j] != sep {
-		j++
-	}
-	it = trimBlank(line[i+1 : j])
-	if j == len(line) {
-		return u, it, nil, 2
-	}
-	k := j + 1
-	for k < len(line) && line[k] != sep {
-		k++
-	}
-	return u, it, trimBlank(line[j+1 : k]), 3
+	return len(out)
 }
 
 // trimBlank removes spaces and tabs around b.
@@ -394,48 +536,53 @@ func trimBlank(b []byte) []byte {
 	return b
 }
 
-// splitQuoted splits a CSV record that has a quote, reading more lines
-// while a quoted field is open (RFC 4180 fields may hold line breaks).
-func (p *ratingParser) splitQuoted(line []byte) (u, it, r []byte, nf int, err error) {
+// splitQuoted splits a CSV record that has a quote into its first want
+// fields in p.fields, reading more lines while a quoted field is open
+// (RFC 4180 fields may hold line breaks), and returns how many it found.
+func (p *ratingParser) splitQuoted(line []byte, want int) (nf int, err error) {
 	start := p.line
 	p.rec = append(p.rec[:0], line...)
 	for {
 		var open int
-		nf, open, err = p.splitRecord(p.rec, start)
+		nf, open, err = p.splitRecord(p.rec, start, want)
 		if err != nil {
-			return nil, nil, nil, 0, err
+			return 0, err
 		}
 		if open < 0 {
 			break
 		}
 		next, err := p.readLine()
 		if err == io.EOF {
-			return nil, nil, nil, 0, p.errorf(start, fieldName(open), nil, "quoted field not closed")
+			return 0, p.errorf(start, p.fieldName(open), nil, "quoted field not closed")
 		}
 		if err != nil {
-			return nil, nil, nil, 0, err
+			return 0, err
 		}
 		if len(p.rec) > maxLineLen {
-			return nil, nil, nil, 0, p.errorf(start, fieldName(open), nil, "quoted field longer than %d bytes", maxLineLen)
+			return 0, p.errorf(start, p.fieldName(open), nil, "quoted field longer than %d bytes", maxLineLen)
 		}
 		p.rec = append(p.rec, '\n')
 		p.rec = append(p.rec, next...)
 	}
-	var f [3][]byte
-	for k := range min(nf, 3) {
-		f[k] = p.fbuf[p.fpos[k][0]:p.fpos[k][1]]
+	kept := min(nf, want)
+	if want == math.MaxInt {
+		p.fields = growFields(p.fields, kept)
 	}
-	return f[0], f[1], f[2], nf, nil
+	for k := range min(kept, len(p.fields)) {
+		p.fields[k] = p.fbuf[p.fpos[k][0]:p.fpos[k][1]]
+	}
+	return min(nf, len(p.fields)), nil
 }
 
-// splitRecord splits rec at commas outside quotes. It keeps the first three
+// splitRecord splits rec at commas outside quotes. It keeps the first want
 // fields, unquoted, in p.fbuf and returns the number of fields, or the
 // index of a quoted field that is still open at the end of rec.
-func (p *ratingParser) splitRecord(rec []byte, line int) (nf, open int, err error) {
+func (p *ratingParser) splitRecord(rec []byte, line, want int) (nf, open int, err error) {
 	p.fbuf = p.fbuf[:0]
+	p.fpos = p.fpos[:0]
 	i := 0
 	for f := 0; ; f++ {
-		keep := f < 3
+		keep := f < want
 		from := len(p.fbuf)
 		j := i
 		for j < len(rec) && (rec[j] == ' ' || rec[j] == '\t') {
@@ -465,7 +612,7 @@ func (p *ratingParser) splitRecord(rec []byte, line int) (nf, open int, err erro
 				i++
 			}
 			if i < len(rec) && rec[i] != ',' {
-				return 0, -1, p.errorf(line, fieldName(f), nil, "unexpected %q after a closing quote", rec[i])
+				return 0, -1, p.errorf(line, p.fieldName(f), nil, "unexpected %q after a closing quote", rec[i])
 			}
 		} else {
 			end := len(rec)
@@ -478,7 +625,7 @@ func (p *ratingParser) splitRecord(rec []byte, line int) (nf, open int, err erro
 			i = end
 		}
 		if keep {
-			p.fpos[f] = [2]int{from, len(p.fbuf)}
+			p.fpos = append(p.fpos, [2]int{from, len(p.fbuf)})
 		}
 		if i >= len(rec) {
 			return f + 1, -1, nil
@@ -530,14 +677,25 @@ func parseRating(b []byte) (float32, error) {
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil && errors.Is(err, strconv.ErrSyntax) {
-		return 0, &rowError{msg: strconv.Quote(string(b)) + " is not a number", cause: err}
+		return 0, &rowError{msg: quoteShort(b) + " is not a number", cause: shortNumError(err)}
 	}
 	v := float32(f)
 	if err != nil || math.IsInf(float64(v), 0) {
-		return 0, &rowError{msg: strconv.Quote(string(b)) + " is out of range", cause: err}
+		return 0, &rowError{msg: quoteShort(b) + " is out of range", cause: shortNumError(err)}
 	}
 	if v != v {
-		return 0, &rowError{msg: strconv.Quote(string(b)) + " is not a finite number"}
+		return 0, &rowError{msg: quoteShort(b) + " is not a finite number"}
 	}
 	return v, nil
+}
+
+// shortNumError cuts the input a *strconv.NumError holds to what an error
+// may quote, so that no one prints a huge field through it.
+func shortNumError(err error) error {
+	if ne, ok := err.(*strconv.NumError); ok && len(ne.Num) > maxQuote {
+		c := *ne
+		c.Num = ne.Num[:maxQuote] + "..."
+		return &c
+	}
+	return err
 }

@@ -163,18 +163,18 @@ func sniffFormat(name string, head []byte) (binaryFormat, bool) {
 }
 
 // readRows reads every row of rs into rows whose ids go to users and items.
-func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMap) (Ratings, error) {
+func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMap) (table, error) {
 	uc, ic := idCache{m: users}, idCache{m: items}
 	var rows Ratings
 	if c, ok := rs.(rowCounter); ok && c.Len() > 0 {
-		rows.reserve(int(min(c.Len(), math.MaxInt32)))
+		rows.reserve(int(min(c.Len(), maxReserve))) // a declared count: capped
 	}
 	var lastUser []byte
 	var lastUID int32
 	for n := 1; rs.Next(); n++ {
 		u, i, v := rs.Row()
 		if len(u) == 0 || len(i) == 0 {
-			return Ratings{}, fmt.Errorf("dataset: %s: row %d: an empty id", name, n) // a source bug
+			return table{}, fmt.Errorf("dataset: %s: row %d: an empty id", name, n) // a source bug
 		}
 		uid := lastUID
 		if len(lastUser) == 0 || string(u) != string(lastUser) {
@@ -182,80 +182,24 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 			lastUser = append(lastUser[:0], u...)
 			lastUID = uid
 		}
-		rows.add(uid, ic.intern(i), v)
+		rows.add(uid, ic.intern(i), v, 0)
 		if n%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return Ratings{}, fmt.Errorf("dataset: %s: row %d: %w", name, n, err)
+				return table{}, fmt.Errorf("dataset: %s: row %d: %w", name, n, err)
 			}
 		}
 	}
 	if err := rs.Err(); err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) || strings.HasPrefix(err.Error(), "dataset: ") {
-			return Ratings{}, err
+			return table{}, err
 		}
-		return Ratings{}, fmt.Errorf("dataset: %s: %w", name, err)
+		return table{}, fmt.Errorf("dataset: %s: %w", name, err)
 	}
 	if rows.Len() == 0 {
-		return Ratings{}, fmt.Errorf("dataset: %s: no rating rows", name)
+		return table{}, fmt.Errorf("dataset: %s: no rating rows", name)
 	}
-	return rows, nil
-}
-
-// Column names that PickColumns recognizes, compared after lower-casing
-// and removing "_", "-" and spaces.
-var (
-	userColumns   = []string{"user", "userid", "users", "uid", "learner", "learnerid", "customer", "customerid", "member", "memberid"}
-	itemColumns   = []string{"item", "itemid", "items", "iid", "movie", "movieid", "course", "courseid", "coursecode", "product", "productid", "book", "isbn", "track", "trackid"}
-	ratingColumns = []string{"rating", "ratings", "score", "stars", "rate", "value"}
-)
-
-// PickColumns chooses the user, item and rating columns among names: each
-// one by name when a column is called so (user, userId, user_id, item,
-// movieId, item_id, course, rating, score, ...; case, "_" and "-" are
-// ignored), the others from the first columns not taken, in order. So a
-// table with columns a, b, c uses them as user, item and rating, and one
-// with userId, movieId, rating, timestamp the first three. Fewer than
-// three columns is an error.
-func PickColumns(names []string) (user, item, rating int, err error) {
-	if len(names) < 3 {
-		return 0, 0, 0, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), strings.Join(names, ", "))
-	}
-	pick := [3]int{-1, -1, -1}
-	taken := make([]bool, len(names))
-	for role, known := range [3][]string{userColumns, itemColumns, ratingColumns} {
-		for k, n := range names {
-			if !taken[k] && slices.Contains(known, normColumn(n)) {
-				pick[role], taken[k] = k, true
-				break
-			}
-		}
-	}
-	for role := range pick {
-		if pick[role] >= 0 {
-			continue
-		}
-		for k := range names {
-			if !taken[k] {
-				pick[role], taken[k] = k, true
-				break
-			}
-		}
-	}
-	return pick[0], pick[1], pick[2], nil
-}
-
-func normColumn(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '_', '-', ' ':
-			return -1
-		}
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}, s)
+	return table{rows: rows}, nil
 }
 
 // ParseRating parses a rating written as text, as the CSV reader does: a

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -139,7 +140,8 @@ func TestPickColumns(t *testing.T) {
 		{[]string{"a", "b", "c"}, [3]int{0, 1, 2}},
 		{[]string{"timestamp", "Rating", "ITEM_ID", "user_id"}, [3]int{3, 2, 1}},
 		{[]string{"course", "score", "learner"}, [3]int{2, 0, 1}},
-		{[]string{"ts", "movie-id", "x", "stars"}, [3]int{0, 1, 3}},
+		{[]string{"ts", "movie-id", "x", "stars"}, [3]int{2, 1, 3}}, // ts is a time, not a user
+		{[]string{"Time", "learner", "b", "c"}, [3]int{1, 2, 3}},
 		{[]string{"user", "user", "rating"}, [3]int{0, 1, 2}},
 	} {
 		u, i, r, err := PickColumns(tc.names)
@@ -147,7 +149,13 @@ func TestPickColumns(t *testing.T) {
 			t.Errorf("PickColumns(%v) = %d, %d, %d, %v; want %v", tc.names, u, i, r, err, tc.want)
 		}
 	}
-	_, _, _, err := PickColumns([]string{"user", "item"})
+	// More than three columns besides a time, some unnamed: an error, not
+	// a guess (id would have been taken as the rating).
+	_, _, _, err := PickColumns([]string{"id", "user_id", "course_id", "grade"})
+	if err == nil || !strings.Contains(err.Error(), `"grade"`) {
+		t.Errorf("four columns, rating unnamed: %v", err)
+	}
+	_, _, _, err = PickColumns([]string{"user", "item"})
 	if err == nil || !strings.Contains(err.Error(), "missing column") || !strings.Contains(err.Error(), "user, item") {
 		t.Errorf("two columns: %v", err)
 	}
@@ -196,17 +204,26 @@ func TestIDCache(t *testing.T) {
 	}
 }
 
-// FuzzSplitFields1 checks the one-byte splitter against the general one.
+// FuzzSplitFields1 checks the one-byte splitter against the general one
+// and both against bytes.Split.
 func FuzzSplitFields1(f *testing.F) {
 	for _, s := range []string{"1,a,4", "1,a", "1", "", ",,", " 1 , a ,4,5", "1\ta\t4", "a,,b,c"} {
-		f.Add(s, byte(','))
-		f.Add(s, byte('\t'))
+		f.Add(s, byte(','), uint8(3))
+		f.Add(s, byte('\t'), uint8(5))
 	}
-	f.Fuzz(func(t *testing.T, line string, sep byte) {
-		u, i, r, n := splitFields([]byte(line), []byte{sep})
-		u1, i1, r1, n1 := splitFields1([]byte(line), sep)
-		if string(u) != string(u1) || string(i) != string(i1) || string(r) != string(r1) || n != n1 {
-			t.Fatalf("%q sep %q: %q %q %q %d vs %q %q %q %d", line, sep, u, i, r, n, u1, i1, r1, n1)
+	f.Fuzz(func(t *testing.T, line string, sep byte, want uint8) {
+		want = want%8 + 1
+		a, b := make([][]byte, want), make([][]byte, want)
+		n := splitFields([]byte(line), []byte{sep}, a)
+		n1 := splitFields1([]byte(line), sep, b)
+		ref := bytes.Split([]byte(line), []byte{sep})
+		if n != n1 || n != min(len(ref), int(want)) {
+			t.Fatalf("%q sep %q want %d: %d vs %d fields, bytes.Split %d", line, sep, want, n, n1, len(ref))
+		}
+		for k := range n {
+			if string(a[k]) != string(b[k]) || string(a[k]) != string(trimBlank(ref[k])) {
+				t.Fatalf("%q sep %q: field %d %q vs %q vs %q", line, sep, k, a[k], b[k], ref[k])
+			}
 		}
 	})
 }

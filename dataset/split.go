@@ -21,6 +21,9 @@ type Split struct {
 	Train    Ratings
 	Valid    Ratings
 	Test     Ratings
+	// Unrated is set when the rows came from a table without a rating
+	// column (see Dataset.Unrated): every Value is 1.
+	Unrated bool
 }
 
 // Fractions are the shares of train, validation and test rows. The zero
@@ -70,7 +73,7 @@ func SplitRandom(d *Dataset, f Fractions, seed uint64) (*Split, error) {
 	p := Shuffle(n, seed)
 	lo, hi := d.Range()
 	return &Split{
-		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi,
+		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated,
 		Train: d.Subset(p[:a]),
 		Valid: d.Subset(p[a:b]),
 		Test:  d.Subset(p[b:]),

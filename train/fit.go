@@ -74,6 +74,9 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 	if s.Train.Len() == 0 {
 		return nil, ErrNoTrainRows
 	}
+	if s.Unrated && !cfg.Implicit() {
+		return nil, fmt.Errorf("train: %s has no rating column (user,item interactions only): the %s task needs ratings; use the implicit task", s.Name, cfg.Task)
+	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if err := fit(ctx, s, m, &o); err != nil {
 		return nil, err

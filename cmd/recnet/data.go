@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/recnet/recnet/dataset"
 	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
 	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
+	"github.com/recnet/recnet/model"
 	"github.com/spf13/pflag"
 )
 
@@ -17,6 +19,7 @@ type dataFlags struct {
 	data, format       string
 	train, valid, test string
 	split              string
+	columns            string
 	seed               uint64
 }
 
@@ -27,6 +30,7 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
 	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split")
+	fs.StringVar(&f.columns, "columns", "", "map the columns of a CSV/TSV table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one). Without it a header's columns are found by name (user/userId/user_id/learner, item/movieId/item_id/course/course_id, rating/score/value, timestamp/time/ts); a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A table of two columns (user,item) trains --task implicit only")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
 }
 
@@ -51,20 +55,29 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 	if err != nil {
 		return nil, 0, 0, badInput(err)
 	}
-	opt := dataset.Options{Format: format}
+	cols, err := dataset.ParseColumns(f.columns)
+	if err != nil {
+		return nil, 0, 0, badInput(fmt.Errorf("--columns: %w", err))
+	}
+	if !cols.IsZero() && f.data == "builtin" && f.train == "" && f.test == "" {
+		return nil, 0, 0, badInput(fmt.Errorf("--columns %q: maps the columns of --data or --train/--test, not of the built-in table", f.columns))
+	}
+	opt := dataset.Options{Format: format, Columns: cols}
 	if f.train != "" || f.test != "" {
 		if f.train == "" || f.test == "" {
 			return nil, 0, 0, badInput(fmt.Errorf("--train and --test go together"))
 		}
 		s, err := dataset.LoadSplit(ctx, f.train, f.valid, f.test, opt)
 		if err != nil {
-			return nil, 0, 0, badInput(err)
+			return nil, 0, 0, badInput(columnsErr(err, f.columns))
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
-	d, err := loadDataset(ctx, f.data, f.format)
-	if err != nil {
-		return nil, 0, 0, err
+	d := dataset.Builtin()
+	if f.data != "builtin" {
+		if d, err = dataset.Load(ctx, f.data, opt); err != nil {
+			return nil, 0, 0, badInput(columnsErr(err, f.columns))
+		}
 	}
 	fr, err := parseFractions(f.split)
 	if err != nil {
@@ -91,4 +104,24 @@ func parseFractions(s string) (dataset.Fractions, error) {
 		v[k] = x
 	}
 	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
+}
+
+// columnsErr names the --columns flag in an error of the column mapping.
+func columnsErr(err error, flag string) error {
+	if err != nil && errors.Is(err, dataset.ErrColumns) {
+		return fmt.Errorf("--columns %q: %w", flag, err)
+	}
+	return err
+}
+
+// needRatings refuses a table without ratings (a user,item interaction
+// table) for a task that predicts ratings.
+func needRatings(s *dataset.Split, task string) error {
+	if task == "" {
+		task = model.TaskRating
+	}
+	if s.Unrated && task != model.TaskImplicit {
+		return badInput(fmt.Errorf("%s has no rating column (a table of user,item interactions): the %s task learns ratings; train it with --task implicit, or map its rating column with --columns", s.Name, task))
+	}
+	return nil
 }

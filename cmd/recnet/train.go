@@ -137,6 +137,9 @@ and MAE on the original scale, each beside the baselines.`,
 			if err != nil {
 				return err
 			}
+			if err := needRatings(s, cfg.Task); err != nil {
+				return err
+			}
 			stdout := cmd.OutOrStdout()
 			lines := stdout // the human report; with --json it goes to stderr
 			if asJSON {

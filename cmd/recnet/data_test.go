@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// gridTable writes a table of 300 users and 40 courses whose columns come
+// in the order of header.
+func gridTable(t *testing.T, dir, name, header string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(header + "\n")
+	cols := strings.Split(header, ",")
+	for u := range 300 {
+		for i := range 40 {
+			if (u*7+i)%4 != 0 {
+				continue
+			}
+			for k, c := range cols {
+				if k > 0 {
+					b.WriteByte(',')
+				}
+				switch c {
+				case "user_id", "learner", "user":
+					fmt.Fprintf(&b, "%d", 1000+u)
+				case "course", "item", "what":
+					fmt.Fprintf(&b, "C%02d", i)
+				case "score", "stars":
+					fmt.Fprintf(&b, "%d", (u+i)%3+3)
+				default:
+					fmt.Fprintf(&b, "%d", 1600000000+u*40+i)
+				}
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return write(t, dir, name, b.String())
+}
+
+// TestDataColumns: columns are found by name, --columns maps them, and a
+// two-column table trains only the implicit task.
+func TestDataColumns(t *testing.T) {
+	dir := t.TempDir()
+	swapped := gridTable(t, dir, "swapped.csv", "course,user_id,score")
+	timed := gridTable(t, dir, "timed.csv", "ts,user_id,course,score")
+	odd := gridTable(t, dir, "odd.csv", "when,learner,what,stars")
+	pairs := gridTable(t, dir, "pairs.csv", "user,item")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"course,user_id,score", []string{"--data", swapped}, 0, "300 users, 40 items"},
+		{"ts,user_id,course,score", []string{"--data", timed}, 0, "300 users, 40 items"},
+		{"--columns by name", []string{"--data", odd, "--columns", "item=what,time=when"}, 0, "300 users, 40 items"},
+		{"--columns by position", []string{"--data", odd, "--columns", "user=2,item=3,rating=4,time=1"}, 0, "300 users, 40 items"},
+		{"--columns unknown key", []string{"--data", swapped, "--columns", "who=course"}, 2, "--columns"},
+		{"--columns twice", []string{"--data", swapped, "--columns", "user=a,user=b"}, 2, "--columns"},
+		{"--columns position 0", []string{"--data", swapped, "--columns", "user=0"}, 2, "--columns"},
+		{"--columns name not in header", []string{"--data", swapped, "--columns", "rating=grade"}, 2, `--columns`},
+		{"--columns on builtin", []string{"--columns", "user=1"}, 2, `--columns`},
+		{"interaction table, rating task", []string{"--data", pairs}, 2, "no rating column"},
+		{"interaction table, implicit task", []string{"--data", pairs, "--task", "implicit"}, 0, "300 users, 40 items"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"train", "--epochs", "1", "--quiet", "--model", "bias"}, c.args...)
+			if c.name == "interaction table, implicit task" {
+				args[5] = "dot"
+			}
+			out, stderr, code := run(t, args...)
+			if code != c.code || !strings.Contains(out+stderr, c.want) {
+				t.Errorf("exit %d, want %d and %q in:\n%s%s", code, c.code, c.want, out, stderr)
+			}
+		})
+	}
+}
