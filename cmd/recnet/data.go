@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,7 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
-	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split")
+	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
 }
 
@@ -62,13 +63,13 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
-	d, err := loadDataset(ctx, f.data, f.format)
-	if err != nil {
-		return nil, 0, 0, err
-	}
 	fr, err := parseFractions(f.split)
 	if err != nil {
 		return nil, 0, 0, badInput(err)
+	}
+	d, err := loadDataset(ctx, f.data, f.format)
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	s, err = dataset.SplitRandom(d, fr, f.seed)
 	if err != nil {
@@ -89,6 +90,10 @@ func parseFractions(s string) (dataset.Fractions, error) {
 			return dataset.Fractions{}, fmt.Errorf("--split %q: %q is not a fraction", s, p)
 		}
 		v[k] = x
+	}
+	// Used as given: never renormalised.
+	if sum := v[0] + v[1] + v[2]; math.Abs(sum-1) > 1e-9 || !(v[0] > 0) {
+		return dataset.Fractions{}, fmt.Errorf("--split %q: the fractions must sum to 1 (they sum to %g), each at least 0, the training one above 0", s, sum)
 	}
 	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
 }

@@ -208,7 +208,8 @@ func TestTrainCarvesValidation(t *testing.T) {
 		t.Errorf("split line %q: want validation rows", split)
 	}
 	again, _, _ := run(t, "train", "--train", tr, "--test", te, "--epochs", "2", "--quiet")
-	if again != stdout {
+	losses := regexp.MustCompile(`split \S+|val_loss: \S+`)
+	if a, b := losses.FindAllString(again, -1), losses.FindAllString(stdout, -1); len(b) != 3 || strings.Join(a, " ") != strings.Join(b, " ") {
 		t.Error("the carved validation part is not the same for the same seed")
 	}
 	stdout, stderr, code = run(t, "train", "--train", tr, "--test", te, "--epochs", "2", "--quiet", "--valid-share", "0")
