@@ -81,6 +81,7 @@ func TestFlagRefused(t *testing.T) {
 		{"--rows", []string{"gen", "--shape", "ml1m", "--rows", "0"}},
 		{"--users", []string{"gen", "--users", "0"}},
 		{"--users", []string{"gen", "--users", "10", "--rows", "5"}},
+		{"--users", []string{"gen", "--users", "100000000"}},
 		{"--dim", []string{"bench", "--dim", "0"}},
 		{"--batch", []string{"bench", "--batch", "0"}},
 		{"--batch", []string{"bench", "--batch", "1000000000"}},

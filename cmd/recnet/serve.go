@@ -49,6 +49,9 @@ serving. SIGINT and SIGTERM stop the server, letting requests in flight finish
 for up to 10 seconds.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := nonEmpty(cmd.Flags(), "addr", addr); err != nil {
+				return err
+			}
 			m, err := model.Load(path)
 			if err != nil {
 				return badInput(err)
@@ -108,7 +111,7 @@ for up to 10 seconds.`,
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (not empty)")
 	cat.register(c)
 	return c
 }

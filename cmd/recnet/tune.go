@@ -64,9 +64,15 @@ that the same --seed and the same number of counted trials give the same best
 configuration and scores. Trials run on --workers goroutines (default: all cores).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			if err := firstErr(nonEmpty(fs, "model", kind), nonEmpty(fs, "task", task),
+				intIn(fs, "trials", trials, 1, maxTrials), durationPositive(fs, "budget", budget),
+				intIn(fs, "workers", workers, 1, maxWorkers)); err != nil {
+				return err
+			}
 			space, err := eval.DefaultSpace(kind)
 			if err != nil {
-				return badInput(err)
+				return badInput(fmt.Errorf("--model: %w", err))
 			}
 			space.Base.Seed = df.seed
 			space.Base.Task = task
@@ -85,8 +91,8 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if !(validShare > 0 && validShare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
 			}
-			if folds == 1 || folds < 0 {
-				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or at least 2", folds))
+			if folds == 1 || folds < 0 || folds > maxFolds {
+				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or 2 to %d", folds, maxFolds))
 			}
 			s, rows, _, err := df.load(cmd.Context())
 			if err != nil {
@@ -153,11 +159,11 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	f := c.Flags()
 	f.StringVar(&kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
 	f.StringVar(&task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
-	f.DurationVar(&budget, "budget", 0, "wall-clock limit of the search, e.g. 10m (0: none)")
-	f.IntVar(&trials, "trials", 0, "most trials (0: 20 for random search, the whole grid with --grid)")
+	f.DurationVar(&budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
+	f.IntVar(&trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
 	f.BoolVar(&grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
-	f.IntVar(&folds, "folds", 0, "score by K-fold cross-validation on the training and validation parts (0: on the validation part)")
-	f.IntVar(&workers, "workers", 0, "trials run at once (0: all cores)")
+	f.IntVar(&folds, "folds", 0, fmt.Sprintf("score by K-fold cross-validation (K 2 to %d) on the training and validation parts (0: on the validation part)", maxFolds))
+	f.IntVar(&workers, "workers", 0, fmt.Sprintf("trials run at once, 1 to %d (default: all cores)", maxWorkers))
 	f.Float64Var(&validShare, "valid-share", 0.1, "with --folds: share of each training fold held out for early stopping")
 	f.StringVar(&out, "out", "", "save the best configuration's refitted model to this file")
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object (trial lines go to stderr)")
