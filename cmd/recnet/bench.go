@@ -86,8 +86,13 @@ the 25M-row MovieLens size with --shape ml25m.`,
 			fs := cmd.Flags()
 			if err := firstErr(intIn(fs, "rows", rows, 1, maxGenRows), intIn(fs, "dim", dim, 1, model.MaxDim),
 				intIn(fs, "batch", batch, 1, model.MaxBatch), intIn(fs, "epochs", epochs, 0, model.MaxEpochs),
-				intIn(fs, "repeat", rep, 1, maxRepeat), positive(fs, "lr", lr)); err != nil {
+				intIn(fs, "repeat", rep, 1, maxRepeat), positive(fs, "lr", lr), seedSet(fs, seed)); err != nil {
 				return err
+			}
+			for o := range strings.SplitSeq(optimizer, ",") {
+				if strings.TrimSpace(o) == "" {
+					return badInput(fmt.Errorf("--optimizer %q: an empty name in the list", optimizer))
+				}
 			}
 			ths, err := parseThreads(threads)
 			if err != nil {

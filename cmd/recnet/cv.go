@@ -40,7 +40,7 @@ baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs r
 on --workers goroutines (default: all cores); fit and test times are per job.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := intIn(cmd.Flags(), "workers", workers, 1, maxWorkers); err != nil {
+			if err := firstErr(intIn(cmd.Flags(), "workers", workers, 1, maxWorkers), seedSet(cmd.Flags(), seed)); err != nil {
 				return err
 			}
 			cfgs, err := cvConfigs(models, preset, seed)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -54,6 +55,28 @@ func openUnit(fs *pflag.FlagSet, name string, v float64) error {
 func nonEmpty(fs *pflag.FlagSet, name, v string) error {
 	if fs.Changed(name) && v == "" {
 		return badInput(fmt.Errorf("%s: must not be empty", flagName(fs, name)))
+	}
+	return nil
+}
+
+// noEmptyStrings refuses any string flag the user set to "": every one of
+// them names something (a file, a kind, a list), and an empty one would
+// otherwise mean its default or nothing at all.
+func noEmptyStrings(fs *pflag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *pflag.Flag) {
+		if err == nil && f.Value.Type() == "string" && f.Value.String() == "" {
+			err = nonEmpty(fs, f.Name, "")
+		}
+	})
+	return err
+}
+
+// seedSet refuses a --seed 0 the user set: a model's seed 0 means the
+// default, 42.
+func seedSet(fs *pflag.FlagSet, seed uint64) error {
+	if fs.Changed("seed") && seed == 0 {
+		return badInput(errors.New("--seed 0: must be at least 1 (a seed of 0 means the default, 42)"))
 	}
 	return nil
 }

@@ -94,6 +94,25 @@ func TestFlagRefused(t *testing.T) {
 		{"--epochs", []string{"bench", "--epochs", "-1"}},
 		{"--epochs", []string{"bench", "--epochs", "10000000"}},
 		{"--addr", []string{"serve", "--addr", ""}},
+		{"--seed", []string{"train", "--seed", "0"}},
+		{"--seed", []string{"cv", "--seed", "0"}},
+		{"--seed", []string{"tune", "--seed", "0"}},
+		{"--seed", []string{"gen", "--seed", "0"}},
+		{"--seed", []string{"bench", "--seed", "0"}},
+		{"--seed", []string{"eval", "--protocol", "ncf", "--seed", "0"}},
+		{"--out", []string{"train", "--out", ""}},
+		{"--plot", []string{"train", "--plot", ""}},
+		{"--pretrained", []string{"train", "--pretrained", ""}},
+		{"--data", []string{"cv", "--format", "csv", "--data", ""}},
+		{"--format", []string{"train", "--format", ""}},
+		{"--train", []string{"train", "--train", "", "--test", "x.csv"}},
+		{"--valid", []string{"train", "--valid", ""}},
+		{"--kind", []string{"eval", "--protocol", "ncf", "--kind", ""}},
+		{"--optimizer", []string{"bench", "--optimizer", "adam,"}},
+		{"--catalog", []string{"serve", "--catalog", ""}},
+		{"--catalog", []string{"recommend", "--catalog", ""}},
+		{"--rated", []string{"recommend", "--rated", ""}},
+		{"--model", []string{"similar", "--item", "C1", "--model", ""}},
 		{"--requests", []string{"load", "--requests", "0"}},
 		{"--requests", []string{"load", "--requests", "1000000000"}},
 		{"--clients", []string{"load", "--clients", "0"}},
@@ -109,15 +128,18 @@ func TestFlagRefused(t *testing.T) {
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := append([]string{}, c.args...)
+			given := strings.Join(args, " ")
 			switch args[0] {
 			case "train", "tune", "cv", "eval", "bench":
-				args = append(args, "--data", data)
+				if !strings.Contains(given, "--data") {
+					args = append(args, "--data", data)
+				}
 			case "gen":
 				args = append(args, "--out", filepath.Join(dir, "gen.csv"))
 			}
 			switch args[0] {
 			case "eval", "serve", "load", "recommend", "similar":
-				if args[0] != "eval" || !strings.Contains(strings.Join(args, " "), "ncf") {
+				if !strings.Contains(given, "ncf") && !strings.Contains(given, "--model") {
 					args = append(args, "--model", m)
 				}
 			}

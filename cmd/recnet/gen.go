@@ -36,7 +36,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fs := cmd.Flags()
-			if err := firstErr(intIn(fs, "rows", cfg.Rows, 1, maxGenRows), intIn(fs, "users", cfg.Users, 1, maxGenRows)); err != nil {
+			if err := firstErr(intIn(fs, "rows", cfg.Rows, 1, maxGenRows), intIn(fs, "users", cfg.Users, 1, maxGenRows), seedSet(fs, cfg.Seed)); err != nil {
 				return err
 			}
 			if shape == "" {

@@ -53,6 +53,7 @@ func main() {
 }
 
 // markRun makes every command under c set *ran when its RunE starts, and
+// refuse a string flag set to "" (noEmptyStrings) before it runs; it
 // returns ran. An error before any RunE started is one of usage, which
 // cobra reports as a plain error: an unknown command or flag, a flag value
 // that does not parse, a wrong number of arguments, a required flag not
@@ -65,6 +66,9 @@ func markRun(c *cobra.Command) *bool {
 			if run := sub.RunE; run != nil {
 				sub.RunE = func(cmd *cobra.Command, args []string) error {
 					*ran = true
+					if err := noEmptyStrings(cmd.Flags()); err != nil {
+						return err
+					}
 					return run(cmd, args)
 				}
 			}

@@ -100,7 +100,7 @@ func finite(xs ...float64) bool {
 // config returns the preset with every flag the user set applied. A flag
 // set to a value the model would replace by its default is refused.
 func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, error) {
-	if err := f.check(fs); err != nil {
+	if err := firstErr(f.check(fs), seedSet(fs, seed)); err != nil {
 		return model.Config{}, err
 	}
 	c, err := model.Preset(f.preset)

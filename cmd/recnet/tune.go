@@ -67,7 +67,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			fs := cmd.Flags()
 			if err := firstErr(nonEmpty(fs, "model", kind), nonEmpty(fs, "task", task),
 				intIn(fs, "trials", trials, 1, maxTrials), durationPositive(fs, "budget", budget),
-				intIn(fs, "workers", workers, 1, maxWorkers)); err != nil {
+				intIn(fs, "workers", workers, 1, maxWorkers), seedSet(fs, df.seed)); err != nil {
 				return err
 			}
 			space, err := eval.DefaultSpace(kind)
