@@ -92,6 +92,9 @@ and NDCG@k for the model, for most-popular and for a random ranking
 				if len(ncfOnly) > 0 {
 					return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(ncfOnly, ", ")))
 				}
+				if err := df.check(cmd.Flags()); err != nil {
+					return err
+				}
 				return evalSplit(cmd, &df, &ef)
 			case "ncf":
 				if cmd.Flags().Changed("kind") {

@@ -72,6 +72,15 @@ func noEmptyStrings(fs *pflag.FlagSet) error {
 	return err
 }
 
+// check refuses a --split that the explicit --train/--test files would
+// leave unused.
+func (f *dataFlags) check(fs *pflag.FlagSet) error {
+	if fs.Changed("split") && (f.train != "" || f.test != "") {
+		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
+	}
+	return nil
+}
+
 // seedSet refuses a --seed 0 the user set: a model's seed 0 means the
 // default, 42.
 func seedSet(fs *pflag.FlagSet, seed uint64) error {

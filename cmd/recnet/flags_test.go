@@ -55,6 +55,11 @@ func TestFlagRefused(t *testing.T) {
 		{"--split", []string{"train", "--split", "1.2,-0.1,-0.1"}},
 		{"--valid-share", []string{"train", "--valid-share", "-0.1"}},
 		{"--valid-share", []string{"train", "--valid-share", "1"}},
+		{"--valid-share", []string{"train", "--valid-share", "0.2"}},
+		{"--split", []string{"train", "--train", "a.csv", "--test", "b.csv", "--split", "0.5,0.5,0"}},
+		{"--split", []string{"tune", "--train", "a.csv", "--test", "b.csv", "--split", "0.5,0.5,0"}},
+		{"--split", []string{"eval", "--train", "a.csv", "--test", "b.csv", "--split", "0.5,0.5,0"}},
+		{"--activation", []string{"train", "--activation", "swish"}},
 		{"--trials", []string{"tune", "--trials", "0"}},
 		{"--trials", []string{"tune", "--trials", "-3"}},
 		{"--trials", []string{"tune", "--trials", "100000000"}},
@@ -238,6 +243,18 @@ func TestTrainCarvesValidation(t *testing.T) {
 	stdout, stderr, code = run(t, "train", "--train", tr, "--test", te, "--epochs", "2", "--quiet", "--valid-share", "0")
 	if code != 0 || !strings.Contains(stdout, "split 18900/0/") {
 		t.Errorf("--valid-share 0: exit %d, want no validation rows: %s%s", code, stdout, stderr)
+	}
+}
+
+// TestTuneCarvesValidation checks that tune with --train/--test and no
+// --valid scores its trials on a validation part carved from the training
+// file, as train does.
+func TestTuneCarvesValidation(t *testing.T) {
+	dir := t.TempDir()
+	tr, te := splitFiles(t, dir, smallData(t, dir))
+	stdout, stderr, code := run(t, "tune", "--train", tr, "--test", te, "--trials", "1", "--workers", "1")
+	if code != 0 || !strings.Contains(stdout, "validation: 10% of the training rows") || !strings.Contains(stdout, "split 17010/1890/2100") {
+		t.Errorf("exit %d, want a carved validation part: %s%s", code, stdout, stderr)
 	}
 }
 

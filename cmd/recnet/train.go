@@ -148,7 +148,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("negatives", func() { c.Negatives = f.cfg.Negatives })
 	if fs.Changed("activation") {
 		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
-			return c, err
+			return c, fmt.Errorf("--activation: %w", err)
 		}
 	}
 	if fs.Changed("seed") {
@@ -183,6 +183,12 @@ and MAE on the original scale, each beside the baselines.`,
 			}
 			if !(vshare >= 0 && vshare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction at least 0 and below 1", vshare))
+			}
+			if cmd.Flags().Changed("valid-share") && (df.train == "" || df.valid != "") {
+				return badInput(errors.New("--valid-share: applies only with --train and --test and no --valid"))
+			}
+			if err := df.check(cmd.Flags()); err != nil {
+				return err
 			}
 			s, rows, dups, err := df.load(cmd.Context())
 			if err != nil {
@@ -277,7 +283,7 @@ func carveValid(s *dataset.Split, df *dataFlags, share float64) (*dataset.Split,
 	if err != nil {
 		return nil, "", badInput(fmt.Errorf("--valid-share %g: %w", share, err))
 	}
-	return c, fmt.Sprintf("validation: %g%% of the training rows of %s (%d rows, seed %d) held out for early stopping; --valid-share 0 for none\n",
+	return c, fmt.Sprintf("validation: %g%% of the training rows of %s (%d rows, seed %d) held out for early stopping (--valid-share)\n",
 		100*share, df.train, c.Valid.Len(), df.seed), nil
 }
 

@@ -70,6 +70,9 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 				intIn(fs, "workers", workers, 1, maxWorkers), seedSet(fs, df.seed)); err != nil {
 				return err
 			}
+			if err := df.check(fs); err != nil {
+				return err
+			}
 			space, err := eval.DefaultSpace(kind)
 			if err != nil {
 				return badInput(fmt.Errorf("--model: %w", err))
@@ -98,6 +101,12 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if err != nil {
 				return err
 			}
+			carved := ""
+			if folds == 0 {
+				if s, carved, err = carveValid(s, &df, validShare); err != nil {
+					return err
+				}
+			}
 			stdout := cmd.OutOrStdout()
 			lines := stdout
 			if asJSON {
@@ -109,6 +118,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			}
 			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items; split %d/%d/%d\n",
 				s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len())
+			fmt.Fprint(lines, carved)
 			search := "random search"
 			if grid {
 				search = "grid"
@@ -164,7 +174,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	f.BoolVar(&grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
 	f.IntVar(&folds, "folds", 0, fmt.Sprintf("score by K-fold cross-validation (K 2 to %d) on the training and validation parts (0: on the validation part)", maxFolds))
 	f.IntVar(&workers, "workers", 0, fmt.Sprintf("trials run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&validShare, "valid-share", 0.1, "with --folds: share of each training fold held out for early stopping")
+	f.Float64Var(&validShare, "valid-share", 0.1, "share held out for early stopping, above 0 and below 1: with --folds, of each training fold; with --train/--test and no --valid, of the training file (the validation part trials are scored on)")
 	f.StringVar(&out, "out", "", "save the best configuration's refitted model to this file")
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object (trial lines go to stderr)")
 	return c
