@@ -120,7 +120,7 @@ and NDCG@k for the model, for most-popular and for a random ranking
 	fs.IntVar(&ef.negatives, "negatives", eval.DefaultNegatives, fmt.Sprintf("--protocol ncf: items sampled per user to rank the held-out item against, 1 to %d", maxEvalNeg))
 	fs.StringVar(&ef.kind, "kind", "dot", "--protocol ncf: model kind to train (see train --model)")
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
-	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar")
+	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar (there is none when stderr is not a terminal)")
 	// The model flags of train, except --model (here the file), apply to
 	// --protocol ncf; they live in their own set, sharing --seed, so that
 	// configFlags.config sees which were set.

@@ -113,7 +113,9 @@ With --user, a user the model knows is scored directly; the model file keeps no
 ratings, so items listed in --rated are the ones excluded. With --rated and no known
 --user, the new learner is folded in without retraining: their embedding and bias are
 solved by ridge regression with the item tables fixed. With neither, a cold-start
-ranking by item bias is printed, and said to be one. An unknown item is an error.`,
+ranking by item bias is printed, and said to be one. An unknown item is an error.
+A model of the implicit task predicts the probability of an interaction, not a
+rating: its scores are printed under a "probability" heading.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := firstErr(nonEmpty(cmd.Flags(), "user", user), positive(cmd.Flags(), "lambda", lambda)); err != nil {
