@@ -132,6 +132,16 @@ func TestValidate(t *testing.T) {
 		{"layer activation", func(c *model.Config) { c.Layers = "64:swish" }, "activation"},
 		{"layers ok", func(c *model.Config) { c.Layers = "64:tanh, 32" }, ""},
 		{"threads", func(c *model.Config) { c.Threads = -1 }, "threads"},
+
+		// Upper bounds on what would exhaust the machine.
+		{"batch at its limit", func(c *model.Config) { c.Batch = model.MaxBatch }, ""},
+		{"batch 1e9", func(c *model.Config) { c.Batch = 1e9 }, "batch"},
+		{"threads at their limit", func(c *model.Config) { c.Threads = model.MaxThreads }, ""},
+		{"threads 1000", func(c *model.Config) { c.Threads = 1000 }, "threads"},
+		{"epochs at their limit", func(c *model.Config) { c.Epochs = model.MaxEpochs }, ""},
+		{"epochs 1e7", func(c *model.Config) { c.Epochs = 1e7 }, "epochs"},
+		{"negatives 1001", func(c *model.Config) { c.Task, c.Negatives = model.TaskImplicit, 1001 }, "negatives"},
+		{"layer width 5000", func(c *model.Config) { c.Layers = "5000" }, "width"},
 	}
 	for _, tt := range tests {
 		c := good

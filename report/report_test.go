@@ -295,7 +295,7 @@ func TestPlot(t *testing.T) {
 	noValid := []model.Epoch{{Epoch: 1, Loss: 0.5, ValLoss: math.NaN()}, {Epoch: 2, Loss: 0.25, ValLoss: math.NaN()}}
 	for name, hist := range map[string][]model.Epoch{"loss.png": h, "novalid.png": noValid, "one.png": h[:1]} {
 		path := filepath.Join(dir, name)
-		if err := Plot(path, hist); err != nil {
+		if err := Plot(path, hist, model.Config{}); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		b, err := os.ReadFile(path)
@@ -307,14 +307,36 @@ func TestPlot(t *testing.T) {
 		}
 	}
 	path := filepath.Join(dir, "empty.png")
-	if err := Plot(path, nil); err == nil {
+	if err := Plot(path, nil, model.Config{}); err == nil {
 		t.Error("Plot with no epochs succeeded")
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("Plot with no epochs left a file: %v", err)
 	}
-	if err := Plot(filepath.Join(dir, "no", "such", "dir.png"), h); err == nil {
+	if err := Plot(filepath.Join(dir, "no", "such", "dir.png"), h, model.Config{}); err == nil {
 		t.Error("Plot into a missing directory succeeded")
+	}
+}
+
+// TestPlotLabel checks that the y-axis names the loss the model trained
+// on: cross-entropy for the implicit task, not a squared error.
+func TestPlotLabel(t *testing.T) {
+	for _, c := range []struct {
+		cfg       model.Config
+		want, not string
+	}{
+		{model.Config{Task: model.TaskImplicit}, "cross-entropy", "MSE"},
+		{model.Config{Model: "mlp", Task: model.TaskImplicit}, "cross-entropy", "MSE"},
+		{model.Config{}, "MSE (training scale", "cross-entropy"},
+		{model.Config{NoScale: true}, "MSE (original scale", "training"},
+	} {
+		p, err := lossPlot(reportHistory(), c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y := p.Y.Label.Text; !strings.Contains(y, c.want) || strings.Contains(y, c.not) {
+			t.Errorf("task %q, no_scale %v: y-axis %q, want %q", c.cfg.Task, c.cfg.NoScale, y, c.want)
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ type LoadResult struct {
 	Errors      int           `json:"errors"` // transport errors and non-2xx answers
 	Concurrency int           `json:"concurrency"`
 	Seconds     float64       `json:"seconds"`
-	PerSecond   float64       `json:"per_second"`
+	PerSecond   float64       `json:"per_second"` // requests that succeeded, per second
 	P50         time.Duration `json:"p50_ns"`
 	P90         time.Duration `json:"p90_ns"`
 	P99         time.Duration `json:"p99_ns"`
@@ -30,7 +30,7 @@ type LoadResult struct {
 
 // String formats the result on one line.
 func (r LoadResult) String() string {
-	return fmt.Sprintf("%d requests, %d errors, %d clients: %.0f req/s; latency p50 %v, p90 %v, p99 %v, max %v",
+	return fmt.Sprintf("%d requests, %d errors, %d clients: %.0f req/s (successful); latency p50 %v, p90 %v, p99 %v, max %v",
 		r.Requests, r.Errors, r.Concurrency, r.PerSecond, r.P50, r.P90, r.P99, r.Max)
 }
 
@@ -39,7 +39,8 @@ func (r LoadResult) String() string {
 const loadTimeout = 10 * time.Second
 
 // Load sends n GET requests to base+paths[k % len(paths)] from c concurrent
-// clients and measures them. base is an http:// URL, and Load refuses any
+// clients and measures them; the rate counts only the requests that
+// succeeded. base is an http:// URL, and Load refuses any
 // host that is not a loopback address: a load test here targets only this
 // machine. It stops early, with what it measured, when ctx ends.
 //
@@ -106,9 +107,10 @@ func Load(ctx context.Context, base string, paths []string, n, c int) (LoadResul
 		}
 		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
 	}
+	nerr := int(errs.Load())
 	r := LoadResult{
-		Requests: done, Errors: int(errs.Load()), Concurrency: c, Seconds: elapsed.Seconds(),
-		PerSecond: float64(done) / elapsed.Seconds(), P50: q(0.50), P90: q(0.90), P99: q(0.99),
+		Requests: done, Errors: nerr, Concurrency: c, Seconds: elapsed.Seconds(),
+		PerSecond: float64(done-nerr) / elapsed.Seconds(), P50: q(0.50), P90: q(0.90), P99: q(0.99),
 	}
 	if len(lat) > 0 {
 		r.Max = lat[len(lat)-1]

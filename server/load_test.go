@@ -128,3 +128,22 @@ func TestLoadCancel(t *testing.T) {
 		t.Errorf("got %+v, %v; want fewer than 1000 requests and the context's error", r, err)
 	}
 }
+
+// TestLoadCountsSuccesses checks that the rate counts only the requests
+// that succeeded: against a port nobody listens on, every request fails
+// and the rate is 0.
+func TestLoadCountsSuccesses(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "http://" + ln.Addr().String()
+	ln.Close()
+	r, err := Load(context.Background(), addr, []string{"/"}, 40, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Requests != 40 || r.Errors != 40 || r.PerSecond != 0 {
+		t.Errorf("requests %d, errors %d, %g req/s; want 40, 40, 0", r.Requests, r.Errors, r.PerSecond)
+	}
+}

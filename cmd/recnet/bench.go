@@ -77,9 +77,23 @@ measured in the same run (the fastest of --repeat); on one thread the write floo
 pass that reads and writes back every line the updates touch with no arithmetic (the
 epoch's memory traffic alone); each --optimizer in turn; the speed-up over the first thread
 count; the test RMSE of a model trained --epochs epochs with that many threads, beside
-the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
+the bias baseline; and peak memory (VmHWM and the Go runtime's).
+
+The default table is ml1m-shaped (about 1M ratings), light enough for a laptop; ask for
+the 25M-row MovieLens size with --shape ml25m.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			if err := firstErr(intIn(fs, "rows", rows, 1, maxGenRows), intIn(fs, "dim", dim, 1, model.MaxDim),
+				intIn(fs, "batch", batch, 1, model.MaxBatch), intIn(fs, "epochs", epochs, 0, model.MaxEpochs),
+				intIn(fs, "repeat", rep, 1, maxRepeat), positive(fs, "lr", lr), seedSet(fs, seed)); err != nil {
+				return err
+			}
+			for o := range strings.SplitSeq(optimizer, ",") {
+				if strings.TrimSpace(o) == "" {
+					return badInput(fmt.Errorf("--optimizer %q: an empty name in the list", optimizer))
+				}
+			}
 			ths, err := parseThreads(threads)
 			if err != nil {
 				return badInput(err)
@@ -207,17 +221,17 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&shape, "shape", "ml25m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size)")
-	f.IntVar(&rows, "rows", 0, "scale the --shape to about this many ratings (0: its own size)")
+	f.StringVar(&shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
+	f.IntVar(&rows, "rows", 0, fmt.Sprintf("scale the --shape to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
 	f.StringVar(&data, "data", "", "read the ratings from this file or URL instead of generating them")
 	f.StringVar(&format, "format", "auto", "format of --data: auto, csv, tsv, movielens or parquet")
-	f.StringVar(&threads, "threads", "1,2", "thread counts to measure, comma-separated")
-	f.IntVar(&dim, "dim", 32, "embedding size")
-	f.IntVar(&batch, "batch", 256, "batch size")
+	f.StringVar(&threads, "threads", "1,2", fmt.Sprintf("thread counts to measure, comma-separated, each 1 to %d", model.MaxThreads))
+	f.IntVar(&dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
+	f.IntVar(&batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
 	f.StringVar(&optimizer, "optimizer", "adam,adagrad", "optimizers to measure, comma-separated: adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
-	f.Float64Var(&lr, "lr", 0, "learning rate (0: each optimizer's default, model.DefaultLR)")
-	f.IntVar(&epochs, "epochs", 3, "epochs to train per thread count for the test RMSE (0: skip)")
-	f.IntVar(&rep, "repeat", 1, "times to measure the epoch and the floor (the fastest is reported)")
+	f.Float64Var(&lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
+	f.IntVar(&epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
+	f.IntVar(&rep, "repeat", 1, fmt.Sprintf("times to measure the epoch and the floor, 1 to %d (the fastest is reported)", maxRepeat))
 	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the table")
 	return c
@@ -228,8 +242,8 @@ func parseThreads(s string) ([]int, error) {
 	var out []int
 	for f := range strings.SplitSeq(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("--threads: %q is not a positive thread count", f)
+		if err != nil || n < 1 || n > model.MaxThreads {
+			return nil, fmt.Errorf("--threads: %q is not a thread count 1 to %d", f, model.MaxThreads)
 		}
 		out = append(out, n)
 	}

@@ -40,12 +40,15 @@ baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs r
 on --workers goroutines (default: all cores); fit and test times are per job.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := firstErr(intIn(cmd.Flags(), "workers", workers, 1, maxWorkers), seedSet(cmd.Flags(), seed)); err != nil {
+				return err
+			}
 			cfgs, err := cvConfigs(models, preset, seed)
 			if err != nil {
 				return badInput(err)
 			}
-			if folds < 2 {
-				return badInput(fmt.Errorf("--folds %d: want at least 2", folds))
+			if folds < 2 || folds > maxFolds {
+				return badInput(fmt.Errorf("--folds %d: want 2 to %d", folds, maxFolds))
 			}
 			if !(validShare > 0 && validShare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
@@ -83,10 +86,10 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 	f.StringVar(&format, "format", "auto", "auto, csv, tsv or movielens (u.data or ratings.dat)")
 	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
 	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
-	f.IntVar(&folds, "folds", 5, "number of folds")
+	f.IntVar(&folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training")
-	f.IntVar(&workers, "workers", 0, "jobs run at once (0: all cores)")
-	f.Float64Var(&validShare, "valid-share", 0.1, "share of each training fold held out for early stopping")
+	f.IntVar(&workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
+	f.Float64Var(&validShare, "valid-share", 0.1, "share of each training fold held out for early stopping, above 0 and below 1")
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
 	return c
@@ -98,7 +101,7 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 	known := train.Models()
 	p, err := model.Preset(preset)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--preset: %w", err)
 	}
 	var cfgs []model.Config
 	for _, name := range strings.Split(models, ",") {

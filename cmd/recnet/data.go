@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -29,8 +30,8 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
-	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split")
 	fs.StringVar(&f.columns, "columns", "", "map the columns of a CSV/TSV table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one). Without it a header's columns are found by name (user/userId/user_id/learner, item/movieId/item_id/course/course_id, rating/score/value, timestamp/time/ts); a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A table of two columns (user,item) trains --task implicit only")
+	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
 }
 
@@ -73,15 +74,15 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
+	fr, err := parseFractions(f.split)
+	if err != nil {
+		return nil, 0, 0, badInput(err)
+	}
 	d := dataset.Builtin()
 	if f.data != "builtin" {
 		if d, err = dataset.Load(ctx, f.data, opt); err != nil {
 			return nil, 0, 0, badInput(columnsErr(err, f.columns))
 		}
-	}
-	fr, err := parseFractions(f.split)
-	if err != nil {
-		return nil, 0, 0, badInput(err)
 	}
 	s, err = dataset.SplitRandom(d, fr, f.seed)
 	if err != nil {
@@ -102,6 +103,10 @@ func parseFractions(s string) (dataset.Fractions, error) {
 			return dataset.Fractions{}, fmt.Errorf("--split %q: %q is not a fraction", s, p)
 		}
 		v[k] = x
+	}
+	// Used as given: never renormalised.
+	if sum := v[0] + v[1] + v[2]; math.Abs(sum-1) > 1e-9 || !(v[0] > 0) {
+		return dataset.Fractions{}, fmt.Errorf("--split %q: the fractions must sum to 1 (they sum to %g), each at least 0, the training one above 0", s, sum)
 	}
 	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
 }

@@ -69,10 +69,10 @@ and NDCG@k for the model, for most-popular and for a random ranking
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
-			case ef.k <= 0:
-				return badInput(fmt.Errorf("-k %d: want a positive list length", ef.k))
-			case ef.negatives <= 0:
-				return badInput(fmt.Errorf("--negatives %d: want a positive number", ef.negatives))
+			case ef.k < 1 || ef.k > maxK:
+				return badInput(fmt.Errorf("-k %d: want a list length 1 to %d", ef.k, maxK))
+			case ef.negatives < 1 || ef.negatives > maxEvalNeg:
+				return badInput(fmt.Errorf("--negatives %d: want 1 to %d", ef.negatives, maxEvalNeg))
 			case math.IsNaN(ef.relevant) || math.IsInf(ef.relevant, 0):
 				return badInput(errors.New("--relevant: want a number"))
 			}
@@ -91,6 +91,9 @@ and NDCG@k for the model, for most-popular and for a random ranking
 				}
 				if len(ncfOnly) > 0 {
 					return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(ncfOnly, ", ")))
+				}
+				if err := df.check(cmd.Flags()); err != nil {
+					return err
 				}
 				return evalSplit(cmd, &df, &ef)
 			case "ncf":
@@ -112,12 +115,12 @@ and NDCG@k for the model, for most-popular and for a random ranking
 	df.register(fs)
 	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own)")
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out with sampled negatives)")
-	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, "length of each recommendation list")
+	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
 	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant; users with none are left out of the averages and counted")
-	fs.IntVar(&ef.negatives, "negatives", eval.DefaultNegatives, "--protocol ncf: items sampled per user to rank the held-out item against")
+	fs.IntVar(&ef.negatives, "negatives", eval.DefaultNegatives, fmt.Sprintf("--protocol ncf: items sampled per user to rank the held-out item against, 1 to %d", maxEvalNeg))
 	fs.StringVar(&ef.kind, "kind", "dot", "--protocol ncf: model kind to train (see train --model)")
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
-	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar")
+	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar (there is none when stderr is not a terminal)")
 	// The model flags of train, except --model (here the file), apply to
 	// --protocol ncf; they live in their own set, sharing --seed, so that
 	// configFlags.config sees which were set.

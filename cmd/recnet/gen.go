@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/recnet/recnet/dataset/parquetsrc"
 	"github.com/recnet/recnet/dataset/sqlsrc/sqlite"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func genCmd() *cobra.Command {
@@ -33,6 +35,15 @@ structure a model can learn. --rows scales the shape (users and items too).
 item, rating) or a SQLite file (table ratings), which --data reads back.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			if err := firstErr(intIn(fs, "rows", cfg.Rows, 1, maxGenRows), intIn(fs, "users", cfg.Users, 1, maxGenRows), seedSet(fs, cfg.Seed)); err != nil {
+				return err
+			}
+			if shape == "" {
+				if err := genCourseSize(fs, &cfg); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			if err := checkOutput("out", out); err != nil {
 				return err
@@ -115,7 +126,39 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 	c.Flags().StringVar(&format, "format", "", "csv, parquet or sqlite (default: from the --out extension, else csv)")
 	c.Flags().StringVar(&shape, "shape", "", "write a MovieLens-shaped table: ml100k, ml1m or ml25m (default: the built-in course ratings)")
 	c.Flags().Uint64Var(&cfg.Seed, "seed", 42, "generator seed: the same seed writes the same bytes")
-	c.Flags().IntVar(&cfg.Users, "users", 0, "number of users (0: 33,901 as the original)")
-	c.Flags().IntVar(&cfg.Rows, "rows", 0, "about how many rows (0: 233,306 as the original, or the shape's)")
+	c.Flags().IntVar(&cfg.Users, "users", 0, fmt.Sprintf("number of users, 1 to %d (default: 33,901 as the original, or in proportion to --rows); each has 1 to %d ratings", maxGenRows, genMaxPerUser))
+	c.Flags().IntVar(&cfg.Rows, "rows", 0, fmt.Sprintf("number of rows, 1 to %d (default: 233,306 as the original, or in proportion to --users, or the shape's)", maxGenRows))
 	return c
+}
+
+// The built-in generator's table: users and rows of the original, and the
+// most ratings a user has (dataset.CourseConfig's defaults).
+const (
+	genUsers      = 33901
+	genRows       = 233306
+	genMaxPerUser = 61
+)
+
+// genCourseSize sets the users of the built-in generator in proportion to
+// --rows when only --rows is given, and the rows in proportion to --users
+// when only --users is, as in the original table; it refuses a --rows the
+// users cannot have, which GenerateCourses would clamp to [users,
+// 61*users].
+func genCourseSize(fs *pflag.FlagSet, cfg *dataset.CourseConfig) error {
+	switch {
+	case fs.Changed("rows") && !fs.Changed("users"):
+		cfg.Users = max(1, int(math.Round(float64(cfg.Rows)*genUsers/genRows)))
+	case fs.Changed("users") && !fs.Changed("rows"):
+		cfg.Rows = max(1, int(math.Round(float64(cfg.Users)*genRows/genUsers)))
+	case !fs.Changed("rows"):
+		return nil
+	}
+	if cfg.Rows > maxGenRows {
+		return badInput(fmt.Errorf("--users %d: makes %d rows, more than %d", cfg.Users, cfg.Rows, maxGenRows))
+	}
+	if cfg.Rows < cfg.Users || cfg.Rows > cfg.Users*genMaxPerUser {
+		return badInput(fmt.Errorf("--rows %d with --users %d: each user has 1 to %d ratings, so want %d to %d rows",
+			cfg.Rows, cfg.Users, genMaxPerUser, cfg.Users, cfg.Users*genMaxPerUser))
+	}
+	return nil
 }

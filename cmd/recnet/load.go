@@ -22,13 +22,19 @@ func loadCmd() *cobra.Command {
 		Long: `Load sends --requests GET /v1/recommend requests for users drawn (seeded) from the
 model file, from --clients concurrent clients, to a recnet serve on this machine (only
 http:// loopback addresses are accepted), and reports throughput, p50/p90/p99/max latency
-and the number of errors. Each client keeps one keep-alive connection and sends requests
+and the number of errors; the rate counts only the requests that succeeded, and the
+command exits with code 1 when any failed. Each client keeps one keep-alive connection and sends requests
 built beforehand, so that the load generator takes little of the CPU it shares with the
 server. Where the two share a few cores, their threads take turns on them and that adds
 milliseconds to the tail; to see the server's own latency, give each its cores, e.g.
 taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			if err := firstErr(intIn(fs, "requests", n, 1, maxRequests), intIn(fs, "clients", c, 1, maxClients),
+				intIn(fs, "k", k, 1, maxK), nonEmpty(fs, "addr", addr)); err != nil {
+				return err
+			}
 			m, err := model.Load(path)
 			if err != nil {
 				return badInput(err)
@@ -44,14 +50,17 @@ taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 				return badInput(err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), r)
+			if r.Errors > 0 {
+				return fmt.Errorf("load: %d of %d requests failed", r.Errors, r.Requests)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&path, "model", "model.recnet", "the model file the server serves (for user ids)")
 	cmd.Flags().StringVar(&addr, "addr", "http://127.0.0.1:8080", "server address (loopback only)")
-	cmd.Flags().IntVarP(&n, "requests", "n", 20000, "how many requests")
-	cmd.Flags().IntVarP(&c, "clients", "c", 32, "concurrent clients")
-	cmd.Flags().IntVarP(&k, "k", "k", 10, "recommendations per request")
+	cmd.Flags().IntVarP(&n, "requests", "n", 20000, fmt.Sprintf("how many requests, 1 to %d", maxRequests))
+	cmd.Flags().IntVarP(&c, "clients", "c", 32, fmt.Sprintf("concurrent clients, 1 to %d", maxClients))
+	cmd.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("recommendations per request, 1 to %d", maxK))
 	cmd.Flags().Uint64Var(&seed, "seed", 42, "seed of the user draw")
 	return cmd
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // inputError marks an error caused by the user's input (a file, a flag, an
-// id): the command exits with code 2 for it, and 1 for any other error.
+// id): the command exits with code 2 for it and for a usage error (see
+// markRun), and 1 for any other error, a failure while running.
 type inputError struct{ error }
 
 func (e inputError) Unwrap() error { return e.error }
@@ -37,6 +38,7 @@ func main() {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
+	ran := markRun(root)
 	err := root.ExecuteContext(ctx)
 	stop()
 	if err == nil {
@@ -44,8 +46,35 @@ func main() {
 	}
 	fmt.Fprintln(os.Stderr, "recnet:", err)
 	var in inputError
-	if errors.As(err, &in) {
+	if errors.As(err, &in) || !*ran {
 		os.Exit(2)
 	}
 	os.Exit(1)
+}
+
+// markRun makes every command under c set *ran when its RunE starts, and
+// refuse a string flag set to "" (noEmptyStrings) before it runs; it
+// returns ran. An error before any RunE started is one of usage, which
+// cobra reports as a plain error: an unknown command or flag, a flag value
+// that does not parse, a wrong number of arguments, a required flag not
+// given. It exits with code 2, as bad input does.
+func markRun(c *cobra.Command) *bool {
+	ran := new(bool)
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if run := sub.RunE; run != nil {
+				sub.RunE = func(cmd *cobra.Command, args []string) error {
+					*ran = true
+					if err := noEmptyStrings(cmd.Flags()); err != nil {
+						return err
+					}
+					return run(cmd, args)
+				}
+			}
+			walk(sub)
+		}
+	}
+	walk(c)
+	return ran
 }

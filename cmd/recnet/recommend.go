@@ -43,8 +43,8 @@ func (f *catalogFlag) register(c *cobra.Command) {
 // loadForRecs checks k and loads the model and the catalog that
 // recommend and similar print from.
 func loadForRecs(path string, k int, cat catalogFlag) (*model.Model, *dataset.Catalog, error) {
-	if k < 1 || k > 1000 {
-		return nil, nil, badInput(fmt.Errorf("-k %d: want 1..1000", k))
+	if k < 1 || k > maxK {
+		return nil, nil, badInput(fmt.Errorf("-k %d: want 1 to %d", k, maxK))
 	}
 	m, err := model.Load(path)
 	if err != nil {
@@ -54,10 +54,19 @@ func loadForRecs(path string, k int, cat catalogFlag) (*model.Model, *dataset.Ca
 	return m, catalog, err
 }
 
+// scoreName names the scores a model predicts: probabilities for the
+// implicit task, ratings otherwise.
+func scoreName(m *model.Model) string {
+	if m.Config.Implicit() {
+		return "probability"
+	}
+	return "rating"
+}
+
 // writeRecs prints recommendations with titles and genres where the
 // catalog has them.
 func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string) {
-	fmt.Fprintf(w, "%-4s %-12s %8s  %s\n", "rank", "item", score, "title")
+	fmt.Fprintf(w, "%-4s %-12s %11s  %s\n", "rank", "item", score, "title")
 	for k, r := range recs {
 		title := ""
 		if cat != nil {
@@ -68,7 +77,7 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 				}
 			}
 		}
-		fmt.Fprintf(w, "%-4d %-12s %8.4f  %s\n", k+1, r.Item, r.Score, title)
+		fmt.Fprintf(w, "%-4d %-12s %11.4f  %s\n", k+1, r.Item, r.Score, title)
 	}
 }
 
@@ -107,11 +116,16 @@ is folded in without retraining: their embedding and bias are solved by ridge
 regression with the item tables fixed (an mlp or a neumf is fitted by 300 Adam
 steps). --user and --rated cannot be given together. Each rating must be finite and
 within the model's rating range (see summary). With neither, a cold-start ranking
-by item bias is printed, and said to be one. An unknown item is an error.`,
+by item bias is printed, and said to be one. An unknown item is an error.
+A model of the implicit task predicts the probability of an interaction, not a
+rating: its scores are printed under a "probability" heading.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("user") && cmd.Flags().Changed("rated") {
 				return badInput(errors.New("--user and --rated cannot be given together: --user scores a user the model knows, --rated folds in a new one"))
+			}
+			if err := firstErr(nonEmpty(cmd.Flags(), "user", user), positive(cmd.Flags(), "lambda", lambda)); err != nil {
+				return err
 			}
 			ratings, err := parseRated(rated)
 			if err != nil {
@@ -133,7 +147,7 @@ by item bias is printed, and said to be one. An unknown item is an error.`,
 					return badInput(err)
 				}
 				fmt.Fprintf(out, "top %d for user %s\n", len(recs), user)
-				writeRecs(out, recs, catalog, "rating")
+				writeRecs(out, recs, catalog, scoreName(m))
 				return nil
 			}
 			res, err := m.FoldIn(ratings, k, lambda)
@@ -148,15 +162,15 @@ by item bias is printed, and said to be one. An unknown item is an error.`,
 			} else {
 				fmt.Fprintf(out, "top %d for a new user folded in from %d ratings (no retraining)\n", len(res.Recs), len(ratings))
 			}
-			writeRecs(out, res.Recs, catalog, "rating")
+			writeRecs(out, res.Recs, catalog, scoreName(m))
 			return nil
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
 	c.Flags().StringVar(&user, "user", "", "raw user id known to the model")
 	c.Flags().StringVar(&rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
-	c.Flags().IntVarP(&k, "k", "k", 10, "how many items")
-	c.Flags().Float64Var(&lambda, "lambda", 0, "fold-in ridge penalty (0: the default)")
+	c.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
+	c.Flags().Float64Var(&lambda, "lambda", 0, "fold-in ridge penalty, above 0 (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)")
 	cat.register(c)
 	return c
 }
@@ -172,6 +186,9 @@ func similarCmd() *cobra.Command {
 		Short: "Print the items nearest to an item by cosine similarity of item embeddings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := nonEmpty(cmd.Flags(), "item", item); err != nil {
+				return err
+			}
 			m, catalog, err := loadForRecs(path, k, cat)
 			if err != nil {
 				return err
@@ -187,7 +204,7 @@ func similarCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
 	c.Flags().StringVar(&item, "item", "", "raw item id")
-	c.Flags().IntVarP(&k, "k", "k", 10, "how many items")
+	c.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
 	c.MarkFlagRequired("item")
 	cat.register(c)
 	return c

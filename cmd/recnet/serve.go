@@ -66,6 +66,9 @@ serving. SIGINT and SIGTERM stop the server, letting requests in flight finish
 for up to 10 seconds.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := nonEmpty(cmd.Flags(), "addr", addr); err != nil {
+				return err
+			}
 			if foldLimit < 1 || foldLimit > maxFoldInLimit {
 				return badInput(fmt.Errorf("--foldin-limit %d: want 1..%d", foldLimit, maxFoldInLimit))
 			}
@@ -131,7 +134,7 @@ for up to 10 seconds.`,
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (not empty)")
 	c.Flags().IntVar(&foldLimit, "foldin-limit", runtime.GOMAXPROCS(0), fmt.Sprintf("fold-ins run at once, 1..%d; the default is the number of cores", maxFoldInLimit))
 	c.Flags().DurationVar(&foldWait, "foldin-wait", server.DefaultFoldInWait, fmt.Sprintf("how long a fold-in waits for a free slot before a 503, 0..%v", maxFoldInWait))
 	cat.register(c)

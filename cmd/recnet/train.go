@@ -1,19 +1,23 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // configFlags holds the model and training flags; only the flags a user
@@ -29,33 +33,79 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
 	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
-	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, "embedding size")
+	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)")
-	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, "mlp and neumf hidden layers: widths, each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer")
-	fs.Float64Var(&f.cfg.Dropout, "dropout", 0, "mlp and neumf: rate of dropout after each hidden layer while training")
+	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, fmt.Sprintf("mlp and neumf hidden layers: widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", model.MaxDim))
+	fs.Float64Var(&f.cfg.Dropout, "dropout", 0, "mlp and neumf: rate of dropout after each hidden layer while training, at least 0 and below 1")
 	fs.StringVar(&f.cfg.Task, "task", model.TaskRating, "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)")
-	fs.IntVar(&f.cfg.Negatives, "negatives", model.DefaultNegatives, "implicit task: negatives sampled per positive each epoch")
+	fs.IntVar(&f.cfg.Negatives, "negatives", model.DefaultNegatives, fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", model.MaxNegatives))
 	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
-	fs.Float64Var(&f.cfg.InitStd, "init-std", d.InitStd, "standard deviation of the normal init")
-	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows (negative: none)")
-	fs.Float64Var(&f.cfg.BiasL2, "bias-l2", d.BiasL2, "L2 penalty on biases (negative: none)")
+	fs.Float64Var(&f.cfg.InitStd, "init-std", d.InitStd, "standard deviation of the normal init (above 0)")
+	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows (0 or negative: none)")
+	fs.Float64Var(&f.cfg.BiasL2, "bias-l2", d.BiasL2, "L2 penalty on biases (0 or negative: none)")
 	fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
 	fs.StringVar(&f.cfg.Optimizer, "optimizer", d.Optimizer, "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr "+strconv.FormatFloat(model.AdaGradLR, 'g', -1, 64)+" unless --lr is given) or sgd")
-	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate")
-	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1")
-	fs.Float64Var(&f.cfg.Beta2, "beta2", d.Beta2, "Adam beta2")
-	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon")
-	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, "batch size")
-	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, "most epochs")
-	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs without a better validation RMSE (negative: never)")
-	fs.IntVar(&f.cfg.Threads, "threads", 1, "goroutines that train dot: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)")
+	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate (above 0)")
+	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1 (above 0, below 1)")
+	fs.Float64Var(&f.cfg.Beta2, "beta2", d.Beta2, "Adam beta2 (above 0, below 1)")
+	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon (above 0)")
+	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
+	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, fmt.Sprintf("most epochs, 1 to %d", model.MaxEpochs))
+	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs (at least 1) without a better validation RMSE (negative: never)")
+	fs.IntVar(&f.cfg.Threads, "threads", 1, fmt.Sprintf("goroutines that train dot, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", model.MaxThreads))
 }
 
-// config returns the preset with every flag the user set applied.
+// check refuses a flag the user set to a value that model.Config would
+// replace by its default (zero, empty) or that is out of its bounds.
+func (f *configFlags) check(fs *pflag.FlagSet) error {
+	v := f.cfg
+	err := firstErr(
+		nonEmpty(fs, "preset", f.preset), nonEmpty(fs, "model", v.Model), nonEmpty(fs, "activation", f.activation),
+		nonEmpty(fs, "layers", v.Layers), nonEmpty(fs, "task", v.Task), nonEmpty(fs, "init", v.Init),
+		nonEmpty(fs, "optimizer", v.Optimizer),
+		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
+		intIn(fs, "epochs", v.Epochs, 1, model.MaxEpochs), intIn(fs, "threads", v.Threads, 1, model.MaxThreads),
+		intIn(fs, "negatives", v.Negatives, 1, model.MaxNegatives),
+		positive(fs, "lr", v.LR), positive(fs, "init-std", v.InitStd), positive(fs, "eps", v.Eps),
+		openUnit(fs, "beta1", v.Beta1), openUnit(fs, "beta2", v.Beta2),
+	)
+	switch {
+	case err != nil:
+		return err
+	case fs.Changed("patience") && v.Patience == 0:
+		return badInput(errors.New("--patience 0: must be at least 1, or negative for no early stopping"))
+	case fs.Changed("dropout") && !(v.Dropout >= 0 && v.Dropout < 1):
+		return badInput(fmt.Errorf("--dropout %g: must be at least 0 and below 1", v.Dropout))
+	case !finite(v.L2, v.BiasL2):
+		return badInput(fmt.Errorf("--l2 %g, --bias-l2 %g: must be finite", v.L2, v.BiasL2))
+	}
+	if fs.Changed("layers") {
+		if _, err := model.ParseLayers(v.Layers); err != nil {
+			return badInput(fmt.Errorf("--layers: %w", err))
+		}
+	}
+	return nil
+}
+
+// finite reports whether every x is neither NaN nor infinite.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// config returns the preset with every flag the user set applied. A flag
+// set to a value the model would replace by its default is refused.
 func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, error) {
+	if err := firstErr(f.check(fs), seedSet(fs, seed)); err != nil {
+		return model.Config{}, err
+	}
 	c, err := model.Preset(f.preset)
 	if err != nil {
-		return c, err
+		return c, fmt.Errorf("--preset: %w", err)
 	}
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
@@ -74,8 +124,9 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("dim", func() { c.Dim = f.cfg.Dim })
 	set("init", func() { c.Init = f.cfg.Init })
 	set("init-std", func() { c.InitStd = f.cfg.InitStd })
-	set("l2", func() { c.L2 = f.cfg.L2 })
-	set("bias-l2", func() { c.BiasL2 = f.cfg.BiasL2 })
+	// A zero penalty is none, which the config says with a negative one.
+	set("l2", func() { c.L2 = noneIfZero(f.cfg.L2) })
+	set("bias-l2", func() { c.BiasL2 = noneIfZero(f.cfg.BiasL2) })
 	set("optimizer", func() {
 		c.Optimizer = f.cfg.Optimizer
 		if !fs.Changed("lr") && c.Optimizer == "adagrad" {
@@ -97,7 +148,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("negatives", func() { c.Negatives = f.cfg.Negatives })
 	if fs.Changed("activation") {
 		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
-			return c, err
+			return c, fmt.Errorf("--activation: %w", err)
 		}
 	}
 	if fs.Changed("seed") {
@@ -115,19 +166,29 @@ func trainCmd() *cobra.Command {
 		pretrain string
 		asJSON   bool
 		quiet    bool
+		vshare   float64
 	)
 	c := &cobra.Command{
 		Use:   "train",
 		Short: "Train a model and test it beside the global-mean and bias baselines",
 		Long: `Train reads ratings (the built-in course ratings unless --data is given), splits
 them, trains RecommenderNet with a Keras-like line per epoch and a progress
-bar on stderr, then reports test MSE and RMSE on the training scale and RMSE
+bar on stderr (when stderr is a terminal), then reports test MSE and RMSE on the training scale and RMSE
 and MAE on the original scale, each beside the baselines.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := cf.config(cmd.Flags(), df.seed)
 			if err != nil {
 				return badInput(err)
+			}
+			if !(vshare >= 0 && vshare < 1) {
+				return badInput(fmt.Errorf("--valid-share %g: want a fraction at least 0 and below 1", vshare))
+			}
+			if cmd.Flags().Changed("valid-share") && (df.train == "" || df.valid != "") {
+				return badInput(errors.New("--valid-share: applies only with --train and --test and no --valid"))
+			}
+			if err := df.check(cmd.Flags()); err != nil {
+				return err
 			}
 			inputs := append(df.inputs(), strings.Split(pretrain, ",")...)
 			if err := checkOutputs(inputs, "out", out, "plot", plotPath); err != nil {
@@ -138,6 +199,10 @@ and MAE on the original scale, each beside the baselines.`,
 				return err
 			}
 			if err := needRatings(s, cfg.Task); err != nil {
+				return err
+			}
+			s, carved, err := carveValid(s, &df, vshare)
+			if err != nil {
 				return err
 			}
 			stdout := cmd.OutOrStdout()
@@ -153,6 +218,7 @@ and MAE on the original scale, each beside the baselines.`,
 			if dups > 0 {
 				fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
 			}
+			fmt.Fprint(lines, carved)
 			var pre train.Option
 			if pretrain != "" {
 				if pre, err = pretrained(pretrain, &cfg); err != nil {
@@ -171,7 +237,7 @@ and MAE on the original scale, each beside the baselines.`,
 			}
 			res := report.New(m, s, rows, dups)
 			if plotPath != "" {
-				if err := report.Plot(plotPath, m.History); err != nil {
+				if err := report.Plot(plotPath, m.History, m.Config); err != nil {
 					return outputErr("plot", err)
 				}
 			}
@@ -207,13 +273,34 @@ and MAE on the original scale, each beside the baselines.`,
 	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG"+outputRule)
 	c.Flags().StringVar(&pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
-	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
+	c.Flags().Float64Var(&vshare, "valid-share", 0.1, "with --train/--test and no --valid: share of the training file held out (drawn from --seed) for early stopping; 0 for none")
 	return c
+}
+
+// carveValid returns s with a share of its training rows moved to a
+// validation part, drawn from --seed, when the data flags give --train and
+// --test without --valid (dataset.CarveValid, as cv does for each fold),
+// and the line that says so. share 0 keeps s as it is.
+func carveValid(s *dataset.Split, df *dataFlags, share float64) (*dataset.Split, string, error) {
+	if df.train == "" || df.valid != "" || share == 0 {
+		return s, "", nil
+	}
+	c, err := dataset.CarveValid(s, share, df.seed)
+	if err != nil {
+		return nil, "", badInput(fmt.Errorf("--valid-share %g: %w", share, err))
+	}
+	return c, fmt.Sprintf("validation: %g%% of the training rows of %s (%d rows, seed %d) held out for early stopping (--valid-share)\n",
+		100*share, df.train, c.Valid.Len(), df.seed), nil
 }
 
 // progress returns a callback that draws a progress bar per epoch on stderr
 // and prints each epoch's line to w.
+//
+// There is no bar when stderr is not a terminal: its frames would fill a
+// log with carriage returns, and the epoch lines say enough.
 func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
+	quiet = quiet || !term.IsTerminal(int(os.Stderr.Fd()))
 	var bar *progressbar.ProgressBar
 	return func(p train.Progress) {
 		if !quiet {
@@ -233,6 +320,15 @@ func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
 			fmt.Fprintln(w, report.EpochLine(*p.End, epochs))
 		}
 	}
+}
+
+// noneIfZero returns -1 (none) for a zero L2 penalty, which a Config would
+// take for "the default".
+func noneIfZero(l2 float64) float64 {
+	if l2 == 0 {
+		return -1
+	}
+	return l2
 }
 
 // describe returns one line with the settings that matter for cfg's kind.
@@ -259,8 +355,9 @@ func describe(c model.Config) string {
 	if c.Implicit() {
 		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
 	}
+	l2, _ := c.PositiveL2()
 	return fmt.Sprintf("model %s: dim %d%s, %s output, L2 %g, %s lr %g, batch %d, up to %d epochs%s",
-		c.Model, c.Dim, net, c.Activation, c.L2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
+		c.Model, c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
 }
 
 // pretrained loads the dot and mlp model files of --pretrained.

@@ -64,9 +64,18 @@ that the same --seed and the same number of counted trials give the same best
 configuration and scores. Trials run on --workers goroutines (default: all cores).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs := cmd.Flags()
+			if err := firstErr(nonEmpty(fs, "model", kind), nonEmpty(fs, "task", task),
+				intIn(fs, "trials", trials, 1, maxTrials), durationPositive(fs, "budget", budget),
+				intIn(fs, "workers", workers, 1, maxWorkers), seedSet(fs, df.seed)); err != nil {
+				return err
+			}
+			if err := df.check(fs); err != nil {
+				return err
+			}
 			space, err := eval.DefaultSpace(kind)
 			if err != nil {
-				return badInput(err)
+				return badInput(fmt.Errorf("--model: %w", err))
 			}
 			space.Base.Seed = df.seed
 			space.Base.Task = task
@@ -85,8 +94,8 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if !(validShare > 0 && validShare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
 			}
-			if folds == 1 || folds < 0 {
-				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or at least 2", folds))
+			if folds == 1 || folds < 0 || folds > maxFolds {
+				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or 2 to %d", folds, maxFolds))
 			}
 			if err := checkOutput("out", out, df.inputs()...); err != nil {
 				return err
@@ -94,6 +103,12 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			s, rows, _, err := df.load(cmd.Context())
 			if err != nil {
 				return err
+			}
+			carved := ""
+			if folds == 0 {
+				if s, carved, err = carveValid(s, &df, validShare); err != nil {
+					return err
+				}
 			}
 			stdout := cmd.OutOrStdout()
 			lines := stdout
@@ -106,6 +121,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			}
 			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items; split %d/%d/%d\n",
 				s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len())
+			fmt.Fprint(lines, carved)
 			search := "random search"
 			if grid {
 				search = "grid"
@@ -159,12 +175,12 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	f := c.Flags()
 	f.StringVar(&kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
 	f.StringVar(&task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
-	f.DurationVar(&budget, "budget", 0, "wall-clock limit of the search, e.g. 10m (0: none)")
-	f.IntVar(&trials, "trials", 0, "most trials (0: 20 for random search, the whole grid with --grid)")
+	f.DurationVar(&budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
+	f.IntVar(&trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
 	f.BoolVar(&grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
-	f.IntVar(&folds, "folds", 0, "score by K-fold cross-validation on the training and validation parts (0: on the validation part)")
-	f.IntVar(&workers, "workers", 0, "trials run at once (0: all cores)")
-	f.Float64Var(&validShare, "valid-share", 0.1, "with --folds: share of each training fold held out for early stopping")
+	f.IntVar(&folds, "folds", 0, fmt.Sprintf("score by K-fold cross-validation (K 2 to %d) on the training and validation parts (0: on the validation part)", maxFolds))
+	f.IntVar(&workers, "workers", 0, fmt.Sprintf("trials run at once, 1 to %d (default: all cores)", maxWorkers))
+	f.Float64Var(&validShare, "valid-share", 0.1, "share held out for early stopping, above 0 and below 1: with --folds, of each training fold; with --train/--test and no --valid, of the training file (the validation part trials are scored on)")
 	f.StringVar(&out, "out", "", "save the best configuration's refitted model to this file"+outputRule)
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object (trial lines go to stderr)")
 	return c

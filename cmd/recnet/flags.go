@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// The checks of flags the user set. model.Config and the other settings
+// treat zero as "the default" for library callers; on the command line a
+// flag the user typed is used as given or refused (exit 2) with a message
+// naming it, so these checks run only on the flags fs.Changed reports.
+
+// flagName returns how a user types the flag: -k for a one-letter name,
+// --name otherwise.
+func flagName(fs *pflag.FlagSet, name string) string {
+	if f := fs.Lookup(name); f != nil {
+		name = f.Name
+	}
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// intIn refuses an int flag the user set outside lo..hi.
+func intIn(fs *pflag.FlagSet, name string, v, lo, hi int) error {
+	if fs.Changed(name) && (v < lo || v > hi) {
+		return badInput(fmt.Errorf("%s %d: must be %d to %d", flagName(fs, name), v, lo, hi))
+	}
+	return nil
+}
+
+// positive refuses a float flag the user set that is not positive and
+// finite.
+func positive(fs *pflag.FlagSet, name string, v float64) error {
+	if fs.Changed(name) && !(v > 0 && !math.IsInf(v, 1)) {
+		return badInput(fmt.Errorf("%s %g: must be above 0 and finite", flagName(fs, name), v))
+	}
+	return nil
+}
+
+// openUnit refuses a float flag the user set outside (0,1).
+func openUnit(fs *pflag.FlagSet, name string, v float64) error {
+	if fs.Changed(name) && !(v > 0 && v < 1) {
+		return badInput(fmt.Errorf("%s %g: must be above 0 and below 1", flagName(fs, name), v))
+	}
+	return nil
+}
+
+// nonEmpty refuses a string flag the user set to "".
+func nonEmpty(fs *pflag.FlagSet, name, v string) error {
+	if fs.Changed(name) && v == "" {
+		return badInput(fmt.Errorf("%s: must not be empty", flagName(fs, name)))
+	}
+	return nil
+}
+
+// noEmptyStrings refuses any string flag the user set to "": every one of
+// them names something (a file, a kind, a list), and an empty one would
+// otherwise mean its default or nothing at all.
+func noEmptyStrings(fs *pflag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *pflag.Flag) {
+		if err == nil && f.Value.Type() == "string" && f.Value.String() == "" {
+			err = nonEmpty(fs, f.Name, "")
+		}
+	})
+	return err
+}
+
+// check refuses a --split that the explicit --train/--test files would
+// leave unused.
+func (f *dataFlags) check(fs *pflag.FlagSet) error {
+	if fs.Changed("split") && (f.train != "" || f.test != "") {
+		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
+	}
+	return nil
+}
+
+// seedSet refuses a --seed 0 the user set: a model's seed 0 means the
+// default, 42.
+func seedSet(fs *pflag.FlagSet, seed uint64) error {
+	if fs.Changed("seed") && seed == 0 {
+		return badInput(errors.New("--seed 0: must be at least 1 (a seed of 0 means the default, 42)"))
+	}
+	return nil
+}
+
+// durationPositive refuses a duration flag the user set that is not above
+// zero.
+func durationPositive(fs *pflag.FlagSet, name string, d time.Duration) error {
+	if fs.Changed(name) && d <= 0 {
+		return badInput(fmt.Errorf("%s %s: must be above 0", flagName(fs, name), d))
+	}
+	return nil
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bounds of the flags that are not model settings (those are model.Max*).
+const (
+	maxWorkers  = 256         // tune and cv jobs at once
+	maxTrials   = 10000       // tune --trials
+	maxFolds    = 100         // cv and tune --folds
+	maxK        = 1000        // -k: items a list
+	maxEvalNeg  = 10000       // eval --negatives (NCF protocol)
+	maxGenRows  = 100_000_000 // gen and bench --rows
+	maxRepeat   = 100         // bench --repeat
+	maxRequests = 10_000_000  // load --requests
+	maxClients  = 1024        // load --clients
+)
