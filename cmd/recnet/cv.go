@@ -15,6 +15,7 @@ import (
 func cvCmd() *cobra.Command {
 	var (
 		data, format string
+		columns      string
 		models       string
 		preset       string
 		folds        int
@@ -53,9 +54,9 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 			if !(validShare > 0 && validShare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
 			}
-			d, err := loadDataset(cmd.Context(), data, format)
+			d, err := loadDataset(cmd.Context(), data, format, columns, "")
 			if err != nil {
-				return badInput(err)
+				return err
 			}
 			if d.Len() < 2*folds {
 				return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), folds))
@@ -82,8 +83,9 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&data, "data", "builtin", "ratings: a file path, an http(s) URL, or builtin (the generated course ratings)")
-	f.StringVar(&format, "format", "auto", "auto, csv, tsv or movielens (u.data or ratings.dat)")
+	f.StringVar(&data, "data", "builtin", dataUsage)
+	f.StringVar(&format, "format", "auto", formatUsage)
+	f.StringVar(&columns, "columns", "", columnsUsage)
 	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
 	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
 	f.IntVar(&folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))

@@ -152,6 +152,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := needRatings(s.Name, s.Unrated, m.Config.Task); err != nil {
+		return err
+	}
 	if s.Test.Len() == 0 {
 		return badInput(errors.New("eval: the split has no test rows: give it a test fraction or --test"))
 	}
@@ -293,7 +296,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	case df.train != "" || df.valid != "" || df.test != "" || fs.Changed("split"):
 		return badInput(errors.New("--protocol ncf makes its own leave-one-out split of --data: --split, --train, --valid and --test do not apply"))
 	}
-	d, err := loadDataset(cmd.Context(), df.data, df.format)
+	d, err := loadDataset(cmd.Context(), df.data, df.format, df.columns, cfg.Task)
 	if err != nil {
 		return err
 	}

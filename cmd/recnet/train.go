@@ -198,7 +198,7 @@ and MAE on the original scale, each beside the baselines.`,
 			if err != nil {
 				return err
 			}
-			if err := needRatings(s, cfg.Task); err != nil {
+			if err := needRatings(s.Name, s.Unrated, cfg.Task); err != nil {
 				return err
 			}
 			s, carved, err := carveValid(s, &df, vshare)

@@ -104,6 +104,9 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if err != nil {
 				return err
 			}
+			if err := needRatings(s.Name, s.Unrated, task); err != nil {
+				return err
+			}
 			carved := ""
 			if folds == 0 {
 				if s, carved, err = carveValid(s, &df, validShare); err != nil {
