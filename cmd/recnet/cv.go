@@ -38,7 +38,10 @@ Every model takes its kind's defaults; --preset (default or seed) applies to dot
 Models that stop early (dot, mlp, neumf, mf, nmf) validate on --valid-share of each training
 fold (drawn from --seed, the same rows for every model) and train on the rest; the
 baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs run
-on --workers goroutines (default: all cores); fit and test times are per job.`,
+on --workers goroutines (default: all cores); fit and test times are per job.
+A model whose training diverges on a fold (its loss becomes NaN or infinite) is
+marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
+cv fails (exit 1) only when every job diverges.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := firstErr(intIn(cmd.Flags(), "workers", workers, 1, maxWorkers), seedSet(cmd.Flags(), seed)); err != nil {
@@ -66,6 +69,10 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 			if !quiet {
 				fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, folds, seed)
 				opts = append(opts, eval.WithCVProgress(func(p eval.CVProgress) {
+					if p.Score.Diverged {
+						fmt.Fprintf(errw, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
+						return
+					}
 					fmt.Fprintf(errw, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",
 						p.Done, p.Total, p.Model, p.Fold, p.Score.RMSE, p.Score.MAE, p.Score.FitSeconds)
 				}))
