@@ -279,3 +279,36 @@ func wantNoTemp(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestSame checks which pairs of paths name the same output.
+func TestSame(t *testing.T) {
+	dir := t.TempDir()
+	a := mkfile(t, dir, "a", "x")
+	mkfile(t, dir, "b", "y")
+	os.Link(a, filepath.Join(dir, "hard"))
+	os.Symlink("a", filepath.Join(dir, "link"))
+	os.Symlink(".", filepath.Join(dir, "here"))
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	p := func(s string) string { return filepath.Join(dir, s) }
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{p("a"), p("a"), true},
+		{p("a"), p("hard"), true},
+		{p("link"), p("a"), true},
+		{p("here") + "/a", p("a"), true},
+		{p("new"), p("new"), true},
+		{p("new"), p("sub") + "/../new", true},
+		{p("here") + "/new", p("new"), true},
+		{p("a"), p("b"), false},
+		{p("a"), p("new"), false},
+		{p("new"), p("sub/new"), false},
+		{p("sub"), p("sub"), false}, // refused by Check
+	}
+	for _, c := range cases {
+		if got := Same(c.a, c.b); got != c.want {
+			t.Errorf("Same(%s, %s) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -270,7 +270,7 @@ and MAE on the original scale, each beside the baselines.`,
 	df.register(c.Flags())
 	cf.register(c.Flags())
 	c.Flags().StringVar(&out, "out", "", "save the trained model to this file"+outputRule)
-	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG"+outputRule)
+	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG, not the file of --out"+outputRule)
 	c.Flags().StringVar(&pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
