@@ -312,3 +312,31 @@ func TestSame(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFile checks that WriteFile hands fill an empty temporary file
+// beside the target, renames it over the target, and removes it when fill
+// fails, leaving the target as it was.
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	p := mkfile(t, dir, "db", "old")
+	err := WriteFile(p, func(tmp string) error {
+		if filepath.Dir(tmp) != dir || !isLeftover(filepath.Base(tmp), "db") {
+			t.Errorf("temporary file %s", tmp)
+		}
+		os.WriteFile(tmp, []byte("half"), 0o600)
+		return errors.New("boom")
+	})
+	if err == nil || err.Error() != "boom" {
+		t.Errorf("err = %v, want boom", err)
+	}
+	wantContent(t, p, "old")
+	wantNoTemp(t, dir)
+	if err := WriteFile(p, func(tmp string) error { return os.WriteFile(tmp, []byte("new"), 0o600) }); err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, p, "new")
+	wantNoTemp(t, dir)
+	if err := WriteFile(dir, func(string) error { t.Error("fill called for a directory"); return nil }); !errors.Is(err, ErrTarget) {
+		t.Errorf("a directory: err = %v, want ErrTarget", err)
+	}
+}

@@ -99,7 +99,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 				}
 				d = table()
 				if err := sqlite.Write(cmd.Context(), out, "ratings", d); err != nil {
-					return err
+					return outputErr("out", err)
 				}
 			default:
 				return badInput(fmt.Errorf("--format %q: want csv, parquet or sqlite", format))
