@@ -94,6 +94,9 @@ the 25M-row MovieLens size with --shape ml25m.`,
 				if strings.TrimSpace(o) == "" {
 					return badInput(fmt.Errorf("--optimizer %q: an empty name in the list", optimizer))
 				}
+				if err := oneOf("--optimizer", strings.TrimSpace(o), model.Optimizers...); err != nil {
+					return err
+				}
 			}
 			ths, err := parseThreads(threads)
 			if err != nil {

@@ -47,9 +47,9 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 // builtin says that no table will be read (the built-in one is used), where
 // --columns has nothing to map. Every error is an input error.
 func loadOptions(format, columns string, builtin bool) (dataset.Options, error) {
-	f, err := dataset.ParseFormat(format)
+	f, err := parseFormat(format)
 	if err != nil {
-		return dataset.Options{}, badInput(err)
+		return dataset.Options{}, err
 	}
 	cols, err := dataset.ParseColumns(columns)
 	if err != nil {
@@ -59,6 +59,19 @@ func loadOptions(format, columns string, builtin bool) (dataset.Options, error) 
 		return dataset.Options{}, badInput(fmt.Errorf("--columns %q: maps the columns of --data or --train/--test, not of the built-in table", columns))
 	}
 	return dataset.Options{Format: f, Columns: cols}, nil
+}
+
+// parseFormat returns the format --format names, refusing an unknown one
+// naming the flag.
+func parseFormat(format string) (dataset.Format, error) {
+	f, err := dataset.ParseFormat(format)
+	if err != nil {
+		if e := oneOf("--format", format, dataset.Formats()...); e != nil {
+			return "", e
+		}
+		return "", badInput(fmt.Errorf("--format: %w", err))
+	}
+	return f, nil
 }
 
 // loadDataset reads the whole data set --data, --format and --columns name

@@ -76,6 +76,9 @@ and NDCG@k for the model, for most-popular and for a random ranking
 			case math.IsNaN(ef.relevant) || math.IsInf(ef.relevant, 0):
 				return badInput(errors.New("--relevant: want a number"))
 			}
+			if _, err := parseFormat(df.format); err != nil {
+				return err
+			}
 			switch ef.protocol {
 			case "split":
 				var ncfOnly []string
@@ -98,6 +101,9 @@ and NDCG@k for the model, for most-popular and for a random ranking
 				return evalSplit(cmd, &df, &ef)
 			case "ncf":
 				if cmd.Flags().Changed("kind") {
+					if err := oneOf("--kind", ef.kind, model.Kinds()...); err != nil {
+						return err
+					}
 					if err := cfs.Set("model", ef.kind); err != nil {
 						return badInput(err)
 					}

@@ -102,7 +102,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 					return outputErr("out", err)
 				}
 			default:
-				return badInput(fmt.Errorf("--format %q: want csv, parquet or sqlite", format))
+				return oneOf("--format", format, "csv", "parquet", "sqlite")
 			}
 			what := fmt.Sprintf("shape %s, %d rows, %d users, %d items", s.Name, s.Rows, s.Users, s.Items)
 			if d != nil {

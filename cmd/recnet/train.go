@@ -110,8 +110,8 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
-		if _, ok := model.Defaults(f.cfg.Model); !ok {
-			return c, fmt.Errorf("unknown model %q (known: %v)", f.cfg.Model, model.Kinds())
+		if err := oneOf("--model", f.cfg.Model, model.Kinds()...); err != nil {
+			return c, err
 		}
 		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
 	}
@@ -148,7 +148,21 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("negatives", func() { c.Negatives = f.cfg.Negatives })
 	if fs.Changed("activation") {
 		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
-			return c, fmt.Errorf("--activation: %w", err)
+			acts := make([]string, len(model.Activations))
+			for k, a := range model.Activations {
+				acts[k] = string(a)
+			}
+			return c, oneOf("--activation", f.activation, acts...)
+		}
+	}
+	for _, k := range []struct {
+		name, v string
+		known   []string
+	}{{"model", c.Model, model.Kinds()}, {"optimizer", c.Optimizer, model.Optimizers}, {"init", c.Init, model.Inits}, {"task", c.Task, model.Tasks}} {
+		if fs.Changed(k.name) {
+			if err := oneOf("--"+k.name, k.v, k.known...); err != nil {
+				return c, err
+			}
 		}
 	}
 	if fs.Changed("seed") {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/spf13/cobra"
 )
@@ -72,6 +73,14 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			}
 			if err := df.check(fs); err != nil {
 				return err
+			}
+			if err := oneOf("--model", kind, eval.Tunable...); err != nil {
+				return err
+			}
+			if fs.Changed("task") {
+				if err := oneOf("--task", task, model.Tasks...); err != nil {
+					return err
+				}
 			}
 			space, err := eval.DefaultSpace(kind)
 			if err != nil {
