@@ -17,17 +17,17 @@ import (
 
 // LoadResult is what a load run measured.
 type LoadResult struct {
-	Requests    int           `json:"requests"`
-	Errors      int           `json:"errors"` // transport errors and non-2xx answers
-	Concurrency int           `json:"concurrency"`
-	Seconds     float64       `json:"seconds"`
-	PerSecond   float64       `json:"per_second"` // requests that succeeded, per second
+	Requests    int     `json:"requests"`
+	Errors      int     `json:"errors"` // transport errors and non-2xx answers
+	Concurrency int     `json:"concurrency"`
+	Seconds     float64 `json:"seconds"`
+	PerSecond   float64 `json:"per_second"` // requests that succeeded, per second
 	// The latency percentiles and maximum are over the requests that
 	// succeeded only; all zero when none did.
-	P50         time.Duration `json:"p50_ns"`
-	P90         time.Duration `json:"p90_ns"`
-	P99         time.Duration `json:"p99_ns"`
-	Max         time.Duration `json:"max_ns"`
+	P50 time.Duration `json:"p50_ns"`
+	P90 time.Duration `json:"p90_ns"`
+	P99 time.Duration `json:"p99_ns"`
+	Max time.Duration `json:"max_ns"`
 }
 
 // String formats the result on one line.

@@ -97,20 +97,20 @@ type source struct {
 
 // column reads the values of one column chunk page by page.
 type column struct {
-	name   string
-	index  int
-	kind   parquet.Kind
-	scale  float64 // 10^scale of a decimal, else 1
+	name  string
+	index int
+	kind  parquet.Kind
+	scale float64 // 10^scale of a decimal, else 1
 	// perSecond is the number of units a second of a TIMESTAMP column
 	// (1000 for milliseconds), else 0.
 	perSecond int64
-	pages  parquet.Pages
-	page   parquet.Page
-	values parquet.ValueReader
-	buf    []parquet.Value
-	i, n   int
-	text   []byte // an id formatted from a number
-	last   int64  // the number text holds
+	pages     parquet.Pages
+	page      parquet.Page
+	values    parquet.ValueReader
+	buf       []parquet.Value
+	i, n      int
+	text      []byte // an id formatted from a number
+	last      int64  // the number text holds
 }
 
 // Len returns the number of rows of the file.
