@@ -30,9 +30,53 @@ import (
 // symbolic link is followed to the regular file it names; any other target
 // that is not a regular file is refused (see Check).
 func Write(path string, fill func(w io.Writer) error) (err error) {
-	target, fi, err := resolve(path)
+	t, err := begin(path)
 	if err != nil {
 		return err
+	}
+	defer func() { t.end(err) }()
+	bw := bufio.NewWriterSize(t.f, 1<<16)
+	if err = fill(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("atomicfile: %s: %w", path, err)
+	}
+	return t.commit()
+}
+
+// WriteFile is Write for a writer that needs a file name rather than an
+// io.Writer, such as a database engine: fill gets the name of the
+// temporary file, empty, in the target's directory, writes it and closes
+// every handle on it; WriteFile then renames it over the target, or
+// removes it when fill fails. Targets are followed or refused as by Write.
+func WriteFile(path string, fill func(tmp string) error) (err error) {
+	t, err := begin(path)
+	if err != nil {
+		return err
+	}
+	defer func() { t.end(err) }()
+	if err = fill(t.f.Name()); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// temp is a write in progress: the temporary file f, open and locked
+// against the removal of leftovers, to be renamed over target.
+type temp struct {
+	path, target string
+	mode         fs.FileMode
+	f            *os.File
+	done         bool
+}
+
+// begin resolves path's target, removes the leftovers of killed writes to
+// it and creates the temporary file beside it.
+func begin(path string) (*temp, error) {
+	target, fi, err := resolve(path)
+	if err != nil {
+		return nil, err
 	}
 	mode := fs.FileMode(0o644)
 	if fi != nil {
@@ -42,35 +86,38 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 	removeLeftovers(dir, filepath.Base(target))
 	f, err := os.CreateTemp(dir, tempPattern(filepath.Base(target)))
 	if err != nil {
-		return fmt.Errorf("atomicfile: %w", err)
+		return nil, fmt.Errorf("atomicfile: %w", err)
 	}
 	lock(f)
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = fill(bw); err != nil {
-		return err
+	return &temp{path: path, target: target, mode: mode, f: f}, nil
+}
+
+// end removes the temporary file unless the write was committed.
+func (t *temp) end(err error) {
+	if err != nil || !t.done {
+		t.f.Close()
+		os.Remove(t.f.Name())
 	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("atomicfile: %s: %w", path, err)
+}
+
+// commit sets the mode, syncs and renames the temporary file over the
+// target.
+func (t *temp) commit() error {
+	f := t.f
+	if err := f.Chmod(t.mode); err != nil {
+		return fmt.Errorf("atomicfile: %s: %w", t.path, err)
 	}
-	if err = f.Chmod(mode); err != nil {
-		return fmt.Errorf("atomicfile: %s: %w", path, err)
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("atomicfile: %s: %w", t.path, err)
 	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("atomicfile: %s: %w", path, err)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("atomicfile: %s: %w", t.path, err)
 	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("atomicfile: %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), target); err != nil {
+	if err := os.Rename(f.Name(), t.target); err != nil {
 		return fmt.Errorf("atomicfile: %w", err)
 	}
-	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
+	t.done = true
+	if d, err := os.Open(filepath.Dir(t.target)); err == nil { // make the rename durable; best effort
 		d.Sync()
 		d.Close()
 	}

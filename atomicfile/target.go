@@ -130,3 +130,42 @@ func removeLeftovers(dir, name string) {
 		os.Remove(p)
 	}
 }
+
+// Same reports whether the paths a and b name the same output: Write to
+// one would replace the file Write to the other replaces, whatever the
+// spelling (a relative path, a symbolic link to the file or to a directory
+// on the way, a hard link). It is false when either is refused by Check.
+func Same(a, b string) bool {
+	ta, fa, errA := resolve(a)
+	tb, fb, errB := resolve(b)
+	switch {
+	case errA != nil || errB != nil:
+		return false
+	case fa != nil && fb != nil:
+		return os.SameFile(fa, fb)
+	case fa != nil || fb != nil:
+		return false // one exists, the other does not
+	}
+	ca, okA := canonical(ta)
+	cb, okB := canonical(tb)
+	return okA && okB && ca == cb
+}
+
+// canonical returns the absolute path of the file path names, its
+// directory's symbolic links resolved; ok is false when the directory
+// cannot be resolved.
+func canonical(path string) (string, bool) {
+	base := filepath.Base(path)
+	dir := strings.TrimSuffix(path, base)
+	if dir == "" {
+		dir = "."
+	}
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", false
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return "", false
+	}
+	return filepath.Join(dir, base), true
+}

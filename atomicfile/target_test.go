@@ -279,3 +279,64 @@ func wantNoTemp(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestSame checks which pairs of paths name the same output.
+func TestSame(t *testing.T) {
+	dir := t.TempDir()
+	a := mkfile(t, dir, "a", "x")
+	mkfile(t, dir, "b", "y")
+	os.Link(a, filepath.Join(dir, "hard"))
+	os.Symlink("a", filepath.Join(dir, "link"))
+	os.Symlink(".", filepath.Join(dir, "here"))
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	p := func(s string) string { return filepath.Join(dir, s) }
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{p("a"), p("a"), true},
+		{p("a"), p("hard"), true},
+		{p("link"), p("a"), true},
+		{p("here") + "/a", p("a"), true},
+		{p("new"), p("new"), true},
+		{p("new"), p("sub") + "/../new", true},
+		{p("here") + "/new", p("new"), true},
+		{p("a"), p("b"), false},
+		{p("a"), p("new"), false},
+		{p("new"), p("sub/new"), false},
+		{p("sub"), p("sub"), false}, // refused by Check
+	}
+	for _, c := range cases {
+		if got := Same(c.a, c.b); got != c.want {
+			t.Errorf("Same(%s, %s) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestWriteFile checks that WriteFile hands fill an empty temporary file
+// beside the target, renames it over the target, and removes it when fill
+// fails, leaving the target as it was.
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	p := mkfile(t, dir, "db", "old")
+	err := WriteFile(p, func(tmp string) error {
+		if filepath.Dir(tmp) != dir || !isLeftover(filepath.Base(tmp), "db") {
+			t.Errorf("temporary file %s", tmp)
+		}
+		os.WriteFile(tmp, []byte("half"), 0o600)
+		return errors.New("boom")
+	})
+	if err == nil || err.Error() != "boom" {
+		t.Errorf("err = %v, want boom", err)
+	}
+	wantContent(t, p, "old")
+	wantNoTemp(t, dir)
+	if err := WriteFile(p, func(tmp string) error { return os.WriteFile(tmp, []byte("new"), 0o600) }); err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, p, "new")
+	wantNoTemp(t, dir)
+	if err := WriteFile(dir, func(string) error { t.Error("fill called for a directory"); return nil }); !errors.Is(err, ErrTarget) {
+		t.Errorf("a directory: err = %v, want ErrTarget", err)
+	}
+}

@@ -227,18 +227,25 @@ func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 // error, and so is a table with more than three columns besides a
 // timestamp that does not name the ones it lacks.
 func PickColumns(names []string) (user, item, rating int, err error) {
+	user, item, rating, _, err = PickTimedColumns(names)
+	return user, item, rating, err
+}
+
+// PickTimedColumns is PickColumns that also returns the timestamp column:
+// one named timestamp, time or ts (any case), or -1 when there is none.
+func PickTimedColumns(names []string) (user, item, rating, time int, err error) {
 	if len(names) < 3 {
 		list := strings.Join(names, ", ")
 		if len(list) > 2*maxQuote {
 			list = quoteList(names)
 		}
-		return 0, 0, 0, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), list)
+		return 0, 0, 0, -1, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), list)
 	}
 	pick, err := pickColumns(names, true, Columns{})
 	if err == nil && pick[roleRating] < 0 {
 		err = fmt.Errorf("no rating column among %s", quoteList(names))
 	}
-	return pick[0], pick[1], pick[2], err
+	return pick[roleUser], pick[roleItem], pick[roleRating], pick[roleTime], err
 }
 
 func normColumn(s string) string {

@@ -38,6 +38,19 @@ const (
 	FormatParquet Format = "parquet"
 )
 
+// Formats returns the names ParseFormat accepts: auto, the text formats,
+// then the registered binary ones in alphabetical order.
+func Formats() []string {
+	names := []string{"auto", "csv", "tsv", "movielens"}
+	registry.RLock()
+	for f := range registry.formats {
+		names = append(names, string(f))
+	}
+	registry.RUnlock()
+	slices.Sort(names[4:])
+	return names
+}
+
 // ParseFormat returns the format named s (case and surrounding spaces are
 // ignored): a text format or a registered binary one; "" is FormatAuto.
 func ParseFormat(s string) (Format, error) {
@@ -54,13 +67,7 @@ func ParseFormat(s string) (Format, error) {
 			return "", fmt.Errorf("dataset: format parquet needs its reader: import _ \"github.com/recnet/recnet/dataset/parquetsrc\"")
 		}
 	}
-	names := []string{"auto", "csv", "tsv", "movielens"}
-	registry.RLock()
-	for f := range registry.formats {
-		names = append(names, string(f))
-	}
-	registry.RUnlock()
-	slices.Sort(names[4:])
+	names := Formats()
 	last := len(names) - 1
 	return "", fmt.Errorf("dataset: unknown format %q (want %s or %s)", s, strings.Join(names[:last], ", "), names[last])
 }

@@ -32,6 +32,16 @@ type RowSource interface {
 	Close() error
 }
 
+// TimeSource is implemented by a RowSource whose rows may carry a time:
+// HasTime reports, before the first Next, whether they do (the source has a
+// timestamp column), and Time returns the current row's time in Unix
+// seconds. Load keeps the times in Ratings.Time, as for a text table with a
+// timestamp column.
+type TimeSource interface {
+	HasTime() bool
+	Time() int64
+}
+
 // A source may also implement Len() int64, the number of rows it will
 // yield (or an upper bound), so that the columns are allocated once.
 type rowCounter interface{ Len() int64 }
@@ -166,6 +176,10 @@ func sniffFormat(name string, head []byte) (binaryFormat, bool) {
 func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMap) (table, error) {
 	uc, ic := idCache{m: users}, idCache{m: items}
 	var rows Ratings
+	ts, timed := rs.(TimeSource)
+	if timed = timed && ts.HasTime(); timed {
+		rows.Time = []int64{}
+	}
 	if c, ok := rs.(rowCounter); ok && c.Len() > 0 {
 		rows.reserve(int(min(c.Len(), maxReserve))) // a declared count: capped
 	}
@@ -182,7 +196,11 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 			lastUser = append(lastUser[:0], u...)
 			lastUID = uid
 		}
-		rows.add(uid, ic.intern(i), v, 0)
+		var t int64
+		if timed {
+			t = ts.Time()
+		}
+		rows.add(uid, ic.intern(i), v, t)
 		if n%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return table{}, fmt.Errorf("dataset: %s: row %d: %w", name, n, err)
@@ -201,6 +219,11 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 	}
 	return table{rows: rows}, nil
 }
+
+// ParseTime parses a time written as text, as the CSV reader does: Unix
+// seconds (a decimal integer) or RFC 3339. It is exported for RowSource
+// implementations.
+func ParseTime(b []byte) (int64, error) { return parseTime(b) }
 
 // ParseRating parses a rating written as text, as the CSV reader does: a
 // decimal or floating-point number, finite as a float32. It is exported

@@ -110,6 +110,9 @@ type Fold struct {
 	ValidRows   int     `json:"valid_rows"` // rows carved for early stopping; 0 if none
 	TestRows    int     `json:"test_rows"`
 	BestEpoch   int     `json:"best_epoch"` // 0 for a model fitted in closed form
+	// Diverged is set when training blew up on this fold (a
+	// train.DivergedError): RMSE and MAE are NaN.
+	Diverged bool `json:"diverged,omitempty"`
 }
 
 // CVModel is one model's cross-validation result.
@@ -122,6 +125,9 @@ type CVModel struct {
 	// part carved out of each training fold (and so trained on the rest).
 	EarlyStopping bool   `json:"early_stopping"`
 	Folds         []Fold `json:"folds"`
+	// DivergedFolds are the folds (1-based) on which training diverged;
+	// the means over folds are then NaN.
+	DivergedFolds []int `json:"diverged_folds,omitempty"`
 	// The mean and standard deviation of each measure over the folds.
 	RMSE        Stat `json:"rmse"`
 	MAE         Stat `json:"mae"`
@@ -142,6 +148,12 @@ func (m *CVModel) summarize() {
 	m.MAE = col(func(f Fold) float64 { return f.MAE })
 	m.FitSeconds = col(func(f Fold) float64 { return f.FitSeconds })
 	m.TestSeconds = col(func(f Fold) float64 { return f.TestSeconds })
+	m.DivergedFolds = nil
+	for j, f := range m.Folds {
+		if f.Diverged {
+			m.DivergedFolds = append(m.DivergedFolds, j+1)
+		}
+	}
 }
 
 // CVResult is a cross-validation of several models on the same folds.
@@ -173,9 +185,13 @@ type CVResult struct {
 // history, as mean and bias) cannot stop early and is fitted on the whole
 // training folds. Zero fields of a configuration take its kind's defaults.
 //
+// A fold on which a model's training diverges (a train.DivergedError) is
+// marked Diverged, with NaN RMSE and MAE, and the run goes on; when every
+// job diverges, CrossValidate fails saying so.
+//
 // The (model, fold) jobs run on WithWorkers goroutines; results are placed
 // by model and fold, so they do not depend on the scheduling. The first
-// error (or ctx's end) stops every job and is returned.
+// other error (or ctx's end) stops every job and is returned.
 func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config, folds int, seed uint64, opts ...Option) (CVResult, error) {
 	o := newOptions(opts)
 	start := time.Now()
@@ -247,8 +263,12 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	}()
 	go func() { wg.Wait(); close(results) }()
 	var first error
-	n := 0
+	n, diverged := 0, 0
 	for r := range results {
+		if isDiverged(r.err) {
+			r.err = nil
+			diverged++
+		}
 		if r.err != nil {
 			if first == nil {
 				first = fmt.Errorf("eval: %s fold %d: %w", res.Models[r.m].Name, r.f+1, r.err)
@@ -266,6 +286,9 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	}
 	if first == nil && n < len(jobs) {
 		first = fmt.Errorf("eval: cross-validation stopped after %d of %d jobs: %w", n, len(jobs), context.Cause(ctx))
+	}
+	if first == nil && diverged == len(jobs) {
+		first = fmt.Errorf("eval: training diverged on every fold of every model (the loss became NaN or infinite): lower the learning rates")
 	}
 	if first != nil {
 		return CVResult{}, first
@@ -315,6 +338,12 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	}
 	start := time.Now()
 	m, err := train.Fit(ctx, s, train.WithConfig(cfg))
+	if isDiverged(err) {
+		return foldFit{fold: Fold{
+			RMSE: math.NaN(), MAE: math.NaN(), FitSeconds: time.Since(start).Seconds(),
+			TrainRows: s.Train.Len(), ValidRows: s.Valid.Len(), TestRows: s.Test.Len(), Diverged: true,
+		}, early: s != p.full}, err
+	}
 	if err != nil {
 		return foldFit{}, err
 	}
@@ -361,7 +390,8 @@ func (f Fold) MarshalJSON() ([]byte, error) {
 		ValidRows   int    `json:"valid_rows"`
 		TestRows    int    `json:"test_rows"`
 		BestEpoch   int    `json:"best_epoch"`
-	}{Number(f.RMSE), Number(f.MAE), Number(f.FitSeconds), Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch})
+		Diverged    bool   `json:"diverged,omitempty"`
+	}{Number(f.RMSE), Number(f.MAE), Number(f.FitSeconds), Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch, f.Diverged})
 }
 
 // WriteTable writes r as Surprise's cross_validate(verbose=True) does: a
@@ -399,6 +429,10 @@ func (r CVResult) WriteTable(w io.Writer) error {
 		row("MAE (testset)", col(func(f Fold) float64 { return f.MAE }), m.MAE, 4)
 		row("Fit time", col(func(f Fold) float64 { return f.FitSeconds }), m.FitSeconds, 2)
 		row("Test time", col(func(f Fold) float64 { return f.TestSeconds }), m.TestSeconds, 2)
+		if d := m.DivergedFolds; len(d) > 0 {
+			folds := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(d)), ", "), "[]")
+			fmt.Fprintf(b, "diverged on folds %s: the training loss became NaN or infinite, so RMSE and MAE are NaN there (lower the learning rate)\n", folds)
+		}
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, seed %d), by mean test RMSE (± population std over folds)\n\n",
@@ -406,7 +440,11 @@ func (r CVResult) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "model\tRMSE\tMAE\tfit s\ttest s")
 	for _, m := range r.byRMSE() {
-		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f ± %.4f\t%.2f\t%.2f\n", m.Name, m.RMSE.Mean, m.RMSE.Std, m.MAE.Mean, m.MAE.Std, m.FitSeconds.Mean, m.TestSeconds.Mean)
+		name := m.Name
+		if len(m.DivergedFolds) > 0 {
+			name += " (diverged)"
+		}
+		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f ± %.4f\t%.2f\t%.2f\n", name, m.RMSE.Mean, m.RMSE.Std, m.MAE.Mean, m.MAE.Std, m.FitSeconds.Mean, m.TestSeconds.Mean)
 	}
 	tw.Flush()
 	fmt.Fprintf(b, "\nwall time %.2fs with %d workers (fit and test times are per job; up to %d jobs ran at once)\n", r.WallSeconds, r.Workers, r.Workers)

@@ -42,6 +42,10 @@ type Space struct {
 	Params []Param
 }
 
+// Tunable lists the kinds DefaultSpace has a space for, in the order help
+// texts show them.
+var Tunable = []string{"dot", "mlp", "neumf", "mf", "nmf"}
+
 // DefaultSpace returns recnet's search space for a model kind. Ranges are
 // on ratings min-max scaled to [0,1] (the default), wide enough not to
 // favour one data set:
@@ -73,7 +77,7 @@ func DefaultSpace(kind string) (Space, error) {
 	}
 	params, ok := defaultParams[kind]
 	if !ok {
-		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: dot, mlp, neumf, mf, nmf)", kind)
+		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: %s)", kind, strings.Join(Tunable, ", "))
 	}
 	if _, ok := model.Defaults(kind); !ok {
 		return Space{}, fmt.Errorf("eval: unknown model %q (known: %v)", kind, model.Kinds())

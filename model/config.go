@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -186,6 +187,14 @@ const (
 	TaskImplicit = "implicit" // predict the probability of an interaction; cross-entropy against sampled negatives
 )
 
+// The values Validate accepts for Config.Task, Config.Optimizer and
+// Config.Init (besides "", the default), in the order help texts show them.
+var (
+	Tasks      = []string{TaskRating, TaskImplicit}
+	Optimizers = []string{"adam", "adagrad", "sgd"}
+	Inits      = []string{"he_normal", "normal"}
+)
+
 // Limits of the settings: larger values would exhaust the memory or the
 // time of a machine rather than train (a batch of 1e9 rows is an
 // out-of-memory crash; 1000 threads took 8.1 GB and 38 s an epoch where one
@@ -221,11 +230,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: Adam betas %g, %g must be in [0,1)", c.Beta1, c.Beta2)
 	case !finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
 		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
-	case c.Optimizer != "adam" && c.Optimizer != "sgd" && c.Optimizer != "adagrad":
+	case !slices.Contains(Optimizers, c.Optimizer):
 		return fmt.Errorf("model: unknown optimizer %q (want adam, adagrad or sgd)", c.Optimizer)
 	case c.Optimizer == "adagrad" && c.Model != "" && c.Model != "dot":
 		return fmt.Errorf("model: optimizer adagrad (row-wise) trains dot only, not %q", c.Model)
-	case c.Init != "he_normal" && c.Init != "normal":
+	case !slices.Contains(Inits, c.Init):
 		return fmt.Errorf("model: unknown init %q (want he_normal or normal)", c.Init)
 	}
 	if _, err := ParseActivation(string(c.Activation)); err != nil {
@@ -235,7 +244,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	switch {
-	case c.Task != "" && c.Task != TaskRating && c.Task != TaskImplicit:
+	case c.Task != "" && !slices.Contains(Tasks, c.Task):
 		return fmt.Errorf("model: unknown task %q (want rating or implicit)", c.Task)
 	case c.Task == TaskImplicit && (c.Negatives < 1 || c.Negatives > MaxNegatives):
 		return fmt.Errorf("model: negatives %d out of range 1..%d", c.Negatives, MaxNegatives)

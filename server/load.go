@@ -17,21 +17,26 @@ import (
 
 // LoadResult is what a load run measured.
 type LoadResult struct {
-	Requests    int           `json:"requests"`
-	Errors      int           `json:"errors"` // transport errors and non-2xx answers
-	Concurrency int           `json:"concurrency"`
-	Seconds     float64       `json:"seconds"`
-	PerSecond   float64       `json:"per_second"` // requests that succeeded, per second
-	P50         time.Duration `json:"p50_ns"`
-	P90         time.Duration `json:"p90_ns"`
-	P99         time.Duration `json:"p99_ns"`
-	Max         time.Duration `json:"max_ns"`
+	Requests    int     `json:"requests"`
+	Errors      int     `json:"errors"` // transport errors and non-2xx answers
+	Concurrency int     `json:"concurrency"`
+	Seconds     float64 `json:"seconds"`
+	PerSecond   float64 `json:"per_second"` // requests that succeeded, per second
+	// The latency percentiles and maximum are over the requests that
+	// succeeded only; all zero when none did.
+	P50 time.Duration `json:"p50_ns"`
+	P90 time.Duration `json:"p90_ns"`
+	P99 time.Duration `json:"p99_ns"`
+	Max time.Duration `json:"max_ns"`
 }
 
 // String formats the result on one line.
 func (r LoadResult) String() string {
-	return fmt.Sprintf("%d requests, %d errors, %d clients: %.0f req/s (successful); latency p50 %v, p90 %v, p99 %v, max %v",
-		r.Requests, r.Errors, r.Concurrency, r.PerSecond, r.P50, r.P90, r.P99, r.Max)
+	s := fmt.Sprintf("%d requests, %d errors, %d clients: %.0f req/s (successful); ", r.Requests, r.Errors, r.Concurrency, r.PerSecond)
+	if ok := r.Requests - r.Errors; ok > 0 {
+		return s + fmt.Sprintf("latency of the %d successful requests p50 %v, p90 %v, p99 %v, max %v", ok, r.P50, r.P90, r.P99, r.Max)
+	}
+	return s + "no successful request, no latency"
 }
 
 // loadTimeout bounds each request of a load run: connecting, sending and
@@ -39,8 +44,8 @@ func (r LoadResult) String() string {
 const loadTimeout = 10 * time.Second
 
 // Load sends n GET requests to base+paths[k % len(paths)] from c concurrent
-// clients and measures them; the rate counts only the requests that
-// succeeded. base is an http:// URL, and Load refuses any
+// clients and measures them; the rate and the latencies count only the
+// requests that succeeded. base is an http:// URL, and Load refuses any
 // host that is not a loopback address: a load test here targets only this
 // machine. It stops early, with what it measured, when ctx ends.
 //
@@ -91,6 +96,7 @@ func Load(ctx context.Context, base string, paths []string, n, c int) (LoadResul
 				err := lc.get(ctx, reqs[k%len(reqs)], t0.Add(loadTimeout))
 				lat[k] = time.Since(t0)
 				if err != nil {
+					lat[k] = -1 // not a latency: left out below
 					errs.Add(1)
 				}
 			}
@@ -99,7 +105,7 @@ func Load(ctx context.Context, base string, paths []string, n, c int) (LoadResul
 	wg.Wait()
 	elapsed := time.Since(start)
 	done := min(int(next.Load()), n)
-	lat = lat[:done]
+	lat = slices.DeleteFunc(lat[:done], func(d time.Duration) bool { return d < 0 })
 	slices.Sort(lat)
 	q := func(p float64) time.Duration {
 		if len(lat) == 0 {

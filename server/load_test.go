@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // countingServer starts a test server running h that counts the
@@ -145,5 +146,33 @@ func TestLoadCountsSuccesses(t *testing.T) {
 	}
 	if r.Requests != 40 || r.Errors != 40 || r.PerSecond != 0 {
 		t.Errorf("requests %d, errors %d, %g req/s; want 40, 40, 0", r.Requests, r.Errors, r.PerSecond)
+	}
+}
+
+// TestLoadLatencyOfSuccesses checks that the latency percentiles are over
+// the requests that succeeded only, as the text says: slow failures do not
+// count, and a run with none reports no latency.
+func TestLoadLatencyOfSuccesses(t *testing.T) {
+	srv, _ := countingServer(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "bad") {
+			time.Sleep(200 * time.Millisecond)
+			http.Error(w, "no", http.StatusInternalServerError)
+		}
+	})
+	defer srv.Close()
+	r, err := Load(context.Background(), srv.URL, []string{"/ok", "/ok", "/ok", "/bad"}, 12, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Errors != 3 || r.Max >= 200*time.Millisecond || r.P90 >= 200*time.Millisecond {
+		t.Errorf("errors %d, p90 %v, max %v: want 3 errors and the slow failures left out", r.Errors, r.P90, r.Max)
+	}
+	if s := r.String(); !strings.Contains(s, "latency of the 9 successful requests") {
+		t.Errorf("the text does not say what the latency covers: %s", s)
+	}
+	srv.Close()
+	r, _ = Load(context.Background(), srv.URL, []string{"/"}, 3, 1)
+	if r.Errors != 3 || r.Max != 0 || !strings.Contains(r.String(), "no successful request") {
+		t.Errorf("a dead server: %+v, %s", r, r)
 	}
 }

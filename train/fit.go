@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,7 +76,7 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 		return nil, ErrNoTrainRows
 	}
 	if s.Unrated && !cfg.Implicit() {
-		return nil, fmt.Errorf("train: %s has no rating column (user,item interactions only): the %s task needs ratings; use the implicit task", s.Name, cfg.Task)
+		return nil, fmt.Errorf("train: %s has no rating column (user,item interactions only): the %s task needs ratings; use the implicit task", s.Name, cmp.Or(cfg.Task, model.TaskRating))
 	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if err := fit(ctx, s, m, &o); err != nil {

@@ -59,6 +59,7 @@ type benchResult struct {
 func benchCmd() *cobra.Command {
 	var (
 		shape, data, format, threads  string
+		columns                       string
 		rows, dim, batch, epochs, rep int
 		optimizer                     string
 		lr                            float64
@@ -93,16 +94,22 @@ the 25M-row MovieLens size with --shape ml25m.`,
 				if strings.TrimSpace(o) == "" {
 					return badInput(fmt.Errorf("--optimizer %q: an empty name in the list", optimizer))
 				}
+				if err := oneOf("--optimizer", strings.TrimSpace(o), model.Optimizers...); err != nil {
+					return err
+				}
 			}
 			ths, err := parseThreads(threads)
 			if err != nil {
 				return badInput(err)
 			}
+			if fs.Changed("columns") && !fs.Changed("data") {
+				return badInput(fmt.Errorf("--columns %q: maps the columns of --data, which is not given", columns))
+			}
 			start := time.Now()
 			var d *dataset.Dataset
 			switch {
 			case cmd.Flags().Changed("data"):
-				if d, err = loadDataset(cmd.Context(), data, format); err != nil {
+				if d, err = loadDataset(cmd.Context(), data, format, columns, ""); err != nil {
 					return err
 				}
 			case shape == "builtin":
@@ -224,7 +231,8 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.StringVar(&shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&rows, "rows", 0, fmt.Sprintf("scale the --shape to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
 	f.StringVar(&data, "data", "", "read the ratings from this file or URL instead of generating them")
-	f.StringVar(&format, "format", "auto", "format of --data: auto, csv, tsv, movielens or parquet")
+	f.StringVar(&format, "format", "auto", "format of --data: "+formatUsage)
+	f.StringVar(&columns, "columns", "", "with --data: "+columnsUsage)
 	f.StringVar(&threads, "threads", "1,2", fmt.Sprintf("thread counts to measure, comma-separated, each 1 to %d", model.MaxThreads))
 	f.IntVar(&dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	f.IntVar(&batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))

@@ -15,6 +15,7 @@ import (
 func cvCmd() *cobra.Command {
 	var (
 		data, format string
+		columns      string
 		models       string
 		preset       string
 		folds        int
@@ -37,7 +38,10 @@ Every model takes its kind's defaults; --preset (default or seed) applies to dot
 Models that stop early (dot, mlp, neumf, mf, nmf) validate on --valid-share of each training
 fold (drawn from --seed, the same rows for every model) and train on the rest; the
 baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs run
-on --workers goroutines (default: all cores); fit and test times are per job.`,
+on --workers goroutines (default: all cores); fit and test times are per job.
+A model whose training diverges on a fold (its loss becomes NaN or infinite) is
+marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
+cv fails (exit 1) only when every job diverges.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := firstErr(intIn(cmd.Flags(), "workers", workers, 1, maxWorkers), seedSet(cmd.Flags(), seed)); err != nil {
@@ -53,9 +57,9 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 			if !(validShare > 0 && validShare < 1) {
 				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
 			}
-			d, err := loadDataset(cmd.Context(), data, format)
+			d, err := loadDataset(cmd.Context(), data, format, columns, "")
 			if err != nil {
-				return badInput(err)
+				return err
 			}
 			if d.Len() < 2*folds {
 				return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), folds))
@@ -65,6 +69,10 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 			if !quiet {
 				fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, folds, seed)
 				opts = append(opts, eval.WithCVProgress(func(p eval.CVProgress) {
+					if p.Score.Diverged {
+						fmt.Fprintf(errw, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
+						return
+					}
 					fmt.Fprintf(errw, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",
 						p.Done, p.Total, p.Model, p.Fold, p.Score.RMSE, p.Score.MAE, p.Score.FitSeconds)
 				}))
@@ -82,8 +90,9 @@ on --workers goroutines (default: all cores); fit and test times are per job.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&data, "data", "builtin", "ratings: a file path, an http(s) URL, or builtin (the generated course ratings)")
-	f.StringVar(&format, "format", "auto", "auto, csv, tsv or movielens (u.data or ratings.dat)")
+	f.StringVar(&data, "data", "builtin", dataUsage)
+	f.StringVar(&format, "format", "auto", formatUsage)
+	f.StringVar(&columns, "columns", "", columnsUsage)
 	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
 	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
 	f.IntVar(&folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))

@@ -24,46 +24,81 @@ type dataFlags struct {
 	seed               uint64
 }
 
+// The --help of the data flags, shared by every command that reads a
+// ratings table.
+const (
+	dataUsage    = "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), or builtin (the generated course ratings)"
+	formatUsage  = "auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)"
+	columnsUsage = "map the columns of a CSV/TSV table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one). Without it a header's columns are found by name (user/userId/user_id/learner, item/movieId/item_id/course/course_id, rating/score/value, timestamp/time/ts); a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A table of two columns (user,item) trains --task implicit only"
+)
+
 func (f *dataFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.data, "data", "builtin", "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), or builtin (the generated course ratings)")
-	fs.StringVar(&f.format, "format", "auto", "auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)")
+	fs.StringVar(&f.data, "data", "builtin", dataUsage)
+	fs.StringVar(&f.format, "format", "auto", formatUsage)
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
-	fs.StringVar(&f.columns, "columns", "", "map the columns of a CSV/TSV table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one). Without it a header's columns are found by name (user/userId/user_id/learner, item/movieId/item_id/course/course_id, rating/score/value, timestamp/time/ts); a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A table of two columns (user,item) trains --task implicit only")
+	fs.StringVar(&f.columns, "columns", "", columnsUsage)
 	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
 }
 
-// loadDataset reads the whole data set --data and --format name (the
-// built-in course ratings for "builtin"). Every error is an input error.
-func loadDataset(ctx context.Context, data, format string) (*dataset.Dataset, error) {
+// loadOptions returns the reading options --format and --columns give.
+// builtin says that no table will be read (the built-in one is used), where
+// --columns has nothing to map. Every error is an input error.
+func loadOptions(format, columns string, builtin bool) (dataset.Options, error) {
+	f, err := parseFormat(format)
+	if err != nil {
+		return dataset.Options{}, err
+	}
+	cols, err := dataset.ParseColumns(columns)
+	if err != nil {
+		return dataset.Options{}, badInput(fmt.Errorf("--columns: %w", err))
+	}
+	if !cols.IsZero() && builtin {
+		return dataset.Options{}, badInput(fmt.Errorf("--columns %q: maps the columns of --data or --train/--test, not of the built-in table", columns))
+	}
+	return dataset.Options{Format: f, Columns: cols}, nil
+}
+
+// parseFormat returns the format --format names, refusing an unknown one
+// naming the flag.
+func parseFormat(format string) (dataset.Format, error) {
 	f, err := dataset.ParseFormat(format)
 	if err != nil {
-		return nil, badInput(err)
+		if e := oneOf("--format", format, dataset.Formats()...); e != nil {
+			return "", e
+		}
+		return "", badInput(fmt.Errorf("--format: %w", err))
+	}
+	return f, nil
+}
+
+// loadDataset reads the whole data set --data, --format and --columns name
+// (the built-in course ratings for "builtin") and refuses a table without
+// ratings for task (see needRatings). Every error is an input error.
+func loadDataset(ctx context.Context, data, format, columns, task string) (*dataset.Dataset, error) {
+	opt, err := loadOptions(format, columns, data == "builtin")
+	if err != nil {
+		return nil, err
 	}
 	if data == "builtin" {
 		return dataset.Builtin(), nil
 	}
-	d, err := dataset.Load(ctx, data, dataset.Options{Format: f})
-	return d, badInput(err)
+	d, err := dataset.Load(ctx, data, opt)
+	if err != nil {
+		return nil, badInput(columnsErr(err, columns))
+	}
+	return d, needRatings(d.Name, d.Unrated, task)
 }
 
 // load returns the split the flags ask for and the number of rows and
 // duplicates read. Every error is an input error.
 func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int, err error) {
-	format, err := dataset.ParseFormat(f.format)
+	opt, err := loadOptions(f.format, f.columns, f.data == "builtin" && f.train == "" && f.test == "")
 	if err != nil {
-		return nil, 0, 0, badInput(err)
+		return nil, 0, 0, err
 	}
-	cols, err := dataset.ParseColumns(f.columns)
-	if err != nil {
-		return nil, 0, 0, badInput(fmt.Errorf("--columns: %w", err))
-	}
-	if !cols.IsZero() && f.data == "builtin" && f.train == "" && f.test == "" {
-		return nil, 0, 0, badInput(fmt.Errorf("--columns %q: maps the columns of --data or --train/--test, not of the built-in table", f.columns))
-	}
-	opt := dataset.Options{Format: format, Columns: cols}
 	if f.train != "" || f.test != "" {
 		if f.train == "" || f.test == "" {
 			return nil, 0, 0, badInput(fmt.Errorf("--train and --test go together"))
@@ -119,14 +154,14 @@ func columnsErr(err error, flag string) error {
 	return err
 }
 
-// needRatings refuses a table without ratings (a user,item interaction
-// table) for a task that predicts ratings.
-func needRatings(s *dataset.Split, task string) error {
+// needRatings refuses the table name, when it is unrated (a user,item
+// interaction table, without ratings), for a task that predicts ratings.
+func needRatings(name string, unrated bool, task string) error {
 	if task == "" {
 		task = model.TaskRating
 	}
-	if s.Unrated && task != model.TaskImplicit {
-		return badInput(fmt.Errorf("%s has no rating column (a table of user,item interactions): the %s task learns ratings; train it with --task implicit, or map its rating column with --columns", s.Name, task))
+	if unrated && task != model.TaskImplicit {
+		return badInput(fmt.Errorf("%s has no rating column (a table of user,item interactions): the %s task learns ratings; only --task implicit (train, tune, eval --protocol ncf) learns from one, or map its rating column with --columns", name, task))
 	}
 	return nil
 }

@@ -78,3 +78,49 @@ func TestDataColumns(t *testing.T) {
 		})
 	}
 }
+
+// TestRatingsTableCommands: every command that reads a ratings table takes
+// --columns and refuses an interaction table (user,item) for a rating task
+// with exit 2, as train does; the NCF protocol of the implicit task takes
+// one.
+func TestRatingsTableCommands(t *testing.T) {
+	dir := t.TempDir()
+	swapped := gridTable(t, dir, "swapped.csv", "course,user_id,score")
+	odd := gridTable(t, dir, "odd.csv", "when,learner,what,stars")
+	pairs := gridTable(t, dir, "pairs.csv", "user,item")
+	m := dir + "/bias.recnet"
+	if _, stderr, code := run(t, "train", "--data", swapped, "--model", "bias", "--quiet", "--out", m); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	oddCols := []string{"--data", odd, "--columns", "item=what,time=when"}
+	bench := []string{"bench", "--threads", "1", "--repeat", "1", "--epochs", "0", "--dim", "4"}
+	ncf := []string{"eval", "--protocol", "ncf", "--epochs", "1", "--dim", "4", "--quiet"}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"cv, interaction table", []string{"cv", "--data", pairs, "--models", "bias", "-q"}, 2, "no rating column"},
+		{"cv --columns", append([]string{"cv", "--models", "bias", "--folds", "2", "-q"}, oddCols...), 0, "bias"},
+		{"cv --columns bad", []string{"cv", "--data", odd, "--columns", "who=1", "-q"}, 2, "--columns"},
+		{"cv --columns on builtin", []string{"cv", "--columns", "user=1", "-q"}, 2, "--columns"},
+		{"bench, interaction table", append(bench, "--data", pairs), 2, "no rating column"},
+		{"bench --columns", append(bench, oddCols...), 0, "300 users"},
+		{"bench --columns without --data", append(bench, "--columns", "user=1"), 2, "--columns"},
+		{"tune, interaction table", []string{"tune", "--data", pairs, "--trials", "1"}, 2, "no rating column"},
+		{"eval split, interaction table", []string{"eval", "--model", m, "--data", pairs}, 2, "no rating column"},
+		{"eval ncf, interaction table", append(ncf, "--data", pairs), 2, "no rating column"},
+		{"eval ncf implicit, interaction table", append(ncf, "--data", pairs, "--task", "implicit"), 0, "300 users, 40 items"},
+		{"eval ncf --columns", append(ncf, oddCols...), 0, "300 users, 40 items"},
+		{"eval ncf --columns bad", append(ncf, "--data", odd, "--columns", "rating=grade"), 2, "--columns"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, stderr, code := run(t, c.args...)
+			if code != c.code || !strings.Contains(out+stderr, c.want) {
+				t.Errorf("exit %d, want %d and %q in:\n%s%s", code, c.code, c.want, out, stderr)
+			}
+		})
+	}
+}

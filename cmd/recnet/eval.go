@@ -76,6 +76,9 @@ and NDCG@k for the model, for most-popular and for a random ranking
 			case math.IsNaN(ef.relevant) || math.IsInf(ef.relevant, 0):
 				return badInput(errors.New("--relevant: want a number"))
 			}
+			if _, err := parseFormat(df.format); err != nil {
+				return err
+			}
 			switch ef.protocol {
 			case "split":
 				var ncfOnly []string
@@ -98,6 +101,9 @@ and NDCG@k for the model, for most-popular and for a random ranking
 				return evalSplit(cmd, &df, &ef)
 			case "ncf":
 				if cmd.Flags().Changed("kind") {
+					if err := oneOf("--kind", ef.kind, model.Kinds()...); err != nil {
+						return err
+					}
 					if err := cfs.Set("model", ef.kind); err != nil {
 						return badInput(err)
 					}
@@ -150,6 +156,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	}
 	s, rows, _, err := df.load(cmd.Context())
 	if err != nil {
+		return err
+	}
+	if err := needRatings(s.Name, s.Unrated, m.Config.Task); err != nil {
 		return err
 	}
 	if s.Test.Len() == 0 {
@@ -293,7 +302,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	case df.train != "" || df.valid != "" || df.test != "" || fs.Changed("split"):
 		return badInput(errors.New("--protocol ncf makes its own leave-one-out split of --data: --split, --train, --valid and --test do not apply"))
 	}
-	d, err := loadDataset(cmd.Context(), df.data, df.format)
+	d, err := loadDataset(cmd.Context(), df.data, df.format, df.columns, cfg.Task)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -49,6 +51,14 @@ func openUnit(fs *pflag.FlagSet, name string, v float64) error {
 		return badInput(fmt.Errorf("%s %g: must be above 0 and below 1", flagName(fs, name), v))
 	}
 	return nil
+}
+
+// oneOf refuses, naming the flag, a value that is none of known.
+func oneOf(flag, v string, known ...string) error {
+	if slices.Contains(known, v) {
+		return nil
+	}
+	return badInput(fmt.Errorf("%s %q: unknown; known: %s", flag, v, strings.Join(known, ", ")))
 }
 
 // nonEmpty refuses a string flag the user set to "".

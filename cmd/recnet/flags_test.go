@@ -346,3 +346,40 @@ func TestLoadFailedRequests(t *testing.T) {
 		t.Errorf("exit %d, want 1, 50 errors and 0 req/s: %s%s", code, stdout, stderr)
 	}
 }
+
+// TestUnknownValueNamesFlag checks that an unknown value of a flag that
+// picks from a list is refused with exit 2 by a message that names the
+// flag, quotes the value and lists the known ones.
+func TestUnknownValueNamesFlag(t *testing.T) {
+	const models = "bias, dot, mean, mf, mlp, neumf, nmf"
+	const formats = "auto, csv, tsv, movielens, parquet"
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--model", "svdpp"}, `--model "svdpp": unknown; known: ` + models},
+		{[]string{"train", "--optimizer", "adamx"}, `--optimizer "adamx": unknown; known: adam, adagrad, sgd`},
+		{[]string{"train", "--init", "xavier"}, `--init "xavier": unknown; known: he_normal, normal`},
+		{[]string{"train", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
+		{[]string{"train", "--activation", "swish"}, `--activation "swish": unknown; known: relu, elu, selu, gelu, tanh, sigmoid, linear`},
+		{[]string{"train", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
+		{[]string{"tune", "--model", "svdpp"}, `--model "svdpp": unknown; known: dot, mlp, neumf, mf, nmf`},
+		{[]string{"tune", "--model", "bias"}, `--model "bias": unknown; known: dot, mlp, neumf, mf, nmf`},
+		{[]string{"tune", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
+		{[]string{"tune", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
+		{[]string{"eval", "--protocol", "ncf", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + models},
+		{[]string{"eval", "--protocol", "ncf", "--optimizer", "adamx"}, `--optimizer "adamx": unknown; known: adam, adagrad, sgd`},
+		{[]string{"eval", "--protocol", "ncf", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
+		{[]string{"eval", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
+		{[]string{"cv", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
+		{[]string{"bench", "--optimizer", "adamx"}, `--optimizer "adamx": unknown; known: adam, adagrad, sgd`},
+		{[]string{"bench", "--data", "x.csv", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
+		{[]string{"gen", "--format", "xml", "--out", "-"}, `--format "xml": unknown; known: csv, parquet, sqlite`},
+	}
+	for _, c := range cases {
+		_, stderr, code := run(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q in: %s", c.args, code, c.want, stderr)
+		}
+	}
+}

@@ -99,10 +99,10 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 				}
 				d = table()
 				if err := sqlite.Write(cmd.Context(), out, "ratings", d); err != nil {
-					return err
+					return outputErr("out", err)
 				}
 			default:
-				return badInput(fmt.Errorf("--format %q: want csv, parquet or sqlite", format))
+				return oneOf("--format", format, "csv", "parquet", "sqlite")
 			}
 			what := fmt.Sprintf("shape %s, %d rows, %d users, %d items", s.Name, s.Rows, s.Users, s.Items)
 			if d != nil {

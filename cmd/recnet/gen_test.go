@@ -1,10 +1,13 @@
 package main
 
 import (
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestGenShapeFormats writes a small ml25m-shaped table as CSV, Parquet
@@ -55,5 +58,46 @@ func TestGenBadFlags(t *testing.T) {
 		if _, stderr, code := run(t, args...); code != 2 || !strings.HasPrefix(stderr, "recnet: ") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr)
 		}
+	}
+}
+
+// TestGenOutputsAtomic checks that every format of gen writes its --out as
+// atomicfile does: a symbolic link is followed and kept, the permissions of
+// a replaced file are kept, and a stale temporary file of a killed write to
+// the same target is removed.
+func TestGenOutputsAtomic(t *testing.T) {
+	for _, ext := range []string{".csv", ".parquet", ".db"} {
+		t.Run(ext, func(t *testing.T) {
+			dir := t.TempDir()
+			real := write(t, dir, "real"+ext, "old")
+			os.Chmod(real, 0o600)
+			link := filepath.Join(dir, "link"+ext)
+			if err := os.Symlink("real"+ext, link); err != nil {
+				t.Fatal(err)
+			}
+			stale := write(t, dir, ".real"+ext+".tmp-123", "left by a killed write")
+			old := time.Now().Add(-time.Hour)
+			os.Chtimes(stale, old, old)
+			if _, stderr, code := run(t, "gen", "--rows", "100", "--users", "40", "--out", link); code != 0 {
+				t.Fatalf("gen: exit %d: %s", code, stderr)
+			}
+			if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				t.Errorf("%s is no longer a symbolic link", link)
+			}
+			if fi, err := os.Stat(real); err != nil || fi.Size() <= 3 || fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s was not replaced keeping its mode: %v %v", real, fi, err)
+			}
+			if _, err := os.Stat(stale); err == nil {
+				t.Errorf("the stale %s was left", stale)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 2 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("files left: %v", names)
+			}
+		})
 	}
 }

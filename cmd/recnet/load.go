@@ -22,7 +22,7 @@ func loadCmd() *cobra.Command {
 		Long: `Load sends --requests GET /v1/recommend requests for users drawn (seeded) from the
 model file, from --clients concurrent clients, to a recnet serve on this machine (only
 http:// loopback addresses are accepted), and reports throughput, p50/p90/p99/max latency
-and the number of errors; the rate counts only the requests that succeeded, and the
+and the number of errors; the rate and the latencies count only the requests that succeeded, and the
 command exits with code 1 when any failed. Each client keeps one keep-alive connection and sends requests
 built beforehand, so that the load generator takes little of the CPU it shares with the
 server. Where the two share a few cores, their threads take turns on them and that adds

@@ -58,11 +58,23 @@ func inputFile(src string) string {
 }
 
 // checkOutputs checks each flag's output path (given as flag, path pairs)
-// with checkOutput against inputs.
+// with checkOutput against inputs, and refuses two flags that name the same
+// file, whatever the paths.
 func checkOutputs(inputs []string, flagPaths ...string) error {
 	for k := 0; k+1 < len(flagPaths); k += 2 {
 		if err := checkOutput(flagPaths[k], flagPaths[k+1], inputs...); err != nil {
 			return err
+		}
+	}
+	for k := 0; k+1 < len(flagPaths); k += 2 {
+		a := flagPaths[k+1]
+		for j := k + 2; j+1 < len(flagPaths); j += 2 {
+			b := flagPaths[j+1]
+			if a == "" || a == "-" || b == "" || b == "-" || !atomicfile.Same(a, b) {
+				continue
+			}
+			return badInput(fmt.Errorf("--%s %s and --%s %s name the same file: the second write would replace the first; give each its own file",
+				flagPaths[k], a, flagPaths[j], b))
 		}
 	}
 	return nil

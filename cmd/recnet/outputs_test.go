@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -140,5 +141,63 @@ func TestOutputSymlinkFollowed(t *testing.T) {
 	}
 	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o600 {
 		t.Errorf("the target's mode became %v, want 0600 kept", fi.Mode().Perm())
+	}
+}
+
+// TestOutputsDistinct checks that two outputs of one command naming the
+// same file, by any path, are refused with exit 2 naming both flags, and
+// that nothing is written.
+func TestOutputsDistinct(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	existing := write(t, dir, "old.recnet", "keep me")
+	hard := filepath.Join(dir, "hard.recnet")
+	if err := os.Link(existing, hard); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.recnet")
+	if err := os.Symlink("old.recnet", link); err != nil {
+		t.Fatal(err)
+	}
+	dirLink := filepath.Join(dir, "dirlink")
+	if err := os.Symlink(".", dirLink); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(dir, "new.recnet")
+	cases := []struct {
+		name      string
+		out, plot string
+	}{
+		{"same path, new file", fresh, fresh},
+		{"another spelling, new file", fresh, filepath.Join(dir, ".", "sub", "..", "new.recnet")},
+		{"relative and absolute, new file", fresh, "new.recnet"},
+		{"through a linked directory, new file", fresh, filepath.Join(dirLink, "new.recnet")},
+		{"same path, existing file", existing, existing},
+		{"hard link", existing, hard},
+		{"symbolic link", link, existing},
+	}
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(bin, "train", "--data", data, "--quiet", "--epochs", "1", "--out", c.out, "--plot", c.plot)
+			cmd.Dir = dir
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != 2 || !strings.Contains(errb.String(), "--out") || !strings.Contains(errb.String(), "--plot") {
+				t.Errorf("exit %d, want 2 naming --out and --plot: %s", code, errb.String())
+			}
+			if b, _ := os.ReadFile(existing); string(b) != "keep me" {
+				t.Errorf("%s was changed", existing)
+			}
+			if _, err := os.Stat(fresh); err == nil {
+				t.Errorf("%s was written", fresh)
+				os.Remove(fresh)
+			}
+		})
 	}
 }

@@ -131,6 +131,14 @@ rating: its scores are printed under a "probability" heading.`,
 			if err != nil {
 				return badInput(err)
 			}
+			if cmd.Flags().Changed("lambda") {
+				switch {
+				case user != "":
+					return badInput(errors.New("--lambda: the fold-in penalty applies to --rated; --user scores a user the model knows"))
+				case len(ratings) == 0:
+					return badInput(errors.New("--lambda: the fold-in penalty applies to --rated ratings; with none the ranking is a cold start by item bias"))
+				}
+			}
 			m, catalog, err := loadForRecs(path, k, cat)
 			if err != nil {
 				return err
@@ -170,7 +178,7 @@ rating: its scores are printed under a "probability" heading.`,
 	c.Flags().StringVar(&user, "user", "", "raw user id known to the model")
 	c.Flags().StringVar(&rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
 	c.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
-	c.Flags().Float64Var(&lambda, "lambda", 0, "fold-in ridge penalty, above 0 (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)")
+	c.Flags().Float64Var(&lambda, "lambda", 0, "fold-in ridge penalty of --rated, above 0; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)")
 	cat.register(c)
 	return c
 }

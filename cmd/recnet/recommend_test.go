@@ -86,6 +86,9 @@ func TestRecommendRefuses(t *testing.T) {
 		{[]string{"--rated", item + "=NaN"}, []string{"--rated"}},
 		{[]string{"--user", user, "--rated", item + "=5"}, []string{"--user", "--rated"}},
 		{[]string{"--user", "nobody", "--rated", item + "=5"}, []string{"--user", "--rated"}},
+		{[]string{"--user", user, "--lambda", "0.5"}, []string{"--lambda", "--user"}},
+		{[]string{"--lambda", "0.5"}, []string{"--lambda", "--rated"}},
+		{[]string{"--rated", ",", "--lambda", "0.5"}, []string{"--lambda", "--rated"}},
 	} {
 		args := append([]string{"recommend", "--model", m}, c.args...)
 		_, stderr, code := run(t, args...)

@@ -110,8 +110,8 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
-		if _, ok := model.Defaults(f.cfg.Model); !ok {
-			return c, fmt.Errorf("unknown model %q (known: %v)", f.cfg.Model, model.Kinds())
+		if err := oneOf("--model", f.cfg.Model, model.Kinds()...); err != nil {
+			return c, err
 		}
 		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
 	}
@@ -148,7 +148,21 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("negatives", func() { c.Negatives = f.cfg.Negatives })
 	if fs.Changed("activation") {
 		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
-			return c, fmt.Errorf("--activation: %w", err)
+			acts := make([]string, len(model.Activations))
+			for k, a := range model.Activations {
+				acts[k] = string(a)
+			}
+			return c, oneOf("--activation", f.activation, acts...)
+		}
+	}
+	for _, k := range []struct {
+		name, v string
+		known   []string
+	}{{"model", c.Model, model.Kinds()}, {"optimizer", c.Optimizer, model.Optimizers}, {"init", c.Init, model.Inits}, {"task", c.Task, model.Tasks}} {
+		if fs.Changed(k.name) {
+			if err := oneOf("--"+k.name, k.v, k.known...); err != nil {
+				return c, err
+			}
 		}
 	}
 	if fs.Changed("seed") {
@@ -198,7 +212,7 @@ and MAE on the original scale, each beside the baselines.`,
 			if err != nil {
 				return err
 			}
-			if err := needRatings(s, cfg.Task); err != nil {
+			if err := needRatings(s.Name, s.Unrated, cfg.Task); err != nil {
 				return err
 			}
 			s, carved, err := carveValid(s, &df, vshare)
@@ -270,7 +284,7 @@ and MAE on the original scale, each beside the baselines.`,
 	df.register(c.Flags())
 	cf.register(c.Flags())
 	c.Flags().StringVar(&out, "out", "", "save the trained model to this file"+outputRule)
-	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG"+outputRule)
+	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG, not the file of --out"+outputRule)
 	c.Flags().StringVar(&pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/spf13/cobra"
 )
@@ -73,6 +74,14 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if err := df.check(fs); err != nil {
 				return err
 			}
+			if err := oneOf("--model", kind, eval.Tunable...); err != nil {
+				return err
+			}
+			if fs.Changed("task") {
+				if err := oneOf("--task", task, model.Tasks...); err != nil {
+					return err
+				}
+			}
 			space, err := eval.DefaultSpace(kind)
 			if err != nil {
 				return badInput(fmt.Errorf("--model: %w", err))
@@ -102,6 +111,9 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			}
 			s, rows, _, err := df.load(cmd.Context())
 			if err != nil {
+				return err
+			}
+			if err := needRatings(s.Name, s.Unrated, task); err != nil {
 				return err
 			}
 			carved := ""

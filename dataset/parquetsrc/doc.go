@@ -15,7 +15,10 @@
 // user_id, item, movieId, item_id, course, rating, score, ...; see
 // dataset.PickColumns), or are the first three top-level columns. Ids may
 // be integers, floats or strings; ratings integers, floats, decimals or
-// numeric strings. A file is read one row group at a time, three columns
-// in step, a page at a time: no row is held as a Go struct. Errors name
-// the row (1-based, over the whole file) and the column.
+// numeric strings. A timestamp column (named timestamp, time or ts) is
+// kept in Ratings.Time as Unix seconds: integer seconds, a TIMESTAMP
+// logical type in any unit (rounded down to the second), or text (decimal
+// seconds or RFC 3339). A file is read one row group at a time, its
+// columns in step, a page at a time: no row is held as a Go struct. Errors
+// name the row (1-based, over the whole file) and the column.
 package parquetsrc

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -34,40 +35,56 @@ func Open(ctx context.Context, r io.ReaderAt, size int64, name string) (dataset.
 			names = append(names, c.Name())
 		}
 	}
-	u, i, v, err := dataset.PickColumns(names)
+	u, i, v, tc, err := dataset.PickTimedColumns(names)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
-	s := &source{name: name, file: f}
-	for role, k := range [3]int{u, i, v} {
+	picked := []int{u, i, v}
+	if tc >= 0 {
+		picked = append(picked, tc)
+	}
+	s := &source{name: name, file: f, cols: make([]column, len(picked))}
+	for role, k := range picked {
 		c := leaves[k]
 		if c.Repeated() {
 			return nil, fmt.Errorf("dataset: %s: column %q is repeated, want one value per row", name, c.Name())
 		}
 		kind := c.Type().Kind()
 		switch kind {
-		case parquet.Int32, parquet.Int64, parquet.Float, parquet.Double, parquet.ByteArray, parquet.FixedLenByteArray:
+		case parquet.Int32, parquet.Int64, parquet.ByteArray, parquet.FixedLenByteArray:
+		case parquet.Float, parquet.Double:
+			if role == timeCol {
+				return nil, fmt.Errorf("dataset: %s: column %q has type %v, want integer seconds, a TIMESTAMP or text", name, c.Name(), c.Type())
+			}
 		default:
 			return nil, fmt.Errorf("dataset: %s: column %q has type %v, want numbers or strings", name, c.Name(), c.Type())
 		}
 		s.cols[role] = column{name: c.Name(), index: c.Index(), kind: kind, scale: 1}
 		if lt := c.Type().LogicalType(); lt != nil {
 			if d, ok := lt.Value.(*format.DecimalType); ok {
-				if kind != parquet.Int32 && kind != parquet.Int64 {
+				if kind != parquet.Int32 && kind != parquet.Int64 || role == timeCol {
 					return nil, fmt.Errorf("dataset: %s: column %q is a %v decimal, want one stored as an integer", name, c.Name(), kind)
 				}
 				s.cols[role].scale = math.Pow10(int(d.Scale))
+			}
+			if ts, ok := lt.Value.(*format.TimestampType); ok && role == timeCol && ts.Unit.Value != nil {
+				s.cols[role].perSecond = int64(time.Second / ts.Unit.Value.Duration())
 			}
 		}
 	}
 	return s, nil
 }
 
-// source reads the three columns of one row group at a time, in step.
+// timeCol is the index in source.cols of the timestamp column, when there
+// is one.
+const timeCol = 3
+
+// source reads the user, item and rating columns, and the timestamp one
+// when there is one, of one row group at a time, in step.
 type source struct {
 	name  string
 	file  *parquet.File
-	cols  [3]column
+	cols  []column
 	group int   // next row group
 	left  int64 // rows left in the current group
 	row   int   // rows read
@@ -75,21 +92,25 @@ type source struct {
 
 	user, item []byte
 	rating     float32
+	time       int64
 }
 
 // column reads the values of one column chunk page by page.
 type column struct {
-	name   string
-	index  int
-	kind   parquet.Kind
-	scale  float64 // 10^scale of a decimal, else 1
-	pages  parquet.Pages
-	page   parquet.Page
-	values parquet.ValueReader
-	buf    []parquet.Value
-	i, n   int
-	text   []byte // an id formatted from a number
-	last   int64  // the number text holds
+	name  string
+	index int
+	kind  parquet.Kind
+	scale float64 // 10^scale of a decimal, else 1
+	// perSecond is the number of units a second of a TIMESTAMP column
+	// (1000 for milliseconds), else 0.
+	perSecond int64
+	pages     parquet.Pages
+	page      parquet.Page
+	values    parquet.ValueReader
+	buf       []parquet.Value
+	i, n      int
+	text      []byte // an id formatted from a number
+	last      int64  // the number text holds
 }
 
 // Len returns the number of rows of the file.
@@ -124,7 +145,7 @@ func (s *source) Next() bool {
 	}
 	s.left--
 	s.row++
-	var vals [3]parquet.Value
+	var vals [4]parquet.Value
 	for k := range s.cols {
 		v, err := s.cols[k].next()
 		if err != nil {
@@ -150,7 +171,42 @@ func (s *source) Next() bool {
 		s.err = s.fail(2, err)
 		return false
 	}
+	if len(s.cols) > timeCol {
+		if s.time, err = s.cols[timeCol].unixTime(vals[timeCol]); err != nil {
+			s.err = s.fail(timeCol, err)
+			return false
+		}
+	}
 	return true
+}
+
+// HasTime reports whether the file has a timestamp column.
+func (s *source) HasTime() bool { return len(s.cols) > timeCol }
+
+// Time returns the current row's time in Unix seconds (0 without a
+// timestamp column).
+func (s *source) Time() int64 { return s.time }
+
+// unixTime returns the time v holds in Unix seconds: an integer (seconds,
+// or a TIMESTAMP's units, rounded down to the second) or text.
+func (c *column) unixTime(v parquet.Value) (int64, error) {
+	var x int64
+	switch c.kind {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		return dataset.ParseTime(v.ByteArray())
+	case parquet.Int32:
+		x = int64(v.Int32())
+	case parquet.Int64:
+		x = v.Int64()
+	}
+	if c.perSecond > 1 {
+		q := x / c.perSecond
+		if x%c.perSecond < 0 {
+			q--
+		}
+		x = q
+	}
+	return x, nil
 }
 
 func (s *source) fail(col int, err error) error {

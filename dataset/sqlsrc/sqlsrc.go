@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/recnet/recnet/dataset"
 )
@@ -59,12 +61,17 @@ type Querier interface {
 // userId, item, movieId, course, rating, score, ...) or the first three.
 // Ids may be integers, reals, text or blobs (an integer id is its decimal
 // text, a real one strconv's shortest 'g' form); ratings numbers or
-// numeric text.
+// numeric text. A timestamp column (named timestamp, time or ts), when
+// there is one, gives each row's time (see dataset.TimeSource): Unix
+// seconds as an integer, a real without a fraction or decimal text, RFC
+// 3339 text, or a time the driver returns as a time.Time.
 type Rows struct {
 	rows   *sql.Rows
 	name   string
 	cols   []string
 	pick   [3]int
+	tcol   int // the timestamp column, or -1
+	time   int64
 	vals   []any
 	dest   []any
 	ids    [2]idText
@@ -92,9 +99,10 @@ func Query(ctx context.Context, db Querier, query, name string, closer func() er
 	cols, err := rows.Columns()
 	if err == nil {
 		var p [3]int
-		p[0], p[1], p[2], err = dataset.PickColumns(cols)
+		var tcol int
+		p[0], p[1], p[2], tcol, err = dataset.PickTimedColumns(cols)
 		if err == nil {
-			r := &Rows{rows: rows, name: name, cols: cols, pick: p, closer: closer,
+			r := &Rows{rows: rows, name: name, cols: cols, pick: p, tcol: tcol, closer: closer,
 				vals: make([]any, len(cols)), dest: make([]any, len(cols))}
 			for k := range r.dest {
 				r.dest[k] = &r.vals[k]
@@ -145,8 +153,43 @@ func (r *Rows) Next() bool {
 		return false
 	}
 	r.rating = v
+	if r.tcol >= 0 {
+		if r.time, err = unixTime(r.vals[r.tcol]); err != nil {
+			r.err = r.fail(r.tcol, err)
+			return false
+		}
+	}
 	return true
 }
+
+// unixTime returns the time v holds in Unix seconds.
+func unixTime(v any) (int64, error) {
+	switch x := v.(type) {
+	case nil:
+		return 0, errors.New("NULL")
+	case int64:
+		return x, nil
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+			return 0, fmt.Errorf("%v is not a time in whole seconds", x)
+		}
+		return int64(x), nil
+	case time.Time:
+		return x.Unix(), nil
+	case string:
+		return dataset.ParseTime([]byte(x))
+	case []byte:
+		return dataset.ParseTime(x)
+	}
+	return 0, fmt.Errorf("a %T is not a time", v)
+}
+
+// HasTime reports whether the rows have a timestamp column.
+func (r *Rows) HasTime() bool { return r.tcol >= 0 }
+
+// Time returns the current row's time in Unix seconds (0 without a
+// timestamp column).
+func (r *Rows) Time() int64 { return r.time }
 
 // set makes t hold the text of the id v.
 func (t *idText) set(v any) error {

@@ -4,10 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/recnet/recnet/atomicfile"
 	"github.com/recnet/recnet/dataset"
 )
 
@@ -17,37 +16,26 @@ const insertRows = 200
 // Write stores d in a new SQLite file at path as the table (created with
 // the columns user, item and rating REAL), in row order; integer ids are
 // stored as INTEGER when every raw id is one written canonically, else as
-// TEXT. The file is written under a temporary name and renamed, so path
-// is replaced whole or not at all. Reading the table back gives d.
-func Write(ctx context.Context, path, table string, d *dataset.Dataset) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("sqlite: %w", err)
-	}
-	tmp := f.Name()
-	f.Chmod(0o644)
-	f.Close()
-	defer func() {
+// TEXT. The file is written as atomicfile.WriteFile writes (a temporary
+// file renamed over path, a symbolic link followed, any other target that
+// is not a regular file refused), so path is replaced whole or not at all.
+// Reading the table back gives d.
+func Write(ctx context.Context, path, table string, d *dataset.Dataset) error {
+	return atomicfile.WriteFile(path, func(tmp string) error {
+		db, err := sql.Open("sqlite", tmp+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
 		if err != nil {
-			os.Remove(tmp)
+			return fmt.Errorf("sqlite: %w", err)
 		}
-	}()
-	db, err := sql.Open("sqlite", tmp+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
-	if err != nil {
-		return fmt.Errorf("sqlite: %w", err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if err := fill(ctx, db, table, d); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", path, err)
-	}
-	if err := db.Close(); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("sqlite: %w", err)
-	}
-	return nil
+		defer db.Close()
+		db.SetMaxOpenConns(1)
+		if err := fill(ctx, db, table, d); err != nil {
+			return fmt.Errorf("sqlite: %s: %w", path, err)
+		}
+		if err := db.Close(); err != nil {
+			return fmt.Errorf("sqlite: %s: %w", path, err)
+		}
+		return nil
+	})
 }
 
 func fill(ctx context.Context, db *sql.DB, table string, d *dataset.Dataset) error {

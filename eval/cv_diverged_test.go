@@ -1,0 +1,55 @@
+package eval_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
+)
+
+// TestCrossValidateDiverged checks that a model whose training diverges
+// on a fold is marked diverged there (RMSE and MAE NaN, sorted last, said
+// in the table and the JSON) while the other models are evaluated, and
+// that a run where every job diverges fails saying so.
+func TestCrossValidateDiverged(t *testing.T) {
+	d := cvData()
+	blowUp := model.Config{Model: "dot", Dim: 4, Epochs: 3, Optimizer: "sgd", LR: 1e30}
+	r, err := eval.CrossValidate(context.Background(), d, []model.Config{blowUp, {Model: "bias"}}, 2, 42)
+	if err != nil {
+		t.Fatalf("a diverged fold stopped the run: %v", err)
+	}
+	dot, bias := r.Models[0], r.Models[1]
+	for j, f := range dot.Folds {
+		if !f.Diverged || !math.IsNaN(f.RMSE) || !math.IsNaN(f.MAE) {
+			t.Errorf("dot fold %d: diverged %v, RMSE %g, MAE %g; want diverged, NaN, NaN", j+1, f.Diverged, f.RMSE, f.MAE)
+		}
+	}
+	if len(dot.DivergedFolds) != 2 || bias.DivergedFolds != nil || math.IsNaN(bias.RMSE.Mean) {
+		t.Errorf("diverged folds: dot %v, bias %v (bias RMSE %g)", dot.DivergedFolds, bias.DivergedFolds, bias.RMSE.Mean)
+	}
+	var b bytes.Buffer
+	if err := r.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	table := b.String()
+	summary := table[strings.Index(table, "Summary"):]
+	if !strings.Contains(table, "diverged on folds 1, 2") || !strings.Contains(summary, "dot (diverged)") ||
+		strings.Index(summary, "bias") > strings.Index(summary, "dot") {
+		t.Errorf("the table does not mark dot diverged, listed last:\n%s", table)
+	}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(js, []byte(`"diverged":true`)) || !bytes.Contains(js, []byte(`"diverged_folds":[1,2]`)) {
+		t.Errorf("the JSON does not mark the diverged folds: %s", js)
+	}
+	if _, err := eval.CrossValidate(context.Background(), d, []model.Config{blowUp}, 2, 42); err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Errorf("every job diverged: err = %v, want one saying so", err)
+	}
+}
