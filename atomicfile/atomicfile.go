@@ -12,9 +12,12 @@
 //
 // A write killed before its rename leaves its temporary file, named
 // .NAME.tmp-DIGITS beside the target NAME. The next write to the same
-// target removes such leftovers: the regular files of exactly that pattern
-// not modified for StaleAge (a live writer writes to its file all along)
-// and, where the system has advisory locks, not locked by a live writer.
+// target removes such leftovers, the regular files of exactly that
+// pattern. Where the file system has advisory locks (flock), each writer
+// holds the lock of its temporary file from its creation to its rename, so
+// a file of the pattern that nobody holds is a leftover whatever its age,
+// and is removed at once. Elsewhere a leftover is a file not modified for
+// StaleAge (a live writer writes to its file all along).
 package atomicfile
 
 import (
@@ -62,13 +65,14 @@ func WriteFile(path string, fill func(tmp string) error) (err error) {
 	return t.commit()
 }
 
-// temp is a write in progress: the temporary file f, open and locked
-// against the removal of leftovers, to be renamed over target.
+// temp is a write in progress: the temporary file f, open and, where
+// locked, locked against the removal of leftovers, to be renamed over
+// target.
 type temp struct {
 	path, target string
 	mode         fs.FileMode
 	f            *os.File
-	done         bool
+	locked, done bool
 }
 
 // begin resolves path's target, removes the leftovers of killed writes to
@@ -84,24 +88,62 @@ func begin(path string) (*temp, error) {
 	}
 	dir := filepath.Dir(target)
 	removeLeftovers(dir, filepath.Base(target))
-	f, err := os.CreateTemp(dir, tempPattern(filepath.Base(target)))
+	f, locked, err := createLocked(dir, tempPattern(filepath.Base(target)))
 	if err != nil {
 		return nil, fmt.Errorf("atomicfile: %w", err)
 	}
-	lock(f)
-	return &temp{path: path, target: target, mode: mode, f: f}, nil
+	return &temp{path: path, target: target, mode: mode, f: f, locked: locked}, nil
 }
 
-// end removes the temporary file unless the write was committed.
-func (t *temp) end(err error) {
-	if err != nil || !t.done {
-		t.f.Close()
-		os.Remove(t.f.Name())
+// createLocked creates a temporary file in dir and takes its lock, where
+// there are locks. Between the two, another writer's removal of leftovers
+// may take the new file for one and remove it: the file is then created
+// anew. The lock is held until the file is renamed or removed.
+func createLocked(dir, pattern string) (f *os.File, locked bool, err error) {
+	for range 100 {
+		if f, err = os.CreateTemp(dir, pattern); err != nil {
+			return nil, false, err
+		}
+		if !lockWriter(f) {
+			return f, false, nil
+		}
+		if named(f) {
+			return f, true, nil
+		}
+		f.Close()
 	}
+	return nil, false, fmt.Errorf("%s: temporary files removed as soon as created", dir)
+}
+
+// named reports whether f's name still names f.
+func named(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	li, err := os.Lstat(f.Name())
+	return err == nil && os.SameFile(fi, li)
+}
+
+// end removes the temporary file unless the write was committed; a locked
+// file is removed before it is closed, while still locked.
+func (t *temp) end(err error) {
+	if err == nil && t.done {
+		return
+	}
+	if t.locked {
+		os.Remove(t.f.Name())
+		t.f.Close()
+		return
+	}
+	t.f.Close()
+	os.Remove(t.f.Name())
 }
 
 // commit sets the mode, syncs and renames the temporary file over the
-// target.
+// target. A locked file is renamed before it is closed, so that its lock
+// guards it to the end; elsewhere it is closed first, as some systems
+// cannot rename an open file.
 func (t *temp) commit() error {
 	f := t.f
 	if err := f.Chmod(t.mode); err != nil {
@@ -110,13 +152,18 @@ func (t *temp) commit() error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("atomicfile: %s: %w", t.path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("atomicfile: %s: %w", t.path, err)
+	if !t.locked {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("atomicfile: %s: %w", t.path, err)
+		}
 	}
 	if err := os.Rename(f.Name(), t.target); err != nil {
 		return fmt.Errorf("atomicfile: %w", err)
 	}
 	t.done = true
+	if t.locked {
+		f.Close() // synced and renamed: nothing is lost on a close error
+	}
 	if d, err := os.Open(filepath.Dir(t.target)); err == nil { // make the rename durable; best effort
 		d.Sync()
 		d.Close()

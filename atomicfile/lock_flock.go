@@ -3,20 +3,44 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
 
-// lock takes an advisory lock on a temporary file being written; it goes
-// with the file's descriptor, when the writer closes it or dies.
-func lock(f *os.File) { syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) }
+// haveLocks is whether this system has advisory locks.
+const haveLocks = true
 
-// locked reports whether a live writer holds the lock of the file at p.
-func locked(p string) bool {
-	f, err := os.Open(p)
-	if err != nil {
-		return true
+// lockWriter takes the advisory lock of a writer on its new temporary file
+// f, waiting while a remover holds it for a moment. The lock goes with the
+// file's descriptor, when the writer closes it or dies. It reports false
+// where the file system has no locks.
+func lockWriter(f *os.File) bool {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if err != syscall.EINTR {
+			return err == nil
+		}
 	}
-	defer f.Close()
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil
+}
+
+// tryLock tries, without waiting, to lock the possible leftover f.
+func tryLock(f *os.File) lockState {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		switch {
+		case err == nil:
+			return lockTaken
+		case errors.Is(err, syscall.EWOULDBLOCK):
+			return lockBusy
+		case err != syscall.EINTR:
+			return lockNone
+		}
+	}
+}
+
+// openLeftover opens the possible leftover at p to lock it, without
+// following a symbolic link or waiting on a FIFO put there since.
+func openLeftover(p string) (*os.File, error) {
+	return os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 }

@@ -4,8 +4,12 @@ package atomicfile
 
 import "os"
 
-// lock does nothing where there are no advisory locks: StaleAge alone tells
-// a leftover from a live writer's file.
-func lock(*os.File) {}
+// haveLocks is whether this system has advisory locks: without them,
+// StaleAge alone tells a leftover from a live writer's file.
+const haveLocks = false
 
-func locked(string) bool { return false }
+func lockWriter(*os.File) bool { return false }
+
+func tryLock(*os.File) lockState { return lockNone }
+
+func openLeftover(p string) (*os.File, error) { return os.Open(p) }

@@ -14,10 +14,21 @@ import (
 // replace: not a regular file (or a symbolic link to one), or an input.
 var ErrTarget = errors.New("atomicfile: refused output")
 
-// StaleAge is how long a temporary file of the pattern .NAME.tmp-DIGITS must
-// have gone unmodified before a write to NAME removes it as the leftover of
-// a killed write.
+// StaleAge is, where the file system has no advisory locks, how long a
+// temporary file of the pattern .NAME.tmp-DIGITS must have gone unmodified
+// before a write to NAME removes it as the leftover of a killed write.
+// Where there are locks, a file of the pattern that no writer holds is
+// removed whatever its age.
 const StaleAge = 10 * time.Minute
+
+// lockState is what a try to lock a possible leftover found.
+type lockState int
+
+const (
+	lockNone  lockState = iota // no advisory locks here: only StaleAge tells
+	lockBusy                   // a live writer holds it
+	lockTaken                  // nobody held it: a leftover, locked now
+)
 
 // Check reports whether Write may write path: it returns an error wrapping
 // ErrTarget when path is, or is a symbolic link to, anything but a regular
@@ -112,21 +123,43 @@ func isLeftover(entry, name string) bool {
 }
 
 // removeLeftovers removes from dir the temporary files of name that killed
-// writes left: regular files of the pattern, unmodified for StaleAge and not
-// locked. Failures are ignored: a leftover costs space, not correctness.
+// writes left: regular files of the pattern that no writer holds locked or,
+// where there are no locks, that are unmodified for StaleAge. Failures are
+// ignored: a leftover costs space, not correctness.
 func removeLeftovers(dir, name string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !isLeftover(e.Name(), name) {
-			continue
+		if e.Type().IsRegular() && isLeftover(e.Name(), name) {
+			removeLeftover(filepath.Join(dir, e.Name()))
 		}
-		p := filepath.Join(dir, e.Name())
-		if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) < StaleAge || locked(p) {
-			continue
+	}
+}
+
+// removeLeftover removes the file at p if it is a leftover. A file it
+// locks is removed before the lock is let go, so that a writer that
+// created it and waits for its lock finds it gone and creates another.
+func removeLeftover(p string) {
+	f, err := openLeftover(p)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	switch tryLock(f) {
+	case lockBusy:
+		return
+	case lockNone:
+		if time.Since(fi.ModTime()) < StaleAge {
+			return
 		}
+	}
+	if li, err := os.Lstat(p); err == nil && os.SameFile(fi, li) {
 		os.Remove(p)
 	}
 }
