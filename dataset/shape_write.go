@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"io"
 	"runtime"
 	"strconv"
@@ -105,6 +106,15 @@ var shapeRatingText = func() [11]string {
 // written in order; the output is buffered. The first write error is
 // returned. ShapeML25M writes about 680 MB.
 func WriteShapeCSV(w io.Writer, s Shape, seed uint64) error {
+	return WriteShapeCSVContext(context.Background(), w, s, seed)
+}
+
+// WriteShapeCSVContext is WriteShapeCSV that stops when ctx ends, with
+// its error, having written a part of the rows.
+func WriteShapeCSVContext(ctx context.Context, w io.Writer, s Shape, seed uint64) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
 	g := newShapeGen(s, seed)
 	if _, err := io.WriteString(w, "userId,movieId,rating,timestamp\n"); err != nil {
 		return err
@@ -144,7 +154,12 @@ func WriteShapeCSV(w io.Writer, s Shape, seed uint64) error {
 	for b := range order {
 		buf := <-b.out
 		if err == nil {
-			if _, err = w.Write(buf); err != nil {
+			if ctx.Err() != nil {
+				err = context.Cause(ctx)
+			} else {
+				_, err = w.Write(buf)
+			}
+			if err != nil {
 				stop.Store(true)
 			}
 		}

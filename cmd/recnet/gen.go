@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -80,26 +81,27 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 				d, _ := dataset.GenerateCourses(cfg)
 				return d
 			}
+			ctx := cmd.Context()
 			var write func(w io.Writer) error
 			var d *dataset.Dataset
 			switch format {
 			case "csv":
 				if shape != "" {
-					write = func(w io.Writer) error { return dataset.WriteShapeCSV(w, s, cfg.Seed) }
+					write = func(w io.Writer) error { return dataset.WriteShapeCSVContext(ctx, w, s, cfg.Seed) }
 				} else {
 					d = table()
-					write = func(w io.Writer) error { return dataset.WriteCSV(w, d) }
+					write = func(w io.Writer) error { return dataset.WriteCSVContext(ctx, w, d) }
 				}
 			case "parquet":
 				d = table()
-				write = func(w io.Writer) error { return parquetsrc.Write(w, d) }
+				write = func(w io.Writer) error { return parquetsrc.WriteContext(ctx, w, d) }
 			case "sqlite":
 				if out == "-" {
 					return badInput(fmt.Errorf("--format sqlite needs a file (--out)"))
 				}
 				d = table()
-				if err := sqlite.Write(cmd.Context(), out, "ratings", d); err != nil {
-					return outputErr("out", err)
+				if err := sqlite.Write(ctx, out, "ratings", d); err != nil {
+					return genErr(ctx, out, err)
 				}
 			default:
 				return oneOf("--format", format, "csv", "parquet", "sqlite")
@@ -113,10 +115,10 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 				return nil
 			}
 			if out == "-" {
-				return write(cmd.OutOrStdout())
+				return genErr(ctx, out, write(cmd.OutOrStdout()))
 			}
 			if err := atomicfile.Write(out, write); err != nil {
-				return outputErr("out", err)
+				return genErr(ctx, out, err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s): %s in %.1fs\n", out, format, what, time.Since(start).Seconds())
 			return nil
@@ -129,6 +131,18 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 	c.Flags().IntVar(&cfg.Users, "users", 0, fmt.Sprintf("number of users, 1 to %d (default: 33,901 as the original, or in proportion to --rows); each has 1 to %d ratings", maxGenRows, genMaxPerUser))
 	c.Flags().IntVar(&cfg.Rows, "rows", 0, fmt.Sprintf("number of rows, 1 to %d (default: 233,306 as the original, or in proportion to --users, or the shape's)", maxGenRows))
 	return c
+}
+
+// genErr is the error of a write to out that failed with err: interrupted
+// when ctx ended (a SIGINT or SIGTERM), which exits 1.
+func genErr(ctx context.Context, out string, err error) error {
+	if err != nil && ctx.Err() != nil {
+		if out == "-" {
+			return fmt.Errorf("interrupted: %w", context.Cause(ctx))
+		}
+		return fmt.Errorf("interrupted: %s left as it was: %w", out, context.Cause(ctx))
+	}
+	return outputErr("out", err)
 }
 
 // The built-in generator's table: users and rows of the original, and the

@@ -1,6 +1,7 @@
 package parquetsrc
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -25,18 +26,24 @@ type row[U, I any] struct {
 // canonically (so that reading it back gives the same raw ids), otherwise
 // STRING. Reading the file gives d back.
 func Write(w io.Writer, d *dataset.Dataset) error {
+	return WriteContext(context.Background(), w, d)
+}
+
+// WriteContext is Write that stops when ctx ends, with its error, having
+// written a part of the file.
+func WriteContext(ctx context.Context, w io.Writer, d *dataset.Dataset) error {
 	uInt, _ := d.Users.Ints()
 	iInt, _ := d.Items.Ints()
 	var err error
 	switch {
 	case uInt != nil && iInt != nil:
-		err = write(w, d, func(u int32) int64 { return uInt[u] }, func(i int32) int64 { return iInt[i] })
+		err = write(ctx, w, d, func(u int32) int64 { return uInt[u] }, func(i int32) int64 { return iInt[i] })
 	case uInt != nil:
-		err = write(w, d, func(u int32) int64 { return uInt[u] }, d.Items.Raw)
+		err = write(ctx, w, d, func(u int32) int64 { return uInt[u] }, d.Items.Raw)
 	case iInt != nil:
-		err = write(w, d, d.Users.Raw, func(i int32) int64 { return iInt[i] })
+		err = write(ctx, w, d, d.Users.Raw, func(i int32) int64 { return iInt[i] })
 	default:
-		err = write(w, d, d.Users.Raw, d.Items.Raw)
+		err = write(ctx, w, d, d.Users.Raw, d.Items.Raw)
 	}
 	if err != nil {
 		return fmt.Errorf("parquetsrc: %w", err)
@@ -44,10 +51,13 @@ func Write(w io.Writer, d *dataset.Dataset) error {
 	return nil
 }
 
-func write[U, I any](w io.Writer, d *dataset.Dataset, user func(int32) U, item func(int32) I) error {
+func write[U, I any](ctx context.Context, w io.Writer, d *dataset.Dataset, user func(int32) U, item func(int32) I) error {
 	pw := parquet.NewGenericWriter[row[U, I]](w, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(rowGroupSize))
 	buf := make([]row[U, I], 0, 1<<14)
 	for k := range d.Value {
+		if len(buf) == 0 && ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
 		buf = append(buf, row[U, I]{user(d.User[k]), item(d.Item[k]), d.Value[k]})
 		if len(buf) == cap(buf) || k == len(d.Value)-1 {
 			if _, err := pw.Write(buf); err != nil {
