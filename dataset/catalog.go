@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	_ "embed"
 	"encoding/csv"
 	"errors"
@@ -8,6 +9,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/recnet/recnet/internal/openctx"
 )
 
 //go:embed course_genre.csv
@@ -47,6 +50,18 @@ var (
 	catalogTitleNames = []string{"title", "name"}
 	lineBreaks        = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 )
+
+// LoadCatalog reads the catalog file at path as ReadCatalog does. Waiting
+// for a FIFO's writer, or for the data of a FIFO or a device, ends with
+// ctx, with an error wrapping its error.
+func LoadCatalog(ctx context.Context, path string) (*Catalog, error) {
+	r, err := openctx.ReadFile(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	defer r.Close()
+	return ReadCatalog(r, path)
+}
 
 // ReadCatalog parses a course catalog from CSV. The first record is a
 // header; a leading UTF-8 byte order mark is ignored. The id column is the

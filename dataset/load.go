@@ -10,10 +10,11 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/recnet/recnet/internal/openctx"
 )
 
 // Format is the layout of a ratings table.
@@ -228,7 +229,7 @@ func openSource(ctx context.Context, src string, c *http.Client) (io.ReadCloser,
 	if isURL(src) {
 		return openURL(ctx, src, c)
 	}
-	f, err := openFile(ctx, src)
+	f, err := openctx.Open(ctx, src)
 	if err != nil {
 		return nil, 0, fmt.Errorf("dataset: %w", err)
 	}
@@ -244,49 +245,8 @@ func openSource(ctx context.Context, src string, c *http.Client) (io.ReadCloser,
 	var size int64
 	if fi.Mode().IsRegular() {
 		size = fi.Size()
-	} else if stop := context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Now()) }); stop != nil {
-		// A FIFO or a device may stall: its reads end with ctx.
-		return &stopCloser{f, stop}, 0, nil
 	}
-	return f, size, nil
-}
-
-// stopCloser closes a file and stops the watch of its context.
-type stopCloser struct {
-	*os.File
-	stop func() bool
-}
-
-func (s *stopCloser) Close() error { s.stop(); return s.File.Close() }
-
-// openFile opens path for reading. Opening a FIFO waits for a writer; the
-// wait ends with ctx, whose error is returned then.
-func openFile(ctx context.Context, path string) (*os.File, error) {
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
-		return os.Open(path)
-	}
-	type result struct {
-		f   *os.File
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		f, err := os.Open(path)
-		done <- result{f, err}
-	}()
-	select {
-	case r := <-done:
-		return r.f, r.err
-	case <-ctx.Done():
-	}
-	releaseFIFO(path)
-	go func() { // close what the open returns, now or later
-		if r := <-done; r.f != nil {
-			r.f.Close()
-		}
-	}()
-	return nil, &os.PathError{Op: "open", Path: path, Err: ctx.Err()}
+	return openctx.Watch(ctx, f), size, nil // a FIFO or a device may stall: its reads end with ctx
 }
 
 // defaultClient is the client of Options{Client: nil}.

@@ -17,6 +17,7 @@ package model
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -31,6 +32,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/internal/openctx"
 )
 
 // FileVersion is the version of the model file format that Write writes and
@@ -293,14 +295,22 @@ func writeFloats(w io.Writer, data []float32, buf []byte) error {
 	return nil
 }
 
-// Load reads the model file at path.
+// Load reads the model file at path; it is LoadContext with a context
+// that never ends.
 func Load(path string) (*Model, error) {
-	f, err := os.Open(path)
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext reads the model file at path. Waiting for a FIFO's writer,
+// or for the data of a FIFO or a device, ends with ctx, with an error
+// wrapping its error.
+func LoadContext(ctx context.Context, path string) (*Model, error) {
+	r, err := openctx.ReadFile(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	defer f.Close()
-	return Read(f, path)
+	defer r.Close()
+	return Read(r, path)
 }
 
 // Save writes m to path atomically: to a temporary file in the same

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -55,5 +56,56 @@ func TestGenInterrupted(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("left in the directory: %v", entries)
+	}
+}
+
+// TestFIFOInputsInterrupted checks that every command reading a model file
+// or a catalog stops on SIGTERM while it waits for a FIFO's writer: exit 1.
+func TestFIFOInputsInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	data := smallData(t, dir)
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--epochs", "1", "--quiet", "--out", m); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"summary", "--model", fifo},
+		{"predict", "--model", fifo, "--user", "1", "--item", "x"},
+		{"export", "--model", fifo, "--dir", filepath.Join(dir, "exp")},
+		{"recommend", "--model", fifo, "--user", "1"},
+		{"recommend", "--model", m, "--catalog", fifo, "--rated", "BC0101EN=4"},
+		{"similar", "--model", fifo, "--item", "BC0101EN"},
+		{"serve", "--model", fifo, "--addr", "127.0.0.1:0"},
+		{"eval", "--model", fifo, "--data", data},
+		{"train", "--model", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo, "--out", filepath.Join(dir, "p.recnet")},
+	} {
+		t.Run(args[0]+" "+args[1], func(t *testing.T) {
+			cmd := exec.Command(bin, args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			time.Sleep(300 * time.Millisecond) // let it reach the open; a late signal still tests the same
+			cmd.Process.Signal(syscall.SIGTERM)
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(20 * time.Second): // a safety net, not a measure
+				cmd.Process.Kill()
+				<-done
+				t.Fatalf("%v: still waiting for the FIFO after SIGTERM", args)
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Errorf("%v after SIGTERM: %v, want exit 1; stderr %q", args, err, stderr.String())
+			}
+		})
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package dataset
+package openctx
 
 // releaseFIFO does nothing where FIFOs do not block an open.
 func releaseFIFO(string) {}
