@@ -150,7 +150,7 @@ and NDCG@k for the model, for most-popular and for a random ranking
 // evalSplit evaluates a saved model on the test part of the data flags'
 // split.
 func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
-	m, err := model.Load(ef.model)
+	m, err := model.LoadContext(cmd.Context(), ef.model)
 	if err != nil {
 		return badInput(err)
 	}

@@ -14,7 +14,7 @@ func exportCmd() *cobra.Command {
 		Short: "Write the user and item embeddings as CSV and .npy files",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := model.Load(path)
+			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
 			}

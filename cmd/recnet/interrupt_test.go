@@ -81,7 +81,7 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 		{"similar", "--model", fifo, "--item", "BC0101EN"},
 		{"serve", "--model", fifo, "--addr", "127.0.0.1:0"},
 		{"eval", "--model", fifo, "--data", data},
-		{"train", "--model", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo, "--out", filepath.Join(dir, "p.recnet")},
+		{"train", "--model", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo + "," + fifo, "--out", filepath.Join(dir, "p.recnet")},
 	} {
 		t.Run(args[0]+" "+args[1], func(t *testing.T) {
 			cmd := exec.Command(bin, args...)
@@ -92,7 +92,7 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			time.Sleep(300 * time.Millisecond) // let it reach the open; a late signal still tests the same
+			time.Sleep(time.Second) // let it reach the FIFO
 			cmd.Process.Signal(syscall.SIGTERM)
 			var err error
 			select {
@@ -103,8 +103,8 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 				t.Fatalf("%v: still waiting for the FIFO after SIGTERM", args)
 			}
 			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-				t.Errorf("%v after SIGTERM: %v, want exit 1; stderr %q", args, err, stderr.String())
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), fifo+": ") {
+				t.Errorf("%v after SIGTERM: %v, want exit 1 for the FIFO; stderr %q", args, err, stderr.String())
 			}
 		})
 	}

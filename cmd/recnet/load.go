@@ -35,7 +35,7 @@ taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 				intIn(fs, "k", k, 1, maxK), nonEmpty(fs, "addr", addr)); err != nil {
 				return err
 			}
-			m, err := model.Load(path)
+			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
 			}

@@ -20,10 +20,11 @@ type inputError struct{ error }
 
 func (e inputError) Unwrap() error { return e.error }
 
-// badInput marks err, if any, as an input error.
+// badInput marks err, if any, as an input error, unless it is that of an
+// interruption (the command's context ended: SIGINT, SIGTERM), which exits 1.
 func badInput(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err
 	}
 	return inputError{err}
 }

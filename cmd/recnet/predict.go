@@ -14,7 +14,7 @@ func predictCmd() *cobra.Command {
 		Short: "Print the predicted rating of a user for an item, on the original scale",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := model.Load(path)
+			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
 			}

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,19 +20,14 @@ type catalogFlag struct{ path string }
 
 // load returns the catalog: the built-in course catalog unless --catalog
 // names a CSV file ("none" for no titles).
-func (f catalogFlag) load() (*dataset.Catalog, error) {
+func (f catalogFlag) load(ctx context.Context) (*dataset.Catalog, error) {
 	switch f.path {
 	case "none":
 		return nil, nil
 	case "", "builtin":
 		return dataset.BuiltinCatalog(), nil
 	}
-	r, err := os.Open(f.path)
-	if err != nil {
-		return nil, badInput(err)
-	}
-	defer r.Close()
-	c, err := dataset.ReadCatalog(r, f.path)
+	c, err := dataset.LoadCatalog(ctx, f.path)
 	return c, badInput(err)
 }
 
@@ -42,15 +37,15 @@ func (f *catalogFlag) register(c *cobra.Command) {
 
 // loadForRecs checks k and loads the model and the catalog that
 // recommend and similar print from.
-func loadForRecs(path string, k int, cat catalogFlag) (*model.Model, *dataset.Catalog, error) {
+func loadForRecs(ctx context.Context, path string, k int, cat catalogFlag) (*model.Model, *dataset.Catalog, error) {
 	if k < 1 || k > maxK {
 		return nil, nil, badInput(fmt.Errorf("-k %d: want 1 to %d", k, maxK))
 	}
-	m, err := model.Load(path)
+	m, err := model.LoadContext(ctx, path)
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	catalog, err := cat.load()
+	catalog, err := cat.load(ctx)
 	return m, catalog, err
 }
 
@@ -139,7 +134,7 @@ rating: its scores are printed under a "probability" heading.`,
 					return badInput(errors.New("--lambda: the fold-in penalty applies to --rated ratings; with none the ranking is a cold start by item bias"))
 				}
 			}
-			m, catalog, err := loadForRecs(path, k, cat)
+			m, catalog, err := loadForRecs(cmd.Context(), path, k, cat)
 			if err != nil {
 				return err
 			}
@@ -197,7 +192,7 @@ func similarCmd() *cobra.Command {
 			if err := nonEmpty(cmd.Flags(), "item", item); err != nil {
 				return err
 			}
-			m, catalog, err := loadForRecs(path, k, cat)
+			m, catalog, err := loadForRecs(cmd.Context(), path, k, cat)
 			if err != nil {
 				return err
 			}

@@ -75,11 +75,11 @@ for up to 10 seconds.`,
 			if foldWait < 0 || foldWait > maxFoldInWait {
 				return badInput(fmt.Errorf("--foldin-wait %v: want 0..%v", foldWait, maxFoldInWait))
 			}
-			m, err := model.Load(path)
+			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
 			}
-			catalog, err := cat.load()
+			catalog, err := cat.load(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -113,7 +113,7 @@ for up to 10 seconds.`,
 				case err := <-errc:
 					return err
 				case <-hup:
-					nm, err := model.Load(path)
+					nm, err := model.LoadContext(ctx, path)
 					if err != nil {
 						fmt.Fprintf(stderr, "recnet serve: reload failed, still serving the old model: %v\n", err)
 						continue

@@ -12,7 +12,7 @@ func summaryCmd() *cobra.Command {
 		Short: "Print a model's layers, output shapes and parameter counts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := model.Load(path)
+			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
 			}

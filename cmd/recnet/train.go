@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -235,7 +236,7 @@ and MAE on the original scale, each beside the baselines.`,
 			fmt.Fprint(lines, carved)
 			var pre train.Option
 			if pretrain != "" {
-				if pre, err = pretrained(pretrain, &cfg); err != nil {
+				if pre, err = pretrained(cmd.Context(), pretrain, &cfg); err != nil {
 					return err
 				}
 			}
@@ -378,7 +379,7 @@ func describe(c model.Config) string {
 //
 // It sets cfg's embedding size and hidden layers to theirs, which the neumf
 // takes.
-func pretrained(list string, cfg *model.Config) (train.Option, error) {
+func pretrained(ctx context.Context, list string, cfg *model.Config) (train.Option, error) {
 	if cfg.Model != "neumf" {
 		return nil, badInput(fmt.Errorf("--pretrained starts a neumf; the model is %s", cfg.Model))
 	}
@@ -388,7 +389,7 @@ func pretrained(list string, cfg *model.Config) (train.Option, error) {
 	}
 	var dot, mlp *model.Model
 	for _, f := range files {
-		m, err := model.Load(strings.TrimSpace(f))
+		m, err := model.LoadContext(ctx, strings.TrimSpace(f))
 		if err != nil {
 			return nil, badInput(err)
 		}
