@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // Column names recognized in a header (of a CSV or TSV file, a Parquet
@@ -262,20 +264,11 @@ func normColumn(s string) string {
 }
 
 // maxQuote is how many bytes of a bad value an error quotes.
-const maxQuote = 80
+const maxQuote = quote.Max
 
 // quoteShort quotes s, or its first maxQuote bytes (cut at a character)
 // followed by "..." and its length when it is longer.
-func quoteShort[T string | []byte](s T) string {
-	if len(s) <= maxQuote {
-		return strconv.Quote(string(s))
-	}
-	k := maxQuote
-	for k > 0 && !utf8.RuneStart(s[k]) {
-		k--
-	}
-	return strconv.Quote(string(s[:k])) + fmt.Sprintf("... (%d bytes)", len(s))
-}
+func quoteShort[T string | []byte](s T) string { return quote.Short(s) }
 
 // quoteList quotes the first few names, each cut to a few bytes.
 func quoteList(names []string) string {
