@@ -20,7 +20,9 @@ const DefaultTable = "ratings"
 // QueryOf removes the parameters "query" and "table" from u and returns
 // the SQL to run: the query, or SELECT * FROM the table (quoted), or
 // SELECT * FROM ratings when neither is given. The raw query string is
-// split at "&" only, so a ";" is part of a value. Giving both, either
+// split at "&" only, so a ";" is part of a value, and unescaped without
+// turning "+" into a space: "+" is a plus. A NUL byte (%00) is refused.
+// Giving both, either
 // twice, a query that is not one SELECT statement (see CheckSelect) or a
 // table that is not a plain identifier (letters, digits, "_") is an
 // error.

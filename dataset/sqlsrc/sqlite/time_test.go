@@ -3,11 +3,12 @@ package sqlite
 import (
 	"context"
 
-	"github.com/recnet/recnet/dataset"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/dataset"
 )
 
 // TestTimeColumn checks that a timestamp column of a SQLite table, found
