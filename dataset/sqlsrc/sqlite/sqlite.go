@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/dataset/sqlsrc"
 	"modernc.org/sqlite" // registers the database/sql driver "sqlite"
@@ -25,6 +27,7 @@ func init() {
 // documentation) and returns its rows.
 func Open(ctx context.Context, src string, _ dataset.Options) (dataset.RowSource, error) {
 	path, query, err := Parse(src)
+	src = dataset.SourceName(src) // for errors: a long query is cut
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", src, err)
 	}
@@ -33,7 +36,7 @@ func Open(ctx context.Context, src string, _ dataset.Options) (dataset.RowSource
 		return nil, fmt.Errorf("dataset: %s: %w", src, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("dataset: %s: %s is not a database file", src, path)
+		return nil, fmt.Errorf("dataset: %s: %s is not a database file", src, quote.Short(path))
 	}
 	db, conn, err := openReadOnly(ctx, path)
 	if err != nil {
