@@ -398,7 +398,7 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 	header = p.cols.hasNames() || (known && !number)
 	if !header && !known && nf > 3 && p.cols.IsZero() {
 		if _, err := parseRating(p.fields[2]); err != nil && errors.Is(err, strconv.ErrSyntax) {
-			return false, &ParseError{File: p.name, Line: line, Err: fmt.Errorf("the first row looks like a header, but names none of the known columns (%s): %s; name them or map them", ColumnNames(), quoteList(names))}
+			return false, &ParseError{File: p.name, Line: line, Err: fmt.Errorf("the first row looks like a header, but names none of the known columns (user, item, rating, timestamp or a synonym; see ColumnNames, recnet: --help of --columns): %s; name them or map them", quoteList(names))}
 		}
 	}
 	pick := [nRoles]int{0, 1, 2, -1}
