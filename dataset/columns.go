@@ -7,11 +7,19 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // Column names recognized in a header (of a CSV or TSV file, a Parquet
 // file, a SQL result), compared after lower-casing and removing "_", "-"
-// and spaces. This is the one list every reader uses.
+// and spaces. This is the one list every reader uses, and ColumnNames
+// shows it in help texts. The time names include date, datetime and
+// unixtime: a time column is optional data, read in several forms (see
+// ParseTime) and dropped with the mapping time=none; the item names
+// include product, book, isbn and track, and the rating names stars, as
+// the headers of public rating tables (Amazon, Book-Crossing, Last.fm)
+// write them.
 var (
 	userColumns   = []string{"user", "userid", "users", "uid", "learner", "learnerid", "customer", "customerid", "member", "memberid"}
 	itemColumns   = []string{"item", "itemid", "items", "iid", "movie", "movieid", "course", "courseid", "coursecode", "product", "productid", "book", "isbn", "track", "trackid"}
@@ -42,9 +50,21 @@ var ErrColumns = errors.New("column mapping")
 // header without regard to case, or a 1-based column position ("3"), which
 // also serves files without a header; "" leaves the role to the usual
 // rules. Names need a header: with one, the first row is the header.
+//
+// Time may also be NoTime ("none"): the table is read without times, and a
+// column the header rules (or MovieLens ratings.dat) would take for the
+// timestamp is ignored. It is the only mapping that a source picking its
+// own columns (a SQL query, a Parquet file) accepts.
 type Columns struct {
 	User, Item, Rating, Time string
 }
+
+// NoTime is the Columns.Time that drops a time column. ParseColumns
+// reads "time=none" and "time=-" as it.
+const NoTime = "none"
+
+// dropTime reports whether c drops the time column.
+func (c Columns) dropTime() bool { return c.Time == NoTime }
 
 func (c Columns) roles() [nRoles]string { return [nRoles]string{c.User, c.Item, c.Rating, c.Time} }
 
@@ -63,9 +83,11 @@ func (c Columns) String() string {
 }
 
 // ParseColumns reads a mapping written "user=NAME,item=NAME,rating=NAME,
-// time=NAME" (any subset, in any order; a value may be a 1-based position).
-// An unknown key, a key given twice, an empty value, a position below 1 or
-// one column given to two roles is an error; "" is the zero Columns.
+// time=NAME" (any subset, in any order; a value may be a 1-based position,
+// and time=none or time=- drops a time column: Time is NoTime). An unknown
+// key, a key given twice, an empty value, a position below 1, none for a
+// role other than time or one column given to two roles is an error; ""
+// is the zero Columns.
 func ParseColumns(s string) (Columns, error) {
 	var v [nRoles]string
 	if strings.TrimSpace(s) == "" {
@@ -90,6 +112,13 @@ func ParseColumns(s string) (Columns, error) {
 			return bad("%s given twice", roleKeys[role])
 		case val == "":
 			return bad("%s= needs a column name or position", roleKeys[role])
+		}
+		if strings.EqualFold(val, NoTime) || val == "-" {
+			if role != roleTime {
+				return bad("%s=%s: only time can be none (a time column is optional; the %s column is not)", roleKeys[role], quoteShort(val), roleNames[role])
+			}
+			v[role] = NoTime
+			continue
 		}
 		if n, err := strconv.Atoi(val); err == nil || isDigits(val) {
 			if err != nil || n < 1 {
@@ -126,8 +155,8 @@ func position(v string) int {
 // hasNames reports whether c names a column (rather than only giving
 // positions), so that the table must have a header.
 func (c Columns) hasNames() bool {
-	for _, v := range c.roles() {
-		if v != "" && position(v) < 0 {
+	for role, v := range c.roles() {
+		if v != "" && position(v) < 0 && !(role == roleTime && v == NoTime) {
 			return true
 		}
 	}
@@ -151,12 +180,14 @@ func knownRole(name string) int {
 // the user, item and rating, when there are at most three of them (a
 // header's columns besides a timestamp); more is an error. Rating is -1
 // when only two columns are left (an interaction table), and time is -1
-// unless found by name or given in c.
+// unless found by name or given in c (c.Time NoTime drops a column named
+// as a time). Two header columns naming one role that c does not map are
+// an error.
 func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 	pick := [nRoles]int{-1, -1, -1, -1}
 	taken := make([]bool, len(fields))
 	for role, v := range c.roles() {
-		if v == "" {
+		if v == "" || role == roleTime && v == NoTime {
 			continue
 		}
 		k := position(v)
@@ -174,11 +205,23 @@ func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 		}
 		pick[role], taken[k] = k, true
 	}
+	others := len(fields) // the columns besides a timestamp
 	if header {
 		for k, f := range fields {
-			if role := knownRole(f); role >= 0 && pick[role] < 0 && !taken[k] {
-				pick[role], taken[k] = k, true
+			role := knownRole(f)
+			switch {
+			case role < 0 || taken[k]:
+				continue
+			case role == roleTime && c.dropTime():
+				taken[k] = true
+				others--
+				continue
+			case c.roles()[role] != "": // mapped to another column: this one is left over
+				continue
+			case pick[role] >= 0:
+				return pick, fmt.Errorf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quoteShort(fields[pick[role]]), quoteShort(f), roleNames[role], roleKeys[role])
 			}
+			pick[role], taken[k] = k, true
 		}
 	}
 	var free []int
@@ -193,7 +236,6 @@ func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 			need++
 		}
 	}
-	others := len(fields) // the columns besides a timestamp
 	if pick[roleTime] >= 0 {
 		others--
 	}
@@ -262,20 +304,11 @@ func normColumn(s string) string {
 }
 
 // maxQuote is how many bytes of a bad value an error quotes.
-const maxQuote = 80
+const maxQuote = quote.Max
 
 // quoteShort quotes s, or its first maxQuote bytes (cut at a character)
 // followed by "..." and its length when it is longer.
-func quoteShort[T string | []byte](s T) string {
-	if len(s) <= maxQuote {
-		return strconv.Quote(string(s))
-	}
-	k := maxQuote
-	for k > 0 && !utf8.RuneStart(s[k]) {
-		k--
-	}
-	return strconv.Quote(string(s[:k])) + fmt.Sprintf("... (%d bytes)", len(s))
-}
+func quoteShort[T string | []byte](s T) string { return quote.Short(s) }
 
 // quoteList quotes the first few names, each cut to a few bytes.
 func quoteList(names []string) string {
@@ -298,6 +331,21 @@ func quoteList(names []string) string {
 			continue
 		}
 		b.WriteString(strconv.Quote(n))
+	}
+	return b.String()
+}
+
+// ColumnNames returns the column names the header rules know, by role,
+// for help texts and errors: "user: user, userid, ...; item: ...; rating:
+// ...; time: ...". They are compared without regard to case, "_", "-"
+// and spaces, so userid stands for userId and user_id too.
+func ColumnNames() string {
+	var b strings.Builder
+	for role, names := range knownColumns {
+		if role > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(roleKeys[role] + ": " + strings.Join(names, ", "))
 	}
 	return b.String()
 }

@@ -113,8 +113,8 @@ func TestReadTimeAndUnrated(t *testing.T) {
 		{name: "no time", in: "user,item,rating\n1,a,4\n"},
 		{name: "interaction table", in: "learner,course\n1,a\n", unrated: true},
 		{name: "interaction table with time", in: "user,item,ts\n1,a,7\n", unrated: true, times: []int64{7}},
-		{name: "bad time", in: "user,item,rating,ts\n1,a,4,yesterday\n", err: `t.csv:2: field "timestamp": "yesterday" is not a time`},
-		{name: "fractional time", in: "user,item,rating,ts\n1,a,4,1.5\n", err: `field "timestamp"`},
+		{name: "bad time", in: "user,item,rating,ts\n1,a,4,yesterday\n", err: `t.csv:2: field "ts": "yesterday" is not a time`},
+		{name: "fractional time", in: "user,item,rating,ts\n1,a,4,1.5\n", times: []int64{1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

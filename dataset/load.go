@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/recnet/recnet/internal/openctx"
 )
@@ -156,15 +157,19 @@ func loadRatings(ctx context.Context, src string, opt Options, users, items *IDM
 		return table{}, err
 	}
 	if open != nil {
-		if !opt.Columns.IsZero() {
-			return table{}, noMapping(src)
+		name := SourceName(src)
+		if !opt.Columns.IsZero() && opt.Columns != (Columns{Time: NoTime}) {
+			return table{}, noMapping(name)
 		}
 		rs, err := open(ctx, src, opt)
 		if err != nil {
 			return table{}, err
 		}
 		defer rs.Close()
-		return readRows(ctx, rs, src, users, items)
+		if err := sourceColumns(rs, opt.Columns, name); err != nil {
+			return table{}, err
+		}
+		return readRows(ctx, rs, name, users, items)
 	}
 	rc, size, err := openSource(ctx, src, opt.Client)
 	if err != nil {
@@ -177,7 +182,21 @@ func loadRatings(ctx context.Context, src string, opt Options, users, items *IDM
 // noMapping is the error of a column mapping for a source that picks its
 // own columns.
 func noMapping(name string) error {
-	return fmt.Errorf("dataset: %s: a %w applies to text tables only: name the columns in the file or the query (user, item, rating)", name, ErrColumns)
+	return fmt.Errorf("dataset: %s: a %w applies to text tables only (but time=none): name the columns in the file or the query (user, item, rating)", name, ErrColumns)
+}
+
+// SourceName returns src as errors name it: src itself, or, when it is
+// longer than 160 bytes (a URL with a long query), its first 120 bytes
+// followed by "..." and its length.
+func SourceName(src string) string {
+	if len(src) <= 2*maxQuote {
+		return src
+	}
+	k := 3 * maxQuote / 2
+	for k > 0 && !utf8.RuneStart(src[k]) {
+		k--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", src[:k], len(src))
 }
 
 // readAny reads a table in format f from r: a registered binary format
@@ -198,7 +217,7 @@ func readAny(ctx context.Context, r io.Reader, name string, opt Options, size in
 	if !binary {
 		return readRatings(ctx, in, name, opt, size, users, items)
 	}
-	if !opt.Columns.IsZero() {
+	if !opt.Columns.IsZero() && opt.Columns != (Columns{Time: NoTime}) {
 		return table{}, noMapping(name)
 	}
 	ra, ok := r.(io.ReaderAt)
@@ -214,6 +233,9 @@ func readAny(ctx context.Context, r io.Reader, name string, opt Options, size in
 		return table{}, err
 	}
 	defer rs.Close()
+	if err := sourceColumns(rs, opt.Columns, name); err != nil {
+		return table{}, err
+	}
 	return readRows(ctx, rs, name, users, items)
 }
 

@@ -88,8 +88,12 @@ func (e *rowError) Unwrap() error { return e.cause }
 // two columns, user and item, is an interaction table: Dataset.Unrated is
 // set and every row's rating is 1. A timestamp column (found by name,
 // mapped, or the fourth field of MovieLens ratings.dat and of
-// FormatMovieLens) is kept in Ratings.Time: Unix seconds as a decimal
-// integer, or RFC 3339.
+// FormatMovieLens) is kept in Ratings.Time, read as ParseTime says; a
+// value it cannot read is an error at its line naming the column as the
+// header does. A time column is optional: opt.Columns.Time NoTime
+// (time=none) reads the table without it. Two header columns that name
+// one role (user and user_id, time and timestamp) are an error unless
+// opt.Columns maps that role.
 //
 // Fields are separated as opt.Format says: CSV (commas, RFC 4180 quoting,
 // which may span lines), TSV (tabs) or MovieLens ratings.dat ("::");
@@ -217,6 +221,7 @@ type ratingParser struct {
 	started bool        // the first row has been seen (it may be a header)
 	first   int         // the line of the first row, when it is data
 	pick    [nRoles]int // each role's column, or -1 (rating, time)
+	timeCol string      // the name of the time column, for errors
 	fields  [][]byte    // the fields of the current row, up to the last picked
 
 	line  int   // physical number of the last line read
@@ -393,7 +398,7 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 	header = p.cols.hasNames() || (known && !number)
 	if !header && !known && nf > 3 && p.cols.IsZero() {
 		if _, err := parseRating(p.fields[2]); err != nil && errors.Is(err, strconv.ErrSyntax) {
-			return false, &ParseError{File: p.name, Line: line, Err: fmt.Errorf("the first row looks like a header, but names none of the known columns (user, item, rating, timestamp or a synonym): %s; name them or map them", quoteList(names))}
+			return false, &ParseError{File: p.name, Line: line, Err: fmt.Errorf("the first row looks like a header, but names none of the known columns (user, item, rating, timestamp or a synonym; see ColumnNames, recnet: --help of --columns): %s; name them or map them", quoteList(names))}
 		}
 	}
 	pick := [nRoles]int{0, 1, 2, -1}
@@ -406,8 +411,12 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 		pick[roleTime] = 3 // MovieLens: user, item, rating, timestamp
 	}
 	p.pick = pick
-	if pick[roleTime] >= 0 {
+	if k := pick[roleTime]; k >= 0 {
 		p.rows.Time = []int64{}
+		p.timeCol = roleNames[roleTime]
+		if header {
+			p.timeCol = strings.TrimSpace(names[k])
+		}
 	}
 	p.fields = growFields(p.fields, max(pick[0], pick[1], pick[2], pick[3])+1)
 	return header, nil
@@ -440,7 +449,7 @@ func (p *ratingParser) row(nf, line int) error {
 	if k := p.pick[roleTime]; k >= 0 {
 		var bad error
 		if t, bad = parseTime(p.fields[k]); bad != nil {
-			return &ParseError{File: p.name, Line: line, Field: "timestamp", Err: bad}
+			return &ParseError{File: p.name, Line: line, Field: p.timeCol, Err: bad}
 		}
 	}
 	uid := p.lastUID
@@ -467,30 +476,58 @@ func (p *ratingParser) missing(nf, line int) error {
 	return p.errorf(line, roleNames[role], nil, "missing: the row has %d field(s), want %s", nf, strings.Join(want, ", "))
 }
 
-// parseTime parses a time: Unix seconds (a decimal integer) or RFC 3339.
+// timeLayouts are the layouts besides Unix seconds that parseTime reads;
+// those without a zone are UTC.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05"}
+
+// parseTime parses a time: Unix seconds (a decimal integer, or with a
+// fraction, rounded down), RFC 3339, a date (2006-01-02, UTC midnight) or
+// a date and time (2006-01-02 15:04:05, UTC).
 func parseTime(b []byte) (int64, error) {
+	if t, ok := unixSeconds(b); ok {
+		return t, nil
+	}
+	if len(b) <= 64 {
+		for _, layout := range timeLayouts {
+			if t, err := time.Parse(layout, string(b)); err == nil {
+				return t.Unix(), nil
+			}
+		}
+	}
+	return 0, &rowError{msg: quoteShort(b) + " is not a time (Unix seconds, RFC 3339, 2006-01-02 or 2006-01-02 15:04:05); a time column is optional: map time=none (recnet: --columns time=none) to read the table without it"}
+}
+
+// unixSeconds reads [+-]digits[.digits], with at most 18 digits before
+// the point, as Unix seconds rounded down.
+func unixSeconds(b []byte) (int64, bool) {
 	i, neg := 0, false
 	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
 		neg, i = b[0] == '-', 1
 	}
-	if n := len(b) - i; n > 0 && n <= 18 {
-		var t int64
-		for ; i < len(b) && b[i]-'0' <= 9; i++ {
-			t = t*10 + int64(b[i]-'0')
-		}
-		if i == len(b) {
-			if neg {
-				t = -t
-			}
-			return t, nil
+	start := i
+	var t int64
+	for ; i < len(b) && b[i]-'0' <= 9; i++ {
+		t = t*10 + int64(b[i]-'0')
+	}
+	if n := i - start; n == 0 || n > 18 {
+		return 0, false
+	}
+	frac := false
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i]-'0' <= 9; i++ {
+			frac = frac || b[i] != '0'
 		}
 	}
-	if len(b) <= 64 {
-		if t, err := time.Parse(time.RFC3339Nano, string(b)); err == nil {
-			return t.Unix(), nil
+	if i != len(b) {
+		return 0, false
+	}
+	if neg {
+		t = -t
+		if frac {
+			t--
 		}
 	}
-	return 0, &rowError{msg: quoteShort(b) + " is not a time (Unix seconds or RFC 3339)"}
+	return t, true
 }
 
 // splitFields cuts line at sep into at most len(out) fields, trimmed, and

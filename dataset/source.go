@@ -36,10 +36,28 @@ type RowSource interface {
 // HasTime reports, before the first Next, whether they do (the source has a
 // timestamp column), and Time returns the current row's time in Unix
 // seconds. Load keeps the times in Ratings.Time, as for a text table with a
-// timestamp column.
+// timestamp column. DropTime, called before the first Next when the
+// caller maps time=none (Columns.Time NoTime), makes the source ignore its
+// timestamp column: HasTime then reports false.
 type TimeSource interface {
 	HasTime() bool
 	Time() int64
+	DropTime()
+}
+
+// sourceColumns applies the column mapping c to rs, a source that picks
+// its own columns: only c.Time NoTime is accepted, and drops its time.
+func sourceColumns(rs RowSource, c Columns, name string) error {
+	switch {
+	case c.IsZero():
+		return nil
+	case c != Columns{Time: NoTime}:
+		return noMapping(name)
+	}
+	if ts, ok := rs.(TimeSource); ok {
+		ts.DropTime()
+	}
+	return nil
 }
 
 // A source may also implement Len() int64, the number of rows it will
@@ -126,7 +144,7 @@ func sourceScheme(src string) (SchemeOpener, error) {
 	open, ok := registry.schemes[scheme]
 	registry.RUnlock()
 	if !ok && strings.HasPrefix(src[k:], "://") {
-		return nil, fmt.Errorf("dataset: %s: no reader for scheme %q (known: %s)", src, scheme, strings.Join(knownSchemes(), ", "))
+		return nil, fmt.Errorf("dataset: %s: no reader for scheme %s (known: %s)", SourceName(src), quoteShort(scheme), strings.Join(knownSchemes(), ", "))
 	}
 	return open, nil
 }
@@ -221,8 +239,10 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 }
 
 // ParseTime parses a time written as text, as the CSV reader does: Unix
-// seconds (a decimal integer) or RFC 3339. It is exported for RowSource
-// implementations.
+// seconds (a decimal integer, or with a fraction, rounded down), RFC 3339,
+// a date (2006-01-02, UTC midnight) or a date and time (2006-01-02
+// 15:04:05 or 2006-01-02T15:04:05, UTC). Its error suggests the mapping
+// time=none. It is exported for RowSource implementations.
 func ParseTime(b []byte) (int64, error) { return parseTime(b) }
 
 // ParseRating parses a rating written as text, as the CSV reader does: a

@@ -142,7 +142,6 @@ func TestPickColumns(t *testing.T) {
 		{[]string{"course", "score", "learner"}, [3]int{2, 0, 1}},
 		{[]string{"ts", "movie-id", "x", "stars"}, [3]int{2, 1, 3}}, // ts is a time, not a user
 		{[]string{"Time", "learner", "b", "c"}, [3]int{1, 2, 3}},
-		{[]string{"user", "user", "rating"}, [3]int{0, 1, 2}},
 	} {
 		u, i, r, err := PickColumns(tc.names)
 		if err != nil || [3]int{u, i, r} != tc.want {
@@ -154,6 +153,11 @@ func TestPickColumns(t *testing.T) {
 	_, _, _, err := PickColumns([]string{"id", "user_id", "course_id", "grade"})
 	if err == nil || !strings.Contains(err.Error(), `"grade"`) {
 		t.Errorf("four columns, rating unnamed: %v", err)
+	}
+	// Two columns naming one role: an error, not the first of them.
+	_, _, _, err = PickColumns([]string{"user", "user", "rating"})
+	if err == nil || !strings.Contains(err.Error(), `"user" and "user" both name the user column`) {
+		t.Errorf("user twice: %v", err)
 	}
 	_, _, _, err = PickColumns([]string{"user", "item"})
 	if err == nil || !strings.Contains(err.Error(), "missing column") || !strings.Contains(err.Error(), "user, item") {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/internal/f32"
 )
 
@@ -41,7 +43,7 @@ func ParseActivation(s string) (Activation, error) {
 			return a, nil
 		}
 	}
-	return "", fmt.Errorf("model: unknown activation %q (want one of %v)", s, Activations)
+	return "", fmt.Errorf("model: unknown activation %s (want one of %v)", quote.Short(s), Activations)
 }
 
 // ReLUFamily reports whether a is ReLU or one of its smooth variants, whose

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // Config holds a model's and its training's settings. It is saved in the
@@ -58,12 +60,12 @@ func ParseLayers(s string) ([]Dense, error) {
 		w, a, _ := strings.Cut(strings.TrimSpace(f), ":")
 		n, err := strconv.Atoi(strings.TrimSpace(w))
 		if err != nil || n < 1 || n > MaxDim {
-			return nil, fmt.Errorf("model: layers %q: width %q must be an integer in 1..%d", s, w, MaxDim)
+			return nil, fmt.Errorf("model: layers %s: width %s must be an integer in 1..%d", quote.Short(s), quote.Short(w), MaxDim)
 		}
 		act := ReLU
 		if a != "" {
 			if act, err = ParseActivation(strings.TrimSpace(a)); err != nil {
-				return nil, fmt.Errorf("model: layers %q: %w", s, err)
+				return nil, fmt.Errorf("model: layers %s: %w", quote.Short(s), err)
 			}
 		}
 		out = append(out, Dense{n, act})
@@ -117,7 +119,7 @@ func DefaultLR(optimizer string) float64 {
 func Preset(name string) (Config, error) {
 	c, ok := Presets[name]
 	if !ok {
-		return Config{}, fmt.Errorf("model: unknown preset %q (known: seed, default)", name)
+		return Config{}, fmt.Errorf("model: unknown preset %s (known: seed, default)", quote.Short(name))
 	}
 	return c, nil
 }
@@ -215,7 +217,7 @@ const DefaultNegatives = 4
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	if _, ok := Defaults(c.Model); !ok {
-		return fmt.Errorf("model: unknown model %q (known: %v)", c.Model, Kinds())
+		return fmt.Errorf("model: unknown model %s (known: %v)", quote.Short(c.Model), Kinds())
 	}
 	switch {
 	case c.Dim < 1 || c.Dim > MaxDim:
@@ -231,11 +233,11 @@ func (c Config) Validate() error {
 	case !finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
 		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
 	case !slices.Contains(Optimizers, c.Optimizer):
-		return fmt.Errorf("model: unknown optimizer %q (want adam, adagrad or sgd)", c.Optimizer)
+		return fmt.Errorf("model: unknown optimizer %s (want adam, adagrad or sgd)", quote.Short(c.Optimizer))
 	case c.Optimizer == "adagrad" && c.Model != "" && c.Model != "dot":
-		return fmt.Errorf("model: optimizer adagrad (row-wise) trains dot only, not %q", c.Model)
+		return fmt.Errorf("model: optimizer adagrad (row-wise) trains dot only, not %s", quote.Short(c.Model))
 	case !slices.Contains(Inits, c.Init):
-		return fmt.Errorf("model: unknown init %q (want he_normal or normal)", c.Init)
+		return fmt.Errorf("model: unknown init %s (want he_normal or normal)", quote.Short(c.Init))
 	}
 	if _, err := ParseActivation(string(c.Activation)); err != nil {
 		return err
@@ -245,7 +247,7 @@ func (c Config) Validate() error {
 	}
 	switch {
 	case c.Task != "" && !slices.Contains(Tasks, c.Task):
-		return fmt.Errorf("model: unknown task %q (want rating or implicit)", c.Task)
+		return fmt.Errorf("model: unknown task %s (want rating or implicit)", quote.Short(c.Task))
 	case c.Task == TaskImplicit && (c.Negatives < 1 || c.Negatives > MaxNegatives):
 		return fmt.Errorf("model: negatives %d out of range 1..%d", c.Negatives, MaxNegatives)
 	case !(c.Dropout >= 0 && c.Dropout < 1):

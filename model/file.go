@@ -50,6 +50,10 @@ var (
 	// ErrNonFinite means a table holds a NaN or an infinite weight: the
 	// model diverged, and neither Write nor Read accepts it.
 	ErrNonFinite = errors.New("model: non-finite weight")
+	// ErrBadRange means the rating range (min, max) is not finite or has
+	// min above max: neither Write nor Read accepts it. An equal min and
+	// max (every rating the same) is a valid range.
+	ErrBadRange = errors.New("model: bad rating range")
 )
 
 const (
@@ -140,6 +144,9 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 	for _, e := range m.History {
 		h.History = append(h.History, fileEpoch{e.Epoch, jsonFloat(e.Loss), jsonFloat(e.ValLoss), jsonFloat(e.ValRMSE), jsonFloat(e.Seconds)})
 	}
+	if err := checkRange(m.Min, m.Max, ""); err != nil {
+		return nil, nil, err
+	}
 	params := m.Net.Params()
 	for _, p := range params {
 		if p.Rows < 0 || p.Cols < 0 || len(p.Data) != p.Rows*p.Cols {
@@ -172,6 +179,21 @@ func checkFinite(p Param, where string) error {
 			}
 			return fmt.Errorf("%w%s: table %s holds %v at row %d, column %d (the model diverged)", ErrNonFinite, where, p.Name, v, row, col)
 		}
+	}
+	return nil
+}
+
+// checkRange returns an error wrapping ErrBadRange when min or max is NaN
+// or infinite or min is above max; where (say, " in FILE") follows
+// ErrBadRange in the message.
+func checkRange(min, max float64, where string) error {
+	switch {
+	case math.IsNaN(min) || math.IsInf(min, 0):
+		return fmt.Errorf("%w%s: min is %v, not a finite number", ErrBadRange, where, min)
+	case math.IsNaN(max) || math.IsInf(max, 0):
+		return fmt.Errorf("%w%s: max is %v, not a finite number", ErrBadRange, where, max)
+	case min > max:
+		return fmt.Errorf("%w%s: min %g above max %g", ErrBadRange, where, min, max)
 	}
 	return nil
 }
@@ -229,7 +251,9 @@ func encodeIDs(ids []string) []string {
 }
 
 // Write writes m in the model file format (see FileVersion). A table with
-// a NaN or infinite value is refused with an error wrapping ErrNonFinite.
+// a NaN or infinite value is refused with an error wrapping ErrNonFinite,
+// and a rating range that is not finite or has Min above Max with one
+// wrapping ErrBadRange.
 func (m *Model) Write(w io.Writer) error {
 	h, params, err := m.header()
 	if err != nil {
@@ -324,7 +348,8 @@ func (m *Model) Save(path string) error {
 // Read reads a model file from r; name (a path, say) is used in errors.
 // Damaged input gives an error wrapping ErrCorrupt, an intact file of another
 // format version one wrapping ErrVersion, and an intact file whose tables
-// hold a NaN or infinite value one wrapping ErrNonFinite. When the size of r is known (an
+// hold a NaN or infinite value one wrapping ErrNonFinite, and one whose
+// rating range is not finite or has min above max one wrapping ErrBadRange. When the size of r is known (an
 // *os.File, or a reader with a Len method such as *bytes.Reader) it bounds
 // every length field before anything is allocated; otherwise memory grows
 // only as data actually arrives.
@@ -359,6 +384,9 @@ func Read(r io.Reader, name string) (*Model, error) {
 		if err := checkFinite(p, " in "+name); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkRange(float64(h.Min), float64(h.Max), " in "+name); err != nil {
+		return nil, err
 	}
 	net, err := Build(h.Kind, h.Config, params)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // DefaultFoldInLambda is the ridge penalty FoldIn uses when given 0. It
@@ -69,9 +71,9 @@ var ErrBadRating = errors.New("model: bad rating")
 func (m *Model) CheckRating(item string, r float64) error {
 	switch {
 	case math.IsNaN(r) || math.IsInf(r, 0):
-		return fmt.Errorf("%w %g of item %.80q: not finite", ErrBadRating, r, item)
+		return fmt.Errorf("%w %g of item %s: not finite", ErrBadRating, r, quote.Short(item))
 	case m.Max > m.Min && (r < m.Min || r > m.Max):
-		return fmt.Errorf("%w %g of item %.80q: outside the model's range %g..%g", ErrBadRating, r, item, m.Min, m.Max)
+		return fmt.Errorf("%w %g of item %s: outside the model's range %g..%g", ErrBadRating, r, quote.Short(item), m.Min, m.Max)
 	}
 	return nil
 }
@@ -212,7 +214,7 @@ func (m *Model) foldInTargets(ratings map[string]float64) ([]foldInTarget, map[i
 	for _, raw := range keys {
 		i, ok := m.Items.Inner(raw)
 		if !ok {
-			return nil, nil, fmt.Errorf("%w %q", ErrUnknownItem, raw)
+			return nil, nil, fmt.Errorf("%w %s", ErrUnknownItem, quote.Short(raw))
 		}
 		r := ratings[raw]
 		if err := m.CheckRating(raw, r); err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/dataset"
 )
 
@@ -74,11 +76,11 @@ func (m *Model) PredictInner(u, i int32) float64 {
 func (m *Model) Predict(user, item string) (float64, error) {
 	u, ok := m.Users.Inner(user)
 	if !ok {
-		return 0, fmt.Errorf("%w %q", ErrUnknownUser, user)
+		return 0, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
 	}
 	i, ok := m.Items.Inner(item)
 	if !ok {
-		return 0, fmt.Errorf("%w %q", ErrUnknownItem, item)
+		return 0, fmt.Errorf("%w %s", ErrUnknownItem, quote.Short(item))
 	}
 	return m.PredictInner(u, i), nil
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"sort"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // Scorer scores a (user, item) pair of inner ids on the training scale.
@@ -77,7 +79,7 @@ func Kinds() []string {
 func Build(kind string, cfg Config, params []Param) (Net, error) {
 	k, ok := kinds[kind]
 	if !ok {
-		return nil, fmt.Errorf("model: unknown model kind %q (known: %v)", kind, Kinds())
+		return nil, fmt.Errorf("model: unknown model kind %s (known: %v)", quote.Short(kind), Kinds())
 	}
 	return k.Build(cfg, params)
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // ErrUnsupported is returned when a model's net lacks what an operation
@@ -87,7 +89,7 @@ func (m *Model) Recommend(user string, k int, exclude []string) ([]Rec, error) {
 	}
 	u, ok := m.Users.Inner(user)
 	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownUser, user)
+		return nil, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
 	}
 	var skip func(i int32) bool // nil: no item is left out
 	if len(exclude) > 0 {
@@ -136,7 +138,7 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 	}
 	it, ok := m.Items.Inner(item)
 	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownItem, item)
+		return nil, fmt.Errorf("%w %s", ErrUnknownItem, quote.Short(item))
 	}
 	p, err := m.itemEmbedding()
 	if err != nil {

@@ -23,7 +23,9 @@
 //	GET  /metrics                   Prometheus text format (not enveloped)
 //
 // k is 1..100 (default 10) and limit 1..1000 (default 20). A fold-in body is
-// at most 64 KiB with at most 500 ratings, and unknown fields are rejected.
+// at most 64 KiB with at most 500 ratings; unknown fields and a key given
+// twice in an object (an item rated twice) are rejected. Error messages
+// quote at most 80 bytes of an id or value.
 // Scores and ratings that are not finite numbers are given as null.
 //
 // The model is held behind an atomic pointer: Swap replaces it without

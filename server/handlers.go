@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/recnet/recnet/internal/quote"
 
 	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
@@ -146,7 +149,7 @@ func intParam(v, name string, def, lo, hi int) (int, *apiError) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, badRequest("parameter %s=%q: want an integer in %d..%d", name, v, lo, hi)
+		return 0, badRequest("parameter %s=%s: want an integer in %d..%d", name, quote.Short(v), lo, hi)
 	}
 	return n, nil
 }
@@ -231,13 +234,18 @@ type foldInRequest struct {
 
 // foldIn answers {"cold":C,"recommendations":[{"item","title","genres","score"}]}.
 func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
-	body := http.MaxBytesReader(nil, r.Body, MaxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
 	var req foldInRequest
-	err := dec.Decode(&req)
-	if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
-		err = errors.New("data after the JSON object")
+	if err == nil {
+		err = checkKeys(b)
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&req)
+		if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
+			err = errors.New("data after the JSON object")
+		}
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -248,7 +256,7 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 		if err == io.EOF {
 			return nil, badRequest("request body is empty: want {\"ratings\":{...},\"k\":10}")
 		}
-		return nil, badRequest("bad request body: %v", err)
+		return nil, badRequest("bad request body: %s", shortMessage(err.Error()))
 	}
 	if len(req.Ratings) > MaxRatings {
 		return nil, badRequest("%d ratings: at most %d are accepted", len(req.Ratings), MaxRatings)
@@ -259,7 +267,7 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 			return nil, badRequest("empty item id in ratings")
 		}
 		if v == nil {
-			return nil, badRequest("rating of item %.80q is null", id)
+			return nil, badRequest("rating of item %s is null", quote.Short(id))
 		}
 		ratings[id] = *v
 	}

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 )
@@ -149,7 +151,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		code = s.serveWeb(w, r)
 	case !ok:
 		label = otherPath
-		code = s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s", r.URL.Path)})
+		code = s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s", quote.Short(r.URL.Path))})
 	case r.Method != rt.method && (r.Method != http.MethodHead || rt.method != http.MethodGet):
 		allow := rt.method
 		if allow == http.MethodGet {
@@ -157,7 +159,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Allow", allow)
 		code = s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
-			fmt.Sprintf("method %s not allowed on %s, use %s", r.Method, r.URL.Path, rt.method)})
+			fmt.Sprintf("method %s not allowed on %s, use %s", quote.Short(r.Method), r.URL.Path, rt.method)})
 	default:
 		data, e := rt.h(r, s.cur.Load())
 		if e != nil {

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // webFiles holds the browser page: index.html and its assets, which use
@@ -43,7 +45,7 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) int {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		return s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
-			fmt.Sprintf("method %s not allowed on %s, use GET", r.Method, r.URL.Path)})
+			fmt.Sprintf("method %s not allowed on %s, use GET", quote.Short(r.Method), quote.Short(r.URL.Path))})
 	}
 	name := "index.html"
 	if r.URL.Path != "/" {
@@ -51,7 +53,7 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) int {
 	}
 	b, err := fs.ReadFile(webRoot, name)
 	if !fs.ValidPath(name) || err != nil {
-		return s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no file %s", r.URL.Path)})
+		return s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no file %s", quote.Short(r.URL.Path))})
 	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -11,6 +11,7 @@ import (
 	"github.com/recnet/recnet/dataset"
 	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
 	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 	"github.com/spf13/pflag"
 )
@@ -29,8 +30,12 @@ type dataFlags struct {
 const (
 	dataUsage    = "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), or builtin (the generated course ratings)"
 	formatUsage  = "auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)"
-	columnsUsage = "map the columns of a CSV/TSV table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one). Without it a header's columns are found by name (user/userId/user_id/learner, item/movieId/item_id/course/course_id, rating/score/value, timestamp/time/ts); a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A table of two columns (user,item) trains --task implicit only"
+	columnsIntro = "map the columns of a table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one); time=none (or time=-) drops a time column, the only mapping a SQLite or Parquet source takes. Without it a header's columns are found by name (case, _, - and spaces ignored; "
 )
+
+// columnsUsage is the --help of --columns; its list of column names comes
+// from package dataset, which owns it.
+var columnsUsage = columnsIntro + dataset.ColumnNames() + "); two columns naming one role are an error; a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A time is Unix seconds (a fraction is dropped), RFC 3339, 2006-01-02 or 2006-01-02 15:04:05 (UTC). A table of two columns (user,item) trains --task implicit only"
 
 func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.data, "data", "builtin", dataUsage)
@@ -56,7 +61,7 @@ func loadOptions(format, columns string, builtin bool) (dataset.Options, error) 
 		return dataset.Options{}, badInput(fmt.Errorf("--columns: %w", err))
 	}
 	if !cols.IsZero() && builtin {
-		return dataset.Options{}, badInput(fmt.Errorf("--columns %q: maps the columns of --data or --train/--test, not of the built-in table", columns))
+		return dataset.Options{}, badInput(fmt.Errorf("--columns %s: maps the columns of --data or --train/--test, not of the built-in table", quote.Short(columns)))
 	}
 	return dataset.Options{Format: f, Columns: cols}, nil
 }
@@ -147,9 +152,9 @@ func parseFractions(s string) (dataset.Fractions, error) {
 }
 
 // columnsErr names the --columns flag in an error of the column mapping.
-func columnsErr(err error, flag string) error {
+func columnsErr(err error, _ string) error {
 	if err != nil && errors.Is(err, dataset.ErrColumns) {
-		return fmt.Errorf("--columns %q: %w", flag, err)
+		return fmt.Errorf("--columns: %w", err) // err quotes the bad part of flag
 	}
 	return err
 }

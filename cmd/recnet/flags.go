@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/spf13/pflag"
 )
 
@@ -58,7 +60,7 @@ func oneOf(flag, v string, known ...string) error {
 	if slices.Contains(known, v) {
 		return nil
 	}
-	return badInput(fmt.Errorf("%s %q: unknown; known: %s", flag, v, strings.Join(known, ", ")))
+	return badInput(fmt.Errorf("%s %s: unknown; known: %s", flag, quote.Short(v), strings.Join(known, ", ")))
 }
 
 // nonEmpty refuses a string flag the user set to "".

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 	"github.com/spf13/cobra"
@@ -76,20 +78,29 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 	}
 }
 
-// parseRated reads "C1=5,C2=4" into a map of ratings.
+// parseRated reads "C1=5,C2=4" into a map of ratings; "" is none. An
+// empty pair (A=4,,B=3, a trailing comma), an empty item, a rating that is
+// not a number and an item given twice are errors naming --rated.
 func parseRated(s string) (map[string]float64, error) {
 	out := map[string]float64{}
-	for _, part := range strings.Split(s, ",") {
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	for k, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
-			continue
+			return nil, fmt.Errorf("--rated %s: pair %d is empty; want ITEM=RATING pairs like C1=5,C2=4", quote.Short(s), k+1)
 		}
 		id, v, ok := strings.Cut(part, "=")
+		id = strings.TrimSpace(id)
 		r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if !ok || err != nil || r != r {
-			return nil, fmt.Errorf("--rated %q: want ITEM=RATING pairs like C1=5,C2=4", part)
+		if !ok || id == "" || err != nil || r != r {
+			return nil, fmt.Errorf("--rated %s: want ITEM=RATING pairs like C1=5,C2=4", quote.Short(part))
 		}
-		out[strings.TrimSpace(id)] = r
+		if _, dup := out[id]; dup {
+			return nil, fmt.Errorf("--rated: item %s is given twice", quote.Short(id))
+		}
+		out[id] = r
 	}
 	return out, nil
 }

@@ -88,7 +88,8 @@ func TestRecommendRefuses(t *testing.T) {
 		{[]string{"--user", "nobody", "--rated", item + "=5"}, []string{"--user", "--rated"}},
 		{[]string{"--user", user, "--lambda", "0.5"}, []string{"--lambda", "--user"}},
 		{[]string{"--lambda", "0.5"}, []string{"--lambda", "--rated"}},
-		{[]string{"--rated", ",", "--lambda", "0.5"}, []string{"--lambda", "--rated"}},
+		{[]string{"--rated", "", "--lambda", "0.5"}, []string{"--rated", "must not be empty"}},
+		{[]string{"--rated", ",", "--lambda", "0.5"}, []string{"--rated", "pair 1 is empty"}},
 	} {
 		args := append([]string{"recommend", "--model", m}, c.args...)
 		_, stderr, code := run(t, args...)

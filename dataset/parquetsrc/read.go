@@ -183,6 +183,10 @@ func (s *source) Next() bool {
 // HasTime reports whether the file has a timestamp column.
 func (s *source) HasTime() bool { return len(s.cols) > timeCol }
 
+// DropTime makes the source ignore its timestamp column (the mapping
+// time=none); call it before the first Next.
+func (s *source) DropTime() { s.cols = s.cols[:min(len(s.cols), timeCol)] }
+
 // Time returns the current row's time in Unix seconds (0 without a
 // timestamp column).
 func (s *source) Time() int64 { return s.time }

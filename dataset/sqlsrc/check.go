@@ -17,8 +17,11 @@ type params struct {
 
 // splitParams splits a URL's raw query at "&" only, so that a ";" stays
 // part of its value (url.ParseQuery drops a pair holding one), and
-// unescapes query= and table=. A bad escape or a repeated query= or table=
-// is an error.
+// unescapes query= and table= as a path is unescaped: "%XX" is a byte and
+// "+" is a plus, not a space (a source URL is not a submitted form, and
+// "+" in SQL is an operator or text). A bad escape, a NUL byte (%00, which
+// would end the SQL text early) or a repeated query= or table= is an
+// error.
 func splitParams(raw string) (params, error) {
 	var p params
 	for pair := range strings.SplitSeq(raw, "&") {
@@ -26,7 +29,7 @@ func splitParams(raw string) (params, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(pair, "=")
-		key, err := url.QueryUnescape(k)
+		key, err := url.PathUnescape(k)
 		if err != nil {
 			return p, err
 		}
@@ -44,8 +47,11 @@ func splitParams(raw string) (params, error) {
 		if *has {
 			return p, fmt.Errorf("%s= given twice", key)
 		}
-		if *dst, err = url.QueryUnescape(v); err != nil {
+		if *dst, err = url.PathUnescape(v); err != nil {
 			return p, fmt.Errorf("%s=: %w", key, err)
+		}
+		if strings.IndexByte(*dst, 0) >= 0 {
+			return p, fmt.Errorf("%s= holds a NUL byte (%%00)", key)
 		}
 		*has = true
 	}

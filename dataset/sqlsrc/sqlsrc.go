@@ -20,7 +20,9 @@ const DefaultTable = "ratings"
 // QueryOf removes the parameters "query" and "table" from u and returns
 // the SQL to run: the query, or SELECT * FROM the table (quoted), or
 // SELECT * FROM ratings when neither is given. The raw query string is
-// split at "&" only, so a ";" is part of a value. Giving both, either
+// split at "&" only, so a ";" is part of a value, and unescaped without
+// turning "+" into a space: "+" is a plus. A NUL byte (%00) is refused.
+// Giving both, either
 // twice, a query that is not one SELECT statement (see CheckSelect) or a
 // table that is not a plain identifier (letters, digits, "_") is an
 // error.
@@ -61,10 +63,12 @@ type Querier interface {
 // userId, item, movieId, course, rating, score, ...) or the first three.
 // Ids may be integers, reals, text or blobs (an integer id is its decimal
 // text, a real one strconv's shortest 'g' form); ratings numbers or
-// numeric text. A timestamp column (named timestamp, time or ts), when
-// there is one, gives each row's time (see dataset.TimeSource): Unix
-// seconds as an integer, a real without a fraction or decimal text, RFC
-// 3339 text, or a time the driver returns as a time.Time.
+// numeric text. A timestamp column (named timestamp, time, ts, date, ...),
+// when there is one, gives each row's time (see dataset.TimeSource): Unix
+// seconds as an integer or a real (rounded down), text as
+// dataset.ParseTime reads it (decimal seconds, RFC 3339, a date, a date
+// and time), or a time the driver returns as a time.Time. DropTime
+// ignores it.
 type Rows struct {
 	rows   *sql.Rows
 	name   string
@@ -170,10 +174,10 @@ func unixTime(v any) (int64, error) {
 	case int64:
 		return x, nil
 	case float64:
-		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
-			return 0, fmt.Errorf("%v is not a time in whole seconds", x)
+		if !(math.Abs(x) <= 1<<53) { // also NaN
+			return 0, fmt.Errorf("%v is not a time in seconds (at most 2^53)", x)
 		}
-		return int64(x), nil
+		return int64(math.Floor(x)), nil
 	case time.Time:
 		return x.Unix(), nil
 	case string:
@@ -186,6 +190,10 @@ func unixTime(v any) (int64, error) {
 
 // HasTime reports whether the rows have a timestamp column.
 func (r *Rows) HasTime() bool { return r.tcol >= 0 }
+
+// DropTime makes the rows ignore their timestamp column (the mapping
+// time=none); call it before the first Next.
+func (r *Rows) DropTime() { r.tcol = -1 }
 
 // Time returns the current row's time in Unix seconds (0 without a
 // timestamp column).

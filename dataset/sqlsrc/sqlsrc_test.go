@@ -11,10 +11,11 @@ func TestQueryOf(t *testing.T) {
 		{"", `SELECT * FROM "ratings"`, "", ""},
 		{"table=r", `SELECT * FROM "r"`, "", ""},
 		{"table=r_2&sslmode=off", `SELECT * FROM "r_2"`, "sslmode=off", ""},
-		{"query=SELECT+u,i,r+FROM+t&x=1", "SELECT u,i,r FROM t", "x=1", ""},
+		{"query=SELECT%20u,i,r%20FROM%20t&x=1", "SELECT u,i,r FROM t", "x=1", ""},
+		{"query=SELECT u+1,i,r FROM t", "SELECT u+1,i,r FROM t", "", ""}, // "+" is a plus
 		{"query=SELECT 1%2B1", "SELECT 1+1", "", ""},
 		{"query=&table=t", "", "", "give query= or table=, not both"},
-		{"query=+", "", "", "empty query="},
+		{"query=%20", "", "", "empty query="},
 		{"table=", "", "", "empty table="},
 		// A ";" is kept, not taken for a separator that drops the pair.
 		{"query=SELECT u,i,r FROM t WHERE r>4;", "SELECT u,i,r FROM t WHERE r>4;", "", ""},
@@ -43,6 +44,8 @@ func TestQueryOfRefuses(t *testing.T) {
 		{"table=1r", "not a plain identifier"},
 		{"table=r r", "not a plain identifier"},
 		{"query=SELECT 1%zz", "invalid URL escape"},
+		{"query=SELECT 1%00", "NUL"},
+		{"query=SELECT u,i,r FROM t WHERE 1%00 AND 0", "NUL"},
 		{"query=SELECT 1&query=SELECT 2", "query= given twice"},
 		{"table=a&table=b", "table= given twice"},
 		{"query=ATTACH 'v.db' AS v%3B DELETE FROM v.ratings%3B SELECT user,item,rating FROM ratings", "one SELECT statement"},

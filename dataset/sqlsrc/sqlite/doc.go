@@ -10,8 +10,9 @@
 // The path is the URL's path: absolute after "sqlite://" (three slashes),
 // relative without slashes ("sqlite:ratings.db"), and a host part, if any,
 // is its first segment ("sqlite://data/r.db" is data/r.db). query= is
-// the SQL to run, URL-encoded (spaces may stay spaces, but "&", "#", "%"
-// and "+" must be written %26, %23, %25 and %2B; a ";" may stay) and must be
+// the SQL to run, URL-encoded (spaces may stay spaces, and "+" and ";"
+// stay as they are; "&", "#" and "%" must be written %26, %23 and %25: a
+// "#" and a NUL byte, %00, are refused rather than cutting the query) and must be
 // one SELECT statement (SELECT, WITH or VALUES, with at most a final ";");
 // table= reads one table (SELECT *) and must be a plain identifier
 // (letters, digits, "_"); neither reads the table "ratings". The user, item

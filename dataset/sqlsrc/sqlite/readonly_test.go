@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,13 +72,13 @@ func TestReadOnlySource(t *testing.T) {
 		"REINDEX; " + sel,
 		"ANALYZE; " + sel,
 	} {
-		d, err := dataset.Load(context.Background(), src+"?query="+url.QueryEscape(q), dataset.Options{})
+		d, err := dataset.Load(context.Background(), src+"?query="+escape(q), dataset.Options{})
 		if err == nil {
 			t.Errorf("%s: accepted (%d rows)", q, d.Len())
 		}
 	}
 	for _, table := range []string{"ratings; DELETE FROM ratings", `ratings"; DELETE FROM "ratings`} {
-		if _, err := dataset.Load(context.Background(), src+"?table="+url.QueryEscape(table), dataset.Options{}); err == nil {
+		if _, err := dataset.Load(context.Background(), src+"?table="+escape(table), dataset.Options{}); err == nil {
 			t.Errorf("table=%s: accepted", table)
 		}
 	}

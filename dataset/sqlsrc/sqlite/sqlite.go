@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/dataset/sqlsrc"
 	"modernc.org/sqlite" // registers the database/sql driver "sqlite"
@@ -25,6 +27,7 @@ func init() {
 // documentation) and returns its rows.
 func Open(ctx context.Context, src string, _ dataset.Options) (dataset.RowSource, error) {
 	path, query, err := Parse(src)
+	src = dataset.SourceName(src) // for errors: a long query is cut
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", src, err)
 	}
@@ -33,7 +36,7 @@ func Open(ctx context.Context, src string, _ dataset.Options) (dataset.RowSource
 		return nil, fmt.Errorf("dataset: %s: %w", src, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("dataset: %s: %s is not a database file", src, path)
+		return nil, fmt.Errorf("dataset: %s: %s is not a database file", src, quote.Short(path))
 	}
 	db, conn, err := openReadOnly(ctx, path)
 	if err != nil {
@@ -105,8 +108,14 @@ func readOnly(action sqlite.AuthorizerActionCode, arg1, arg2, _, _ string) sqlit
 }
 
 // Parse returns the database path and the SQL query of a "sqlite:" (or
-// "sqlite3:") source URL.
+// "sqlite3:") source URL. A "#" is refused: it would start a fragment and
+// cut off the rest of the query (write %23). So is a NUL byte (%00) in the
+// path or a parameter. In query= and table=, "+" is a plus (see
+// sqlsrc.QueryOf).
 func Parse(src string) (path, query string, err error) {
+	if strings.IndexByte(src, '#') >= 0 {
+		return "", "", errors.New(`a "#" would start a URL fragment and cut off what follows: write it %23`)
+	}
 	u, err := url.Parse(src)
 	if err != nil {
 		return "", "", err
@@ -124,6 +133,9 @@ func Parse(src string) (path, query string, err error) {
 		path = u.Host + u.Path
 	default:
 		path = u.Path
+	}
+	if strings.IndexByte(path, 0) >= 0 {
+		return "", "", errors.New("the database path holds a NUL byte (%00)")
 	}
 	if path == "" {
 		return "", "", errors.New("no database path (want sqlite:///abs/path.db or sqlite:rel/path.db)")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,7 +66,7 @@ func TestSameAsCSV(t *testing.T) {
 				t.Fatal(err)
 			}
 			same(t, load(t, "sqlite://"+filepath.ToSlash(db)), want)
-			q := url.QueryEscape("SELECT rating AS score, item AS course, user AS learner FROM ratings ORDER BY rowid")
+			q := escape("SELECT rating AS score, item AS course, user AS learner FROM ratings ORDER BY rowid")
 			same(t, load(t, "sqlite3://"+filepath.ToSlash(db)+"?query="+q), want)
 		})
 	}
@@ -147,7 +146,8 @@ func TestParse(t *testing.T) {
 	for _, tc := range []struct{ src, path, query string }{
 		{"sqlite:///abs/r.db", "/abs/r.db", `SELECT * FROM "ratings"`},
 		{"sqlite:r.db?table=x", "r.db", `SELECT * FROM "x"`},
-		{"SQLite://data/r.db?query=SELECT+a%2C+b%2C+c+FROM+t", "data/r.db", "SELECT a, b, c FROM t"},
+		{"SQLite://data/r.db?query=SELECT%20a%2C%20b%2C%20c%20FROM%20t", "data/r.db", "SELECT a, b, c FROM t"},
+		{"sqlite:r.db?query=SELECT a+b, c, d FROM t", "r.db", "SELECT a+b, c, d FROM t"},
 		{"sqlite:///my%20dir/r.db?query=SELECT a,b,c FROM t", "/my dir/r.db", "SELECT a,b,c FROM t"},
 	} {
 		path, query, err := Parse(tc.src)

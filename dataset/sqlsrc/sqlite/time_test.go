@@ -2,12 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 
-	"github.com/recnet/recnet/dataset"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/dataset"
 )
 
 // TestTimeColumn checks that a timestamp column of a SQLite table, found
@@ -26,6 +28,8 @@ func TestTimeColumn(t *testing.T) {
 		{"RFC 3339", "user TEXT, item TEXT, rating REAL, time TEXT", []string{"'u', 'a', 4, '2020-09-13T12:26:40Z'", "'v', 'b', 3, '2020-09-13T14:26:40+02:00'"}, []int64{1600000000, 1600000000}},
 		{"real", "user INTEGER, item INTEGER, rating REAL, timestamp REAL", []string{"1, 2, 4, 1600000000.0", "2, 3, 3, 5"}, []int64{1600000000, 5}},
 		{"none", "user INTEGER, item INTEGER, rating REAL", []string{"1, 2, 4", "2, 3, 3"}, nil},
+		{"fraction", "user INTEGER, item INTEGER, rating REAL, timestamp REAL", []string{"1, 2, 4, 1.5", "2, 3, 3, -1.5"}, []int64{1, -2}},
+		{"date", "user INTEGER, item INTEGER, rating REAL, date TEXT", []string{"1, 2, 4, '2024-01-09'", "2, 3, 3, '2024-01-09 12:30:05'"}, []int64{1704758400, 1704803405}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -44,7 +48,8 @@ func TestTimeColumn(t *testing.T) {
 	bad := []struct{ name, create, value, want string }{
 		{"not a time", "user INTEGER, item INTEGER, rating REAL, timestamp TEXT", "1, 2, 4, 'yesterday'", `"timestamp"`},
 		{"NULL", "user INTEGER, item INTEGER, rating REAL, timestamp INTEGER", "1, 2, 4, NULL", "NULL"},
-		{"fraction", "user INTEGER, item INTEGER, rating REAL, timestamp REAL", "1, 2, 4, 1.5", "timestamp"},
+		{"too large", "user INTEGER, item INTEGER, rating REAL, timestamp REAL", "1, 2, 4, 1e300", "timestamp"},
+		{"not a date", "user INTEGER, item INTEGER, rating REAL, date TEXT", "1, 2, 4, '12:30'", `"date": "12:30" is not a time`},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
@@ -60,4 +65,24 @@ func TestTimeColumn(t *testing.T) {
 
 func loadErr(src string) (any, error) {
 	return dataset.Load(context.Background(), src, dataset.Options{})
+}
+
+// TestDropTime: the mapping time=none reads a table whose time column
+// does not parse, without times; any other mapping is refused.
+func TestDropTime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	exec(t, path, "CREATE TABLE ratings (user TEXT, item TEXT, rating REAL, date TEXT)",
+		"INSERT INTO ratings VALUES ('u', 'a', 4, '12:30'), ('v', 'a', 3, NULL)")
+	src := "sqlite://" + filepath.ToSlash(path)
+	if _, err := loadErr(src); err == nil {
+		t.Fatal("a bad time accepted without time=none")
+	}
+	d, err := dataset.Load(context.Background(), src, dataset.Options{Columns: dataset.Columns{Time: dataset.NoTime}})
+	if err != nil || d.Len() != 2 || d.Time != nil {
+		t.Fatalf("time=none: %v, %v", d, err)
+	}
+	_, err = dataset.Load(context.Background(), src, dataset.Options{Columns: dataset.Columns{User: "user", Time: dataset.NoTime}})
+	if !errors.Is(err, dataset.ErrColumns) {
+		t.Errorf("user=user,time=none: %v, want ErrColumns", err)
+	}
 }
