@@ -21,8 +21,10 @@ import (
 // Format is the layout of a ratings table.
 type Format string
 
-// The formats a ratings table may have. In every one the first three fields
-// of a row are user, item and rating, and further fields are ignored.
+// The formats a ratings table may have. Which field is the user, the item,
+// the rating and the timestamp is found from a header or Options.Columns,
+// as Read says; without either, the first three fields of a row are user,
+// item and rating.
 const (
 	// FormatAuto picks the format from the first non-blank line: "::"
 	// means MovieLens ratings.dat, a tab means TSV, anything else CSV.
