@@ -168,7 +168,30 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("seed") {
 		c.Seed = seed
 	}
+	if err := unusedFlag(fs, c); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
+}
+
+// unusedFlag refuses a model flag the user set that the model c describes
+// does not read (model.Config.Unused says which and why).
+func unusedFlag(fs *pflag.FlagSet, c model.Config) error {
+	var err error
+	fs.Visit(func(f *pflag.Flag) {
+		name := f.Name
+		if name == "train-negatives" { // eval's name for train's --negatives
+			name = "negatives"
+		}
+		setting := strings.ReplaceAll(name, "-", "_")
+		if name == "scale" {
+			setting = "no_scale"
+		}
+		if why := c.Unused(setting); err == nil && why != "" {
+			err = badInput(fmt.Errorf("%s: does not apply: %s", flagName(fs, f.Name), why))
+		}
+	})
+	return err
 }
 
 func trainCmd() *cobra.Command {
