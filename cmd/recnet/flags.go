@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/spf13/pflag"
 )
 
@@ -88,7 +89,28 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("split") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
 	}
+	if fs.Changed("data") && (f.train != "" || f.test != "") {
+		return badInput(errors.New("--data: does not apply with --train and --test, which give the data"))
+	}
 	return nil
+}
+
+// dataLine returns the line that says what the data flags read: the table
+// and its rows, or with --train/--test each file with its rows; then the
+// users and items. s is the split as loaded (before a validation part is
+// carved from it), rows the rows of the table.
+func (f *dataFlags) dataLine(s *dataset.Split, rows int) string {
+	what := fmt.Sprintf("data %s: %d rows", s.Name, rows)
+	if f.train != "" {
+		what = fmt.Sprintf("data: train %s: %d rows", f.train, s.Train.Len())
+		if f.valid != "" {
+			what += fmt.Sprintf("; valid %s: %d rows", f.valid, s.Valid.Len())
+		}
+		what += fmt.Sprintf("; test %s: %d rows;", f.test, s.Test.Len())
+	} else {
+		what += ","
+	}
+	return fmt.Sprintf("%s %d users, %d items", what, s.Users.Len(), s.Items.Len())
 }
 
 // seedSet refuses a --seed 0 the user set: a model's seed 0 means the

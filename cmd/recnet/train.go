@@ -238,6 +238,7 @@ and MAE on the original scale, each beside the baselines.`,
 			if err := needRatings(s.Name, s.Unrated, cfg.Task); err != nil {
 				return err
 			}
+			loaded := df.dataLine(s, rows)
 			s, carved, err := carveValid(s, &df, vshare)
 			if err != nil {
 				return err
@@ -250,8 +251,7 @@ and MAE on the original scale, each beside the baselines.`,
 			if quiet && asJSON {
 				lines = io.Discard
 			}
-			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items; split %d/%d/%d\n",
-				s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len())
+			fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 			if dups > 0 {
 				fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
 			}
