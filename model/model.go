@@ -34,6 +34,11 @@ type Model struct {
 	Min, Max  float64
 	History   []Epoch
 	BestEpoch int // 1-based epoch whose tables the model holds; 0 if none
+	// Initial is the validation of the initial weights (epoch 0, no
+	// training loss) when early stopping scored them, as the best until an
+	// epoch beats them; nil otherwise. With BestEpoch 0 after some epochs
+	// the model holds those initial weights. It is not saved.
+	Initial *Epoch
 }
 
 // ToScale maps a rating to the training scale.

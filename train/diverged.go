@@ -17,7 +17,7 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned; try a lower learning rate",
+	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned; try a lower learning rate or smaller initial weights",
 		e.Epoch, e.Loss, e.ValLoss)
 }
 

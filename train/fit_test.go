@@ -96,7 +96,7 @@ func TestBestEpochRestored(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	// A high learning rate and no L2 overfit quickly, so the best epoch is
 	// not the last.
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{LR: 0.05, L2: -1, BiasL2: -1, Epochs: 30, Patience: 2}))
+	m, err := Fit(context.Background(), s, WithConfig(model.Config{LR: 0.02, L2: -1, BiasL2: -1, Epochs: 30, Patience: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +111,41 @@ func TestBestEpochRestored(t *testing.T) {
 	}
 	if got := m.Test(s.Valid).RMSE; math.Abs(got-want) > 1e-9 {
 		t.Errorf("restored model has val RMSE %.6f, best epoch had %.6f", got, want)
+	}
+}
+
+// TestNeverImprovedKeepsInitial checks that the initial weights are scored
+// as epoch 0 before training: when no epoch beats them (a learning rate
+// so high that every epoch overshoots), the best epoch is 0 and the model
+// holds the initial weights, for every kind trained in epochs.
+func TestNeverImprovedKeepsInitial(t *testing.T) {
+	s, _ := lowRankSplit(t, 0.25)
+	cases := []model.Config{
+		{Model: "dot", LR: 0.05, L2: -1, BiasL2: -1, Epochs: 5, Patience: 2},
+		{Model: "mlp", LR: 1, Epochs: 5, Patience: 2},
+		{Model: "mf", LR: 0.5, Epochs: 5, Patience: 2},
+	}
+	for _, cfg := range cases {
+		t.Run(cfg.Model, func(t *testing.T) {
+			m, err := Fit(context.Background(), s, WithConfig(cfg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Initial == nil {
+				t.Fatal("no initial validation score (epoch 0)")
+			}
+			if m.BestEpoch != 0 {
+				t.Fatalf("best epoch %d (val RMSE %v) though the initial weights scored %.5f", m.BestEpoch, m.History[max(m.BestEpoch-1, 0)].ValRMSE, m.Initial.ValRMSE)
+			}
+			for _, e := range m.History {
+				if e.ValRMSE < m.Initial.ValRMSE {
+					t.Errorf("epoch %d val RMSE %.5f beat the initial %.5f", e.Epoch, e.ValRMSE, m.Initial.ValRMSE)
+				}
+			}
+			if got := m.Test(s.Valid).RMSE; math.Abs(got-m.Initial.ValRMSE) > 1e-6 {
+				t.Errorf("kept model has val RMSE %.6f, the initial weights had %.6f", got, m.Initial.ValRMSE)
+			}
+		})
 	}
 }
 

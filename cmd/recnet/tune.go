@@ -100,8 +100,8 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 					return badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
 				}
 			}
-			if !(validShare > 0 && validShare < 1) {
-				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
+			if err := checkValidShare(fs, validShare, false); err != nil {
+				return err
 			}
 			if folds == 1 || folds < 0 || folds > maxFolds {
 				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or 2 to %d", folds, maxFolds))
