@@ -96,7 +96,7 @@ cv fails (exit 1) only when every job diverges.`,
 	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
 	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
 	f.IntVar(&folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
-	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training")
+	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
 	f.Float64Var(&validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it)")
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object instead of the table")

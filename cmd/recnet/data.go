@@ -40,7 +40,7 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.test, "test", "", "explicit test file")
 	fs.StringVar(&f.columns, "columns", "", columnsUsage)
 	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
-	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
+	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles"+seedRule)
 }
 
 // loadOptions returns the reading options --format and --columns give.

@@ -135,6 +135,9 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("split") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
 	}
+	if err := seedSet(fs, f.seed); err != nil {
+		return err
+	}
 	if fs.Changed("data") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--data: does not apply with --train and --test, which give the data"))
 	}
@@ -158,6 +161,9 @@ func (f *dataFlags) dataLine(s *dataset.Split, rows int) string {
 	}
 	return fmt.Sprintf("%s %d users, %d items", what, s.Users.Len(), s.Items.Len())
 }
+
+// seedRule ends the --help of every --seed flag.
+const seedRule = ", at least 1 (0 is refused: a seed of 0 means the default, 42)"
 
 // seedSet refuses a --seed 0 the user set: a model's seed 0 means the
 // default, 42.
