@@ -117,7 +117,7 @@ the 25M-row MovieLens size with --shape ml25m.`,
 			default:
 				sh, err := dataset.ShapeByName(shape)
 				if err != nil {
-					return badInput(err)
+					return oneOf("--shape", shape, "builtin", "ml100k", "ml1m", "ml25m")
 				}
 				if rows > 0 {
 					sh = sh.Scaled(rows)

@@ -141,9 +141,18 @@ func parseFractions(s string) (dataset.Fractions, error) {
 	}
 	// Used as given: never renormalised.
 	if sum := v[0] + v[1] + v[2]; math.Abs(sum-1) > 1e-9 || !(v[0] > 0) {
-		return dataset.Fractions{}, fmt.Errorf("--split %q: the fractions must sum to 1 (they sum to %g), each at least 0, the training one above 0", s, sum)
+		return dataset.Fractions{}, fmt.Errorf("--split %q: %s", s, fractionsWrong(v, sum))
 	}
 	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
+}
+
+// fractionsWrong says what is wrong with fractions v of sum sum, of which
+// each is at least 0.
+func fractionsWrong(v [3]float64, sum float64) string {
+	if !(v[0] > 0) {
+		return "the training fraction must be above 0"
+	}
+	return fmt.Sprintf("the fractions must sum to 1 (they sum to %g)", sum)
 }
 
 // columnsErr names the --columns flag in an error of the column mapping.
