@@ -96,3 +96,13 @@ func (m *Model) ScaleRatings(r dataset.Ratings) []float32 {
 	}
 	return out
 }
+
+// ScoreName names what Predict returns and Recommend ranks by:
+// "probability" (of an interaction) for a model of the implicit task,
+// "rating" (on the original scale) otherwise.
+func (m *Model) ScoreName() string {
+	if m.Config.Implicit() {
+		return "probability"
+	}
+	return "rating"
+}

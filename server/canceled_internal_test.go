@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/model"
 )
 
 // TestCanceledNotBusy checks that a fold-in whose client gave up (its
@@ -35,6 +37,26 @@ func TestCanceledNotBusy(t *testing.T) {
 		name = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_sum"), "_count")
 		if !strings.Contains(text, "# HELP "+name+" ") || !strings.Contains(text, "# TYPE "+name+" ") {
 			t.Errorf("metric %s has no HELP or TYPE line", name)
+		}
+	}
+}
+
+// TestPredictImplicit checks that /v1/predict labels an implicit-task
+// model's score as a probability, and a rating model's as a rating.
+func TestPredictImplicit(t *testing.T) {
+	cases := []struct {
+		task, field, not string
+	}{
+		{model.TaskImplicit, `"probability":`, `"rating":`},
+		{model.TaskRating, `"rating":`, `"probability":`},
+	}
+	for _, c := range cases {
+		m := deepModel()
+		m.Config.Task = c.task
+		r := httptest.NewRecorder()
+		New(m, nil).Handler().ServeHTTP(r, httptest.NewRequest("GET", "/v1/predict?user=ann&item=go", nil))
+		if body := r.Body.String(); r.Code != 200 || !strings.Contains(body, c.field) || strings.Contains(body, c.not) {
+			t.Errorf("task %s: %d %s; want %s and no %s", c.task, r.Code, body, c.field, c.not)
 		}
 	}
 }
