@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/recnet/recnet/model"
 )
@@ -24,10 +23,8 @@ func (e *DivergedError) Error() string {
 // diverged returns the DivergedError of epoch rec, or nil when its losses
 // are finite (the validation loss only when there are validation rows).
 func diverged(rec model.Epoch, validated bool) error {
-	if finite(rec.Loss) && (!validated || finite(rec.ValLoss)) {
+	if model.Finite(rec.Loss) && (!validated || model.Finite(rec.ValLoss)) {
 		return nil
 	}
 	return &DivergedError{Epoch: rec.Epoch, Loss: rec.Loss, ValLoss: rec.ValLoss}
 }
-
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
