@@ -77,8 +77,8 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 	if s.Train.Len() == 0 {
 		return nil, ErrNoTrainRows
 	}
-	if s.Unrated && !cfg.Implicit() {
-		return nil, fmt.Errorf("train: %s has no rating column (user,item interactions only): the %s task needs ratings; use the implicit task", s.Name, cmp.Or(cfg.Task, model.TaskRating))
+	if err := NeedRatings(s.Name, s.Unrated, cfg.Task); err != nil {
+		return nil, err
 	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if err := fit(ctx, s, m, &o); err != nil {
@@ -101,6 +101,21 @@ var fitters = map[string]fitter{
 		m.Net = model.FitBias(s.Train, m.ScaleRatings(s.Train), s.Users.Len(), s.Items.Len(), model.BiasConfig{})
 		return nil
 	},
+}
+
+// ErrNoRatings is returned for a table without ratings (user,item
+// interactions) and a task that learns ratings.
+var ErrNoRatings = errors.New("no rating column")
+
+// NeedRatings returns an error wrapping ErrNoRatings when the table name is
+// unrated (a table of user,item interactions) and task ("" means rating)
+// learns ratings: only the implicit task learns from such a table.
+func NeedRatings(name string, unrated bool, task string) error {
+	if unrated && task != model.TaskImplicit {
+		return fmt.Errorf("train: %s has %w (a table of user,item interactions): the %s task learns ratings; only the implicit task learns from one",
+			name, ErrNoRatings, cmp.Or(task, model.TaskRating))
+	}
+	return nil
 }
 
 // Models returns the model kinds Fit trains, sorted.

@@ -2,8 +2,10 @@ package train
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/recnet/recnet/dataset"
@@ -249,5 +251,25 @@ func TestDefaultPresetOnBuiltin(t *testing.T) {
 	t.Logf("test RMSE: default %.4f, seed %.4f, bias baseline %.4f", rmse["default"], rmse["seed"], b)
 	if rmse["default"] >= rmse["seed"] || rmse["default"] >= b {
 		t.Errorf("default preset %.4f does not beat the seed preset %.4f and the bias baseline %.4f", rmse["default"], rmse["seed"], b)
+	}
+}
+
+// TestNeedRatings checks the one check of a table without ratings that
+// Fit and recnet share: refused for the rating task, with ErrNoRatings,
+// accepted for the implicit task and for a rated table.
+func TestNeedRatings(t *testing.T) {
+	cases := []struct {
+		unrated bool
+		task    string
+		refused bool
+	}{
+		{true, "", true}, {true, model.TaskRating, true}, {true, model.TaskImplicit, false},
+		{false, "", false}, {false, model.TaskImplicit, false},
+	}
+	for _, c := range cases {
+		err := NeedRatings("t.csv", c.unrated, c.task)
+		if (err != nil) != c.refused || (err != nil && (!errors.Is(err, ErrNoRatings) || !strings.Contains(err.Error(), "t.csv"))) {
+			t.Errorf("unrated %v, task %q: %v", c.unrated, c.task, err)
+		}
 	}
 }

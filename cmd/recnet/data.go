@@ -11,7 +11,7 @@ import (
 	"github.com/recnet/recnet/dataset"
 	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
 	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
-	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
 )
 
@@ -166,11 +166,8 @@ func columnsErr(err error, flag string) error {
 // needRatings refuses the table name, when it is unrated (a user,item
 // interaction table, without ratings), for a task that predicts ratings.
 func needRatings(name string, unrated bool, task string) error {
-	if task == "" {
-		task = model.TaskRating
-	}
-	if unrated && task != model.TaskImplicit {
-		return badInput(fmt.Errorf("%s has no rating column (a table of user,item interactions): the %s task learns ratings; only --task implicit (train, tune, eval --protocol ncf) learns from one, or map its rating column with --columns", name, task))
+	if err := train.NeedRatings(name, unrated, task); err != nil {
+		return badInput(fmt.Errorf("%w (--task implicit of train, tune and eval --protocol ncf), or map its rating column with --columns", err))
 	}
 	return nil
 }
