@@ -51,8 +51,8 @@ cv fails (exit 1) only when every job diverges.`,
 			if err != nil {
 				return badInput(err)
 			}
-			if folds < 2 || folds > maxFolds {
-				return badInput(fmt.Errorf("--folds %d: want 2 to %d", folds, maxFolds))
+			if err := intIn(cmd.Flags(), "folds", folds, 2, maxFolds); err != nil {
+				return err
 			}
 			if err := checkValidShare(cmd.Flags(), validShare, false); err != nil {
 				return err
