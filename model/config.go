@@ -230,7 +230,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: learning rate %g must be positive and finite", c.LR)
 	case !(c.Beta1 >= 0 && c.Beta1 < 1 && c.Beta2 >= 0 && c.Beta2 < 1):
 		return fmt.Errorf("model: Adam betas %g, %g must be in [0,1)", c.Beta1, c.Beta2)
-	case !finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
+	case !Finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
 		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
 	case !slices.Contains(Optimizers, c.Optimizer):
 		return fmt.Errorf("model: unknown optimizer %s (want adam, adagrad or sgd)", quote.Short(c.Optimizer))
@@ -258,8 +258,8 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// finite reports whether every x is neither NaN nor infinite.
-func finite(xs ...float64) bool {
+// Finite reports whether every x is neither NaN nor infinite.
+func Finite(xs ...float64) bool {
 	for _, x := range xs {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return false

@@ -36,6 +36,11 @@ type Model struct {
 	Min, Max  float64
 	History   []Epoch
 	BestEpoch int // 1-based epoch whose tables the model holds; 0 if none
+	// Initial is the validation of the initial weights (epoch 0, no
+	// training loss) when early stopping scored them, as the best until an
+	// epoch beats them; nil otherwise. With BestEpoch 0 after some epochs
+	// the model holds those initial weights. It is not saved.
+	Initial *Epoch
 }
 
 // ToScale maps a rating to the training scale.
@@ -92,4 +97,14 @@ func (m *Model) ScaleRatings(r dataset.Ratings) []float32 {
 		out[k] = m.ToScale(float64(v))
 	}
 	return out
+}
+
+// ScoreName names what Predict returns and Recommend ranks by:
+// "probability" (of an interaction) for a model of the implicit task,
+// "rating" (on the original scale) otherwise.
+func (m *Model) ScoreName() string {
+	if m.Config.Implicit() {
+		return "probability"
+	}
+	return "rating"
 }

@@ -2,35 +2,39 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
 )
 
-// TestNeverImproved checks that a model kept at its initial weights (best
-// epoch 0 after some epochs) is said to be so plainly, in the text report
-// and in the JSON, and that other models are not.
+// TestNeverImproved checks, on real fits, that a model whose epochs never
+// beat its initial weights (a learning rate so high that every epoch
+// overshoots) is said to be so plainly, in the text report and in the
+// JSON, with the initial validation score, and that other models are not.
 func TestNeverImproved(t *testing.T) {
 	s := reportSplit(t)
 	const sentence = "never improved on its initial weights"
 	cases := []struct {
 		name     string
-		history  []model.Epoch
-		best     int
+		cfg      model.Config
 		improved any // the JSON "improved": true, false, or nil when absent
 	}{
-		{"best epoch 0", reportHistory(), 0, false},
-		{"best epoch 2", reportHistory(), 2, true},
-		{"closed form", nil, 0, nil},
+		{"lr 0.5", model.Config{Model: "dot", Dim: 8, LR: 0.5, Epochs: 3, Patience: 2}, false},
+		{"lr 0.01", model.Config{Model: "dot", Dim: 8, LR: 0.01, Epochs: 3, Patience: 2}, true},
+		{"closed form", model.Config{Model: "mean"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := reportModel(s)
-			m.History, m.BestEpoch = c.history, c.best
-			if c.history == nil {
-				m.Net, m.Config.Model = model.FitMean(m.ScaleRatings(s.Train)), "mean"
+			m, err := train.Fit(context.Background(), s, train.WithConfig(c.cfg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.improved == false && (m.BestEpoch != 0 || len(m.History) == 0) {
+				t.Fatalf("best epoch %d of %d; the case wants a fit that never improves", m.BestEpoch, len(m.History))
 			}
 			r := New(m, s, 3000, 0)
 			var text bytes.Buffer
@@ -50,6 +54,9 @@ func TestNeverImproved(t *testing.T) {
 			}
 			if got := v["improved"]; got != c.improved {
 				t.Errorf(`JSON "improved" = %v, want %v`, got, c.improved)
+			}
+			if rmse, ok := lookup(v, "initial.val_rmse"); (c.improved != nil) != ok || (ok && rmse == nil) {
+				t.Errorf(`JSON "initial.val_rmse" = %v (present %v), want a number for a model trained in epochs`, rmse, ok)
 			}
 		})
 	}

@@ -43,7 +43,10 @@ type Result struct {
 	// Improved is set for a model trained in epochs: false when no epoch
 	// improved on the initial weights (best epoch 0), so that the model is
 	// the untrained one. Absent for a model fitted in closed form.
-	Improved  *bool          `json:"improved,omitempty"`
+	Improved *bool `json:"improved,omitempty"`
+	// Initial is the validation of the initial weights (epoch 0) when
+	// early stopping scored them: the score an epoch had to beat.
+	Initial   *model.Epoch   `json:"initial,omitempty"`
 	Test      model.Accuracy `json:"test"`
 	Baselines Baselines      `json:"baselines"`
 	BeatsBias bool           `json:"beats_bias"`
@@ -73,7 +76,7 @@ func New(m *model.Model, s *dataset.Split, rows, duplicates int) Result {
 		},
 		Config: m.Config, Epochs: m.History, TrainSeconds: secs, BestEpoch: m.BestEpoch,
 		Test: c.Model, Baselines: Baselines{GlobalMean: c.GlobalMean, Bias: c.Bias}, BeatsBias: c.BeatsBias(),
-		Improved: improved(m),
+		Improved: improved(m), Initial: m.Initial,
 	}
 }
 

@@ -13,7 +13,7 @@
 //
 // The endpoints are:
 //
-//	GET  /v1/predict?user=U&item=I  {"user","item","rating"}
+//	GET  /v1/predict?user=U&item=I  {"user","item","rating"} ("probability" instead of "rating" for an implicit-task model)
 //	GET  /v1/recommend?user=U&k=10  {"user","recommendations":[{"item","title","genres","score"}]}
 //	GET  /v1/similar?item=I&k=10    {"item","similar":[{"item","title","genres","score"}]}
 //	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","recommendations"}

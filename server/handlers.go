@@ -178,6 +178,13 @@ func (s *Server) predict(r *http.Request, sv *served) (any, *apiError) {
 	if err != nil {
 		return nil, s.modelError(err)
 	}
+	if sv.m.ScoreName() == "probability" {
+		return struct {
+			User        string      `json:"user"`
+			Item        string      `json:"item"`
+			Probability eval.Number `json:"probability"`
+		}{user, it, eval.Number(rating)}, nil
+	}
 	return struct {
 		User   string      `json:"user"`
 		Item   string      `json:"item"`

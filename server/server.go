@@ -181,7 +181,9 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) int {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header()["X-Content-Type-Options"] = noSniff
 	text := s.metrics.text() + fmt.Sprintf("# HELP recnet_foldins_running Fold-ins running, at most recnet_foldin_slots.\n"+
-		"# TYPE recnet_foldins_running gauge\nrecnet_foldins_running %d\nrecnet_foldin_slots %d\n", len(s.slots), cap(s.slots))
+		"# TYPE recnet_foldins_running gauge\nrecnet_foldins_running %d\n"+
+		"# HELP recnet_foldin_slots Fold-ins that may run at once (serve --foldin-limit).\n"+
+		"# TYPE recnet_foldin_slots gauge\nrecnet_foldin_slots %d\n", len(s.slots), cap(s.slots))
 	if _, err := w.Write([]byte(text)); err != nil {
 		s.logError(fmt.Errorf("server: write metrics: %w", err))
 	}
@@ -218,8 +220,13 @@ func (s *Server) acquireFoldIn(ctx context.Context) *apiError {
 
 func (s *Server) releaseFoldIn() { <-s.slots }
 
+// StatusClientClosed (nginx's 499, client closed request) answers, and
+// counts in the metrics apart from a busy server's 503, a fold-in whose
+// request ended (the client gave up) before it finished.
+const StatusClientClosed = 499
+
 // errEnded answers a fold-in whose request ended (the client is gone).
-var errEnded = &apiError{http.StatusServiceUnavailable, codeBusy, "the request ended before the fold-in finished"}
+var errEnded = &apiError{StatusClientClosed, "canceled", "the request ended before the fold-in finished"}
 
 // logError passes err to the error log, if any.
 func (s *Server) logError(err error) {

@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/recnet/recnet/model"
 )
@@ -17,17 +16,15 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned; try a lower learning rate",
+	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned; try a lower learning rate or smaller initial weights",
 		e.Epoch, e.Loss, e.ValLoss)
 }
 
 // diverged returns the DivergedError of epoch rec, or nil when its losses
 // are finite (the validation loss only when there are validation rows).
 func diverged(rec model.Epoch, validated bool) error {
-	if finite(rec.Loss) && (!validated || finite(rec.ValLoss)) {
+	if model.Finite(rec.Loss) && (!validated || model.Finite(rec.ValLoss)) {
 		return nil
 	}
 	return &DivergedError{Epoch: rec.Epoch, Loss: rec.Loss, ValLoss: rec.ValLoss}
 }
-
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -54,8 +54,10 @@ var ErrNoTrainRows = errors.New("train: no training rows")
 
 // Fit trains a model of kind cfg.Model (default "dot") on s.Train,
 // validating on s.Valid after every epoch. With a validation part and
-// Patience > 0 it stops once validation RMSE has not improved for Patience
-// epochs and keeps the best epoch's tables; otherwise the model holds the
+// Patience > 0 it first scores the initial weights (m.Initial, epoch 0),
+// stops once validation RMSE has not improved on the best so far for
+// Patience epochs and keeps the best epoch's tables, or the initial ones
+// (BestEpoch 0) when no epoch beat them; otherwise the model holds the
 // last epoch's tables. Closed-form models (mean, bias) fit in one step and
 // have no history. A training or validation loss that is not finite stops
 // the fit with a *DivergedError.
@@ -75,8 +77,8 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 	if s.Train.Len() == 0 {
 		return nil, ErrNoTrainRows
 	}
-	if s.Unrated && !cfg.Implicit() {
-		return nil, fmt.Errorf("train: %s has no rating column (user,item interactions only): the %s task needs ratings; use the implicit task", s.Name, cmp.Or(cfg.Task, model.TaskRating))
+	if err := NeedRatings(s.Name, s.Unrated, cfg.Task); err != nil {
+		return nil, err
 	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if err := fit(ctx, s, m, &o); err != nil {
@@ -99,6 +101,21 @@ var fitters = map[string]fitter{
 		m.Net = model.FitBias(s.Train, m.ScaleRatings(s.Train), s.Users.Len(), s.Items.Len(), model.BiasConfig{})
 		return nil
 	},
+}
+
+// ErrNoRatings is returned for a table without ratings (user,item
+// interactions) and a task that learns ratings.
+var ErrNoRatings = errors.New("no rating column")
+
+// NeedRatings returns an error wrapping ErrNoRatings when the table name is
+// unrated (a table of user,item interactions) and task ("" means rating)
+// learns ratings: only the implicit task learns from such a table.
+func NeedRatings(name string, unrated bool, task string) error {
+	if unrated && task != model.TaskImplicit {
+		return fmt.Errorf("train: %s has %w (a table of user,item interactions): the %s task learns ratings; only the implicit task learns from one",
+			name, ErrNoRatings, cmp.Or(task, model.TaskRating))
+	}
+	return nil
 }
 
 // Models returns the model kinds Fit trains, sorted.
@@ -168,6 +185,11 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 	best := math.Inf(1)
 	bad := 0
 	early := cfg.Patience > 0 && val.len() > 0
+	if early {
+		// The initial weights are epoch 0, the best until an epoch beats
+		// them. Scoring them draws no random number and changes no weight.
+		best = initialScore(m, t, val)
+	}
 	pending := rows.ahead(rng)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
@@ -202,13 +224,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		if !early {
 			continue
 		}
-		// The rating task stops on validation RMSE, the implicit task on
-		// validation cross-entropy.
-		crit := rec.ValRMSE
-		if cfg.Implicit() {
-			crit = rec.ValLoss
-		}
-		if crit < best {
+		if crit := criterion(cfg, rec); crit < best {
 			best, bad = crit, 0
 			t.store()
 			m.BestEpoch = epoch
@@ -223,6 +239,24 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		m.BestEpoch = len(m.History)
 	}
 	return nil
+}
+
+// initialScore validates the initial weights of t, records them in
+// m.Initial as epoch 0 and returns their early-stopping criterion.
+func initialScore(m *model.Model, t epochTrainer, val *validation) float64 {
+	rec := model.Epoch{Loss: math.NaN()}
+	rec.ValLoss, rec.ValRMSE = val.run(m, t)
+	m.Initial = &rec
+	return criterion(m.Config, rec)
+}
+
+// criterion returns what early stopping minimizes: validation RMSE for the
+// rating task, validation cross-entropy for the implicit task.
+func criterion(cfg model.Config, rec model.Epoch) float64 {
+	if cfg.Implicit() {
+		return rec.ValLoss
+	}
+	return rec.ValRMSE
 }
 
 // newShuffleRNG returns the generator of the epochs' row order.

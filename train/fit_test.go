@@ -2,8 +2,10 @@ package train
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/recnet/recnet/dataset"
@@ -96,7 +98,7 @@ func TestBestEpochRestored(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	// A high learning rate and no L2 overfit quickly, so the best epoch is
 	// not the last.
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{LR: 0.05, L2: -1, BiasL2: -1, Epochs: 30, Patience: 2}))
+	m, err := Fit(context.Background(), s, WithConfig(model.Config{LR: 0.02, L2: -1, BiasL2: -1, Epochs: 30, Patience: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +113,41 @@ func TestBestEpochRestored(t *testing.T) {
 	}
 	if got := m.Test(s.Valid).RMSE; math.Abs(got-want) > 1e-9 {
 		t.Errorf("restored model has val RMSE %.6f, best epoch had %.6f", got, want)
+	}
+}
+
+// TestNeverImprovedKeepsInitial checks that the initial weights are scored
+// as epoch 0 before training: when no epoch beats them (a learning rate
+// so high that every epoch overshoots), the best epoch is 0 and the model
+// holds the initial weights, for every kind trained in epochs.
+func TestNeverImprovedKeepsInitial(t *testing.T) {
+	s, _ := lowRankSplit(t, 0.25)
+	cases := []model.Config{
+		{Model: "dot", LR: 0.05, L2: -1, BiasL2: -1, Epochs: 5, Patience: 2},
+		{Model: "mlp", LR: 1, Epochs: 5, Patience: 2},
+		{Model: "mf", LR: 0.5, Epochs: 5, Patience: 2},
+	}
+	for _, cfg := range cases {
+		t.Run(cfg.Model, func(t *testing.T) {
+			m, err := Fit(context.Background(), s, WithConfig(cfg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Initial == nil {
+				t.Fatal("no initial validation score (epoch 0)")
+			}
+			if m.BestEpoch != 0 {
+				t.Fatalf("best epoch %d (val RMSE %v) though the initial weights scored %.5f", m.BestEpoch, m.History[max(m.BestEpoch-1, 0)].ValRMSE, m.Initial.ValRMSE)
+			}
+			for _, e := range m.History {
+				if e.ValRMSE < m.Initial.ValRMSE {
+					t.Errorf("epoch %d val RMSE %.5f beat the initial %.5f", e.Epoch, e.ValRMSE, m.Initial.ValRMSE)
+				}
+			}
+			if got := m.Test(s.Valid).RMSE; math.Abs(got-m.Initial.ValRMSE) > 1e-6 {
+				t.Errorf("kept model has val RMSE %.6f, the initial weights had %.6f", got, m.Initial.ValRMSE)
+			}
+		})
 	}
 }
 
@@ -214,5 +251,25 @@ func TestDefaultPresetOnBuiltin(t *testing.T) {
 	t.Logf("test RMSE: default %.4f, seed %.4f, bias baseline %.4f", rmse["default"], rmse["seed"], b)
 	if rmse["default"] >= rmse["seed"] || rmse["default"] >= b {
 		t.Errorf("default preset %.4f does not beat the seed preset %.4f and the bias baseline %.4f", rmse["default"], rmse["seed"], b)
+	}
+}
+
+// TestNeedRatings checks the one check of a table without ratings that
+// Fit and recnet share: refused for the rating task, with ErrNoRatings,
+// accepted for the implicit task and for a rated table.
+func TestNeedRatings(t *testing.T) {
+	cases := []struct {
+		unrated bool
+		task    string
+		refused bool
+	}{
+		{true, "", true}, {true, model.TaskRating, true}, {true, model.TaskImplicit, false},
+		{false, "", false}, {false, model.TaskImplicit, false},
+	}
+	for _, c := range cases {
+		err := NeedRatings("t.csv", c.unrated, c.task)
+		if (err != nil) != c.refused || (err != nil && (!errors.Is(err, ErrNoRatings) || !strings.Contains(err.Error(), "t.csv"))) {
+			t.Errorf("unrated %v, task %q: %v", c.unrated, c.task, err)
+		}
 	}
 }

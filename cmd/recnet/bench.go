@@ -117,7 +117,7 @@ the 25M-row MovieLens size with --shape ml25m.`,
 			default:
 				sh, err := dataset.ShapeByName(shape)
 				if err != nil {
-					return badInput(err)
+					return oneOf("--shape", shape, "builtin", "ml100k", "ml1m", "ml25m")
 				}
 				if rows > 0 {
 					sh = sh.Scaled(rows)
@@ -240,7 +240,7 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.Float64Var(&lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
 	f.IntVar(&epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
 	f.IntVar(&rep, "repeat", 1, fmt.Sprintf("times to measure the epoch and the floor, 1 to %d (the fastest is reported)", maxRepeat))
-	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles")
+	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles"+seedRule)
 	f.BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the table")
 	return c
 }

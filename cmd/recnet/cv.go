@@ -51,11 +51,11 @@ cv fails (exit 1) only when every job diverges.`,
 			if err != nil {
 				return badInput(err)
 			}
-			if folds < 2 || folds > maxFolds {
-				return badInput(fmt.Errorf("--folds %d: want 2 to %d", folds, maxFolds))
+			if err := intIn(cmd.Flags(), "folds", folds, 2, maxFolds); err != nil {
+				return err
 			}
-			if !(validShare > 0 && validShare < 1) {
-				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
+			if err := checkValidShare(cmd.Flags(), validShare, false); err != nil {
+				return err
 			}
 			d, err := loadDataset(cmd.Context(), data, format, columns, "")
 			if err != nil {
@@ -96,9 +96,9 @@ cv fails (exit 1) only when every job diverges.`,
 	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
 	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
 	f.IntVar(&folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
-	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training")
+	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&validShare, "valid-share", 0.1, "share of each training fold held out for early stopping, above 0 and below 1")
+	f.Float64Var(&validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it)")
 	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
 	return c

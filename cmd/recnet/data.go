@@ -12,7 +12,7 @@ import (
 	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
 	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
 	"github.com/recnet/recnet/internal/quote"
-	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
 )
 
@@ -45,7 +45,7 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.test, "test", "", "explicit test file")
 	fs.StringVar(&f.columns, "columns", "", columnsUsage)
 	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
-	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles")
+	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles"+seedRule)
 }
 
 // loadOptions returns the reading options --format and --columns give.
@@ -146,9 +146,18 @@ func parseFractions(s string) (dataset.Fractions, error) {
 	}
 	// Used as given: never renormalised.
 	if sum := v[0] + v[1] + v[2]; math.Abs(sum-1) > 1e-9 || !(v[0] > 0) {
-		return dataset.Fractions{}, fmt.Errorf("--split %q: the fractions must sum to 1 (they sum to %g), each at least 0, the training one above 0", s, sum)
+		return dataset.Fractions{}, fmt.Errorf("--split %q: %s", s, fractionsWrong(v, sum))
 	}
 	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
+}
+
+// fractionsWrong says what is wrong with fractions v of sum sum, of which
+// each is at least 0.
+func fractionsWrong(v [3]float64, sum float64) string {
+	if !(v[0] > 0) {
+		return "the training fraction must be above 0"
+	}
+	return fmt.Sprintf("the fractions must sum to 1 (they sum to %g)", sum)
 }
 
 // columnsErr names the --columns flag in an error of the column mapping.
@@ -162,11 +171,8 @@ func columnsErr(err error, _ string) error {
 // needRatings refuses the table name, when it is unrated (a user,item
 // interaction table, without ratings), for a task that predicts ratings.
 func needRatings(name string, unrated bool, task string) error {
-	if task == "" {
-		task = model.TaskRating
-	}
-	if unrated && task != model.TaskImplicit {
-		return badInput(fmt.Errorf("%s has no rating column (a table of user,item interactions): the %s task learns ratings; only --task implicit (train, tune, eval --protocol ncf) learns from one, or map its rating column with --columns", name, task))
+	if err := train.NeedRatings(name, unrated, task); err != nil {
+		return badInput(fmt.Errorf("%w (--task implicit of train, tune and eval --protocol ncf), or map its rating column with --columns", err))
 	}
 	return nil
 }

@@ -3,16 +3,73 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
+	"github.com/spf13/pflag"
 )
 
-// divergedHint adds to a *train.DivergedError the flag to change; other
-// errors pass unchanged. A diverged run is a failure while running (exit 1).
-func divergedHint(err error, lr float64) error {
+// The flags whose values most often make the weights blow up, in the
+// order a hint names them.
+var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", "l2", "bias-l2", "scale", "dim"}
+
+// divergedHint rewrites a *train.DivergedError with what to change: the
+// flags of divergeFlags the user set, with their values, or else a lower
+// --lr or, for the normal init, a smaller --init-std. Other errors pass
+// unchanged. A diverged run is a failure while running (exit 1).
+func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	var de *train.DivergedError
-	if errors.As(err, &de) {
-		return fmt.Errorf("%w (--lr %g); nothing was saved", err, lr)
+	if !errors.As(err, &de) {
+		return err
 	}
-	return err
+	return fmt.Errorf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned and nothing was saved; %s",
+		de.Epoch, de.Loss, de.ValLoss, tryHint(fs, c))
+}
+
+// tryHint suggests the settings to change after a failed run: the ones
+// the user set among divergeFlags, or the learning rate and init
+// spread of c that its kind reads.
+func tryHint(fs *pflag.FlagSet, c model.Config) string {
+	var set []string
+	for _, name := range divergeFlags {
+		if f := fs.Lookup(name); f != nil && fs.Changed(name) {
+			set = append(set, fmt.Sprintf("%s %s", flagName(fs, name), f.Value))
+		}
+	}
+	if len(set) > 0 {
+		return "try other values of the settings given: " + strings.Join(set, ", ")
+	}
+	var try []string
+	if c.Unused("lr") == "" {
+		try = append(try, fmt.Sprintf("a lower --lr (now %g)", c.LR))
+	}
+	if c.Unused("init_std") == "" {
+		try = append(try, fmt.Sprintf("a smaller --init-std (now %g)", c.InitStd))
+	}
+	if len(try) == 0 {
+		try = append(try, fmt.Sprintf("a smaller --dim (now %d)", c.Dim))
+	}
+	return "try " + strings.Join(try, " or ")
+}
+
+// neverImproved returns the error of a run whose epochs never beat the
+// initial weights on the validation part (best epoch 0): the model is the
+// untrained one and is not saved (exit 1). nil for any other run.
+func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
+	if m.Initial == nil || len(m.History) == 0 || m.BestEpoch > 0 {
+		return nil
+	}
+	what, score := "RMSE", func(e model.Epoch) float64 { return e.ValRMSE }
+	if m.Config.Implicit() {
+		what, score = "cross-entropy", func(e model.Epoch) float64 { return e.ValLoss }
+	}
+	best := m.History[0]
+	for _, e := range m.History {
+		if score(e) < score(best) {
+			best = e
+		}
+	}
+	return fmt.Errorf("train: no epoch of %d improved on the initial weights (validation %s %.4f at the start, best %.4f at epoch %d): the model learned nothing and was not saved; %s",
+		len(m.History), what, score(*m.Initial), score(best), best.Epoch, tryHint(fs, m.Config))
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 
@@ -68,13 +67,10 @@ and NDCG@k for the model, for most-popular and for a random ranking
 (10/101 = 0.099 for HR@10).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch {
-			case ef.k < 1 || ef.k > maxK:
-				return badInput(fmt.Errorf("-k %d: want a list length 1 to %d", ef.k, maxK))
-			case ef.negatives < 1 || ef.negatives > maxEvalNeg:
-				return badInput(fmt.Errorf("--negatives %d: want 1 to %d", ef.negatives, maxEvalNeg))
-			case math.IsNaN(ef.relevant) || math.IsInf(ef.relevant, 0):
-				return badInput(errors.New("--relevant: want a number"))
+			fs := cmd.Flags()
+			if err := firstErr(intIn(fs, "k", ef.k, 1, maxK), intIn(fs, "negatives", ef.negatives, 1, maxEvalNeg),
+				finiteFlag(fs, "relevant", ef.relevant)); err != nil {
+				return err
 			}
 			if _, err := parseFormat(df.format); err != nil {
 				return err

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/recnet/recnet/model"
 	"github.com/spf13/cobra"
@@ -18,10 +21,8 @@ func exportCmd() *cobra.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			for _, f := range model.ExportPaths(dir) {
-				if err := checkOutput("dir", f, path); err != nil {
-					return err
-				}
+			if err := checkExportDir(dir, path); err != nil {
+				return err
 			}
 			files, err := m.Export(dir)
 			if err != nil {
@@ -34,6 +35,23 @@ func exportCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created if missing; each file in it is"+outputRule)
+	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created with its parents if missing (a path that is not a directory is refused); each file in it"+outputRule)
 	return c
+}
+
+// checkExportDir refuses an --dir that exists and is not a directory, or
+// whose files could not be written (see checkOutput), before any work.
+func checkExportDir(dir, input string) error {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil // created by Export
+	}
+	if err := checkDir("dir", dir, "the output directory"); err != nil {
+		return err
+	}
+	for _, f := range model.ExportPaths(dir) {
+		if err := checkOutput("dir", f, input); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/internal/quote"
-
 	"github.com/spf13/pflag"
 )
 
@@ -55,6 +55,52 @@ func openUnit(fs *pflag.FlagSet, name string, v float64) error {
 	return nil
 }
 
+// fraction refuses a float flag the user set outside [0,1), or outside
+// (0,1) when zero is not allowed (why says what needs it above 0).
+func fraction(fs *pflag.FlagSet, name string, v float64, zeroOK bool, why string) error {
+	if !fs.Changed(name) || (v > 0 || (zeroOK && v == 0)) && v < 1 {
+		return nil
+	}
+	if zeroOK {
+		return badInput(fmt.Errorf("%s %g: must be at least 0 and below 1", flagName(fs, name), v))
+	}
+	return badInput(fmt.Errorf("%s %g: must be above 0 and below 1 (%s)", flagName(fs, name), v, why))
+}
+
+// validShareUsage is the --help of --valid-share of train, tune and cv.
+const validShareUsage = "share of the training rows held out (drawn from --seed) as a validation part for early stopping, below 1"
+
+// checkValidShare checks --valid-share. train takes 0 for no validation part;
+// tune and cv need one (tune scores its trials on it, cv stops each
+// fold's training early on it), so they refuse 0.
+func checkValidShare(fs *pflag.FlagSet, v float64, zeroOK bool) error {
+	return fraction(fs, "valid-share", v, zeroOK, "a validation part is needed to stop early and to score")
+}
+
+// finiteFlag refuses a float flag the user set to NaN or an infinity.
+func finiteFlag(fs *pflag.FlagSet, name string, v float64) error {
+	if fs.Changed(name) && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		return badInput(fmt.Errorf("%s %g: must be a finite number", flagName(fs, name), v))
+	}
+	return nil
+}
+
+// atLeastZero refuses a float flag the user set below 0 or not finite.
+func atLeastZero(fs *pflag.FlagSet, name string, v float64, zero string) error {
+	if fs.Changed(name) && !(v >= 0 && !math.IsInf(v, 1)) {
+		return badInput(fmt.Errorf("%s %g: must be at least 0 and finite (0: %s)", flagName(fs, name), v, zero))
+	}
+	return nil
+}
+
+// durationIn refuses a duration flag the user set outside lo..hi.
+func durationIn(fs *pflag.FlagSet, name string, d, lo, hi time.Duration) error {
+	if fs.Changed(name) && (d < lo || d > hi) {
+		return badInput(fmt.Errorf("%s %s: must be %s to %s", flagName(fs, name), d, lo, hi))
+	}
+	return nil
+}
+
 // oneOf refuses, naming the flag, a value that is none of known.
 func oneOf(flag, v string, known ...string) error {
 	if slices.Contains(known, v) {
@@ -90,8 +136,35 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("split") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
 	}
+	if err := seedSet(fs, f.seed); err != nil {
+		return err
+	}
+	if fs.Changed("data") && (f.train != "" || f.test != "") {
+		return badInput(errors.New("--data: does not apply with --train and --test, which give the data"))
+	}
 	return nil
 }
+
+// dataLine returns the line that says what the data flags read: the table
+// and its rows, or with --train/--test each file with its rows; then the
+// users and items. s is the split as loaded (before a validation part is
+// carved from it), rows the rows of the table.
+func (f *dataFlags) dataLine(s *dataset.Split, rows int) string {
+	what := fmt.Sprintf("data %s: %d rows", s.Name, rows)
+	if f.train != "" {
+		what = fmt.Sprintf("data: train %s: %d rows", f.train, s.Train.Len())
+		if f.valid != "" {
+			what += fmt.Sprintf("; valid %s: %d rows", f.valid, s.Valid.Len())
+		}
+		what += fmt.Sprintf("; test %s: %d rows;", f.test, s.Test.Len())
+	} else {
+		what += ","
+	}
+	return fmt.Sprintf("%s %d users, %d items", what, s.Users.Len(), s.Items.Len())
+}
+
+// seedRule ends the --help of every --seed flag.
+const seedRule = ", at least 1 (0 is refused: a seed of 0 means the default, 42)"
 
 // seedSet refuses a --seed 0 the user set: a model's seed 0 means the
 // default, 42.

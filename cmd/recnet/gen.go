@@ -127,7 +127,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 	c.Flags().StringVar(&out, "out", "ratings.csv", "output file (- for standard output)"+outputRule)
 	c.Flags().StringVar(&format, "format", "", "csv, parquet or sqlite (default: from the --out extension, else csv)")
 	c.Flags().StringVar(&shape, "shape", "", "write a MovieLens-shaped table: ml100k, ml1m or ml25m (default: the built-in course ratings)")
-	c.Flags().Uint64Var(&cfg.Seed, "seed", 42, "generator seed: the same seed writes the same bytes")
+	c.Flags().Uint64Var(&cfg.Seed, "seed", 42, "generator seed: the same seed writes the same bytes"+seedRule)
 	c.Flags().IntVar(&cfg.Users, "users", 0, fmt.Sprintf("number of users, 1 to %d (default: 33,901 as the original, or in proportion to --rows); each has 1 to %d ratings", maxGenRows, genMaxPerUser))
 	c.Flags().IntVar(&cfg.Rows, "rows", 0, fmt.Sprintf("number of rows, 1 to %d (default: 233,306 as the original, or in proportion to --users, or the shape's)", maxGenRows))
 	return c

@@ -39,6 +39,7 @@ func main() {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
+	root.SetHelpCommand(helpCmd(root))
 	ran := markRun(root)
 	err := root.ExecuteContext(ctx)
 	stop()

@@ -3,8 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/recnet/recnet/atomicfile"
 )
@@ -19,7 +23,27 @@ func checkOutput(flag, path string, inputs ...string) error {
 	if path == "" || path == "-" {
 		return nil
 	}
+	if err := checkDir(flag, filepath.Dir(path), "the directory of "+path); err != nil {
+		return err
+	}
 	return outputErr(flag, atomicfile.Check(path, inputs...))
+}
+
+// checkDir refuses, as an input error naming the flag, a directory that
+// does not exist or is not a directory (what says what it is, e.g. "the
+// directory of m.recnet"), so that a run is refused before its work
+// rather than failing at the end.
+func checkDir(flag, dir, what string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return badInput(fmt.Errorf("--%s: %s, %s, does not exist; create it first", flag, what, dir))
+	case err != nil && errors.Is(err, syscall.ENOTDIR), err == nil && !fi.IsDir():
+		return badInput(fmt.Errorf("--%s: %s, %s, is not a directory", flag, what, dir))
+	case err != nil:
+		return badInput(fmt.Errorf("--%s: %w", flag, err))
+	}
+	return nil
 }
 
 // outputErr marks an error of writing flag's file as an input error naming

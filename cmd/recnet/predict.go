@@ -11,8 +11,12 @@ func predictCmd() *cobra.Command {
 	var path, user, item string
 	c := &cobra.Command{
 		Use:   "predict --model M --user U --item I",
-		Short: "Print the predicted rating of a user for an item, on the original scale",
-		Args:  cobra.NoArgs,
+		Short: "Print the predicted rating of a user for an item (a probability for an implicit-task model)",
+		Long: `Predict prints the rating the model predicts for the user and the item, on the
+original scale, as a bare number. A model trained for the implicit task predicts
+the probability of an interaction instead, not a rating: predict prints it
+followed by "probability".`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
@@ -21,6 +25,10 @@ func predictCmd() *cobra.Command {
 			r, err := m.Predict(user, item)
 			if err != nil {
 				return badInput(err)
+			}
+			if name := m.ScoreName(); name != "rating" {
+				fmt.Fprintf(cmd.OutOrStdout(), "%.4f %s\n", r, name)
+				return nil
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%.4f\n", r)
 			return nil

@@ -51,15 +51,6 @@ func loadForRecs(ctx context.Context, path string, k int, cat catalogFlag) (*mod
 	return m, catalog, err
 }
 
-// scoreName names the scores a model predicts: probabilities for the
-// implicit task, ratings otherwise.
-func scoreName(m *model.Model) string {
-	if m.Config.Implicit() {
-		return "probability"
-	}
-	return "rating"
-}
-
 // writeRecs prints recommendations with titles and genres where the
 // catalog has them.
 func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string) {
@@ -161,7 +152,7 @@ rating: its scores are printed under a "probability" heading.`,
 					return badInput(err)
 				}
 				fmt.Fprintf(out, "top %d for user %s\n", len(recs), user)
-				writeRecs(out, recs, catalog, scoreName(m))
+				writeRecs(out, recs, catalog, m.ScoreName())
 				return nil
 			}
 			res, err := m.FoldIn(ratings, k, lambda)
@@ -176,7 +167,7 @@ rating: its scores are printed under a "probability" heading.`,
 			} else {
 				fmt.Fprintf(out, "top %d for a new user folded in from %d ratings (no retraining)\n", len(res.Recs), len(ratings))
 			}
-			writeRecs(out, res.Recs, catalog, scoreName(m))
+			writeRecs(out, res.Recs, catalog, m.ScoreName())
 			return nil
 		},
 	}

@@ -69,11 +69,10 @@ for up to 10 seconds.`,
 			if err := nonEmpty(cmd.Flags(), "addr", addr); err != nil {
 				return err
 			}
-			if foldLimit < 1 || foldLimit > maxFoldInLimit {
-				return badInput(fmt.Errorf("--foldin-limit %d: want 1..%d", foldLimit, maxFoldInLimit))
-			}
-			if foldWait < 0 || foldWait > maxFoldInWait {
-				return badInput(fmt.Errorf("--foldin-wait %v: want 0..%v", foldWait, maxFoldInWait))
+			fs := cmd.Flags()
+			if err := firstErr(intIn(fs, "foldin-limit", foldLimit, 1, maxFoldInLimit),
+				durationIn(fs, "foldin-wait", foldWait, 0, maxFoldInWait)); err != nil {
+				return err
 			}
 			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -42,8 +41,8 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.cfg.Negatives, "negatives", model.DefaultNegatives, fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", model.MaxNegatives))
 	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
 	fs.Float64Var(&f.cfg.InitStd, "init-std", d.InitStd, "standard deviation of the normal init (above 0)")
-	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows (0 or negative: none)")
-	fs.Float64Var(&f.cfg.BiasL2, "bias-l2", d.BiasL2, "L2 penalty on biases (0 or negative: none)")
+	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows, at least 0 (0: none)")
+	fs.Float64Var(&f.cfg.BiasL2, "bias-l2", d.BiasL2, "L2 penalty on biases, at least 0 (0: none)")
 	fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
 	fs.StringVar(&f.cfg.Optimizer, "optimizer", d.Optimizer, "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr "+strconv.FormatFloat(model.AdaGradLR, 'g', -1, 64)+" unless --lr is given) or sgd")
 	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate (above 0)")
@@ -69,16 +68,14 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		intIn(fs, "negatives", v.Negatives, 1, model.MaxNegatives),
 		positive(fs, "lr", v.LR), positive(fs, "init-std", v.InitStd), positive(fs, "eps", v.Eps),
 		openUnit(fs, "beta1", v.Beta1), openUnit(fs, "beta2", v.Beta2),
+		fraction(fs, "dropout", v.Dropout, true, ""),
+		atLeastZero(fs, "l2", v.L2, "none"), atLeastZero(fs, "bias-l2", v.BiasL2, "none"),
 	)
 	switch {
 	case err != nil:
 		return err
 	case fs.Changed("patience") && v.Patience == 0:
 		return badInput(errors.New("--patience 0: must be at least 1, or negative for no early stopping"))
-	case fs.Changed("dropout") && !(v.Dropout >= 0 && v.Dropout < 1):
-		return badInput(fmt.Errorf("--dropout %g: must be at least 0 and below 1", v.Dropout))
-	case !finite(v.L2, v.BiasL2):
-		return badInput(fmt.Errorf("--l2 %g, --bias-l2 %g: must be finite", v.L2, v.BiasL2))
 	}
 	if fs.Changed("layers") {
 		if _, err := model.ParseLayers(v.Layers); err != nil {
@@ -86,16 +83,6 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		}
 	}
 	return nil
-}
-
-// finite reports whether every x is neither NaN nor infinite.
-func finite(xs ...float64) bool {
-	for _, x := range xs {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // config returns the preset with every flag the user set applied. A flag
@@ -169,128 +156,194 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("seed") {
 		c.Seed = seed
 	}
+	if err := unusedFlag(fs, c); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
 }
 
+// unusedFlag refuses a model flag the user set that the model c describes
+// does not read (model.Config.Unused says which and why).
+func unusedFlag(fs *pflag.FlagSet, c model.Config) error {
+	var err error
+	fs.Visit(func(f *pflag.Flag) {
+		name := f.Name
+		if name == "train-negatives" { // eval's name for train's --negatives
+			name = "negatives"
+		}
+		setting := strings.ReplaceAll(name, "-", "_")
+		if name == "scale" {
+			setting = "no_scale"
+		}
+		if why := c.Unused(setting); err == nil && why != "" {
+			err = badInput(fmt.Errorf("%s: does not apply: %s", flagName(fs, f.Name), why))
+		}
+	})
+	return err
+}
+
+// trainRun holds train's flags.
+type trainRun struct {
+	df       dataFlags
+	cf       configFlags
+	out      string
+	plotPath string
+	pretrain string
+	asJSON   bool
+	quiet    bool
+	vshare   float64
+}
+
 func trainCmd() *cobra.Command {
-	var (
-		df       dataFlags
-		cf       configFlags
-		out      string
-		plotPath string
-		pretrain string
-		asJSON   bool
-		quiet    bool
-		vshare   float64
-	)
+	var r trainRun
 	c := &cobra.Command{
 		Use:   "train",
 		Short: "Train a model and test it beside the global-mean and bias baselines",
 		Long: `Train reads ratings (the built-in course ratings unless --data is given), splits
 them, trains RecommenderNet with a Keras-like line per epoch and a progress
 bar on stderr (when stderr is a terminal), then reports test MSE and RMSE on the training scale and RMSE
-and MAE on the original scale, each beside the baselines.`,
+and MAE on the original scale, each beside the baselines.
+
+A model flag that the chosen --model, --task, --optimizer or --init does not
+read is refused (exit 2). A run whose loss stops being finite, or whose
+epochs never beat the initial weights on the validation part, exits 1 and
+saves nothing (--out and --plot are left as they were).`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := cf.config(cmd.Flags(), df.seed)
-			if err != nil {
-				return badInput(err)
-			}
-			if !(vshare >= 0 && vshare < 1) {
-				return badInput(fmt.Errorf("--valid-share %g: want a fraction at least 0 and below 1", vshare))
-			}
-			if cmd.Flags().Changed("valid-share") && (df.train == "" || df.valid != "") {
-				return badInput(errors.New("--valid-share: applies only with --train and --test and no --valid"))
-			}
-			if err := df.check(cmd.Flags()); err != nil {
-				return err
-			}
-			inputs := append(df.inputs(), strings.Split(pretrain, ",")...)
-			if err := checkOutputs(inputs, "out", out, "plot", plotPath); err != nil {
-				return err
-			}
-			s, rows, dups, err := df.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := needRatings(s.Name, s.Unrated, cfg.Task); err != nil {
-				return err
-			}
-			s, carved, err := carveValid(s, &df, vshare)
-			if err != nil {
-				return err
-			}
-			stdout := cmd.OutOrStdout()
-			lines := stdout // the human report; with --json it goes to stderr
-			if asJSON {
-				lines = cmd.ErrOrStderr()
-			}
-			if quiet && asJSON {
-				lines = io.Discard
-			}
-			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items; split %d/%d/%d\n",
-				s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len())
-			if dups > 0 {
-				fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
-			}
-			fmt.Fprint(lines, carved)
-			var pre train.Option
-			if pretrain != "" {
-				if pre, err = pretrained(cmd.Context(), pretrain, &cfg); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintln(lines, describe(cfg))
-			opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, quiet, cfg.Epochs))}
-			if pre != nil {
-				opts = append(opts, pre)
-			}
-			start := time.Now()
-			m, err := train.Fit(cmd.Context(), s, opts...)
-			if err != nil {
-				return divergedHint(err, cfg.LR)
-			}
-			res := report.New(m, s, rows, dups)
-			if plotPath != "" {
-				if err := report.Plot(plotPath, m.History, m.Config); err != nil {
-					return outputErr("plot", err)
-				}
-			}
-			if out != "" {
-				if err := m.Save(out); err != nil {
-					return outputErr("out", err)
-				}
-			}
-			if asJSON {
-				return res.WriteJSON(stdout)
-			}
-			if len(m.History) > 0 {
-				fmt.Fprintf(lines, "trained in %.2fs (%.3fs per epoch, validation excluded); best epoch %d\n",
-					time.Since(start).Seconds(), res.TrainSeconds/float64(len(m.History)), m.BestEpoch)
-			} else {
-				fmt.Fprintf(lines, "fitted in %.2fs\n", time.Since(start).Seconds())
-			}
-			if err := res.WriteTest(lines); err != nil {
-				return err
-			}
-			if plotPath != "" {
-				fmt.Fprintf(lines, "loss curve: %s\n", plotPath)
-			}
-			if out != "" {
-				fmt.Fprintf(lines, "model saved: %s\n", out)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
-	df.register(c.Flags())
-	cf.register(c.Flags())
-	c.Flags().StringVar(&out, "out", "", "save the trained model to this file"+outputRule)
-	c.Flags().StringVar(&plotPath, "plot", "", "write the train vs validation loss curve to this PNG, not the file of --out"+outputRule)
-	c.Flags().StringVar(&pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
-	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the report")
-	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
-	c.Flags().Float64Var(&vshare, "valid-share", 0.1, "with --train/--test and no --valid: share of the training file held out (drawn from --seed) for early stopping; 0 for none")
+	fs := c.Flags()
+	r.df.register(fs)
+	r.cf.register(fs)
+	fs.StringVar(&r.out, "out", "", "save the trained model to this file"+outputRule)
+	fs.StringVar(&r.plotPath, "plot", "", "write the train vs validation loss curve to this PNG, not the file of --out"+outputRule)
+	fs.StringVar(&r.pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; dim and layers come from them)")
+	fs.BoolVar(&r.asJSON, "json", false, "print one JSON object to stdout instead of the report")
+	fs.BoolVarP(&r.quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
+	fs.Float64Var(&r.vshare, "valid-share", 0.1, validShareUsage+"; 0 for none (every epoch then runs blind)")
 	return c
+}
+
+// run checks the flags, loads the data, trains, reports and saves.
+func (r *trainRun) run(cmd *cobra.Command) error {
+	fs := cmd.Flags()
+	cfg, err := r.cf.config(fs, r.df.seed)
+	if err != nil {
+		return badInput(err)
+	}
+	if fs.Changed("valid-share") && (r.df.train == "" || r.df.valid != "") {
+		return badInput(errors.New("--valid-share: applies only with --train and --test and no --valid"))
+	}
+	err = firstErr(checkValidShare(fs, r.vshare, true), r.df.check(fs),
+		checkOutputs(append(r.df.inputs(), strings.Split(r.pretrain, ",")...), "out", r.out, "plot", r.plotPath))
+	if err != nil {
+		return err
+	}
+	lines := r.lines(cmd)
+	s, rows, dups, err := r.load(cmd, lines, cfg.Task)
+	if err != nil {
+		return err
+	}
+	var pre train.Option
+	if r.pretrain != "" {
+		if pre, err = pretrained(cmd.Context(), r.pretrain, &cfg); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(lines, describe(cfg))
+	opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
+	if pre != nil {
+		opts = append(opts, pre)
+	}
+	start := time.Now()
+	m, err := train.Fit(cmd.Context(), s, opts...)
+	if err != nil {
+		return divergedHint(err, fs, cfg)
+	}
+	res := report.New(m, s, rows, dups)
+	failed := neverImproved(m, fs)
+	if failed == nil {
+		if err := r.save(m); err != nil {
+			return err
+		}
+	}
+	if err := r.report(cmd, lines, m, res, time.Since(start), failed == nil); err != nil {
+		return err
+	}
+	return failed
+}
+
+// lines returns where the human report goes: stdout, or stderr with
+// --json, or nowhere with --json --quiet.
+func (r *trainRun) lines(cmd *cobra.Command) io.Writer {
+	switch {
+	case r.asJSON && r.quiet:
+		return io.Discard
+	case r.asJSON:
+		return cmd.ErrOrStderr()
+	}
+	return cmd.OutOrStdout()
+}
+
+// load reads the split the data flags give, carves a validation part
+// (--valid-share) and says what it read on lines.
+func (r *trainRun) load(cmd *cobra.Command, lines io.Writer, task string) (*dataset.Split, int, int, error) {
+	s, rows, dups, err := r.df.load(cmd.Context())
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if err := needRatings(s.Name, s.Unrated, task); err != nil {
+		return nil, 0, 0, err
+	}
+	loaded := r.df.dataLine(s, rows)
+	s, carved, err := carveValid(s, &r.df, r.vshare)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
+	if dups > 0 {
+		fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
+	}
+	fmt.Fprint(lines, carved)
+	return s, rows, dups, nil
+}
+
+// save writes the loss curve (--plot) and the model (--out).
+func (r *trainRun) save(m *model.Model) error {
+	if r.plotPath != "" {
+		if err := report.Plot(r.plotPath, m.History, m.Config); err != nil {
+			return outputErr("plot", err)
+		}
+	}
+	if r.out != "" {
+		if err := m.Save(r.out); err != nil {
+			return outputErr("out", err)
+		}
+	}
+	return nil
+}
+
+// report prints the JSON object, or the timing, the test report and what
+// was saved.
+func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, res report.Result, took time.Duration, saved bool) error {
+	if r.asJSON {
+		return res.WriteJSON(cmd.OutOrStdout())
+	}
+	if len(m.History) > 0 {
+		fmt.Fprintf(lines, "trained in %.2fs (%.3fs per epoch, validation excluded); best epoch %d\n",
+			took.Seconds(), res.TrainSeconds/float64(len(m.History)), m.BestEpoch)
+	} else {
+		fmt.Fprintf(lines, "fitted in %.2fs\n", took.Seconds())
+	}
+	if err := res.WriteTest(lines); err != nil {
+		return err
+	}
+	if r.plotPath != "" && saved {
+		fmt.Fprintf(lines, "loss curve: %s\n", r.plotPath)
+	}
+	if r.out != "" && saved {
+		fmt.Fprintf(lines, "model saved: %s\n", r.out)
+	}
+	return nil
 }
 
 // carveValid returns s with a share of its training rows moved to a

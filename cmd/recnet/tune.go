@@ -100,8 +100,8 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 					return badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
 				}
 			}
-			if !(validShare > 0 && validShare < 1) {
-				return badInput(fmt.Errorf("--valid-share %g: want a fraction in (0,1)", validShare))
+			if err := checkValidShare(fs, validShare, false); err != nil {
+				return err
 			}
 			if folds == 1 || folds < 0 || folds > maxFolds {
 				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or 2 to %d", folds, maxFolds))
@@ -116,6 +116,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if err := needRatings(s.Name, s.Unrated, task); err != nil {
 				return err
 			}
+			loaded := df.dataLine(s, rows)
 			carved := ""
 			if folds == 0 {
 				if s, carved, err = carveValid(s, &df, validShare); err != nil {
@@ -131,8 +132,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 			if folds >= 2 {
 				scoring = fmt.Sprintf("mean RMSE of %d-fold cross-validation on %d training+validation rows", folds, s.Train.Len()+s.Valid.Len())
 			}
-			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items; split %d/%d/%d\n",
-				s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len())
+			fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 			fmt.Fprint(lines, carved)
 			search := "random search"
 			if grid {
