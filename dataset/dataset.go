@@ -142,6 +142,11 @@ type Dataset struct {
 	// (user,item) interactions, and every row's Value is 1. Such a table
 	// serves the implicit task only.
 	Unrated bool
+	// Layout says which column of a text table gave each role and how it
+	// was found, e.g. "by header: user=userId, item=movieId,
+	// rating=rating, time=timestamp" or "by position (no header): user=1,
+	// item=2, rating=3"; empty for other sources.
+	Layout string
 }
 
 // String describes the shape of the data set.

@@ -29,7 +29,7 @@ func KFold(d *Dataset, k int, seed uint64) ([]*Split, error) {
 		a, b := j*n/k, (j+1)*n/k
 		idx = append(append(idx[:0], p[:a]...), p[b:]...)
 		out[j] = &Split{
-			Name: fmt.Sprintf("%s fold %d/%d", d.Name, j+1, k), Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated,
+			Name: fmt.Sprintf("%s fold %d/%d", d.Name, j+1, k), Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated, Layout: d.Layout,
 			Train: d.Subset(idx),
 			Test:  d.Subset(p[a:b]),
 		}

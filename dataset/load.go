@@ -107,7 +107,7 @@ func Load(ctx context.Context, src string, opt Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Name: src, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated}
+	d := &Dataset{Name: src, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated, Layout: t.layout}
 	d.Duplicates = dedup(&d.Ratings)
 	return d, nil
 }
@@ -139,6 +139,12 @@ func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Sp
 		}
 		rows := t.rows
 		s.Unrated = s.Unrated || t.unrated
+		switch {
+		case part.src == train:
+			s.Layout = t.layout
+		case t.layout != s.Layout && t.layout != "":
+			s.Layout += "; " + part.src + ": " + t.layout
+		}
 		dedup(&rows)
 		*part.dst = rows
 		l, h := rows.Range()

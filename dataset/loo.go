@@ -77,7 +77,7 @@ func LeaveOneOut(d *Dataset, seed uint64) (*Split, error) {
 	}
 	lo, hi := d.Range()
 	return &Split{
-		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated,
+		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated, Layout: d.Layout,
 		Train: d.Subset(idx[train]),
 		Valid: d.Subset(idx[valid]),
 		Test:  d.Subset(idx[test]),

@@ -120,16 +120,17 @@ func Read(r io.Reader, name string, opt Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Name: name, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated}
+	d := &Dataset{Name: name, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated, Layout: t.layout}
 	d.Duplicates = dedup(&d.Ratings)
 	return d, nil
 }
 
-// table is what a reader returns: the rows, and whether the table had no
-// rating column.
+// table is what a reader returns: the rows, whether the table had no
+// rating column, and its Layout (text tables only).
 type table struct {
 	rows    Ratings
 	unrated bool
+	layout  string
 }
 
 // readerSize returns how many bytes r holds, when r can tell, or 0.
@@ -202,7 +203,7 @@ func readRatings(ctx context.Context, r io.Reader, name string, opt Options, siz
 	if p.rows.Len() == 0 {
 		return table{}, fmt.Errorf("dataset: %s: no rating rows", name)
 	}
-	return table{rows: p.rows, unrated: p.pick[roleRating] < 0}, nil
+	return table{rows: p.rows, unrated: p.pick[roleRating] < 0, layout: p.layout}, nil
 }
 
 // ratingParser reads rows line by line from a bufio.Reader.
@@ -222,6 +223,7 @@ type ratingParser struct {
 	first   int         // the line of the first row, when it is data
 	pick    [nRoles]int // each role's column, or -1 (rating, time)
 	timeCol string      // the name of the time column, for errors
+	layout  string      // Dataset.Layout
 	fields  [][]byte    // the fields of the current row, up to the last picked
 
 	line  int   // physical number of the last line read
@@ -411,6 +413,7 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 		pick[roleTime] = 3 // MovieLens: user, item, rating, timestamp
 	}
 	p.pick = pick
+	p.layout = layout(pick, names, header)
 	if k := pick[roleTime]; k >= 0 {
 		p.rows.Time = []int64{}
 		p.timeCol = roleNames[roleTime]
@@ -420,6 +423,31 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 	}
 	p.fields = growFields(p.fields, max(pick[0], pick[1], pick[2], pick[3])+1)
 	return header, nil
+}
+
+// layout describes pick, the column of each role (-1: none), for
+// Dataset.Layout: by the header's names, or by 1-based position.
+func layout(pick [nRoles]int, names []string, header bool) string {
+	var b strings.Builder
+	if header {
+		b.WriteString("by header: ")
+	} else {
+		b.WriteString("by position (no header): ")
+	}
+	sep := ""
+	for r, k := range pick {
+		if k < 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "%s%s=", sep, roleKeys[r])
+		if header && k < len(names) {
+			b.WriteString(quoteShort(strings.TrimSpace(names[k])))
+		} else {
+			fmt.Fprint(&b, k+1)
+		}
+		sep = ", "
+	}
+	return b.String()
 }
 
 // row checks and appends the row in p.fields (nf of them found), whose

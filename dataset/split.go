@@ -24,6 +24,9 @@ type Split struct {
 	// Unrated is set when the rows came from a table without a rating
 	// column (see Dataset.Unrated): every Value is 1.
 	Unrated bool
+	// Layout is the Dataset's Layout (for LoadSplit, the training file's,
+	// and each other part's where it differs).
+	Layout string
 }
 
 // Fractions are the shares of train, validation and test rows. The zero
@@ -73,7 +76,7 @@ func SplitRandom(d *Dataset, f Fractions, seed uint64) (*Split, error) {
 	p := Shuffle(n, seed)
 	lo, hi := d.Range()
 	return &Split{
-		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated,
+		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated, Layout: d.Layout,
 		Train: d.Subset(p[:a]),
 		Valid: d.Subset(p[a:b]),
 		Test:  d.Subset(p[b:]),

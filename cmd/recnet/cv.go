@@ -68,6 +68,9 @@ cv fails (exit 1) only when every job diverges.`,
 			opts := []eval.Option{eval.WithWorkers(workers), eval.WithValidShare(validShare)}
 			if !quiet {
 				fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, folds, seed)
+				if d.Layout != "" {
+					fmt.Fprintf(errw, "columns %s\n", d.Layout)
+				}
 				opts = append(opts, eval.WithCVProgress(func(p eval.CVProgress) {
 					if p.Score.Diverged {
 						fmt.Fprintf(errw, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -121,6 +122,45 @@ func TestRatingsTableCommands(t *testing.T) {
 			out, stderr, code := run(t, c.args...)
 			if code != c.code || !strings.Contains(out+stderr, c.want) {
 				t.Errorf("exit %d, want %d and %q in:\n%s%s", code, c.code, c.want, out, stderr)
+			}
+		})
+	}
+}
+
+// TestDataLayoutSaid: the report says which column gave each role and how
+// it was found, so a table read by position, or by a header the user did
+// not expect, is never read silently.
+func TestDataLayoutSaid(t *testing.T) {
+	dir := t.TempDir()
+	swapped := gridTable(t, dir, "swapped.csv", "course,user_id,score")
+	timed := gridTable(t, dir, "timed.csv", "ts,user_id,course,score")
+	// headerless returns the rows of a table written with a header.
+	headerless := func(name, header string) string {
+		b, err := os.ReadFile(gridTable(t, dir, name+".h", header))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return write(t, dir, name, strings.SplitN(string(b), "\n", 2)[1])
+	}
+	bare := headerless("bare.csv", "user,item,score")
+	bareTimed := headerless("bare-timed.csv", "ts,user_id,course,score")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"by header", []string{"train", "--model", "bias", "--data", swapped}, `columns by header: user="user_id", item="course", rating="score"`},
+		{"by header with time", []string{"train", "--model", "bias", "--data", timed}, `columns by header: user="user_id", item="course", rating="score", time="ts"`},
+		{"by position", []string{"train", "--model", "bias", "--data", bare}, "columns by position (no header): user=1, item=2, rating=3"},
+		{"by --columns position", []string{"train", "--model", "bias", "--data", bareTimed, "--columns", "user=2,item=3,rating=4,time=1"}, "columns by position (no header): user=2, item=3, rating=4, time=1"},
+		{"cv", []string{"cv", "--models", "bias", "--folds", "2", "--data", swapped}, `columns by header: user="user_id"`},
+		{"tune", []string{"tune", "--trials", "1", "--data", swapped}, `columns by header: user="user_id"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, stderr, code := run(t, c.args...)
+			if code != 0 || !strings.Contains(out+stderr, c.want) {
+				t.Errorf("exit %d, want 0 and %q in:\n%s%s", code, c.want, out, stderr)
 			}
 		})
 	}

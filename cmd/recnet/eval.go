@@ -207,6 +207,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if df.train == "" {
 		fmt.Fprintf(out, " (seed %d)", df.seed)
 	}
+	if s.Layout != "" {
+		fmt.Fprintf(out, "\ncolumns %s", s.Layout)
+	}
 	fmt.Fprintf(out, "\nmodel %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), items)
 	if df.train == "" && m.Config.Seed != df.seed {
 		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
@@ -314,6 +317,9 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 		}
 	}
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items\n", d.Name, d.Len(), d.Users.Len(), d.Items.Len())
+	if d.Layout != "" {
+		fmt.Fprintf(lines, "columns %s\n", d.Layout)
+	}
 	fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2)\n",
 		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	fmt.Fprintln(lines, describe(cfg))

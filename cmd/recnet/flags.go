@@ -160,7 +160,11 @@ func (f *dataFlags) dataLine(s *dataset.Split, rows int) string {
 	} else {
 		what += ","
 	}
-	return fmt.Sprintf("%s %d users, %d items", what, s.Users.Len(), s.Items.Len())
+	line := fmt.Sprintf("%s %d users, %d items", what, s.Users.Len(), s.Items.Len())
+	if s.Layout != "" {
+		line += "\ncolumns " + s.Layout
+	}
+	return line
 }
 
 // seedRule ends the --help of every --seed flag.
