@@ -185,7 +185,7 @@ func TestOutputsDistinct(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(bin, "train", "--data", data, "--quiet", "--epochs", "1", "--out", c.out, "--plot", c.plot)
+			cmd := command("train", "--data", data, "--quiet", "--epochs", "1", "--out", c.out, "--plot", c.plot)
 			cmd.Dir = dir
 			var errb bytes.Buffer
 			cmd.Stderr = &errb
