@@ -80,6 +80,7 @@ type binaryFormat struct {
 var registry struct {
 	sync.RWMutex
 	schemes map[string]SchemeOpener
+	files   map[string]func(src string) (string, bool)
 	formats map[Format]binaryFormat
 }
 
@@ -100,6 +101,65 @@ func RegisterScheme(scheme string, open SchemeOpener) {
 		registry.schemes = make(map[string]SchemeOpener)
 	}
 	registry.schemes[scheme] = open
+}
+
+// RegisterLocalFile tells LocalFile which local file a source of scheme
+// reads: file returns the path in src, a URL of that scheme (e.g. the
+// database file of "sqlite:///data/r.db?table=ratings"), and false when
+// src names none. Package dataset/sqlsrc/sqlite registers one for
+// "sqlite" beside its RegisterScheme. Registering one twice panics.
+func RegisterLocalFile(scheme string, file func(src string) (string, bool)) {
+	scheme = strings.ToLower(scheme)
+	registry.Lock()
+	defer registry.Unlock()
+	if _, dup := registry.files[scheme]; dup || file == nil {
+		panic("dataset: RegisterLocalFile " + scheme + " twice or nil")
+	}
+	if registry.files == nil {
+		registry.files = make(map[string]func(string) (string, bool))
+	}
+	registry.files[scheme] = file
+}
+
+// LocalFile returns the local file that Load reads for src: src itself
+// for a path, the file a registered scheme's URL names (RegisterLocalFile),
+// and false for an http(s) URL, a URL whose scheme names no local file or
+// that does not parse. It does not look at the file system.
+func LocalFile(src string) (path string, ok bool) {
+	if src == "" || isURL(src) {
+		return "", false
+	}
+	scheme, ok := schemeOf(src)
+	if !ok {
+		return src, true
+	}
+	registry.RLock()
+	_, opens := registry.schemes[scheme]
+	file := registry.files[scheme]
+	registry.RUnlock()
+	switch {
+	case file != nil:
+		return file(src)
+	case opens || strings.HasPrefix(src[len(scheme):], "://"):
+		return "", false
+	}
+	return src, true
+}
+
+// schemeOf returns the lower-cased scheme of src, a URL "scheme:...", and
+// false when src does not start with one (a path, or "C:" a drive).
+func schemeOf(src string) (string, bool) {
+	k := strings.IndexByte(src, ':')
+	if k <= 1 {
+		return "", false
+	}
+	scheme := strings.ToLower(src[:k])
+	for _, c := range scheme {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return "", false
+		}
+	}
+	return scheme, true
 }
 
 // RegisterFormat makes Load and Read accept the binary format f: named by

@@ -42,13 +42,26 @@ func TestCanceledNotBusy(t *testing.T) {
 }
 
 // TestPredictImplicit checks that /v1/predict labels an implicit-task
-// model's score as a probability, and a rating model's as a rating.
+// model's score as a probability, and a rating model's as a rating, and
+// that /v1/model says which (the web page labels its scores by it).
 func TestPredictImplicit(t *testing.T) {
 	cases := []struct {
 		task, field, not string
 	}{
 		{model.TaskImplicit, `"probability":`, `"rating":`},
 		{model.TaskRating, `"rating":`, `"probability":`},
+	}
+	for _, c := range []struct{ task, want string }{
+		{model.TaskImplicit, `"score":"probability"`},
+		{model.TaskRating, `"score":"rating"`},
+	} {
+		m := deepModel()
+		m.Config.Task = c.task
+		r := httptest.NewRecorder()
+		New(m, nil).Handler().ServeHTTP(r, httptest.NewRequest("GET", "/v1/model", nil))
+		if body := r.Body.String(); r.Code != 200 || !strings.Contains(body, c.want) {
+			t.Errorf("task %s: /v1/model %d %s; want %s", c.task, r.Code, body, c.want)
+		}
 	}
 	for _, c := range cases {
 		m := deepModel()

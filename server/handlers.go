@@ -349,6 +349,7 @@ func (s *Server) modelInfo(_ *http.Request, sv *served) (any, *apiError) {
 	}
 	return struct {
 		Kind      string          `json:"kind"`
+		Score     string          `json:"score"` // what predictions and rankings give: rating or probability
 		Config    json.RawMessage `json:"config"`
 		Users     int             `json:"users"`
 		Items     int             `json:"items"`
@@ -356,7 +357,7 @@ func (s *Server) modelInfo(_ *http.Request, sv *served) (any, *apiError) {
 		Max       eval.Number     `json:"max"`
 		History   []model.Epoch   `json:"history"`
 		BestEpoch *int            `json:"best_epoch"`
-	}{kind, cfg, m.Users.Len(), m.Items.Len(), eval.Number(m.Min), eval.Number(m.Max), hist, best}, nil
+	}{kind, m.ScoreName(), cfg, m.Users.Len(), m.Items.Len(), eval.Number(m.Min), eval.Number(m.Max), hist, best}, nil
 }
 
 func (s *Server) healthz(*http.Request, *served) (any, *apiError) {

@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // benchRow is one thread count's figures.
@@ -56,16 +58,19 @@ type benchResult struct {
 	GoHeapSysPeak uint64     `json:"go_heap_sys_bytes"`
 }
 
+// benchRun holds bench's flags.
+type benchRun struct {
+	shape, data, format, threads  string
+	columns                       string
+	rows, dim, batch, epochs, rep int
+	optimizer                     string
+	lr                            float64
+	seed                          uint64
+	asJSON                        bool
+}
+
 func benchCmd() *cobra.Command {
-	var (
-		shape, data, format, threads  string
-		columns                       string
-		rows, dim, batch, epochs, rep int
-		optimizer                     string
-		lr                            float64
-		seed                          uint64
-		asJSON                        bool
-	)
+	var r benchRun
 	c := &cobra.Command{
 		Use:   "bench [--shape builtin|ml100k|ml1m|ml25m] [--threads 1,2]",
 		Short: "Time a training epoch beside a read-only floor pass, per thread count, with test RMSE and peak memory",
@@ -83,166 +88,206 @@ the bias baseline; and peak memory (VmHWM and the Go runtime's).
 The default table is ml1m-shaped (about 1M ratings), light enough for a laptop; ask for
 the 25M-row MovieLens size with --shape ml25m.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fs := cmd.Flags()
-			if err := firstErr(intIn(fs, "rows", rows, 1, maxGenRows), intIn(fs, "dim", dim, 1, model.MaxDim),
-				intIn(fs, "batch", batch, 1, model.MaxBatch), intIn(fs, "epochs", epochs, 0, model.MaxEpochs),
-				intIn(fs, "repeat", rep, 1, maxRepeat), positive(fs, "lr", lr), seedSet(fs, seed)); err != nil {
-				return err
-			}
-			for o := range strings.SplitSeq(optimizer, ",") {
-				if strings.TrimSpace(o) == "" {
-					return badInput(fmt.Errorf("--optimizer %q: an empty name in the list", optimizer))
-				}
-				if err := oneOf("--optimizer", strings.TrimSpace(o), model.Optimizers...); err != nil {
-					return err
-				}
-			}
-			ths, err := parseThreads(threads)
-			if err != nil {
-				return badInput(err)
-			}
-			if fs.Changed("columns") && !fs.Changed("data") {
-				return badInput(fmt.Errorf("--columns %q: maps the columns of --data, which is not given", columns))
-			}
-			start := time.Now()
-			var d *dataset.Dataset
-			switch {
-			case cmd.Flags().Changed("data"):
-				if d, err = loadDataset(cmd.Context(), data, format, columns, ""); err != nil {
-					return err
-				}
-			case shape == "builtin":
-				d = dataset.Builtin()
-			default:
-				sh, err := dataset.ShapeByName(shape)
-				if err != nil {
-					return oneOf("--shape", shape, "builtin", "ml100k", "ml1m", "ml25m")
-				}
-				if rows > 0 {
-					sh = sh.Scaled(rows)
-				}
-				d = dataset.GenerateShape(sh, seed)
-			}
-			s, err := dataset.SplitRandom(d, dataset.Fractions{}, seed)
-			if err != nil {
-				return badInput(err)
-			}
-			res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: rep}
-			d = nil
-			res.DataSeconds = time.Since(start).Seconds()
-			cfg := model.Presets["default"]
-			cfg.Dim, cfg.Batch, cfg.Seed = dim, batch, seed
-			var cfgs []model.Config
-			for _, o := range strings.Split(optimizer, ",") {
-				c := cfg
-				c.Optimizer = strings.TrimSpace(o)
-				c.LR = model.DefaultLR(c.Optimizer)
-				if lr > 0 {
-					c.LR = lr
-				}
-				if err := c.Validate(); err != nil {
-					return badInput(fmt.Errorf("--optimizer: %w", err))
-				}
-				cfgs = append(cfgs, c)
-			}
-			res.Config = fmt.Sprintf("dot dim %d, batch %d, seed %d", cfg.Dim, cfg.Batch, cfg.Seed)
-			lines := cmd.ErrOrStderr()
-			fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
-			var heapPeak uint64
-			gc := func() {
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				heapPeak = max(heapPeak, ms.HeapSys)
-				runtime.GC()
-			}
-			for _, c := range cfgs {
-				for _, t := range ths {
-					res.Threads = append(res.Threads, benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t})
-				}
-			}
-			// The repeats go round every optimizer in turn, so that each
-			// optimizer's fastest run comes from the same stretch of time.
-			for r := range max(rep, 1) {
-				for o, c := range cfgs {
-					gc()
-					tm, err := train.MeasureEpoch(s, c, ths...)
-					if err != nil {
-						return err
-					}
-					for j, m := range tm {
-						row := &res.Threads[o*len(ths)+j]
-						if r == 0 || m.Epoch.Seconds() < row.EpochSeconds {
-							row.EpochSeconds = m.Epoch.Seconds()
-						}
-						if r == 0 || m.Floor.Seconds() < row.FloorSeconds {
-							row.FloorSeconds = m.Floor.Seconds()
-						}
-						if w := m.WriteFloor.Seconds(); w > 0 && (r == 0 || w < row.WriteFloorSeconds) {
-							row.WriteFloorSeconds = w
-						}
-						fmt.Fprintf(lines, "repeat %d, %s, %d threads: epoch %.3fs, floor %.3fs\n", r+1, c.Optimizer, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
-					}
-				}
-			}
-			for j := range res.Threads {
-				row := &res.Threads[j]
-				row.EpochRatio = row.EpochSeconds / row.FloorSeconds
-				if row.WriteFloorSeconds > 0 {
-					row.WriteRatio = row.EpochSeconds / row.WriteFloorSeconds
-				}
-				row.SpeedUp = res.Threads[j-j%len(ths)].EpochSeconds / row.EpochSeconds
-			}
-			for j := range res.Threads {
-				if epochs <= 0 {
-					break
-				}
-				gc()
-				row := &res.Threads[j]
-				c := cfgs[j/len(ths)]
-				c.Threads, c.Epochs, c.Patience = row.Threads, epochs, -1
-				t0 := time.Now()
-				m, err := train.Fit(cmd.Context(), s, train.WithConfig(c))
-				if err != nil {
-					return err
-				}
-				row.Epochs, row.TrainSeconds = epochs, time.Since(t0).Seconds()
-				row.TestRMSE = m.Test(s.Test).RMSE
-				fmt.Fprintf(lines, "%s, %d threads: %d epochs in %.1fs, test RMSE %.4f\n", c.Optimizer, row.Threads, epochs, row.TrainSeconds, row.TestRMSE)
-				if j == 0 {
-					mean, bias := model.Baselines(m, s)
-					res.MeanRMSE, res.BiasRMSE = mean.Test(s.Test).RMSE, bias.Test(s.Test).RMSE
-				}
-			}
-			gc()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			res.GoSysBytes, res.GoHeapSysPeak = ms.Sys, heapPeak
-			res.PeakRSSBytes = peakRSS()
-			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(res)
-			}
-			return res.write(cmd.OutOrStdout())
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
 	f := c.Flags()
-	f.StringVar(&shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
-	f.IntVar(&rows, "rows", 0, fmt.Sprintf("scale the --shape to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
-	f.StringVar(&data, "data", "", "read the ratings from this file or URL instead of generating them")
-	f.StringVar(&format, "format", "auto", "format of --data: "+formatUsage)
-	f.StringVar(&columns, "columns", "", "with --data: "+columnsUsage)
-	f.StringVar(&threads, "threads", "1,2", fmt.Sprintf("thread counts to measure, comma-separated, each 1 to %d", model.MaxThreads))
-	f.IntVar(&dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
-	f.IntVar(&batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
-	f.StringVar(&optimizer, "optimizer", "adam,adagrad", "optimizers to measure, comma-separated: adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
-	f.Float64Var(&lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
-	f.IntVar(&epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
-	f.IntVar(&rep, "repeat", 1, fmt.Sprintf("times to measure the epoch and the floor, 1 to %d (the fastest is reported)", maxRepeat))
-	f.Uint64Var(&seed, "seed", 42, "seed of the table, split, initialization and shuffles"+seedRule)
-	f.BoolVar(&asJSON, "json", false, "print one JSON object to stdout instead of the table")
+	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
+	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
+	f.StringVar(&r.data, "data", "", "read the ratings from this file or URL instead of generating them")
+	f.StringVar(&r.format, "format", "auto", "format of --data: "+formatUsage)
+	f.StringVar(&r.columns, "columns", "", "with --data: "+columnsUsage)
+	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("thread counts to measure, comma-separated, each 1 to %d", model.MaxThreads))
+	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
+	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
+	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad", "optimizers to measure, comma-separated: adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
+	f.Float64Var(&r.lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
+	f.IntVar(&r.epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
+	f.IntVar(&r.rep, "repeat", 1, fmt.Sprintf("times to measure the epoch and the floor, 1 to %d (the fastest is reported)", maxRepeat))
+	f.Uint64Var(&r.seed, "seed", 42, "seed of the table, split, initialization and shuffles"+seedRule)
+	f.BoolVar(&r.asJSON, "json", false, "print one JSON object to stdout instead of the table")
 	return c
+}
+
+// run checks the flags, makes the table, times the epochs and the floors,
+// trains for the test RMSE and prints the result.
+func (r *benchRun) run(cmd *cobra.Command) error {
+	ths, cfgs, err := r.check(cmd.Flags())
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	d, err := r.table(cmd)
+	if err != nil {
+		return err
+	}
+	s, err := dataset.SplitRandom(d, dataset.Fractions{}, r.seed)
+	if err != nil {
+		return badInput(err)
+	}
+	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
+	d = nil
+	res.DataSeconds = time.Since(start).Seconds()
+	res.Config = fmt.Sprintf("dot dim %d, batch %d, seed %d", r.dim, r.batch, r.seed)
+	lines := cmd.ErrOrStderr()
+	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
+	var mem benchMem
+	if err := r.measure(lines, s, cfgs, ths, &res, &mem); err != nil {
+		return err
+	}
+	if err := r.fit(cmd, lines, s, cfgs, len(ths), &res, &mem); err != nil {
+		return err
+	}
+	mem.gc()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.GoSysBytes, res.GoHeapSysPeak = ms.Sys, mem.heapPeak
+	res.PeakRSSBytes = peakRSS()
+	if r.asJSON {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return res.write(cmd.OutOrStdout())
+}
+
+// check refuses a flag out of its bounds and returns the thread counts
+// and one model config for each optimizer.
+func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
+	if err := firstErr(intIn(fs, "rows", r.rows, 1, maxGenRows), intIn(fs, "dim", r.dim, 1, model.MaxDim),
+		intIn(fs, "batch", r.batch, 1, model.MaxBatch), intIn(fs, "epochs", r.epochs, 0, model.MaxEpochs),
+		intIn(fs, "repeat", r.rep, 1, maxRepeat), positive(fs, "lr", r.lr), seedSet(fs, r.seed)); err != nil {
+		return nil, nil, err
+	}
+	for o := range strings.SplitSeq(r.optimizer, ",") {
+		if strings.TrimSpace(o) == "" {
+			return nil, nil, badInput(fmt.Errorf("--optimizer %q: an empty name in the list", r.optimizer))
+		}
+		if err := oneOf("--optimizer", strings.TrimSpace(o), model.Optimizers...); err != nil {
+			return nil, nil, err
+		}
+	}
+	ths, err := parseThreads(r.threads)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	if fs.Changed("columns") && !fs.Changed("data") {
+		return nil, nil, badInput(fmt.Errorf("--columns %q: maps the columns of --data, which is not given", r.columns))
+	}
+	cfg := model.Presets["default"]
+	cfg.Dim, cfg.Batch, cfg.Seed = r.dim, r.batch, r.seed
+	var cfgs []model.Config
+	for _, o := range strings.Split(r.optimizer, ",") {
+		c := cfg
+		c.Optimizer = strings.TrimSpace(o)
+		c.LR = model.DefaultLR(c.Optimizer)
+		if r.lr > 0 {
+			c.LR = r.lr
+		}
+		if err := c.Validate(); err != nil {
+			return nil, nil, badInput(fmt.Errorf("--optimizer: %w", err))
+		}
+		cfgs = append(cfgs, c)
+	}
+	return ths, cfgs, nil
+}
+
+// table reads --data or makes the --shape table.
+func (r *benchRun) table(cmd *cobra.Command) (*dataset.Dataset, error) {
+	switch {
+	case cmd.Flags().Changed("data"):
+		return loadDataset(cmd.Context(), r.data, r.format, r.columns, "")
+	case r.shape == "builtin":
+		return dataset.Builtin(), nil
+	}
+	sh, err := dataset.ShapeByName(r.shape)
+	if err != nil {
+		return nil, oneOf("--shape", r.shape, "builtin", "ml100k", "ml1m", "ml25m")
+	}
+	if r.rows > 0 {
+		sh = sh.Scaled(r.rows)
+	}
+	return dataset.GenerateShape(sh, r.seed), nil
+}
+
+// benchMem tracks the Go heap's peak between collections.
+type benchMem struct{ heapPeak uint64 }
+
+// gc notes the heap's size, then collects.
+func (m *benchMem) gc() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m.heapPeak = max(m.heapPeak, ms.HeapSys)
+	runtime.GC()
+}
+
+// measure times the epoch and the floors of every optimizer and thread
+// count, --repeat times, keeping the fastest, and fills res.Threads.
+func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Config, ths []int, res *benchResult, mem *benchMem) error {
+	for _, c := range cfgs {
+		for _, t := range ths {
+			res.Threads = append(res.Threads, benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t})
+		}
+	}
+	// The repeats go round every optimizer in turn, so that each
+	// optimizer's fastest run comes from the same stretch of time.
+	for rep := range max(r.rep, 1) {
+		for o, c := range cfgs {
+			mem.gc()
+			tm, err := train.MeasureEpoch(s, c, ths...)
+			if err != nil {
+				return err
+			}
+			for j, m := range tm {
+				row := &res.Threads[o*len(ths)+j]
+				if rep == 0 || m.Epoch.Seconds() < row.EpochSeconds {
+					row.EpochSeconds = m.Epoch.Seconds()
+				}
+				if rep == 0 || m.Floor.Seconds() < row.FloorSeconds {
+					row.FloorSeconds = m.Floor.Seconds()
+				}
+				if w := m.WriteFloor.Seconds(); w > 0 && (rep == 0 || w < row.WriteFloorSeconds) {
+					row.WriteFloorSeconds = w
+				}
+				fmt.Fprintf(lines, "repeat %d, %s, %d threads: epoch %.3fs, floor %.3fs\n", rep+1, c.Optimizer, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
+			}
+		}
+	}
+	for j := range res.Threads {
+		row := &res.Threads[j]
+		row.EpochRatio = row.EpochSeconds / row.FloorSeconds
+		if row.WriteFloorSeconds > 0 {
+			row.WriteRatio = row.EpochSeconds / row.WriteFloorSeconds
+		}
+		row.SpeedUp = res.Threads[j-j%len(ths)].EpochSeconds / row.EpochSeconds
+	}
+	return nil
+}
+
+// fit trains a model for --epochs with each row's optimizer and thread
+// count and notes its test RMSE, and the baselines' beside the first.
+func (r *benchRun) fit(cmd *cobra.Command, lines io.Writer, s *dataset.Split, cfgs []model.Config, nths int, res *benchResult, mem *benchMem) error {
+	if r.epochs <= 0 {
+		return nil
+	}
+	for j := range res.Threads {
+		mem.gc()
+		row := &res.Threads[j]
+		c := cfgs[j/nths]
+		c.Threads, c.Epochs, c.Patience = row.Threads, r.epochs, -1
+		t0 := time.Now()
+		m, err := train.Fit(cmd.Context(), s, train.WithConfig(c))
+		if err != nil {
+			return err
+		}
+		row.Epochs, row.TrainSeconds = r.epochs, time.Since(t0).Seconds()
+		row.TestRMSE = m.Test(s.Test).RMSE
+		fmt.Fprintf(lines, "%s, %d threads: %d epochs in %.1fs, test RMSE %.4f\n", c.Optimizer, row.Threads, r.epochs, row.TrainSeconds, row.TestRMSE)
+		if j == 0 {
+			mean, bias := model.Baselines(m, s)
+			res.MeanRMSE, res.BiasRMSE = mean.Test(s.Test).RMSE, bias.Test(s.Test).RMSE
+		}
+	}
+	return nil
 }
 
 // parseThreads parses a comma-separated list of positive thread counts.
@@ -251,7 +296,7 @@ func parseThreads(s string) ([]int, error) {
 	for f := range strings.SplitSeq(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > model.MaxThreads {
-			return nil, fmt.Errorf("--threads: %q is not a thread count 1 to %d", f, model.MaxThreads)
+			return nil, fmt.Errorf("--threads %s: each count must be 1 to %d", quote.Short(s), model.MaxThreads)
 		}
 		out = append(out, n)
 	}

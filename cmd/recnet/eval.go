@@ -24,13 +24,17 @@ type evalFlags struct {
 	asJSON, quiet         bool
 }
 
+// evalRun holds eval's flags: cfs is the set of train's model flags,
+// which apply to --protocol ncf.
+type evalRun struct {
+	df  dataFlags
+	cf  configFlags
+	ef  evalFlags
+	cfs *pflag.FlagSet
+}
+
 func evalCmd() *cobra.Command {
-	var (
-		df  dataFlags
-		cf  configFlags
-		ef  evalFlags
-		cfs = pflag.NewFlagSet("model", pflag.ContinueOnError)
-	)
+	r := evalRun{cfs: pflag.NewFlagSet("model", pflag.ContinueOnError)}
 	c := &cobra.Command{
 		Use:   "eval --model M [--data F] | eval --protocol ncf [--data F] [model flags]",
 		Short: "Evaluate a model: RMSE and MAE, top-k recommendation metrics, or the NCF protocol, beside baselines",
@@ -65,56 +69,19 @@ with three, for early stopping), trains the model the model flags describe
 --negatives items the user never rated, drawn with --seed, and reports HR@k
 and NDCG@k for the model, for most-popular and for a random ranking
 (10/101 = 0.099 for HR@10).`,
+
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fs := cmd.Flags()
-			if err := firstErr(intIn(fs, "k", ef.k, 1, maxK), intIn(fs, "negatives", ef.negatives, 1, maxEvalNeg),
-				finiteFlag(fs, "relevant", ef.relevant)); err != nil {
-				return err
-			}
-			if _, err := parseFormat(df.format); err != nil {
-				return err
-			}
-			switch ef.protocol {
-			case "split":
-				var ncfOnly []string
-				cfs.VisitAll(func(f *pflag.Flag) {
-					if f.Changed && f.Name != "seed" {
-						ncfOnly = append(ncfOnly, "--"+f.Name)
-					}
-				})
-				for _, name := range []string{"kind", "negatives"} {
-					if cmd.Flags().Changed(name) {
-						ncfOnly = append(ncfOnly, "--"+name)
-					}
-				}
-				if len(ncfOnly) > 0 {
-					return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(ncfOnly, ", ")))
-				}
-				if err := df.check(cmd.Flags()); err != nil {
-					return err
-				}
-				return evalSplit(cmd, &df, &ef)
-			case "ncf":
-				if cmd.Flags().Changed("kind") {
-					if err := oneOf("--kind", ef.kind, model.Kinds()...); err != nil {
-						return err
-					}
-					if err := cfs.Set("model", ef.kind); err != nil {
-						return badInput(err)
-					}
-				}
-				cfg, err := cf.config(cfs, df.seed)
-				if err != nil {
-					return badInput(err)
-				}
-				return evalNCF(cmd, &df, &ef, cfg)
-			}
-			return badInput(fmt.Errorf("--protocol %q: want split or ncf", ef.protocol))
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
-	fs := c.Flags()
-	df.register(fs)
+	r.register(c.Flags())
+	return c
+}
+
+// register adds eval's flags to fs, with train's model flags (through
+// r.cfs) for --protocol ncf.
+func (r *evalRun) register(fs *pflag.FlagSet) {
+	ef := &r.ef
+	r.df.register(fs)
 	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own)")
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out with sampled negatives)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
@@ -126,8 +93,8 @@ and NDCG@k for the model, for most-popular and for a random ranking
 	// The model flags of train, except --model (here the file), apply to
 	// --protocol ncf; they live in their own set, sharing --seed, so that
 	// configFlags.config sees which were set.
-	cf.register(cfs)
-	cfs.VisitAll(func(f *pflag.Flag) {
+	r.cf.register(r.cfs)
+	r.cfs.VisitAll(func(f *pflag.Flag) {
 		if f.Name == "negatives" {
 			// --negatives is the protocol's; the training one is renamed.
 			f.Name = "train-negatives"
@@ -139,8 +106,73 @@ and NDCG@k for the model, for most-popular and for a random ranking
 	})
 	seed := fs.Lookup("seed")
 	seed.Usage = "seed of the split shuffle (train's, to rebuild its split); with --protocol ncf also of the leave-one-out pick, the training and the sampled items"
-	cfs.AddFlag(seed)
-	return c
+	r.cfs.AddFlag(seed)
+}
+
+// run checks the flags and evaluates by the --protocol.
+func (r *evalRun) run(cmd *cobra.Command) error {
+	fs := cmd.Flags()
+	if err := firstErr(intIn(fs, "k", r.ef.k, 1, maxK), intIn(fs, "negatives", r.ef.negatives, 1, maxEvalNeg),
+		finiteFlag(fs, "relevant", r.ef.relevant)); err != nil {
+		return err
+	}
+	if _, err := parseFormat(r.df.format); err != nil {
+		return err
+	}
+	switch r.ef.protocol {
+	case "split":
+		if err := firstErr(r.ncfOnly(fs), r.df.check(fs)); err != nil {
+			return err
+		}
+		return evalSplit(cmd, &r.df, &r.ef)
+	case "ncf":
+		if fs.Changed("kind") {
+			if err := oneOf("--kind", r.ef.kind, model.Kinds()...); err != nil {
+				return err
+			}
+			if err := r.cfs.Set("model", r.ef.kind); err != nil {
+				return badInput(err)
+			}
+		}
+		cfg, err := r.cf.config(r.cfs, r.df.seed)
+		if err != nil {
+			return badInput(err)
+		}
+		return evalNCF(cmd, &r.df, &r.ef, cfg)
+	}
+	return oneOf("--protocol", r.ef.protocol, "split", "ncf")
+}
+
+// ncfOnly refuses, for --protocol split, the model and training flags the
+// user set, which apply to --protocol ncf only.
+func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
+	var set []string
+	r.cfs.VisitAll(func(f *pflag.Flag) {
+		if f.Changed && f.Name != "seed" {
+			set = append(set, "--"+f.Name)
+		}
+	})
+	for _, name := range []string{"kind", "negatives"} {
+		if fs.Changed(name) {
+			set = append(set, "--"+name)
+		}
+	}
+	if len(set) > 0 {
+		return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(set, ", ")))
+	}
+	return nil
+}
+
+// evalSplitRun is what evalSplit measured, for its report.
+type evalSplitRun struct {
+	m        *model.Model
+	data     evalData
+	tested   int // test rows the model knows
+	sk       evalSkipped
+	implicit bool
+	layout   string // the data's dataset.Layout
+	acc      eval.Comparison
+	rm, rp   eval.RankingResult
 }
 
 // evalSplit evaluates a saved model on the test part of the data flags'
@@ -167,73 +199,84 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	// A model of the implicit task predicts interactions, not ratings: it
 	// has no rating accuracy, and every test row is relevant unless
 	// --relevant says otherwise.
-	implicit := m.Config.Implicit()
-	var acc eval.Comparison
-	if !implicit {
-		acc = eval.Compare(m, ms, ms.Test)
+	e := evalSplitRun{m: m, tested: ms.Test.Len(), sk: sk, implicit: m.Config.Implicit(),
+		data: evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}, layout: s.Layout}
+	if !e.implicit {
+		e.acc = eval.Compare(m, ms, ms.Test)
 	}
 	relevant := ef.relevant
-	if implicit && !cmd.Flags().Changed("relevant") {
+	if e.implicit && !cmd.Flags().Changed("relevant") {
 		relevant = m.Min
 	}
 	seen := dataset.Concat(ms.Train, ms.Valid)
 	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
-	rm := eval.Ranking(m.Net, seen, ms.Test, items, o)
-	rp := eval.Ranking(eval.MostPopular(ms.Train, items), seen, ms.Test, items, o)
+	e.rm = eval.Ranking(m.Net, seen, ms.Test, items, o)
+	e.rp = eval.Ranking(eval.MostPopular(ms.Train, items), seen, ms.Test, items, o)
+	if ef.asJSON {
+		return e.writeJSON(cmd.OutOrStdout(), ef)
+	}
+	e.write(cmd.OutOrStdout(), df, ef)
+	return nil
+}
 
-	out := cmd.OutOrStdout()
-	data := evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}
+// writeJSON prints the evaluation as one JSON object.
+func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 	var accJSON *evalAccuracyJSON
-	if !implicit {
+	if !e.implicit {
 		accJSON = &evalAccuracyJSON{
-			Model: evalAccJSON(acc.Model), GlobalMean: evalAccJSON(acc.GlobalMean), Bias: evalAccJSON(acc.Bias),
-			BeatsBias: acc.BeatsBias(),
+			Model: evalAccJSON(e.acc.Model), GlobalMean: evalAccJSON(e.acc.GlobalMean), Bias: evalAccJSON(e.acc.Bias),
+			BeatsBias: e.acc.BeatsBias(),
 		}
 	}
-	if ef.asJSON {
-		return evalWriteJSON(out, evalSplitJSON{
-			Protocol: "split", Data: data, Model: evalModelJSON{ef.model, m.Config.Model},
-			Skipped:  sk,
-			Accuracy: accJSON,
-			Ranking: evalRankingJSON{
-				K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
-				Candidates: "items the user has no training or validation rating for",
-				Model:      evalMetricsJSON(rm), MostPopular: evalMetricsJSON(rp),
-			},
-		})
-	}
-	fmt.Fprintf(out, "data %s: %d rows, %d users, %d items; split %d/%d/%d", data.Name, rows, data.Users, data.Items, data.Train, data.Valid, data.Test)
+	rm := e.rm
+	return evalWriteJSON(out, evalSplitJSON{
+		Protocol: "split", Data: e.data, Model: evalModelJSON{ef.model, e.m.Config.Model},
+		Skipped:  e.sk,
+		Accuracy: accJSON,
+		Ranking: evalRankingJSON{
+			K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
+			Candidates: "items the user has no training or validation rating for",
+			Model:      evalMetricsJSON(rm), MostPopular: evalMetricsJSON(e.rp),
+		},
+	})
+}
+
+// write prints the evaluation's report.
+func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
+	m, data, sk := e.m, e.data, e.sk
+	fmt.Fprintf(out, "data %s: %d rows, %d users, %d items; split %d/%d/%d", data.Name, data.Rows, data.Users, data.Items, data.Train, data.Valid, data.Test)
 	if df.train == "" {
 		fmt.Fprintf(out, " (seed %d)", df.seed)
 	}
-	if s.Layout != "" {
-		fmt.Fprintf(out, "\ncolumns %s", s.Layout)
+	if e.layout != "" {
+		fmt.Fprintf(out, "\ncolumns %s", e.layout)
 	}
-	fmt.Fprintf(out, "\nmodel %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), items)
+	fmt.Fprintf(out, "\nmodel %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), m.Items.Len())
 	if df.train == "" && m.Config.Seed != df.seed {
 		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
 	}
 	if sk.TestRows == 0 {
-		fmt.Fprintf(out, "test rows: %d, all known to the model\n", ms.Test.Len())
+		fmt.Fprintf(out, "test rows: %d, all known to the model\n", e.tested)
 	} else {
 		fmt.Fprintf(out, "test rows: %d evaluated, %d skipped (unknown to the model: %d by user, %d by item)\n",
-			ms.Test.Len(), sk.TestRows, sk.UnknownUser, sk.UnknownItem)
+			e.tested, sk.TestRows, sk.UnknownUser, sk.UnknownItem)
 	}
 	if sk.OtherRows > 0 {
 		fmt.Fprintf(out, "train/validation rows unknown to the model, left out of the baselines and candidates: %d\n", sk.OtherRows)
 	}
-	if implicit {
+	if e.implicit {
 		fmt.Fprintf(out, "\nthe model was trained for the implicit task (it predicts interactions): no rating accuracy; every test row is relevant\n")
 	} else {
-		fmt.Fprintf(out, "\n%-22s %10s %10s\n", fmt.Sprintf("accuracy (%d rows)", acc.Model.N), "RMSE", "MAE")
+		fmt.Fprintf(out, "\n%-22s %10s %10s\n", fmt.Sprintf("accuracy (%d rows)", e.acc.Model.N), "RMSE", "MAE")
 		for _, r := range []struct {
 			name string
 			a    model.Accuracy
-		}{{"recnet " + m.Config.Model, acc.Model}, {"global mean baseline", acc.GlobalMean}, {"user+item bias", acc.Bias}} {
+		}{{"recnet " + m.Config.Model, e.acc.Model}, {"global mean baseline", e.acc.GlobalMean}, {"user+item bias", e.acc.Bias}} {
 			fmt.Fprintf(out, "%-22s %10.4f %10.4f\n", r.name, r.a.RMSE, r.a.MAE)
 		}
 	}
+	rm := e.rm
 	fmt.Fprintf(out, "\ntop-%d recommendations among the items each user has no training or validation rating for\n", rm.K)
 	fmt.Fprintf(out, "relevant: test rating >= %g; %d users ranked, %d with no relevant test rating left out of the averages\n",
 		rm.Relevant, rm.Users, rm.NoRelevant)
@@ -242,11 +285,10 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	for _, r := range []struct {
 		name string
 		r    eval.RankingResult
-	}{{"recnet " + m.Config.Model, rm}, {"most popular", rp}} {
+	}{{"recnet " + m.Config.Model, rm}, {"most popular", e.rp}} {
 		fmt.Fprintf(out, "%-22s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f\n", r.name,
 			r.r.Precision, r.r.Recall, r.r.NDCG, r.r.HitRate, r.r.MAP, r.r.Coverage)
 	}
-	return nil
 }
 
 // remap returns s with every row's ids mapped through the model's id maps

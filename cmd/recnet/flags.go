@@ -38,6 +38,15 @@ func intIn(fs *pflag.FlagSet, name string, v, lo, hi int) error {
 	return nil
 }
 
+// intInOrZero refuses an int flag the user set that is neither 0 (which
+// means zero, e.g. "score on the validation part") nor in lo..hi.
+func intInOrZero(fs *pflag.FlagSet, name string, v, lo, hi int, zero string) error {
+	if fs.Changed(name) && v != 0 && (v < lo || v > hi) {
+		return badInput(fmt.Errorf("%s %d: must be %d to %d, or 0 (%s)", flagName(fs, name), v, lo, hi, zero))
+	}
+	return nil
+}
+
 // positive refuses a float flag the user set that is not positive and
 // finite.
 func positive(fs *pflag.FlagSet, name string, v float64) error {

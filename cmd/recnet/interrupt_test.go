@@ -17,7 +17,7 @@ import (
 func TestGenInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	out := write(t, dir, "big.csv", "old\n")
-	cmd := exec.Command(bin, "gen", "--shape", "ml25m", "--out", out)
+	cmd := command("gen", "--shape", "ml25m", "--out", out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -84,7 +84,7 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 		{"train", "--model", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo + "," + fifo, "--out", filepath.Join(dir, "p.recnet")},
 	} {
 		t.Run(args[0]+" "+args[1], func(t *testing.T) {
-			cmd := exec.Command(bin, args...)
+			cmd := command(args...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {

@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/recnet/recnet/atomicfile"
+	"github.com/recnet/recnet/dataset"
 )
 
 // outputRule ends the --help of every flag that names a file to write.
@@ -62,23 +61,15 @@ func (f *dataFlags) inputs() []string {
 	return []string{inputFile(f.data), inputFile(f.train), inputFile(f.valid), inputFile(f.test)}
 }
 
-// inputFile returns the file a data source reads: the source itself, the
-// database of a sqlite: URL, or "" for another URL and "builtin".
+// inputFile returns the file a data source reads (dataset.LocalFile): the
+// source itself, the database of a sqlite: URL, or "" for another URL and
+// "builtin".
 func inputFile(src string) string {
-	u, err := url.Parse(src)
-	switch {
-	case src == "builtin":
+	if src == "builtin" {
 		return ""
-	case err != nil || len(u.Scheme) < 2: // a path (a one-letter scheme is a drive)
-		return src
-	case strings.EqualFold(u.Scheme, "sqlite") || strings.EqualFold(u.Scheme, "sqlite3"):
-		if u.Opaque != "" {
-			p, _ := url.PathUnescape(u.Opaque)
-			return p
-		}
-		return u.Host + u.Path
 	}
-	return ""
+	path, _ := dataset.LocalFile(src)
+	return path
 }
 
 // checkOutputs checks each flag's output path (given as flag, path pairs)

@@ -52,6 +52,10 @@ func TestOutputsRefused(t *testing.T) {
 	if err := os.Link(model, selfModel); err != nil {
 		t.Fatal(err)
 	}
+	db := filepath.Join(dir, "r.db")
+	if _, stderr, code := run(t, "gen", "--rows", "100", "--format", "sqlite", "--out", db); code != 0 {
+		t.Fatalf("gen sqlite: exit %d: %s", code, stderr)
+	}
 	train := []string{"train", "--data", data, "--quiet", "--epochs", "1"}
 	cases := []struct {
 		name   string
@@ -65,6 +69,8 @@ func TestOutputsRefused(t *testing.T) {
 		{"train --out a symlink to the data", append(train, "--out", link), "--out", data},
 		{"train --plot the data", append(train, "--plot", data), "--plot", data},
 		{"train --out the --train file", []string{"train", "--train", data, "--test", data, "--quiet", "--epochs", "1", "--out", link}, "--out", data},
+		{"train --out the database of a sqlite --data", []string{"train", "--data", "sqlite://" + db + "?table=ratings", "--quiet", "--epochs", "1", "--out", db}, "--out", db},
+		{"train --out the database of a sqlite3: --data", []string{"train", "--data", "SQLite3:" + db, "--quiet", "--epochs", "1", "--out", db}, "--out", db},
 		{"train --out a device", append(train, "--out", dev), "--out", dev},
 		{"train --out a FIFO", append(train, "--out", fifo), "--out", fifo},
 		{"train --plot a FIFO", append(train, "--plot", fifo), "--plot", fifo},
@@ -179,7 +185,7 @@ func TestOutputsDistinct(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(bin, "train", "--data", data, "--quiet", "--epochs", "1", "--out", c.out, "--plot", c.plot)
+			cmd := command("train", "--data", data, "--quiet", "--epochs", "1", "--out", c.out, "--plot", c.plot)
 			cmd.Dir = dir
 			var errb bytes.Buffer
 			cmd.Stderr = &errb

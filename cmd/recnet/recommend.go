@@ -15,6 +15,7 @@ import (
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // catalogFlag names the catalog whose titles and genres label the items.
@@ -39,9 +40,9 @@ func (f *catalogFlag) register(c *cobra.Command) {
 
 // loadForRecs checks k and loads the model and the catalog that
 // recommend and similar print from.
-func loadForRecs(ctx context.Context, path string, k int, cat catalogFlag) (*model.Model, *dataset.Catalog, error) {
-	if k < 1 || k > maxK {
-		return nil, nil, badInput(fmt.Errorf("-k %d: want 1 to %d", k, maxK))
+func loadForRecs(ctx context.Context, fs *pflag.FlagSet, path string, k int, cat catalogFlag) (*model.Model, *dataset.Catalog, error) {
+	if err := intIn(fs, "k", k, 1, maxK); err != nil {
+		return nil, nil, err
 	}
 	m, err := model.LoadContext(ctx, path)
 	if err != nil {
@@ -136,7 +137,7 @@ rating: its scores are printed under a "probability" heading.`,
 					return badInput(errors.New("--lambda: the fold-in penalty applies to --rated ratings; with none the ranking is a cold start by item bias"))
 				}
 			}
-			m, catalog, err := loadForRecs(cmd.Context(), path, k, cat)
+			m, catalog, err := loadForRecs(cmd.Context(), cmd.Flags(), path, k, cat)
 			if err != nil {
 				return err
 			}
@@ -194,7 +195,7 @@ func similarCmd() *cobra.Command {
 			if err := nonEmpty(cmd.Flags(), "item", item); err != nil {
 				return err
 			}
-			m, catalog, err := loadForRecs(cmd.Context(), path, k, cat)
+			m, catalog, err := loadForRecs(cmd.Context(), cmd.Flags(), path, k, cat)
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -29,13 +30,16 @@ const (
 	maxFoldInWait  = 20 * time.Second
 )
 
+// serveRun holds serve's flags.
+type serveRun struct {
+	path, addr string
+	cat        catalogFlag
+	foldLimit  int
+	foldWait   time.Duration
+}
+
 func serveCmd() *cobra.Command {
-	var (
-		path, addr string
-		cat        catalogFlag
-		foldLimit  int
-		foldWait   time.Duration
-	)
+	var r serveRun
 	c := &cobra.Command{
 		Use:   "serve --model M [--addr 127.0.0.1:8080] [--catalog builtin|none|F]",
 		Short: "Serve a model over a JSON HTTP API",
@@ -64,78 +68,86 @@ HEAD is answered wherever GET is.
 SIGHUP reloads the model file; if it cannot be loaded, the old model keeps
 serving. SIGINT and SIGTERM stop the server, letting requests in flight finish
 for up to 10 seconds.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := nonEmpty(cmd.Flags(), "addr", addr); err != nil {
-				return err
-			}
-			fs := cmd.Flags()
-			if err := firstErr(intIn(fs, "foldin-limit", foldLimit, 1, maxFoldInLimit),
-				durationIn(fs, "foldin-wait", foldWait, 0, maxFoldInWait)); err != nil {
-				return err
-			}
-			m, err := model.LoadContext(cmd.Context(), path)
-			if err != nil {
-				return badInput(err)
-			}
-			catalog, err := cat.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			stderr := cmd.ErrOrStderr()
-			s := server.New(m, catalog, server.WithErrorLog(func(err error) {
-				fmt.Fprintln(stderr, "recnet serve:", err)
-			}), server.WithFoldInLimit(foldLimit), server.WithFoldInWait(foldWait))
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return badInput(err)
-			}
-			srv := &http.Server{
-				Handler:           s.Handler(),
-				ReadHeaderTimeout: 5 * time.Second,
-				ReadTimeout:       15 * time.Second,
-				WriteTimeout:      30 * time.Second,
-				IdleTimeout:       2 * time.Minute,
-				MaxHeaderBytes:    64 << 10,
-				ErrorLog:          log.New(stderr, "recnet serve: ", 0),
-			}
-			hup := make(chan os.Signal, 1)
-			signal.Notify(hup, syscall.SIGHUP)
-			defer signal.Stop(hup)
 
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			fmt.Fprintf(stderr, "recnet serve: %s model %s on http://%s\n", m.Net.Kind(), path, ln.Addr())
-			ctx := cmd.Context()
-			for {
-				select {
-				case err := <-errc:
-					return err
-				case <-hup:
-					nm, err := model.LoadContext(ctx, path)
-					if err != nil {
-						fmt.Fprintf(stderr, "recnet serve: reload failed, still serving the old model: %v\n", err)
-						continue
-					}
-					s.Swap(nm)
-					fmt.Fprintf(stderr, "recnet serve: reloaded %s model %s (%d users, %d items)\n", nm.Net.Kind(), path, nm.Users.Len(), nm.Items.Len())
-				case <-ctx.Done():
-					fmt.Fprintln(stderr, "recnet serve: shutting down")
-					sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-					err := srv.Shutdown(sctx)
-					cancel()
-					if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-						err = serr
-					}
-					return err
-				}
-			}
-		},
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
-	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (not empty)")
-	c.Flags().IntVar(&foldLimit, "foldin-limit", runtime.GOMAXPROCS(0), fmt.Sprintf("fold-ins run at once, 1..%d; the default is the number of cores", maxFoldInLimit))
-	c.Flags().DurationVar(&foldWait, "foldin-wait", server.DefaultFoldInWait, fmt.Sprintf("how long a fold-in waits for a free slot before a 503, 0..%v", maxFoldInWait))
-	cat.register(c)
+	c.Flags().StringVar(&r.path, "model", "model.recnet", "model file")
+	c.Flags().StringVar(&r.addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (not empty)")
+	c.Flags().IntVar(&r.foldLimit, "foldin-limit", runtime.GOMAXPROCS(0), fmt.Sprintf("fold-ins run at once, 1..%d; the default is the number of cores", maxFoldInLimit))
+	c.Flags().DurationVar(&r.foldWait, "foldin-wait", server.DefaultFoldInWait, fmt.Sprintf("how long a fold-in waits for a free slot before a 503, 0..%v", maxFoldInWait))
+	r.cat.register(c)
 	return c
+}
+
+// run checks the flags, loads the model and the catalog, listens and
+// serves until the command's context ends.
+func (r *serveRun) run(cmd *cobra.Command) error {
+	fs := cmd.Flags()
+	if err := firstErr(nonEmpty(fs, "addr", r.addr), intIn(fs, "foldin-limit", r.foldLimit, 1, maxFoldInLimit),
+		durationIn(fs, "foldin-wait", r.foldWait, 0, maxFoldInWait)); err != nil {
+		return err
+	}
+	m, err := model.LoadContext(cmd.Context(), r.path)
+	if err != nil {
+		return badInput(err)
+	}
+	catalog, err := r.cat.load(cmd.Context())
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	s := server.New(m, catalog, server.WithErrorLog(func(err error) {
+		fmt.Fprintln(stderr, "recnet serve:", err)
+	}), server.WithFoldInLimit(r.foldLimit), server.WithFoldInWait(r.foldWait))
+	ln, err := net.Listen("tcp", r.addr)
+	if err != nil {
+		return badInput(err)
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(stderr, "recnet serve: ", 0),
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stderr, "recnet serve: %s model %s on http://%s\n", m.Net.Kind(), r.path, ln.Addr())
+	return r.loop(cmd.Context(), stderr, s, srv, hup, errc)
+}
+
+// loop reloads the model on each signal from hup until the server fails or ctx ends,
+// when it shuts the server down, letting requests in flight finish for up
+// to shutdownTimeout.
+func (r *serveRun) loop(ctx context.Context, stderr io.Writer, s *server.Server, srv *http.Server, hup <-chan os.Signal, errc <-chan error) error {
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-hup:
+			nm, err := model.LoadContext(ctx, r.path)
+			if err != nil {
+				fmt.Fprintf(stderr, "recnet serve: reload failed, still serving the old model: %v\n", err)
+				continue
+			}
+			s.Swap(nm)
+			fmt.Fprintf(stderr, "recnet serve: reloaded %s model %s (%d users, %d items)\n", nm.Net.Kind(), r.path, nm.Users.Len(), nm.Items.Len())
+		case <-ctx.Done():
+			fmt.Fprintln(stderr, "recnet serve: shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+			err := srv.Shutdown(sctx)
+			cancel()
+			if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+				err = serr
+			}
+			return err
+		}
+	}
 }

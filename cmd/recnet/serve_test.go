@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,7 +25,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("train: %s", stderr)
 	}
 	user, _ := firstRow(t, data)
-	cmd := exec.Command(bin, "serve", "--model", m, "--addr", "127.0.0.1:0")
+	cmd := command("serve", "--model", m, "--addr", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

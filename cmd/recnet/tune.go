@@ -10,26 +10,31 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
+// tuneRun holds tune's flags.
+type tuneRun struct {
+	df         dataFlags
+	kind       string
+	task       string
+	budget     time.Duration
+	trials     int
+	grid       bool
+	folds      int
+	workers    int
+	validShare float64
+	out        string
+	asJSON     bool
+}
+
 func tuneCmd() *cobra.Command {
-	var (
-		df         dataFlags
-		kind       string
-		task       string
-		budget     time.Duration
-		trials     int
-		grid       bool
-		folds      int
-		workers    int
-		validShare float64
-		out        string
-		asJSON     bool
-	)
+	var r tuneRun
 	c := &cobra.Command{
 		Use:   "tune",
 		Short: "Search model settings by random search or grid, then test the best on unseen rows",
@@ -63,139 +68,153 @@ Search spaces (ratings scaled to [0,1]):
 and not counted, and the search keeps the trials before the first unfinished one, so
 that the same --seed and the same number of counted trials give the same best
 configuration and scores. Trials run on --workers goroutines (default: all cores).`,
+
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fs := cmd.Flags()
-			if err := firstErr(nonEmpty(fs, "model", kind), nonEmpty(fs, "task", task),
-				intIn(fs, "trials", trials, 1, maxTrials), durationPositive(fs, "budget", budget),
-				intIn(fs, "workers", workers, 1, maxWorkers), seedSet(fs, df.seed)); err != nil {
-				return err
-			}
-			if err := df.check(fs); err != nil {
-				return err
-			}
-			if err := oneOf("--model", kind, eval.Tunable...); err != nil {
-				return err
-			}
-			if fs.Changed("task") {
-				if err := oneOf("--task", task, model.Tasks...); err != nil {
-					return err
-				}
-			}
-			space, err := eval.DefaultSpace(kind)
-			if err != nil {
-				return badInput(fmt.Errorf("--model: %w", err))
-			}
-			space.Base.Seed = df.seed
-			space.Base.Task = task
-			if err := space.Base.Validate(); err != nil {
-				return badInput(err)
-			}
-			metric := "RMSE"
-			if space.Base.Implicit() {
-				// The implicit task's output is always a sigmoid.
-				space.Params = slices.DeleteFunc(space.Params, func(p eval.Param) bool { return p.Name == "activation" })
-				metric = "1-NDCG@10"
-				if folds != 0 {
-					return badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
-				}
-			}
-			if err := checkValidShare(fs, validShare, false); err != nil {
-				return err
-			}
-			if folds == 1 || folds < 0 || folds > maxFolds {
-				return badInput(fmt.Errorf("--folds %d: want 0 (score on validation) or 2 to %d", folds, maxFolds))
-			}
-			if err := checkOutput("out", out, df.inputs()...); err != nil {
-				return err
-			}
-			s, rows, _, err := df.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := needRatings(s.Name, s.Unrated, task); err != nil {
-				return err
-			}
-			loaded := df.dataLine(s, rows)
-			carved := ""
-			if folds == 0 {
-				if s, carved, err = carveValid(s, &df, validShare); err != nil {
-					return err
-				}
-			}
-			stdout := cmd.OutOrStdout()
-			lines := stdout
-			if asJSON {
-				lines = cmd.ErrOrStderr()
-			}
-			scoring := fmt.Sprintf("validation %s on %d rows", metric, s.Valid.Len())
-			if folds >= 2 {
-				scoring = fmt.Sprintf("mean RMSE of %d-fold cross-validation on %d training+validation rows", folds, s.Train.Len()+s.Valid.Len())
-			}
-			fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
-			fmt.Fprint(lines, carved)
-			search := "random search"
-			if grid {
-				search = "grid"
-			}
-			fmt.Fprintf(lines, "tuning %s: %s, seed %d, scored by %s\n", kind, search, df.seed, scoring)
-			if budget > 0 {
-				fmt.Fprintf(lines, "budget %s\n", budget)
-			}
-			best := math.Inf(1)
-			opts := []eval.Option{
-				eval.WithTrials(trials), eval.WithFolds(folds), eval.WithSeed(df.seed), eval.WithBudget(budget),
-				eval.WithWorkers(workers), eval.WithValidShare(validShare),
-				eval.WithTuneProgress(func(p eval.TuneProgress) {
-					t := p.Trial
-					mark := ""
-					if t.Score < best {
-						best, mark = t.Score, "  *"
-					}
-					if t.Diverged {
-						mark = "  diverged (its learning rate is too high)"
-					}
-					fmt.Fprintf(lines, "trial %3d/%d  %s %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned, metric,
-						t.Score, t.Seconds, space.Describe(t.Config), epochs(t.BestEpochs), mark)
-				}),
-			}
-			if grid {
-				opts = append(opts, eval.WithGrid())
-			}
-			res, err := eval.Tune(cmd.Context(), s, space, opts...)
-			if err != nil {
-				return err
-			}
-			if out != "" {
-				if err := res.Model.Save(out); err != nil {
-					return outputErr("out", err)
-				}
-			}
-			if asJSON {
-				e := json.NewEncoder(stdout)
-				e.SetIndent("", "  ")
-				return e.Encode(res)
-			}
-			writeTune(lines, res, space, s.Test.Len())
-			if out != "" {
-				fmt.Fprintf(lines, "model saved: %s\n", out)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
-	df.register(c.Flags())
+	r.df.register(c.Flags())
 	f := c.Flags()
-	f.StringVar(&kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
-	f.StringVar(&task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
-	f.DurationVar(&budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
-	f.IntVar(&trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
-	f.BoolVar(&grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
-	f.IntVar(&folds, "folds", 0, fmt.Sprintf("score by K-fold cross-validation (K 2 to %d) on the training and validation parts (0: on the validation part)", maxFolds))
-	f.IntVar(&workers, "workers", 0, fmt.Sprintf("trials run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&validShare, "valid-share", 0.1, "share held out for early stopping, above 0 and below 1: with --folds, of each training fold; with --train/--test and no --valid, of the training file (the validation part trials are scored on)")
-	f.StringVar(&out, "out", "", "save the best configuration's refitted model to this file"+outputRule)
-	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object (trial lines go to stderr)")
+	f.StringVar(&r.kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
+	f.StringVar(&r.task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
+	f.DurationVar(&r.budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
+	f.IntVar(&r.trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
+	f.BoolVar(&r.grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
+	f.IntVar(&r.folds, "folds", 0, fmt.Sprintf("score by K-fold cross-validation (K 2 to %d) on the training and validation parts (0: on the validation part)", maxFolds))
+	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("trials run at once, 1 to %d (default: all cores)", maxWorkers))
+	f.Float64Var(&r.validShare, "valid-share", 0.1, "share held out for early stopping, above 0 and below 1: with --folds, of each training fold; with --train/--test and no --valid, of the training file (the validation part trials are scored on)")
+	f.StringVar(&r.out, "out", "", "save the best configuration's refitted model to this file"+outputRule)
+	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object (trial lines go to stderr)")
 	return c
+}
+
+// run checks the flags, loads the data, searches, saves the best model
+// (--out) and prints the result.
+func (r *tuneRun) run(cmd *cobra.Command) error {
+	space, metric, err := r.check(cmd.Flags())
+	if err != nil {
+		return err
+	}
+	s, rows, _, err := r.df.load(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if err := needRatings(s.Name, s.Unrated, r.task); err != nil {
+		return err
+	}
+	loaded := r.df.dataLine(s, rows)
+	carved := ""
+	if r.folds == 0 {
+		if s, carved, err = carveValid(s, &r.df, r.validShare); err != nil {
+			return err
+		}
+	}
+	stdout := cmd.OutOrStdout()
+	lines := stdout
+	if r.asJSON {
+		lines = cmd.ErrOrStderr()
+	}
+	fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
+	fmt.Fprint(lines, carved)
+	r.header(lines, s, metric)
+	res, err := eval.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
+	if err != nil {
+		return err
+	}
+	if r.out != "" {
+		if err := res.Model.Save(r.out); err != nil {
+			return outputErr("out", err)
+		}
+	}
+	if r.asJSON {
+		e := json.NewEncoder(stdout)
+		e.SetIndent("", "  ")
+		return e.Encode(res)
+	}
+	writeTune(lines, res, space, s.Test.Len())
+	if r.out != "" {
+		fmt.Fprintf(lines, "model saved: %s\n", r.out)
+	}
+	return nil
+}
+
+// check refuses a flag out of its bounds and returns the search space
+// and the name of the score trials are ranked by.
+func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
+	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
+		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
+		intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.df.seed), r.df.check(fs),
+		oneOf("--model", r.kind, eval.Tunable...)); err != nil {
+		return eval.Space{}, "", err
+	}
+	if fs.Changed("task") {
+		if err := oneOf("--task", r.task, model.Tasks...); err != nil {
+			return eval.Space{}, "", err
+		}
+	}
+	space, err := eval.DefaultSpace(r.kind)
+	if err != nil {
+		return space, "", badInput(fmt.Errorf("--model: %w", err))
+	}
+	space.Base.Seed = r.df.seed
+	space.Base.Task = r.task
+	if err := space.Base.Validate(); err != nil {
+		return space, "", badInput(err)
+	}
+	metric := "RMSE"
+	if space.Base.Implicit() {
+		// The implicit task's output is always a sigmoid.
+		space.Params = slices.DeleteFunc(space.Params, func(p eval.Param) bool { return p.Name == "activation" })
+		metric = "1-NDCG@10"
+		if r.folds != 0 {
+			return space, "", badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
+		}
+	}
+	err = firstErr(checkValidShare(fs, r.validShare, false),
+		intInOrZero(fs, "folds", r.folds, 2, maxFolds, "score on the validation part"),
+		checkOutput("out", r.out, r.df.inputs()...))
+	return space, metric, err
+}
+
+// header says what the search does and how it scores.
+func (r *tuneRun) header(lines io.Writer, s *dataset.Split, metric string) {
+	scoring := fmt.Sprintf("validation %s on %d rows", metric, s.Valid.Len())
+	if r.folds >= 2 {
+		scoring = fmt.Sprintf("mean RMSE of %d-fold cross-validation on %d training+validation rows", r.folds, s.Train.Len()+s.Valid.Len())
+	}
+	search := "random search"
+	if r.grid {
+		search = "grid"
+	}
+	fmt.Fprintf(lines, "tuning %s: %s, seed %d, scored by %s\n", r.kind, search, r.df.seed, scoring)
+	if r.budget > 0 {
+		fmt.Fprintf(lines, "budget %s\n", r.budget)
+	}
+}
+
+// options returns the search's options, with a progress callback that
+// prints each trial on lines and marks each new best.
+func (r *tuneRun) options(lines io.Writer, space eval.Space, metric string) []eval.Option {
+	best := math.Inf(1)
+	opts := []eval.Option{
+		eval.WithTrials(r.trials), eval.WithFolds(r.folds), eval.WithSeed(r.df.seed), eval.WithBudget(r.budget),
+		eval.WithWorkers(r.workers), eval.WithValidShare(r.validShare),
+		eval.WithTuneProgress(func(p eval.TuneProgress) {
+			t := p.Trial
+			mark := ""
+			if t.Score < best {
+				best, mark = t.Score, "  *"
+			}
+			if t.Diverged {
+				mark = "  diverged (its learning rate is too high)"
+			}
+			fmt.Fprintf(lines, "trial %3d/%d  %s %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned, metric,
+				t.Score, t.Seconds, space.Describe(t.Config), epochs(t.BestEpochs), mark)
+		}),
+	}
+	if r.grid {
+		opts = append(opts, eval.WithGrid())
+	}
+	return opts
 }
 
 // epochs formats the best epoch of each fit.

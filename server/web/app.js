@@ -9,6 +9,11 @@
   // taken maps a course id to {item, title, genres, rating}, in tick order.
   const taken = new Map();
   let searchSeq = 0;
+  // scoreName is what the model's recommendation scores are (/v1/model's
+  // score): "rating", or "probability" for a model of the implicit task.
+  let scoreName = "rating";
+  const scoreLabel = () => scoreName === "probability"
+    ? "Predicted probability of taking the course" : "Predicted rating";
 
   // el makes an element with attributes and children.
   function el(tag, attrs, ...kids) {
@@ -154,11 +159,13 @@
     }
   }
 
-  function recItem(r) {
+  // recItem shows one recommended or similar course; label says what its
+  // score is.
+  function recItem(r, label) {
     const score = r.score == null ? "–" : r.score.toFixed(2);
     return el("li", { "data-item": r.item },
       el("div", { class: "course" }, titleButton(r), el("span", { class: "id", text: r.item }), genreChips(r.genres)),
-      el("span", { class: "score", title: "Predicted rating", text: score }),
+      el("span", { class: "score", title: label, text: score }),
     );
   }
 
@@ -171,11 +178,11 @@
     try {
       const d = await api("/v1/foldin", { ratings, k: Number($("k").value) });
       clearError();
-      $("recs").replaceChildren(...d.recommendations.map(recItem));
+      $("recs").replaceChildren(...d.recommendations.map((r) => recItem(r, scoreLabel())));
       $("recs-status").textContent = d.recommendations.length === 0
         ? "No recommendations: you have rated every course."
         : `Top ${d.recommendations.length} from your ${taken.size} rating${taken.size === 1 ? "" : "s"}` +
-          (d.cold ? " (cold start: ranked by popularity, as none of your courses was in training)." : ", by predicted rating.");
+          (d.cold ? " (cold start: ranked by popularity, as none of your courses was in training)." : `, by ${scoreLabel().toLowerCase()}.`);
     } catch (e) {
       $("recs-status").textContent = "No recommendations.";
       showError(e.message);
@@ -190,7 +197,7 @@
     try {
       const d = await api("/v1/similar?k=8&item=" + encodeURIComponent(c.item));
       clearError();
-      $("similar").replaceChildren(...d.similar.map(recItem));
+      $("similar").replaceChildren(...d.similar.map((r) => recItem(r, "Similarity")));
       $("similar-status").textContent = `The ${d.similar.length} courses closest to ${name(c)}; the score is the similarity.`;
     } catch (e) {
       $("similar").replaceChildren();
@@ -266,6 +273,7 @@
   async function loadModel() {
     try {
       const d = await api("/v1/model");
+      if (d.score) scoreName = d.score;
       const facts = [
         ["Kind", d.kind || "?"],
         ["Users", d.users.toLocaleString("en")],

@@ -21,6 +21,14 @@ import (
 func init() {
 	dataset.RegisterScheme("sqlite", Open)
 	dataset.RegisterScheme("sqlite3", Open)
+	dataset.RegisterLocalFile("sqlite", dbFile)
+	dataset.RegisterLocalFile("sqlite3", dbFile)
+}
+
+// dbFile returns the database file of a "sqlite:" source URL.
+func dbFile(src string) (string, bool) {
+	path, _, err := Parse(src)
+	return path, err == nil
 }
 
 // Open runs the query of a "sqlite:" source URL (see the package
