@@ -154,11 +154,12 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// dataLine returns the line that says what the data flags read: the table
+// dataLines returns the lines that say what the data flags read: the table
 // and its rows, or with --train/--test each file with its rows; then the
-// users and items. s is the split as loaded (before a validation part is
-// carved from it), rows the rows of the table.
-func (f *dataFlags) dataLine(s *dataset.Split, rows int) string {
+// users and items and the parts of split; then, for a text table, which
+// column gave each role. s is the split as loaded (before a validation
+// part is carved from it), rows the rows of the table.
+func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) string {
 	what := fmt.Sprintf("data %s: %d rows", s.Name, rows)
 	if f.train != "" {
 		what = fmt.Sprintf("data: train %s: %d rows", f.train, s.Train.Len())
@@ -169,11 +170,12 @@ func (f *dataFlags) dataLine(s *dataset.Split, rows int) string {
 	} else {
 		what += ","
 	}
-	line := fmt.Sprintf("%s %d users, %d items", what, s.Users.Len(), s.Items.Len())
+	lines := fmt.Sprintf("%s %d users, %d items; split %d/%d/%d\n", what, s.Users.Len(), s.Items.Len(),
+		split.Train.Len(), split.Valid.Len(), split.Test.Len())
 	if s.Layout != "" {
-		line += "\ncolumns " + s.Layout
+		lines += "columns " + s.Layout + "\n"
 	}
-	return line
+	return lines
 }
 
 // seedRule ends the --help of every --seed flag.

@@ -294,12 +294,12 @@ func (r *trainRun) load(cmd *cobra.Command, lines io.Writer, task string) (*data
 	if err := needRatings(s.Name, s.Unrated, task); err != nil {
 		return nil, 0, 0, err
 	}
-	loaded := r.df.dataLine(s, rows)
+	loaded := s
 	s, carved, err := carveValid(s, &r.df, r.vshare)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
+	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
 	if dups > 0 {
 		fmt.Fprintf(lines, "%d duplicate (user,item) rows: the last rating of each pair was kept\n", dups)
 	}

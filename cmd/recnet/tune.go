@@ -101,7 +101,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	if err := needRatings(s.Name, s.Unrated, r.task); err != nil {
 		return err
 	}
-	loaded := r.df.dataLine(s, rows)
+	loaded := s
 	carved := ""
 	if r.folds == 0 {
 		if s, carved, err = carveValid(s, &r.df, r.validShare); err != nil {
@@ -113,7 +113,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	if r.asJSON {
 		lines = cmd.ErrOrStderr()
 	}
-	fmt.Fprintf(lines, "%s; split %d/%d/%d\n", loaded, s.Train.Len(), s.Valid.Len(), s.Test.Len())
+	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
 	fmt.Fprint(lines, carved)
 	r.header(lines, s, metric)
 	res, err := eval.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
