@@ -134,6 +134,9 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 				return badInput(err)
 			}
 		}
+		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, r.cf.cfg.Task)); err != nil {
+			return err
+		}
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return badInput(err)

@@ -64,7 +64,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 			if shape != "" {
 				var err error
 				if s, err = dataset.ShapeByName(shape); err != nil {
-					return badInput(err)
+					return oneOf("--shape", shape, "ml100k", "ml1m", "ml25m")
 				}
 				if cmd.Flags().Changed("users") {
 					return badInput(fmt.Errorf("--users does not go with --shape (--rows scales the whole shape)"))

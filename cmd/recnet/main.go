@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
+	"strconv"
 	"syscall"
 
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +32,28 @@ func badInput(err error) error {
 	return inputError{err}
 }
 
+// quoted matches a double-quoted Go string in a message.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// shortQuotes is an error whose message quotes at most quote.Max bytes of
+// each quoted value: pflag's parse errors, and any other, quote a flag's
+// value whole.
+type shortQuotes struct{ error }
+
+func (e shortQuotes) Unwrap() error { return e.error }
+
+func (e shortQuotes) Error() string {
+	return quoted.ReplaceAllStringFunc(e.error.Error(), func(q string) string {
+		if len(q) <= quote.Max+2 {
+			return q
+		}
+		if s, err := strconv.Unquote(q); err == nil {
+			return quote.Short(s)
+		}
+		return quote.Short(q[1 : len(q)-1])
+	})
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	root := &cobra.Command{
@@ -37,7 +62,10 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(shortQuotes{err}) })
+	// Shell completion is not offered: cobra's completion command would
+	// take any argument and exit 0.
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
 	root.SetHelpCommand(helpCmd(root))
 	ran := markRun(root)
@@ -46,7 +74,7 @@ func main() {
 	if err == nil {
 		return
 	}
-	fmt.Fprintln(os.Stderr, "recnet:", err)
+	fmt.Fprintln(os.Stderr, "recnet:", shortQuotes{err})
 	var in inputError
 	if errors.As(err, &in) || !*ran {
 		os.Exit(2)
