@@ -149,3 +149,25 @@ func TestGenCounts(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRelevantOutsideRange checks that eval refuses a --relevant outside
+// the model's rating range, exit 2, before reading the data.
+func TestRelevantOutsideRange(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", smallData(t, dir), "--epochs", "1", "-q", "--out", m); code != 0 {
+		t.Fatalf("train: %d %s", code, stderr)
+	}
+	never := filepath.Join(dir, "never-read.csv")
+	for _, v := range []string{"1e30", "-1e30", "1000", "-1000"} {
+		t.Run(v, func(t *testing.T) {
+			stdout, stderr, code := run(t, "eval", "--model", m, "--data", never, "--relevant", v)
+			if code != 2 || !strings.Contains(stderr, "--relevant") || !strings.Contains(stderr, "range") {
+				t.Errorf("exit %d, %q; want 2 naming --relevant and the range", code, stderr)
+			}
+			if !noDataLine(stdout, stderr) || strings.Contains(stderr, "never-read") {
+				t.Errorf("read the data first: %q", stderr)
+			}
+		})
+	}
+}
