@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/recnet/recnet/internal/quote"
@@ -35,15 +36,24 @@ func badInput(err error) error {
 // quoted matches a double-quoted Go string in a message.
 var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
+// longToken matches a run of text without spaces or quotes of more than
+// twice quote.Max bytes: a path or a value echoed unquoted.
+var longToken = regexp.MustCompile(`[^\s"]{161,}`)
+
 // shortQuotes is an error whose message quotes at most quote.Max bytes of
-// each quoted value: pflag's parse errors, and any other, quote a flag's
-// value whole.
+// each quoted value (pflag's parse errors, and others, quote a flag's
+// value whole), and shows at most quote.Max bytes of a run of text without
+// spaces longer than twice that (a path given to --data or --out).
 type shortQuotes struct{ error }
 
 func (e shortQuotes) Unwrap() error { return e.error }
 
 func (e shortQuotes) Error() string {
-	return quoted.ReplaceAllStringFunc(e.error.Error(), func(q string) string {
+	msg := longToken.ReplaceAllStringFunc(e.error.Error(), func(t string) string {
+		q := quote.Short(t)
+		return q[1:strings.LastIndexByte(q, '"')] + q[strings.LastIndexByte(q, '"')+1:]
+	})
+	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
 		if len(q) <= quote.Max+2 {
 			return q
 		}

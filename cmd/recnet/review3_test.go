@@ -86,6 +86,7 @@ func TestDefaultPatienceWithoutValidation(t *testing.T) {
 func TestLongFlagValuesCut(t *testing.T) {
 	long := strings.Repeat("9", 20000)
 	path := filepath.Join(t.TempDir(), strings.Repeat("d", 200), "x.csv")
+	deep := filepath.Join(t.TempDir(), strings.Repeat(strings.Repeat("e", 200)+"/", 15), "x.csv")
 	cases := [][]string{
 		{"train", "--dim", long},
 		{"train", "--lr", long + "x"},
@@ -95,6 +96,9 @@ func TestLongFlagValuesCut(t *testing.T) {
 		{"tune", "--budget", long},
 		{"train", "--data", path},
 		{"gen", "--shape", "nope"},
+		{"train", "--out", path},
+		{"gen", "--out", path},
+		{"train", "--data", deep},
 	}
 	for _, args := range cases {
 		t.Run(strings.Join(args, " ")[:min(40, len(strings.Join(args, " ")))], func(t *testing.T) {
