@@ -105,7 +105,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	if err := firstErr(intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.seed),
 		intIn(fs, "folds", r.folds, 2, maxFolds), checkValidShare(fs, r.validShare, false),
-		formatWithBuiltin(fs, r.data)); err != nil {
+		formatWithBuiltin(fs, r.data, r.format)); err != nil {
 		return nil, err
 	}
 	cfgs, err := cvConfigs(r.models, r.preset, r.seed)

@@ -156,14 +156,17 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 		return badInput(errors.New("--valid: applies with --train and --test only; --split gives the validation part of --data"))
 	}
 	if f.train == "" && f.test == "" {
-		return formatWithBuiltin(fs, f.data)
+		return formatWithBuiltin(fs, f.data, f.format)
 	}
 	return nil
 }
 
-// formatWithBuiltin refuses a --format the user set when data is the
-// built-in table, which is not read from a file.
-func formatWithBuiltin(fs *pflag.FlagSet, data string) error {
+// formatWithBuiltin refuses an unknown --format, and one the user set
+// when data is the built-in table, which is not read from a file.
+func formatWithBuiltin(fs *pflag.FlagSet, data, format string) error {
+	if _, err := parseFormat(format); err != nil {
+		return err
+	}
 	if fs.Changed("format") && data == "builtin" {
 		return badInput(errors.New("--format: applies to a table read from --data (or --train/--test), not to the built-in one"))
 	}
