@@ -35,8 +35,8 @@ var kindUses = map[string]kindUse{
 		fixed: map[string]string{"activation": string(Linear), "task": TaskRating},
 		why:   "nmf trains by multiplicative updates (no learning rate, optimizer, batches, init, bias penalty, threads or layers; linear output, rating task)",
 	},
-	"mean": {reads: []string{"no_scale", "task"}, why: "mean is fitted in closed form (no training settings)"},
-	"bias": {reads: []string{"no_scale", "task"}, why: "bias is fitted in closed form (no training settings)"},
+	"mean": {reads: []string{"no_scale", "task"}, fixed: map[string]string{"task": TaskRating}, why: "mean is fitted in closed form (no training settings; rating task: it ranks every item alike)"},
+	"bias": {reads: []string{"no_scale", "task"}, fixed: map[string]string{"task": TaskRating}, why: "bias is fitted in closed form (no training settings; rating task)"},
 }
 
 // optimizerReads are the settings each optimizer reads besides lr.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -92,8 +93,8 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	}
 	f := c.Flags()
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
-	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
-	f.StringVar(&r.data, "data", "", "read the ratings from this file or URL instead of generating them")
+	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
+	f.StringVar(&r.data, "data", "", "read the ratings from this file or URL instead of generating them (then --shape and --rows are refused)")
 	f.StringVar(&r.format, "format", "auto", "format of --data: "+formatUsage)
 	f.StringVar(&r.columns, "columns", "", "with --data: "+columnsUsage)
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("thread counts to measure, comma-separated, each 1 to %d", model.MaxThreads))
@@ -170,8 +171,8 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	if fs.Changed("columns") && !fs.Changed("data") {
-		return nil, nil, badInput(fmt.Errorf("--columns %q: maps the columns of --data, which is not given", r.columns))
+	if err := r.checkSource(fs); err != nil {
+		return nil, nil, err
 	}
 	cfg := model.Presets["default"]
 	cfg.Dim, cfg.Batch, cfg.Seed = r.dim, r.batch, r.seed
@@ -189,6 +190,28 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 		cfgs = append(cfgs, c)
 	}
 	return ths, cfgs, nil
+}
+
+// checkSource refuses the flags of the table's source that would have no
+// effect: --rows and --shape with --data (read, not generated), --format
+// and --columns without it, and --rows with the built-in table (of a fixed
+// size).
+func (r *benchRun) checkSource(fs *pflag.FlagSet) error {
+	data := fs.Changed("data")
+	for _, name := range []string{"rows", "shape"} {
+		if data && fs.Changed(name) {
+			return badInput(fmt.Errorf("%s: does not apply with --data, which is read as it is, not generated", flagName(fs, name)))
+		}
+	}
+	for _, name := range []string{"format", "columns"} {
+		if !data && fs.Changed(name) {
+			return badInput(fmt.Errorf("%s: applies to --data, which is not given (bench generates its table)", flagName(fs, name)))
+		}
+	}
+	if r.shape == "builtin" && fs.Changed("rows") {
+		return badInput(errors.New("--rows: the builtin table has its own size; --rows scales ml100k, ml1m or ml25m"))
+	}
+	return nil
 }
 
 // table reads --data or makes the --shape table.

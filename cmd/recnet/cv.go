@@ -3,28 +3,34 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
+// cvRun holds cv's flags.
+type cvRun struct {
+	data, format string
+	columns      string
+	models       string
+	preset       string
+	folds        int
+	seed         uint64
+	workers      int
+	validShare   float64
+	asJSON       bool
+	quiet        bool
+}
+
 func cvCmd() *cobra.Command {
-	var (
-		data, format string
-		columns      string
-		models       string
-		preset       string
-		folds        int
-		seed         uint64
-		workers      int
-		validShare   float64
-		asJSON       bool
-		quiet        bool
-	)
+	var r cvRun
 	c := &cobra.Command{
 		Use:   "cv",
 		Short: "Cross-validate models on the same k folds (Surprise's cross_validate table)",
@@ -43,68 +49,94 @@ A model whose training diverges on a fold (its loss becomes NaN or infinite) is
 marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
 cv fails (exit 1) only when every job diverges.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := firstErr(intIn(cmd.Flags(), "workers", workers, 1, maxWorkers), seedSet(cmd.Flags(), seed)); err != nil {
-				return err
-			}
-			cfgs, err := cvConfigs(models, preset, seed)
-			if err != nil {
-				return badInput(err)
-			}
-			if err := intIn(cmd.Flags(), "folds", folds, 2, maxFolds); err != nil {
-				return err
-			}
-			if err := checkValidShare(cmd.Flags(), validShare, false); err != nil {
-				return err
-			}
-			d, err := loadDataset(cmd.Context(), data, format, columns, "")
-			if err != nil {
-				return err
-			}
-			if d.Len() < 2*folds {
-				return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), folds))
-			}
-			errw := cmd.ErrOrStderr()
-			opts := []eval.Option{eval.WithWorkers(workers), eval.WithValidShare(validShare)}
-			if !quiet {
-				fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, folds, seed)
-				if d.Layout != "" {
-					fmt.Fprintf(errw, "columns %s\n", d.Layout)
-				}
-				opts = append(opts, eval.WithCVProgress(func(p eval.CVProgress) {
-					if p.Score.Diverged {
-						fmt.Fprintf(errw, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
-						return
-					}
-					fmt.Fprintf(errw, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",
-						p.Done, p.Total, p.Model, p.Fold, p.Score.RMSE, p.Score.MAE, p.Score.FitSeconds)
-				}))
-			}
-			res, err := eval.CrossValidate(cmd.Context(), d, cfgs, folds, seed, opts...)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				e := json.NewEncoder(cmd.OutOrStdout())
-				e.SetIndent("", "  ")
-				return e.Encode(res)
-			}
-			return res.WriteTable(cmd.OutOrStdout())
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
 	f := c.Flags()
-	f.StringVar(&data, "data", "builtin", dataUsage)
-	f.StringVar(&format, "format", "auto", formatUsage)
-	f.StringVar(&columns, "columns", "", columnsUsage)
-	f.StringVar(&models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate")
-	f.StringVar(&preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults")
-	f.IntVar(&folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
-	f.Uint64Var(&seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
-	f.IntVar(&workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it)")
-	f.BoolVar(&asJSON, "json", false, "print the result as one JSON object instead of the table")
-	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
+	f.StringVar(&r.data, "data", "builtin", dataUsage)
+	f.StringVar(&r.format, "format", "auto", formatUsage)
+	f.StringVar(&r.columns, "columns", "", columnsUsage)
+	f.StringVar(&r.models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate, each once")
+	f.StringVar(&r.preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --models has no dot)")
+	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
+	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
+	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
+	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --models has only mean and bias)")
+	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
+	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c
+}
+
+// run checks the flags, loads the data, cross-validates and prints.
+func (r *cvRun) run(cmd *cobra.Command) error {
+	cfgs, err := r.check(cmd.Flags())
+	if err != nil {
+		return err
+	}
+	d, err := loadDataset(cmd.Context(), r.data, r.format, r.columns, "")
+	if err != nil {
+		return err
+	}
+	if d.Len() < 2*r.folds {
+		return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), r.folds))
+	}
+	opts := []eval.Option{eval.WithWorkers(r.workers), eval.WithValidShare(r.validShare)}
+	if !r.quiet {
+		errw := cmd.ErrOrStderr()
+		fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, r.folds, r.seed)
+		if d.Layout != "" {
+			fmt.Fprintf(errw, "columns %s\n", d.Layout)
+		}
+		opts = append(opts, eval.WithCVProgress(cvProgress(errw)))
+	}
+	res, err := eval.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
+	if err != nil {
+		return err
+	}
+	if r.asJSON {
+		e := json.NewEncoder(cmd.OutOrStdout())
+		e.SetIndent("", "  ")
+		return e.Encode(res)
+	}
+	return res.WriteTable(cmd.OutOrStdout())
+}
+
+// check refuses a flag out of its bounds or with no effect, before any
+// data is read, and returns the models' configurations.
+func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
+	if err := firstErr(intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.seed),
+		intIn(fs, "folds", r.folds, 2, maxFolds), checkValidShare(fs, r.validShare, false),
+		formatWithBuiltin(fs, r.data, r.format)); err != nil {
+		return nil, err
+	}
+	cfgs, err := cvConfigs(r.models, r.preset, r.seed)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	var kinds []string
+	for _, c := range cfgs {
+		kinds = append(kinds, c.Model)
+	}
+	list := strings.Join(kinds, ", ")
+	if fs.Changed("preset") && !slices.Contains(kinds, "dot") {
+		return nil, badInput(fmt.Errorf("--preset: applies to dot, which --models (%s) does not name", list))
+	}
+	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, func(k string) bool { return k != "mean" && k != "bias" }) {
+		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --models (%s) names only baselines fitted on the whole training folds", list))
+	}
+	return cfgs, nil
+}
+
+// cvProgress returns the progress callback that prints each finished job
+// on w.
+func cvProgress(w io.Writer) func(eval.CVProgress) {
+	return func(p eval.CVProgress) {
+		if p.Score.Diverged {
+			fmt.Fprintf(w, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
+			return
+		}
+		fmt.Fprintf(w, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",
+			p.Done, p.Total, p.Model, p.Fold, p.Score.RMSE, p.Score.MAE, p.Score.FitSeconds)
+	}
 }
 
 // cvConfigs returns the configuration of each named model: the kind's
@@ -122,7 +154,10 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 			continue
 		}
 		if !slices.Contains(known, name) {
-			return nil, fmt.Errorf("--models: unknown model %q (known: %s)", name, strings.Join(known, ", "))
+			return nil, fmt.Errorf("--models: unknown model %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
+		}
+		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Model == name }) {
+			return nil, fmt.Errorf("--models: %s named twice (each model is evaluated once)", name)
 		}
 		c := model.Config{Model: name}.WithDefaults()
 		if name == p.Model {
@@ -132,7 +167,7 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 		cfgs = append(cfgs, c)
 	}
 	if len(cfgs) == 0 {
-		return nil, fmt.Errorf("--models %q names no model (known: %s)", models, strings.Join(known, ", "))
+		return nil, fmt.Errorf("--models %s names no model (known: %s)", quote.Short(models), strings.Join(known, ", "))
 	}
 	return cfgs, nil
 }

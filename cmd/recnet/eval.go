@@ -85,7 +85,7 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own)")
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out with sampled negatives)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
-	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant; users with none are left out of the averages and counted")
+	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
 	fs.IntVar(&ef.negatives, "negatives", eval.DefaultNegatives, fmt.Sprintf("--protocol ncf: items sampled per user to rank the held-out item against, 1 to %d", maxEvalNeg))
 	fs.StringVar(&ef.kind, "kind", "dot", "--protocol ncf: model kind to train (see train --model)")
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
@@ -134,6 +134,9 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 				return badInput(err)
 			}
 		}
+		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, r.cf.cfg.Task)); err != nil {
+			return err
+		}
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return badInput(err)
@@ -181,6 +184,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	m, err := model.LoadContext(cmd.Context(), ef.model)
 	if err != nil {
 		return badInput(err)
+	}
+	if cmd.Flags().Changed("relevant") && !(ef.relevant >= m.Min && ef.relevant <= m.Max) {
+		return badInput(fmt.Errorf("--relevant %g: outside the model's rating range %g to %g (no test rating could be relevant, or every one would)", ef.relevant, m.Min, m.Max))
 	}
 	s, rows, _, err := df.load(cmd.Context())
 	if err != nil {

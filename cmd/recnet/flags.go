@@ -10,6 +10,7 @@ import (
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/internal/quote"
+	"github.com/recnet/recnet/model"
 	"github.com/spf13/pflag"
 )
 
@@ -150,6 +151,70 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	}
 	if fs.Changed("data") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--data: does not apply with --train and --test, which give the data"))
+	}
+	if fs.Changed("valid") && f.train == "" && f.test == "" {
+		return badInput(errors.New("--valid: applies with --train and --test only; --split gives the validation part of --data"))
+	}
+	if f.train == "" && f.test == "" {
+		return formatWithBuiltin(fs, f.data, f.format)
+	}
+	return nil
+}
+
+// formatWithBuiltin refuses an unknown --format, and one the user set
+// when data is the built-in table, which is not read from a file.
+func formatWithBuiltin(fs *pflag.FlagSet, data, format string) error {
+	if _, err := parseFormat(format); err != nil {
+		return err
+	}
+	if fs.Changed("format") && data == "builtin" {
+		return badInput(errors.New("--format: applies to a table read from --data (or --train/--test), not to the built-in one"))
+	}
+	return nil
+}
+
+// noValidation checks --patience against the validation part the data
+// flags and --valid-share (of --train/--test without --valid) leave: with
+// none, early stopping cannot work, so a --patience the user set is
+// refused and the default one gets a note (returned) that early stopping
+// is off. A negative patience never stops early and needs no part.
+func noValidation(fs *pflag.FlagSet, f *dataFlags, validShare float64, patience int) (string, error) {
+	none := f.train != "" && f.valid == "" && validShare == 0
+	if f.train == "" && f.test == "" {
+		fr, err := parseFractions(f.split)
+		none = err == nil && fr.Valid == 0
+	}
+	switch {
+	case !none || patience < 0:
+		return "", nil
+	case fs.Changed("patience"):
+		return "", badInput(fmt.Errorf("--patience %d: there is no validation part to stop early on (give --split a validation fraction, --valid, or --valid-share above 0; or --patience -1)", patience))
+	}
+	return "early stopping is off: there is no validation part; every epoch runs\n", nil
+}
+
+// tuneValidShare refuses a tune --valid-share the user set out of its
+// range (checkValidShare) or that has no
+// effect: in --split mode without --folds the validation part is the
+// split's, and with --valid it is that file.
+func tuneValidShare(fs *pflag.FlagSet, f *dataFlags, folds int, v float64) error {
+	if err := checkValidShare(fs, v, false); err != nil {
+		return err
+	}
+	if fs.Changed("valid-share") && folds == 0 && (f.train == "" || f.valid != "") {
+		return badInput(errors.New("--valid-share: applies with --folds (of each training fold) or with --train/--test and no --valid; with --split or --valid the validation part is given"))
+	}
+	return nil
+}
+
+// kindTask refuses a --task (flag names it) that the model kind does not
+// train, as model.Config.Unused says, before any data is read.
+func kindTask(flag, kind, task string) error {
+	if task == "" || task == model.TaskRating {
+		return nil
+	}
+	if why := (model.Config{Model: kind, Task: task}).Unused("task"); why != "" {
+		return badInput(fmt.Errorf("--task %s: %s does not train it: %s", quote.Short(task), quote.Short(kind), why))
 	}
 	return nil
 }

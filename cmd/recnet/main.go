@@ -8,8 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
+	"strconv"
+	"strings"
 	"syscall"
 
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +33,37 @@ func badInput(err error) error {
 	return inputError{err}
 }
 
+// quoted matches a double-quoted Go string in a message.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// longToken matches a run of text without spaces or quotes of more than
+// twice quote.Max bytes: a path or a value echoed unquoted.
+var longToken = regexp.MustCompile(`[^\s"]{161,}`)
+
+// shortQuotes is an error whose message quotes at most quote.Max bytes of
+// each quoted value (pflag's parse errors, and others, quote a flag's
+// value whole), and shows at most quote.Max bytes of a run of text without
+// spaces longer than twice that (a path given to --data or --out).
+type shortQuotes struct{ error }
+
+func (e shortQuotes) Unwrap() error { return e.error }
+
+func (e shortQuotes) Error() string {
+	msg := longToken.ReplaceAllStringFunc(e.error.Error(), func(t string) string {
+		q := quote.Short(t)
+		return q[1:strings.LastIndexByte(q, '"')] + q[strings.LastIndexByte(q, '"')+1:]
+	})
+	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		if len(q) <= quote.Max+2 {
+			return q
+		}
+		if s, err := strconv.Unquote(q); err == nil {
+			return quote.Short(s)
+		}
+		return quote.Short(q[1 : len(q)-1])
+	})
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	root := &cobra.Command{
@@ -37,7 +72,10 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(shortQuotes{err}) })
+	// Shell completion is not offered: cobra's completion command would
+	// take any argument and exit 0.
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
 	root.SetHelpCommand(helpCmd(root))
 	ran := markRun(root)
@@ -46,7 +84,7 @@ func main() {
 	if err == nil {
 		return
 	}
-	fmt.Fprintln(os.Stderr, "recnet:", err)
+	fmt.Fprintln(os.Stderr, "recnet:", shortQuotes{err})
 	var in inputError
 	if errors.As(err, &in) || !*ran {
 		os.Exit(2)

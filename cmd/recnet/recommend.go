@@ -97,13 +97,20 @@ func parseRated(s string) (map[string]float64, error) {
 	return out, nil
 }
 
+// minFoldInLambda is the least --lambda: a smaller penalty leaves the
+// fold-in system of a few ratings numerically singular.
+const minFoldInLambda = 1e-9
+
+// recommendRun holds recommend's flags.
+type recommendRun struct {
+	path, user, rated string
+	k                 int
+	lambda            float64
+	cat               catalogFlag
+}
+
 func recommendCmd() *cobra.Command {
-	var (
-		path, user, rated string
-		k                 int
-		lambda            float64
-		cat               catalogFlag
-	)
+	var r recommendRun
 	c := &cobra.Command{
 		Use:   "recommend --model M [--user U | --rated ITEM=RATING,...]",
 		Short: "Recommend the top-k items a user has not rated, or fold in a new learner's ratings",
@@ -118,67 +125,83 @@ by item bias is printed, and said to be one. An unknown item is an error.
 A model of the implicit task predicts the probability of an interaction, not a
 rating: its scores are printed under a "probability" heading.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cmd.Flags().Changed("user") && cmd.Flags().Changed("rated") {
-				return badInput(errors.New("--user and --rated cannot be given together: --user scores a user the model knows, --rated folds in a new one"))
-			}
-			if err := firstErr(nonEmpty(cmd.Flags(), "user", user), positive(cmd.Flags(), "lambda", lambda)); err != nil {
-				return err
-			}
-			ratings, err := parseRated(rated)
-			if err != nil {
-				return badInput(err)
-			}
-			if cmd.Flags().Changed("lambda") {
-				switch {
-				case user != "":
-					return badInput(errors.New("--lambda: the fold-in penalty applies to --rated; --user scores a user the model knows"))
-				case len(ratings) == 0:
-					return badInput(errors.New("--lambda: the fold-in penalty applies to --rated ratings; with none the ranking is a cold start by item bias"))
-				}
-			}
-			m, catalog, err := loadForRecs(cmd.Context(), cmd.Flags(), path, k, cat)
-			if err != nil {
-				return err
-			}
-			for _, id := range slices.Sorted(maps.Keys(ratings)) {
-				if err := m.CheckRating(id, ratings[id]); err != nil {
-					return badInput(fmt.Errorf("--rated: %w", err))
-				}
-			}
-			out := cmd.OutOrStdout()
-			if user != "" {
-				recs, err := m.Recommend(user, k, nil)
-				if err != nil {
-					return badInput(err)
-				}
-				fmt.Fprintf(out, "top %d for user %s\n", len(recs), user)
-				writeRecs(out, recs, catalog, m.ScoreName())
-				return nil
-			}
-			res, err := m.FoldIn(ratings, k, lambda)
-			if errors.Is(err, model.ErrUnknownItem) {
-				return badInput(err)
-			}
-			if err != nil {
-				return err
-			}
-			if res.Cold {
-				fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
-			} else {
-				fmt.Fprintf(out, "top %d for a new user folded in from %d ratings (no retraining)\n", len(res.Recs), len(ratings))
-			}
-			writeRecs(out, res.Recs, catalog, m.ScoreName())
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
-	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&user, "user", "", "raw user id known to the model")
-	c.Flags().StringVar(&rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
-	c.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
-	c.Flags().Float64Var(&lambda, "lambda", 0, "fold-in ridge penalty of --rated, above 0; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)")
-	cat.register(c)
+	c.Flags().StringVar(&r.path, "model", "model.recnet", "model file")
+	c.Flags().StringVar(&r.user, "user", "", "raw user id known to the model")
+	c.Flags().StringVar(&r.rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
+	c.Flags().IntVarP(&r.k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
+	c.Flags().Float64Var(&r.lambda, "lambda", 0, fmt.Sprintf("fold-in ridge penalty of --rated, at least %g and finite; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)", minFoldInLambda))
+	r.cat.register(c)
 	return c
+}
+
+// check refuses flags that conflict or are out of range, and returns the
+// --rated ratings.
+func (r *recommendRun) check(fs *pflag.FlagSet) (map[string]float64, error) {
+	if fs.Changed("user") && fs.Changed("rated") {
+		return nil, badInput(errors.New("--user and --rated cannot be given together: --user scores a user the model knows, --rated folds in a new one"))
+	}
+	if err := firstErr(nonEmpty(fs, "user", r.user), positive(fs, "lambda", r.lambda)); err != nil {
+		return nil, err
+	}
+	if fs.Changed("lambda") && r.lambda < minFoldInLambda {
+		return nil, badInput(fmt.Errorf("--lambda %g: must be at least %g (a smaller penalty leaves the fold-in system singular)", r.lambda, minFoldInLambda))
+	}
+	ratings, err := parseRated(r.rated)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	if fs.Changed("lambda") {
+		switch {
+		case r.user != "":
+			return nil, badInput(errors.New("--lambda: the fold-in penalty applies to --rated; --user scores a user the model knows"))
+		case len(ratings) == 0:
+			return nil, badInput(errors.New("--lambda: the fold-in penalty applies to --rated ratings; with none the ranking is a cold start by item bias"))
+		}
+	}
+	return ratings, nil
+}
+
+// run checks the flags, loads the model and prints the recommendations.
+func (r *recommendRun) run(cmd *cobra.Command) error {
+	ratings, err := r.check(cmd.Flags())
+	if err != nil {
+		return err
+	}
+	m, catalog, err := loadForRecs(cmd.Context(), cmd.Flags(), r.path, r.k, r.cat)
+	if err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(ratings)) {
+		if err := m.CheckRating(id, ratings[id]); err != nil {
+			return badInput(fmt.Errorf("--rated: %w", err))
+		}
+	}
+	out := cmd.OutOrStdout()
+	if r.user != "" {
+		recs, err := m.Recommend(r.user, r.k, nil)
+		if err != nil {
+			return badInput(err)
+		}
+		fmt.Fprintf(out, "top %d for user %s\n", len(recs), r.user)
+		writeRecs(out, recs, catalog, m.ScoreName())
+		return nil
+	}
+	res, err := m.FoldIn(ratings, r.k, r.lambda)
+	if errors.Is(err, model.ErrUnknownItem) {
+		return badInput(err)
+	}
+	if err != nil {
+		return err
+	}
+	if res.Cold {
+		fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
+	} else {
+		fmt.Fprintf(out, "top %d for a new user folded in from %d ratings (no retraining)\n", len(res.Recs), len(ratings))
+	}
+	writeRecs(out, res.Recs, catalog, m.ScoreName())
+	return nil
 }
 
 func similarCmd() *cobra.Command {

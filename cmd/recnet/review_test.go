@@ -9,10 +9,14 @@ import (
 
 // TestRefusedBeforeWork checks flags refused with exit 2 and a message
 // that names the flag and says why, before any data is read or model
-// trained.
+// trained: a command that reads a table is given a --data that does not
+// exist, so a refusal that came after reading it (or an output refused
+// only when written) would report the missing file instead, and no
+// "data ..." line may be printed.
 func TestRefusedBeforeWork(t *testing.T) {
 	dir := t.TempDir()
 	file := write(t, dir, "data.csv", "user,item,rating\nu,a,4\n")
+	never := filepath.Join(dir, "never-read.csv")
 	cases := []struct {
 		args []string
 		want []string // in stderr
@@ -30,7 +34,11 @@ func TestRefusedBeforeWork(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			stdout, stderr, code := run(t, c.args...)
+			args := c.args
+			if args[0] == "train" || args[0] == "tune" || args[0] == "cv" {
+				args = append(args, "--data", never)
+			}
+			stdout, stderr, code := run(t, args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2; stderr %q", code, stderr)
 			}
@@ -39,8 +47,8 @@ func TestRefusedBeforeWork(t *testing.T) {
 					t.Errorf("stderr %q does not say %q", stderr, w)
 				}
 			}
-			if strings.Contains(stdout, "Epoch") {
-				t.Errorf("trained before refusing:\n%s", stdout)
+			if strings.Contains(stdout, "Epoch") || !noDataLine(stdout, stderr) || strings.Contains(stderr, "never-read") {
+				t.Errorf("read the data or trained before refusing:\n%s%s", stdout, stderr)
 			}
 		})
 	}

@@ -238,7 +238,12 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	noStop, err := noValidation(fs, &r.df, r.vshare, cfg.Patience)
+	if err != nil {
+		return err
+	}
 	lines := r.lines(cmd)
+	fmt.Fprint(lines, noStop)
 	s, rows, dups, err := r.load(cmd, lines, cfg.Task)
 	if err != nil {
 		return err

@@ -143,7 +143,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.df.seed), r.df.check(fs),
-		oneOf("--model", r.kind, eval.Tunable...)); err != nil {
+		oneOf("--model", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), tuneValidShare(fs, &r.df, r.folds, r.validShare)); err != nil {
 		return eval.Space{}, "", err
 	}
 	if fs.Changed("task") {

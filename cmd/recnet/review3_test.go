@@ -1,0 +1,178 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// noDataLine reports whether neither output says the data was read: every
+// command that reads a table prints a line "data ..." first.
+func noDataLine(stdout, stderr string) bool {
+	for _, s := range []string{stdout, stderr} {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "data ") || strings.HasPrefix(l, "data:") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestIgnoredFlagsRefused checks that every flag combination where a flag
+// would have no effect is refused with exit 2 naming the flag, before any
+// data is read: --data names a file that does not exist, so a check made
+// after reading would report the missing file instead.
+func TestIgnoredFlagsRefused(t *testing.T) {
+	dir := t.TempDir()
+	never := filepath.Join(dir, "never-read.csv")
+	cases := []struct {
+		args []string
+		want []string // in stderr
+	}{
+		{[]string{"bench", "--data", never, "--rows", "100"}, []string{"--rows", "--data"}},
+		{[]string{"bench", "--data", never, "--shape", "ml1m"}, []string{"--shape", "--data"}},
+		{[]string{"bench", "--format", "csv"}, []string{"--format", "--data"}},
+		{[]string{"bench", "--shape", "builtin", "--rows", "1000"}, []string{"--rows", "builtin"}},
+		{[]string{"train", "--valid", never}, []string{"--valid", "--train"}},
+		{[]string{"train", "--format", "csv"}, []string{"--format", "built-in"}},
+		{[]string{"cv", "--format", "csv"}, []string{"--format", "built-in"}},
+		{[]string{"tune", "--format", "csv"}, []string{"--format", "built-in"}},
+		{[]string{"train", "--data", never, "--patience", "3", "--split", "0.9,0,0.1"}, []string{"--patience", "validation"}},
+		{[]string{"train", "--train", never, "--test", never, "--valid-share", "0", "--patience", "3"}, []string{"--patience", "validation"}},
+		{[]string{"tune", "--data", never, "--valid-share", "0.5"}, []string{"--valid-share", "--split"}},
+		{[]string{"cv", "--data", never, "--models", "mean,bias", "--preset", "seed"}, []string{"--preset", "mean, bias"}},
+		{[]string{"cv", "--data", never, "--models", "mean,bias", "--valid-share", "0.3"}, []string{"--valid-share", "mean, bias"}},
+		{[]string{"cv", "--data", never, "--models", "dot,dot"}, []string{"--models", "dot", "twice"}},
+		{[]string{"train", "--data", never, "--model", "mean", "--task", "implicit"}, []string{"--task"}},
+		{[]string{"train", "--data", never, "--model", "bias", "--task", "implicit"}, []string{"--task"}},
+		{[]string{"tune", "--data", never, "--model", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
+		{[]string{"tune", "--data", never, "--model", "nmf", "--task", "implicit"}, []string{"--task", "nmf"}},
+		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
+		{[]string{"recommend", "--model", never, "--rated", "a=4", "--lambda", "1e-300"}, []string{"--lambda", "at least"}},
+		{[]string{"completion", "nope"}, []string{"completion"}},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			stdout, stderr, code := run(t, c.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", code, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not say %q", stderr, w)
+				}
+			}
+			if strings.Contains(stderr, "never-read.csv:") || strings.Contains(stderr, "no such file") || !noDataLine(stdout, stderr) {
+				t.Errorf("read the data before refusing: %q %q", stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDefaultPatienceWithoutValidation checks that a run with no
+// validation part and the default patience says early stopping is off.
+func TestDefaultPatienceWithoutValidation(t *testing.T) {
+	stdout, stderr, code := run(t, "train", "--split", "0.9,0,0.1", "--epochs", "1", "-q")
+	if code != 0 || !strings.Contains(stdout+stderr, "early stopping is off") {
+		t.Errorf("exit %d; output does not say early stopping is off:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestLongFlagValuesCut checks that a flag error quotes at most about 80
+// bytes of the value.
+func TestLongFlagValuesCut(t *testing.T) {
+	long := strings.Repeat("9", 20000)
+	path := filepath.Join(t.TempDir(), strings.Repeat("d", 200), "x.csv")
+	deep := filepath.Join(t.TempDir(), strings.Repeat(strings.Repeat("e", 200)+"/", 15), "x.csv")
+	cases := [][]string{
+		{"train", "--dim", long},
+		{"train", "--lr", long + "x"},
+		{"train", "--split", long},
+		{"gen", "--shape", long},
+		{"serve", "--model", "m", "--foldin-wait", long},
+		{"tune", "--budget", long},
+		{"train", "--data", path},
+		{"gen", "--shape", "nope"},
+		{"train", "--out", path},
+		{"gen", "--out", path},
+		{"train", "--data", deep},
+	}
+	for _, args := range cases {
+		t.Run(strings.Join(args, " ")[:min(40, len(strings.Join(args, " ")))], func(t *testing.T) {
+			_, stderr, code := run(t, args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %.200q", code, stderr)
+			}
+			if len(stderr) > 400 {
+				t.Errorf("stderr is %d bytes: %.300q", len(stderr), stderr)
+			}
+		})
+	}
+}
+
+// TestGenCounts checks that gen reports the rows, users and items it wrote
+// and, without --shape (which drops repeated pairs: about --rows), writes
+// --rows rows exactly.
+func TestGenCounts(t *testing.T) {
+	dir := t.TempDir()
+	cases := [][]string{
+		{"--shape", "ml100k", "--rows", "50"},
+		{"--shape", "ml100k", "--rows", "100"},
+		{"--shape", "ml100k", "--rows", "5000"},
+		{"--rows", "1"},
+		{"--rows", "5000"},
+	}
+	for _, args := range cases {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			out := filepath.Join(dir, "g.csv")
+			_, stderr, code := run(t, append([]string{"gen", "--out", out}, args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")[1:]
+			users, items := map[string]bool{}, map[string]bool{}
+			for _, l := range lines {
+				f := strings.Split(l, ",")
+				users[f[0]], items[f[1]] = true, true
+			}
+			want := strings.Join([]string{itoa(len(lines)) + " rows", itoa(len(users)) + " users", itoa(len(items)) + " items"}, ", ")
+			if !strings.Contains(stderr, want) {
+				t.Errorf("gen says %q; wrote %s", strings.TrimSpace(stderr), want)
+			}
+			if rows := args[len(args)-1]; args[0] != "--shape" && itoa(len(lines)) != rows {
+				t.Errorf("wrote %d rows for --rows %s", len(lines), rows)
+			}
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRelevantOutsideRange checks that eval refuses a --relevant outside
+// the model's rating range, exit 2, before reading the data.
+func TestRelevantOutsideRange(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", smallData(t, dir), "--epochs", "1", "-q", "--out", m); code != 0 {
+		t.Fatalf("train: %d %s", code, stderr)
+	}
+	never := filepath.Join(dir, "never-read.csv")
+	for _, v := range []string{"1e30", "-1e30", "1000", "-1000"} {
+		t.Run(v, func(t *testing.T) {
+			stdout, stderr, code := run(t, "eval", "--model", m, "--data", never, "--relevant", v)
+			if code != 2 || !strings.Contains(stderr, "--relevant") || !strings.Contains(stderr, "range") {
+				t.Errorf("exit %d, %q; want 2 naming --relevant and the range", code, stderr)
+			}
+			if !noDataLine(stdout, stderr) || strings.Contains(stderr, "never-read") {
+				t.Errorf("read the data first: %q", stderr)
+			}
+		})
+	}
+}
