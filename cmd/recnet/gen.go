@@ -46,7 +46,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 				}
 			}
 			start := time.Now()
-			if err := checkOutput("out", out); err != nil {
+			if err := checkOutputOrStdout("out", out); err != nil {
 				return err
 			}
 			format = strings.ToLower(format)

@@ -17,15 +17,28 @@ const outputRule = " (written to a temporary file and renamed; a symbolic link i
 
 // checkOutput refuses, as an input error naming the flag, an output path
 // that atomicfile would not replace or that is one of inputs. An empty path
-// and "-" (standard output) pass.
+// passes. "-" is refused: only gen writes to standard output, and it checks
+// its --out with checkOutputOrStdout.
 func checkOutput(flag, path string, inputs ...string) error {
-	if path == "" || path == "-" {
+	if path == "" {
 		return nil
+	}
+	if path == "-" {
+		return badInput(fmt.Errorf("--%s: - (standard output) is not supported here: give a file name (./- for a file named -)", flag))
 	}
 	if err := checkDir(flag, filepath.Dir(path), "the directory of "+path); err != nil {
 		return err
 	}
 	return outputErr(flag, atomicfile.Check(path, inputs...))
+}
+
+// checkOutputOrStdout is checkOutput for a flag where "-" means standard
+// output.
+func checkOutputOrStdout(flag, path string, inputs ...string) error {
+	if path == "-" {
+		return nil
+	}
+	return checkOutput(flag, path, inputs...)
 }
 
 // checkDir refuses, as an input error naming the flag, a directory that

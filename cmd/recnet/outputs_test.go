@@ -207,3 +207,61 @@ func TestOutputsDistinct(t *testing.T) {
 		})
 	}
 }
+
+// TestDashOutputRefused checks that "-" names standard output only for gen:
+// for every other writing flag it is refused with exit 2 naming the flag,
+// before any work, whether "-" exists (here a link to the data) or not.
+func TestDashOutputRefused(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	linked := filepath.Join(dir, "linked")
+	os.Mkdir(linked, 0o755)
+	if err := os.Symlink(data, filepath.Join(linked, "-")); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	train := []string{"train", "--data", data, "--epochs", "1"}
+	cases := []struct {
+		name string
+		args []string
+		flag string
+	}{
+		{"train --out -", append(train, "--out", "-"), "--out"},
+		{"train --plot -", append(train, "--plot", "-"), "--plot"},
+		{"tune --out -", []string{"tune", "--data", data, "--model", "nmf", "--trials", "1", "--out", "-"}, "--out"},
+	}
+	for _, c := range cases {
+		for _, wd := range []string{linked, empty} {
+			t.Run(c.name+" in "+filepath.Base(wd), func(t *testing.T) {
+				before := snapshot(t, data)
+				cmd := command(c.args...)
+				cmd.Dir = wd
+				var out, errb bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &errb
+				err := cmd.Run()
+				code := 0
+				if ee, ok := err.(*exec.ExitError); ok {
+					code = ee.ExitCode()
+				}
+				if code != 2 || !strings.Contains(errb.String(), c.flag) {
+					t.Errorf("exit %d, want 2 naming %s: %s", code, c.flag, errb.String())
+				}
+				if strings.Contains(out.String()+errb.String(), "Epoch") || strings.Contains(out.String()+errb.String(), "trial") {
+					t.Errorf("work done before the refusal: %s", out.String())
+				}
+				if after := snapshot(t, data); after != before {
+					t.Errorf("the data changed: %s -> %s", before, after)
+				}
+				if _, err := os.Lstat(filepath.Join(empty, "-")); err == nil {
+					t.Errorf("a file named - was created")
+				}
+			})
+		}
+	}
+	// gen writes "-" to standard output.
+	stdout, stderr, code := run(t, "gen", "--rows", "50", "--out", "-")
+	if code != 0 || !strings.Contains(stdout, ",") {
+		t.Errorf("gen --out -: exit %d, stdout %.40q: %s", code, stdout, stderr)
+	}
+}
