@@ -151,7 +151,7 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("data") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--data: does not apply with --train and --test, which give the data"))
 	}
-	return nil
+	return f.checkInputsDistinct()
 }
 
 // dataLines returns the lines that say what the data flags read: the table

@@ -107,3 +107,25 @@ func checkOutputs(inputs []string, flagPaths ...string) error {
 	}
 	return nil
 }
+
+// checkInputsDistinct refuses, as an input error naming both flags, one
+// file given twice among --train, --valid and --test, whatever the paths
+// (os.SameFile): the test would be measured on the rows trained on. Only
+// plain files are compared (a database may hold a table for each part);
+// a file that cannot be read is left to the loader.
+func (f *dataFlags) checkInputsDistinct() error {
+	flags := [...]struct{ name, src string }{{"train", f.train}, {"valid", f.valid}, {"test", f.test}}
+	var fis [len(flags)]os.FileInfo
+	for k, fl := range flags {
+		if path, ok := dataset.LocalFile(fl.src); ok && path == fl.src && fl.src != "builtin" {
+			fis[k], _ = os.Stat(path)
+		}
+		for j := range k {
+			if fis[j] != nil && fis[k] != nil && os.SameFile(fis[j], fis[k]) {
+				return badInput(fmt.Errorf("--%s %s and --%s %s name the same file: give each part its own file",
+					flags[j].name, flags[j].src, fl.name, fl.src))
+			}
+		}
+	}
+	return nil
+}
