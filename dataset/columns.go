@@ -45,6 +45,15 @@ var knownColumns = [nRoles][]string{userColumns, itemColumns, ratingColumns, tim
 // that is malformed or does not fit the table.
 var ErrColumns = errors.New("column mapping")
 
+// ErrHeader is wrapped by the errors of a header that does not name the
+// columns a table needs (see Read); a column mapping (Options.Columns)
+// resolves them.
+var ErrHeader = errors.New("header")
+
+// ErrTime is wrapped by the error of a time value that cannot be read; a
+// time column is optional, and Options.Columns.Time NoTime drops it.
+var ErrTime = errors.New("time")
+
 // Columns maps the roles of a text table to its columns, overriding the
 // header rules (see Read). Each is a column name, matched against the
 // header without regard to case, or a 1-based column position ("3"), which
@@ -176,14 +185,49 @@ func knownRole(name string) int {
 
 // pickColumns maps the roles to columns of a table whose first row has
 // the given fields, a header or not. It applies c, then (with a header)
-// the known names, then positions: the columns not taken, in order, give
-// the user, item and rating, when there are at most three of them (a
-// header's columns besides a timestamp); more is an error. Rating is -1
-// when only two columns are left (an interaction table), and time is -1
-// unless found by name or given in c (c.Time NoTime drops a column named
-// as a time). Two header columns naming one role that c does not map are
-// an error.
+// the known names (pickByName). A header must name, or c map, the user
+// and item columns, and the rating column unless the table has two
+// columns besides a time column (an interaction table, rating -1); one
+// naming no column at all, with at most three, is taken in order (a SQL
+// result or Parquet file of columns a, b, c). Without a header the
+// columns not mapped give the user, item and rating in order, and the
+// rating is -1 when only two columns are left. Time is -1 unless found by
+// name or given in c (c.Time NoTime drops a column named as a time).
 func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
+	pick, taken, err := mapColumns(fields, header, c)
+	if err != nil {
+		return pick, err
+	}
+	others := len(fields) // the columns besides a timestamp
+	if header {
+		dropped, err := pickByName(&pick, taken, fields, c)
+		if err != nil {
+			return pick, err
+		}
+		others -= dropped
+		if pick[roleTime] >= 0 {
+			others--
+		}
+		if pick != [nRoles]int{-1, -1, -1, -1} || others > 3 || dropped > 0 {
+			return pick, checkNamed(pick, fields, others)
+		}
+	}
+	for role := range roleTime {
+		for k := range fields {
+			if pick[role] < 0 && !taken[k] {
+				pick[role], taken[k] = k, true
+			}
+		}
+	}
+	if pick[roleUser] < 0 || pick[roleItem] < 0 {
+		return pick, fmt.Errorf("want at least a user and an item column, have %s", quoteList(fields))
+	}
+	return pick, nil
+}
+
+// mapColumns applies the mapping c to the fields of the first row: the
+// column of each role c gives (-1: none), and the columns taken.
+func mapColumns(fields []string, header bool, c Columns) ([nRoles]int, []bool, error) {
 	pick := [nRoles]int{-1, -1, -1, -1}
 	taken := make([]bool, len(fields))
 	for role, v := range c.roles() {
@@ -194,69 +238,58 @@ func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 		if k < 0 && header {
 			k = slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(strings.TrimSpace(f), v) })
 			if k < 0 {
-				return pick, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quoteShort(v), quoteList(fields))
+				return pick, nil, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quoteShort(v), quoteList(fields))
 			}
 		}
 		if k < 0 || k >= len(fields) {
-			return pick, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quoteShort(v), len(fields))
+			return pick, nil, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quoteShort(v), len(fields))
 		}
 		if taken[k] {
-			return pick, fmt.Errorf("%w: column %d given to two roles", ErrColumns, k+1)
+			return pick, nil, fmt.Errorf("%w: column %d given to two roles", ErrColumns, k+1)
 		}
 		pick[role], taken[k] = k, true
 	}
-	others := len(fields) // the columns besides a timestamp
-	if header {
-		for k, f := range fields {
-			role := knownRole(f)
-			switch {
-			case role < 0 || taken[k]:
-				continue
-			case role == roleTime && c.dropTime():
-				taken[k] = true
-				others--
-				continue
-			case c.roles()[role] != "": // mapped to another column: this one is left over
-				continue
-			case pick[role] >= 0:
-				return pick, fmt.Errorf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quoteShort(fields[pick[role]]), quoteShort(f), roleNames[role], roleKeys[role])
-			}
-			pick[role], taken[k] = k, true
+	return pick, taken, nil
+}
+
+// pickByName gives each role that c does not map the header column that
+// names it, and returns how many time columns c.Time NoTime dropped. Two
+// columns naming one role are an error.
+func pickByName(pick *[nRoles]int, taken []bool, fields []string, c Columns) (dropped int, err error) {
+	for k, f := range fields {
+		role := knownRole(f)
+		switch {
+		case role < 0 || taken[k]:
+			continue
+		case role == roleTime && c.dropTime():
+			taken[k] = true
+			dropped++
+			continue
+		case c.roles()[role] != "": // mapped to another column: this one is left over
+			continue
+		case pick[role] >= 0:
+			return dropped, &rowError{msg: fmt.Sprintf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quoteShort(fields[pick[role]]), quoteShort(f), roleNames[role], roleKeys[role]), cause: ErrHeader}
 		}
+		pick[role], taken[k] = k, true
 	}
-	var free []int
-	for k := range fields {
-		if !taken[k] {
-			free = append(free, k)
-		}
-	}
-	need := 0
+	return dropped, nil
+}
+
+// checkNamed refuses a header that leaves a role it needs unnamed: user
+// and item, and rating unless the table has two columns besides a time
+// column (others).
+func checkNamed(pick [nRoles]int, fields []string, others int) error {
+	var missing []string
 	for role := range roleTime {
-		if pick[role] < 0 {
-			need++
+		if pick[role] < 0 && (role != roleRating || others != 2) {
+			missing = append(missing, roleNames[role])
 		}
 	}
-	if pick[roleTime] >= 0 {
-		others--
+	if len(missing) == 0 {
+		return nil
 	}
-	if need > 0 && header && others > 3 {
-		var missing []string
-		for role := range roleTime {
-			if pick[role] < 0 {
-				missing = append(missing, roleNames[role])
-			}
-		}
-		return pick, fmt.Errorf("the header names no %s column among %s, and has too many other columns to take them in order: name them (user, item, rating, timestamp) or map them", strings.Join(missing, " or "), quoteList(fields))
-	}
-	for role := range roleTime {
-		if pick[role] < 0 && len(free) > 0 {
-			pick[role], free = free[0], free[1:]
-		}
-	}
-	if pick[roleUser] < 0 || pick[roleItem] < 0 {
-		return pick, fmt.Errorf("want at least a user and an item column, have %s", quoteList(fields))
-	}
-	return pick, nil
+	return &rowError{msg: fmt.Sprintf("the header %s names no %s column: name them (%s) or map them with Options.Columns",
+		quoteList(fields), strings.Join(missing, " or "), ColumnNames()), cause: ErrHeader}
 }
 
 // PickColumns chooses the user, item and rating columns among names: each

@@ -140,12 +140,17 @@ func TestPickColumns(t *testing.T) {
 		{[]string{"a", "b", "c"}, [3]int{0, 1, 2}},
 		{[]string{"timestamp", "Rating", "ITEM_ID", "user_id"}, [3]int{3, 2, 1}},
 		{[]string{"course", "score", "learner"}, [3]int{2, 0, 1}},
-		{[]string{"ts", "movie-id", "x", "stars"}, [3]int{2, 1, 3}}, // ts is a time, not a user
-		{[]string{"Time", "learner", "b", "c"}, [3]int{1, 2, 3}},
 	} {
 		u, i, r, err := PickColumns(tc.names)
 		if err != nil || [3]int{u, i, r} != tc.want {
 			t.Errorf("PickColumns(%v) = %d, %d, %d, %v; want %v", tc.names, u, i, r, err, tc.want)
+		}
+	}
+	// A header naming some roles but not all: an error, not a guess by
+	// order (ts is a time, not a user).
+	for _, names := range [][]string{{"ts", "movie-id", "x", "stars"}, {"Time", "learner", "b", "c"}, {"grade", "student", "course"}} {
+		if _, _, _, err := PickColumns(names); err == nil || !errors.Is(err, ErrHeader) || !strings.Contains(err.Error(), "names no") {
+			t.Errorf("PickColumns(%v): %v, want an ErrHeader naming the unnamed roles", names, err)
 		}
 	}
 	// More than three columns besides a time, some unnamed: an error, not
