@@ -288,19 +288,19 @@ func checkNamed(pick [nRoles]int, fields []string, others int) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return &rowError{msg: fmt.Sprintf("the header %s names no %s column: name them (%s) or map them with Options.Columns",
+	return &rowError{msg: fmt.Sprintf("the header %s names no %s column: name them (%s), or for a text table map them with Options.Columns",
 		quoteList(fields), strings.Join(missing, " or "), ColumnNames()), cause: ErrHeader}
 }
 
-// PickColumns chooses the user, item and rating columns among names: each
-// one by name when a column is called so (user, userId, user_id, learner,
-// item, movieId, item_id, course, course_id, rating, score, value, ...;
-// case, "_" and "-" are ignored), the others from the first columns not
-// taken (nor named as a timestamp), in order. So a table with columns a,
-// b, c uses them as user, item and rating, and one with userId, movieId,
-// rating, timestamp the first three. Fewer than three columns is an
-// error, and so is a table with more than three columns besides a
-// timestamp that does not name the ones it lacks.
+// PickColumns chooses the user, item and rating columns among names (a
+// header: a SQL result's, a Parquet file's), by the rules of a text
+// table's header (see Read): each one by name when a column is called so
+// (user, userId, user_id, learner, item, movieId, item_id, course,
+// course_id, rating, score, value, ...; case, "_" and "-" are ignored).
+// Names that name some roles but leave another unnamed are an error
+// wrapping ErrHeader; names that name none, three or fewer of them besides
+// a timestamp, give the user, item and rating in order. Two columns
+// besides a timestamp are an interaction table: rating is -1.
 func PickColumns(names []string) (user, item, rating int, err error) {
 	user, item, rating, _, err = PickTimedColumns(names)
 	return user, item, rating, err
@@ -309,18 +309,18 @@ func PickColumns(names []string) (user, item, rating int, err error) {
 // PickTimedColumns is PickColumns that also returns the timestamp column:
 // one named timestamp, time or ts (any case), or -1 when there is none.
 func PickTimedColumns(names []string) (user, item, rating, time int, err error) {
-	if len(names) < 3 {
-		list := strings.Join(names, ", ")
-		if len(list) > 2*maxQuote {
-			list = quoteList(names)
-		}
-		return 0, 0, 0, -1, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), list)
+	if len(names) < 2 {
+		return 0, 0, 0, -1, fmt.Errorf("missing column: want user and item columns, and a rating column unless the table is of interactions, have %d (%s)", len(names), quoteList(names))
 	}
 	pick, err := pickColumns(names, true, Columns{})
-	if err == nil && pick[roleRating] < 0 {
-		err = fmt.Errorf("no rating column among %s", quoteList(names))
-	}
 	return pick[roleUser], pick[roleItem], pick[roleRating], pick[roleTime], err
+}
+
+// UnratedSource is implemented by a RowSource that may have no rating
+// column (user and item only: an interaction table). Unrated reports so;
+// Row's rating is then 1, and Load sets Dataset.Unrated.
+type UnratedSource interface {
+	Unrated() bool
 }
 
 func normColumn(s string) string {

@@ -164,9 +164,13 @@ func TestPickColumns(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"user" and "user" both name the user column`) {
 		t.Errorf("user twice: %v", err)
 	}
-	_, _, _, err = PickColumns([]string{"user", "item"})
-	if err == nil || !strings.Contains(err.Error(), "missing column") || !strings.Contains(err.Error(), "user, item") {
-		t.Errorf("two columns: %v", err)
+	// Two columns: an interaction table, as in a text table.
+	if u, i, r, err := PickColumns([]string{"user", "item"}); err != nil || u != 0 || i != 1 || r != -1 {
+		t.Errorf("two columns: %d, %d, %d, %v; want 0, 1, -1", u, i, r, err)
+	}
+	_, _, _, err = PickColumns([]string{"user"})
+	if err == nil || !strings.Contains(err.Error(), "missing column") {
+		t.Errorf("one column: %v", err)
 	}
 }
 
