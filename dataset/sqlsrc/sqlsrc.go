@@ -60,7 +60,10 @@ type Querier interface {
 
 // Rows is the result of a query as a dataset.RowSource. Its user, item
 // and rating columns are picked by dataset.PickColumns: by name (user,
-// userId, item, movieId, course, rating, score, ...) or the first three.
+// userId, item, movieId, course, rating, score, ...; a result naming some
+// but not all is an error), or the first three when it names none. A
+// result of two columns, user and item, is an interaction table (Unrated:
+// each rating is 1).
 // Ids may be integers, reals, text or blobs (an integer id is its decimal
 // text, a real one strconv's shortest 'g' form); ratings numbers or
 // numeric text. A timestamp column (named timestamp, time, ts, date, ...),
