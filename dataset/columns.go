@@ -45,6 +45,15 @@ var knownColumns = [nRoles][]string{userColumns, itemColumns, ratingColumns, tim
 // that is malformed or does not fit the table.
 var ErrColumns = errors.New("column mapping")
 
+// ErrHeader is wrapped by the errors of a header that does not name the
+// columns a table needs (see Read); a column mapping (Options.Columns)
+// resolves them.
+var ErrHeader = errors.New("header")
+
+// ErrTime is wrapped by the error of a time value that cannot be read; a
+// time column is optional, and Options.Columns.Time NoTime drops it.
+var ErrTime = errors.New("time")
+
 // Columns maps the roles of a text table to its columns, overriding the
 // header rules (see Read). Each is a column name, matched against the
 // header without regard to case, or a 1-based column position ("3"), which
@@ -176,14 +185,49 @@ func knownRole(name string) int {
 
 // pickColumns maps the roles to columns of a table whose first row has
 // the given fields, a header or not. It applies c, then (with a header)
-// the known names, then positions: the columns not taken, in order, give
-// the user, item and rating, when there are at most three of them (a
-// header's columns besides a timestamp); more is an error. Rating is -1
-// when only two columns are left (an interaction table), and time is -1
-// unless found by name or given in c (c.Time NoTime drops a column named
-// as a time). Two header columns naming one role that c does not map are
-// an error.
+// the known names (pickByName). A header must name, or c map, the user
+// and item columns, and the rating column unless the table has two
+// columns besides a time column (an interaction table, rating -1); one
+// naming no column at all, with at most three, is taken in order (a SQL
+// result or Parquet file of columns a, b, c). Without a header the
+// columns not mapped give the user, item and rating in order, and the
+// rating is -1 when only two columns are left. Time is -1 unless found by
+// name or given in c (c.Time NoTime drops a column named as a time).
 func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
+	pick, taken, err := mapColumns(fields, header, c)
+	if err != nil {
+		return pick, err
+	}
+	others := len(fields) // the columns besides a timestamp
+	if header {
+		dropped, err := pickByName(&pick, taken, fields, c)
+		if err != nil {
+			return pick, err
+		}
+		others -= dropped
+		if pick[roleTime] >= 0 {
+			others--
+		}
+		if pick != [nRoles]int{-1, -1, -1, -1} || others > 3 || dropped > 0 {
+			return pick, checkNamed(pick, fields, others)
+		}
+	}
+	for role := range roleTime {
+		for k := range fields {
+			if pick[role] < 0 && !taken[k] {
+				pick[role], taken[k] = k, true
+			}
+		}
+	}
+	if pick[roleUser] < 0 || pick[roleItem] < 0 {
+		return pick, fmt.Errorf("want at least a user and an item column, have %s", quoteList(fields))
+	}
+	return pick, nil
+}
+
+// mapColumns applies the mapping c to the fields of the first row: the
+// column of each role c gives (-1: none), and the columns taken.
+func mapColumns(fields []string, header bool, c Columns) ([nRoles]int, []bool, error) {
 	pick := [nRoles]int{-1, -1, -1, -1}
 	taken := make([]bool, len(fields))
 	for role, v := range c.roles() {
@@ -194,80 +238,69 @@ func pickColumns(fields []string, header bool, c Columns) ([nRoles]int, error) {
 		if k < 0 && header {
 			k = slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(strings.TrimSpace(f), v) })
 			if k < 0 {
-				return pick, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quoteShort(v), quoteList(fields))
+				return pick, nil, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quoteShort(v), quoteList(fields))
 			}
 		}
 		if k < 0 || k >= len(fields) {
-			return pick, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quoteShort(v), len(fields))
+			return pick, nil, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quoteShort(v), len(fields))
 		}
 		if taken[k] {
-			return pick, fmt.Errorf("%w: column %d given to two roles", ErrColumns, k+1)
+			return pick, nil, fmt.Errorf("%w: column %d given to two roles", ErrColumns, k+1)
 		}
 		pick[role], taken[k] = k, true
 	}
-	others := len(fields) // the columns besides a timestamp
-	if header {
-		for k, f := range fields {
-			role := knownRole(f)
-			switch {
-			case role < 0 || taken[k]:
-				continue
-			case role == roleTime && c.dropTime():
-				taken[k] = true
-				others--
-				continue
-			case c.roles()[role] != "": // mapped to another column: this one is left over
-				continue
-			case pick[role] >= 0:
-				return pick, fmt.Errorf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quoteShort(fields[pick[role]]), quoteShort(f), roleNames[role], roleKeys[role])
-			}
-			pick[role], taken[k] = k, true
-		}
-	}
-	var free []int
-	for k := range fields {
-		if !taken[k] {
-			free = append(free, k)
-		}
-	}
-	need := 0
-	for role := range roleTime {
-		if pick[role] < 0 {
-			need++
-		}
-	}
-	if pick[roleTime] >= 0 {
-		others--
-	}
-	if need > 0 && header && others > 3 {
-		var missing []string
-		for role := range roleTime {
-			if pick[role] < 0 {
-				missing = append(missing, roleNames[role])
-			}
-		}
-		return pick, fmt.Errorf("the header names no %s column among %s, and has too many other columns to take them in order: name them (user, item, rating, timestamp) or map them", strings.Join(missing, " or "), quoteList(fields))
-	}
-	for role := range roleTime {
-		if pick[role] < 0 && len(free) > 0 {
-			pick[role], free = free[0], free[1:]
-		}
-	}
-	if pick[roleUser] < 0 || pick[roleItem] < 0 {
-		return pick, fmt.Errorf("want at least a user and an item column, have %s", quoteList(fields))
-	}
-	return pick, nil
+	return pick, taken, nil
 }
 
-// PickColumns chooses the user, item and rating columns among names: each
-// one by name when a column is called so (user, userId, user_id, learner,
-// item, movieId, item_id, course, course_id, rating, score, value, ...;
-// case, "_" and "-" are ignored), the others from the first columns not
-// taken (nor named as a timestamp), in order. So a table with columns a,
-// b, c uses them as user, item and rating, and one with userId, movieId,
-// rating, timestamp the first three. Fewer than three columns is an
-// error, and so is a table with more than three columns besides a
-// timestamp that does not name the ones it lacks.
+// pickByName gives each role that c does not map the header column that
+// names it, and returns how many time columns c.Time NoTime dropped. Two
+// columns naming one role are an error.
+func pickByName(pick *[nRoles]int, taken []bool, fields []string, c Columns) (dropped int, err error) {
+	for k, f := range fields {
+		role := knownRole(f)
+		switch {
+		case role < 0 || taken[k]:
+			continue
+		case role == roleTime && c.dropTime():
+			taken[k] = true
+			dropped++
+			continue
+		case c.roles()[role] != "": // mapped to another column: this one is left over
+			continue
+		case pick[role] >= 0:
+			return dropped, &rowError{msg: fmt.Sprintf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quoteShort(fields[pick[role]]), quoteShort(f), roleNames[role], roleKeys[role]), cause: ErrHeader}
+		}
+		pick[role], taken[k] = k, true
+	}
+	return dropped, nil
+}
+
+// checkNamed refuses a header that leaves a role it needs unnamed: user
+// and item, and rating unless the table has two columns besides a time
+// column (others).
+func checkNamed(pick [nRoles]int, fields []string, others int) error {
+	var missing []string
+	for role := range roleTime {
+		if pick[role] < 0 && (role != roleRating || others != 2) {
+			missing = append(missing, roleNames[role])
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return &rowError{msg: fmt.Sprintf("the header %s names no %s column: name them (%s), or for a text table map them with Options.Columns",
+		quoteList(fields), strings.Join(missing, " or "), ColumnNames()), cause: ErrHeader}
+}
+
+// PickColumns chooses the user, item and rating columns among names (a
+// header: a SQL result's, a Parquet file's), by the rules of a text
+// table's header (see Read): each one by name when a column is called so
+// (user, userId, user_id, learner, item, movieId, item_id, course,
+// course_id, rating, score, value, ...; case, "_" and "-" are ignored).
+// Names that name some roles but leave another unnamed are an error
+// wrapping ErrHeader; names that name none, three or fewer of them besides
+// a timestamp, give the user, item and rating in order. Two columns
+// besides a timestamp are an interaction table: rating is -1.
 func PickColumns(names []string) (user, item, rating int, err error) {
 	user, item, rating, _, err = PickTimedColumns(names)
 	return user, item, rating, err
@@ -276,18 +309,18 @@ func PickColumns(names []string) (user, item, rating int, err error) {
 // PickTimedColumns is PickColumns that also returns the timestamp column:
 // one named timestamp, time or ts (any case), or -1 when there is none.
 func PickTimedColumns(names []string) (user, item, rating, time int, err error) {
-	if len(names) < 3 {
-		list := strings.Join(names, ", ")
-		if len(list) > 2*maxQuote {
-			list = quoteList(names)
-		}
-		return 0, 0, 0, -1, fmt.Errorf("missing column: want user, item and rating columns, have %d (%s)", len(names), list)
+	if len(names) < 2 {
+		return 0, 0, 0, -1, fmt.Errorf("missing column: want user and item columns, and a rating column unless the table is of interactions, have %d (%s)", len(names), quoteList(names))
 	}
 	pick, err := pickColumns(names, true, Columns{})
-	if err == nil && pick[roleRating] < 0 {
-		err = fmt.Errorf("no rating column among %s", quoteList(names))
-	}
 	return pick[roleUser], pick[roleItem], pick[roleRating], pick[roleTime], err
+}
+
+// UnratedSource is implemented by a RowSource that may have no rating
+// column (user and item only: an interaction table). Unrated reports so;
+// Row's rating is then 1, and Load sets Dataset.Unrated.
+type UnratedSource interface {
+	Unrated() bool
 }
 
 func normColumn(s string) string {

@@ -78,10 +78,12 @@ func (e *rowError) Unwrap() error { return e.cause }
 // time, ts; and a few more; case, "_", "-" and spaces are ignored) and
 // none of its fields is a number; otherwise it is data, and a bad field
 // in it is an error at line 1 (a first row is never silently skipped). A
-// header's columns are found by name, in any order; roles it does not name
-// are taken from its other columns in order when it has at most three
-// columns besides a timestamp, and are an error (listing the columns)
-// otherwise. Without a header the columns are user, item and rating, and
+// header's columns are found by name, in any order; it must name (or
+// opt.Columns map) the user and item columns, and the rating column
+// unless the table has two columns besides a timestamp: a role left
+// unnamed is an error (wrapping ErrHeader) listing the columns, never a
+// guess by order. A row with more fields than the header is an error at
+// its line. Without a header the columns are user, item and rating, and
 // further fields are ignored; a first row of more than three fields whose
 // third is a word, and that names no known column, is an error that lists
 // them. opt.Columns overrides all this by name or position. A table of
@@ -105,8 +107,10 @@ func (e *rowError) Unwrap() error { return e.cause }
 // bytes of a bad field.
 //
 // Ids are kept raw and get inner ids in order of first appearance. Ratings
-// are parsed as float64 and stored as float32; NaN and infinities are
-// errors. A repeated (user,item) row replaces the rating of the first one
+// are plain decimals ([+-]digits[.digits][e[+-]digits]; not 1_0, hex,
+// inf or nan), parsed as float64 and stored as float32. A Unix time
+// beyond the year 9999 is refused (it looks like milliseconds); a bad
+// time wraps ErrTime. A repeated (user,item) row replaces the rating of the first one
 // and is counted in Dataset.Duplicates. A bad row is a *ParseError; a table
 // without rows is an error too.
 //
@@ -222,6 +226,8 @@ type ratingParser struct {
 	started bool        // the first row has been seen (it may be a header)
 	first   int         // the line of the first row, when it is data
 	pick    [nRoles]int // each role's column, or -1 (rating, time)
+	need    int         // the fields a row needs: up to the last picked
+	ncols   int         // the header's columns (0 without a header)
 	timeCol string      // the name of the time column, for errors
 	layout  string      // Dataset.Layout
 	fields  [][]byte    // the fields of the current row, up to the last picked
@@ -400,7 +406,7 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 	header = p.cols.hasNames() || (known && !number)
 	if !header && !known && nf > 3 && p.cols.IsZero() {
 		if _, err := parseRating(p.fields[2]); err != nil && errors.Is(err, strconv.ErrSyntax) {
-			return false, &ParseError{File: p.name, Line: line, Err: fmt.Errorf("the first row looks like a header, but names none of the known columns (user, item, rating, timestamp or a synonym; see ColumnNames, recnet: --help of --columns): %s; name them or map them", quoteList(names))}
+			return false, &ParseError{File: p.name, Line: line, Err: &rowError{msg: fmt.Sprintf("the first row looks like a header, but names none of the known columns (user, item, rating, timestamp or a synonym; see ColumnNames): %s; name them or map them with Options.Columns", quoteList(names)), cause: ErrHeader}}
 		}
 	}
 	pick := [nRoles]int{0, 1, 2, -1}
@@ -421,7 +427,13 @@ func (p *ratingParser) columns(nf, line int) (header bool, err error) {
 			p.timeCol = strings.TrimSpace(names[k])
 		}
 	}
-	p.fields = growFields(p.fields, max(pick[0], pick[1], pick[2], pick[3])+1)
+	p.need = max(pick[0], pick[1], pick[2], pick[3]) + 1
+	n := p.need
+	if header {
+		p.ncols = nf
+		n = max(n, nf+1) // one more, to see a row longer than the header
+	}
+	p.fields = growFields(p.fields, n)
 	return header, nil
 }
 
@@ -453,8 +465,11 @@ func layout(pick [nRoles]int, names []string, header bool) string {
 // row checks and appends the row in p.fields (nf of them found), whose
 // record starts at line.
 func (p *ratingParser) row(nf, line int) error {
-	if nf < len(p.fields) {
+	if nf < p.need {
 		return p.missing(nf, line)
+	}
+	if p.ncols > 0 && nf > p.ncols {
+		return p.errorf(line, "", nil, "the row has more fields than the header's %d", p.ncols)
 	}
 	u, it := p.fields[p.pick[roleUser]], p.fields[p.pick[roleItem]]
 	if len(u) == 0 {
@@ -512,7 +527,11 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02", "2006-01-02 15:04:05"
 // fraction, rounded down), RFC 3339, a date (2006-01-02, UTC midnight) or
 // a date and time (2006-01-02 15:04:05, UTC).
 func parseTime(b []byte) (int64, error) {
+	b = trimBlank(b)
 	if t, ok := unixSeconds(b); ok {
+		if t > maxUnix || t < -maxUnix {
+			return 0, &rowError{msg: quoteShort(b) + " is beyond the year 9999 as Unix seconds: it looks like milliseconds (or finer); give seconds", cause: ErrTime}
+		}
 		return t, nil
 	}
 	if len(b) <= 64 {
@@ -522,8 +541,12 @@ func parseTime(b []byte) (int64, error) {
 			}
 		}
 	}
-	return 0, &rowError{msg: quoteShort(b) + " is not a time (Unix seconds, RFC 3339, 2006-01-02 or 2006-01-02 15:04:05); a time column is optional: map time=none (recnet: --columns time=none) to read the table without it"}
+	return 0, &rowError{msg: quoteShort(b) + " is not a time (Unix seconds, RFC 3339, 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02T15:04:05); a time column is optional: map time=none (Options.Columns.Time NoTime) to read the table without it", cause: ErrTime}
 }
+
+// maxUnix is the last second of the year 9999 (UTC), the latest Unix time
+// parseTime accepts (and -maxUnix the earliest).
+const maxUnix = 253402300799
 
 // unixSeconds reads [+-]digits[.digits], with at most 18 digits before
 // the point, as Unix seconds rounded down.
@@ -750,6 +773,10 @@ func parseRating(b []byte) (float32, error) {
 	}
 	if v != v {
 		return 0, &rowError{msg: quoteShort(b) + " is not a finite number"}
+	}
+	if bytes.ContainsFunc(b, func(r rune) bool { return !strings.ContainsRune("0123456789.+-eE", r) }) {
+		// ParseFloat also reads 1_0 and hex floats.
+		return 0, &rowError{msg: quoteShort(b) + " is not a plain decimal number (as 4, 3.5 or 4e0)", cause: strconv.ErrSyntax}
 	}
 	return v, nil
 }

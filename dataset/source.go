@@ -295,7 +295,8 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 	if rows.Len() == 0 {
 		return table{}, fmt.Errorf("dataset: %s: no rating rows", name)
 	}
-	return table{rows: rows}, nil
+	us, ok := rs.(UnratedSource)
+	return table{rows: rows, unrated: ok && us.Unrated()}, nil
 }
 
 // ParseTime parses a time written as text, as the CSV reader does: Unix

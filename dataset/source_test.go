@@ -140,12 +140,17 @@ func TestPickColumns(t *testing.T) {
 		{[]string{"a", "b", "c"}, [3]int{0, 1, 2}},
 		{[]string{"timestamp", "Rating", "ITEM_ID", "user_id"}, [3]int{3, 2, 1}},
 		{[]string{"course", "score", "learner"}, [3]int{2, 0, 1}},
-		{[]string{"ts", "movie-id", "x", "stars"}, [3]int{2, 1, 3}}, // ts is a time, not a user
-		{[]string{"Time", "learner", "b", "c"}, [3]int{1, 2, 3}},
 	} {
 		u, i, r, err := PickColumns(tc.names)
 		if err != nil || [3]int{u, i, r} != tc.want {
 			t.Errorf("PickColumns(%v) = %d, %d, %d, %v; want %v", tc.names, u, i, r, err, tc.want)
+		}
+	}
+	// A header naming some roles but not all: an error, not a guess by
+	// order (ts is a time, not a user).
+	for _, names := range [][]string{{"ts", "movie-id", "x", "stars"}, {"Time", "learner", "b", "c"}, {"grade", "student", "course"}} {
+		if _, _, _, err := PickColumns(names); err == nil || !errors.Is(err, ErrHeader) || !strings.Contains(err.Error(), "names no") {
+			t.Errorf("PickColumns(%v): %v, want an ErrHeader naming the unnamed roles", names, err)
 		}
 	}
 	// More than three columns besides a time, some unnamed: an error, not
@@ -159,9 +164,13 @@ func TestPickColumns(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"user" and "user" both name the user column`) {
 		t.Errorf("user twice: %v", err)
 	}
-	_, _, _, err = PickColumns([]string{"user", "item"})
-	if err == nil || !strings.Contains(err.Error(), "missing column") || !strings.Contains(err.Error(), "user, item") {
-		t.Errorf("two columns: %v", err)
+	// Two columns: an interaction table, as in a text table.
+	if u, i, r, err := PickColumns([]string{"user", "item"}); err != nil || u != 0 || i != 1 || r != -1 {
+		t.Errorf("two columns: %d, %d, %d, %v; want 0, 1, -1", u, i, r, err)
+	}
+	_, _, _, err = PickColumns([]string{"user"})
+	if err == nil || !strings.Contains(err.Error(), "missing column") {
+		t.Errorf("one column: %v", err)
 	}
 }
 

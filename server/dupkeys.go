@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/recnet/recnet/internal/quote"
@@ -16,7 +18,11 @@ import (
 // nesting costs memory in proportion to the (bounded) body only. A syntax
 // error ends the walk without an error: the decoding that follows reports
 // it.
-func checkKeys(b []byte) error {
+//
+// encoding/json also matches a field name ignoring case ("K" and the
+// Kelvin sign fill the field k), so a key of the top-level object must be
+// one of fields exactly; deeper keys (ids in a map) are compared exactly.
+func checkKeys(b []byte, fields ...string) error {
 	type level struct {
 		keys map[string]bool // nil in an array
 		key  bool            // the next token is a key
@@ -32,6 +38,9 @@ func checkKeys(b []byte) error {
 			if k, ok := t.(string); ok {
 				if st[n-1].keys[k] {
 					return fmt.Errorf("key %s given twice in an object", quote.Short(k))
+				}
+				if n == 1 && !slices.Contains(fields, k) {
+					return fmt.Errorf("unknown field %s: the fields are %s (case-sensitive)", quote.Short(k), strings.Join(fields, ", "))
 				}
 				st[n-1].keys[k], st[n-1].key = true, false
 				continue

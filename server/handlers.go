@@ -244,7 +244,7 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
 	var req foldInRequest
 	if err == nil {
-		err = checkKeys(b)
+		err = checkKeys(b, "ratings", "k")
 	}
 	if err == nil {
 		dec := json.NewDecoder(bytes.NewReader(b))

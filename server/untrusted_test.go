@@ -52,6 +52,12 @@ func TestFoldInDuplicateKeys(t *testing.T) {
 		{`{"ratings":{"go":4,"\u0067o":3}}`, `"go"`},
 		{`{"ratings":{"go":4,"go":null}}`, `"go"`},
 		{`{"ratings":{"go":4},"ratings":{"rust":3}}`, `ratings`},
+		// encoding/json matches field names ignoring case: a variant is
+		// refused rather than taken for the field.
+		{`{"ratings":{"go":4},"k":3,"K":1}`, `"K"`},
+		{`{"ratings":{"go":4},"Ratings":{"rust":3}}`, `"Ratings"`},
+		{`{"RATINGS":{"go":4}}`, `"RATINGS"`},
+		{`{"ratings":{"go":4},"\u212a":1}`, "\"\u212a\""}, // the Kelvin sign folds to k
 	} {
 		code, r := do(t, h, "POST", "/v1/foldin", tc.body)
 		if code != http.StatusBadRequest || r.Error == nil || !strings.Contains(r.Error.Message, tc.want) {

@@ -160,10 +160,19 @@ func fractionsWrong(v [3]float64, sum float64) string {
 	return fmt.Sprintf("the fractions must sum to 1 (they sum to %g)", sum)
 }
 
-// columnsErr names the --columns flag in an error of the column mapping.
+// columnsErr names the --columns flag in an error of the column mapping,
+// and adds the flag that resolves a header's or a time's error (the
+// library's text names Options.Columns).
 func columnsErr(err error, _ string) error {
-	if err != nil && errors.Is(err, dataset.ErrColumns) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, dataset.ErrColumns):
 		return fmt.Errorf("--columns: %w", err) // err quotes the bad part of flag
+	case errors.Is(err, dataset.ErrHeader):
+		return fmt.Errorf("%w (--columns user=NAME,item=NAME,rating=NAME; see --help)", err)
+	case errors.Is(err, dataset.ErrTime):
+		return fmt.Errorf("%w (--columns time=none)", err)
 	}
 	return err
 }

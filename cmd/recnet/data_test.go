@@ -165,3 +165,26 @@ func TestDataLayoutSaid(t *testing.T) {
 		})
 	}
 }
+
+// TestHeaderErrorsNameColumnsFlag checks that the library's header and
+// time errors, which name no flag, reach the user with the --columns
+// hint that cmd adds, with exit 2.
+func TestHeaderErrorsNameColumnsFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, in, want string }{
+		{"partly named header", "grade,student,course\n4,s1,c1\n3,s2,c1\n", "(--columns user=NAME,"},
+		{"header naming nothing", "a,b,c,d\n1,2,3,4\n", "(--columns user=NAME,"},
+		{"bad time", "user,item,rating,ts\nu1,i1,4,yesterday\n", "--columns time=none"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(t, dir, "t.csv", tc.in)
+			stdout, stderr, code := run(t, "train", "--data", p, "--epochs", "1", "--quiet")
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, want 2 and %q: %s", code, tc.want, stderr)
+			}
+			if strings.Contains(stdout, "Epoch") {
+				t.Errorf("trained: %s", stdout)
+			}
+		})
+	}
+}

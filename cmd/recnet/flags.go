@@ -158,7 +158,7 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if f.train == "" && f.test == "" {
 		return formatWithBuiltin(fs, f.data, f.format)
 	}
-	return nil
+	return f.checkInputsDistinct()
 }
 
 // formatWithBuiltin refuses an unknown --format, and one the user set

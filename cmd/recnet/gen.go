@@ -102,7 +102,7 @@ func (r *genRun) check(fs *pflag.FlagSet) (dataset.Shape, error) {
 			return s, err
 		}
 	}
-	if err := checkOutput("out", r.out); err != nil {
+	if err := checkOutputOrStdout("out", r.out); err != nil {
 		return s, err
 	}
 	r.format = strings.ToLower(r.format)

@@ -17,15 +17,28 @@ const outputRule = " (written to a temporary file and renamed; a symbolic link i
 
 // checkOutput refuses, as an input error naming the flag, an output path
 // that atomicfile would not replace or that is one of inputs. An empty path
-// and "-" (standard output) pass.
+// passes. "-" is refused: only gen writes to standard output, and it checks
+// its --out with checkOutputOrStdout.
 func checkOutput(flag, path string, inputs ...string) error {
-	if path == "" || path == "-" {
+	if path == "" {
 		return nil
+	}
+	if path == "-" {
+		return badInput(fmt.Errorf("--%s: - (standard output) is not supported here: give a file name (./- for a file named -)", flag))
 	}
 	if err := checkDir(flag, filepath.Dir(path), "the directory of "+path); err != nil {
 		return err
 	}
 	return outputErr(flag, atomicfile.Check(path, inputs...))
+}
+
+// checkOutputOrStdout is checkOutput for a flag where "-" means standard
+// output.
+func checkOutputOrStdout(flag, path string, inputs ...string) error {
+	if path == "-" {
+		return nil
+	}
+	return checkOutput(flag, path, inputs...)
 }
 
 // checkDir refuses, as an input error naming the flag, a directory that
@@ -90,6 +103,28 @@ func checkOutputs(inputs []string, flagPaths ...string) error {
 			}
 			return badInput(fmt.Errorf("--%s %s and --%s %s name the same file: the second write would replace the first; give each its own file",
 				flagPaths[k], a, flagPaths[j], b))
+		}
+	}
+	return nil
+}
+
+// checkInputsDistinct refuses, as an input error naming both flags, one
+// file given twice among --train, --valid and --test, whatever the paths
+// (os.SameFile): the test would be measured on the rows trained on. Only
+// plain files are compared (a database may hold a table for each part);
+// a file that cannot be read is left to the loader.
+func (f *dataFlags) checkInputsDistinct() error {
+	flags := [...]struct{ name, src string }{{"train", f.train}, {"valid", f.valid}, {"test", f.test}}
+	var fis [len(flags)]os.FileInfo
+	for k, fl := range flags {
+		if path, ok := dataset.LocalFile(fl.src); ok && path == fl.src && fl.src != "builtin" {
+			fis[k], _ = os.Stat(path)
+		}
+		for j := range k {
+			if fis[j] != nil && fis[k] != nil && os.SameFile(fis[j], fis[k]) {
+				return badInput(fmt.Errorf("--%s %s and --%s %s name the same file: give each part its own file",
+					flags[j].name, flags[j].src, fl.name, fl.src))
+			}
 		}
 	}
 	return nil

@@ -56,6 +56,10 @@ func TestOutputsRefused(t *testing.T) {
 	if _, stderr, code := run(t, "gen", "--rows", "100", "--format", "sqlite", "--out", db); code != 0 {
 		t.Fatalf("gen sqlite: exit %d: %s", code, stderr)
 	}
+	testPart := filepath.Join(dir, "test.csv")
+	if _, stderr, code := run(t, "gen", "--rows", "500", "--seed", "7", "--out", testPart); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, stderr)
+	}
 	train := []string{"train", "--data", data, "--quiet", "--epochs", "1"}
 	cases := []struct {
 		name   string
@@ -68,7 +72,7 @@ func TestOutputsRefused(t *testing.T) {
 		{"train --out a hard link to the data", append(train, "--out", hard), "--out", data},
 		{"train --out a symlink to the data", append(train, "--out", link), "--out", data},
 		{"train --plot the data", append(train, "--plot", data), "--plot", data},
-		{"train --out the --train file", []string{"train", "--train", data, "--test", data, "--quiet", "--epochs", "1", "--out", link}, "--out", data},
+		{"train --out the --train file", []string{"train", "--train", data, "--test", testPart, "--quiet", "--epochs", "1", "--out", link}, "--out", data},
 		{"train --out the database of a sqlite --data", []string{"train", "--data", "sqlite://" + db + "?table=ratings", "--quiet", "--epochs", "1", "--out", db}, "--out", db},
 		{"train --out the database of a sqlite3: --data", []string{"train", "--data", "SQLite3:" + db, "--quiet", "--epochs", "1", "--out", db}, "--out", db},
 		{"train --out a device", append(train, "--out", dev), "--out", dev},
@@ -203,6 +207,110 @@ func TestOutputsDistinct(t *testing.T) {
 			if _, err := os.Stat(fresh); err == nil {
 				t.Errorf("%s was written", fresh)
 				os.Remove(fresh)
+			}
+		})
+	}
+}
+
+// TestDashOutputRefused checks that "-" names standard output only for gen:
+// for every other writing flag it is refused with exit 2 naming the flag,
+// before any work, whether "-" exists (here a link to the data) or not.
+func TestDashOutputRefused(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	linked := filepath.Join(dir, "linked")
+	os.Mkdir(linked, 0o755)
+	if err := os.Symlink(data, filepath.Join(linked, "-")); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	train := []string{"train", "--data", data, "--epochs", "1"}
+	cases := []struct {
+		name string
+		args []string
+		flag string
+	}{
+		{"train --out -", append(train, "--out", "-"), "--out"},
+		{"train --plot -", append(train, "--plot", "-"), "--plot"},
+		{"tune --out -", []string{"tune", "--data", data, "--model", "nmf", "--trials", "1", "--out", "-"}, "--out"},
+	}
+	for _, c := range cases {
+		for _, wd := range []string{linked, empty} {
+			t.Run(c.name+" in "+filepath.Base(wd), func(t *testing.T) {
+				before := snapshot(t, data)
+				cmd := command(c.args...)
+				cmd.Dir = wd
+				var out, errb bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &errb
+				err := cmd.Run()
+				code := 0
+				if ee, ok := err.(*exec.ExitError); ok {
+					code = ee.ExitCode()
+				}
+				if code != 2 || !strings.Contains(errb.String(), c.flag) {
+					t.Errorf("exit %d, want 2 naming %s: %s", code, c.flag, errb.String())
+				}
+				if strings.Contains(out.String()+errb.String(), "Epoch") || strings.Contains(out.String()+errb.String(), "trial") {
+					t.Errorf("work done before the refusal: %s", out.String())
+				}
+				if after := snapshot(t, data); after != before {
+					t.Errorf("the data changed: %s -> %s", before, after)
+				}
+				if _, err := os.Lstat(filepath.Join(empty, "-")); err == nil {
+					t.Errorf("a file named - was created")
+				}
+			})
+		}
+	}
+	// gen writes "-" to standard output.
+	stdout, stderr, code := run(t, "gen", "--rows", "50", "--out", "-")
+	if code != 0 || !strings.Contains(stdout, ",") {
+		t.Errorf("gen --out -: exit %d, stdout %.40q: %s", code, stdout, stderr)
+	}
+}
+
+// TestInputsDistinct checks that one file given twice among --train,
+// --valid and --test, by any path, is refused with exit 2 naming both
+// flags, before any work.
+func TestInputsDistinct(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	other := filepath.Join(dir, "other.csv")
+	if _, stderr, code := run(t, "gen", "--rows", "500", "--seed", "7", "--out", other); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, stderr)
+	}
+	hard := filepath.Join(dir, "hard.csv")
+	if err := os.Link(data, hard); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.csv")
+	if err := os.Symlink("ratings.csv", link); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name               string
+		train, valid, test string
+		flags              [2]string
+	}{
+		{"train and test the same path", data, "", data, [2]string{"--train", "--test"}},
+		{"train and test by a hard link", data, "", hard, [2]string{"--train", "--test"}},
+		{"train and valid by a symlink", data, link, other, [2]string{"--train", "--valid"}},
+		{"valid and test by another spelling", other, data, dir + "/./ratings.csv", [2]string{"--valid", "--test"}},
+		{"all three", data, data, data, [2]string{"--train", "--valid"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := []string{"train", "--train", c.train, "--test", c.test, "--epochs", "1"}
+			if c.valid != "" {
+				args = append(args, "--valid", c.valid)
+			}
+			stdout, stderr, code := run(t, args...)
+			if code != 2 || !strings.Contains(stderr, c.flags[0]) || !strings.Contains(stderr, c.flags[1]) {
+				t.Errorf("exit %d, want 2 naming %s and %s: %s", code, c.flags[0], c.flags[1], stderr)
+			}
+			if strings.Contains(stdout, "Epoch") {
+				t.Errorf("trained before the refusal")
 			}
 		})
 	}

@@ -13,7 +13,9 @@
 //
 // The user, item and rating columns are found by name (user, userId,
 // user_id, item, movieId, item_id, course, rating, score, ...; see
-// dataset.PickColumns), or are the first three top-level columns. Ids may
+// dataset.PickColumns; names that name some but not all are an error),
+// or are the first three top-level columns when none is named. A file of
+// two columns, user and item, is an interaction table. Ids may
 // be integers, floats or strings; ratings integers, floats, decimals or
 // numeric strings. A timestamp column (named timestamp, time or ts) is
 // kept in Ratings.Time as Unix seconds: integer seconds, a TIMESTAMP

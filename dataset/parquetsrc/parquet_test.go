@@ -137,6 +137,12 @@ type textRow struct {
 	Score string `parquet:"score"`
 }
 
+type gradeRow struct {
+	User  string `parquet:"user"`
+	Item  string `parquet:"item"`
+	Grade string `parquet:"grade"`
+}
+
 type twoRow struct {
 	User string `parquet:"user"`
 	Item string `parquet:"item"`
@@ -149,6 +155,19 @@ func writeRows[T any](rows ...T) func(io.Writer) error {
 			return err
 		}
 		return pw.Close()
+	}
+}
+
+// TestTwoColumns checks that a file of two columns, user and item, is an
+// interaction table, as a CSV file of two columns is.
+func TestTwoColumns(t *testing.T) {
+	path := writeFile(t, filepath.Join(t.TempDir(), "two.parquet"), writeRows(twoRow{"1", "a"}, twoRow{"2", "a"}, twoRow{"1", "b"}))
+	d, err := dataset.Load(context.Background(), path, dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Unrated || d.Len() != 3 || d.Users.Len() != 2 || d.Items.Len() != 2 || d.Value[2] != 1 {
+		t.Errorf("unrated %v, %d rows, %d users, %d items, values %v; want an interaction table", d.Unrated, d.Len(), d.Users.Len(), d.Items.Len(), d.Value)
 	}
 }
 
@@ -169,8 +188,8 @@ func TestErrors(t *testing.T) {
 			`: row 1: field "rating": 1e+300 is not a finite number`},
 		{"empty id", writeRows(textRow{"1", "a", "4"}, textRow{"2", "", "4"}),
 			`: row 2: field "item": empty id`},
-		{"missing column", writeRows(twoRow{"1", "a"}),
-			`: missing column: want user, item and rating columns, have 2 (user, item)`},
+		{"partly named", writeRows(gradeRow{"1", "a", "4"}),
+			`: the header "user", "item", "grade" names no rating column: name them (` + dataset.ColumnNames() + `), or for a text table map them with Options.Columns`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeFile(t, filepath.Join(t.TempDir(), "bad.parquet"), tc.fill)

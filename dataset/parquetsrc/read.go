@@ -39,11 +39,15 @@ func Open(ctx context.Context, r io.ReaderAt, size int64, name string) (dataset.
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
+	unrated := v < 0
+	if unrated {
+		v = u // a placeholder read in step with the others, never used
+	}
 	picked := []int{u, i, v}
 	if tc >= 0 {
 		picked = append(picked, tc)
 	}
-	s := &source{name: name, file: f, cols: make([]column, len(picked))}
+	s := &source{name: name, file: f, cols: make([]column, len(picked)), unrated: unrated}
 	for role, k := range picked {
 		c := leaves[k]
 		if c.Repeated() {
@@ -82,13 +86,14 @@ const timeCol = 3
 // source reads the user, item and rating columns, and the timestamp one
 // when there is one, of one row group at a time, in step.
 type source struct {
-	name  string
-	file  *parquet.File
-	cols  []column
-	group int   // next row group
-	left  int64 // rows left in the current group
-	row   int   // rows read
-	err   error
+	name    string
+	file    *parquet.File
+	cols    []column
+	unrated bool  // no rating column: cols[2] is a placeholder, ratings are 1
+	group   int   // next row group
+	left    int64 // rows left in the current group
+	row     int   // rows read
+	err     error
 
 	user, item []byte
 	rating     float32
@@ -167,9 +172,12 @@ func (s *source) Next() bool {
 		s.err = s.fail(1, err)
 		return false
 	}
-	if s.rating, err = s.cols[2].value(vals[2]); err != nil {
-		s.err = s.fail(2, err)
-		return false
+	s.rating = 1
+	if !s.unrated {
+		if s.rating, err = s.cols[2].value(vals[2]); err != nil {
+			s.err = s.fail(2, err)
+			return false
+		}
 	}
 	if len(s.cols) > timeCol {
 		if s.time, err = s.cols[timeCol].unixTime(vals[timeCol]); err != nil {
@@ -179,6 +187,10 @@ func (s *source) Next() bool {
 	}
 	return true
 }
+
+// Unrated reports whether the file has no rating column (user and item
+// only: an interaction table); each row's rating is then 1.
+func (s *source) Unrated() bool { return s.unrated }
 
 // HasTime reports whether the file has a timestamp column.
 func (s *source) HasTime() bool { return len(s.cols) > timeCol }

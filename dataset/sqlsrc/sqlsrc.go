@@ -60,7 +60,10 @@ type Querier interface {
 
 // Rows is the result of a query as a dataset.RowSource. Its user, item
 // and rating columns are picked by dataset.PickColumns: by name (user,
-// userId, item, movieId, course, rating, score, ...) or the first three.
+// userId, item, movieId, course, rating, score, ...; a result naming some
+// but not all is an error), or the first three when it names none. A
+// result of two columns, user and item, is an interaction table (Unrated:
+// each rating is 1).
 // Ids may be integers, reals, text or blobs (an integer id is its decimal
 // text, a real one strconv's shortest 'g' form); ratings numbers or
 // numeric text. A timestamp column (named timestamp, time, ts, date, ...),
@@ -136,22 +139,7 @@ func (r *Rows) Next() bool {
 			return false
 		}
 	}
-	var v float32
-	var err error
-	switch x := r.vals[r.pick[2]].(type) {
-	case nil:
-		err = errors.New("NULL")
-	case float64:
-		v, err = dataset.CheckRating(x)
-	case int64:
-		v, err = dataset.CheckRating(float64(x))
-	case []byte:
-		v, err = dataset.ParseRating(x)
-	case string:
-		v, err = dataset.ParseRating([]byte(x))
-	default:
-		err = fmt.Errorf("a %T is not a rating", x)
-	}
+	v, err := r.ratingValue()
 	if err != nil {
 		r.err = r.fail(r.pick[2], err)
 		return false
@@ -164,6 +152,28 @@ func (r *Rows) Next() bool {
 		}
 	}
 	return true
+}
+
+// ratingValue returns the current row's rating: 1 without a rating
+// column (an interaction table).
+func (r *Rows) ratingValue() (float32, error) {
+	if r.pick[2] < 0 {
+		return 1, nil
+	}
+	switch x := r.vals[r.pick[2]].(type) {
+	case nil:
+		return 0, errors.New("NULL")
+	case float64:
+		return dataset.CheckRating(x)
+	case int64:
+		return dataset.CheckRating(float64(x))
+	case []byte:
+		return dataset.ParseRating(x)
+	case string:
+		return dataset.ParseRating([]byte(x))
+	default:
+		return 0, fmt.Errorf("a %T is not a rating", x)
+	}
 }
 
 // unixTime returns the time v holds in Unix seconds.
@@ -187,6 +197,10 @@ func unixTime(v any) (int64, error) {
 	}
 	return 0, fmt.Errorf("a %T is not a time", v)
 }
+
+// Unrated reports whether the rows have no rating column (two columns,
+// user and item: an interaction table); each row's rating is then 1.
+func (r *Rows) Unrated() bool { return r.pick[2] < 0 }
 
 // HasTime reports whether the rows have a timestamp column.
 func (r *Rows) HasTime() bool { return r.tcol >= 0 }

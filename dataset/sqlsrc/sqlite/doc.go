@@ -17,13 +17,17 @@
 // table= reads one table (SELECT *) and must be a plain identifier
 // (letters, digits, "_"); neither reads the table "ratings". The user, item
 // and rating columns are picked by name (user, userId, item, movieId,
-// rating, ...) or are the first three; see sqlsrc.Rows.
+// rating, ...; a result that names some but not all is an error), or are
+// the first three when it names none; see sqlsrc.Rows.
 //
 // The source is read-only: the file is opened with mode=ro and
 // PRAGMA query_only, no database can be attached, and an authorizer denies
 // every statement but reads as it is compiled, so that a query can neither
 // write to the file or to another database (ATTACH, VACUUM INTO, INSERT
-// ... RETURNING, PRAGMA) nor create a file.
+// ... RETURNING, PRAGMA) nor create a file. A database in WAL mode is
+// opened immutable, so that no -wal or -shm file is created; one with a
+// -wal file beside it (in use, or not closed cleanly) is refused: checkpoint
+// it first.
 //
 // It is a package of its own so that programs that read only CSV do not
 // link a SQL engine.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -72,7 +73,11 @@ func openReadOnly(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	dsn := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String() + "?mode=ro&_query_only=1"
+	params, err := walParams(abs)
+	if err != nil {
+		return nil, nil, err
+	}
+	dsn := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String() + "?mode=ro" + params + "&_query_only=1"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, nil, err
@@ -99,6 +104,30 @@ func openReadOnly(ctx context.Context, path string) (*sql.DB, *sql.Conn, error) 
 		return nil, nil, err
 	}
 	return db, conn, nil
+}
+
+// walParams returns the extra URI parameters that open the database file
+// at path without creating a file: none for a rollback-journal database,
+// and immutable=1 for one in WAL mode (bytes 18 and 19 of the header are
+// 2), which SQLite would otherwise read through new -wal and -shm files
+// even with mode=ro. A WAL database with a -wal file beside it is live or
+// was not closed cleanly: its latest rows may be in that file, which
+// immutable would ignore, so it is refused.
+func walParams(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var h [20]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil || h[18] != 2 && h[19] != 2 {
+		return "", nil // not WAL (or too short: SQLite says what it is)
+	}
+	if _, err := os.Lstat(path + "-wal"); err == nil {
+		return "", fmt.Errorf("%s is a WAL database in use or not closed cleanly (%s exists): reading it would write beside it; checkpoint it first (sqlite3 %s 'PRAGMA wal_checkpoint(TRUNCATE)', with no other program using it) or copy it with .backup",
+			quote.Short(filepath.Base(path)), quote.Short(filepath.Base(path)+"-wal"), quote.Short(path))
+	}
+	return "&immutable=1", nil
 }
 
 // readOnly is the authorizer of openReadOnly: it allows what a query

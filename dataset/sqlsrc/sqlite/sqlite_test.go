@@ -117,12 +117,18 @@ func TestQueryAndErrors(t *testing.T) {
 	if !slices.Equal(d.Users.IDs(), []string{"2.5", "3"}) || !slices.Equal(d.Items.IDs(), []string{"ab", "c"}) || !slices.Equal(d.Value, []float32{4.5, 2}) {
 		t.Errorf("types: %q %q %v", d.Users.IDs(), d.Items.IDs(), d.Value)
 	}
+	// Two columns: an interaction table, as a CSV file of two columns.
+	d = load(t, src+"?query=SELECT user, item FROM ratings")
+	if !d.Unrated || d.Len() != 3 || d.Value[0] != 1 {
+		t.Errorf("two columns: unrated %v, %d rows, values %v; want an interaction table of 3 rows", d.Unrated, d.Len(), d.Value)
+	}
 	for _, tc := range []struct{ src, want string }{
 		{src + `?query=SELECT * FROM "odd ""name"""`, `: row 2: field "c": "four" is not a number`},
 		{src + "?table=holes", `: row 2: field "item": NULL`},
 		{src + "?table=empties", `: row 2: field "user": empty id`},
 		{src + "?table=nullrating", `: row 1: field "rating": NULL`},
-		{src + "?query=SELECT user, item FROM ratings", `: missing column: want user, item and rating columns, have 2 (user, item)`},
+		{src + "?query=SELECT user FROM ratings", `: missing column: want user and item columns`},
+		{src + "?query=SELECT user, rating, item AS x FROM ratings", `: the header "user", "rating", "x" names no item column`},
 		{src + "?table=nosuch", `no such table: nosuch`},
 		{src + "?query=SELECT user, item, rating FROM ratings WHERE 0", `: no rating rows`},
 		{src + "?table=ratings&query=SELECT 1", `: give query= or table=, not both`},
