@@ -80,6 +80,9 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 	if err := NeedRatings(s.Name, s.Unrated, cfg.Task); err != nil {
 		return nil, err
 	}
+	if err := checkSize(cfg, s); err != nil {
+		return nil, err
+	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if err := fit(ctx, s, m, &o); err != nil {
 		return nil, err
@@ -142,7 +145,7 @@ func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *options) e
 		}
 		clear(net.UserBias)
 	}
-	k := newDotKernel(net, cfg)
+	k := newDotKernel(net, scratch(cfg, s))
 	k.bce = cfg.Implicit()
 	return loop(ctx, s, m, dotEpochs{k, net}, o)
 }
