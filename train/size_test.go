@@ -92,3 +92,51 @@ func TestFitTooLarge(t *testing.T) {
 		t.Errorf("refusing allocated %d bytes", n)
 	}
 }
+
+// TestNeedVariety refuses a table whose ratings are all equal for the
+// rating task, scaled or not (it said "try a lower --lr"), and lets the
+// implicit task, and any spread, through.
+func TestNeedVariety(t *testing.T) {
+	r := func(vs ...float32) dataset.Ratings {
+		var out dataset.Ratings
+		for k, v := range vs {
+			out.Append(int32(k), 0, v)
+		}
+		return out
+	}
+	cases := []struct {
+		name  string
+		task  string
+		parts []dataset.Ratings
+		want  bool // refused
+	}{
+		{"all 4", "", []dataset.Ratings{r(4, 4, 4)}, true},
+		{"all 4 across parts", model.TaskRating, []dataset.Ratings{r(4, 4), r(4), r()}, true},
+		{"one differs in the test part", "", []dataset.Ratings{r(4, 4), r(4), r(5)}, false},
+		{"implicit", model.TaskImplicit, []dataset.Ratings{r(1, 1, 1)}, false},
+		{"empty", "", nil, false},
+	}
+	for _, c := range cases {
+		err := NeedVariety("r.csv", c.task, c.parts...)
+		if got := errors.Is(err, ErrConstant); got != c.want {
+			t.Errorf("%s: %v, want refused %v", c.name, err, c.want)
+		}
+		if c.want && !strings.Contains(err.Error(), "are 4") {
+			t.Errorf("%s: %v does not say the rating", c.name, err)
+		}
+	}
+	d := dataset.Builtin()
+	s, err := dataset.SplitRandom(d, dataset.Fractions{}, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Train.Value = make([]float32, s.Train.Len()) // a copy: Builtin's rows may be shared
+	for k := range s.Train.Value {
+		s.Train.Value[k] = 3
+	}
+	for _, noScale := range []bool{false, true} {
+		if _, err := Fit(context.Background(), s, WithConfig(model.Config{NoScale: noScale, Epochs: 1})); !errors.Is(err, ErrConstant) {
+			t.Errorf("Fit on constant ratings, no scale %v: %v, want ErrConstant", noScale, err)
+		}
+	}
+}

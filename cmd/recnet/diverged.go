@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
@@ -79,4 +80,13 @@ func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
 	}
 	return fmt.Errorf("train: no epoch of %d improved on the initial weights (validation %s %.4f at the start, best %.4f at epoch %d): the model learned nothing and was not saved; %s",
 		len(m.History), what, score(*m.Initial), score(best), best.Epoch, tryHint(fs, m.Config))
+}
+
+// needVariety refuses, as bad input, a table whose ratings of parts are all
+// equal for a task that learns ratings (see train.NeedVariety).
+func needVariety(name, task string, parts ...dataset.Ratings) error {
+	if err := train.NeedVariety(name, task, parts...); err != nil {
+		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -82,5 +83,35 @@ func TestTrainTooLarge(t *testing.T) {
 		"--task", "implicit", "--negatives", "1000", "--layers", strings.Repeat("4096,", 15)+"4096")
 	if code != 2 || !strings.Contains(stderr, "too large to train") || strings.Contains(stdout, "Epoch") {
 		t.Errorf("exit %d, want 2 with too large to train: %s", code, stderr)
+	}
+}
+
+// TestConstantRatingsRefused gives train, tune and cv a table whose
+// ratings are all 4: exit 2 saying so before any work (train said "try a
+// lower --lr", exit 1), with or without scaling; --task implicit trains.
+func TestConstantRatingsRefused(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("user,item,rating\n")
+	for u := range 60 {
+		for i := range 5 {
+			fmt.Fprintf(&b, "u%d,i%d,4\n", u, i)
+		}
+	}
+	data := write(t, dir, "const.csv", b.String())
+	for _, args := range [][]string{
+		{"train", "--data", data, "-q"},
+		{"train", "--data", data, "-q", "--scale=false"},
+		{"tune", "--data", data, "--trials", "1"},
+		{"cv", "--data", data},
+	} {
+		stdout, stderr, code := run(t, args...)
+		if code != 2 || !strings.Contains(stderr, "all 300 ratings") || !strings.Contains(stderr, "are 4: nothing to learn") ||
+			!strings.Contains(stderr, "--task implicit") || strings.Contains(stdout, "Epoch") {
+			t.Errorf("%v: exit %d, want 2 saying all 300 ratings are 4; stderr: %s", args, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, "train", "--data", data, "-q", "--task", "implicit", "--epochs", "1"); code == 2 || strings.Contains(stderr, "nothing to learn") {
+		t.Errorf("--task implicit: exit %d, refused: %s", code, stderr)
 	}
 }
