@@ -70,7 +70,7 @@ var ErrBadRating = errors.New("model: bad rating")
 // (Max > Min), outside Min..Max.
 func (m *Model) CheckRating(item string, r float64) error {
 	switch {
-	case math.IsNaN(r) || math.IsInf(r, 0):
+	case !Finite(r):
 		return fmt.Errorf("%w %g of item %s: not finite", ErrBadRating, r, quote.Short(item))
 	case m.Max > m.Min && (r < m.Min || r > m.Max):
 		return fmt.Errorf("%w %g of item %s: outside the model's range %g..%g", ErrBadRating, r, quote.Short(item), m.Min, m.Max)

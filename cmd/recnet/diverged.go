@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,13 +20,17 @@ var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", 
 // epoch) what to change: a lower --lr when the kind reads one, and the
 // flags of divergeFlags the user set, with their values, or else, for the
 // normal init, a smaller --init-std. A diverged run is a failure while
-// running (exit 1). A configuration too large to train
-// (train.ErrTooLarge) is bad input (exit 2). Other errors pass unchanged;
+// running (exit 1), and so is an interruption ("interrupted: nothing
+// saved"). A configuration too large to train (train.ErrTooLarge) and a
+// training part with one rating value (train.ErrConstant) are bad input
+// (exit 2). Other errors pass unchanged;
 // fs may be nil (bench, whose flags are lists).
 func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	var de *train.DivergedError
 	switch {
-	case errors.Is(err, train.ErrTooLarge):
+	case errors.Is(err, context.Canceled):
+		return errors.New("train: interrupted: nothing saved")
+	case errors.Is(err, train.ErrTooLarge), errors.Is(err, train.ErrConstant):
 		return badInput(err)
 	case !errors.As(err, &de):
 		return err

@@ -175,3 +175,43 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestTrainInterrupted sends SIGTERM during training: exit 1 saying
+// "interrupted: nothing saved" (it said only "context canceled"), and an
+// existing --out left as it was.
+func TestTrainInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	out := write(t, dir, "m.recnet", "old model\n")
+	cmd := command("train", "--epochs", "100000", "--patience", "-1", "--out", out)
+	var stdout lockedBuffer
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for !strings.Contains(stdout.String(), "Epoch 1/") {
+		select {
+		case err := <-done:
+			t.Fatalf("train ended before the signal: %v: %s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second): // a safety net, not a measure
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("train did not stop on SIGTERM")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted: nothing saved") {
+		t.Errorf("train after SIGTERM: %v, want exit 1 saying interrupted: nothing saved; stderr %q", err, stderr.String())
+	}
+	if b, _ := os.ReadFile(out); string(b) != "old model\n" {
+		t.Errorf("--out after SIGTERM: %d bytes, want the old content", len(b))
+	}
+}

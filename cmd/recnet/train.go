@@ -358,7 +358,7 @@ func carveValid(s *dataset.Split, df *dataFlags, share float64) (*dataset.Split,
 	if err != nil {
 		return nil, "", badInput(fmt.Errorf("--valid-share %g: %w", share, err))
 	}
-	return c, fmt.Sprintf("validation: %g%% of the training rows of %s (%d rows, seed %d) held out for early stopping (--valid-share)\n",
+	return c, fmt.Sprintf("validation: %.12g%% of the training rows of %s (%d rows, seed %d) held out for early stopping (--valid-share)\n",
 		100*share, df.train, c.Valid.Len(), df.seed), nil
 }
 
