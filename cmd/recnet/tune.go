@@ -127,7 +127,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 		return fmt.Errorf("tune: interrupted after %d counted trials: nothing saved (the best configuration was not refitted)", len(res.Trials))
 	}
 	if err != nil {
-		return err
+		return divergedHint(err, nil, space.Base) // too large or constant: exit 2
 	}
 	if r.out != "" {
 		if err := res.Model.Save(r.out); err != nil {
