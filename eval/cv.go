@@ -403,7 +403,7 @@ func (r CVResult) WriteTable(w io.Writer) error {
 	for _, m := range r.Models {
 		fmt.Fprintf(b, "Evaluating RMSE, MAE of algorithm %s on %d split(s).\n", m.Name, len(m.Folds))
 		if m.EarlyStopping {
-			fmt.Fprintf(b, "(early stopping on a validation part of %g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
+			fmt.Fprintf(b, "(early stopping on a validation part of %.12g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
 		}
 		b.WriteString("\n")
 		row := func(name string, xs []float64, s Stat, prec int) {

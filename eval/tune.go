@@ -118,9 +118,11 @@ type TuneResult struct {
 // out, running trials are cancelled and the search keeps the trials before
 // the first one that did not finish, so that the counted trials are always
 // a prefix of the sequence: a search is reproducible from its seed, and the
-// same number of counted trials gives the same best trial and scores. If at
-// least one trial counts, Tune returns the best so far with no error; the
-// final refit runs even after ctx has ended.
+// same number of counted trials gives the same best trial and scores. When
+// the budget ran out and at least one trial counts, Tune refits the best so
+// far and returns it with no error. When ctx ended (an interruption), Tune
+// returns the trials counted and their best, without a refit or a Model,
+// and an error wrapping ctx's error, also when ctx ends during the refit.
 func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (TuneResult, error) {
 	o := newOptions(opts)
 	res := TuneResult{Kind: space.Base.Model, Search: "random", Scoring: "validation", Seed: o.seed, Workers: o.workers}
@@ -232,12 +234,18 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 			res.Best = t
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return res, interrupted(res, err)
+	}
 	if res.Best.Diverged {
 		return res, fmt.Errorf("eval: every one of the %d trials diverged: lower the learning rates of the search", len(res.Trials))
 	}
 
 	start = time.Now()
-	m, err := train.Fit(context.WithoutCancel(ctx), s, train.WithConfig(res.Best.Config))
+	m, err := train.Fit(ctx, s, train.WithConfig(res.Best.Config))
+	if err != nil && ctx.Err() != nil {
+		return res, interrupted(res, ctx.Err())
+	}
 	if err != nil {
 		return res, fmt.Errorf("eval: refitting the best configuration: %w", err)
 	}
@@ -250,6 +258,13 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 	}
 	res.FinalSeconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// interrupted returns the error of a search whose ctx ended (an
+// interruption, not the budget): it wraps err and says what was counted.
+func interrupted(res TuneResult, err error) error {
+	return fmt.Errorf("eval: the search was interrupted after %d of %d trials, before the final refit (best so far: trial %d): %w",
+		len(res.Trials), res.Planned, res.Best.Index+1, err)
 }
 
 // scoreFunc runs trial k of configuration cfg.

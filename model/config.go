@@ -49,23 +49,28 @@ type Dense struct {
 
 // ParseLayers reads hidden layers written as comma-separated widths, each
 // with an optional ":activation" (ReLU when absent): "64,32:tanh,16". ""
-// and "none" mean no hidden layer.
+// and "none" mean no hidden layer; there are at most MaxLayers. Its errors
+// begin with "layers".
 func ParseLayers(s string) ([]Dense, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "none" {
 		return nil, nil
 	}
+	fields := strings.Split(s, ",")
+	if len(fields) > MaxLayers {
+		return nil, fmt.Errorf("layers %s: %d hidden layers, at most %d", quote.Short(s), len(fields), MaxLayers)
+	}
 	var out []Dense
-	for _, f := range strings.Split(s, ",") {
+	for _, f := range fields {
 		w, a, _ := strings.Cut(strings.TrimSpace(f), ":")
 		n, err := strconv.Atoi(strings.TrimSpace(w))
 		if err != nil || n < 1 || n > MaxDim {
-			return nil, fmt.Errorf("model: layers %s: width %s must be an integer in 1..%d", quote.Short(s), quote.Short(w), MaxDim)
+			return nil, fmt.Errorf("layers %s: width %s must be an integer in 1..%d", quote.Short(s), quote.Short(w), MaxDim)
 		}
 		act := ReLU
 		if a != "" {
 			if act, err = ParseActivation(strings.TrimSpace(a)); err != nil {
-				return nil, fmt.Errorf("model: layers %s: %w", quote.Short(s), err)
+				return nil, fmt.Errorf("layers %s: unknown activation %s (want one of %v)", quote.Short(s), quote.Short(a), Activations)
 			}
 		}
 		out = append(out, Dense{n, act})
@@ -207,6 +212,7 @@ const (
 	MaxEpochs    = 100000  // epochs a run
 	MaxThreads   = 256     // goroutines that train dot
 	MaxNegatives = 1000    // negatives sampled per positive (implicit task)
+	MaxLayers    = 16      // hidden layers of mlp and neumf
 )
 
 // DefaultNegatives is the number of negatives the implicit task samples per
@@ -243,7 +249,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	if _, err := ParseLayers(c.Layers); err != nil {
-		return err
+		return fmt.Errorf("model: %w", err)
 	}
 	switch {
 	case c.Task != "" && !slices.Contains(Tasks, c.Task):
@@ -272,4 +278,35 @@ func Finite(xs ...float64) bool {
 // applied.
 func (c Config) PositiveL2() (emb, bias float64) {
 	return max(c.L2, 0), max(c.BiasL2, 0)
+}
+
+// Params returns the number of weights of a net of c's kind (with its
+// defaults) for the given numbers of users and items: embeddings, biases
+// and the dense layers of mlp and neumf. It counts without allocating, so
+// that a trainer can refuse a configuration too large for the machine
+// before making it.
+func (c Config) Params(users, items int) int64 {
+	c = c.WithDefaults()
+	d, rows := int64(c.Dim), int64(users)+int64(items)
+	switch c.Model {
+	case "mean":
+		return 1
+	case "bias":
+		return rows + 1
+	case "mlp", "neumf":
+	default: // dot, mf, nmf: an embedding and a bias a row
+		return rows * (d + 1)
+	}
+	n, in := rows*d, 2*d
+	if c.Model == "neumf" {
+		n = rows * (2*d + 1)
+	}
+	for _, l := range c.Hidden() {
+		n += in*int64(l.Units) + int64(l.Units)
+		in = int64(l.Units)
+	}
+	if c.Model == "neumf" {
+		in += d
+	}
+	return n + in + 1
 }

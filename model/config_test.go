@@ -275,3 +275,64 @@ func TestParseLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestLayersBounded refuses more than model.MaxLayers hidden layers (50 layers of
+// 4096 took 6.2 GB) and says what is wrong once, without a repeated prefix.
+func TestLayersBounded(t *testing.T) {
+	cases := []struct {
+		layers string
+		want   string // "" for accepted
+	}{
+		{strings.Repeat("8,", model.MaxLayers-1) + "8", ""},
+		{strings.Repeat("8,", model.MaxLayers) + "8", "at most 16"},
+		{strings.Repeat("4096,", 49) + "4096", "50 hidden layers"},
+		{"64:nope", "unknown activation"},
+	}
+	for _, c := range cases {
+		_, err := model.ParseLayers(c.layers)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("ParseLayers(%.20q...) = %v", c.layers, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseLayers(%.20q...) = %v, want an error with %q", c.layers, err, c.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "model:") || strings.Count(err.Error(), "layers \"") > 1 {
+			t.Errorf("ParseLayers error %q repeats a prefix", err)
+		}
+		if err := (model.Config{Model: "mlp", Layers: c.layers}).Validate(); err == nil || strings.Count(err.Error(), "model:") != 1 {
+			t.Errorf("Validate = %v, want one model: prefix", err)
+		}
+	}
+}
+
+// TestParams counts the weights of each kind without allocating them.
+func TestParams(t *testing.T) {
+	cases := []struct {
+		cfg  model.Config
+		want int64
+	}{
+		{model.Config{Model: "dot", Dim: 4}, (10 + 5) * 5},
+		{model.Config{Model: "mlp", Dim: 4, Layers: "3"}, 15*4 + 8*3 + 3 + 3 + 1},
+		{model.Config{Model: "neumf", Dim: 4, Layers: "3"}, 15*9 + 8*3 + 3 + 7 + 1},
+		{model.Config{Model: "mlp", Dim: 4096, Layers: strings.Repeat("4096,", 15) + "4096"}, 15*4096 + 8192*4096 + 15*4096*4096 + 16*4096 + 4096 + 1},
+	}
+	for _, c := range cases {
+		for _, m := range []model.Config{c.cfg} {
+			if got := m.Params(10, 5); got != c.want {
+				t.Errorf("%s dim %d layers %.10s: Params = %d, want %d", m.Model, m.Dim, m.Layers, got, c.want)
+			}
+		}
+	}
+	d := model.NewMLP(10, 5, model.Config{Model: "mlp", Dim: 4, Layers: "3"}.WithDefaults())
+	n := len(d.UserEmb) + len(d.ItemEmb) + len(d.Out.W) + len(d.Out.B)
+	for _, l := range d.Hidden {
+		n += len(l.W) + len(l.B)
+	}
+	if got := (model.Config{Model: "mlp", Dim: 4, Layers: "3"}).Params(10, 5); got != int64(n) {
+		t.Errorf("Params = %d, NewMLP holds %d", got, n)
+	}
+}

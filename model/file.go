@@ -172,7 +172,7 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 // FILE") follows ErrNonFinite in the message.
 func checkFinite(p Param, where string) error {
 	for k, v := range p.Data {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		if !Finite(float64(v)) {
 			row, col := k, 0
 			if p.Cols > 0 {
 				row, col = k/p.Cols, k%p.Cols
@@ -183,15 +183,20 @@ func checkFinite(p Param, where string) error {
 	return nil
 }
 
-// checkRange returns an error wrapping ErrBadRange when min or max is NaN
-// or infinite or min is above max; where (say, " in FILE") follows
-// ErrBadRange in the message.
+// MaxRatingAbs bounds the magnitude of a model's rating range: rating
+// scales are small, and a range like -1e308..1e308 is a corrupt file (its
+// scores printed 300 digits).
+const MaxRatingAbs = 1e9
+
+// checkRange returns an error wrapping ErrBadRange when min or max is NaN,
+// infinite or beyond ±MaxRatingAbs, or min is above max; where (say, " in
+// FILE") follows ErrBadRange in the message.
 func checkRange(min, max float64, where string) error {
 	switch {
-	case math.IsNaN(min) || math.IsInf(min, 0):
-		return fmt.Errorf("%w%s: min is %v, not a finite number", ErrBadRange, where, min)
-	case math.IsNaN(max) || math.IsInf(max, 0):
-		return fmt.Errorf("%w%s: max is %v, not a finite number", ErrBadRange, where, max)
+	case !Finite(min) || math.Abs(min) > MaxRatingAbs:
+		return fmt.Errorf("%w%s: min is %v, not a finite number within ±%g", ErrBadRange, where, min, MaxRatingAbs)
+	case !Finite(max) || math.Abs(max) > MaxRatingAbs:
+		return fmt.Errorf("%w%s: max is %v, not a finite number within ±%g", ErrBadRange, where, max, MaxRatingAbs)
 	case min > max:
 		return fmt.Errorf("%w%s: min %g above max %g", ErrBadRange, where, min, max)
 	}

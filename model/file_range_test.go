@@ -3,6 +3,7 @@ package model_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 )
 
 // TestFileRatingRange checks that a model file whose rating range is not
-// finite, or whose min is above its max, is refused by Read (checksum
+// finite, or beyond ±MaxRatingAbs, or whose min is above its max, is refused by Read (checksum
 // intact) and by Write, naming the file and the field.
 func TestFileRatingRange(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
@@ -28,6 +29,8 @@ func TestFileRatingRange(t *testing.T) {
 		{"max +Inf", 1.0, "+Inf", 1, inf, "max"},
 		{"-Inf..+Inf", "-Inf", "+Inf", -inf, inf, "min"},
 		{"5..1", 5.0, 1.0, 5, 1, "min 5 above max 1"},
+		{"-1e308..1e308", -1e308, 1e308, -1e308, 1e308, "min"}, // its scores printed 300 digits
+		{"max 1e12", 1.0, 1e12, 1, 1e12, "max"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -50,5 +53,18 @@ func TestFileRatingRange(t *testing.T) {
 	m.Min, m.Max = 1, 1
 	if _, err := model.Read(bytes.NewReader(fileBytes(t, m)), "one.recnet"); err != nil {
 		t.Errorf("Read of a 1..1 model: %v", err)
+	}
+}
+
+// TestKWording checks that a k below 1 is refused in the wording of the
+// CLI's flag checks ("k 0: must be at least 1").
+func TestKWording(t *testing.T) {
+	m := fileTestModel()
+	user := m.Users.IDs()[0]
+	for _, k := range []int{0, -3} {
+		_, err := m.Recommend(user, k, nil)
+		if want := fmt.Sprintf("k %d: must be at least 1", k); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Recommend k %d = %v, want %q", k, err, want)
+		}
 	}
 }

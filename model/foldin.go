@@ -70,7 +70,7 @@ var ErrBadRating = errors.New("model: bad rating")
 // (Max > Min), outside Min..Max.
 func (m *Model) CheckRating(item string, r float64) error {
 	switch {
-	case math.IsNaN(r) || math.IsInf(r, 0):
+	case !Finite(r):
 		return fmt.Errorf("%w %g of item %s: not finite", ErrBadRating, r, quote.Short(item))
 	case m.Max > m.Min && (r < m.Min || r > m.Max):
 		return fmt.Errorf("%w %g of item %s: outside the model's range %g..%g", ErrBadRating, r, quote.Short(item), m.Min, m.Max)
@@ -88,6 +88,43 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 	if err := checkK(k); err != nil {
 		return FoldInResult{}, err
 	}
+	lambda, err := m.foldInLambda(lambda)
+	if err != nil {
+		return FoldInResult{}, err
+	}
+	if _, deep := m.Net.(*MLP); deep {
+		return m.foldInDeep(ctx, ratings, k, lambda)
+	}
+	if _, deep := m.Net.(*NeuMF); deep {
+		return m.foldInDeep(ctx, ratings, k, lambda)
+	}
+	f, err := m.linearFold()
+	if err != nil {
+		return FoldInResult{}, err
+	}
+	targets, seen, err := m.foldInTargets(ratings)
+	if err != nil {
+		return FoldInResult{}, err
+	}
+	res := FoldInResult{Cold: len(targets) == 0, UserEmb: make([]float32, f.dim)}
+	if !res.Cold {
+		if res.UserBias, err = f.solve(f.rows(targets), lambda, res.UserEmb); err != nil {
+			return FoldInResult{}, err
+		}
+	}
+	top := topItems(m.Items.Len(), k,
+		func(i int32) bool { return seen[i] },
+		func(i int32) float64 { return float64(f.score(res.UserEmb, res.UserBias, i)) })
+	res.Recs = make([]Rec, len(top))
+	for j, r := range top {
+		res.Recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
+	}
+	return res, nil
+}
+
+// foldInLambda returns the fold-in penalty lambda, its default for m's net
+// when 0, or an error when it is not positive and finite.
+func (m *Model) foldInLambda(lambda float64) (float64, error) {
 	if lambda == 0 {
 		lambda = DefaultFoldInLambda
 		switch m.Net.(type) {
@@ -95,103 +132,113 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 			lambda = DefaultDeepFoldInLambda
 		}
 	}
-	if !(lambda > 0) || math.IsInf(lambda, 0) {
-		return FoldInResult{}, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
+	if !(lambda > 0) || !Finite(lambda) {
+		return 0, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
 	}
-	var (
-		dim             int
-		itemEmb, itemBi []float32
-		mu              float32
-		act             = Linear
-	)
+	return lambda, nil
+}
+
+// linearFold is the closed-form fold-in of a dot or an mf net: its item
+// tables, mf's global mean and the output activation.
+type linearFold struct {
+	dim             int
+	itemEmb, itemBi []float32
+	mu              float32
+	act             Activation
+	mf              bool
+}
+
+// linearFold returns the fold-in of m's dot or mf net, or an error
+// wrapping ErrUnsupported for another net.
+func (m *Model) linearFold() (linearFold, error) {
+	var f linearFold
 	switch n := m.Net.(type) {
 	case *Dot:
-		dim, itemEmb, itemBi, act = n.Dim, n.ItemEmb, n.ItemBias, n.Act
-		if act != Linear && act != ReLU && act != Sigmoid {
-			return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, act)
+		f = linearFold{dim: n.Dim, itemEmb: n.ItemEmb, itemBi: n.ItemBias, act: n.Act}
+		if f.act != Linear && f.act != ReLU && f.act != Sigmoid {
+			return f, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, f.act)
 		}
 	case *MF:
-		dim, itemEmb, itemBi, mu = n.Dim, n.ItemEmb, n.ItemBias, n.Mu
-	case *MLP, *NeuMF:
-		return m.foldInDeep(ctx, ratings, k, lambda)
+		f = linearFold{dim: n.Dim, itemEmb: n.ItemEmb, itemBi: n.ItemBias, mu: n.Mu, act: Linear, mf: true}
 	default:
-		return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
+		return f, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
 	}
-	if len(itemBi) < m.Items.Len() || len(itemEmb) < m.Items.Len()*dim {
-		return FoldInResult{}, fmt.Errorf("model: net tables hold %d items, the model %d", len(itemBi), m.Items.Len())
+	if len(f.itemBi) < m.Items.Len() || len(f.itemEmb) < m.Items.Len()*f.dim {
+		return f, fmt.Errorf("model: net tables hold %d items, the model %d", len(f.itemBi), m.Items.Len())
 	}
+	return f, nil
+}
 
-	targets, seen, err := m.foldInTargets(ratings)
-	if err != nil {
-		return FoldInResult{}, err
-	}
-	type rated struct {
-		item int32
-		y    float64
-	}
-	rows := make([]rated, len(targets))
+// ratedRow is a rated item with the regression target y of its rating.
+type ratedRow struct {
+	item int32
+	y    float64
+}
+
+// rows returns the regression targets of the ratings: the training-scale
+// rating (its logit, clipped, for a sigmoid output) less the item bias and
+// mf's mean.
+func (f linearFold) rows(targets []foldInTarget) []ratedRow {
+	rows := make([]ratedRow, len(targets))
 	for j, r := range targets {
 		t := r.t
-		if act == Sigmoid {
+		if f.act == Sigmoid {
 			t = min(max(t, sigmoidClip), 1-sigmoidClip)
 			t = math.Log(t / (1 - t))
 		}
-		rows[j] = rated{r.item, t - float64(mu) - float64(itemBi[r.item])}
+		rows[j] = ratedRow{r.item, t - float64(f.mu) - float64(f.itemBi[r.item])}
 	}
+	return rows
+}
 
-	res := FoldInResult{Cold: len(rows) == 0, UserEmb: make([]float32, dim)}
-	if !res.Cold {
-		// Normal equations of x_i = (q_i, 1): (Σ x xᵀ + λI) w = Σ x y.
-		n := dim + 1
-		a := make([]float64, n*n)
-		rhs := make([]float64, n)
-		x := make([]float64, n)
-		for _, r := range rows {
-			q := itemEmb[int(r.item)*dim : int(r.item)*dim+dim]
-			for f, v := range q {
-				x[f] = float64(v)
-			}
-			x[dim] = 1
-			for f := range n {
-				rhs[f] += x[f] * r.y
-				for g := range f + 1 {
-					a[f*n+g] += x[f] * x[g]
-				}
-			}
+// solve solves the ridge regression of FoldIn on rows: it writes the user
+// embedding into emb and returns the user bias.
+func (f linearFold) solve(rows []ratedRow, lambda float64, emb []float32) (float32, error) {
+	// Normal equations of x_i = (q_i, 1): (Σ x xᵀ + λI) w = Σ x y.
+	dim := f.dim
+	n := dim + 1
+	a := make([]float64, n*n)
+	rhs := make([]float64, n)
+	x := make([]float64, n)
+	for _, r := range rows {
+		q := f.itemEmb[int(r.item)*dim : int(r.item)*dim+dim]
+		for c, v := range q {
+			x[c] = float64(v)
 		}
-		for f := range n {
-			a[f*n+f] += lambda
-			for g := range f {
-				a[g*n+f] = a[f*n+g]
+		x[dim] = 1
+		for c := range n {
+			rhs[c] += x[c] * r.y
+			for g := range c + 1 {
+				a[c*n+g] += x[c] * x[g]
 			}
 		}
-		w, err := solveCholesky(a, rhs, n)
-		if err != nil {
-			return FoldInResult{}, err
-		}
-		for f := range dim {
-			res.UserEmb[f] = float32(w[f])
-		}
-		res.UserBias = float32(w[dim])
 	}
+	for c := range n {
+		a[c*n+c] += lambda
+		for g := range c {
+			a[g*n+c] = a[c*n+g]
+		}
+	}
+	w, err := solveCholesky(a, rhs, n)
+	if err != nil {
+		return 0, err
+	}
+	for c := range dim {
+		emb[c] = float32(w[c])
+	}
+	return float32(w[dim]), nil
+}
 
-	score := func(i int32) float32 {
-		q := itemEmb[int(i)*dim : int(i)*dim+dim]
-		s := Dot32(res.UserEmb, q) + res.UserBias + itemBi[i]
-		if _, ok := m.Net.(*MF); ok {
-			return mu + s
-		}
-		y, _ := act.Apply(s)
-		return y
+// score returns the training-scale score of item i for a user of
+// embedding emb and bias b.
+func (f linearFold) score(emb []float32, b float32, i int32) float32 {
+	q := f.itemEmb[int(i)*f.dim : int(i)*f.dim+f.dim]
+	s := Dot32(emb, q) + b + f.itemBi[i]
+	if f.mf {
+		return f.mu + s
 	}
-	top := topItems(m.Items.Len(), k,
-		func(i int32) bool { return seen[i] },
-		func(i int32) float64 { return float64(score(i)) })
-	res.Recs = make([]Rec, len(top))
-	for j, r := range top {
-		res.Recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
-	}
-	return res, nil
+	y, _ := f.act.Apply(s)
+	return y
 }
 
 // foldInTarget is a rated item with its rating on the training scale.

@@ -66,10 +66,11 @@ func beatsLast(s, w float64) bool {
 	return s > w || (math.IsNaN(w) && !math.IsNaN(s))
 }
 
-// checkK reports an error for a k below 1.
+// checkK reports an error for a k below 1, worded as the CLI's flag checks
+// are.
 func checkK(k int) error {
 	if k < 1 {
-		return fmt.Errorf("model: k must be at least 1, got %d", k)
+		return fmt.Errorf("model: k %d: must be at least 1", k)
 	}
 	return nil
 }

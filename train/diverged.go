@@ -16,7 +16,7 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned; try a lower learning rate or smaller initial weights",
+	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned",
 		e.Epoch, e.Loss, e.ValLoss)
 }
 

@@ -80,6 +80,12 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 	if err := NeedRatings(s.Name, s.Unrated, cfg.Task); err != nil {
 		return nil, err
 	}
+	if err := NeedVariety(s.Name, cfg.Task, s.Train); err != nil {
+		return nil, err
+	}
+	if err := checkSize(cfg, s); err != nil {
+		return nil, err
+	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if err := fit(ctx, s, m, &o); err != nil {
 		return nil, err
@@ -118,6 +124,35 @@ func NeedRatings(name string, unrated bool, task string) error {
 	return nil
 }
 
+// ErrConstant is wrapped by the error of NeedVariety.
+var ErrConstant = errors.New("nothing to learn")
+
+// NeedVariety returns an error wrapping ErrConstant when task ("" means
+// rating) learns ratings and every rating of parts (the table name) is the
+// same: there is nothing to learn, with or without scaling (every model,
+// the global mean included, is then exact). The implicit task learns from
+// such a table, which it reads as interactions.
+func NeedVariety(name, task string, parts ...dataset.Ratings) error {
+	if task == model.TaskImplicit {
+		return nil
+	}
+	n, first, seen := 0, float32(0), false
+	for _, p := range parts {
+		for _, v := range p.Value {
+			if !seen {
+				first, seen = v, true
+			} else if v != first {
+				return nil
+			}
+			n++
+		}
+	}
+	if !seen {
+		return nil
+	}
+	return fmt.Errorf("train: all %d ratings of %s are %g: %w for the %s task", n, name, first, ErrConstant, cmp.Or(task, model.TaskRating))
+}
+
 // Models returns the model kinds Fit trains, sorted.
 func Models() []string {
 	out := make([]string, 0, len(fitters))
@@ -142,7 +177,7 @@ func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *options) e
 		}
 		clear(net.UserBias)
 	}
-	k := newDotKernel(net, cfg)
+	k := newDotKernel(net, scratch(cfg, s))
 	k.bce = cfg.Implicit()
 	return loop(ctx, s, m, dotEpochs{k, net}, o)
 }

@@ -43,7 +43,7 @@ func fitMLP(ctx context.Context, s *dataset.Split, m *model.Model, o *options) e
 	net := model.NewMLP(s.Users.Len(), s.Items.Len(), m.Config)
 	net.Out.B[0] = startBias(s, m)
 	m.Net = net
-	k := newNNKernel(net, m.Config)
+	k := newNNKernel(net, scratch(m.Config, s))
 	return loop(ctx, s, m, nnEpochs{k, net}, o)
 }
 
@@ -61,7 +61,7 @@ func fitNeuMF(ctx context.Context, s *dataset.Split, m *model.Model, o *options)
 		net.Out.B[0] = startBias(s, m)
 	}
 	m.Net = net
-	k := newNNKernel(net, m.Config)
+	k := newNNKernel(net, scratch(m.Config, s))
 	return loop(ctx, s, m, nnEpochs{k, net}, o)
 }
 

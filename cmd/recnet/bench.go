@@ -300,7 +300,7 @@ func (r *benchRun) fit(cmd *cobra.Command, lines io.Writer, s *dataset.Split, cf
 		t0 := time.Now()
 		m, err := train.Fit(cmd.Context(), s, train.WithConfig(c))
 		if err != nil {
-			return err
+			return divergedHint(err, nil, c)
 		}
 		row.Epochs, row.TrainSeconds = r.epochs, time.Since(t0).Seconds()
 		row.TestRMSE = m.Test(s.Test).RMSE

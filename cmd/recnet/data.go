@@ -94,7 +94,7 @@ func loadDataset(ctx context.Context, data, format, columns, task string) (*data
 	if err != nil {
 		return nil, badInput(columnsErr(err, columns))
 	}
-	return d, needRatings(d.Name, d.Unrated, task)
+	return d, firstErr(needRatings(d.Name, d.Unrated, task), needVariety(d.Name, task, d.Ratings))
 }
 
 // load returns the split the flags ask for and the number of rows and

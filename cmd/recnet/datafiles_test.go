@@ -27,3 +27,15 @@ func TestDataWithTrainTest(t *testing.T) {
 		t.Errorf("data line: got\n%s\nwant it to say %q", stdout, want)
 	}
 }
+
+// TestValidShareShown checks that the carved share is printed as given
+// (it read "99.99900000000001%").
+func TestValidShareShown(t *testing.T) {
+	dir := t.TempDir()
+	tr := smallData(t, dir)
+	te := write(t, dir, "te.csv", "user,item,rating\nu1,c,2\nu2,b,4\n")
+	stdout, stderr, _ := run(t, "train", "--train", tr, "--test", te, "--epochs", "1", "--valid-share", "0.99999", "-q")
+	if !strings.Contains(stdout, "validation: 99.999% of the training rows") {
+		t.Errorf("valid-share 0.99999: got\n%s%s\nwant 99.999%%", stdout, stderr)
+	}
+}

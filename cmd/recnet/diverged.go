@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
@@ -14,35 +16,46 @@ import (
 // order a hint names them.
 var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", "l2", "bias-l2", "scale", "dim"}
 
-// divergedHint rewrites a *train.DivergedError with what to change: the
-// flags of divergeFlags the user set, with their values, or else a lower
-// --lr or, for the normal init, a smaller --init-std. Other errors pass
-// unchanged. A diverged run is a failure while running (exit 1).
+// divergedHint adds to a *train.DivergedError (whose text names the
+// epoch) what to change: a lower --lr when the kind reads one, and the
+// flags of divergeFlags the user set, with their values, or else, for the
+// normal init, a smaller --init-std. A diverged run is a failure while
+// running (exit 1), and so is an interruption ("interrupted: nothing
+// saved"). A configuration too large to train (train.ErrTooLarge) and a
+// training part with one rating value (train.ErrConstant) are bad input
+// (exit 2). Other errors pass unchanged;
+// fs may be nil (bench, whose flags are lists).
 func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	var de *train.DivergedError
-	if !errors.As(err, &de) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return errors.New("train: interrupted: nothing saved")
+	case errors.Is(err, train.ErrTooLarge), errors.Is(err, train.ErrConstant):
+		return badInput(err)
+	case !errors.As(err, &de):
 		return err
 	}
-	return fmt.Errorf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned and nothing was saved; %s",
-		de.Epoch, de.Loss, de.ValLoss, tryHint(fs, c))
+	return fmt.Errorf("%w and nothing was saved; %s", err, tryHint(fs, c))
 }
 
-// tryHint suggests the settings to change after a failed run: the ones
-// the user set among divergeFlags, or the learning rate and init
-// spread of c that its kind reads.
+// tryHint suggests the settings to change after a failed run: a lower
+// --lr when c's kind reads one, then the settings the user set among
+// divergeFlags, or else the init spread of c that its kind reads.
 func tryHint(fs *pflag.FlagSet, c model.Config) string {
-	var set []string
+	var try, set []string
+	if c.Unused("lr") == "" {
+		try = append(try, fmt.Sprintf("a lower --lr (now %g)", c.LR))
+	}
 	for _, name := range divergeFlags {
-		if f := fs.Lookup(name); f != nil && fs.Changed(name) {
+		if fs == nil {
+			break
+		}
+		if f := fs.Lookup(name); f != nil && fs.Changed(name) && name != "lr" {
 			set = append(set, fmt.Sprintf("%s %s", flagName(fs, name), f.Value))
 		}
 	}
 	if len(set) > 0 {
-		return "try other values of the settings given: " + strings.Join(set, ", ")
-	}
-	var try []string
-	if c.Unused("lr") == "" {
-		try = append(try, fmt.Sprintf("a lower --lr (now %g)", c.LR))
+		return "try " + strings.Join(append(try, "other values of the settings given: "+strings.Join(set, ", ")), " or ")
 	}
 	if c.Unused("init_std") == "" {
 		try = append(try, fmt.Sprintf("a smaller --init-std (now %g)", c.InitStd))
@@ -72,4 +85,13 @@ func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
 	}
 	return fmt.Errorf("train: no epoch of %d improved on the initial weights (validation %s %.4f at the start, best %.4f at epoch %d): the model learned nothing and was not saved; %s",
 		len(m.History), what, score(*m.Initial), score(best), best.Epoch, tryHint(fs, m.Config))
+}
+
+// needVariety refuses, as bad input, a table whose ratings of parts are all
+// equal for a task that learns ratings (see train.NeedVariety).
+func needVariety(name, task string, parts ...dataset.Ratings) error {
+	if err := train.NeedVariety(name, task, parts...); err != nil {
+		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
+	}
+	return nil
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/train"
 )
 
 // TestTrainDiverged checks that a run whose loss blows up exits 1 saying
@@ -52,5 +56,62 @@ func TestTrainDiverged(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDivergedMessageOnce checks the one divergence message: the library's
+// text names the epoch and no flag; train adds, once, a lower --lr naming
+// the value given, and the other settings given.
+func TestDivergedMessageOnce(t *testing.T) {
+	lib := (&train.DivergedError{Epoch: 2, Loss: math.NaN(), ValLoss: math.NaN()}).Error()
+	if strings.Contains(lib, "--") || strings.Contains(lib, "try") {
+		t.Errorf("library text gives CLI advice: %s", lib)
+	}
+	data := smallData(t, t.TempDir())
+	_, stderr, code := run(t, "train", "--data", data, "-q", "--epochs", "2", "--lr", "1e30", "--batch", "64")
+	if code != 1 || !strings.Contains(stderr, "epoch 1") || !strings.Contains(stderr, "a lower --lr (now 1e+30)") ||
+		!strings.Contains(stderr, "--batch 64") || strings.Count(stderr, "try") != 1 {
+		t.Errorf("exit %d, want 1 with one hint naming the epoch, --lr 1e30 and --batch 64: %s", code, stderr)
+	}
+}
+
+// TestTrainTooLarge asks for a net whose batch buffers would take
+// terabytes: refused with exit 2 before training, saying the size.
+func TestTrainTooLarge(t *testing.T) {
+	data := smallData(t, t.TempDir())
+	stdout, stderr, code := run(t, "train", "--data", data, "-q", "--model", "mlp", "--dim", "4096", "--batch", "1048576",
+		"--task", "implicit", "--negatives", "1000", "--layers", strings.Repeat("4096,", 15)+"4096")
+	if code != 2 || !strings.Contains(stderr, "too large to train") || strings.Contains(stdout, "Epoch") {
+		t.Errorf("exit %d, want 2 with too large to train: %s", code, stderr)
+	}
+}
+
+// TestConstantRatingsRefused gives train, tune and cv a table whose
+// ratings are all 4: exit 2 saying so before any work (train said "try a
+// lower --lr", exit 1), with or without scaling; --task implicit trains.
+func TestConstantRatingsRefused(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("user,item,rating\n")
+	for u := range 60 {
+		for i := range 5 {
+			fmt.Fprintf(&b, "u%d,i%d,4\n", u, i)
+		}
+	}
+	data := write(t, dir, "const.csv", b.String())
+	for _, args := range [][]string{
+		{"train", "--data", data, "-q"},
+		{"train", "--data", data, "-q", "--scale=false"},
+		{"tune", "--data", data, "--trials", "1"},
+		{"cv", "--data", data},
+	} {
+		stdout, stderr, code := run(t, args...)
+		if code != 2 || !strings.Contains(stderr, "all 300 ratings") || !strings.Contains(stderr, "are 4: nothing to learn") ||
+			!strings.Contains(stderr, "--task implicit") || strings.Contains(stdout, "Epoch") {
+			t.Errorf("%v: exit %d, want 2 saying all 300 ratings are 4; stderr: %s", args, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, "train", "--data", data, "-q", "--task", "implicit", "--epochs", "1"); code == 2 || strings.Contains(stderr, "nothing to learn") {
+		t.Errorf("--task implicit: exit %d, refused: %s", code, stderr)
 	}
 }

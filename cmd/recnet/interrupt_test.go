@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -107,5 +109,109 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 				t.Errorf("%v after SIGTERM: %v, want exit 1 for the FIFO; stderr %q", args, err, stderr.String())
 			}
 		})
+	}
+}
+
+// TestTuneInterrupted sends SIGTERM once a trial has finished: tune must
+// exit 1 saying it was interrupted and saved nothing, print the best trial
+// so far and leave an existing --out as it was (it refitted and replaced
+// it, exit 0).
+func TestTuneInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	out := write(t, dir, "t.recnet", "old model\n")
+	cmd := command("tune", "--data", data, "--model", "dot", "--trials", "10000", "--out", out)
+	var stdout lockedBuffer
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	first := regexp.MustCompile(`trial +1/`) // the first trial of the sequence counts
+	for !first.MatchString(stdout.String()) {
+		select {
+		case err := <-done:
+			t.Fatalf("tune ended before the signal: %v: %s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second): // a safety net, not a measure
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("tune did not stop on SIGTERM")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "nothing saved") {
+		t.Errorf("tune after SIGTERM: %v, want exit 1 saying interrupted ... nothing saved; stderr %q", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "best so far") {
+		t.Errorf("does not print the best trial so far:\n%s", stdout.String())
+	}
+	if b, _ := os.ReadFile(out); string(b) != "old model\n" {
+		t.Errorf("--out after SIGTERM: %d bytes, want the old content", len(b))
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a command writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestTrainInterrupted sends SIGTERM during training: exit 1 saying
+// "interrupted: nothing saved" (it said only "context canceled"), and an
+// existing --out left as it was.
+func TestTrainInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	out := write(t, dir, "m.recnet", "old model\n")
+	cmd := command("train", "--epochs", "100000", "--patience", "-1", "--out", out)
+	var stdout lockedBuffer
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for !strings.Contains(stdout.String(), "Epoch 1/") {
+		select {
+		case err := <-done:
+			t.Fatalf("train ended before the signal: %v: %s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second): // a safety net, not a measure
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("train did not stop on SIGTERM")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted: nothing saved") {
+		t.Errorf("train after SIGTERM: %v, want exit 1 saying interrupted: nothing saved; stderr %q", err, stderr.String())
+	}
+	if b, _ := os.ReadFile(out); string(b) != "old model\n" {
+		t.Errorf("--out after SIGTERM: %d bytes, want the old content", len(b))
 	}
 }

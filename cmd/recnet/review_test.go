@@ -80,7 +80,7 @@ func TestNeverImprovedNotSaved(t *testing.T) {
 	out := filepath.Join(dir, "m.recnet")
 	write(t, dir, "m.recnet", "old")
 	stdout, stderr, code := run(t, "train", "--lr", "0.5", "--epochs", "3", "--patience", "2", "-q", "--out", out)
-	if code != 1 || !strings.Contains(stderr, "improved on the initial weights") || !strings.Contains(stderr, "--lr 0.5") {
+	if code != 1 || !strings.Contains(stderr, "improved on the initial weights") || !strings.Contains(stderr, "a lower --lr (now 0.5)") {
 		t.Errorf("exit %d, stderr %q; want 1 saying no epoch improved and naming --lr", code, stderr)
 	}
 	if !strings.Contains(stdout, "never improved on its initial weights") || strings.Contains(stdout, "model saved") {

@@ -35,7 +35,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
 	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)")
-	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, fmt.Sprintf("mlp and neumf hidden layers: widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", model.MaxDim))
+	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", model.MaxLayers, model.MaxDim))
 	fs.Float64Var(&f.cfg.Dropout, "dropout", 0, "mlp and neumf: rate of dropout after each hidden layer while training, at least 0 and below 1")
 	fs.StringVar(&f.cfg.Task, "task", model.TaskRating, "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)")
 	fs.IntVar(&f.cfg.Negatives, "negatives", model.DefaultNegatives, fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", model.MaxNegatives))
@@ -79,7 +79,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 	}
 	if fs.Changed("layers") {
 		if _, err := model.ParseLayers(v.Layers); err != nil {
-			return badInput(fmt.Errorf("--layers: %w", err))
+			return badInput(fmt.Errorf("--%w", err)) // "--layers VALUE: what is wrong"
 		}
 	}
 	return nil
@@ -296,7 +296,7 @@ func (r *trainRun) load(cmd *cobra.Command, lines io.Writer, task string) (*data
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	if err := needRatings(s.Name, s.Unrated, task); err != nil {
+	if err := firstErr(needRatings(s.Name, s.Unrated, task), needVariety(s.Name, task, s.Train, s.Valid, s.Test)); err != nil {
 		return nil, 0, 0, err
 	}
 	loaded := s
@@ -363,7 +363,7 @@ func carveValid(s *dataset.Split, df *dataFlags, share float64) (*dataset.Split,
 	if err != nil {
 		return nil, "", badInput(fmt.Errorf("--valid-share %g: %w", share, err))
 	}
-	return c, fmt.Sprintf("validation: %g%% of the training rows of %s (%d rows, seed %d) held out for early stopping (--valid-share)\n",
+	return c, fmt.Sprintf("validation: %.12g%% of the training rows of %s (%d rows, seed %d) held out for early stopping (--valid-share)\n",
 		100*share, df.train, c.Valid.Len(), df.seed), nil
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -98,7 +100,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := needRatings(s.Name, s.Unrated, r.task); err != nil {
+	if err := firstErr(needRatings(s.Name, s.Unrated, r.task), needVariety(s.Name, r.task, s.Train, s.Valid, s.Test)); err != nil {
 		return err
 	}
 	loaded := s
@@ -117,8 +119,15 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	fmt.Fprint(lines, carved)
 	r.header(lines, s, metric)
 	res, err := eval.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
+	if err != nil && errors.Is(err, context.Canceled) {
+		if len(res.Trials) > 0 {
+			fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
+				len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
+		}
+		return fmt.Errorf("tune: interrupted after %d counted trials: nothing saved (the best configuration was not refitted)", len(res.Trials))
+	}
 	if err != nil {
-		return err
+		return divergedHint(err, nil, space.Base) // too large or constant: exit 2
 	}
 	if r.out != "" {
 		if err := res.Model.Save(r.out); err != nil {
@@ -232,7 +241,7 @@ func writeTune(w io.Writer, r eval.TuneResult, space eval.Space, testRows int) {
 	fmt.Fprintf(w, "\nsearched %d of %d trials in %.2fs wall time on %d workers; refit and test %.2fs\n",
 		len(r.Trials), r.Planned, r.SearchSeconds, r.Workers, r.FinalSeconds)
 	if r.Stopped {
-		fmt.Fprintf(w, "stopped early (budget or interrupt): %d running trials cancelled, %d finished after an unfinished one; neither is counted\n",
+		fmt.Fprintf(w, "stopped early by the --budget: %d running trials cancelled, %d finished after an unfinished one; neither is counted\n",
 			r.Cancelled, r.Dropped)
 	}
 	b := r.Best

@@ -1,0 +1,74 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// MaxTrainFloats bounds the memory a training run may need, in 4-byte
+// floats (2^31, 8 GiB): the weights with their optimizer state and the
+// batch and epoch buffers, as TrainFloats estimates them. Fit refuses a
+// larger configuration before allocating anything.
+const MaxTrainFloats = 1 << 31
+
+// ErrTooLarge is wrapped by the error of Fit for a configuration that
+// would need more than MaxTrainFloats to train.
+var ErrTooLarge = errors.New("too large to train")
+
+// epochLen returns the rows of one training epoch on s: the training rows,
+// and for the implicit task their sampled negatives.
+func epochLen(s *dataset.Split, cfg model.Config) int {
+	n := s.Train.Len()
+	if cfg.Implicit() {
+		n *= 1 + cfg.Negatives
+	}
+	return n
+}
+
+// scratch returns cfg with Batch cut to the rows of an epoch: the size of
+// the kernels' batch buffers, which no batch exceeds. The batches
+// themselves (and so the numbers) are those of cfg.Batch.
+func scratch(cfg model.Config, s *dataset.Split) model.Config {
+	cfg.Batch = max(1, min(cfg.Batch, epochLen(s, cfg)))
+	return cfg
+}
+
+// TrainFloats estimates the 4-byte floats training cfg (with its defaults)
+// needs for the given numbers of users and items and rows an epoch: four
+// copies of the weights (the net, the packed training tables, two optimizer
+// moments), the batch buffers of min(Batch, rows) rows and the epoch's row
+// buffers.
+func TrainFloats(cfg model.Config, users, items, rows int) int64 {
+	cfg = cfg.WithDefaults()
+	b, d := int64(max(1, min(cfg.Batch, rows))), int64(cfg.Dim)
+	perRow := 2*(d+16) + 4 // dot: gradient slots, outputs, slots
+	if cfg.Model == "mlp" || cfg.Model == "neumf" {
+		perRow = 8*d + 4 // input, its gradient, gradient slots, output layer
+		for _, l := range cfg.Hidden() {
+			perRow += 5*int64(l.Units) + 1
+		}
+	}
+	return 4*cfg.Params(users, items) + b*perRow + 6*int64(rows)
+}
+
+// checkSize returns an error wrapping ErrTooLarge when training cfg on s
+// would need more than MaxTrainFloats.
+func checkSize(cfg model.Config, s *dataset.Split) error {
+	users, items, rows := s.Users.Len(), s.Items.Len(), epochLen(s, cfg)
+	if n := TrainFloats(cfg, users, items, rows); n > MaxTrainFloats {
+		return fmt.Errorf("train: a %s model of dim %d (layers %s, batch %d) on %d users, %d items and %d rows an epoch needs about %.1f GiB to train: %w (the limit is %d GiB); use a smaller dim, fewer or narrower layers or a smaller batch",
+			cfg.Model, cfg.Dim, cmpLayers(cfg), cfg.Batch, users, items, rows, float64(n)*4/(1<<30), ErrTooLarge, MaxTrainFloats*4>>30)
+	}
+	return nil
+}
+
+// cmpLayers returns cfg's hidden layers as written, or "none".
+func cmpLayers(cfg model.Config) string {
+	if cfg.Layers == "" || (cfg.Model != "mlp" && cfg.Model != "neumf") {
+		return "none"
+	}
+	return cfg.Layers
+}
