@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/recnet/recnet/internal/quote"
 )
@@ -103,7 +102,7 @@ func ParseColumns(s string) (Columns, error) {
 		return Columns{}, nil
 	}
 	bad := func(format string, args ...any) (Columns, error) {
-		return Columns{}, fmt.Errorf("dataset: %w %s: %s", ErrColumns, quoteShort(s), fmt.Sprintf(format, args...))
+		return Columns{}, fmt.Errorf("dataset: %w %s: %s", ErrColumns, quote.Short(s), fmt.Sprintf(format, args...))
 	}
 	for _, part := range strings.Split(s, ",") {
 		key, val, ok := strings.Cut(part, "=")
@@ -114,9 +113,9 @@ func ParseColumns(s string) (Columns, error) {
 		}
 		switch {
 		case !ok:
-			return bad("%s is not KEY=COLUMN", quoteShort(part))
+			return bad("%s is not KEY=COLUMN", quote.Short(part))
 		case role < 0:
-			return bad("unknown key %s (want user, item, rating or time)", quoteShort(key))
+			return bad("unknown key %s (want user, item, rating or time)", quote.Short(key))
 		case v[role] != "":
 			return bad("%s given twice", roleKeys[role])
 		case val == "":
@@ -124,14 +123,14 @@ func ParseColumns(s string) (Columns, error) {
 		}
 		if strings.EqualFold(val, NoTime) || val == "-" {
 			if role != roleTime {
-				return bad("%s=%s: only time can be none (a time column is optional; the %s column is not)", roleKeys[role], quoteShort(val), roleNames[role])
+				return bad("%s=%s: only time can be none (a time column is optional; the %s column is not)", roleKeys[role], quote.Short(val), roleNames[role])
 			}
 			v[role] = NoTime
 			continue
 		}
 		if n, err := strconv.Atoi(val); err == nil || isDigits(val) {
 			if err != nil || n < 1 {
-				return bad("%s=%s: a position counts from 1", roleKeys[role], quoteShort(val))
+				return bad("%s=%s: a position counts from 1", roleKeys[role], quote.Short(val))
 			}
 			val = strconv.Itoa(n)
 		}
@@ -140,7 +139,7 @@ func ParseColumns(s string) (Columns, error) {
 	for a := range nRoles {
 		for b := a + 1; b < nRoles; b++ {
 			if v[a] != "" && strings.EqualFold(v[a], v[b]) {
-				return bad("%s and %s are both column %s", roleKeys[a], roleKeys[b], quoteShort(v[a]))
+				return bad("%s and %s are both column %s", roleKeys[a], roleKeys[b], quote.Short(v[a]))
 			}
 		}
 	}
@@ -238,11 +237,11 @@ func mapColumns(fields []string, header bool, c Columns) ([nRoles]int, []bool, e
 		if k < 0 && header {
 			k = slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(strings.TrimSpace(f), v) })
 			if k < 0 {
-				return pick, nil, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quoteShort(v), quoteList(fields))
+				return pick, nil, fmt.Errorf("%w: %s=%s: no such column in the header (%s)", ErrColumns, roleKeys[role], quote.Short(v), quoteList(fields))
 			}
 		}
 		if k < 0 || k >= len(fields) {
-			return pick, nil, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quoteShort(v), len(fields))
+			return pick, nil, fmt.Errorf("%w: %s=%s: the first row has %d columns", ErrColumns, roleKeys[role], quote.Short(v), len(fields))
 		}
 		if taken[k] {
 			return pick, nil, fmt.Errorf("%w: column %d given to two roles", ErrColumns, k+1)
@@ -268,7 +267,7 @@ func pickByName(pick *[nRoles]int, taken []bool, fields []string, c Columns) (dr
 		case c.roles()[role] != "": // mapped to another column: this one is left over
 			continue
 		case pick[role] >= 0:
-			return dropped, &rowError{msg: fmt.Sprintf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quoteShort(fields[pick[role]]), quoteShort(f), roleNames[role], roleKeys[role]), cause: ErrHeader}
+			return dropped, &rowError{msg: fmt.Sprintf("columns %s and %s both name the %s column: map the one to use (%s=NAME)", quote.Short(fields[pick[role]]), quote.Short(f), roleNames[role], roleKeys[role]), cause: ErrHeader}
 		}
 		pick[role], taken[k] = k, true
 	}
@@ -336,13 +335,6 @@ func normColumn(s string) string {
 	}, s)
 }
 
-// maxQuote is how many bytes of a bad value an error quotes.
-const maxQuote = quote.Max
-
-// quoteShort quotes s, or its first maxQuote bytes (cut at a character)
-// followed by "..." and its length when it is longer.
-func quoteShort[T string | []byte](s T) string { return quote.Short(s) }
-
 // quoteList quotes the first few names, each cut to a few bytes.
 func quoteList(names []string) string {
 	const most, long = 12, 24
@@ -355,12 +347,8 @@ func quoteList(names []string) string {
 		if k > 0 {
 			b.WriteString(", ")
 		}
-		if len(n) > long {
-			c := long
-			for c > 0 && !utf8.RuneStart(n[c]) {
-				c--
-			}
-			b.WriteString(strconv.Quote(n[:c]) + "...")
+		if c := quote.Cut(n, long); len(c) < len(n) {
+			b.WriteString(strconv.Quote(c) + "...")
 			continue
 		}
 		b.WriteString(strconv.Quote(n))

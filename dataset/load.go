@@ -13,9 +13,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/recnet/recnet/internal/openctx"
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // Format is the layout of a ratings table.
@@ -197,14 +197,10 @@ func noMapping(name string) error {
 // longer than 160 bytes (a URL with a long query), its first 120 bytes
 // followed by "..." and its length.
 func SourceName(src string) string {
-	if len(src) <= 2*maxQuote {
+	if len(src) <= 2*quote.Max {
 		return src
 	}
-	k := 3 * maxQuote / 2
-	for k > 0 && !utf8.RuneStart(src[k]) {
-		k--
-	}
-	return fmt.Sprintf("%s... (%d bytes)", src[:k], len(src))
+	return fmt.Sprintf("%s... (%d bytes)", quote.Cut(src, 3*quote.Max/2), len(src))
 }
 
 // readAny reads a table in format f from r: a registered binary format

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // ParseError reports a bad row of a ratings table: the file (or URL), the
@@ -453,7 +455,7 @@ func layout(pick [nRoles]int, names []string, header bool) string {
 		}
 		fmt.Fprintf(&b, "%s%s=", sep, roleKeys[r])
 		if header && k < len(names) {
-			b.WriteString(quoteShort(strings.TrimSpace(names[k])))
+			b.WriteString(quote.Short(strings.TrimSpace(names[k])))
 		} else {
 			fmt.Fprint(&b, k+1)
 		}
@@ -530,7 +532,7 @@ func parseTime(b []byte) (int64, error) {
 	b = trimBlank(b)
 	if t, ok := unixSeconds(b); ok {
 		if t > maxUnix || t < -maxUnix {
-			return 0, &rowError{msg: quoteShort(b) + " is beyond the year 9999 as Unix seconds: it looks like milliseconds (or finer); give seconds", cause: ErrTime}
+			return 0, &rowError{msg: quote.Short(b) + " is beyond the year 9999 as Unix seconds: it looks like milliseconds (or finer); give seconds", cause: ErrTime}
 		}
 		return t, nil
 	}
@@ -541,7 +543,7 @@ func parseTime(b []byte) (int64, error) {
 			}
 		}
 	}
-	return 0, &rowError{msg: quoteShort(b) + " is not a time (Unix seconds, RFC 3339, 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02T15:04:05); a time column is optional: map time=none (Options.Columns.Time NoTime) to read the table without it", cause: ErrTime}
+	return 0, &rowError{msg: quote.Short(b) + " is not a time (Unix seconds, RFC 3339, 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02T15:04:05); a time column is optional: map time=none (Options.Columns.Time NoTime) to read the table without it", cause: ErrTime}
 }
 
 // maxUnix is the last second of the year 9999 (UTC), the latest Unix time
@@ -765,18 +767,18 @@ func parseRating(b []byte) (float32, error) {
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil && errors.Is(err, strconv.ErrSyntax) {
-		return 0, &rowError{msg: quoteShort(b) + " is not a number", cause: shortNumError(err)}
+		return 0, &rowError{msg: quote.Short(b) + " is not a number", cause: shortNumError(err)}
 	}
 	v := float32(f)
 	if err != nil || math.IsInf(float64(v), 0) {
-		return 0, &rowError{msg: quoteShort(b) + " is out of range", cause: shortNumError(err)}
+		return 0, &rowError{msg: quote.Short(b) + " is out of range", cause: shortNumError(err)}
 	}
 	if v != v {
-		return 0, &rowError{msg: quoteShort(b) + " is not a finite number"}
+		return 0, &rowError{msg: quote.Short(b) + " is not a finite number"}
 	}
 	if bytes.ContainsFunc(b, func(r rune) bool { return !strings.ContainsRune("0123456789.+-eE", r) }) {
 		// ParseFloat also reads 1_0 and hex floats.
-		return 0, &rowError{msg: quoteShort(b) + " is not a plain decimal number (as 4, 3.5 or 4e0)", cause: strconv.ErrSyntax}
+		return 0, &rowError{msg: quote.Short(b) + " is not a plain decimal number (as 4, 3.5 or 4e0)", cause: strconv.ErrSyntax}
 	}
 	return v, nil
 }
@@ -784,9 +786,9 @@ func parseRating(b []byte) (float32, error) {
 // shortNumError cuts the input a *strconv.NumError holds to what an error
 // may quote, so that no one prints a huge field through it.
 func shortNumError(err error) error {
-	if ne, ok := err.(*strconv.NumError); ok && len(ne.Num) > maxQuote {
+	if ne, ok := err.(*strconv.NumError); ok && len(ne.Num) > quote.Max {
 		c := *ne
-		c.Num = ne.Num[:maxQuote] + "..."
+		c.Num = quote.Cut(ne.Num, quote.Max) + "..."
 		return &c
 	}
 	return err

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // RowSource is a stream of rating rows from a source that is not a text
@@ -204,7 +206,7 @@ func sourceScheme(src string) (SchemeOpener, error) {
 	open, ok := registry.schemes[scheme]
 	registry.RUnlock()
 	if !ok && strings.HasPrefix(src[k:], "://") {
-		return nil, fmt.Errorf("dataset: %s: no reader for scheme %s (known: %s)", SourceName(src), quoteShort(scheme), strings.Join(knownSchemes(), ", "))
+		return nil, fmt.Errorf("dataset: %s: no reader for scheme %s (known: %s)", SourceName(src), quote.Short(scheme), strings.Join(knownSchemes(), ", "))
 	}
 	return open, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/recnet/recnet/internal/quote"
 )
@@ -68,13 +67,8 @@ func checkKeys(b []byte, fields ...string) error {
 // shortMessage cuts an error message that may hold a value from the
 // request (json's "unknown field" names it) to a few quoted lengths.
 func shortMessage(s string) string {
-	const most = 3 * quote.Max
-	if len(s) <= most {
-		return s
+	if c := quote.Cut(s, 3*quote.Max); len(c) < len(s) {
+		return c + "..."
 	}
-	k := most
-	for k > 0 && !utf8.RuneStart(s[k]) {
-		k--
-	}
-	return s[:k] + "..."
+	return s
 }

@@ -38,7 +38,7 @@ var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // longToken matches a run of text without spaces or quotes of more than
 // twice quote.Max bytes: a path or a value echoed unquoted.
-var longToken = regexp.MustCompile(`[^\s"]{161,}`)
+var longToken = regexp.MustCompile(fmt.Sprintf(`[^\s"]{%d,}`, 2*quote.Max+1))
 
 // shortQuotes is an error whose message quotes at most quote.Max bytes of
 // each quoted value (pflag's parse errors, and others, quote a flag's

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/internal/quote"
 )
 
 // DefaultTable is the table read when a source URL names no query.
@@ -48,7 +49,7 @@ func QueryOf(u *url.URL) (string, error) {
 		p.table = DefaultTable
 	}
 	if !isIdentifier(p.table) {
-		return "", fmt.Errorf("table=%.80q is not a plain identifier (letters, digits and _); use query= for others", p.table)
+		return "", fmt.Errorf("table=%s is not a plain identifier (letters, digits and _); use query= for others", quote.Short(p.table))
 	}
 	return `SELECT * FROM "` + p.table + `"`, nil
 }

@@ -36,3 +36,29 @@ func ExampleShort() {
 	// "C1\n"
 	// "abababababababababababababababababababababababababababababababababababababababab"... (2000 bytes)
 }
+
+func TestCut(t *testing.T) {
+	cases := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"", 3, ""},
+		{"abc", 3, "abc"},
+		{"abcd", 3, "abc"},
+		{"abcd", 0, ""},
+		{"abcd", -1, ""},
+		{"aé", 2, "a"},
+		{"aé", 3, "aé"},
+		{"日本", 5, "日"},
+		{"日本", 2, ""},
+	}
+	for _, c := range cases {
+		if got := quote.Cut(c.in, c.n); got != c.want {
+			t.Errorf("Cut(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+		if got := string(quote.Cut([]byte(c.in), c.n)); got != c.want {
+			t.Errorf("Cut([]byte(%q), %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
