@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +95,7 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			time.Sleep(time.Second) // let it reach the FIFO
+			waitOnFIFO(t, cmd.Process.Pid, done, &stderr)
 			cmd.Process.Signal(syscall.SIGTERM)
 			var err error
 			select {
@@ -109,6 +110,31 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 				t.Errorf("%v after SIGTERM: %v, want exit 1 for the FIFO; stderr %q", args, err, stderr.String())
 			}
 		})
+	}
+}
+
+// waitOnFIFO returns once a thread of process pid waits in the kernel for
+// a FIFO's writer: the command has then installed its signal handler and
+// reached the FIFO, so a signal sent now tests the wait and not the start.
+// It reads /proc (the wait channel of each thread) and skips the test
+// where there is none.
+func waitOnFIFO(t *testing.T, pid int, done <-chan error, stderr *bytes.Buffer) {
+	t.Helper()
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("no /proc here to tell when the command waits on the FIFO")
+	}
+	for {
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+		for _, w := range tasks {
+			if b, _ := os.ReadFile(w); string(b) == "wait_for_partner" || string(b) == "fifo_open" {
+				return
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("ended before waiting on the FIFO: %v: %s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
 
