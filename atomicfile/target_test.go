@@ -147,11 +147,7 @@ func TestCheckInputs(t *testing.T) {
 	if err := os.Symlink("r.csv", sym); err != nil {
 		t.Fatal(err)
 	}
-	wd, _ := os.Getwd()
-	defer os.Chdir(wd)
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
+	t.Chdir(dir)
 	cases := []struct {
 		name       string
 		out        string

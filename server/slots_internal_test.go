@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -64,26 +65,45 @@ func TestFoldInSlots(t *testing.T) {
 			t.Errorf("metrics lack the running fold-ins:\n%s", r.Body)
 		}
 	}
-	// A fold-in that waits gets the slot freed while it waits.
-	s.foldWait = time.Hour
-	done := make(chan int)
-	go func() { done <- post(h, bg, body).Code }()
-	<-s.slots
-	if code := <-done; code != http.StatusOK {
-		t.Errorf("queued fold-in: %d", code)
-	}
-	// A fold-in whose request ends while it waits stops waiting.
-	s.slots <- struct{}{}
-	ctx, cancel := context.WithCancel(bg)
-	go func() { done <- post(h, ctx, body).Code }()
-	cancel()
-	if code := <-done; code != StatusClientClosed {
-		t.Errorf("canceled queued fold-in: %d", code)
-	}
 	// A fold-in whose request has ended is not run.
 	<-s.slots
 	<-s.slots
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
 	if rec := post(h, ctx, body); rec.Code != StatusClientClosed || len(s.slots) != 0 {
 		t.Errorf("canceled fold-in: %d %s, %d slots held", rec.Code, rec.Body, len(s.slots))
 	}
+}
+
+// TestFoldInSlotWait checks a fold-in that waits for a slot: it gets the
+// slot freed while it waits, and stops waiting when its request ends.
+// synctest.Wait makes sure the fold-in waits before the slot is freed or
+// the request ends; a wait that misses either runs out its hour of fake
+// time and answers 503.
+func TestFoldInSlotWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(deepModel(), nil, WithFoldInLimit(2), WithFoldInWait(time.Hour))
+		h := s.Handler()
+		body := `{"ratings":{"go":5,"rust":1},"k":2}`
+		s.slots <- struct{}{} // two slow fold-ins running
+		s.slots <- struct{}{}
+		done := make(chan int)
+		go func() { done <- post(h, context.Background(), body).Code }()
+		synctest.Wait()
+		<-s.slots
+		if code := <-done; code != http.StatusOK {
+			t.Errorf("queued fold-in: %d", code)
+		}
+		s.slots <- struct{}{}
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { done <- post(h, ctx, body).Code }()
+		synctest.Wait()
+		cancel()
+		if code := <-done; code != StatusClientClosed {
+			t.Errorf("canceled queued fold-in: %d", code)
+		}
+		if len(s.slots) != 2 {
+			t.Errorf("%d slots held, want the 2 slow fold-ins'", len(s.slots))
+		}
+	})
 }
