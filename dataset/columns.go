@@ -306,7 +306,7 @@ func PickColumns(names []string) (user, item, rating int, err error) {
 }
 
 // PickTimedColumns is PickColumns that also returns the timestamp column:
-// one named timestamp, time or ts (any case), or -1 when there is none.
+// one with a time name of ColumnNames (any case), or -1 when there is none.
 func PickTimedColumns(names []string) (user, item, rating, time int, err error) {
 	if len(names) < 2 {
 		return 0, 0, 0, -1, fmt.Errorf("missing column: want user and item columns, and a rating column unless the table is of interactions, have %d (%s)", len(names), quoteList(names))

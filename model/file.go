@@ -345,7 +345,11 @@ func LoadContext(ctx context.Context, path string) (*Model, error) {
 // Save writes m to path atomically: to a temporary file in the same
 // directory, synced and then renamed over path. On error the temporary file
 // is removed and a file already at path is left as it was. A new file gets
-// mode 0644; a replaced file keeps its mode.
+// mode 0644; a replaced file keeps its mode. A symbolic link at path is
+// followed to the regular file it names, which is replaced; any other
+// target that is not a regular file (a directory, a device, a FIFO, a
+// socket, a dangling link) is refused with an error wrapping
+// atomicfile.ErrTarget, and left as it was.
 func (m *Model) Save(path string) error {
 	return writeFileAtomic(path, m.Write)
 }

@@ -66,8 +66,7 @@ func beatsLast(s, w float64) bool {
 	return s > w || (math.IsNaN(w) && !math.IsNaN(s))
 }
 
-// checkK reports an error for a k below 1, worded as the CLI's flag checks
-// are.
+// checkK reports an error for a k below 1.
 func checkK(k int) error {
 	if k < 1 {
 		return fmt.Errorf("model: k %d: must be at least 1", k)

@@ -7,9 +7,12 @@
 //	{"status":"error","error":{"code":"...","message":"..."}}
 //
 // with an HTTP status matching the code: bad_request 400, not_found,
-// unknown_user and unknown_item 404, method_not_allowed 405, too_large 413,
-// unsupported 422 (the model's kind of net cannot do what was asked, such as
-// similar items of a bias model) and internal 500.
+// unknown_user and unknown_item 404, method_not_allowed 405 (with an Allow
+// header), too_large 413, unsupported 422 (the model's kind of net cannot
+// do what was asked, such as similar items of a bias model), canceled 499
+// (StatusClientClosed: the request ended before its fold-in finished),
+// internal 500 and busy 503 (every fold-in slot taken, with Retry-After).
+// Every GET endpoint also answers HEAD.
 //
 // The endpoints are:
 //
@@ -22,10 +25,17 @@
 //	GET  /healthz                   {"ok":true}
 //	GET  /metrics                   Prometheus text format (not enveloped)
 //
-// k is 1..100 (default 10) and limit 1..1000 (default 20). A fold-in body is
-// at most 64 KiB with at most 500 ratings; unknown fields and a key given
-// twice in an object (an item rated twice) are rejected. Error messages
-// quote at most 80 bytes of an id or value.
+// k is 1..MaxK (100, default 10) and limit 1..MaxLimit (1000, default 20).
+// A fold-in body is at most MaxBodyBytes (64 KiB) with at most MaxRatings
+// (500) ratings, each a finite number in the model's rating range; unknown
+// fields and a key given twice in an object (an item rated twice) are
+// rejected. Error messages quote at most 80 bytes of an id or value.
+//
+// Fold-ins cost far more than other requests, so at most WithFoldInLimit
+// of them run at once (GOMAXPROCS by default); a further one waits up to
+// WithFoldInWait (DefaultFoldInWait) for a slot, then is refused with 503
+// busy. A fold-in whose request ends stops waiting, or stops running, and
+// answers 499. /metrics shows the slots and the fold-ins running.
 // Scores and ratings that are not finite numbers are given as null.
 //
 // The model is held behind an atomic pointer: Swap replaces it without

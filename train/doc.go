@@ -14,5 +14,13 @@
 // binary cross-entropy on a sigmoid output, and early stopping watches the
 // validation cross-entropy on negatives drawn once from the seed.
 //
+// With early stopping, the initial weights are scored first as epoch 0, and
+// a model no epoch improved on keeps them (BestEpoch 0): report says so
+// plainly. A training or validation loss that is not finite stops Fit with
+// a *DivergedError naming the epoch, and no model. A configuration whose
+// weights, optimizer state and buffers would need more than MaxTrainFloats
+// is refused before anything is allocated, with an error wrapping
+// ErrTooLarge.
+//
 // Fit reports progress through a callback and never logs.
 package train

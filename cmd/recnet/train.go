@@ -51,7 +51,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon (above 0)")
 	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
 	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, fmt.Sprintf("most epochs, 1 to %d", model.MaxEpochs))
-	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs (at least 1) without a better validation RMSE (negative: never)")
+	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs (at least 1) without a better validation loss: RMSE, or cross-entropy for --task implicit (negative: never)")
 	fs.IntVar(&f.cfg.Threads, "threads", 1, fmt.Sprintf("goroutines that train dot, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", model.MaxThreads))
 }
 

@@ -17,7 +17,7 @@
 // or are the first three top-level columns when none is named. A file of
 // two columns, user and item, is an interaction table. Ids may
 // be integers, floats or strings; ratings integers, floats, decimals or
-// numeric strings. A timestamp column (named timestamp, time or ts) is
+// numeric strings. A timestamp column (named as dataset.ColumnNames lists) is
 // kept in Ratings.Time as Unix seconds: integer seconds, a TIMESTAMP
 // logical type in any unit (rounded down to the second), or text (decimal
 // seconds or RFC 3339). A file is read one row group at a time, its

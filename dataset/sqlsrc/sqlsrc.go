@@ -67,7 +67,7 @@ type Querier interface {
 // each rating is 1).
 // Ids may be integers, reals, text or blobs (an integer id is its decimal
 // text, a real one strconv's shortest 'g' form); ratings numbers or
-// numeric text. A timestamp column (named timestamp, time, ts, date, ...),
+// numeric text. A timestamp column (named as dataset.ColumnNames lists),
 // when there is one, gives each row's time (see dataset.TimeSource): Unix
 // seconds as an integer or a real (rounded down), text as
 // dataset.ParseTime reads it (decimal seconds, RFC 3339, a date, a date

@@ -45,6 +45,11 @@ func Open(ctx context.Context, path string) (*os.File, error) {
 // Watch returns f as a reader whose reads end when ctx does, with an error
 // wrapping ctx's, if f is not a regular file (a FIFO or a device may stall);
 // a regular file is returned as it is. Closing the reader closes f.
+//
+// The reads end through a read deadline, which only a file the runtime can
+// poll takes (a FIFO, a pipe, a terminal, a socket); on any other (a disk
+// device, most character devices) setting it fails, the error is ignored,
+// and a stalled read ends only when the file yields data or an error.
 func Watch(ctx context.Context, f *os.File) io.ReadCloser {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		return f
