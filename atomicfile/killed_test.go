@@ -70,7 +70,7 @@ func temps(t *testing.T, dir string) []string {
 // SIGKILL leaves its temporary file, fresh, and the next write to the same
 // target removes it at once where there are advisory locks.
 func TestWriteRemovesKilledLeftover(t *testing.T) {
-	if !haveLocks {
+	if !locksHere(t) {
 		t.Skip("no advisory locks: only StaleAge tells a leftover")
 	}
 	dir := t.TempDir()
@@ -137,4 +137,15 @@ func TestConcurrentWrites(t *testing.T) {
 	}
 	wantContent(t, p, "x")
 	wantNoTemp(t, dir)
+}
+
+// locksHere reports whether a file in a temporary directory takes a
+// writer's advisory lock.
+func locksHere(t *testing.T) bool {
+	f, err := os.CreateTemp(t.TempDir(), "lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return lockWriter(f)
 }

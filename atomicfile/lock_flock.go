@@ -8,9 +8,6 @@ import (
 	"syscall"
 )
 
-// haveLocks is whether this system has advisory locks.
-const haveLocks = true
-
 // lockWriter takes the advisory lock of a writer on its new temporary file
 // f, waiting while a remover holds it for a moment. The lock goes with the
 // file's descriptor, when the writer closes it or dies. It reports false

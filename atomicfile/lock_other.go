@@ -4,9 +4,8 @@ package atomicfile
 
 import "os"
 
-// haveLocks is whether this system has advisory locks: without them,
-// StaleAge alone tells a leftover from a live writer's file.
-const haveLocks = false
+// Without advisory locks, StaleAge alone tells a leftover from a live
+// writer's file.
 
 func lockWriter(*os.File) bool { return false }
 

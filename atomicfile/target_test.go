@@ -213,13 +213,14 @@ func TestWriteRemovesLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lf.Close()
-	if lockWriter(lf) {
+	locks := lockWriter(lf)
+	if locks {
 		keep = append(keep, filepath.Base(live))
 	}
 	// A fresh file nobody holds is a leftover where there are locks, and
 	// maybe a live writer's elsewhere.
 	fresh := ".m.recnet.tmp-555"
-	if haveLocks {
+	if locks {
 		stale = append(stale, fresh)
 	} else {
 		keep = append(keep, fresh)

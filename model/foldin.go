@@ -92,10 +92,8 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 	if err != nil {
 		return FoldInResult{}, err
 	}
-	if _, deep := m.Net.(*MLP); deep {
-		return m.foldInDeep(ctx, ratings, k, lambda)
-	}
-	if _, deep := m.Net.(*NeuMF); deep {
+	switch m.Net.(type) {
+	case *MLP, *NeuMF:
 		return m.foldInDeep(ctx, ratings, k, lambda)
 	}
 	f, err := m.linearFold()

@@ -92,7 +92,7 @@ func loadDataset(ctx context.Context, data, format, columns, task string) (*data
 	}
 	d, err := dataset.Load(ctx, data, opt)
 	if err != nil {
-		return nil, badInput(columnsErr(err, columns))
+		return nil, badInput(columnsErr(err))
 	}
 	return d, firstErr(needRatings(d.Name, d.Unrated, task), needVariety(d.Name, task, d.Ratings))
 }
@@ -110,7 +110,7 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		}
 		s, err := dataset.LoadSplit(ctx, f.train, f.valid, f.test, opt)
 		if err != nil {
-			return nil, 0, 0, badInput(columnsErr(err, f.columns))
+			return nil, 0, 0, badInput(columnsErr(err))
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
@@ -121,7 +121,7 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 	d := dataset.Builtin()
 	if f.data != "builtin" {
 		if d, err = dataset.Load(ctx, f.data, opt); err != nil {
-			return nil, 0, 0, badInput(columnsErr(err, f.columns))
+			return nil, 0, 0, badInput(columnsErr(err))
 		}
 	}
 	s, err = dataset.SplitRandom(d, fr, f.seed)
@@ -163,7 +163,7 @@ func fractionsWrong(v [3]float64, sum float64) string {
 // columnsErr names the --columns flag in an error of the column mapping,
 // and adds the flag that resolves a header's or a time's error (the
 // library's text names Options.Columns).
-func columnsErr(err error, _ string) error {
+func columnsErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
