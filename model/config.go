@@ -219,6 +219,14 @@ const (
 // positive, as in Neural Collaborative Filtering.
 const DefaultNegatives = 4
 
+// orList joins names as "a, b or c", for messages.
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 // Validate reports settings that cannot train.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
@@ -239,11 +247,11 @@ func (c Config) Validate() error {
 	case !Finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
 		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
 	case !slices.Contains(Optimizers, c.Optimizer):
-		return fmt.Errorf("model: unknown optimizer %s (want adam, adagrad or sgd)", quote.Short(c.Optimizer))
+		return fmt.Errorf("model: unknown optimizer %s (want %s)", quote.Short(c.Optimizer), orList(Optimizers))
 	case c.Optimizer == "adagrad" && c.Model != "" && c.Model != "dot":
 		return fmt.Errorf("model: optimizer adagrad (row-wise) trains dot only, not %s", quote.Short(c.Model))
 	case !slices.Contains(Inits, c.Init):
-		return fmt.Errorf("model: unknown init %s (want he_normal or normal)", quote.Short(c.Init))
+		return fmt.Errorf("model: unknown init %s (want %s)", quote.Short(c.Init), orList(Inits))
 	}
 	if _, err := ParseActivation(string(c.Activation)); err != nil {
 		return err
@@ -253,7 +261,7 @@ func (c Config) Validate() error {
 	}
 	switch {
 	case c.Task != "" && !slices.Contains(Tasks, c.Task):
-		return fmt.Errorf("model: unknown task %s (want rating or implicit)", quote.Short(c.Task))
+		return fmt.Errorf("model: unknown task %s (want %s)", quote.Short(c.Task), orList(Tasks))
 	case c.Task == TaskImplicit && (c.Negatives < 1 || c.Negatives > MaxNegatives):
 		return fmt.Errorf("model: negatives %d out of range 1..%d", c.Negatives, MaxNegatives)
 	case !(c.Dropout >= 0 && c.Dropout < 1):
