@@ -28,6 +28,7 @@ const (
 	codeUnsupported      = "unsupported"
 	codeInternal         = "internal"
 	codeBusy             = "busy"
+	codeCanceled         = "canceled"
 )
 
 // apiError is an error reported to the client.

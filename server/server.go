@@ -153,13 +153,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		label = otherPath
 		code = s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no endpoint %s", quote.Short(r.URL.Path))})
 	case r.Method != rt.method && (r.Method != http.MethodHead || rt.method != http.MethodGet):
-		allow := rt.method
-		if allow == http.MethodGet {
-			allow = "GET, HEAD"
-		}
-		w.Header().Set("Allow", allow)
-		code = s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
-			fmt.Sprintf("method %s not allowed on %s, use %s", quote.Short(r.Method), r.URL.Path, rt.method)})
+		code = s.notAllowed(w, r, rt.method)
 	default:
 		data, e := rt.h(r, s.cur.Load())
 		if e != nil {
@@ -171,20 +165,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.metrics.observe(label, code, time.Since(start))
 }
 
+// notAllowed answers a request whose method the path does not take with
+// 405 and an Allow header: method is the one it takes, and a GET path
+// also takes HEAD.
+func (s *Server) notAllowed(w http.ResponseWriter, r *http.Request, method string) int {
+	allow := method
+	if method == http.MethodGet {
+		allow = "GET, HEAD"
+	}
+	w.Header().Set("Allow", allow)
+	return s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
+		fmt.Sprintf("method %s not allowed on %s, use %s", quote.Short(r.Method), quote.Short(r.URL.Path), method)})
+}
+
 // serveMetrics writes the metrics in the Prometheus text format.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) int {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		return s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
-			fmt.Sprintf("method %s not allowed on %s, use GET", r.Method, metricsPath)})
+		return s.notAllowed(w, r, http.MethodGet)
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header()["X-Content-Type-Options"] = noSniff
-	text := s.metrics.text() + fmt.Sprintf("# HELP recnet_foldins_running Fold-ins running, at most recnet_foldin_slots.\n"+
-		"# TYPE recnet_foldins_running gauge\nrecnet_foldins_running %d\n"+
-		"# HELP recnet_foldin_slots Fold-ins that may run at once (serve --foldin-limit).\n"+
-		"# TYPE recnet_foldin_slots gauge\nrecnet_foldin_slots %d\n", len(s.slots), cap(s.slots))
-	if _, err := w.Write([]byte(text)); err != nil {
+	if _, err := w.Write([]byte(s.metrics.text(len(s.slots), cap(s.slots)))); err != nil {
 		s.logError(fmt.Errorf("server: write metrics: %w", err))
 	}
 	return http.StatusOK
@@ -226,7 +227,7 @@ func (s *Server) releaseFoldIn() { <-s.slots }
 const StatusClientClosed = 499
 
 // errEnded answers a fold-in whose request ended (the client is gone).
-var errEnded = &apiError{StatusClientClosed, "canceled", "the request ended before the fold-in finished"}
+var errEnded = &apiError{StatusClientClosed, codeCanceled, "the request ended before the fold-in finished"}
 
 // logError passes err to the error log, if any.
 func (s *Server) logError(err error) {
@@ -284,8 +285,9 @@ func (m *metrics) observe(path string, code int, d time.Duration) {
 	h.count++
 }
 
-// text returns the metrics in the Prometheus text exposition format.
-func (m *metrics) text() string {
+// text returns the metrics in the Prometheus text exposition format, with
+// the fold-ins running and the fold-in slots.
+func (m *metrics) text(running, slots int) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var b strings.Builder
@@ -322,5 +324,9 @@ func (m *metrics) text() string {
 		fmt.Fprintf(&b, "recnet_request_duration_seconds_sum{path=%q} %s\n", p, strconv.FormatFloat(h.sum, 'g', -1, 64))
 		fmt.Fprintf(&b, "recnet_request_duration_seconds_count{path=%q} %d\n", p, h.count)
 	}
+	fmt.Fprintf(&b, "# HELP recnet_foldins_running Fold-ins running, at most recnet_foldin_slots.\n"+
+		"# TYPE recnet_foldins_running gauge\nrecnet_foldins_running %d\n"+
+		"# HELP recnet_foldin_slots Fold-ins that may run at once.\n"+
+		"# TYPE recnet_foldin_slots gauge\nrecnet_foldin_slots %d\n", running, slots)
 	return b.String()
 }

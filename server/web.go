@@ -43,9 +43,7 @@ func isWebPath(path string) bool {
 // the HTTP status written. Unknown assets are a not_found error envelope.
 func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) int {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		return s.writeError(w, &apiError{http.StatusMethodNotAllowed, codeMethodNotAllowed,
-			fmt.Sprintf("method %s not allowed on %s, use GET", quote.Short(r.Method), quote.Short(r.URL.Path))})
+		return s.notAllowed(w, r, http.MethodGet)
 	}
 	name := "index.html"
 	if r.URL.Path != "/" {
@@ -56,7 +54,7 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) int {
 		return s.writeError(w, &apiError{http.StatusNotFound, codeNotFound, fmt.Sprintf("no file %s", quote.Short(r.URL.Path))})
 	}
 	h := w.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["X-Content-Type-Options"] = noSniff
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
