@@ -99,12 +99,18 @@ func (m *Model) ScaleRatings(r dataset.Ratings) []float32 {
 	return out
 }
 
+// The names ScoreName gives.
+const (
+	ScoreRating      = "rating"      // on the original scale
+	ScoreProbability = "probability" // of an interaction
+)
+
 // ScoreName names what Predict returns and Recommend ranks by:
-// "probability" (of an interaction) for a model of the implicit task,
-// "rating" (on the original scale) otherwise.
+// ScoreProbability for a model of the implicit task, ScoreRating
+// otherwise.
 func (m *Model) ScoreName() string {
 	if m.Config.Implicit() {
-		return "probability"
+		return ScoreProbability
 	}
-	return "rating"
+	return ScoreRating
 }

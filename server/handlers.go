@@ -179,7 +179,7 @@ func (s *Server) predict(r *http.Request, sv *served) (any, *apiError) {
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	if sv.m.ScoreName() == "probability" {
+	if sv.m.ScoreName() == model.ScoreProbability {
 		return struct {
 			User        string      `json:"user"`
 			Item        string      `json:"item"`

@@ -26,7 +26,7 @@ followed by "probability".`,
 			if err != nil {
 				return badInput(err)
 			}
-			if name := m.ScoreName(); name != "rating" {
+			if name := m.ScoreName(); name != model.ScoreRating {
 				fmt.Fprintf(cmd.OutOrStdout(), "%.4f %s\n", r, name)
 				return nil
 			}

@@ -43,7 +43,7 @@ func serveCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve --model M [--addr 127.0.0.1:8080] [--catalog builtin|none|F]",
 		Short: "Serve a model over a JSON HTTP API",
-		Long: `Serve answers predictions, recommendations, similar items and fold-in requests
+		Long: fmt.Sprintf(`Serve answers predictions, recommendations, similar items and fold-in requests
 for a model over HTTP, labelled with titles and genres from --catalog. Every
 response under /v1/ and /healthz is a JSON envelope {"status":"success","data":...}
 or {"status":"error","error":{"code":...,"message":...}}; /metrics is in the
@@ -59,15 +59,15 @@ Prometheus text format. Endpoints:
   GET  /metrics
 
 Fold-ins are bounded: at most --foldin-limit run at once (default: the number of
-cores, 1..1024), each further one waits up to --foldin-wait (0..20s) for a slot
+cores, 1..%d), each further one waits up to --foldin-wait (0..%v) for a slot
 and is then refused with 503 and the code "busy"; a fold-in stops when its client
 goes away. Fold-in ratings must be finite and within the model's rating range
-(400 otherwise), at most 500 of them in a body of at most 64 KiB; k is 1..100.
+(400 otherwise), at most %d of them in a body of at most %d KiB; k is 1..%d.
 HEAD is answered wherever GET is.
 
 SIGHUP reloads the model file; if it cannot be loaded, the old model keeps
 serving. SIGINT and SIGTERM stop the server, letting requests in flight finish
-for up to 10 seconds.`,
+for up to %v.`, maxFoldInLimit, maxFoldInWait, server.MaxRatings, server.MaxBodyBytes>>10, server.MaxK, shutdownTimeout),
 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
