@@ -1,0 +1,255 @@
+package model
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"slices"
+
+	"github.com/recnet/recnet/dataset"
+)
+
+// Read reads a model file from r; name (a path, say) is used in errors.
+// Damaged input gives an error wrapping ErrCorrupt, an intact file of another
+// format version one wrapping ErrVersion, an intact file whose tables hold
+// a NaN or infinite value one wrapping ErrNonFinite, and one whose rating
+// range is not finite or has min above max one wrapping ErrBadRange. When
+// the size of r is known (an *os.File, or a reader with a Len method such
+// as *bytes.Reader) it bounds
+// every length field before anything is allocated; otherwise memory grows
+// only as data actually arrives.
+func Read(r io.Reader, name string) (*Model, error) {
+	f := &fileReader{r: r, cr: &crcReader{r: r}, name: name, left: -1}
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		f.left = int64(v.Len())
+	case *os.File:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			if pos, err := v.Seek(0, io.SeekCurrent); err == nil {
+				f.left = fi.Size() - pos
+			}
+		}
+	}
+	h, err := f.header()
+	if err != nil {
+		return nil, err
+	}
+	users, items, err := f.ids(h)
+	if err != nil {
+		return nil, err
+	}
+	params, err := f.tables(h.Tables)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.trailer(); err != nil {
+		return nil, err
+	}
+	for _, p := range params {
+		if err := checkFinite(p, " in "+name); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkRange(float64(h.Min), float64(h.Max), " in "+name); err != nil {
+		return nil, err
+	}
+	net, err := Build(h.Kind, h.Config, params)
+	if err != nil {
+		return nil, fmt.Errorf("model: %s holds a %q net that cannot be rebuilt: %w", name, h.Kind, err)
+	}
+	m := &Model{
+		Config: h.Config, Net: net, Users: users, Items: items,
+		Min: float64(h.Min), Max: float64(h.Max), BestEpoch: h.BestEpoch,
+	}
+	for _, e := range h.History {
+		m.History = append(m.History, Epoch{e.Epoch, float64(e.Loss), float64(e.ValLoss), float64(e.ValRMSE), float64(e.Seconds)})
+	}
+	return m, nil
+}
+
+// fileReader reads the parts of a model file in turn.
+type fileReader struct {
+	r    io.Reader  // the input
+	cr   *crcReader // the input, summed
+	name string
+	left int64 // bytes left after the header, or -1 if unknown
+}
+
+// corrupt returns an ErrCorrupt naming the file and what is wrong.
+func (f *fileReader) corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w %s: %s", ErrCorrupt, f.name, fmt.Sprintf(format, args...))
+}
+
+// readErr turns an error of io.ReadFull in reading what into a truncation
+// or an I/O error.
+func (f *fileReader) readErr(err error, what string) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return f.corrupt("truncated in %s", what)
+	}
+	return fmt.Errorf("model: reading %s: %w", f.name, err)
+}
+
+// header reads and checks everything up to the table data.
+func (f *fileReader) header() (*fileHeader, error) {
+	pre := make([]byte, preamble)
+	n, err := io.ReadFull(f.cr, pre[:8])
+	switch {
+	case n == 0 && err == io.EOF:
+		return nil, f.corrupt("empty file")
+	case !bytes.HasPrefix([]byte(fileMagic), pre[:n]):
+		return nil, f.corrupt("not a recnet model file (starts with %q)", pre[:n])
+	case err != nil:
+		return nil, f.readErr(err, "the magic number")
+	}
+	if _, err := io.ReadFull(f.cr, pre[8:12]); err != nil {
+		return nil, f.readErr(err, "the version")
+	}
+	if v := binary.LittleEndian.Uint32(pre[8:]); v != FileVersion {
+		return nil, f.versionError(v)
+	}
+	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {
+		return nil, f.readErr(err, "the header length")
+	}
+	hlen := binary.LittleEndian.Uint64(pre[12:])
+	if f.left >= 0 {
+		f.left -= preamble
+		if hlen > uint64(max(f.left-4, 0)) {
+			return nil, f.corrupt("truncated: header length %d but %d bytes left", hlen, f.left)
+		}
+		f.left -= int64(hlen)
+	} else if hlen > maxHeader {
+		return nil, f.corrupt("header length %d is impossible", hlen)
+	}
+	var hb bytes.Buffer
+	if f.left >= 0 {
+		hb.Grow(int(hlen))
+	}
+	if _, err := io.CopyN(&hb, f.cr, int64(hlen)); err != nil {
+		return nil, f.readErr(err, "the header")
+	}
+	var h fileHeader
+	if err := json.Unmarshal(hb.Bytes(), &h); err != nil {
+		return nil, f.corrupt("bad header: %v", err)
+	}
+	if err := checkTables(&h); err != nil {
+		return nil, f.corrupt("bad header: %v", err)
+	}
+	if f.left >= 0 {
+		var total int64
+		for _, t := range h.Tables {
+			total += int64(t.Rows) * int64(t.Cols)
+		}
+		if need := 4*total + 4; f.left != need {
+			what := "truncated"
+			if f.left > need {
+				what = "trailing data"
+			}
+			return nil, f.corrupt("%s: tables and checksum take %d bytes but %d are left", what, need, f.left)
+		}
+	}
+	return &h, nil
+}
+
+// ids decodes the id lists of h into id maps.
+func (f *fileReader) ids(h *fileHeader) (users, items *dataset.IDMap, err error) {
+	switch h.IDEncoding {
+	case "":
+	case idsBase64:
+		for _, ids := range [][]string{h.Users, h.Items} {
+			for k, id := range ids {
+				b, err := base64.StdEncoding.DecodeString(id)
+				if err != nil {
+					return nil, nil, f.corrupt("bad header: id %q: %v", id, err)
+				}
+				ids[k] = string(b)
+			}
+		}
+	default:
+		return nil, nil, f.corrupt("bad header: unknown id encoding %q", h.IDEncoding)
+	}
+	users, items = dataset.NewIDMap(h.Users), dataset.NewIDMap(h.Items)
+	if users.Len() != len(h.Users) || items.Len() != len(h.Items) {
+		return nil, nil, f.corrupt("bad header: repeated user or item id")
+	}
+	return users, items, nil
+}
+
+// tables reads the table data, decoding chunkFloats values at a time.
+func (f *fileReader) tables(tables []fileTable) ([]Param, error) {
+	params := make([]Param, len(tables))
+	buf := make([]byte, 4*chunkFloats)
+	for k, t := range tables {
+		n := t.Rows * t.Cols
+		size := n
+		if f.left < 0 {
+			size = min(n, 1<<20) // unknown input size: grow as data arrives
+		}
+		data := make([]float32, 0, size)
+		for len(data) < n {
+			c := min(n-len(data), chunkFloats)
+			if _, err := io.ReadFull(f.cr, buf[:4*c]); err != nil {
+				return nil, f.readErr(err, "table "+t.Name)
+			}
+			data = slices.Grow(data, c)
+			dst := data[len(data) : len(data)+c]
+			for j := range dst {
+				dst[j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+			}
+			data = data[:len(data)+c]
+		}
+		params[k] = Param{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Data: data}
+	}
+	return params, nil
+}
+
+// trailer checks the checksum and that nothing follows it.
+func (f *fileReader) trailer() error {
+	var sum [4]byte
+	if _, err := io.ReadFull(f.r, sum[:]); err != nil {
+		return f.readErr(err, "the checksum")
+	}
+	if got := binary.LittleEndian.Uint32(sum[:]); got != f.cr.crc {
+		return f.corrupt("checksum mismatch (stored %08x, computed %08x)", got, f.cr.crc)
+	}
+	if n, _ := io.ReadAtLeast(f.r, sum[:1], 1); n > 0 {
+		return f.corrupt("trailing data after the checksum")
+	}
+	return nil
+}
+
+// versionError reads the rest of a file of version v. An intact file (its
+// last four bytes the CRC-32C of the rest, as in every version) gives
+// ErrVersion; otherwise the version field itself is suspect: ErrCorrupt.
+func (f *fileReader) versionError(v uint32) error {
+	buf := make([]byte, 4+32<<10)
+	held := 0 // the last bytes read, not yet known not to be the checksum
+	for {
+		n, err := f.r.Read(buf[held:])
+		held += n
+		if held > 4 {
+			f.cr.crc = crc32.Update(f.cr.crc, castagnoli, buf[:held-4])
+			copy(buf, buf[held-4:held])
+			held = 4
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return f.readErr(err, fmt.Sprintf("a version %d file", v))
+		}
+	}
+	if held < 4 {
+		return f.corrupt("truncated (the version field reads %d)", v)
+	}
+	if binary.LittleEndian.Uint32(buf) != f.cr.crc {
+		return f.corrupt("checksum mismatch (the version field reads %d)", v)
+	}
+	return fmt.Errorf("%w %d in %s (this build reads version %d)", ErrVersion, v, f.name, FileVersion)
+}
