@@ -53,6 +53,7 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"recommend", "--model", never, "--rated", "a=4", "--lambda", "1e-300"}, []string{"--lambda", "at least"}},
 		{[]string{"completion", "nope"}, []string{"completion"}},
+		{[]string{"load", "--model", never, "-k", "101"}, []string{"-k", "100"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
