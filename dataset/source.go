@@ -306,6 +306,18 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 // time=none. It is exported for RowSource implementations.
 func ParseTime(b []byte) (int64, error) { return parseTime(b) }
 
+// CheckUnix returns an error wrapping ErrTime if t, in Unix seconds, is
+// beyond the year 9999 either way: such a number is most likely a time in
+// milliseconds (or finer) taken for seconds. Every reader of an integer
+// time calls it (the CSV reader through ParseTime); it is exported for
+// RowSource implementations.
+func CheckUnix(t int64) error {
+	if t > maxUnix || t < -maxUnix {
+		return &rowError{msg: strconv.FormatInt(t, 10) + " is beyond the year 9999 as Unix seconds: it looks like milliseconds (or finer); give seconds", cause: ErrTime}
+	}
+	return nil
+}
+
 // ParseRating parses a rating written as text, as the CSV reader does: a
 // decimal or floating-point number, finite as a float32. It is exported
 // for RowSource implementations.
