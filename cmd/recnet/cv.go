@@ -90,7 +90,10 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	}
 	res, err := eval.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
 	if err != nil {
-		return err
+		// CrossValidate marks a diverged fold and goes on: no
+		// DivergedError reaches here, only too large, constant and
+		// interrupted, classified as train's.
+		return divergedHint(err, cmd.Flags(), cfgs[0])
 	}
 	if r.asJSON {
 		e := json.NewEncoder(cmd.OutOrStdout())

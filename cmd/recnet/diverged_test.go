@@ -115,3 +115,37 @@ func TestConstantRatingsRefused(t *testing.T) {
 		t.Errorf("--task implicit: exit %d, refused: %s", code, stderr)
 	}
 }
+
+// TestEvalNCFFitErrors checks that eval --protocol ncf treats its training
+// as train does: too large is bad input (exit 2), a diverged run names
+// --lr, and a run that never improved on its initial weights exits 1
+// saying so instead of reporting the untrained model.
+func TestEvalNCFFitErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"too large", []string{"--kind", "mlp", "--dim", "4096", "--batch", "1048576", "--task", "implicit",
+			"--train-negatives", "1000", "--layers", strings.Repeat("4096,", 15) + "4096"}, 2, []string{"too large to train"}},
+		{"diverged", []string{"--lr", "1e30", "--epochs", "2"}, 1, []string{"epoch 1", "a lower --lr (now 1e+30)"}},
+		{"never improved", []string{"--lr", "0.5", "--epochs", "3", "--patience", "2"}, 1, []string{"improved on the initial weights", "a lower --lr (now 0.5)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, append([]string{"eval", "--protocol", "ncf", "-q"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, c.code, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not say %q", stderr, w)
+				}
+			}
+			if strings.Contains(stdout, "HR@") {
+				t.Errorf("reported the model:\n%s", stdout)
+			}
+		})
+	}
+}

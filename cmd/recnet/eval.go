@@ -374,6 +374,9 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	start := time.Now()
 	m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
 	if err != nil {
+		return divergedHint(err, fs, cfg)
+	}
+	if err := neverImproved(m, fs); err != nil {
 		return err
 	}
 	secs := time.Since(start).Seconds()
