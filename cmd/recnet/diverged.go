@@ -8,6 +8,7 @@ import (
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
 )
@@ -67,24 +68,15 @@ func tryHint(fs *pflag.FlagSet, c model.Config) string {
 }
 
 // neverImproved returns the error of a run whose epochs never beat the
-// initial weights on the validation part (best epoch 0): the model is the
-// untrained one and is not saved (exit 1). nil for any other run.
+// initial weights (report.NeverImproved; the report says so in full): the
+// model is the untrained one and is not saved (exit 1). nil for any other
+// run.
 func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
-	if m.Initial == nil || len(m.History) == 0 || m.BestEpoch > 0 {
+	if !report.NeverImproved(m) {
 		return nil
 	}
-	what, score := "RMSE", func(e model.Epoch) float64 { return e.ValRMSE }
-	if m.Config.Implicit() {
-		what, score = "cross-entropy", func(e model.Epoch) float64 { return e.ValLoss }
-	}
-	best := m.History[0]
-	for _, e := range m.History {
-		if score(e) < score(best) {
-			best = e
-		}
-	}
-	return fmt.Errorf("train: no epoch of %d improved on the initial weights (validation %s %.4f at the start, best %.4f at epoch %d): the model learned nothing and was not saved; %s",
-		len(m.History), what, score(*m.Initial), score(best), best.Epoch, tryHint(fs, m.Config))
+	return fmt.Errorf("train: no epoch of %d improved on the initial weights: the model learned nothing and nothing was saved; %s",
+		len(m.History), tryHint(fs, m.Config))
 }
 
 // needVariety refuses, as bad input, a table whose ratings of parts are all
