@@ -182,7 +182,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) int {
 	w.Header()["X-Content-Type-Options"] = noSniff
 	text := s.metrics.text() + fmt.Sprintf("# HELP recnet_foldins_running Fold-ins running, at most recnet_foldin_slots.\n"+
 		"# TYPE recnet_foldins_running gauge\nrecnet_foldins_running %d\n"+
-		"# HELP recnet_foldin_slots Fold-ins that may run at once (serve --foldin-limit).\n"+
+		"# HELP recnet_foldin_slots Fold-ins that may run at once.\n"+
 		"# TYPE recnet_foldin_slots gauge\nrecnet_foldin_slots %d\n", len(s.slots), cap(s.slots))
 	if _, err := w.Write([]byte(text)); err != nil {
 		s.logError(fmt.Errorf("server: write metrics: %w", err))
