@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
@@ -23,16 +22,18 @@ var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", 
 // normal init, a smaller --init-std. A diverged run is a failure while
 // running (exit 1), and so is an interruption ("interrupted: nothing
 // saved"). A configuration too large to train (train.ErrTooLarge) and a
-// training part with one rating value (train.ErrConstant) are bad input
-// (exit 2). Other errors pass unchanged;
+// table the task cannot learn from (tableErr) are bad input (exit 2).
+// Other errors pass unchanged;
 // fs may be nil (bench, whose flags are lists).
 func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	var de *train.DivergedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return errors.New("train: interrupted: nothing saved")
-	case errors.Is(err, train.ErrTooLarge), errors.Is(err, train.ErrConstant):
+	case errors.Is(err, train.ErrTooLarge):
 		return badInput(err)
+	case errors.Is(err, train.ErrConstant), errors.Is(err, train.ErrNoRatings):
+		return tableErr(err)
 	case !errors.As(err, &de):
 		return err
 	}
@@ -77,13 +78,4 @@ func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
 	}
 	return fmt.Errorf("train: no epoch of %d improved on the initial weights: the model learned nothing and nothing was saved; %s",
 		len(m.History), tryHint(fs, m.Config))
-}
-
-// needVariety refuses, as bad input, a table whose ratings of parts are all
-// equal for a task that learns ratings (see train.NeedVariety).
-func needVariety(name, task string, parts ...dataset.Ratings) error {
-	if err := train.NeedVariety(name, task, parts...); err != nil {
-		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
-	}
-	return nil
 }

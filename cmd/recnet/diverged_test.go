@@ -87,7 +87,7 @@ func TestTrainTooLarge(t *testing.T) {
 }
 
 // TestConstantRatingsRefused gives train, tune and cv a table whose
-// ratings are all 4: exit 2 saying so before any work (train said "try a
+// ratings (of the part trained on) are all 4: exit 2 saying so before any work (train said "try a
 // lower --lr", exit 1), with or without scaling; --task implicit trains.
 func TestConstantRatingsRefused(t *testing.T) {
 	dir := t.TempDir()
@@ -106,10 +106,18 @@ func TestConstantRatingsRefused(t *testing.T) {
 		{"cv", "--data", data},
 	} {
 		stdout, stderr, code := run(t, args...)
-		if code != 2 || !strings.Contains(stderr, "all 300 ratings") || !strings.Contains(stderr, "are 4: nothing to learn") ||
+		// The count is of the training part (240 of 300 by the default split).
+		if code != 2 || !strings.Contains(stderr, "ratings of "+data+" are 4: nothing to learn") ||
 			!strings.Contains(stderr, "--task implicit") || strings.Contains(stdout, "Epoch") {
 			t.Errorf("%v: exit %d, want 2 saying all 300 ratings are 4; stderr: %s", args, code, stderr)
 		}
+	}
+	// A constant training file beside a varied test file: the training
+	// part is what is learned from, refused the same way.
+	varied := write(t, dir, "varied.csv", "user,item,rating\nu1,i1,3\nu2,i2,5\n")
+	stdout, stderr, code := run(t, "train", "--train", data, "--test", varied, "-q")
+	if code != 2 || !strings.Contains(stderr, "are 4: nothing to learn") || !strings.Contains(stderr, "--task implicit") || strings.Contains(stdout, "Epoch") {
+		t.Errorf("constant --train: exit %d, want 2 saying the ratings are all 4 and naming --task implicit; stderr: %s", code, stderr)
 	}
 	if _, stderr, code := run(t, "train", "--data", data, "-q", "--task", "implicit", "--epochs", "1"); code == 2 || strings.Contains(stderr, "nothing to learn") {
 		t.Errorf("--task implicit: exit %d, refused: %s", code, stderr)

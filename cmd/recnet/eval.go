@@ -192,7 +192,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := needRatings(s.Name, s.Unrated, m.Config.Task); err != nil {
+	if err := tableErr(train.NeedRatings(s.Name, s.Unrated, m.Config.Task)); err != nil {
 		return err
 	}
 	if s.Test.Len() == 0 {

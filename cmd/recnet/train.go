@@ -296,7 +296,7 @@ func (r *trainRun) load(cmd *cobra.Command, lines io.Writer, task string) (*data
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	if err := firstErr(needRatings(s.Name, s.Unrated, task), needVariety(s.Name, task, s.Train, s.Valid, s.Test)); err != nil {
+	if err := learnable(s.Name, s.Unrated, task, s.Train); err != nil {
 		return nil, 0, 0, err
 	}
 	loaded := s

@@ -100,7 +100,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := firstErr(needRatings(s.Name, s.Unrated, r.task), needVariety(s.Name, r.task, s.Train, s.Valid, s.Test)); err != nil {
+	if err := learnable(s.Name, s.Unrated, r.task, s.Train); err != nil {
 		return err
 	}
 	loaded := s
