@@ -134,7 +134,7 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 func cvProgress(w io.Writer) func(eval.CVProgress) {
 	return func(p eval.CVProgress) {
 		if p.Score.Diverged {
-			fmt.Fprintf(w, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
+			fmt.Fprintf(w, "[%d/%d] %s fold %d: diverged (see the table), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
 			return
 		}
 		fmt.Fprintf(w, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",

@@ -12,6 +12,10 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// interrupted is the one sentence of a command stopped by SIGINT or
+// SIGTERM (the libraries' errors wrap context.Canceled).
+const interrupted = "interrupted: nothing saved"
+
 // The flags whose values most often make the weights blow up, in the
 // order a hint names them.
 var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", "l2", "bias-l2", "scale", "dim"}
@@ -29,7 +33,7 @@ func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	var de *train.DivergedError
 	switch {
 	case errors.Is(err, context.Canceled):
-		return errors.New("train: interrupted: nothing saved")
+		return errors.New("train: " + interrupted)
 	case errors.Is(err, train.ErrTooLarge):
 		return badInput(err)
 	case errors.Is(err, train.ErrConstant), errors.Is(err, train.ErrNoRatings):

@@ -124,7 +124,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 			fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
 				len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
 		}
-		return fmt.Errorf("tune: interrupted after %d counted trials: nothing saved (the best configuration was not refitted)", len(res.Trials))
+		return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
 	}
 	if err != nil {
 		return divergedHint(err, nil, space.Base) // too large or constant: exit 2
@@ -214,7 +214,7 @@ func (r *tuneRun) options(lines io.Writer, space eval.Space, metric string) []ev
 				best, mark = t.Score, "  *"
 			}
 			if t.Diverged {
-				mark = "  diverged (its learning rate is too high)"
+				mark = "  diverged" // the search's error says what it is
 			}
 			fmt.Fprintf(lines, "trial %3d/%d  %s %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned, metric,
 				t.Score, t.Seconds, space.Describe(t.Config), epochs(t.BestEpochs), mark)
