@@ -82,10 +82,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	opts := []eval.Option{eval.WithWorkers(r.workers), eval.WithValidShare(r.validShare)}
 	if !r.quiet {
 		errw := cmd.ErrOrStderr()
-		fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, r.folds, r.seed)
-		if d.Layout != "" {
-			fmt.Fprintf(errw, "columns %s\n", d.Layout)
-		}
+		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
 		opts = append(opts, eval.WithCVProgress(cvProgress(errw)))
 	}
 	res, err := eval.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)

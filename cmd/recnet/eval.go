@@ -173,7 +173,7 @@ type evalSplitRun struct {
 	tested   int // test rows the model knows
 	sk       evalSkipped
 	implicit bool
-	layout   string // the data's dataset.Layout
+	lines    string // dataFlags.dataLines of the data
 	acc      eval.Comparison
 	rm, rp   eval.RankingResult
 }
@@ -206,7 +206,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	// has no rating accuracy, and every test row is relevant unless
 	// --relevant says otherwise.
 	e := evalSplitRun{m: m, tested: ms.Test.Len(), sk: sk, implicit: m.Config.Implicit(),
-		data: evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}, layout: s.Layout}
+		data: evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}, lines: df.dataLines(s, rows, s)}
 	if !e.implicit {
 		e.acc = eval.Compare(m, ms, ms.Test)
 	}
@@ -250,15 +250,9 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 
 // write prints the evaluation's report.
 func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
-	m, data, sk := e.m, e.data, e.sk
-	fmt.Fprintf(out, "data %s: %d rows, %d users, %d items; split %d/%d/%d", data.Name, data.Rows, data.Users, data.Items, data.Train, data.Valid, data.Test)
-	if df.train == "" {
-		fmt.Fprintf(out, " (seed %d)", df.seed)
-	}
-	if e.layout != "" {
-		fmt.Fprintf(out, "\ncolumns %s", e.layout)
-	}
-	fmt.Fprintf(out, "\nmodel %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), m.Items.Len())
+	m, sk := e.m, e.sk
+	fmt.Fprint(out, e.lines)
+	fmt.Fprintf(out, "model %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), m.Items.Len())
 	if df.train == "" && m.Config.Seed != df.seed {
 		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
 	}
@@ -364,10 +358,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 			lines = io.Discard
 		}
 	}
-	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items\n", d.Name, d.Len(), d.Users.Len(), d.Items.Len())
-	if d.Layout != "" {
-		fmt.Fprintf(lines, "columns %s\n", d.Layout)
-	}
+	fmt.Fprint(lines, tableLines(d, ""))
 	fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2)\n",
 		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	fmt.Fprintln(lines, describe(cfg))

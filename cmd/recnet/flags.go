@@ -221,9 +221,11 @@ func kindTask(flag, kind, task string) error {
 
 // dataLines returns the lines that say what the data flags read: the table
 // and its rows, or with --train/--test each file with its rows; then the
-// users and items and the parts of split; then, for a text table, which
-// column gave each role. s is the split as loaded (before a validation
-// part is carved from it), rows the rows of the table.
+// users and items and the parts of split (with the seed of a split of
+// --data); then, for a text table, which column gave each role
+// (columnsLine). s is the split as loaded (before a validation part is
+// carved from it), rows the rows of the table. Whole tables (cv, eval
+// --protocol ncf) are said by tableLines.
 func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) string {
 	what := fmt.Sprintf("data %s: %d rows", s.Name, rows)
 	if f.train != "" {
@@ -235,12 +237,28 @@ func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) 
 	} else {
 		what += ","
 	}
-	lines := fmt.Sprintf("%s %d users, %d items; split %d/%d/%d\n", what, s.Users.Len(), s.Items.Len(),
-		split.Train.Len(), split.Valid.Len(), split.Test.Len())
-	if s.Layout != "" {
-		lines += "columns " + s.Layout + "\n"
+	seed := ""
+	if f.train == "" {
+		seed = fmt.Sprintf(" (seed %d)", f.seed)
 	}
-	return lines
+	return fmt.Sprintf("%s %d users, %d items; split %d/%d/%d%s\n", what, s.Users.Len(), s.Items.Len(),
+		split.Train.Len(), split.Valid.Len(), split.Test.Len(), seed) + columnsLine(s.Layout)
+}
+
+// tableLines returns the lines that say what was read of the whole table
+// d, which cv and eval --protocol ncf split themselves: its size, then
+// more (how it is split), then columnsLine.
+func tableLines(d *dataset.Dataset, more string) string {
+	return fmt.Sprintf("data %s: %s%s\n", d.Name, d, more) + columnsLine(d.Layout)
+}
+
+// columnsLine says which column of a text table gave each role (a
+// dataset.Layout), or nothing for other tables.
+func columnsLine(layout string) string {
+	if layout == "" {
+		return ""
+	}
+	return "columns " + layout + "\n"
 }
 
 // seedRule ends the --help of every --seed flag.
