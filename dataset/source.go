@@ -45,19 +45,22 @@ type TimeSource interface {
 	DropTime()
 }
 
-// sourceColumns applies the column mapping c to rs, a source that picks
-// its own columns: only c.Time NoTime is accepted, and drops its time.
-func sourceColumns(rs RowSource, c Columns, name string) error {
+// sourceColumns checks the column mapping c for the source name, which
+// picks its own columns (a binary format, a URL scheme), before the source
+// is opened: only c.Time NoTime is accepted. It returns what to do to the
+// opened source: drop its time, or nothing.
+func sourceColumns(c Columns, name string) (apply func(RowSource), err error) {
 	switch {
 	case c.IsZero():
-		return nil
+		return func(RowSource) {}, nil
 	case c != Columns{Time: NoTime}:
-		return noMapping(name)
+		return nil, fmt.Errorf("dataset: %s: a %w applies to text tables only (but time=none): name the columns in the file or the query (user, item, rating)", name, ErrColumns)
 	}
-	if ts, ok := rs.(TimeSource); ok {
-		ts.DropTime()
-	}
-	return nil
+	return func(rs RowSource) {
+		if ts, ok := rs.(TimeSource); ok {
+			ts.DropTime()
+		}
+	}, nil
 }
 
 // A source may also implement Len() int64, the number of rows it will
