@@ -151,7 +151,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
-		intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.df.seed), r.df.check(fs),
+		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
 		oneOf("--model", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), tuneValidShare(fs, &r.df, r.folds, r.validShare)); err != nil {
 		return eval.Space{}, "", err
 	}
@@ -178,8 +178,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 			return space, "", badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
 		}
 	}
-	err = firstErr(checkValidShare(fs, r.validShare, false),
-		intInOrZero(fs, "folds", r.folds, 2, maxFolds, "score on the validation part"),
+	err = firstErr(intInOrZero(fs, "folds", r.folds, 2, maxFolds, "score on the validation part"),
 		checkOutput("out", r.out, r.df.inputs()...))
 	return space, metric, err
 }
