@@ -193,16 +193,21 @@ func noValidation(fs *pflag.FlagSet, f *dataFlags, validShare float64, patience 
 	return "early stopping is off: there is no validation part; every epoch runs\n", nil
 }
 
-// tuneValidShare refuses a tune --valid-share the user set out of its
-// range (checkValidShare) or that has no
-// effect: in --split mode without --folds the validation part is the
-// split's, and with --valid it is that file.
-func tuneValidShare(fs *pflag.FlagSet, f *dataFlags, folds int, v float64) error {
-	if err := checkValidShare(fs, v, false); err != nil {
+// validShareApplies refuses a --valid-share the user set out of its range
+// (checkValidShare, 0 allowed when zeroOK) or that has no effect. It
+// applies with --train/--test and no --valid (a part carved from the
+// training file), and also where the command says (also true, described
+// by where, e.g. tune's "with --folds (of each training fold)"); with
+// --split or --valid the validation part is given.
+func validShareApplies(fs *pflag.FlagSet, f *dataFlags, v float64, zeroOK, also bool, where string) error {
+	if err := checkValidShare(fs, v, zeroOK); err != nil {
 		return err
 	}
-	if fs.Changed("valid-share") && folds == 0 && (f.train == "" || f.valid != "") {
-		return badInput(errors.New("--valid-share: applies with --folds (of each training fold) or with --train/--test and no --valid; with --split or --valid the validation part is given"))
+	if fs.Changed("valid-share") && !also && (f.train == "" || f.valid != "") {
+		if where != "" {
+			where += " or "
+		}
+		return badInput(fmt.Errorf("--valid-share: applies %swith --train/--test and no --valid; with --split or --valid the validation part is given", where))
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--patience", "3", "--split", "0.9,0,0.1"}, []string{"--patience", "validation"}},
 		{[]string{"train", "--train", never, "--test", never, "--valid-share", "0", "--patience", "3"}, []string{"--patience", "validation"}},
 		{[]string{"tune", "--data", never, "--valid-share", "0.5"}, []string{"--valid-share", "--split"}},
+		{[]string{"train", "--data", never, "--valid-share", "0.5"}, []string{"--valid-share", "--split"}},
 		{[]string{"cv", "--data", never, "--models", "mean,bias", "--preset", "seed"}, []string{"--preset", "mean, bias"}},
 		{[]string{"cv", "--data", never, "--models", "mean,bias", "--valid-share", "0.3"}, []string{"--valid-share", "mean, bias"}},
 		{[]string{"cv", "--data", never, "--models", "dot,dot"}, []string{"--models", "dot", "twice"}},

@@ -230,10 +230,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return badInput(err)
 	}
-	if fs.Changed("valid-share") && (r.df.train == "" || r.df.valid != "") {
-		return badInput(errors.New("--valid-share: applies only with --train and --test and no --valid"))
-	}
-	err = firstErr(checkValidShare(fs, r.vshare, true), r.df.check(fs),
+	err = firstErr(validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs),
 		checkOutputs(append(r.df.inputs(), strings.Split(r.pretrain, ",")...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
