@@ -94,6 +94,7 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	// --protocol ncf; they live in their own set, sharing --seed, so that
 	// configFlags.config sees which were set.
 	r.cf.register(r.cfs)
+	r.cf.kindFlag = "--kind"
 	r.cfs.VisitAll(func(f *pflag.Flag) {
 		if f.Name == "negatives" {
 			// --negatives is the protocol's; the training one is renamed.
@@ -127,19 +128,17 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		return evalSplit(cmd, &r.df, &r.ef)
 	case "ncf":
 		if fs.Changed("kind") {
-			if err := oneOf("--kind", r.ef.kind, model.Kinds()...); err != nil {
-				return err
-			}
+			// configFlags.check checks it, as --kind.
 			if err := r.cfs.Set("model", r.ef.kind); err != nil {
 				return badInput(err)
 			}
 		}
-		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, r.cf.cfg.Task)); err != nil {
-			return err
-		}
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return badInput(err)
+		}
+		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, cfg.Task)); err != nil {
+			return err
 		}
 		return evalNCF(cmd, &r.df, &r.ef, cfg)
 	}

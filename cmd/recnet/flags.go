@@ -112,11 +112,15 @@ func durationIn(fs *pflag.FlagSet, name string, d, lo, hi time.Duration) error {
 }
 
 // oneOf refuses, naming the flag, a value that is none of known.
-func oneOf(flag, v string, known ...string) error {
-	if slices.Contains(known, v) {
+func oneOf[T ~string](flag, v string, known ...T) error {
+	if slices.Contains(known, T(v)) {
 		return nil
 	}
-	return badInput(fmt.Errorf("%s %s: unknown; known: %s", flag, quote.Short(v), strings.Join(known, ", ")))
+	names := make([]string, len(known))
+	for k, n := range known {
+		names[k] = string(n)
+	}
+	return badInput(fmt.Errorf("%s %s: unknown; known: %s", flag, quote.Short(v), strings.Join(names, ", ")))
 }
 
 // nonEmpty refuses a string flag the user set to "".

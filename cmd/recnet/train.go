@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,9 @@ import (
 // configFlags holds the model and training flags; only the flags a user
 // sets override the preset.
 type configFlags struct {
+	// kindFlag names the flag of the model kind in errors: --model, or
+	// eval's --kind, which sets it.
+	kindFlag   string
 	preset     string
 	cfg        model.Config
 	activation string
@@ -82,7 +86,21 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 			return badInput(fmt.Errorf("--%w", err)) // "--layers VALUE: what is wrong"
 		}
 	}
-	return nil
+	// The names, each checked here once (model.Config.Validate checks them
+	// again for the library, without the flags' names).
+	changed := func(name string, err error) error {
+		if fs.Changed(name) {
+			return err
+		}
+		return nil
+	}
+	return firstErr(
+		changed("model", oneOf(cmp.Or(f.kindFlag, "--model"), v.Model, model.Kinds()...)),
+		changed("optimizer", oneOf("--optimizer", v.Optimizer, model.Optimizers...)),
+		changed("init", oneOf("--init", v.Init, model.Inits...)),
+		changed("task", oneOf("--task", v.Task, model.Tasks...)),
+		changed("activation", oneOf("--activation", f.activation, model.Activations...)),
+	)
 }
 
 // config returns the preset with every flag the user set applied. A flag
@@ -98,9 +116,6 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
-		if err := oneOf("--model", f.cfg.Model, model.Kinds()...); err != nil {
-			return c, err
-		}
 		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
 	}
 	set := func(name string, apply func()) {
@@ -134,25 +149,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("dropout", func() { c.Dropout = f.cfg.Dropout })
 	set("task", func() { c.Task = f.cfg.Task })
 	set("negatives", func() { c.Negatives = f.cfg.Negatives })
-	if fs.Changed("activation") {
-		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
-			acts := make([]string, len(model.Activations))
-			for k, a := range model.Activations {
-				acts[k] = string(a)
-			}
-			return c, oneOf("--activation", f.activation, acts...)
-		}
-	}
-	for _, k := range []struct {
-		name, v string
-		known   []string
-	}{{"model", c.Model, model.Kinds()}, {"optimizer", c.Optimizer, model.Optimizers}, {"init", c.Init, model.Inits}, {"task", c.Task, model.Tasks}} {
-		if fs.Changed(k.name) {
-			if err := oneOf("--"+k.name, k.v, k.known...); err != nil {
-				return c, err
-			}
-		}
-	}
+	set("activation", func() { c.Activation = model.Activation(f.activation) })
 	if fs.Changed("seed") {
 		c.Seed = seed
 	}
