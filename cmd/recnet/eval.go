@@ -117,9 +117,6 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		finiteFlag(fs, "relevant", r.ef.relevant)); err != nil {
 		return err
 	}
-	if _, err := parseFormat(r.df.format); err != nil {
-		return err
-	}
 	switch r.ef.protocol {
 	case "split":
 		if err := firstErr(r.ncfOnly(fs), r.df.check(fs)); err != nil {

@@ -145,7 +145,9 @@ func noEmptyStrings(fs *pflag.FlagSet) error {
 }
 
 // check refuses a --split that the explicit --train/--test files would
-// leave unused.
+// leave unused, a --data or --valid of the other mode, --seed 0, and an
+// unknown --format (every command that reads the data flags checks the
+// format here).
 func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("split") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
@@ -161,6 +163,9 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	}
 	if f.train == "" && f.test == "" {
 		return formatWithBuiltin(fs, f.data, f.format)
+	}
+	if _, err := parseFormat(f.format); err != nil {
+		return err
 	}
 	return f.checkInputsDistinct()
 }

@@ -54,6 +54,8 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"recommend", "--model", never, "--rated", "a=4", "--lambda", "1e-300"}, []string{"--lambda", "at least"}},
 		{[]string{"completion", "nope"}, []string{"completion"}},
+		{[]string{"eval", "--train", never, "--test", never + "2", "--format", "bogus"}, []string{"--format", "known: "}},
+		{[]string{"eval", "--data", never, "--protocol", "ncf", "--format", "bogus"}, []string{"--format", "known: "}},
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "nope"}, []string{`--kind "nope"`, "known: "}},
 		{[]string{"train", "--data", never, "--activation", "nope"}, []string{`--activation "nope"`, "known: "}},
 		{[]string{"train", "--data", never, "--preset", "seed", "--model", "nope"}, []string{`--model "nope"`, "known: "}},
