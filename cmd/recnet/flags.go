@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -51,16 +50,8 @@ func intInOrZero(fs *pflag.FlagSet, name string, v, lo, hi int, zero string) err
 // positive refuses a float flag the user set that is not positive and
 // finite.
 func positive(fs *pflag.FlagSet, name string, v float64) error {
-	if fs.Changed(name) && !(v > 0 && !math.IsInf(v, 1)) {
+	if fs.Changed(name) && !(v > 0 && model.Finite(v)) {
 		return badInput(fmt.Errorf("%s %g: must be above 0 and finite", flagName(fs, name), v))
-	}
-	return nil
-}
-
-// openUnit refuses a float flag the user set outside (0,1).
-func openUnit(fs *pflag.FlagSet, name string, v float64) error {
-	if fs.Changed(name) && !(v > 0 && v < 1) {
-		return badInput(fmt.Errorf("%s %g: must be above 0 and below 1", flagName(fs, name), v))
 	}
 	return nil
 }
@@ -89,16 +80,8 @@ func checkValidShare(fs *pflag.FlagSet, v float64, zeroOK bool) error {
 
 // finiteFlag refuses a float flag the user set to NaN or an infinity.
 func finiteFlag(fs *pflag.FlagSet, name string, v float64) error {
-	if fs.Changed(name) && (math.IsNaN(v) || math.IsInf(v, 0)) {
+	if fs.Changed(name) && !model.Finite(v) {
 		return badInput(fmt.Errorf("%s %g: must be a finite number", flagName(fs, name), v))
-	}
-	return nil
-}
-
-// atLeastZero refuses a float flag the user set below 0 or not finite.
-func atLeastZero(fs *pflag.FlagSet, name string, v float64, zero string) error {
-	if fs.Changed(name) && !(v >= 0 && !math.IsInf(v, 1)) {
-		return badInput(fmt.Errorf("%s %g: must be at least 0 and finite (0: %s)", flagName(fs, name), v, zero))
 	}
 	return nil
 }

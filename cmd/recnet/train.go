@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -50,7 +51,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
 	fs.StringVar(&f.cfg.Optimizer, "optimizer", d.Optimizer, "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr "+strconv.FormatFloat(model.AdaGradLR, 'g', -1, 64)+" unless --lr is given) or sgd")
 	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate (above 0)")
-	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1 (above 0, below 1)")
+	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1, at least 0 (0: no momentum, RMSProp-like) and below 1")
 	fs.Float64Var(&f.cfg.Beta2, "beta2", d.Beta2, "Adam beta2 (above 0, below 1)")
 	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon (above 0)")
 	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
@@ -70,10 +71,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
 		intIn(fs, "epochs", v.Epochs, 1, model.MaxEpochs), intIn(fs, "threads", v.Threads, 1, model.MaxThreads),
 		intIn(fs, "negatives", v.Negatives, 1, model.MaxNegatives),
-		positive(fs, "lr", v.LR), positive(fs, "init-std", v.InitStd), positive(fs, "eps", v.Eps),
-		openUnit(fs, "beta1", v.Beta1), openUnit(fs, "beta2", v.Beta2),
-		fraction(fs, "dropout", v.Dropout, true, ""),
-		atLeastZero(fs, "l2", v.L2, "none"), atLeastZero(fs, "bias-l2", v.BiasL2, "none"),
+		floatsIn(fs),
 	)
 	switch {
 	case err != nil:
@@ -137,7 +135,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 		}
 	})
 	set("lr", func() { c.LR = f.cfg.LR })
-	set("beta1", func() { c.Beta1 = f.cfg.Beta1 })
+	set("beta1", func() { c.Beta1 = noneIfZero(f.cfg.Beta1) }) // 0: no momentum
 	set("beta2", func() { c.Beta2 = f.cfg.Beta2 })
 	set("eps", func() { c.Eps = f.cfg.Eps })
 	set("batch", func() { c.Batch = f.cfg.Batch })
@@ -387,6 +385,57 @@ func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
 			fmt.Fprintln(w, report.EpochLine(*p.End, epochs))
 		}
 	}
+}
+
+// floatBounds are the ranges of the float model flags, the one table of
+// them (model.Config.Validate has the same, where 0 is written as a
+// negative value): each value must be finite (model.Finite) and within
+// lo..hi, each end included unless open. zero says what 0 means where it
+// is allowed.
+var floatBounds = []struct {
+	name           string
+	lo, hi         float64
+	loOpen, hiOpen bool
+	zero           string
+}{
+	{"lr", 0, math.Inf(1), true, false, ""},
+	{"init-std", 0, math.Inf(1), true, false, ""},
+	{"eps", 0, math.Inf(1), true, false, ""},
+	{"beta1", 0, 1, false, true, "no momentum"},
+	{"beta2", 0, 1, true, true, ""},
+	{"dropout", 0, 1, false, true, "none"},
+	{"l2", 0, math.Inf(1), false, false, "none"},
+	{"bias-l2", 0, math.Inf(1), false, false, "none"},
+}
+
+// floatsIn refuses a float flag of floatBounds the user set outside its
+// range or not finite.
+func floatsIn(fs *pflag.FlagSet) error {
+	for _, b := range floatBounds {
+		v, err := fs.GetFloat64(b.name)
+		if err != nil || !fs.Changed(b.name) {
+			continue
+		}
+		lo := v > b.lo || !b.loOpen && v == b.lo
+		hi := v < b.hi || !b.hiOpen && v == b.hi
+		if lo && hi && model.Finite(v) {
+			continue
+		}
+		want := "at least 0"
+		if b.loOpen {
+			want = "above 0"
+		}
+		if b.hi == 1 {
+			want += " and below 1"
+		} else {
+			want += " and finite"
+		}
+		if b.zero != "" {
+			want += " (0: " + b.zero + ")"
+		}
+		return badInput(fmt.Errorf("%s %g: must be %s", flagName(fs, b.name), v, want))
+	}
+	return nil
 }
 
 // noneIfZero returns -1 (none) for a zero L2 penalty, which a Config would
