@@ -166,17 +166,16 @@ func loadRatings(ctx context.Context, src string, opt Options, users, items *IDM
 	}
 	if open != nil {
 		name := SourceName(src)
-		if !opt.Columns.IsZero() && opt.Columns != (Columns{Time: NoTime}) {
-			return table{}, noMapping(name)
+		apply, err := sourceColumns(opt.Columns, name)
+		if err != nil {
+			return table{}, err
 		}
 		rs, err := open(ctx, src, opt)
 		if err != nil {
 			return table{}, err
 		}
 		defer rs.Close()
-		if err := sourceColumns(rs, opt.Columns, name); err != nil {
-			return table{}, err
-		}
+		apply(rs)
 		return readRows(ctx, rs, name, users, items)
 	}
 	rc, size, err := openSource(ctx, src, opt.Client)
@@ -185,12 +184,6 @@ func loadRatings(ctx context.Context, src string, opt Options, users, items *IDM
 	}
 	defer rc.Close()
 	return readAny(ctx, rc, src, opt, size, users, items)
-}
-
-// noMapping is the error of a column mapping for a source that picks its
-// own columns.
-func noMapping(name string) error {
-	return fmt.Errorf("dataset: %s: a %w applies to text tables only (but time=none): name the columns in the file or the query (user, item, rating)", name, ErrColumns)
 }
 
 // SourceName returns src as errors name it: src itself, or, when it is
@@ -221,8 +214,9 @@ func readAny(ctx context.Context, r io.Reader, name string, opt Options, size in
 	if !binary {
 		return readRatings(ctx, in, name, opt, size, users, items)
 	}
-	if !opt.Columns.IsZero() && opt.Columns != (Columns{Time: NoTime}) {
-		return table{}, noMapping(name)
+	apply, err := sourceColumns(opt.Columns, name)
+	if err != nil {
+		return table{}, err
 	}
 	ra, ok := r.(io.ReaderAt)
 	if !ok || size <= 0 {
@@ -237,9 +231,7 @@ func readAny(ctx context.Context, r io.Reader, name string, opt Options, size in
 		return table{}, err
 	}
 	defer rs.Close()
-	if err := sourceColumns(rs, opt.Columns, name); err != nil {
-		return table{}, err
-	}
+	apply(rs)
 	return readRows(ctx, rs, name, users, items)
 }
 

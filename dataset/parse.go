@@ -531,8 +531,8 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02", "2006-01-02 15:04:05"
 func parseTime(b []byte) (int64, error) {
 	b = trimBlank(b)
 	if t, ok := unixSeconds(b); ok {
-		if t > maxUnix || t < -maxUnix {
-			return 0, &rowError{msg: quote.Short(b) + " is beyond the year 9999 as Unix seconds: it looks like milliseconds (or finer); give seconds", cause: ErrTime}
+		if err := CheckUnix(t); err != nil {
+			return 0, err
 		}
 		return t, nil
 	}

@@ -47,19 +47,22 @@ type TimeSource interface {
 	DropTime()
 }
 
-// sourceColumns applies the column mapping c to rs, a source that picks
-// its own columns: only c.Time NoTime is accepted, and drops its time.
-func sourceColumns(rs RowSource, c Columns, name string) error {
+// sourceColumns checks the column mapping c for the source name, which
+// picks its own columns (a binary format, a URL scheme), before the source
+// is opened: only c.Time NoTime is accepted. It returns what to do to the
+// opened source: drop its time, or nothing.
+func sourceColumns(c Columns, name string) (apply func(RowSource), err error) {
 	switch {
 	case c.IsZero():
-		return nil
+		return func(RowSource) {}, nil
 	case c != Columns{Time: NoTime}:
-		return noMapping(name)
+		return nil, fmt.Errorf("dataset: %s: a %w applies to text tables only (but time=none): name the columns in the file or the query (user, item, rating)", name, ErrColumns)
 	}
-	if ts, ok := rs.(TimeSource); ok {
-		ts.DropTime()
-	}
-	return nil
+	return func(rs RowSource) {
+		if ts, ok := rs.(TimeSource); ok {
+			ts.DropTime()
+		}
+	}, nil
 }
 
 // A source may also implement Len() int64, the number of rows it will
@@ -307,6 +310,18 @@ func readRows(ctx context.Context, rs RowSource, name string, users, items *IDMa
 // 15:04:05 or 2006-01-02T15:04:05, UTC). Its error suggests the mapping
 // time=none. It is exported for RowSource implementations.
 func ParseTime(b []byte) (int64, error) { return parseTime(b) }
+
+// CheckUnix returns an error wrapping ErrTime if t, in Unix seconds, is
+// beyond the year 9999 either way: such a number is most likely a time in
+// milliseconds (or finer) taken for seconds. Every reader of an integer
+// time calls it (the CSV reader through ParseTime); it is exported for
+// RowSource implementations.
+func CheckUnix(t int64) error {
+	if t > maxUnix || t < -maxUnix {
+		return &rowError{msg: strconv.FormatInt(t, 10) + " is beyond the year 9999 as Unix seconds: it looks like milliseconds (or finer); give seconds", cause: ErrTime}
+	}
+	return nil
+}
 
 // ParseRating parses a rating written as text, as the CSV reader does: a
 // decimal or floating-point number, finite as a float32. It is exported

@@ -288,7 +288,7 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 		first = fmt.Errorf("eval: cross-validation stopped after %d of %d jobs: %w", n, len(jobs), context.Cause(ctx))
 	}
 	if first == nil && diverged == len(jobs) {
-		first = fmt.Errorf("eval: training diverged on every fold of every model (the loss became NaN or infinite): lower the learning rates")
+		first = fmt.Errorf("eval: training diverged on every fold of every model: %s", train.DivergedReason)
 	}
 	if first != nil {
 		return CVResult{}, first
@@ -431,7 +431,7 @@ func (r CVResult) WriteTable(w io.Writer) error {
 		row("Test time", col(func(f Fold) float64 { return f.TestSeconds }), m.TestSeconds, 2)
 		if d := m.DivergedFolds; len(d) > 0 {
 			folds := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(d)), ", "), "[]")
-			fmt.Fprintf(b, "diverged on folds %s: the training loss became NaN or infinite, so RMSE and MAE are NaN there (lower the learning rate)\n", folds)
+			fmt.Fprintf(b, "diverged on folds %s (RMSE and MAE are NaN there): %s\n", folds, train.DivergedReason)
 		}
 		b.WriteString("\n")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/recnet/recnet/train"
 	"math"
 	"strings"
 	"testing"
@@ -38,7 +39,8 @@ func TestCrossValidateDiverged(t *testing.T) {
 	}
 	table := b.String()
 	summary := table[strings.Index(table, "Summary"):]
-	if !strings.Contains(table, "diverged on folds 1, 2") || !strings.Contains(summary, "dot (diverged)") ||
+	// Divergence is said in one sentence, train.DivergedReason.
+	if !strings.Contains(table, "diverged on folds 1, 2") || !strings.Contains(table, train.DivergedReason) || !strings.Contains(summary, "dot (diverged)") ||
 		strings.Index(summary, "bias") > strings.Index(summary, "dot") {
 		t.Errorf("the table does not mark dot diverged, listed last:\n%s", table)
 	}
@@ -49,7 +51,7 @@ func TestCrossValidateDiverged(t *testing.T) {
 	if !bytes.Contains(js, []byte(`"diverged":true`)) || !bytes.Contains(js, []byte(`"diverged_folds":[1,2]`)) {
 		t.Errorf("the JSON does not mark the diverged folds: %s", js)
 	}
-	if _, err := eval.CrossValidate(context.Background(), d, []model.Config{blowUp}, 2, 42); err == nil || !strings.Contains(err.Error(), "diverged") {
+	if _, err := eval.CrossValidate(context.Background(), d, []model.Config{blowUp}, 2, 42); err == nil || !strings.Contains(err.Error(), train.DivergedReason) {
 		t.Errorf("every job diverged: err = %v, want one saying so", err)
 	}
 }

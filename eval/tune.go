@@ -238,7 +238,7 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 		return res, interrupted(res, err)
 	}
 	if res.Best.Diverged {
-		return res, fmt.Errorf("eval: every one of the %d trials diverged: lower the learning rates of the search", len(res.Trials))
+		return res, fmt.Errorf("eval: every one of the %d trials diverged: %s", len(res.Trials), train.DivergedReason)
 	}
 
 	start = time.Now()

@@ -2,6 +2,7 @@ package eval_test
 
 import (
 	"context"
+	"github.com/recnet/recnet/train"
 	"math"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestTuneDiverged(t *testing.T) {
 		}
 	}
 	sp.Params = []eval.Param{{Name: "lr", Values: []string{"1e30"}, Grid: []string{"1e30"}}}
-	if _, err := eval.Tune(context.Background(), s, sp, eval.WithGrid()); err == nil || !strings.Contains(err.Error(), "diverged") {
+	if _, err := eval.Tune(context.Background(), s, sp, eval.WithGrid()); err == nil || !strings.Contains(err.Error(), train.DivergedReason) {
 		t.Errorf("every trial diverged: err = %v, want one saying so", err)
 	}
 }

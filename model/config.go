@@ -13,7 +13,8 @@ import (
 // Config holds a model's and its training's settings. It is saved in the
 // model file. The zero value of every field means its default (the values of
 // the "default" preset); where zero is a meaningful setting, a negative value
-// asks for it (L2 < 0: no L2; Patience < 0: no early stopping).
+// asks for it (L2 < 0: no L2; Patience < 0: no early stopping; Beta1 < 0:
+// Adam without momentum, RMSProp-like).
 type Config struct {
 	Model      string     `json:"model"`      // model kind; default "dot"
 	Dim        int        `json:"dim"`        // embedding size
@@ -242,8 +243,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: epochs %d out of range 1..%d", c.Epochs, MaxEpochs)
 	case !(c.LR > 0) || math.IsInf(c.LR, 1): // the negations also catch NaN
 		return fmt.Errorf("model: learning rate %g must be positive and finite", c.LR)
-	case !(c.Beta1 >= 0 && c.Beta1 < 1 && c.Beta2 >= 0 && c.Beta2 < 1):
-		return fmt.Errorf("model: Adam betas %g, %g must be in [0,1)", c.Beta1, c.Beta2)
+	case !(c.Beta1 < 1 && !math.IsInf(c.Beta1, -1) && c.Beta2 >= 0 && c.Beta2 < 1):
+		return fmt.Errorf("model: Adam betas %g, %g must be below 1 and at least 0 (a negative beta1 asks for 0: no momentum)", c.Beta1, c.Beta2)
 	case !Finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
 		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
 	case !slices.Contains(Optimizers, c.Optimizer):

@@ -109,7 +109,7 @@ func TestValidate(t *testing.T) {
 		{"lr NaN", func(c *model.Config) { c.LR = math.NaN() }, "learning rate"},
 		{"lr infinite", func(c *model.Config) { c.LR = math.Inf(1) }, "learning rate"},
 		{"beta1 1", func(c *model.Config) { c.Beta1 = 1 }, "betas"},
-		{"beta1 negative", func(c *model.Config) { c.Beta1 = -0.1 }, "betas"},
+		{"beta1 -Inf", func(c *model.Config) { c.Beta1 = math.Inf(-1) }, "betas"},
 		{"beta2 1", func(c *model.Config) { c.Beta2 = 1 }, "betas"},
 		{"beta2 above 1", func(c *model.Config) { c.Beta2 = 1.5 }, "betas"},
 		{"beta2 NaN", func(c *model.Config) { c.Beta2 = math.NaN() }, "betas"},

@@ -86,9 +86,15 @@ func improved(m *model.Model) *bool {
 	if len(m.History) == 0 {
 		return nil
 	}
-	b := m.BestEpoch > 0
+	b := !NeverImproved(m)
 	return &b
 }
+
+// NeverImproved reports whether m was trained in epochs none of which beat
+// its initial weights on the validation part (best epoch 0): m holds the
+// untrained weights. The text report says so (WriteTest) and the JSON has
+// "improved": false.
+func NeverImproved(m *model.Model) bool { return len(m.History) > 0 && m.BestEpoch == 0 }
 
 // neverImproved is the sentence WriteTest starts with when no epoch
 // improved on the initial weights.

@@ -338,6 +338,9 @@ func TestMetrics(t *testing.T) {
 	if strings.Contains(body, "/no/such/path") {
 		t.Errorf("metrics label an unknown path:\n%s", body)
 	}
+	if strings.Contains(body, "--") {
+		t.Errorf("the library's metrics name a command-line flag:\n%s", body)
+	}
 }
 
 func TestErrorLog(t *testing.T) {

@@ -15,9 +15,14 @@ type DivergedError struct {
 	ValLoss float64 // its validation loss (NaN without validation rows)
 }
 
+// DivergedReason says what a diverged fit is: the one sentence of it, in
+// the DivergedError text and in the reports of many fits (eval's cross
+// validation and search), which add where it happened.
+const DivergedReason = "the loss became NaN or infinite: the weights blew up, usually from too high a learning rate, and nothing was learned"
+
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): nothing was learned",
-		e.Epoch, e.Loss, e.ValLoss)
+	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): %s",
+		e.Epoch, e.Loss, e.ValLoss, DivergedReason)
 }
 
 // diverged returns the DivergedError of epoch rec, or nil when its losses

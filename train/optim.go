@@ -21,6 +21,7 @@ type optim struct {
 }
 
 func newOptim(name string, lr, b1, b2, eps float64) *optim {
+	b1 = max(b1, 0) // a negative beta1 asks for 0 (model.Config)
 	return &optim{
 		adam: name == "adam", ada: name == "adagrad", lr: float32(lr), b1: float32(b1), b2: float32(b2), eps: float32(eps),
 		b1pow: 1, b2pow: 1, oneMinusB1: float32(1 - b1), ob2: float32(1 - b2),

@@ -73,8 +73,8 @@ func TestExportDirIsFile(t *testing.T) {
 }
 
 // TestNeverImprovedNotSaved checks that a run whose epochs never beat the
-// initial weights exits 1, says so with both validation RMSEs and what to
-// try, and leaves --out as it was; and that a run that improves is saved.
+// initial weights exits 1, says so in the report and in a one-line error
+// naming what to try, and leaves --out as it was.
 func TestNeverImprovedNotSaved(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "m.recnet")
@@ -85,6 +85,11 @@ func TestNeverImprovedNotSaved(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "never improved on its initial weights") || strings.Contains(stdout, "model saved") {
 		t.Errorf("report:\n%s", stdout)
+	}
+	// The report says it in full; the error is short and does not repeat
+	// the report's validation scores in its own words.
+	if strings.Contains(stderr, "validation RMSE") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("the error repeats the report: %q", stderr)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "old" {
 		t.Error("--out was replaced")

@@ -82,15 +82,15 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	opts := []eval.Option{eval.WithWorkers(r.workers), eval.WithValidShare(r.validShare)}
 	if !r.quiet {
 		errw := cmd.ErrOrStderr()
-		fmt.Fprintf(errw, "data %s: %s; %d folds, seed %d\n", d.Name, d, r.folds, r.seed)
-		if d.Layout != "" {
-			fmt.Fprintf(errw, "columns %s\n", d.Layout)
-		}
+		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
 		opts = append(opts, eval.WithCVProgress(cvProgress(errw)))
 	}
 	res, err := eval.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
 	if err != nil {
-		return err
+		// CrossValidate marks a diverged fold and goes on: no
+		// DivergedError reaches here, only too large, constant and
+		// interrupted, classified as train's.
+		return divergedHint(err, cmd.Flags(), cfgs[0])
 	}
 	if r.asJSON {
 		e := json.NewEncoder(cmd.OutOrStdout())
@@ -131,7 +131,7 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 func cvProgress(w io.Writer) func(eval.CVProgress) {
 	return func(p eval.CVProgress) {
 		if p.Score.Diverged {
-			fmt.Fprintf(w, "[%d/%d] %s fold %d: diverged (the loss became NaN or infinite), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
+			fmt.Fprintf(w, "[%d/%d] %s fold %d: diverged (see the table), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
 			return
 		}
 		fmt.Fprintf(w, "[%d/%d] %s fold %d: RMSE %.4f, MAE %.4f, fit %.2fs\n",

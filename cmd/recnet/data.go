@@ -81,7 +81,7 @@ func parseFormat(format string) (dataset.Format, error) {
 
 // loadDataset reads the whole data set --data, --format and --columns name
 // (the built-in course ratings for "builtin") and refuses a table without
-// ratings for task (see needRatings). Every error is an input error.
+// ratings for task (see learnable). Every error is an input error.
 func loadDataset(ctx context.Context, data, format, columns, task string) (*dataset.Dataset, error) {
 	opt, err := loadOptions(format, columns, data == "builtin")
 	if err != nil {
@@ -94,7 +94,7 @@ func loadDataset(ctx context.Context, data, format, columns, task string) (*data
 	if err != nil {
 		return nil, badInput(columnsErr(err))
 	}
-	return d, firstErr(needRatings(d.Name, d.Unrated, task), needVariety(d.Name, task, d.Ratings))
+	return d, learnable(d.Name, d.Unrated, task, d.Ratings)
 }
 
 // load returns the split the flags ask for and the number of rows and
@@ -177,11 +177,28 @@ func columnsErr(err error) error {
 	return err
 }
 
-// needRatings refuses the table name, when it is unrated (a user,item
-// interaction table, without ratings), for a task that predicts ratings.
-func needRatings(name string, unrated bool, task string) error {
-	if err := train.NeedRatings(name, unrated, task); err != nil {
-		return badInput(fmt.Errorf("%w (--task implicit of train, tune and eval --protocol ncf), or map its rating column with --columns", err))
+// learnable refuses, as bad input (tableErr), a table task cannot learn
+// from, by the checks train.Fit makes (train.NeedRatings and
+// train.NeedVariety) on r, the ratings it will learn from: the training part
+// of a split, or the whole table that cv and eval --protocol ncf split.
+// It runs before any work; Fit's own refusal goes through tableErr too.
+func learnable(name string, unrated bool, task string, r dataset.Ratings) error {
+	err := train.NeedRatings(name, unrated, task)
+	if err == nil {
+		err = train.NeedVariety(name, task, r)
 	}
-	return nil
+	return tableErr(err)
+}
+
+// tableErr adds to an error of train.NeedRatings or train.NeedVariety
+// (from learnable or from train.Fit) the flags that help, as bad input.
+// Other errors, nil included, pass unchanged.
+func tableErr(err error) error {
+	switch {
+	case errors.Is(err, train.ErrNoRatings):
+		return badInput(fmt.Errorf("%w (--task implicit of train, tune and eval --protocol ncf), or map its rating column with --columns", err))
+	case errors.Is(err, train.ErrConstant):
+		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
+	}
+	return err
 }

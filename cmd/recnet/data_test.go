@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -96,7 +97,9 @@ func TestRatingsTableCommands(t *testing.T) {
 	}
 	oddCols := []string{"--data", odd, "--columns", "item=what,time=when"}
 	bench := []string{"bench", "--threads", "1", "--repeat", "1", "--epochs", "0", "--dim", "4"}
-	ncf := []string{"eval", "--protocol", "ncf", "--epochs", "1", "--dim", "4", "--quiet"}
+	// --patience -1: one epoch may not beat the initial weights, which
+	// eval --protocol ncf refuses.
+	ncf := []string{"eval", "--protocol", "ncf", "--epochs", "1", "--patience", "-1", "--dim", "4", "--quiet"}
 	cases := []struct {
 		name string
 		args []string
@@ -186,5 +189,43 @@ func TestHeaderErrorsNameColumnsFlag(t *testing.T) {
 				t.Errorf("trained: %s", stdout)
 			}
 		})
+	}
+}
+
+// TestDataLinesSame checks that train and eval say what they read in the
+// same words: the seed of a split of --data, and with --train/--test each
+// file with its rows (eval said only the training file's name).
+func TestDataLinesSame(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	b, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	tr := write(t, dir, "tr.csv", strings.Join(lines[:15001], ""))
+	te := write(t, dir, "te.csv", lines[0]+strings.Join(lines[15001:], ""))
+	m := filepath.Join(dir, "m.recnet")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--data", data}, " (seed 42)\n"},
+		{[]string{"--train", tr, "--test", te}, "; test " + te + ": "},
+	} {
+		trained, stderr, code := run(t, append([]string{"train", "--epochs", "1", "-q", "--out", m}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("train: %d %s", code, stderr)
+		}
+		evaluated, stderr, code := run(t, append([]string{"eval", "--model", m}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("eval: %d %s", code, stderr)
+		}
+		// The parts differ: train carves a validation part from --train.
+		first := func(s string) string { return s[:strings.Index(s, "\n")+1] }
+		upToSplit := func(s string) string { return s[:strings.Index(s, "split ")] }
+		if upToSplit(trained) != upToSplit(evaluated) || !strings.Contains(first(trained), c.want) || !strings.Contains(first(evaluated), c.want) {
+			t.Errorf("%v: train says %q, eval %q; want the same line with %q", c.args, first(trained), first(evaluated), c.want)
+		}
 	}
 }

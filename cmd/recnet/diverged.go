@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
 )
+
+// interrupted is the one sentence of a command stopped by SIGINT or
+// SIGTERM (the libraries' errors wrap context.Canceled).
+const interrupted = "interrupted: nothing saved"
 
 // The flags whose values most often make the weights blow up, in the
 // order a hint names them.
@@ -22,16 +26,18 @@ var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", 
 // normal init, a smaller --init-std. A diverged run is a failure while
 // running (exit 1), and so is an interruption ("interrupted: nothing
 // saved"). A configuration too large to train (train.ErrTooLarge) and a
-// training part with one rating value (train.ErrConstant) are bad input
-// (exit 2). Other errors pass unchanged;
+// table the task cannot learn from (tableErr) are bad input (exit 2).
+// Other errors pass unchanged;
 // fs may be nil (bench, whose flags are lists).
 func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	var de *train.DivergedError
 	switch {
 	case errors.Is(err, context.Canceled):
-		return errors.New("train: interrupted: nothing saved")
-	case errors.Is(err, train.ErrTooLarge), errors.Is(err, train.ErrConstant):
+		return errors.New("train: " + interrupted)
+	case errors.Is(err, train.ErrTooLarge):
 		return badInput(err)
+	case errors.Is(err, train.ErrConstant), errors.Is(err, train.ErrNoRatings):
+		return tableErr(err)
 	case !errors.As(err, &de):
 		return err
 	}
@@ -67,31 +73,13 @@ func tryHint(fs *pflag.FlagSet, c model.Config) string {
 }
 
 // neverImproved returns the error of a run whose epochs never beat the
-// initial weights on the validation part (best epoch 0): the model is the
-// untrained one and is not saved (exit 1). nil for any other run.
+// initial weights (report.NeverImproved; the report says so in full): the
+// model is the untrained one and is not saved (exit 1). nil for any other
+// run.
 func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
-	if m.Initial == nil || len(m.History) == 0 || m.BestEpoch > 0 {
+	if !report.NeverImproved(m) {
 		return nil
 	}
-	what, score := "RMSE", func(e model.Epoch) float64 { return e.ValRMSE }
-	if m.Config.Implicit() {
-		what, score = "cross-entropy", func(e model.Epoch) float64 { return e.ValLoss }
-	}
-	best := m.History[0]
-	for _, e := range m.History {
-		if score(e) < score(best) {
-			best = e
-		}
-	}
-	return fmt.Errorf("train: no epoch of %d improved on the initial weights (validation %s %.4f at the start, best %.4f at epoch %d): the model learned nothing and was not saved; %s",
-		len(m.History), what, score(*m.Initial), score(best), best.Epoch, tryHint(fs, m.Config))
-}
-
-// needVariety refuses, as bad input, a table whose ratings of parts are all
-// equal for a task that learns ratings (see train.NeedVariety).
-func needVariety(name, task string, parts ...dataset.Ratings) error {
-	if err := train.NeedVariety(name, task, parts...); err != nil {
-		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
-	}
-	return nil
+	return fmt.Errorf("train: no epoch of %d improved on the initial weights: the model learned nothing and nothing was saved; %s",
+		len(m.History), tryHint(fs, m.Config))
 }

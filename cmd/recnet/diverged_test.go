@@ -87,7 +87,7 @@ func TestTrainTooLarge(t *testing.T) {
 }
 
 // TestConstantRatingsRefused gives train, tune and cv a table whose
-// ratings are all 4: exit 2 saying so before any work (train said "try a
+// ratings (of the part trained on) are all 4: exit 2 saying so before any work (train said "try a
 // lower --lr", exit 1), with or without scaling; --task implicit trains.
 func TestConstantRatingsRefused(t *testing.T) {
 	dir := t.TempDir()
@@ -106,12 +106,54 @@ func TestConstantRatingsRefused(t *testing.T) {
 		{"cv", "--data", data},
 	} {
 		stdout, stderr, code := run(t, args...)
-		if code != 2 || !strings.Contains(stderr, "all 300 ratings") || !strings.Contains(stderr, "are 4: nothing to learn") ||
+		// The count is of the training part (240 of 300 by the default split).
+		if code != 2 || !strings.Contains(stderr, "ratings of "+data+" are 4: nothing to learn") ||
 			!strings.Contains(stderr, "--task implicit") || strings.Contains(stdout, "Epoch") {
 			t.Errorf("%v: exit %d, want 2 saying all 300 ratings are 4; stderr: %s", args, code, stderr)
 		}
 	}
+	// A constant training file beside a varied test file: the training
+	// part is what is learned from, refused the same way.
+	varied := write(t, dir, "varied.csv", "user,item,rating\nu1,i1,3\nu2,i2,5\n")
+	stdout, stderr, code := run(t, "train", "--train", data, "--test", varied, "-q")
+	if code != 2 || !strings.Contains(stderr, "are 4: nothing to learn") || !strings.Contains(stderr, "--task implicit") || strings.Contains(stdout, "Epoch") {
+		t.Errorf("constant --train: exit %d, want 2 saying the ratings are all 4 and naming --task implicit; stderr: %s", code, stderr)
+	}
 	if _, stderr, code := run(t, "train", "--data", data, "-q", "--task", "implicit", "--epochs", "1"); code == 2 || strings.Contains(stderr, "nothing to learn") {
 		t.Errorf("--task implicit: exit %d, refused: %s", code, stderr)
+	}
+}
+
+// TestEvalNCFFitErrors checks that eval --protocol ncf treats its training
+// as train does: too large is bad input (exit 2), a diverged run names
+// --lr, and a run that never improved on its initial weights exits 1
+// saying so instead of reporting the untrained model.
+func TestEvalNCFFitErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"too large", []string{"--kind", "mlp", "--dim", "4096", "--batch", "1048576", "--task", "implicit",
+			"--train-negatives", "1000", "--layers", strings.Repeat("4096,", 15) + "4096"}, 2, []string{"too large to train"}},
+		{"diverged", []string{"--lr", "1e30", "--epochs", "2"}, 1, []string{"epoch 1", "a lower --lr (now 1e+30)"}},
+		{"never improved", []string{"--lr", "0.5", "--epochs", "3", "--patience", "2"}, 1, []string{"improved on the initial weights", "a lower --lr (now 0.5)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, append([]string{"eval", "--protocol", "ncf", "-q"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, c.code, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not say %q", stderr, w)
+				}
+			}
+			if strings.Contains(stdout, "HR@") {
+				t.Errorf("reported the model:\n%s", stdout)
+			}
+		})
 	}
 }

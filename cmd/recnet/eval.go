@@ -94,6 +94,7 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	// --protocol ncf; they live in their own set, sharing --seed, so that
 	// configFlags.config sees which were set.
 	r.cf.register(r.cfs)
+	r.cf.kindFlag = "--kind"
 	r.cfs.VisitAll(func(f *pflag.Flag) {
 		if f.Name == "negatives" {
 			// --negatives is the protocol's; the training one is renamed.
@@ -116,9 +117,6 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		finiteFlag(fs, "relevant", r.ef.relevant)); err != nil {
 		return err
 	}
-	if _, err := parseFormat(r.df.format); err != nil {
-		return err
-	}
 	switch r.ef.protocol {
 	case "split":
 		if err := firstErr(r.ncfOnly(fs), r.df.check(fs)); err != nil {
@@ -127,19 +125,17 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		return evalSplit(cmd, &r.df, &r.ef)
 	case "ncf":
 		if fs.Changed("kind") {
-			if err := oneOf("--kind", r.ef.kind, model.Kinds()...); err != nil {
-				return err
-			}
+			// configFlags.check checks it, as --kind.
 			if err := r.cfs.Set("model", r.ef.kind); err != nil {
 				return badInput(err)
 			}
 		}
-		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, r.cf.cfg.Task)); err != nil {
-			return err
-		}
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return badInput(err)
+		}
+		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, cfg.Task)); err != nil {
+			return err
 		}
 		return evalNCF(cmd, &r.df, &r.ef, cfg)
 	}
@@ -173,7 +169,7 @@ type evalSplitRun struct {
 	tested   int // test rows the model knows
 	sk       evalSkipped
 	implicit bool
-	layout   string // the data's dataset.Layout
+	lines    string // dataFlags.dataLines of the data
 	acc      eval.Comparison
 	rm, rp   eval.RankingResult
 }
@@ -192,7 +188,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := needRatings(s.Name, s.Unrated, m.Config.Task); err != nil {
+	if err := tableErr(train.NeedRatings(s.Name, s.Unrated, m.Config.Task)); err != nil {
 		return err
 	}
 	if s.Test.Len() == 0 {
@@ -206,7 +202,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	// has no rating accuracy, and every test row is relevant unless
 	// --relevant says otherwise.
 	e := evalSplitRun{m: m, tested: ms.Test.Len(), sk: sk, implicit: m.Config.Implicit(),
-		data: evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}, layout: s.Layout}
+		data: evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}, lines: df.dataLines(s, rows, s)}
 	if !e.implicit {
 		e.acc = eval.Compare(m, ms, ms.Test)
 	}
@@ -250,15 +246,9 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 
 // write prints the evaluation's report.
 func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
-	m, data, sk := e.m, e.data, e.sk
-	fmt.Fprintf(out, "data %s: %d rows, %d users, %d items; split %d/%d/%d", data.Name, data.Rows, data.Users, data.Items, data.Train, data.Valid, data.Test)
-	if df.train == "" {
-		fmt.Fprintf(out, " (seed %d)", df.seed)
-	}
-	if e.layout != "" {
-		fmt.Fprintf(out, "\ncolumns %s", e.layout)
-	}
-	fmt.Fprintf(out, "\nmodel %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), m.Items.Len())
+	m, sk := e.m, e.sk
+	fmt.Fprint(out, e.lines)
+	fmt.Fprintf(out, "model %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), m.Items.Len())
 	if df.train == "" && m.Config.Seed != df.seed {
 		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
 	}
@@ -364,16 +354,16 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 			lines = io.Discard
 		}
 	}
-	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items\n", d.Name, d.Len(), d.Users.Len(), d.Items.Len())
-	if d.Layout != "" {
-		fmt.Fprintf(lines, "columns %s\n", d.Layout)
-	}
+	fmt.Fprint(lines, tableLines(d, ""))
 	fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2)\n",
 		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	fmt.Fprintln(lines, describe(cfg))
 	start := time.Now()
 	m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
 	if err != nil {
+		return divergedHint(err, fs, cfg)
+	}
+	if err := neverImproved(m, fs); err != nil {
 		return err
 	}
 	secs := time.Since(start).Seconds()

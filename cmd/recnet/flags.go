@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -51,16 +50,8 @@ func intInOrZero(fs *pflag.FlagSet, name string, v, lo, hi int, zero string) err
 // positive refuses a float flag the user set that is not positive and
 // finite.
 func positive(fs *pflag.FlagSet, name string, v float64) error {
-	if fs.Changed(name) && !(v > 0 && !math.IsInf(v, 1)) {
+	if fs.Changed(name) && !(v > 0 && model.Finite(v)) {
 		return badInput(fmt.Errorf("%s %g: must be above 0 and finite", flagName(fs, name), v))
-	}
-	return nil
-}
-
-// openUnit refuses a float flag the user set outside (0,1).
-func openUnit(fs *pflag.FlagSet, name string, v float64) error {
-	if fs.Changed(name) && !(v > 0 && v < 1) {
-		return badInput(fmt.Errorf("%s %g: must be above 0 and below 1", flagName(fs, name), v))
 	}
 	return nil
 }
@@ -89,16 +80,8 @@ func checkValidShare(fs *pflag.FlagSet, v float64, zeroOK bool) error {
 
 // finiteFlag refuses a float flag the user set to NaN or an infinity.
 func finiteFlag(fs *pflag.FlagSet, name string, v float64) error {
-	if fs.Changed(name) && (math.IsNaN(v) || math.IsInf(v, 0)) {
+	if fs.Changed(name) && !model.Finite(v) {
 		return badInput(fmt.Errorf("%s %g: must be a finite number", flagName(fs, name), v))
-	}
-	return nil
-}
-
-// atLeastZero refuses a float flag the user set below 0 or not finite.
-func atLeastZero(fs *pflag.FlagSet, name string, v float64, zero string) error {
-	if fs.Changed(name) && !(v >= 0 && !math.IsInf(v, 1)) {
-		return badInput(fmt.Errorf("%s %g: must be at least 0 and finite (0: %s)", flagName(fs, name), v, zero))
 	}
 	return nil
 }
@@ -112,11 +95,15 @@ func durationIn(fs *pflag.FlagSet, name string, d, lo, hi time.Duration) error {
 }
 
 // oneOf refuses, naming the flag, a value that is none of known.
-func oneOf(flag, v string, known ...string) error {
-	if slices.Contains(known, v) {
+func oneOf[T ~string](flag, v string, known ...T) error {
+	if slices.Contains(known, T(v)) {
 		return nil
 	}
-	return badInput(fmt.Errorf("%s %s: unknown; known: %s", flag, quote.Short(v), strings.Join(known, ", ")))
+	names := make([]string, len(known))
+	for k, n := range known {
+		names[k] = string(n)
+	}
+	return badInput(fmt.Errorf("%s %s: unknown; known: %s", flag, quote.Short(v), strings.Join(names, ", ")))
 }
 
 // nonEmpty refuses a string flag the user set to "".
@@ -141,7 +128,9 @@ func noEmptyStrings(fs *pflag.FlagSet) error {
 }
 
 // check refuses a --split that the explicit --train/--test files would
-// leave unused.
+// leave unused, a --data or --valid of the other mode, --seed 0, and an
+// unknown --format (every command that reads the data flags checks the
+// format here).
 func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("split") && (f.train != "" || f.test != "") {
 		return badInput(errors.New("--split: does not apply with --train and --test, which give the parts"))
@@ -157,6 +146,9 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	}
 	if f.train == "" && f.test == "" {
 		return formatWithBuiltin(fs, f.data, f.format)
+	}
+	if _, err := parseFormat(f.format); err != nil {
+		return err
 	}
 	return f.checkInputsDistinct()
 }
@@ -193,16 +185,21 @@ func noValidation(fs *pflag.FlagSet, f *dataFlags, validShare float64, patience 
 	return "early stopping is off: there is no validation part; every epoch runs\n", nil
 }
 
-// tuneValidShare refuses a tune --valid-share the user set out of its
-// range (checkValidShare) or that has no
-// effect: in --split mode without --folds the validation part is the
-// split's, and with --valid it is that file.
-func tuneValidShare(fs *pflag.FlagSet, f *dataFlags, folds int, v float64) error {
-	if err := checkValidShare(fs, v, false); err != nil {
+// validShareApplies refuses a --valid-share the user set out of its range
+// (checkValidShare, 0 allowed when zeroOK) or that has no effect. It
+// applies with --train/--test and no --valid (a part carved from the
+// training file), and also where the command says (also true, described
+// by where, e.g. tune's "with --folds (of each training fold)"); with
+// --split or --valid the validation part is given.
+func validShareApplies(fs *pflag.FlagSet, f *dataFlags, v float64, zeroOK, also bool, where string) error {
+	if err := checkValidShare(fs, v, zeroOK); err != nil {
 		return err
 	}
-	if fs.Changed("valid-share") && folds == 0 && (f.train == "" || f.valid != "") {
-		return badInput(errors.New("--valid-share: applies with --folds (of each training fold) or with --train/--test and no --valid; with --split or --valid the validation part is given"))
+	if fs.Changed("valid-share") && !also && (f.train == "" || f.valid != "") {
+		if where != "" {
+			where += " or "
+		}
+		return badInput(fmt.Errorf("--valid-share: applies %swith --train/--test and no --valid; with --split or --valid the validation part is given", where))
 	}
 	return nil
 }
@@ -221,9 +218,11 @@ func kindTask(flag, kind, task string) error {
 
 // dataLines returns the lines that say what the data flags read: the table
 // and its rows, or with --train/--test each file with its rows; then the
-// users and items and the parts of split; then, for a text table, which
-// column gave each role. s is the split as loaded (before a validation
-// part is carved from it), rows the rows of the table.
+// users and items and the parts of split (with the seed of a split of
+// --data); then, for a text table, which column gave each role
+// (columnsLine). s is the split as loaded (before a validation part is
+// carved from it), rows the rows of the table. Whole tables (cv, eval
+// --protocol ncf) are said by tableLines.
 func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) string {
 	what := fmt.Sprintf("data %s: %d rows", s.Name, rows)
 	if f.train != "" {
@@ -235,12 +234,28 @@ func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) 
 	} else {
 		what += ","
 	}
-	lines := fmt.Sprintf("%s %d users, %d items; split %d/%d/%d\n", what, s.Users.Len(), s.Items.Len(),
-		split.Train.Len(), split.Valid.Len(), split.Test.Len())
-	if s.Layout != "" {
-		lines += "columns " + s.Layout + "\n"
+	seed := ""
+	if f.train == "" {
+		seed = fmt.Sprintf(" (seed %d)", f.seed)
 	}
-	return lines
+	return fmt.Sprintf("%s %d users, %d items; split %d/%d/%d%s\n", what, s.Users.Len(), s.Items.Len(),
+		split.Train.Len(), split.Valid.Len(), split.Test.Len(), seed) + columnsLine(s.Layout)
+}
+
+// tableLines returns the lines that say what was read of the whole table
+// d, which cv and eval --protocol ncf split themselves: its size, then
+// more (how it is split), then columnsLine.
+func tableLines(d *dataset.Dataset, more string) string {
+	return fmt.Sprintf("data %s: %s%s\n", d.Name, d, more) + columnsLine(d.Layout)
+}
+
+// columnsLine says which column of a text table gave each role (a
+// dataset.Layout), or nothing for other tables.
+func columnsLine(layout string) string {
+	if layout == "" {
+		return ""
+	}
+	return "columns " + layout + "\n"
 }
 
 // seedRule ends the --help of every --seed flag.

@@ -40,7 +40,8 @@ func TestFlagRefused(t *testing.T) {
 		{"--negatives", []string{"train", "--task", "implicit", "--negatives", "0"}},
 		{"--init-std", []string{"train", "--init-std", "0"}},
 		{"--eps", []string{"train", "--eps", "0"}},
-		{"--beta1", []string{"train", "--beta1", "0"}},
+		{"--beta1", []string{"train", "--beta1", "-0.1"}},
+		{"--beta1", []string{"train", "--beta1", "1"}},
 		{"--beta2", []string{"train", "--beta2", "0"}},
 		{"--dropout", []string{"train", "--dropout", "-0.1"}},
 		{"--model", []string{"train", "--model", ""}},
@@ -381,5 +382,20 @@ func TestUnknownValueNamesFlag(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, want 2 and %q in: %s", c.args, code, c.want, stderr)
 		}
+	}
+}
+
+// TestBeta1Zero checks that --beta1 0 (Adam without momentum, valid for
+// the model too) is used, not refused nor replaced by the default 0.9:
+// the run differs from one with the default.
+func TestBeta1Zero(t *testing.T) {
+	zero, stderr, code := run(t, "train", "--epochs", "1", "-q", "--beta1", "0")
+	if code != 0 {
+		t.Fatalf("--beta1 0: exit %d: %s", code, stderr)
+	}
+	def, _, _ := run(t, "train", "--epochs", "1", "-q")
+	loss := func(s string) string { return s[strings.Index(s, "loss: "):][:12] }
+	if !strings.Contains(zero, "Epoch 1/1") || loss(zero) == loss(def) {
+		t.Errorf("--beta1 0 trained as the default:\n%s\n%s", zero, def)
 	}
 }

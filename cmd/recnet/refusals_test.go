@@ -43,6 +43,7 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--patience", "3", "--split", "0.9,0,0.1"}, []string{"--patience", "validation"}},
 		{[]string{"train", "--train", never, "--test", never, "--valid-share", "0", "--patience", "3"}, []string{"--patience", "validation"}},
 		{[]string{"tune", "--data", never, "--valid-share", "0.5"}, []string{"--valid-share", "--split"}},
+		{[]string{"train", "--data", never, "--valid-share", "0.5"}, []string{"--valid-share", "--split"}},
 		{[]string{"cv", "--data", never, "--models", "mean,bias", "--preset", "seed"}, []string{"--preset", "mean, bias"}},
 		{[]string{"cv", "--data", never, "--models", "mean,bias", "--valid-share", "0.3"}, []string{"--valid-share", "mean, bias"}},
 		{[]string{"cv", "--data", never, "--models", "dot,dot"}, []string{"--models", "dot", "twice"}},
@@ -53,6 +54,12 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"recommend", "--model", never, "--rated", "a=4", "--lambda", "1e-300"}, []string{"--lambda", "at least"}},
 		{[]string{"completion", "nope"}, []string{"completion"}},
+		{[]string{"eval", "--train", never, "--test", never + "2", "--format", "bogus"}, []string{"--format", "known: "}},
+		{[]string{"eval", "--data", never, "--protocol", "ncf", "--format", "bogus"}, []string{"--format", "known: "}},
+		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "nope"}, []string{`--kind "nope"`, "known: "}},
+		{[]string{"train", "--data", never, "--activation", "nope"}, []string{`--activation "nope"`, "known: "}},
+		{[]string{"train", "--data", never, "--preset", "seed", "--model", "nope"}, []string{`--model "nope"`, "known: "}},
+		{[]string{"load", "--model", never, "-k", "101"}, []string{"-k", "100"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -23,6 +25,9 @@ import (
 // configFlags holds the model and training flags; only the flags a user
 // sets override the preset.
 type configFlags struct {
+	// kindFlag names the flag of the model kind in errors: --model, or
+	// eval's --kind, which sets it.
+	kindFlag   string
 	preset     string
 	cfg        model.Config
 	activation string
@@ -46,7 +51,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
 	fs.StringVar(&f.cfg.Optimizer, "optimizer", d.Optimizer, "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr "+strconv.FormatFloat(model.AdaGradLR, 'g', -1, 64)+" unless --lr is given) or sgd")
 	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate (above 0)")
-	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1 (above 0, below 1)")
+	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1, at least 0 (0: no momentum, RMSProp-like) and below 1")
 	fs.Float64Var(&f.cfg.Beta2, "beta2", d.Beta2, "Adam beta2 (above 0, below 1)")
 	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon (above 0)")
 	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
@@ -66,10 +71,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
 		intIn(fs, "epochs", v.Epochs, 1, model.MaxEpochs), intIn(fs, "threads", v.Threads, 1, model.MaxThreads),
 		intIn(fs, "negatives", v.Negatives, 1, model.MaxNegatives),
-		positive(fs, "lr", v.LR), positive(fs, "init-std", v.InitStd), positive(fs, "eps", v.Eps),
-		openUnit(fs, "beta1", v.Beta1), openUnit(fs, "beta2", v.Beta2),
-		fraction(fs, "dropout", v.Dropout, true, ""),
-		atLeastZero(fs, "l2", v.L2, "none"), atLeastZero(fs, "bias-l2", v.BiasL2, "none"),
+		floatsIn(fs),
 	)
 	switch {
 	case err != nil:
@@ -82,7 +84,21 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 			return badInput(fmt.Errorf("--%w", err)) // "--layers VALUE: what is wrong"
 		}
 	}
-	return nil
+	// The names, each checked here once (model.Config.Validate checks them
+	// again for the library, without the flags' names).
+	changed := func(name string, err error) error {
+		if fs.Changed(name) {
+			return err
+		}
+		return nil
+	}
+	return firstErr(
+		changed("model", oneOf(cmp.Or(f.kindFlag, "--model"), v.Model, model.Kinds()...)),
+		changed("optimizer", oneOf("--optimizer", v.Optimizer, model.Optimizers...)),
+		changed("init", oneOf("--init", v.Init, model.Inits...)),
+		changed("task", oneOf("--task", v.Task, model.Tasks...)),
+		changed("activation", oneOf("--activation", f.activation, model.Activations...)),
+	)
 }
 
 // config returns the preset with every flag the user set applied. A flag
@@ -98,9 +114,6 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
-		if err := oneOf("--model", f.cfg.Model, model.Kinds()...); err != nil {
-			return c, err
-		}
 		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
 	}
 	set := func(name string, apply func()) {
@@ -122,7 +135,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 		}
 	})
 	set("lr", func() { c.LR = f.cfg.LR })
-	set("beta1", func() { c.Beta1 = f.cfg.Beta1 })
+	set("beta1", func() { c.Beta1 = noneIfZero(f.cfg.Beta1) }) // 0: no momentum
 	set("beta2", func() { c.Beta2 = f.cfg.Beta2 })
 	set("eps", func() { c.Eps = f.cfg.Eps })
 	set("batch", func() { c.Batch = f.cfg.Batch })
@@ -134,25 +147,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	set("dropout", func() { c.Dropout = f.cfg.Dropout })
 	set("task", func() { c.Task = f.cfg.Task })
 	set("negatives", func() { c.Negatives = f.cfg.Negatives })
-	if fs.Changed("activation") {
-		if c.Activation, err = model.ParseActivation(f.activation); err != nil {
-			acts := make([]string, len(model.Activations))
-			for k, a := range model.Activations {
-				acts[k] = string(a)
-			}
-			return c, oneOf("--activation", f.activation, acts...)
-		}
-	}
-	for _, k := range []struct {
-		name, v string
-		known   []string
-	}{{"model", c.Model, model.Kinds()}, {"optimizer", c.Optimizer, model.Optimizers}, {"init", c.Init, model.Inits}, {"task", c.Task, model.Tasks}} {
-		if fs.Changed(k.name) {
-			if err := oneOf("--"+k.name, k.v, k.known...); err != nil {
-				return c, err
-			}
-		}
-	}
+	set("activation", func() { c.Activation = model.Activation(f.activation) })
 	if fs.Changed("seed") {
 		c.Seed = seed
 	}
@@ -230,10 +225,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return badInput(err)
 	}
-	if fs.Changed("valid-share") && (r.df.train == "" || r.df.valid != "") {
-		return badInput(errors.New("--valid-share: applies only with --train and --test and no --valid"))
-	}
-	err = firstErr(checkValidShare(fs, r.vshare, true), r.df.check(fs),
+	err = firstErr(validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs),
 		checkOutputs(append(r.df.inputs(), strings.Split(r.pretrain, ",")...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
@@ -296,7 +288,7 @@ func (r *trainRun) load(cmd *cobra.Command, lines io.Writer, task string) (*data
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	if err := firstErr(needRatings(s.Name, s.Unrated, task), needVariety(s.Name, task, s.Train, s.Valid, s.Test)); err != nil {
+	if err := learnable(s.Name, s.Unrated, task, s.Train); err != nil {
 		return nil, 0, 0, err
 	}
 	loaded := s
@@ -393,6 +385,57 @@ func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
 			fmt.Fprintln(w, report.EpochLine(*p.End, epochs))
 		}
 	}
+}
+
+// floatBounds are the ranges of the float model flags, the one table of
+// them (model.Config.Validate has the same, where 0 is written as a
+// negative value): each value must be finite (model.Finite) and within
+// lo..hi, each end included unless open. zero says what 0 means where it
+// is allowed.
+var floatBounds = []struct {
+	name           string
+	lo, hi         float64
+	loOpen, hiOpen bool
+	zero           string
+}{
+	{"lr", 0, math.Inf(1), true, false, ""},
+	{"init-std", 0, math.Inf(1), true, false, ""},
+	{"eps", 0, math.Inf(1), true, false, ""},
+	{"beta1", 0, 1, false, true, "no momentum"},
+	{"beta2", 0, 1, true, true, ""},
+	{"dropout", 0, 1, false, true, "none"},
+	{"l2", 0, math.Inf(1), false, false, "none"},
+	{"bias-l2", 0, math.Inf(1), false, false, "none"},
+}
+
+// floatsIn refuses a float flag of floatBounds the user set outside its
+// range or not finite.
+func floatsIn(fs *pflag.FlagSet) error {
+	for _, b := range floatBounds {
+		v, err := fs.GetFloat64(b.name)
+		if err != nil || !fs.Changed(b.name) {
+			continue
+		}
+		lo := v > b.lo || !b.loOpen && v == b.lo
+		hi := v < b.hi || !b.hiOpen && v == b.hi
+		if lo && hi && model.Finite(v) {
+			continue
+		}
+		want := "at least 0"
+		if b.loOpen {
+			want = "above 0"
+		}
+		if b.hi == 1 {
+			want += " and below 1"
+		} else {
+			want += " and finite"
+		}
+		if b.zero != "" {
+			want += " (0: " + b.zero + ")"
+		}
+		return badInput(fmt.Errorf("%s %g: must be %s", flagName(fs, b.name), v, want))
+	}
+	return nil
 }
 
 // noneIfZero returns -1 (none) for a zero L2 penalty, which a Config would

@@ -100,7 +100,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := firstErr(needRatings(s.Name, s.Unrated, r.task), needVariety(s.Name, r.task, s.Train, s.Valid, s.Test)); err != nil {
+	if err := learnable(s.Name, s.Unrated, r.task, s.Train); err != nil {
 		return err
 	}
 	loaded := s
@@ -124,7 +124,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 			fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
 				len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
 		}
-		return fmt.Errorf("tune: interrupted after %d counted trials: nothing saved (the best configuration was not refitted)", len(res.Trials))
+		return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
 	}
 	if err != nil {
 		return divergedHint(err, nil, space.Base) // too large or constant: exit 2
@@ -151,8 +151,8 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
-		intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.df.seed), r.df.check(fs),
-		oneOf("--model", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), tuneValidShare(fs, &r.df, r.folds, r.validShare)); err != nil {
+		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
+		oneOf("--model", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return eval.Space{}, "", err
 	}
 	if fs.Changed("task") {
@@ -178,8 +178,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 			return space, "", badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
 		}
 	}
-	err = firstErr(checkValidShare(fs, r.validShare, false),
-		intInOrZero(fs, "folds", r.folds, 2, maxFolds, "score on the validation part"),
+	err = firstErr(intInOrZero(fs, "folds", r.folds, 2, maxFolds, "score on the validation part"),
 		checkOutput("out", r.out, r.df.inputs()...))
 	return space, metric, err
 }
@@ -214,7 +213,7 @@ func (r *tuneRun) options(lines io.Writer, space eval.Space, metric string) []ev
 				best, mark = t.Score, "  *"
 			}
 			if t.Diverged {
-				mark = "  diverged (its learning rate is too high)"
+				mark = "  diverged" // the search's error says what it is
 			}
 			fmt.Fprintf(lines, "trial %3d/%d  %s %.4f  %6.2fs  %s  (best epoch %s)%s\n", t.Index+1, p.Planned, metric,
 				t.Score, t.Seconds, space.Describe(t.Config), epochs(t.BestEpochs), mark)

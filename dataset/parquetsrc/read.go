@@ -204,7 +204,8 @@ func (s *source) DropTime() { s.cols = s.cols[:min(len(s.cols), timeCol)] }
 func (s *source) Time() int64 { return s.time }
 
 // unixTime returns the time v holds in Unix seconds: an integer (seconds,
-// or a TIMESTAMP's units, rounded down to the second) or text.
+// or a TIMESTAMP's units, rounded down to the second) or text, within the
+// years dataset.CheckUnix accepts.
 func (c *column) unixTime(v parquet.Value) (int64, error) {
 	var x int64
 	switch c.kind {
@@ -222,7 +223,7 @@ func (c *column) unixTime(v parquet.Value) (int64, error) {
 		}
 		x = q
 	}
-	return x, nil
+	return x, dataset.CheckUnix(x)
 }
 
 func (s *source) fail(col int, err error) error {

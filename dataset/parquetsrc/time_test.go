@@ -83,4 +83,8 @@ func TestTimeColumn(t *testing.T) {
 	if _, err := dataset.Load(t.Context(), badText, dataset.Options{}); err == nil || !strings.Contains(err.Error(), "time") {
 		t.Errorf("a bad time: err = %v, want one naming the column", err)
 	}
+	ms := writeTimed(t, dir, "g.parquet", []plain{{1, 2, 4, 1600000000000}})
+	if _, err := dataset.Load(t.Context(), ms, dataset.Options{}); err == nil || !strings.Contains(err.Error(), "looks like milliseconds") {
+		t.Errorf("an integer time in milliseconds: err = %v, want it refused as milliseconds", err)
+	}
 }

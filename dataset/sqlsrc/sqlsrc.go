@@ -177,18 +177,20 @@ func (r *Rows) ratingValue() (float32, error) {
 	}
 }
 
-// unixTime returns the time v holds in Unix seconds.
+// unixTime returns the time v holds in Unix seconds, within the years
+// dataset.CheckUnix accepts.
 func unixTime(v any) (int64, error) {
 	switch x := v.(type) {
 	case nil:
 		return 0, errors.New("NULL")
 	case int64:
-		return x, nil
+		return x, dataset.CheckUnix(x)
 	case float64:
 		if !(math.Abs(x) <= 1<<53) { // also NaN
 			return 0, fmt.Errorf("%v is not a time in seconds (at most 2^53)", x)
 		}
-		return int64(math.Floor(x)), nil
+		t := int64(math.Floor(x))
+		return t, dataset.CheckUnix(t)
 	case time.Time:
 		return x.Unix(), nil
 	case string:

@@ -49,6 +49,8 @@ func TestTimeColumn(t *testing.T) {
 		{"not a time", "user INTEGER, item INTEGER, rating REAL, timestamp TEXT", "1, 2, 4, 'yesterday'", `"timestamp"`},
 		{"NULL", "user INTEGER, item INTEGER, rating REAL, timestamp INTEGER", "1, 2, 4, NULL", "NULL"},
 		{"too large", "user INTEGER, item INTEGER, rating REAL, timestamp REAL", "1, 2, 4, 1e300", "timestamp"},
+		{"milliseconds", "user INTEGER, item INTEGER, rating REAL, timestamp INTEGER", "1, 2, 4, 1600000000000", "looks like milliseconds"},
+		{"milliseconds real", "user INTEGER, item INTEGER, rating REAL, timestamp REAL", "1, 2, 4, -1600000000000.0", "looks like milliseconds"},
 		{"not a date", "user INTEGER, item INTEGER, rating REAL, date TEXT", "1, 2, 4, '12:30'", `"date": "12:30" is not a time`},
 	}
 	for _, c := range bad {
