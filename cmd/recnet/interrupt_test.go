@@ -147,41 +147,49 @@ func TestTuneInterrupted(t *testing.T) {
 	data := smallData(t, dir)
 	out := write(t, dir, "t.recnet", "old model\n")
 	cmd := command("tune", "--data", data, "--model", "dot", "--trials", "10000", "--out", out)
-	var stdout lockedBuffer
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	first := regexp.MustCompile(`trial +1/`) // the first trial of the sequence counts
+	stdout, stderr, err := interruptWhen(t, cmd, first.MatchString)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr, "nothing saved") {
+		t.Errorf("tune after SIGTERM: %v, want exit 1 saying interrupted ... nothing saved; stderr %q", err, stderr)
+	}
+	if !strings.Contains(stdout, "best so far") {
+		t.Errorf("does not print the best trial so far:\n%s", stdout)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "old model\n" {
+		t.Errorf("--out after SIGTERM: %d bytes, want the old content", len(b))
+	}
+}
+
+// interruptWhen starts cmd, sends it SIGTERM once ready(its stdout so far)
+// holds, and returns its stdout, stderr and exit error. It fails the test
+// when cmd ends before the signal or does not stop within a minute.
+func interruptWhen(t *testing.T, cmd *exec.Cmd, ready func(string) bool) (stdout, stderr string, err error) {
+	t.Helper()
+	var out lockedBuffer
+	var errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	first := regexp.MustCompile(`trial +1/`) // the first trial of the sequence counts
-	for !first.MatchString(stdout.String()) {
+	for !ready(out.String()) {
 		select {
 		case err := <-done:
-			t.Fatalf("tune ended before the signal: %v: %s", err, stderr.String())
+			t.Fatalf("%s ended before the signal: %v: %s", cmd.Args[1], err, errb.String())
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
-	var err error
 	select {
 	case err = <-done:
 	case <-time.After(60 * time.Second): // a safety net, not a measure
 		cmd.Process.Kill()
 		<-done
-		t.Fatal("tune did not stop on SIGTERM")
+		t.Fatalf("%s did not stop on SIGTERM", cmd.Args[1])
 	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "nothing saved") {
-		t.Errorf("tune after SIGTERM: %v, want exit 1 saying interrupted ... nothing saved; stderr %q", err, stderr.String())
-	}
-	if !strings.Contains(stdout.String(), "best so far") {
-		t.Errorf("does not print the best trial so far:\n%s", stdout.String())
-	}
-	if b, _ := os.ReadFile(out); string(b) != "old model\n" {
-		t.Errorf("--out after SIGTERM: %d bytes, want the old content", len(b))
-	}
+	return out.String(), errb.String(), err
 }
 
 // lockedBuffer is a bytes.Buffer safe to read while a command writes it.
@@ -209,33 +217,10 @@ func TestTrainInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	out := write(t, dir, "m.recnet", "old model\n")
 	cmd := command("train", "--epochs", "100000", "--patience", "-1", "--out", out)
-	var stdout lockedBuffer
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	for !strings.Contains(stdout.String(), "Epoch 1/") {
-		select {
-		case err := <-done:
-			t.Fatalf("train ended before the signal: %v: %s", err, stderr.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(60 * time.Second): // a safety net, not a measure
-		cmd.Process.Kill()
-		<-done
-		t.Fatal("train did not stop on SIGTERM")
-	}
+	_, stderr, err := interruptWhen(t, cmd, func(s string) bool { return strings.Contains(s, "Epoch 1/") })
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted: nothing saved") {
-		t.Errorf("train after SIGTERM: %v, want exit 1 saying interrupted: nothing saved; stderr %q", err, stderr.String())
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr, "interrupted: nothing saved") {
+		t.Errorf("train after SIGTERM: %v, want exit 1 saying interrupted: nothing saved; stderr %q", err, stderr)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "old model\n" {
 		t.Errorf("--out after SIGTERM: %d bytes, want the old content", len(b))
