@@ -196,6 +196,9 @@ func SourceName(src string) string {
 	return fmt.Sprintf("%s... (%d bytes)", quote.Cut(src, 3*quote.Max/2), len(src))
 }
 
+// sqliteMagic starts every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
+
 // readAny reads a table in format f from r: a registered binary format
 // (named by f, or sniffed from name and the first bytes) through its
 // RowSource, anything else as text.
@@ -206,7 +209,10 @@ func readAny(ctx context.Context, r io.Reader, name string, opt Options, size in
 	if !binary && (f == "" || f == FormatAuto) {
 		if bf, binary = sniffFormat(name, nil); !binary {
 			br := bufio.NewReaderSize(r, bufSizeFor(size))
-			head, _ := br.Peek(8) // a read error comes back from the next read
+			head, _ := br.Peek(16) // a read error comes back from the next read
+			if bytes.HasPrefix(head, []byte(sqliteMagic)) {
+				return table{}, fmt.Errorf("dataset: %s is a SQLite database, not a text table: read it as sqlite:%s (with ?table=NAME or ?query=SELECT...)", name, name)
+			}
 			bf, binary = sniffFormat("", head)
 			in = br
 		}

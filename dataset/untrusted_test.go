@@ -206,3 +206,17 @@ func TestLoadFIFOCancel(t *testing.T) {
 		return err
 	})
 }
+
+// TestSQLiteFileAsText: a SQLite database given as a plain path is named
+// as one, with the source to use, instead of failing as a bad CSV row of
+// binary bytes.
+func TestSQLiteFileAsText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	if err := os.WriteFile(path, []byte("SQLite format 3\x00\x10\x00\x01\x01binary page"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(context.Background(), path, Options{})
+	if err == nil || !strings.Contains(err.Error(), "is a SQLite database") || !strings.Contains(err.Error(), "sqlite:"+path) {
+		t.Errorf("Load(%s) = %v, want an error naming the SQLite database and sqlite:%s", path, err, path)
+	}
+}

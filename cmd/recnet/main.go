@@ -37,8 +37,9 @@ func badInput(err error) error {
 var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // longToken matches a run of text without spaces or quotes of more than
-// twice quote.Max bytes: a path or a value echoed unquoted.
-var longToken = regexp.MustCompile(fmt.Sprintf(`[^\s"]{%d,}`, 2*quote.Max+1))
+// twice quote.Max bytes, less a final ':', ',' or ';': a path or a value
+// echoed unquoted.
+var longToken = regexp.MustCompile(fmt.Sprintf(`[^\s"]{%d,}[^\s":,;]`, 2*quote.Max))
 
 // shortQuotes is an error whose message quotes at most quote.Max bytes of
 // each quoted value (pflag's parse errors, and others, quote a flag's
@@ -49,19 +50,39 @@ type shortQuotes struct{ error }
 func (e shortQuotes) Unwrap() error { return e.error }
 
 func (e shortQuotes) Error() string {
-	msg := longToken.ReplaceAllStringFunc(e.error.Error(), func(t string) string {
+	msg := e.error.Error()
+	var b strings.Builder
+	last := 0
+	for _, loc := range quoted.FindAllStringIndex(msg, -1) {
+		b.WriteString(cutTokens(msg[last:loc[0]]))
+		b.WriteString(shortQuoted(msg[loc[0]:loc[1]]))
+		last = loc[1]
+	}
+	b.WriteString(cutTokens(msg[last:]))
+	return b.String()
+}
+
+// cutTokens shortens each long run of text without spaces in msg, which
+// holds no quoted string.
+func cutTokens(msg string) string {
+	return longToken.ReplaceAllStringFunc(msg, func(t string) string {
 		q := quote.Short(t)
 		return q[1:strings.LastIndexByte(q, '"')] + q[strings.LastIndexByte(q, '"')+1:]
 	})
-	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
-		if len(q) <= quote.Max+2 {
-			return q
-		}
-		if s, err := strconv.Unquote(q); err == nil {
-			return quote.Short(s)
-		}
-		return quote.Short(q[1 : len(q)-1])
-	})
+}
+
+// shortQuoted returns the quoted string q, or its value quoted by
+// quote.Short when that is longer than quote.Max bytes (a value quoted
+// short already, however escaped, is left as it is).
+func shortQuoted(q string) string {
+	s, err := strconv.Unquote(q)
+	if err != nil {
+		s = q[1 : len(q)-1]
+	}
+	if len(s) <= quote.Max {
+		return q
+	}
+	return quote.Short(s)
 }
 
 func main() {
