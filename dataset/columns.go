@@ -164,7 +164,7 @@ func position(v string) int {
 // positions), so that the table must have a header.
 func (c Columns) hasNames() bool {
 	for role, v := range c.roles() {
-		if v != "" && position(v) < 0 && !(role == roleTime && v == NoTime) {
+		if v != "" && position(v) < 0 && !(role == roleTime && c.dropTime()) {
 			return true
 		}
 	}
@@ -230,7 +230,7 @@ func mapColumns(fields []string, header bool, c Columns) ([nRoles]int, []bool, e
 	pick := [nRoles]int{-1, -1, -1, -1}
 	taken := make([]bool, len(fields))
 	for role, v := range c.roles() {
-		if v == "" || role == roleTime && v == NoTime {
+		if v == "" || role == roleTime && c.dropTime() {
 			continue
 		}
 		k := position(v)

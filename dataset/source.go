@@ -192,15 +192,9 @@ func RegisterFormat(f Format, ext, magic string, open FormatOpener) {
 // src that looks like a URL ("name://...") of an unknown scheme other
 // than http(s) is an error.
 func sourceScheme(src string) (SchemeOpener, error) {
-	k := strings.IndexByte(src, ':')
-	if k <= 0 {
+	scheme, ok := schemeOf(src)
+	if !ok {
 		return nil, nil
-	}
-	scheme := strings.ToLower(src[:k])
-	for _, c := range scheme {
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
-			return nil, nil
-		}
 	}
 	if scheme == "http" || scheme == "https" {
 		return nil, nil
@@ -208,7 +202,7 @@ func sourceScheme(src string) (SchemeOpener, error) {
 	registry.RLock()
 	open, ok := registry.schemes[scheme]
 	registry.RUnlock()
-	if !ok && strings.HasPrefix(src[k:], "://") {
+	if !ok && strings.HasPrefix(src[len(scheme):], "://") {
 		return nil, fmt.Errorf("dataset: %s: no reader for scheme %s (known: %s)", SourceName(src), quote.Short(scheme), strings.Join(knownSchemes(), ", "))
 	}
 	return open, nil

@@ -13,6 +13,8 @@ import (
 	"os"
 	"slices"
 
+	"github.com/recnet/recnet/internal/quote"
+
 	"github.com/recnet/recnet/dataset"
 )
 
@@ -166,13 +168,13 @@ func (f *fileReader) ids(h *fileHeader) (users, items *dataset.IDMap, err error)
 			for k, id := range ids {
 				b, err := base64.StdEncoding.DecodeString(id)
 				if err != nil {
-					return nil, nil, f.corrupt("bad header: id %q: %v", id, err)
+					return nil, nil, f.corrupt("bad header: id %s: %v", quote.Short(id), err)
 				}
 				ids[k] = string(b)
 			}
 		}
 	default:
-		return nil, nil, f.corrupt("bad header: unknown id encoding %q", h.IDEncoding)
+		return nil, nil, f.corrupt("bad header: unknown id encoding %s", quote.Short(h.IDEncoding))
 	}
 	users, items = dataset.NewIDMap(h.Users), dataset.NewIDMap(h.Items)
 	if users.Len() != len(h.Users) || items.Len() != len(h.Items) {

@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/json"
-	"math"
 )
 
 // Number is a float64 whose JSON form is null when it is NaN or infinite,
@@ -12,7 +11,7 @@ type Number float64
 
 // MarshalJSON encodes n as a number, or null.
 func (n Number) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
+	if !Finite(float64(n)) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(float64(n))

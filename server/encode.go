@@ -154,7 +154,7 @@ func putBuf(p *[]byte) {
 // appendNumber appends f as encoding/json encodes a float64, or null when
 // it is NaN or infinite (as model.Number).
 func appendNumber(b []byte, f float64) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	if !model.Finite(f) {
 		return append(b, "null"...)
 	}
 	format := byte('f')

@@ -315,3 +315,16 @@ func TestInputsDistinct(t *testing.T) {
 		})
 	}
 }
+
+// TestPretrainedInputNotOverwritten: --pretrained names its files with
+// spaces allowed after the comma; the output check must see the same
+// trimmed names that are loaded, so --out cannot replace one of them.
+func TestPretrainedInputNotOverwritten(t *testing.T) {
+	dir := t.TempDir()
+	dot := write(t, dir, "dot.recnet", "a dot model\n")
+	mlp := write(t, dir, "mlp.recnet", "an mlp model\n")
+	_, stderr, code := run(t, "train", "--model", "neumf", "--pretrained", dot+", "+mlp, "--out", mlp)
+	if b, _ := os.ReadFile(mlp); code != 2 || string(b) != "an mlp model\n" || !strings.Contains(stderr, "--out") {
+		t.Errorf("exit %d, mlp file %q, want exit 2 naming --out and the file kept; stderr %s", code, b, stderr)
+	}
+}

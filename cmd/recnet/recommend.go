@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -142,10 +140,10 @@ func (r *recommendRun) check(fs *pflag.FlagSet) (map[string]float64, error) {
 	if fs.Changed("user") && fs.Changed("rated") {
 		return nil, badInput(errors.New("--user and --rated cannot be given together: --user scores a user the model knows, --rated folds in a new one"))
 	}
-	if err := firstErr(nonEmpty(fs, "user", r.user), positive(fs, "lambda", r.lambda)); err != nil {
+	if err := nonEmpty(fs, "user", r.user); err != nil {
 		return nil, err
 	}
-	if fs.Changed("lambda") && r.lambda < minFoldInLambda {
+	if fs.Changed("lambda") && !(r.lambda >= minFoldInLambda && model.Finite(r.lambda)) {
 		return nil, badInput(fmt.Errorf("--lambda %g: must be at least %g (a smaller penalty leaves the fold-in system singular)", r.lambda, minFoldInLambda))
 	}
 	ratings, err := parseRated(r.rated)
@@ -173,11 +171,6 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range slices.Sorted(maps.Keys(ratings)) {
-		if err := m.CheckRating(id, ratings[id]); err != nil {
-			return badInput(fmt.Errorf("--rated: %w", err))
-		}
-	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {
 		recs, err := m.Recommend(r.user, r.k, nil)
@@ -188,11 +181,13 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 		writeRecs(out, recs, catalog, m.ScoreName())
 		return nil
 	}
-	res, err := m.FoldIn(ratings, r.k, r.lambda)
-	if errors.Is(err, model.ErrUnknownItem) {
+	res, err := m.FoldIn(ratings, r.k, r.lambda) // it checks each rating (model.CheckRating)
+	switch {
+	case errors.Is(err, model.ErrBadRating):
+		return badInput(fmt.Errorf("--rated: %w", err))
+	case errors.Is(err, model.ErrUnknownItem):
 		return badInput(err)
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	if res.Cold {

@@ -226,7 +226,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 		return badInput(err)
 	}
 	err = firstErr(validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs),
-		checkOutputs(append(r.df.inputs(), strings.Split(r.pretrain, ",")...), "out", r.out, "plot", r.plotPath))
+		checkOutputs(append(r.df.inputs(), pretrainedFiles(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
 	}
@@ -476,6 +476,20 @@ func describe(c model.Config) string {
 		c.Model, c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
 }
 
+// pretrainedFiles returns the model files --pretrained names, each
+// trimmed of spaces: the files pretrained loads and outputs are checked
+// against.
+func pretrainedFiles(list string) []string {
+	if list == "" {
+		return nil
+	}
+	files := strings.Split(list, ",")
+	for k, f := range files {
+		files[k] = strings.TrimSpace(f)
+	}
+	return files
+}
+
 // pretrained loads the dot and mlp model files of --pretrained.
 //
 // It sets cfg's embedding size and hidden layers to theirs, which the neumf
@@ -484,13 +498,13 @@ func pretrained(ctx context.Context, list string, cfg *model.Config) (train.Opti
 	if cfg.Model != "neumf" {
 		return nil, badInput(fmt.Errorf("--pretrained starts a neumf; the model is %s", cfg.Model))
 	}
-	files := strings.Split(list, ",")
+	files := pretrainedFiles(list)
 	if len(files) != 2 {
 		return nil, badInput(fmt.Errorf("--pretrained %q: want two model files, DOT,MLP", list))
 	}
 	var dot, mlp *model.Model
 	for _, f := range files {
-		m, err := model.LoadContext(ctx, strings.TrimSpace(f))
+		m, err := model.LoadContext(ctx, f)
 		if err != nil {
 			return nil, badInput(err)
 		}

@@ -192,7 +192,8 @@ func unixTime(v any) (int64, error) {
 		t := int64(math.Floor(x))
 		return t, dataset.CheckUnix(t)
 	case time.Time:
-		return x.Unix(), nil
+		t := x.Unix()
+		return t, dataset.CheckUnix(t)
 	case string:
 		return dataset.ParseTime([]byte(x))
 	case []byte:
