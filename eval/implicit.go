@@ -57,28 +57,20 @@ func CompareRankingTest(sc model.Scorer, s *dataset.Split) RankingComparison {
 	return CompareRanking(sc, s.Train, dataset.Concat(s.Train, s.Valid), s.Test, s.Items.Len(), DefaultK)
 }
 
-// implicitScore is the score Tune minimises for a model of the implicit
-// task: 1 - NDCG@DefaultK on the validation rows, ranking the items not
-// seen in training.
-func implicitScore(m *model.Model, s *dataset.Split) float64 {
-	r := Ranking(m.Net, s.Train, s.Valid, s.Items.Len(), RankingOptions{K: DefaultK, Relevant: math.Inf(-1)})
-	return 1 - r.NDCG
-}
-
 // MarshalJSON encodes r with NaN as null.
 func (r RankingResult) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		K          int    `json:"k"`
-		Relevant   Number `json:"relevant"`
-		Users      int    `json:"users"`
-		NoRelevant int    `json:"no_relevant"`
-		Precision  Number `json:"precision"`
-		Recall     Number `json:"recall"`
-		NDCG       Number `json:"ndcg"`
-		HitRate    Number `json:"hr"`
-		MAP        Number `json:"map"`
-		Coverage   Number `json:"coverage"`
-		Items      int    `json:"items"`
-	}{r.K, Number(r.Relevant), r.Users, r.NoRelevant, Number(r.Precision), Number(r.Recall), Number(r.NDCG),
-		Number(r.HitRate), Number(r.MAP), Number(r.Coverage), r.Items})
+		K          int          `json:"k"`
+		Relevant   model.Number `json:"relevant"`
+		Users      int          `json:"users"`
+		NoRelevant int          `json:"no_relevant"`
+		Precision  model.Number `json:"precision"`
+		Recall     model.Number `json:"recall"`
+		NDCG       model.Number `json:"ndcg"`
+		HitRate    model.Number `json:"hr"`
+		MAP        model.Number `json:"map"`
+		Coverage   model.Number `json:"coverage"`
+		Items      int          `json:"items"`
+	}{r.K, model.Number(r.Relevant), r.Users, r.NoRelevant, model.Number(r.Precision), model.Number(r.Recall), model.Number(r.NDCG),
+		model.Number(r.HitRate), model.Number(r.MAP), model.Number(r.Coverage), r.Items})
 }

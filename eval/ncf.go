@@ -80,82 +80,15 @@ func NCF(sc model.Scorer, s *dataset.Split, o NCFOptions) NCFResult {
 		return res
 	}
 	_, ideal := dcgDiscounts(o.K)
-
-	type state struct {
-		pcg  *rand.PCG
-		rng  *rand.Rand
-		mark []uint32 // mark[j] == gen: j is rated by, or sampled for, the current case
-		gen  uint32
-		pool []int32 // unrated items, when drawing from a list
-	}
 	chunks := (len(cases) + rankChunk - 1) / rankChunk
 	sums := make([]ncfSums, chunks)
-	forChunks(chunks, func() *state {
+	forChunks(chunks, func() *ncfState {
 		pcg := rand.NewPCG(0, 0)
-		return &state{pcg: pcg, rng: rand.New(pcg), mark: make([]uint32, items), pool: make([]int32, 0, items)}
-	}, func(st *state, c int) {
-		sum := &sums[c]
+		return &ncfState{pcg: pcg, rng: rand.New(pcg), mark: make([]uint32, items), pool: make([]int32, 0, items)}
+	}, func(st *ncfState, c int) {
 		for _, row := range cases[c*rankChunk : min((c+1)*rankChunk, len(cases))] {
-			u, i := s.Test.User[row], s.Test.Item[row]
-			st.gen++
-			unrated := items
-			for _, j := range rated.items(u) {
-				if st.mark[j] != st.gen {
-					st.mark[j] = st.gen
-					unrated--
-				}
-			}
-			st.pcg.Seed(o.Seed, uint64(u))
-			h := Scored{i, sc.Score(u, i)}
-			var above, ties int
-			rank := func(j int32) {
-				switch c := (Scored{j, sc.Score(u, j)}); {
-				case c.Score == h.Score || (c.Score != c.Score && h.Score != h.Score):
-					ties++
-				case scoreAbove(c, h):
-					above++
-				}
-			}
-			n := min(o.Negatives, unrated)
-			if n < o.Negatives {
-				sum.short++
-			}
-			if unrated >= 2*o.Negatives {
-				// Rejection sampling: each draw succeeds with probability
-				// at least one half.
-				for range n {
-					j := int32(st.rng.IntN(items))
-					for st.mark[j] == st.gen {
-						j = int32(st.rng.IntN(items))
-					}
-					st.mark[j] = st.gen
-					rank(j)
-				}
-			} else {
-				// Few unrated items: list them and draw n by a partial
-				// Fisher-Yates shuffle.
-				st.pool = st.pool[:0]
-				for j := range int32(items) {
-					if st.mark[j] != st.gen {
-						st.pool = append(st.pool, j)
-					}
-				}
-				for d := range n {
-					e := d + st.rng.IntN(len(st.pool)-d)
-					st.pool[d], st.pool[e] = st.pool[e], st.pool[d]
-					rank(st.pool[d])
-				}
-			}
-			// The held-out item's rank is 1+above+x, x uniform in 0..ties.
-			hit := max(0, min(ties+1, o.K-above))
-			sum.cases++
-			sum.hr += float64(hit) / float64(ties+1)
-			if hit > 0 {
-				sum.ndcg += (ideal[above+hit] - ideal[above]) / float64(ties+1)
-			}
-			top := min(o.K, n+1)
-			sum.randHR += float64(top) / float64(n+1)
-			sum.randNDCG += ideal[top] / float64(n+1)
+			u := s.Test.User[row]
+			sums[c].add(st.rank(sc, u, s.Test.Item[row], rated.items(u), o), o, ideal)
 		}
 	})
 	var tot ncfSums
@@ -173,8 +106,78 @@ func NCF(sc model.Scorer, s *dataset.Split, o NCFOptions) NCFResult {
 	return res
 }
 
+// ncfState is the scratch space of one NCF goroutine.
+type ncfState struct {
+	pcg  *rand.PCG
+	rng  *rand.Rand
+	mark []uint32 // mark[j] == gen: j is rated by, or sampled for, the current case
+	gen  uint32
+	pool []int32 // unrated items, when drawing from a list
+}
+
+// ncfCase is where a held-out item ranks in its list: above sampled items
+// score above it and ties as much, among n sampled.
+type ncfCase struct{ above, ties, n int }
+
+// rank samples the negatives of the test row (u, i), u having rated the
+// sorted items rated, and ranks i among them by sc.
+func (st *ncfState) rank(sc model.Scorer, u, i int32, rated []int32, o NCFOptions) ncfCase {
+	st.gen++
+	unrated := len(st.mark)
+	for _, j := range rated {
+		if st.mark[j] != st.gen {
+			st.mark[j] = st.gen
+			unrated--
+		}
+	}
+	st.pcg.Seed(o.Seed, uint64(u))
+	h := Scored{Item: i, Score: sc.Score(u, i)}
+	c := ncfCase{n: min(o.Negatives, unrated)}
+	st.sample(c.n, unrated, func(j int32) {
+		switch x := (Scored{Item: j, Score: sc.Score(u, j)}); {
+		case x.Score == h.Score || (x.Score != x.Score && h.Score != h.Score):
+			c.ties++
+		case scoreAbove(x, h):
+			c.above++
+		}
+	})
+	return c
+}
+
+// sample calls fn with n items drawn uniformly without replacement among
+// the unrated items not marked, and marks them.
+func (st *ncfState) sample(n, unrated int, fn func(j int32)) {
+	items := len(st.mark)
+	if unrated >= 2*n {
+		// Rejection sampling: each draw succeeds with probability at
+		// least one half.
+		for range n {
+			j := int32(st.rng.IntN(items))
+			for st.mark[j] == st.gen {
+				j = int32(st.rng.IntN(items))
+			}
+			st.mark[j] = st.gen
+			fn(j)
+		}
+		return
+	}
+	// Few unrated items: list them and draw n by a partial Fisher-Yates
+	// shuffle.
+	st.pool = st.pool[:0]
+	for j := range int32(items) {
+		if st.mark[j] != st.gen {
+			st.pool = append(st.pool, j)
+		}
+	}
+	for d := range n {
+		e := d + st.rng.IntN(len(st.pool)-d)
+		st.pool[d], st.pool[e] = st.pool[e], st.pool[d]
+		fn(st.pool[d])
+	}
+}
+
 // scoreAbove reports whether a scores above b, a NaN score below every
-// number; unlike scoredAbove, equal scores are not ordered by item.
+// number; unlike topk.Above, equal scores are not ordered by item.
 func scoreAbove(a, b Scored) bool {
 	an, bn := a.Score != a.Score, b.Score != b.Score
 	if an || bn {
@@ -187,4 +190,21 @@ func scoreAbove(a, b Scored) bool {
 type ncfSums struct {
 	cases, short               int
 	hr, ndcg, randHR, randNDCG float64
+}
+
+// add adds case c's metrics to s; ideal[r] is the ideal DCG of r hits.
+func (s *ncfSums) add(c ncfCase, o NCFOptions, ideal []float64) {
+	if c.n < o.Negatives {
+		s.short++
+	}
+	// The held-out item's rank is 1+above+x, x uniform in 0..ties.
+	hit := max(0, min(c.ties+1, o.K-c.above))
+	s.cases++
+	s.hr += float64(hit) / float64(c.ties+1)
+	if hit > 0 {
+		s.ndcg += (ideal[c.above+hit] - ideal[c.above]) / float64(c.ties+1)
+	}
+	top := min(o.K, c.n+1)
+	s.randHR += float64(top) / float64(c.n+1)
+	s.randNDCG += ideal[top] / float64(c.n+1)
 }

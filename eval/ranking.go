@@ -97,62 +97,15 @@ func Ranking(s model.Scorer, seen, test dataset.Ratings, items int, o RankingOpt
 	if users == 0 || items <= 0 {
 		return res
 	}
-	sx := groupByUser(users, items, seen)
-	tx := groupByUser(users, items, test)
-	disc, ideal := dcgDiscounts(k)
-
-	type state struct {
-		heap    []Scored
-		mark    []int32 // mark[i] == u+1: item i is relevant for user u
-		covered []bool
-	}
+	r := ranker{s: s, seen: groupByUser(users, items, seen), test: groupByUser(users, items, test), k: k, relevant: o.Relevant}
+	r.disc, r.ideal = dcgDiscounts(k)
 	chunks := (users + rankChunk - 1) / rankChunk
 	sums := make([]rankSums, chunks)
-	states := forChunks(chunks, func() *state {
-		return &state{heap: make([]Scored, 0, min(k, items)), mark: make([]int32, items), covered: make([]bool, items)}
-	}, func(st *state, c int) {
-		sum := &sums[c]
+	states := forChunks(chunks, func() *rankState {
+		return &rankState{heap: make([]Scored, 0, min(k, items)), mark: make([]int32, items), covered: make([]bool, items)}
+	}, func(st *rankState, c int) {
 		for u := int32(c * rankChunk); int(u) < min((c+1)*rankChunk, users); u++ {
-			ti := tx.items(u)
-			if len(ti) == 0 {
-				continue
-			}
-			own := sx.items(u)
-			rel := 0
-			for j, i := range ti {
-				if float64(tx.value[int(tx.start[u])+j]) < o.Relevant || st.mark[i] == u+1 {
-					continue
-				}
-				if _, found := slices.BinarySearch(own, i); found {
-					continue
-				}
-				st.mark[i] = u + 1
-				rel++
-			}
-			if rel == 0 {
-				sum.noRelevant++
-				continue
-			}
-			st.heap = TopK(st.heap, s, u, items, own, k)
-			hits := 0
-			var dcg, ap float64
-			for p, it := range st.heap {
-				st.covered[it.Item] = true
-				if st.mark[it.Item] != u+1 {
-					continue
-				}
-				hits++
-				dcg += disc[p]
-				ap += float64(hits) / float64(p+1)
-			}
-			sum.users++
-			sum.precision += float64(hits) / float64(k)
-			sum.recall += float64(hits) / float64(rel)
-			sum.ndcg += dcg / ideal[min(k, rel)]
-			if hits > 0 {
-				sum.hit++
-			}
-			sum.ap += ap / float64(min(k, rel))
+			r.user(st, &sums[c], u)
 		}
 	})
 	var tot rankSums
@@ -183,6 +136,72 @@ func Ranking(s model.Scorer, seen, test dataset.Ratings, items int, o RankingOpt
 	}
 	res.Coverage = float64(covered) / float64(items)
 	return res
+}
+
+// ranker holds what Ranking reads for every user: the scorer, the seen and
+// test rows by user, the list length, the relevance threshold and the
+// discounts of DCG.
+type ranker struct {
+	s           model.Scorer
+	seen, test  userRows
+	k           int
+	relevant    float64
+	disc, ideal []float64
+}
+
+// rankState is the scratch space of one Ranking goroutine, and the items
+// its lists covered.
+type rankState struct {
+	heap    []Scored
+	mark    []int32 // mark[i] == u+1: item i is relevant for user u
+	covered []bool
+}
+
+// user ranks the candidates of user u and adds its metrics to sum, or
+// counts it in sum.noRelevant when it has test rows but no relevant
+// candidate; a user without test rows is left out.
+func (r *ranker) user(st *rankState, sum *rankSums, u int32) {
+	ti := r.test.items(u)
+	if len(ti) == 0 {
+		return
+	}
+	own := r.seen.items(u)
+	rel := 0
+	for j, i := range ti {
+		if float64(r.test.value[int(r.test.start[u])+j]) < r.relevant || st.mark[i] == u+1 {
+			continue
+		}
+		if _, found := slices.BinarySearch(own, i); found {
+			continue
+		}
+		st.mark[i] = u + 1
+		rel++
+	}
+	if rel == 0 {
+		sum.noRelevant++
+		return
+	}
+	k := r.k
+	st.heap = TopK(st.heap, r.s, u, len(st.mark), own, k)
+	hits := 0
+	var dcg, ap float64
+	for p, it := range st.heap {
+		st.covered[it.Item] = true
+		if st.mark[it.Item] != u+1 {
+			continue
+		}
+		hits++
+		dcg += r.disc[p]
+		ap += float64(hits) / float64(p+1)
+	}
+	sum.users++
+	sum.precision += float64(hits) / float64(k)
+	sum.recall += float64(hits) / float64(rel)
+	sum.ndcg += dcg / r.ideal[min(k, rel)]
+	if hits > 0 {
+		sum.hit++
+	}
+	sum.ap += ap / float64(min(k, rel))
 }
 
 // rankSums are one chunk's sums of the per-user metrics.

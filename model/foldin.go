@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/recnet/recnet/internal/quote"
+	"github.com/recnet/recnet/internal/topk"
 )
 
 // DefaultFoldInLambda is the ridge penalty FoldIn uses when given 0. It
@@ -110,12 +111,12 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 			return FoldInResult{}, err
 		}
 	}
-	top := topItems(m.Items.Len(), k,
+	top := topk.Select(nil, m.Items.Len(), k,
 		func(i int32) bool { return seen[i] },
 		func(i int32) float64 { return float64(f.score(res.UserEmb, res.UserBias, i)) })
 	res.Recs = make([]Rec, len(top))
 	for j, r := range top {
-		res.Recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
+		res.Recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
 	}
 	return res, nil
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"context"
 	"math"
+
+	"github.com/recnet/recnet/internal/topk"
 )
 
 // DefaultDeepFoldInLambda is the penalty FoldIn uses for an mlp or a neumf
@@ -161,12 +163,12 @@ func (m *Model) foldInDeep(ctx context.Context, ratings map[string]float64, k in
 	if f.neumf {
 		res.GMFUserEmb, res.UserBias = p[f.d:2*f.d], p[2*f.d]
 	}
-	top := topItems(m.Items.Len(), k,
+	top := topk.Select(nil, m.Items.Len(), k,
 		func(i int32) bool { return seen[i] },
 		func(i int32) float64 { y, _ := act.Apply(f.forward(p, i)); return float64(y) })
 	res.Recs = make([]Rec, len(top))
 	for j, r := range top {
-		res.Recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
+		res.Recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
 	}
 	return res, nil
 }

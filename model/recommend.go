@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/recnet/recnet/internal/quote"
+	"github.com/recnet/recnet/internal/topk"
 )
 
 // ErrUnsupported is returned when a model's net lacks what an operation
@@ -19,51 +20,6 @@ type Rec struct {
 	// Score is the predicted rating on the original scale (Recommend,
 	// FoldIn) or the cosine similarity (Similar).
 	Score float64
-}
-
-// ranked is an item (inner id) with its ranking key.
-type ranked struct {
-	item  int32
-	score float64
-}
-
-// topItems scores every item 0..items-1 not skipped and returns the k
-// best, best first: a higher score first, a NaN score after every number,
-// equal scores (or two NaNs) by lower item id. It returns all candidates
-// when there are fewer than k.
-func topItems(items, k int, skip func(i int32) bool, score func(i int32) float64) []ranked {
-	// The best k so far, best first. Items come in increasing id, so a
-	// candidate ranks before a kept item exactly when beatsLast says so:
-	// most candidates lose to the k-th with one comparison, and a winner
-	// moves up from the end, as in an insertion sort.
-	top := make([]ranked, 0, min(k, items))
-	for i := range int32(items) {
-		if skip != nil && skip(i) {
-			continue
-		}
-		s := score(i)
-		if len(top) == k {
-			if !beatsLast(s, top[k-1].score) {
-				continue
-			}
-		} else {
-			top = append(top, ranked{})
-		}
-		j := len(top) - 1
-		for ; j > 0 && beatsLast(s, top[j-1].score); j-- {
-			top[j] = top[j-1]
-		}
-		top[j] = ranked{i, s}
-	}
-	return top
-}
-
-// beatsLast reports whether a candidate scoring s ranks before an item
-// scoring w with a lower item id (one topItems met earlier): a higher
-// score first, a NaN after every number, and an equal score (or two NaNs)
-// goes to the lower id.
-func beatsLast(s, w float64) bool {
-	return s > w || (math.IsNaN(w) && !math.IsNaN(s))
 }
 
 // checkK reports an error for a k below 1.
@@ -102,11 +58,11 @@ func (m *Model) Recommend(user string, k int, exclude []string) ([]Rec, error) {
 		skip = func(i int32) bool { return set[i] }
 	}
 	net := m.Net
-	top := topItems(m.Items.Len(), k, skip,
+	top := topk.Select(nil, m.Items.Len(), k, skip,
 		func(i int32) float64 { return float64(net.Score(u, i)) })
 	recs := make([]Rec, len(top))
 	for j, r := range top {
-		recs[j] = Rec{Item: m.Items.Raw(r.item), Score: m.FromScale(float32(r.score))}
+		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
 	}
 	return recs, nil
 }
@@ -151,7 +107,7 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		norms[i] = math.Sqrt(dot64(row(int32(i)), row(int32(i))))
 	}
 	q := row(it)
-	top := topItems(m.Items.Len(), k,
+	top := topk.Select(nil, m.Items.Len(), k,
 		func(i int32) bool { return i == it },
 		func(i int32) float64 {
 			n := norms[i] * norms[it]
@@ -162,7 +118,7 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		})
 	recs := make([]Rec, len(top))
 	for j, r := range top {
-		recs[j] = Rec{Item: m.Items.Raw(r.item), Score: r.score}
+		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score}
 	}
 	return recs, nil
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-// Data is the shape of the data a run used.
+// Data is the shape of the data a run used: the table read and its split.
+// It is the "data" object of `recnet train --json` and `recnet eval --json`.
 type Data struct {
 	Name       string  `json:"name"`
 	Rows       int     `json:"rows"`
@@ -23,6 +24,15 @@ type Data struct {
 	Test       int     `json:"test"`
 	Min        float64 `json:"min_rating"`
 	Max        float64 `json:"max_rating"`
+}
+
+// NewData returns the shape of split s of a table of rows rows, of which
+// duplicates repeated an earlier (user, item) pair.
+func NewData(s *dataset.Split, rows, duplicates int) Data {
+	return Data{
+		Name: s.Name, Rows: rows, Users: s.Users.Len(), Items: s.Items.Len(), Duplicates: duplicates,
+		Train: s.Train.Len(), Valid: s.Valid.Len(), Test: s.Test.Len(), Min: s.Min, Max: s.Max,
+	}
 }
 
 // Baselines holds the baselines' test accuracy.
@@ -69,11 +79,7 @@ func New(m *model.Model, s *dataset.Split, rows, duplicates int) Result {
 		c = eval.Compare(m, s, s.Test)
 	}
 	return Result{
-		Ranking: rk,
-		Data: Data{
-			Name: s.Name, Rows: rows, Users: s.Users.Len(), Items: s.Items.Len(), Duplicates: duplicates,
-			Train: s.Train.Len(), Valid: s.Valid.Len(), Test: s.Test.Len(), Min: s.Min, Max: s.Max,
-		},
+		Data: NewData(s, rows, duplicates), Ranking: rk,
 		Config: m.Config, Epochs: m.History, TrainSeconds: secs, BestEpoch: m.BestEpoch,
 		Test: c.Model, Baselines: Baselines{GlobalMean: c.GlobalMean, Bias: c.Bias}, BeatsBias: c.BeatsBias(),
 		Improved: improved(m), Initial: m.Initial,

@@ -13,7 +13,6 @@ import (
 
 	"github.com/recnet/recnet/internal/quote"
 
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 )
 
@@ -181,16 +180,16 @@ func (s *Server) predict(r *http.Request, sv *served) (any, *apiError) {
 	}
 	if sv.m.ScoreName() == model.ScoreProbability {
 		return struct {
-			User        string      `json:"user"`
-			Item        string      `json:"item"`
-			Probability eval.Number `json:"probability"`
-		}{user, it, eval.Number(rating)}, nil
+			User        string       `json:"user"`
+			Item        string       `json:"item"`
+			Probability model.Number `json:"probability"`
+		}{user, it, model.Number(rating)}, nil
 	}
 	return struct {
-		User   string      `json:"user"`
-		Item   string      `json:"item"`
-		Rating eval.Number `json:"rating"`
-	}{user, it, eval.Number(rating)}, nil
+		User   string       `json:"user"`
+		Item   string       `json:"item"`
+		Rating model.Number `json:"rating"`
+	}{user, it, model.Number(rating)}, nil
 }
 
 // idAndK reads the required id parameter name and k (1..MaxK, default
@@ -354,11 +353,11 @@ func (s *Server) modelInfo(_ *http.Request, sv *served) (any, *apiError) {
 		Config    json.RawMessage `json:"config"`
 		Users     int             `json:"users"`
 		Items     int             `json:"items"`
-		Min       eval.Number     `json:"min"`
-		Max       eval.Number     `json:"max"`
+		Min       model.Number    `json:"min"`
+		Max       model.Number    `json:"max"`
 		History   []model.Epoch   `json:"history"`
 		BestEpoch *int            `json:"best_epoch"`
-	}{kind, m.ScoreName(), cfg, m.Users.Len(), m.Items.Len(), eval.Number(m.Min), eval.Number(m.Max), hist, best}, nil
+	}{kind, m.ScoreName(), cfg, m.Users.Len(), m.Items.Len(), model.Number(m.Min), model.Number(m.Max), hist, best}, nil
 }
 
 func (s *Server) healthz(*http.Request, *served) (any, *apiError) {

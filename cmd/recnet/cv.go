@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/selection"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -79,13 +79,13 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if d.Len() < 2*r.folds {
 		return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), r.folds))
 	}
-	opts := []eval.Option{eval.WithWorkers(r.workers), eval.WithValidShare(r.validShare)}
+	opts := []selection.Option{selection.WithWorkers(r.workers), selection.WithValidShare(r.validShare)}
 	if !r.quiet {
 		errw := cmd.ErrOrStderr()
 		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
-		opts = append(opts, eval.WithCVProgress(cvProgress(errw)))
+		opts = append(opts, selection.WithCVProgress(cvProgress(errw)))
 	}
-	res, err := eval.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
+	res, err := selection.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
 	if err != nil {
 		// CrossValidate marks a diverged fold and goes on: no
 		// DivergedError reaches here, only too large, constant and
@@ -128,8 +128,8 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 
 // cvProgress returns the progress callback that prints each finished job
 // on w.
-func cvProgress(w io.Writer) func(eval.CVProgress) {
-	return func(p eval.CVProgress) {
+func cvProgress(w io.Writer) func(selection.CVProgress) {
+	return func(p selection.CVProgress) {
 		if p.Score.Diverged {
 			fmt.Fprintf(w, "[%d/%d] %s fold %d: diverged (see the table), fit %.2fs\n", p.Done, p.Total, p.Model, p.Fold, p.Score.FitSeconds)
 			return

@@ -11,6 +11,7 @@ import (
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -165,7 +166,7 @@ func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
 // evalSplitRun is what evalSplit measured, for its report.
 type evalSplitRun struct {
 	m        *model.Model
-	data     evalData
+	data     report.Data
 	tested   int // test rows the model knows
 	sk       evalSkipped
 	implicit bool
@@ -184,7 +185,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if cmd.Flags().Changed("relevant") && !(ef.relevant >= m.Min && ef.relevant <= m.Max) {
 		return badInput(fmt.Errorf("--relevant %g: outside the model's rating range %g to %g (no test rating could be relevant, or every one would)", ef.relevant, m.Min, m.Max))
 	}
-	s, rows, _, err := df.load(cmd.Context())
+	s, rows, dups, err := df.load(cmd.Context())
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	// has no rating accuracy, and every test row is relevant unless
 	// --relevant says otherwise.
 	e := evalSplitRun{m: m, tested: ms.Test.Len(), sk: sk, implicit: m.Config.Implicit(),
-		data: evalData{s.Name, rows, s.Users.Len(), s.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()}, lines: df.dataLines(s, rows, s)}
+		data: report.NewData(s, rows, dups), lines: df.dataLines(s, rows, s)}
 	if !e.implicit {
 		e.acc = eval.Compare(m, ms, ms.Test)
 	}
@@ -373,13 +374,13 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	if ef.asJSON {
 		return evalWriteJSON(cmd.OutOrStdout(), evalNCFJSON{
 			Protocol: "ncf",
-			Data:     evalData{d.Name, d.Len(), d.Users.Len(), d.Items.Len(), s.Train.Len(), s.Valid.Len(), s.Test.Len()},
-			Config:   m.Config, BestEpoch: m.BestEpoch, TrainSeconds: eval.Number(secs),
+			Data:     report.NewData(s, d.Len(), d.Duplicates),
+			Config:   m.Config, BestEpoch: m.BestEpoch, TrainSeconds: model.Number(secs),
 			NCF: evalNCFResultJSON{
 				K: rm.K, Negatives: rm.Negatives, Seed: df.seed, Cases: rm.Cases, Short: rm.Short,
-				Model:       evalHRJSON{eval.Number(rm.HR), eval.Number(rm.NDCG)},
-				MostPopular: evalHRJSON{eval.Number(rp.HR), eval.Number(rp.NDCG)},
-				Random:      evalHRJSON{eval.Number(rm.RandomHR), eval.Number(rm.RandomNDCG)},
+				Model:       evalHRJSON{model.Number(rm.HR), model.Number(rm.NDCG)},
+				MostPopular: evalHRJSON{model.Number(rp.HR), model.Number(rp.NDCG)},
+				Random:      evalHRJSON{model.Number(rm.RandomHR), model.Number(rm.RandomNDCG)},
 			},
 		})
 	}
@@ -407,17 +408,7 @@ type evalSkipped struct {
 }
 
 // The JSON objects of eval. Numbers that may be NaN (no row, no user
-// ranked) are num, encoded as null then.
-
-type evalData struct {
-	Name  string `json:"name"`
-	Rows  int    `json:"rows"`
-	Users int    `json:"users"`
-	Items int    `json:"items"`
-	Train int    `json:"train"`
-	Valid int    `json:"valid"`
-	Test  int    `json:"test"`
-}
+// ranked) are model.Number, encoded as null then.
 
 type evalModelJSON struct {
 	Path string `json:"path"`
@@ -425,13 +416,13 @@ type evalModelJSON struct {
 }
 
 type evalAccuracy struct {
-	N    int         `json:"n"`
-	RMSE eval.Number `json:"rmse"`
-	MAE  eval.Number `json:"mae"`
+	N    int          `json:"n"`
+	RMSE model.Number `json:"rmse"`
+	MAE  model.Number `json:"mae"`
 }
 
 func evalAccJSON(a model.Accuracy) evalAccuracy {
-	return evalAccuracy{a.N, eval.Number(a.RMSE), eval.Number(a.MAE)}
+	return evalAccuracy{a.N, model.Number(a.RMSE), model.Number(a.MAE)}
 }
 
 type evalAccuracyJSON struct {
@@ -442,16 +433,16 @@ type evalAccuracyJSON struct {
 }
 
 type evalMetrics struct {
-	Precision eval.Number `json:"precision"`
-	Recall    eval.Number `json:"recall"`
-	NDCG      eval.Number `json:"ndcg"`
-	HitRate   eval.Number `json:"hit_rate"`
-	MAP       eval.Number `json:"map"`
-	Coverage  eval.Number `json:"coverage"`
+	Precision model.Number `json:"precision"`
+	Recall    model.Number `json:"recall"`
+	NDCG      model.Number `json:"ndcg"`
+	HitRate   model.Number `json:"hit_rate"`
+	MAP       model.Number `json:"map"`
+	Coverage  model.Number `json:"coverage"`
 }
 
 func evalMetricsJSON(r eval.RankingResult) evalMetrics {
-	return evalMetrics{eval.Number(r.Precision), eval.Number(r.Recall), eval.Number(r.NDCG), eval.Number(r.HitRate), eval.Number(r.MAP), eval.Number(r.Coverage)}
+	return evalMetrics{model.Number(r.Precision), model.Number(r.Recall), model.Number(r.NDCG), model.Number(r.HitRate), model.Number(r.MAP), model.Number(r.Coverage)}
 }
 
 type evalRankingJSON struct {
@@ -467,7 +458,7 @@ type evalRankingJSON struct {
 
 type evalSplitJSON struct {
 	Protocol string            `json:"protocol"`
-	Data     evalData          `json:"data"`
+	Data     report.Data       `json:"data"`
 	Model    evalModelJSON     `json:"model"`
 	Skipped  evalSkipped       `json:"skipped"`
 	Accuracy *evalAccuracyJSON `json:"accuracy,omitempty"` // not for a model of the implicit task
@@ -475,8 +466,8 @@ type evalSplitJSON struct {
 }
 
 type evalHRJSON struct {
-	HR   eval.Number `json:"hr"`
-	NDCG eval.Number `json:"ndcg"`
+	HR   model.Number `json:"hr"`
+	NDCG model.Number `json:"ndcg"`
 }
 
 type evalNCFResultJSON struct {
@@ -492,10 +483,10 @@ type evalNCFResultJSON struct {
 
 type evalNCFJSON struct {
 	Protocol     string            `json:"protocol"`
-	Data         evalData          `json:"data"`
+	Data         report.Data       `json:"data"`
 	Config       model.Config      `json:"config"`
 	BestEpoch    int               `json:"best_epoch"`
-	TrainSeconds eval.Number       `json:"train_seconds"`
+	TrainSeconds model.Number      `json:"train_seconds"`
 	NCF          evalNCFResultJSON `json:"ncf"`
 }
 

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
+	"github.com/recnet/recnet/selection"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -118,7 +118,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
 	fmt.Fprint(lines, carved)
 	r.header(lines, s, metric)
-	res, err := eval.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
+	res, err := selection.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
 	if err != nil && errors.Is(err, context.Canceled) {
 		if len(res.Trials) > 0 {
 			fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
@@ -148,19 +148,19 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 
 // check refuses a flag out of its bounds and returns the search space
 // and the name of the score trials are ranked by.
-func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
+func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
-		oneOf("--model", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
-		return eval.Space{}, "", err
+		oneOf("--model", r.kind, selection.Tunable...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
+		return selection.Space{}, "", err
 	}
 	if fs.Changed("task") {
 		if err := oneOf("--task", r.task, model.Tasks...); err != nil {
-			return eval.Space{}, "", err
+			return selection.Space{}, "", err
 		}
 	}
-	space, err := eval.DefaultSpace(r.kind)
+	space, err := selection.DefaultSpace(r.kind)
 	if err != nil {
 		return space, "", badInput(fmt.Errorf("--model: %w", err))
 	}
@@ -172,7 +172,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 	metric := "RMSE"
 	if space.Base.Implicit() {
 		// The implicit task's output is always a sigmoid.
-		space.Params = slices.DeleteFunc(space.Params, func(p eval.Param) bool { return p.Name == "activation" })
+		space.Ranges = slices.DeleteFunc(space.Ranges, func(p model.Range) bool { return p.Name == "activation" })
 		metric = "1-NDCG@10"
 		if r.folds != 0 {
 			return space, "", badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
@@ -201,12 +201,12 @@ func (r *tuneRun) header(lines io.Writer, s *dataset.Split, metric string) {
 
 // options returns the search's options, with a progress callback that
 // prints each trial on lines and marks each new best.
-func (r *tuneRun) options(lines io.Writer, space eval.Space, metric string) []eval.Option {
+func (r *tuneRun) options(lines io.Writer, space selection.Space, metric string) []selection.Option {
 	best := math.Inf(1)
-	opts := []eval.Option{
-		eval.WithTrials(r.trials), eval.WithFolds(r.folds), eval.WithSeed(r.df.seed), eval.WithBudget(r.budget),
-		eval.WithWorkers(r.workers), eval.WithValidShare(r.validShare),
-		eval.WithTuneProgress(func(p eval.TuneProgress) {
+	opts := []selection.Option{
+		selection.WithTrials(r.trials), selection.WithFolds(r.folds), selection.WithSeed(r.df.seed), selection.WithBudget(r.budget),
+		selection.WithWorkers(r.workers), selection.WithValidShare(r.validShare),
+		selection.WithTuneProgress(func(p selection.TuneProgress) {
 			t := p.Trial
 			mark := ""
 			if t.Score < best {
@@ -220,7 +220,7 @@ func (r *tuneRun) options(lines io.Writer, space eval.Space, metric string) []ev
 		}),
 	}
 	if r.grid {
-		opts = append(opts, eval.WithGrid())
+		opts = append(opts, selection.WithGrid())
 	}
 	return opts
 }
@@ -236,7 +236,7 @@ func epochs(es []int) string {
 
 // writeTune prints the end of a search: what was counted, the best trial
 // and its test accuracy beside the baselines.
-func writeTune(w io.Writer, r eval.TuneResult, space eval.Space, testRows int) {
+func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testRows int) {
 	fmt.Fprintf(w, "\nsearched %d of %d trials in %.2fs wall time on %d workers; refit and test %.2fs\n",
 		len(r.Trials), r.Planned, r.SearchSeconds, r.Workers, r.FinalSeconds)
 	if r.Stopped {

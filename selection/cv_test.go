@@ -1,4 +1,4 @@
-package eval_test
+package selection_test
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/recnet/recnet/dataset"
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/selection"
 )
 
 // cvData is a small known-answer table: rank-4 factors, user and item
@@ -27,9 +27,9 @@ func cvConfigs() []model.Config {
 	return []model.Config{{Model: "dot", Dim: 8, L2: 1e-5, Epochs: 20}, {Model: "bias"}, {Model: "mean"}}
 }
 
-func crossValidate(t *testing.T, d *dataset.Dataset, cfgs []model.Config, folds int, opts ...eval.Option) eval.CVResult {
+func crossValidate(t *testing.T, d *dataset.Dataset, cfgs []model.Config, folds int, opts ...selection.Option) selection.CVResult {
 	t.Helper()
-	r, err := eval.CrossValidate(context.Background(), d, cfgs, folds, 42, opts...)
+	r, err := selection.CrossValidate(context.Background(), d, cfgs, folds, 42, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestCrossValidate(t *testing.T) {
 	if len(r.Models) != 3 {
 		t.Fatalf("%d models, want 3", len(r.Models))
 	}
-	byName := map[string]eval.CVModel{}
+	byName := map[string]selection.CVModel{}
 	for _, m := range r.Models {
 		byName[m.Name] = m
 		if len(m.Folds) != k {
@@ -84,7 +84,7 @@ func TestCrossValidate(t *testing.T) {
 	if !dot.EarlyStopping || bias.EarlyStopping || mean.EarlyStopping {
 		t.Errorf("early stopping: dot %v, bias %v, mean %v; want true, false, false", dot.EarlyStopping, bias.EarlyStopping, mean.EarlyStopping)
 	}
-	if s := eval.MeanStd([]float64{bias.Folds[0].RMSE, bias.Folds[1].RMSE, bias.Folds[2].RMSE}); s != bias.RMSE {
+	if s := selection.MeanStd([]float64{bias.Folds[0].RMSE, bias.Folds[1].RMSE, bias.Folds[2].RMSE}); s != bias.RMSE {
 		t.Errorf("bias RMSE stat %+v, want %+v", bias.RMSE, s)
 	}
 
@@ -116,8 +116,8 @@ func TestCrossValidate(t *testing.T) {
 func TestCrossValidateWorkers(t *testing.T) {
 	d := cvData()
 	cfgs := []model.Config{{Model: "dot", Dim: 8, Epochs: 8}, {Model: "bias"}, {Model: "dot", Dim: 4, Epochs: 5, Patience: -1}}
-	one := crossValidate(t, d, cfgs, 4, eval.WithWorkers(1))
-	two := crossValidate(t, d, cfgs, 4, eval.WithWorkers(2))
+	one := crossValidate(t, d, cfgs, 4, selection.WithWorkers(1))
+	two := crossValidate(t, d, cfgs, 4, selection.WithWorkers(2))
 	if one.Workers != 1 || two.Workers != 2 {
 		t.Errorf("workers %d, %d; want 1, 2", one.Workers, two.Workers)
 	}
@@ -212,13 +212,13 @@ func TestCrossValidateErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := eval.CrossValidate(c.ctx, d, c.cfgs, c.folds, 1)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "eval: ") {
-				t.Errorf("error %v, want an eval: error naming %q", err, c.want)
+			_, err := selection.CrossValidate(c.ctx, d, c.cfgs, c.folds, 1)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "selection: ") {
+				t.Errorf("error %v, want a selection: error naming %q", err, c.want)
 			}
 		})
 	}
-	_, err := eval.CrossValidate(cancelled, d, []model.Config{{Model: "dot", Epochs: 5}}, 3, 1)
+	_, err := selection.CrossValidate(cancelled, d, []model.Config{{Model: "dot", Epochs: 5}}, 3, 1)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v does not wrap context.Canceled", err)
 	}
@@ -227,9 +227,9 @@ func TestCrossValidateErrors(t *testing.T) {
 // TestCVProgress checks that progress reports every job once, in order of
 // completion.
 func TestCVProgress(t *testing.T) {
-	var got []eval.CVProgress
+	var got []selection.CVProgress
 	crossValidate(t, cvData(), []model.Config{{Model: "bias"}, {Model: "mean"}}, 3,
-		eval.WithCVProgress(func(p eval.CVProgress) { got = append(got, p) }))
+		selection.WithCVProgress(func(p selection.CVProgress) { got = append(got, p) }))
 	seen := map[string]bool{}
 	for k, p := range got {
 		if p.Done != k+1 || p.Total != 6 {
@@ -253,12 +253,12 @@ func TestMeanStd(t *testing.T) {
 		{[]float64{0.9311, 0.9370, 0.9320, 0.9317, 0.9391}, 0.93418, 0.0032419},
 	}
 	for _, c := range cases {
-		s := eval.MeanStd(c.xs)
+		s := selection.MeanStd(c.xs)
 		if math.Abs(s.Mean-c.mean) > 1e-6 || math.Abs(s.Std-c.std) > 1e-6 {
 			t.Errorf("MeanStd(%v) = %+v, want %g, %g", c.xs, s, c.mean, c.std)
 		}
 	}
-	if s := eval.MeanStd(nil); !math.IsNaN(s.Mean) || !math.IsNaN(s.Std) {
+	if s := selection.MeanStd(nil); !math.IsNaN(s.Mean) || !math.IsNaN(s.Std) {
 		t.Errorf("MeanStd(nil) = %+v, want NaN, NaN", s)
 	}
 }
@@ -268,7 +268,7 @@ func TestMeanStd(t *testing.T) {
 func ExampleCrossValidate() {
 	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 200, Items: 50, Rows: 5000, Seed: 1})
 	cfgs := []model.Config{{Model: "mean"}, {Model: "bias"}}
-	r, err := eval.CrossValidate(context.Background(), d, cfgs, 5, 42)
+	r, err := selection.CrossValidate(context.Background(), d, cfgs, 5, 42)
 	if err != nil {
 		panic(err)
 	}

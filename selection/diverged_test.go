@@ -1,16 +1,16 @@
-package eval_test
+package selection_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/recnet/recnet/train"
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/selection"
+	"github.com/recnet/recnet/train"
 )
 
 // TestCrossValidateDiverged checks that a model whose training diverges
@@ -20,7 +20,7 @@ import (
 func TestCrossValidateDiverged(t *testing.T) {
 	d := cvData()
 	blowUp := model.Config{Model: "dot", Dim: 4, Epochs: 3, Optimizer: "sgd", LR: 1e30}
-	r, err := eval.CrossValidate(context.Background(), d, []model.Config{blowUp, {Model: "bias"}}, 2, 42)
+	r, err := selection.CrossValidate(context.Background(), d, []model.Config{blowUp, {Model: "bias"}}, 2, 42)
 	if err != nil {
 		t.Fatalf("a diverged fold stopped the run: %v", err)
 	}
@@ -51,7 +51,37 @@ func TestCrossValidateDiverged(t *testing.T) {
 	if !bytes.Contains(js, []byte(`"diverged":true`)) || !bytes.Contains(js, []byte(`"diverged_folds":[1,2]`)) {
 		t.Errorf("the JSON does not mark the diverged folds: %s", js)
 	}
-	if _, err := eval.CrossValidate(context.Background(), d, []model.Config{blowUp}, 2, 42); err == nil || !strings.Contains(err.Error(), train.DivergedReason) {
+	if _, err := selection.CrossValidate(context.Background(), d, []model.Config{blowUp}, 2, 42); err == nil || !strings.Contains(err.Error(), train.DivergedReason) {
 		t.Errorf("every job diverged: err = %v, want one saying so", err)
+	}
+}
+
+// TestTuneDiverged checks that a trial whose training diverges is counted
+// as diverged, scored +Inf and never chosen, on the validation part and by
+// folds; and that a search where every trial diverges fails saying so.
+func TestTuneDiverged(t *testing.T) {
+	s := tuneSplit(t)
+	sp := quickSpace(t)
+	sp.Base.Epochs = 3
+	sp.Base.Optimizer = "sgd"
+	sp.Ranges = []model.Range{{Name: "lr", Values: []string{"1e30", "0.01"}, Grid: []string{"1e30", "0.01"}}}
+	for _, folds := range []int{0, 2} {
+		r, err := selection.Tune(context.Background(), s, sp, selection.WithGrid(), selection.WithFolds(folds), selection.WithWorkers(1))
+		if err != nil {
+			t.Fatalf("folds %d: %v", folds, err)
+		}
+		if len(r.Trials) != 2 {
+			t.Fatalf("folds %d: %d trials, want 2", folds, len(r.Trials))
+		}
+		if d := r.Trials[0]; !d.Diverged || !math.IsInf(d.Score, 1) {
+			t.Errorf("folds %d: the lr 1e30 trial: diverged %v, score %g; want diverged, +Inf", folds, d.Diverged, d.Score)
+		}
+		if r.Trials[1].Diverged || r.Best.Index != 1 {
+			t.Errorf("folds %d: best trial %d (diverged %v), want trial 1", folds, r.Best.Index, r.Best.Diverged)
+		}
+	}
+	sp.Ranges = []model.Range{{Name: "lr", Values: []string{"1e30"}, Grid: []string{"1e30"}}}
+	if _, err := selection.Tune(context.Background(), s, sp, selection.WithGrid()); err == nil || !strings.Contains(err.Error(), train.DivergedReason) {
+		t.Errorf("every trial diverged: err = %v, want one saying so", err)
 	}
 }

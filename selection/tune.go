@@ -1,4 +1,4 @@
-package eval
+package selection
 
 import (
 	"context"
@@ -6,41 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
 )
-
-// WithTrials caps the number of trials: a random search draws n
-// configurations (default 20), a grid search runs the first n of its grid
-// (default all of it). Tune.
-func WithTrials(n int) Option { return func(o *options) { o.trials = n } }
-
-// WithFolds scores each trial by k-fold cross-validation (the mean test
-// RMSE over the folds) on the split's training and validation rows, instead
-// of by RMSE on its validation rows; k < 2, the default, scores on the
-// validation rows. Tune.
-func WithFolds(k int) Option { return func(o *options) { o.folds = k } }
-
-// WithSeed seeds the random search and the folds (default 42). Tune.
-func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
-
-// WithGrid searches the space's grid instead of drawing at random. Tune.
-func WithGrid() Option { return func(o *options) { o.grid = true } }
-
-// WithBudget stops the search after d of wall time, as a deadline on ctx
-// would (d <= 0, the default: no budget). Tune.
-func WithBudget(d time.Duration) Option { return func(o *options) { o.budget = d } }
-
-// WithTuneProgress calls fn as each trial finishes, in the order they
-// finish. fn runs on the goroutine that called Tune, one call at a time.
-// Tune.
-func WithTuneProgress(fn func(TuneProgress)) Option {
-	return func(o *options) { o.trialProgress = fn }
-}
 
 // TuneProgress reports one finished trial. A trial that finishes while an
 // earlier one is still running is reported, but is not counted if the
@@ -84,10 +56,10 @@ type TuneResult struct {
 	// Test is the best configuration refitted on the split's training rows
 	// (early stopping on its validation rows) and tested on its test rows,
 	// which the search never saw, beside the baselines.
-	Test Comparison `json:"test"`
+	Test eval.Comparison `json:"test"`
 	// Ranking replaces Test for a model of the implicit task: its top-k
 	// ranking of the test rows beside the most-popular baseline's.
-	Ranking *RankingComparison `json:"ranking,omitempty"`
+	Ranking *eval.RankingComparison `json:"ranking,omitempty"`
 	// Model is that refitted model.
 	Model *model.Model `json:"-"`
 	// Stopped is set when the budget or ctx ended the search before every
@@ -126,10 +98,41 @@ type TuneResult struct {
 func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (TuneResult, error) {
 	o := newOptions(opts)
 	res := TuneResult{Kind: space.Base.Model, Search: "random", Scoring: "validation", Seed: o.seed, Workers: o.workers}
+	if o.grid {
+		res.Search = "grid"
+	}
+	cfgs, err := o.sequence(space)
+	if err != nil {
+		return res, err
+	}
+	res.Planned = len(cfgs)
+	score, err := scorer(s, o, space.Base.Implicit())
+	if err != nil {
+		return res, err
+	}
+	if o.folds >= 2 {
+		res.Scoring = fmt.Sprintf("%d-fold", o.folds)
+	}
+	if err := search(ctx, &res, cfgs, score, space, o); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, interrupted(res, err)
+	}
+	if res.Best.Diverged {
+		return res, fmt.Errorf("selection: every one of the %d trials diverged: %s", len(res.Trials), train.DivergedReason)
+	}
+	err = refit(ctx, s, &res)
+	return res, err
+}
+
+// sequence returns the configurations a search of space tries, in order:
+// the first WithTrials of its grid (WithGrid), or WithTrials (default 20)
+// drawn at random from WithSeed. It refuses one that cannot train.
+func (o options) sequence(space Space) ([]model.Config, error) {
 	var cfgs []model.Config
 	var err error
 	if o.grid {
-		res.Search = "grid"
 		cfgs, err = space.Grid()
 		if err == nil && o.trials > 0 && o.trials < len(cfgs) {
 			cfgs = cfgs[:o.trials]
@@ -142,67 +145,47 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 		cfgs, err = space.Sample(o.seed, n)
 	}
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	for k, c := range cfgs {
 		if err := c.Validate(); err != nil {
-			return res, fmt.Errorf("eval: trial %d (%s): %w", k+1, space.Describe(c), err)
+			return nil, fmt.Errorf("selection: trial %d (%s): %w", k+1, space.Describe(c), err)
 		}
 	}
-	res.Planned = len(cfgs)
-	score, err := scorer(s, o, space.Base.Implicit())
-	if err != nil {
-		return res, err
-	}
-	if o.folds >= 2 {
-		res.Scoring = fmt.Sprintf("%d-fold", o.folds)
-	}
+	return cfgs, nil
+}
 
+// search runs the trials of cfgs on the worker pool, scoring each with
+// score, until all have run or the budget or ctx ends, and sets res's
+// counted Trials and their Best, Stopped, Cancelled, Dropped and
+// SearchSeconds (see Tune). It returns the first trial's error, or an
+// error when no trial counts.
+func search(ctx context.Context, res *TuneResult, cfgs []model.Config, score scoreFunc, space Space, o options) error {
 	start := time.Now()
-	sctx, cancel := context.WithCancel(ctx)
-	if o.budget > 0 {
-		sctx, cancel = context.WithTimeout(ctx, o.budget)
-	}
+	sctx, cancel := context.WithCancel(ctx) // cancelled on a trial's error
 	defer cancel()
+	if o.budget > 0 {
+		var stop context.CancelFunc
+		sctx, stop = context.WithTimeout(sctx, o.budget)
+		defer stop()
+	}
 	type done struct {
 		trial Trial
 		err   error
 	}
-	next := make(chan int)
-	results := make(chan done)
-	var wg sync.WaitGroup
-	for range min(o.workers, len(cfgs)) {
-		wg.Go(func() {
-			for k := range next {
-				t, err := score(sctx, k, cfgs[k])
-				results <- done{t, err}
-			}
-		})
-	}
-	go func() {
-		defer close(next)
-		for k := range cfgs {
-			if sctx.Err() != nil {
-				return
-			}
-			select {
-			case next <- k:
-			case <-sctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
 	finished := make([]*Trial, len(cfgs))
 	var fail error
 	n := 0
-	for r := range results {
+	runJobs(sctx, o.workers, len(cfgs), func(ctx context.Context, k int) done {
+		t, err := score(ctx, k, cfgs[k])
+		return done{t, err}
+	}, func(r done) {
 		switch {
 		case r.err != nil && sctx.Err() != nil:
 			res.Cancelled++
 		case r.err != nil:
 			if fail == nil {
-				fail = fmt.Errorf("eval: trial %d (%s): %w", r.trial.Index+1, space.Describe(r.trial.Config), r.err)
+				fail = fmt.Errorf("selection: trial %d (%s): %w", r.trial.Index+1, space.Describe(r.trial.Config), r.err)
 				cancel()
 			}
 		default:
@@ -212,10 +195,10 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 				o.trialProgress(TuneProgress{Trial: r.trial, Done: n, Planned: len(cfgs)})
 			}
 		}
-	}
+	})
 	res.SearchSeconds = time.Since(start).Seconds()
 	if fail != nil {
-		return res, fail
+		return fail
 	}
 	for _, t := range finished {
 		if t == nil {
@@ -226,7 +209,7 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 	res.Dropped = n - len(res.Trials)
 	res.Stopped = len(res.Trials) < len(cfgs)
 	if len(res.Trials) == 0 {
-		return res, fmt.Errorf("eval: the search stopped before any trial finished: %w", context.Cause(sctx))
+		return fmt.Errorf("selection: the search stopped before any trial finished: %w", context.Cause(sctx))
 	}
 	res.Best = res.Trials[0]
 	for _, t := range res.Trials[1:] {
@@ -234,76 +217,52 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 			res.Best = t
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return res, interrupted(res, err)
-	}
-	if res.Best.Diverged {
-		return res, fmt.Errorf("eval: every one of the %d trials diverged: %s", len(res.Trials), train.DivergedReason)
-	}
+	return nil
+}
 
-	start = time.Now()
+// refit fits res's best configuration on s.Train, stopping early on
+// s.Valid, and tests it on s.Test beside the baselines (ranks it beside
+// the most-popular one, for the implicit task), setting res's Model, Test
+// or Ranking, and FinalSeconds.
+func refit(ctx context.Context, s *dataset.Split, res *TuneResult) error {
+	start := time.Now()
 	m, err := train.Fit(ctx, s, train.WithConfig(res.Best.Config))
 	if err != nil && ctx.Err() != nil {
-		return res, interrupted(res, ctx.Err())
+		return interrupted(*res, ctx.Err())
 	}
 	if err != nil {
-		return res, fmt.Errorf("eval: refitting the best configuration: %w", err)
+		return fmt.Errorf("selection: refitting the best configuration: %w", err)
 	}
 	res.Model = m
 	if m.Config.Implicit() {
-		rc := CompareRankingTest(m.Net, s)
+		rc := eval.CompareRankingTest(m.Net, s)
 		res.Ranking = &rc
 	} else {
-		res.Test = Compare(m, s, s.Test)
+		res.Test = eval.Compare(m, s, s.Test)
 	}
 	res.FinalSeconds = time.Since(start).Seconds()
-	return res, nil
+	return nil
 }
 
 // interrupted returns the error of a search whose ctx ended (an
 // interruption, not the budget): it wraps err and says what was counted.
 func interrupted(res TuneResult, err error) error {
-	return fmt.Errorf("eval: the search was interrupted after %d of %d trials, before the final refit (best so far: trial %d): %w",
+	return fmt.Errorf("selection: the search was interrupted after %d of %d trials, before the final refit (best so far: trial %d): %w",
 		len(res.Trials), res.Planned, res.Best.Index+1, err)
 }
 
 // scoreFunc runs trial k of configuration cfg.
 type scoreFunc func(ctx context.Context, k int, cfg model.Config) (Trial, error)
 
+// fitFunc runs fit j of a trial of cfg: it returns its score and best
+// epoch.
+type fitFunc func(ctx context.Context, j int, cfg model.Config) (score float64, bestEpoch int, err error)
+
 // scorer returns how a trial is scored on s: on its validation rows, or by
-// folds of its training and validation rows. Neither ever reads s.Test.
+// folds of its training and validation rows, the mean of its fits' scores.
+// Neither ever reads s.Test.
 func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
-	if o.folds < 2 {
-		if s.Valid.Len() == 0 {
-			return nil, errors.New("eval: scoring on validation rows needs a split with some (or score by folds)")
-		}
-		fit := &dataset.Split{Name: s.Name, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max, Train: s.Train, Valid: s.Valid}
-		return func(ctx context.Context, k int, cfg model.Config) (Trial, error) {
-			start := time.Now()
-			t := Trial{Index: k, Config: cfg}
-			m, err := train.Fit(ctx, fit, train.WithConfig(cfg))
-			if err == nil {
-				err = ctx.Err() // finished after the search stopped: not counted
-			}
-			if isDiverged(err) {
-				return t.diverged(start), nil
-			}
-			if err != nil {
-				return t, err
-			}
-			t.Score = m.Test(fit.Valid).RMSE
-			if cfg.Implicit() {
-				t.Score = implicitScore(m, fit)
-			}
-			t.BestEpochs = []int{m.BestEpoch}
-			t.Seconds = time.Since(start).Seconds()
-			return t, nil
-		}, nil
-	}
-	if implicit {
-		return nil, errors.New("eval: the implicit task is tuned on validation rows; folds do not apply")
-	}
-	parts, err := tuneFolds(s, o.folds, o.seed)
+	fits, fit, err := fitter(s, o, implicit)
 	if err != nil {
 		return nil, err
 	}
@@ -311,8 +270,8 @@ func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
 		start := time.Now()
 		t := Trial{Index: k, Config: cfg}
 		var sum float64
-		for j := range parts {
-			f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j))
+		for j := range fits {
+			score, epoch, err := fit(ctx, j, cfg)
 			if err == nil {
 				err = ctx.Err() // finished after the search stopped: not counted
 			}
@@ -322,14 +281,58 @@ func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
 			if err != nil {
 				return t, err
 			}
-			t.FoldScores = append(t.FoldScores, f.fold.RMSE)
-			t.BestEpochs = append(t.BestEpochs, f.fold.BestEpoch)
-			sum += f.fold.RMSE
+			if o.folds >= 2 {
+				t.FoldScores = append(t.FoldScores, score)
+			}
+			t.BestEpochs = append(t.BestEpochs, epoch)
+			sum += score
 		}
-		t.Score = sum / float64(len(parts))
+		t.Score = sum / float64(fits)
 		t.Seconds = time.Since(start).Seconds()
 		return t, nil
 	}, nil
+}
+
+// fitter returns the fits a trial makes on s and how each is made: one on
+// the training rows scored on the validation rows (RMSE, or implicitScore
+// for the implicit task), or one per fold of the training and validation
+// rows scored by its test RMSE.
+func fitter(s *dataset.Split, o options, implicit bool) (int, fitFunc, error) {
+	if o.folds < 2 {
+		if s.Valid.Len() == 0 {
+			return 0, nil, errors.New("selection: scoring on validation rows needs a split with some (or score by folds)")
+		}
+		fit := &dataset.Split{Name: s.Name, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max, Train: s.Train, Valid: s.Valid}
+		return 1, func(ctx context.Context, _ int, cfg model.Config) (float64, int, error) {
+			m, err := train.Fit(ctx, fit, train.WithConfig(cfg))
+			switch {
+			case err != nil:
+				return 0, 0, err
+			case cfg.Implicit():
+				return implicitScore(m, fit), m.BestEpoch, nil
+			}
+			return m.Test(fit.Valid).RMSE, m.BestEpoch, nil
+		}, nil
+	}
+	if implicit {
+		return 0, nil, errors.New("selection: the implicit task is tuned on validation rows; folds do not apply")
+	}
+	parts, err := tuneFolds(s, o.folds, o.seed)
+	if err != nil {
+		return 0, nil, err
+	}
+	return len(parts), func(ctx context.Context, j int, cfg model.Config) (float64, int, error) {
+		f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j))
+		return f.fold.RMSE, f.fold.BestEpoch, err
+	}, nil
+}
+
+// implicitScore is the score Tune minimises for a model of the implicit
+// task: 1 - NDCG@eval.DefaultK on the validation rows, ranking the items
+// not seen in training.
+func implicitScore(m *model.Model, s *dataset.Split) float64 {
+	r := eval.Ranking(m.Net, s.Train, s.Valid, s.Items.Len(), eval.RankingOptions{K: eval.DefaultK, Relevant: math.Inf(-1)})
+	return 1 - r.NDCG
 }
 
 // tuneFolds cuts s.Train and s.Valid together into k folds on s's scale.
@@ -342,7 +345,7 @@ func tuneFolds(s *dataset.Split, k int, seed uint64) ([]foldParts, error) {
 	}
 	splits, err := dataset.KFold(d, k, seed)
 	if err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
+		return nil, fmt.Errorf("selection: %w", err)
 	}
 	parts := make([]foldParts, k)
 	for j, f := range splits {
@@ -367,19 +370,19 @@ func (t Trial) diverged(start time.Time) Trial {
 
 // MarshalJSON encodes t with NaN and infinities as null.
 func (t Trial) MarshalJSON() ([]byte, error) {
-	folds := make([]Number, len(t.FoldScores))
+	folds := make([]model.Number, len(t.FoldScores))
 	for k, x := range t.FoldScores {
-		folds[k] = Number(x)
+		folds[k] = model.Number(x)
 	}
 	return json.Marshal(struct {
-		Index      int          `json:"index"`
-		Config     model.Config `json:"config"`
-		Score      Number       `json:"score"`
-		FoldScores []Number     `json:"fold_scores,omitempty"`
-		BestEpochs []int        `json:"best_epochs"`
-		Seconds    Number       `json:"seconds"`
-		Diverged   bool         `json:"diverged,omitempty"`
-	}{t.Index, t.Config, Number(t.Score), folds, t.BestEpochs, Number(t.Seconds), t.Diverged})
+		Index      int            `json:"index"`
+		Config     model.Config   `json:"config"`
+		Score      model.Number   `json:"score"`
+		FoldScores []model.Number `json:"fold_scores,omitempty"`
+		BestEpochs []int          `json:"best_epochs"`
+		Seconds    model.Number   `json:"seconds"`
+		Diverged   bool           `json:"diverged,omitempty"`
+	}{t.Index, t.Config, model.Number(t.Score), folds, t.BestEpochs, model.Number(t.Seconds), t.Diverged})
 }
 
 // MarshalJSON encodes r with NaN as null.
@@ -387,12 +390,12 @@ func (r TuneResult) MarshalJSON() ([]byte, error) {
 	type plain TuneResult // without this method
 	acc := func(a model.Accuracy) any {
 		return struct {
-			N          int    `json:"n"`
-			RMSE       Number `json:"rmse"`
-			MAE        Number `json:"mae"`
-			MSEScaled  Number `json:"mse_scaled"`
-			RMSEScaled Number `json:"rmse_scaled"`
-		}{a.N, Number(a.RMSE), Number(a.MAE), Number(a.MSEScaled), Number(a.RMSEScaled)}
+			N          int          `json:"n"`
+			RMSE       model.Number `json:"rmse"`
+			MAE        model.Number `json:"mae"`
+			MSEScaled  model.Number `json:"mse_scaled"`
+			RMSEScaled model.Number `json:"rmse_scaled"`
+		}{a.N, model.Number(a.RMSE), model.Number(a.MAE), model.Number(a.MSEScaled), model.Number(a.RMSEScaled)}
 	}
 	return json.Marshal(struct {
 		plain

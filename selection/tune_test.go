@@ -1,4 +1,4 @@
-package eval_test
+package selection_test
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/selection"
 )
 
 // tuneSplit is a small known-answer table split 0.8/0.1/0.1.
@@ -29,9 +29,9 @@ func tuneSplit(t *testing.T) *dataset.Split {
 }
 
 // quickSpace is dot's space with at most 10 epochs, to keep tests fast.
-func quickSpace(t *testing.T) eval.Space {
+func quickSpace(t *testing.T) selection.Space {
 	t.Helper()
-	sp, err := eval.DefaultSpace("dot")
+	sp, err := selection.DefaultSpace("dot")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,9 +39,9 @@ func quickSpace(t *testing.T) eval.Space {
 	return sp
 }
 
-func tune(t *testing.T, ctx context.Context, s *dataset.Split, sp eval.Space, opts ...eval.Option) eval.TuneResult {
+func tune(t *testing.T, ctx context.Context, s *dataset.Split, sp selection.Space, opts ...selection.Option) selection.TuneResult {
 	t.Helper()
-	r, err := eval.Tune(ctx, s, sp, opts...)
+	r, err := selection.Tune(ctx, s, sp, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestSample(t *testing.T) {
 func TestGrid(t *testing.T) {
 	cases := []struct {
 		kind string
-		grid [][]string // the documented values, by parameter
+		grid [][]string // the documented values, by range
 		get  func(model.Config) []string
 	}{
 		{"dot", [][]string{{"16", "32", "64"}, {"0.001", "0.003"}, {"1e-05", "0.0001"}},
@@ -99,7 +99,7 @@ func TestGrid(t *testing.T) {
 			if _, ok := model.Defaults(c.kind); !ok {
 				t.Skipf("model %s is not registered", c.kind)
 			}
-			sp, err := eval.DefaultSpace(c.kind)
+			sp, err := selection.DefaultSpace(c.kind)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,16 +137,16 @@ func TestGrid(t *testing.T) {
 
 func TestDefaultSpaceErrors(t *testing.T) {
 	for _, kind := range []string{"mean", "bias", "nope"} {
-		if _, err := eval.DefaultSpace(kind); err == nil || !strings.Contains(err.Error(), kind) {
+		if _, err := selection.DefaultSpace(kind); err == nil || !strings.Contains(err.Error(), kind) {
 			t.Errorf("DefaultSpace(%q): %v, want an error naming it", kind, err)
 		}
 	}
-	bad := []eval.Space{
+	bad := []selection.Space{
 		{Base: model.Presets["default"]},
-		{Base: model.Presets["default"], Params: []eval.Param{{Name: "colour", Values: []string{"red"}}}},
-		{Base: model.Presets["default"], Params: []eval.Param{{Name: "lr", Lo: 0, Hi: 1, Log: true}}},
-		{Base: model.Presets["default"], Params: []eval.Param{{Name: "dim", Lo: 5.2, Hi: 5.8, Int: true}}},
-		{Base: model.Presets["default"], Params: []eval.Param{{Name: "dim", Values: []string{"ten"}}}},
+		{Base: model.Presets["default"], Ranges: []model.Range{{Name: "colour", Values: []string{"red"}}}},
+		{Base: model.Presets["default"], Ranges: []model.Range{{Name: "lr", Lo: 0, Hi: 1, Log: true}}},
+		{Base: model.Presets["default"], Ranges: []model.Range{{Name: "dim", Lo: 5.2, Hi: 5.8, Int: true}}},
+		{Base: model.Presets["default"], Ranges: []model.Range{{Name: "dim", Values: []string{"ten"}}}},
 	}
 	for k, sp := range bad {
 		if _, err := sp.Sample(1, 3); err == nil {
@@ -159,8 +159,8 @@ func TestDefaultSpaceErrors(t *testing.T) {
 // workers: the trials (configurations and scores) and the best must agree.
 func TestTuneReproducible(t *testing.T) {
 	s, sp := tuneSplit(t), quickSpace(t)
-	a := tune(t, context.Background(), s, sp, eval.WithTrials(4), eval.WithSeed(3), eval.WithWorkers(1))
-	b := tune(t, context.Background(), s, sp, eval.WithTrials(4), eval.WithSeed(3), eval.WithWorkers(2))
+	a := tune(t, context.Background(), s, sp, selection.WithTrials(4), selection.WithSeed(3), selection.WithWorkers(1))
+	b := tune(t, context.Background(), s, sp, selection.WithTrials(4), selection.WithSeed(3), selection.WithWorkers(2))
 	want, _ := sp.Sample(3, 4)
 	if len(a.Trials) != 4 || len(b.Trials) != 4 || a.Stopped || b.Stopped {
 		t.Fatalf("%d and %d trials (stopped %v, %v), want 4", len(a.Trials), len(b.Trials), a.Stopped, b.Stopped)
@@ -178,7 +178,7 @@ func TestTuneReproducible(t *testing.T) {
 		t.Errorf("best trial %d / %d, test %+v / %+v", a.Best.Index, b.Best.Index, a.Test.Model, b.Test.Model)
 	}
 	// The best trial has the lowest score.
-	for _, r := range []eval.TuneResult{a, b} {
+	for _, r := range []selection.TuneResult{a, b} {
 		low := math.Inf(1)
 		for _, tr := range r.Trials {
 			low = min(low, tr.Score)
@@ -203,8 +203,8 @@ func TestTuneStopped(t *testing.T) {
 	s, sp := tuneSplit(t), quickSpace(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r, err := eval.Tune(ctx, s, sp, eval.WithTrials(20), eval.WithWorkers(2),
-		eval.WithTuneProgress(func(p eval.TuneProgress) {
+	r, err := selection.Tune(ctx, s, sp, selection.WithTrials(20), selection.WithWorkers(2),
+		selection.WithTuneProgress(func(p selection.TuneProgress) {
 			if p.Trial.Index == 0 { // once the first trial of the sequence has finished
 				cancel()
 			}
@@ -228,13 +228,13 @@ func TestTuneStopped(t *testing.T) {
 		t.Errorf("tested on %d rows, want no refit and no test", r.Test.Model.N)
 	}
 
-	_, err = eval.Tune(context.Background(), s, sp, eval.WithTrials(4), eval.WithBudget(time.Nanosecond))
+	_, err = selection.Tune(context.Background(), s, sp, selection.WithTrials(4), selection.WithBudget(time.Nanosecond))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a budget no trial can finish in: %v, want an error wrapping context.DeadlineExceeded", err)
 	}
 	done, stop := context.WithCancel(context.Background())
 	stop()
-	if _, err := eval.Tune(done, s, sp, eval.WithTrials(4)); !errors.Is(err, context.Canceled) {
+	if _, err := selection.Tune(done, s, sp, selection.WithTrials(4)); !errors.Is(err, context.Canceled) {
 		t.Errorf("a cancelled context: %v, want an error wrapping context.Canceled", err)
 	}
 }
@@ -269,7 +269,7 @@ func TestTuneHeldOut(t *testing.T) {
 	for k := range poisoned.Test.Value {
 		poisoned.Test.Value[k] = float32(math.NaN())
 	}
-	for _, opts := range [][]eval.Option{{eval.WithTrials(2)}, {eval.WithTrials(2), eval.WithFolds(3)}} {
+	for _, opts := range [][]selection.Option{{selection.WithTrials(2)}, {selection.WithTrials(2), selection.WithFolds(3)}} {
 		r := tune(t, context.Background(), &poisoned, sp, opts...)
 		for _, tr := range r.Trials {
 			if math.IsNaN(tr.Score) || math.IsInf(tr.Score, 0) {
@@ -302,7 +302,7 @@ func TestTuneHeldOut(t *testing.T) {
 // order.
 func TestTuneGrid(t *testing.T) {
 	s, sp := tuneSplit(t), quickSpace(t)
-	r := tune(t, context.Background(), s, sp, eval.WithGrid(), eval.WithTrials(3))
+	r := tune(t, context.Background(), s, sp, selection.WithGrid(), selection.WithTrials(3))
 	grid, _ := sp.Grid()
 	if r.Search != "grid" || r.Planned != 3 || len(r.Trials) != 3 {
 		t.Fatalf("search %s, %d planned, %d trials", r.Search, r.Planned, len(r.Trials))
@@ -323,14 +323,14 @@ func ExampleTune() {
 	if err != nil {
 		panic(err)
 	}
-	space := eval.Space{
+	space := selection.Space{
 		Base: model.Config{Model: "dot", Dim: 8, Epochs: 30, Patience: 3},
-		Params: []eval.Param{
+		Ranges: []model.Range{
 			{Name: "lr", Lo: 1e-3, Hi: 1e-2, Log: true},
 			{Name: "l2", Values: []string{"1e-6", "1e-5"}},
 		},
 	}
-	r, err := eval.Tune(context.Background(), s, space, eval.WithTrials(4), eval.WithSeed(1))
+	r, err := selection.Tune(context.Background(), s, space, selection.WithTrials(4), selection.WithSeed(1))
 	if err != nil {
 		panic(err)
 	}
@@ -362,11 +362,11 @@ func TestTunedKnownAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, kind := range []string{"dot", "mf"} {
-		space, err := eval.DefaultSpace(kind)
+		space, err := selection.DefaultSpace(kind)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := eval.Tune(context.Background(), s, space, eval.WithTrials(6), eval.WithSeed(1))
+		r, err := selection.Tune(context.Background(), s, space, selection.WithTrials(6), selection.WithSeed(1))
 		if err != nil {
 			t.Fatal(err)
 		}

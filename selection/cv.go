@@ -1,4 +1,4 @@
-package eval
+package selection
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -19,50 +18,6 @@ import (
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/train"
 )
-
-// Option sets an option of CrossValidate or Tune; each option says which
-// of them reads it, and the other ignores it.
-type Option func(*options)
-
-type options struct {
-	workers    int
-	valid      float64
-	cvProgress func(CVProgress)
-	// Tune's options (tune.go).
-	trials        int
-	folds         int
-	seed          uint64
-	grid          bool
-	budget        time.Duration
-	trialProgress func(TuneProgress)
-}
-
-func newOptions(opts []Option) options {
-	o := options{valid: 0.1, seed: 42}
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.workers < 1 {
-		o.workers = runtime.GOMAXPROCS(0)
-	}
-	return o
-}
-
-// WithWorkers runs up to n jobs at once, each on its own goroutine (a job
-// is one train.Fit, which is single-threaded, and its test). n < 1, the
-// default, means runtime.GOMAXPROCS(0). Results do not depend on n.
-// CrossValidate and Tune.
-func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
-
-// WithValidShare sets the share of each training fold moved to a
-// validation part for models that stop early (default 0.1). CrossValidate,
-// and Tune when it scores by folds.
-func WithValidShare(f float64) Option { return func(o *options) { o.valid = f } }
-
-// WithCVProgress calls fn after each (model, fold) job of CrossValidate,
-// in the order the jobs finish. fn runs on the goroutine that called
-// CrossValidate, one call at a time.
-func WithCVProgress(fn func(CVProgress)) Option { return func(o *options) { o.cvProgress = fn } }
 
 // CVProgress reports one finished cross-validation job.
 type CVProgress struct {
@@ -196,99 +151,64 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	o := newOptions(opts)
 	start := time.Now()
 	if len(cfgs) == 0 {
-		return CVResult{}, fmt.Errorf("eval: no model to cross-validate")
+		return CVResult{}, fmt.Errorf("selection: no model to cross-validate")
 	}
 	splits, err := dataset.KFold(d, folds, seed)
 	if err != nil {
-		return CVResult{}, fmt.Errorf("eval: %w", err)
+		return CVResult{}, fmt.Errorf("selection: %w", err)
 	}
 	res := CVResult{Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
-	count := map[string]int{}
+	if res.Models, err = newModels(cfgs, folds); err != nil {
+		return CVResult{}, err
+	}
 	full := make([]model.Config, len(cfgs)) // read by the workers
-	for k, c := range cfgs {
-		c = c.WithDefaults()
-		full[k] = c
-		if err := c.Validate(); err != nil {
-			return CVResult{}, fmt.Errorf("eval: %w", err)
-		}
-		if c.Implicit() {
-			return CVResult{}, fmt.Errorf("eval: cross-validation measures rating accuracy, and %s is trained for the implicit task: rank it with the NCF protocol or tune it", c.Model)
-		}
-		count[c.Model]++
-		name := c.Model
-		if n := count[c.Model]; n > 1 {
-			name = fmt.Sprintf("%s#%d", c.Model, n)
-		}
-		res.Models = append(res.Models, CVModel{Name: name, Config: c, Folds: make([]Fold, folds)})
+	for k, m := range res.Models {
+		full[k] = m.Config
 	}
 	parts := make([]foldParts, folds)
 	for j, s := range splits {
 		parts[j] = foldParts{full: s}
 	}
-	type job struct{ m, f int }
 	type done struct {
-		job
+		m, f  int
 		fold  Fold
 		early bool
 		err   error
 	}
-	jobs := make([]job, 0, len(cfgs)*folds)
-	for m := range res.Models {
-		for f := range folds {
-			jobs = append(jobs, job{m, f})
-		}
-	}
+	jobs := len(cfgs) * folds // job k is model k/folds on fold k%folds
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	next := make(chan job)
-	results := make(chan done)
-	var wg sync.WaitGroup
-	for range min(o.workers, len(jobs)) {
-		wg.Go(func() {
-			for j := range next {
-				fit, err := fitFold(ctx, &parts[j.f], full[j.m], o.valid, foldSeed(seed, j.f))
-				results <- done{job: j, fold: fit.fold, early: fit.early, err: err}
-			}
-		})
-	}
-	go func() {
-		defer close(next)
-		for _, j := range jobs {
-			select {
-			case next <- j:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
 	var first error
 	n, diverged := 0, 0
-	for r := range results {
+	runJobs(ctx, o.workers, jobs, func(ctx context.Context, k int) done {
+		m, f := k/folds, k%folds
+		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(seed, f))
+		return done{m: m, f: f, fold: fit.fold, early: fit.early, err: err}
+	}, func(r done) {
 		if isDiverged(r.err) {
 			r.err = nil
 			diverged++
 		}
 		if r.err != nil {
 			if first == nil {
-				first = fmt.Errorf("eval: %s fold %d: %w", res.Models[r.m].Name, r.f+1, r.err)
+				first = fmt.Errorf("selection: %s fold %d: %w", res.Models[r.m].Name, r.f+1, r.err)
 				cancel()
 			}
-			continue
+			return
 		}
 		n++
 		m := &res.Models[r.m]
 		m.Folds[r.f] = r.fold
 		m.EarlyStopping = r.early
 		if o.cvProgress != nil && first == nil {
-			o.cvProgress(CVProgress{Model: m.Name, Fold: r.f + 1, Done: n, Total: len(jobs), Score: r.fold})
+			o.cvProgress(CVProgress{Model: m.Name, Fold: r.f + 1, Done: n, Total: jobs, Score: r.fold})
 		}
+	})
+	if first == nil && n < jobs {
+		first = fmt.Errorf("selection: cross-validation stopped after %d of %d jobs: %w", n, jobs, context.Cause(ctx))
 	}
-	if first == nil && n < len(jobs) {
-		first = fmt.Errorf("eval: cross-validation stopped after %d of %d jobs: %w", n, len(jobs), context.Cause(ctx))
-	}
-	if first == nil && diverged == len(jobs) {
-		first = fmt.Errorf("eval: training diverged on every fold of every model: %s", train.DivergedReason)
+	if first == nil && diverged == jobs {
+		first = fmt.Errorf("selection: training diverged on every fold of every model: %s", train.DivergedReason)
 	}
 	if first != nil {
 		return CVResult{}, first
@@ -298,6 +218,30 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	}
 	res.WallSeconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// newModels returns the results to fill of cfgs, each with its kind's
+// defaults and named by its kind, "#2", "#3"... added when a kind comes
+// again; or the error of the first that cannot be cross-validated.
+func newModels(cfgs []model.Config, folds int) ([]CVModel, error) {
+	models := make([]CVModel, len(cfgs))
+	count := map[string]int{}
+	for k, c := range cfgs {
+		c = c.WithDefaults()
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("selection: %w", err)
+		}
+		if c.Implicit() {
+			return nil, fmt.Errorf("selection: cross-validation measures rating accuracy, and %s is trained for the implicit task: rank it with the NCF protocol or tune it", c.Model)
+		}
+		count[c.Model]++
+		name := c.Model
+		if n := count[c.Model]; n > 1 {
+			name = fmt.Sprintf("%s#%d", c.Model, n)
+		}
+		models[k] = CVModel{Name: name, Config: c, Folds: make([]Fold, folds)}
+	}
+	return models, nil
 }
 
 // foldSeed returns the seed of the validation rows carved from fold j's
@@ -367,31 +311,27 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	return foldFit{model: m, fold: f, early: early}, nil
 }
 
-// Number is model.Number: a float64 encoded as null in JSON when it is
-// NaN or infinite.
-type Number = model.Number
-
 // MarshalJSON encodes s with NaN as null.
 func (s Stat) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Mean Number `json:"mean"`
-		Std  Number `json:"std"`
-	}{Number(s.Mean), Number(s.Std)})
+		Mean model.Number `json:"mean"`
+		Std  model.Number `json:"std"`
+	}{model.Number(s.Mean), model.Number(s.Std)})
 }
 
 // MarshalJSON encodes f with NaN as null.
 func (f Fold) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		RMSE        Number `json:"rmse"`
-		MAE         Number `json:"mae"`
-		FitSeconds  Number `json:"fit_seconds"`
-		TestSeconds Number `json:"test_seconds"`
-		TrainRows   int    `json:"train_rows"`
-		ValidRows   int    `json:"valid_rows"`
-		TestRows    int    `json:"test_rows"`
-		BestEpoch   int    `json:"best_epoch"`
-		Diverged    bool   `json:"diverged,omitempty"`
-	}{Number(f.RMSE), Number(f.MAE), Number(f.FitSeconds), Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch, f.Diverged})
+		RMSE        model.Number `json:"rmse"`
+		MAE         model.Number `json:"mae"`
+		FitSeconds  model.Number `json:"fit_seconds"`
+		TestSeconds model.Number `json:"test_seconds"`
+		TrainRows   int          `json:"train_rows"`
+		ValidRows   int          `json:"valid_rows"`
+		TestRows    int          `json:"test_rows"`
+		BestEpoch   int          `json:"best_epoch"`
+		Diverged    bool         `json:"diverged,omitempty"`
+	}{model.Number(f.RMSE), model.Number(f.MAE), model.Number(f.FitSeconds), model.Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch, f.Diverged})
 }
 
 // WriteTable writes r as Surprise's cross_validate(verbose=True) does: a

@@ -1,4 +1,4 @@
-package eval
+package selection
 
 import (
 	"fmt"
@@ -11,35 +11,14 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-// Param is one setting a search varies. A random search draws it from
-// Values when there are any, else from the range [Lo, Hi]: log-uniformly
-// when Log, as a whole number when Int, else uniformly; a drawn real is
-// rounded to 3 significant digits, so that the printed setting is the one
-// trained. A grid search takes every value of Grid (none: the base value).
-type Param struct {
-	// Name is the setting, named as the train command's flag: dim, lr, l2,
-	// bias-l2, init-std, batch, epochs, patience, activation, layers,
-	// dropout or negatives.
-	Name string
-	// Values is a finite set to draw from (numbers, activation names or
-	// layer lists).
-	Values []string
-	// Lo and Hi bound the range drawn from when Values is empty; Log draws
-	// log-uniformly, Int whole numbers.
-	Lo, Hi   float64
-	Log, Int bool
-	// Grid is the values a grid search takes.
-	Grid []string
-}
-
 // Space is what Tune searches: a base configuration, and the settings
 // that vary from trial to trial. Every trial trains Base (its zero fields
 // taking the kind's defaults) with its drawn settings.
 type Space struct {
 	// Base holds the settings no trial changes (and the training seed).
 	Base model.Config
-	// Params are the settings drawn for each trial, in this order.
-	Params []Param
+	// Ranges are the settings drawn for each trial, in this order.
+	Ranges []model.Range
 }
 
 // Tunable lists the kinds DefaultSpace has a space for, in the order help
@@ -75,22 +54,22 @@ func DefaultSpace(kind string) (Space, error) {
 	if kind == "" {
 		kind = "dot"
 	}
-	params, ok := defaultParams[kind]
+	ranges, ok := defaultRanges[kind]
 	if !ok {
-		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: %s)", kind, strings.Join(Tunable, ", "))
+		return Space{}, fmt.Errorf("selection: nothing to tune for model %q (tunable: %s)", kind, strings.Join(Tunable, ", "))
 	}
 	if _, ok := model.Defaults(kind); !ok {
-		return Space{}, fmt.Errorf("eval: unknown model %q (known: %v)", kind, model.Kinds())
+		return Space{}, fmt.Errorf("selection: unknown model %q (known: %v)", kind, model.Kinds())
 	}
 	base := model.Config{Model: kind}.WithDefaults()
 	if kind == "dot" {
 		base = model.Presets["default"]
 		base.Epochs, base.Patience = 100, 3
 	}
-	return Space{Base: base, Params: slices.Clone(params)}, nil
+	return Space{Base: base, Ranges: slices.Clone(ranges)}, nil
 }
 
-var defaultParams = map[string][]Param{
+var defaultRanges = map[string][]model.Range{
 	"dot": {
 		{Name: "dim", Values: []string{"8", "16", "32", "64", "128"}, Grid: []string{"16", "32", "64"}},
 		{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
@@ -105,8 +84,8 @@ var defaultParams = map[string][]Param{
 		{Name: "l2", Lo: 5e-4, Hi: 0.05, Log: true, Grid: []string{"0.002", "0.005", "0.02"}},
 		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
 	},
-	"mlp":   deepParams,
-	"neumf": deepParams,
+	"mlp":   deepRanges,
+	"neumf": deepRanges,
 	"nmf": {
 		{Name: "dim", Lo: 5, Hi: 60, Int: true, Grid: []string{"15", "30"}},
 		{Name: "l2", Lo: 0.006, Hi: 0.6, Log: true, Grid: []string{"0.03", "0.06", "0.12"}},
@@ -114,8 +93,8 @@ var defaultParams = map[string][]Param{
 	},
 }
 
-// deepParams are the search space of mlp and neumf.
-var deepParams = []Param{
+// deepRanges are the search space of mlp and neumf.
+var deepRanges = []model.Range{
 	{Name: "dim", Values: []string{"8", "16", "32", "64"}, Grid: []string{"16", "32", "64"}},
 	{Name: "layers", Values: []string{"64,32,16", "32,16", "128,64,32", "64", "64,32:tanh,16:tanh"}},
 	{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
@@ -124,16 +103,16 @@ var deepParams = []Param{
 	{Name: "batch", Values: []string{"128", "256", "512"}},
 }
 
-// Validate reports a parameter that cannot be drawn or set, or a base
+// Validate reports a range that cannot be drawn or set, or a base
 // configuration that cannot train.
 func (s Space) Validate() error {
-	if len(s.Params) == 0 {
-		return fmt.Errorf("eval: the search space of %q has no parameter", s.Base.Model)
+	if len(s.Ranges) == 0 {
+		return fmt.Errorf("selection: the search space of %q has no setting to vary", s.Base.Model)
 	}
 	seen := map[string]bool{}
-	for _, p := range s.Params {
+	for _, p := range s.Ranges {
 		if seen[p.Name] {
-			return fmt.Errorf("eval: parameter %s appears twice", p.Name)
+			return fmt.Errorf("selection: setting %s appears twice", p.Name)
 		}
 		seen[p.Name] = true
 		c := s.Base
@@ -146,14 +125,14 @@ func (s Space) Validate() error {
 			continue
 		}
 		if !(p.Lo < p.Hi) || (p.Log && !(p.Lo > 0)) || (p.Int && math.Ceil(p.Lo) > math.Floor(p.Hi)) {
-			return fmt.Errorf("eval: parameter %s: range [%g, %g] holds no value (or is not positive on a log scale)", p.Name, p.Lo, p.Hi)
+			return fmt.Errorf("selection: setting %s: range [%g, %g] holds no value (or is not positive on a log scale)", p.Name, p.Lo, p.Hi)
 		}
 		if err := set(&c, p.Name, strconv.FormatFloat(math.Ceil(p.Lo), 'g', -1, 64)); err != nil {
 			return err
 		}
 	}
 	if err := s.Base.Validate(); err != nil {
-		return fmt.Errorf("eval: base configuration: %w", err)
+		return fmt.Errorf("selection: base configuration: %w", err)
 	}
 	return nil
 }
@@ -169,8 +148,8 @@ func (s Space) Sample(seed uint64, n int) ([]model.Config, error) {
 	out := make([]model.Config, n)
 	for k := range out {
 		c := s.Base.WithDefaults()
-		for _, p := range s.Params {
-			if err := set(&c, p.Name, p.draw(rng)); err != nil {
+		for _, p := range s.Ranges {
+			if err := set(&c, p.Name, draw(p, rng)); err != nil {
 				return nil, err
 			}
 		}
@@ -180,7 +159,7 @@ func (s Space) Sample(seed uint64, n int) ([]model.Config, error) {
 }
 
 // draw returns one value of p.
-func (p Param) draw(rng *rand.Rand) string {
+func draw(p model.Range, rng *rand.Rand) string {
 	switch {
 	case len(p.Values) > 0:
 		return p.Values[rng.IntN(len(p.Values))]
@@ -193,14 +172,14 @@ func (p Param) draw(rng *rand.Rand) string {
 	return strconv.FormatFloat(p.Lo+rng.Float64()*(p.Hi-p.Lo), 'g', 3, 64)
 }
 
-// Grid returns every configuration of the grid, the first parameter
-// varying slowest. A parameter without Grid values keeps its base value.
+// Grid returns every configuration of the grid, the first range varying
+// slowest. A range without Grid values keeps its base value.
 func (s Space) Grid() ([]model.Config, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	out := []model.Config{s.Base.WithDefaults()}
-	for _, p := range s.Params {
+	for _, p := range s.Ranges {
 		if len(p.Grid) == 0 {
 			continue
 		}
@@ -220,8 +199,8 @@ func (s Space) Grid() ([]model.Config, error) {
 
 // Describe returns the searched settings of c, as "dim=32 lr=0.001 ...".
 func (s Space) Describe(c model.Config) string {
-	parts := make([]string, len(s.Params))
-	for k, p := range s.Params {
+	parts := make([]string, len(s.Ranges))
+	for k, p := range s.Ranges {
 		parts[k] = p.Name + "=" + get(c, p.Name)
 	}
 	return strings.Join(parts, " ")
@@ -263,10 +242,10 @@ func set(c *model.Config, name, v string) error {
 	case "negatives":
 		atoi(&c.Negatives)
 	default:
-		return fmt.Errorf("eval: unknown setting %q (want dim, lr, l2, bias-l2, init-std, batch, epochs, patience, activation, layers, dropout or negatives)", name)
+		return fmt.Errorf("selection: unknown setting %q (want dim, lr, l2, bias-l2, init-std, batch, epochs, patience, activation, layers, dropout or negatives)", name)
 	}
 	if err != nil {
-		return fmt.Errorf("eval: setting %s: bad value %q: %w", name, v, err)
+		return fmt.Errorf("selection: setting %s: bad value %q: %w", name, v, err)
 	}
 	return nil
 }
