@@ -40,7 +40,7 @@ func oracle(m *model.Model, rows dataset.Ratings) scoreNet {
 func TestCompare(t *testing.T) {
 	s := compareSplit(t)
 	for _, noScale := range []bool{false, true} {
-		m := &model.Model{Config: model.Config{NoScale: noScale}, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
+		m := &model.Model{Config: model.Config{Training: model.Training{NoScale: noScale}}, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 		m.Net = oracle(m, s.Test)
 		c := eval.Compare(m, s, s.Test)
 

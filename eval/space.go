@@ -11,26 +11,9 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-// Param is one setting a search varies. A random search draws it from
-// Values when there are any, else from the range [Lo, Hi]: log-uniformly
-// when Log, as a whole number when Int, else uniformly; a drawn real is
-// rounded to 3 significant digits, so that the printed setting is the one
-// trained. A grid search takes every value of Grid (none: the base value).
-type Param struct {
-	// Name is the setting, named as the train command's flag: dim, lr, l2,
-	// bias-l2, init-std, batch, epochs, patience, activation, layers,
-	// dropout or negatives.
-	Name string
-	// Values is a finite set to draw from (numbers, activation names or
-	// layer lists).
-	Values []string
-	// Lo and Hi bound the range drawn from when Values is empty; Log draws
-	// log-uniformly, Int whole numbers.
-	Lo, Hi   float64
-	Log, Int bool
-	// Grid is the values a grid search takes.
-	Grid []string
-}
+// Param is one setting a search varies: a kind's search space
+// (model.Kind.Space) is a list of them.
+type Param = model.Range
 
 // Space is what Tune searches: a base configuration, and the settings
 // that vary from trial to trial. Every trial trains Base (its zero fields
@@ -42,93 +25,29 @@ type Space struct {
 	Params []Param
 }
 
-// Tunable lists the kinds DefaultSpace has a space for, in the order help
-// texts show them.
-var Tunable = []string{"dot", "mlp", "neumf", "mf", "nmf"}
-
-// DefaultSpace returns recnet's search space for a model kind. Ranges are
-// on ratings min-max scaled to [0,1] (the default), wide enough not to
-// favour one data set:
-//
-//	dot  dim {8,16,32,64,128}, lr log-uniform [3e-4, 1e-2], l2 log-uniform [1e-6, 1e-3],
-//	     bias-l2 log-uniform [1e-7, 1e-4], batch {64,128,256,512},
-//	     activation {linear, relu, sigmoid}; the "default" preset otherwise:
-//	     up to 100 epochs, early stopping with patience 3.
-//	     Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4} (12 trials).
-//	mf   dim 10..200, lr log-uniform [0.002, 0.05], l2 (reg of the factors)
-//	     log-uniform [5e-4, 0.05], epochs 10..200 (early stopping with mf's
-//	     default patience, 20).
-//	     Grid: dim {50,100} x lr {0.01,0.02} x l2 {0.002,0.005,0.02} (12 trials).
-//	mlp, neumf
-//	     dim {8,16,32,64}, layers {64,32,16; 32,16; 128,64,32; 64; 64,32:tanh,16:tanh},
-//	     lr log-uniform [3e-4, 1e-2], l2 log-uniform [1e-6, 1e-3],
-//	     dropout {0,0.1,0.2,0.3}, batch {128,256,512}; the kind's defaults
-//	     otherwise (up to 50 epochs, patience 3).
-//	     Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4} (12 trials).
-//	nmf  dim 5..60, l2 (reg) log-uniform [0.006, 0.6], epochs 10..200
-//	     (early stopping with nmf's default patience, 10).
-//	     Grid: dim {15,30} x l2 {0.03,0.06,0.12} (6 trials).
-//
-// Settings not listed keep the kind's defaults. Any other kind (mean,
-// bias: fitted in closed form) has nothing to tune, and is an error.
+// DefaultSpace returns the search space a kind declares (model.Kind.Space
+// and SearchBase; see the README for each kind's). Ranges are on ratings
+// min-max scaled to [0,1] (the default). A kind without one (mean, bias:
+// fitted in closed form) has nothing to tune, and is an error.
 func DefaultSpace(kind string) (Space, error) {
 	if kind == "" {
-		kind = "dot"
+		kind = model.DefaultKind
 	}
-	params, ok := defaultParams[kind]
+	k, ok := model.Lookup(kind)
 	if !ok {
-		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: %s)", kind, strings.Join(Tunable, ", "))
-	}
-	if _, ok := model.Defaults(kind); !ok {
 		return Space{}, fmt.Errorf("eval: unknown model %q (known: %v)", kind, model.Kinds())
 	}
-	base := model.Config{Model: kind}.WithDefaults()
-	if kind == "dot" {
-		base = model.Presets["default"]
-		base.Epochs, base.Patience = 100, 3
+	if k.Space == nil {
+		return Space{}, fmt.Errorf("eval: nothing to tune for model %q (tunable: %s)", kind, strings.Join(model.Tunable(), ", "))
 	}
-	return Space{Base: base, Params: slices.Clone(params)}, nil
-}
-
-var defaultParams = map[string][]Param{
-	"dot": {
-		{Name: "dim", Values: []string{"8", "16", "32", "64", "128"}, Grid: []string{"16", "32", "64"}},
-		{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
-		{Name: "l2", Lo: 1e-6, Hi: 1e-3, Log: true, Grid: []string{"1e-05", "0.0001"}},
-		{Name: "bias-l2", Lo: 1e-7, Hi: 1e-4, Log: true},
-		{Name: "batch", Values: []string{"64", "128", "256", "512"}},
-		{Name: "activation", Values: []string{"linear", "relu", "sigmoid"}},
-	},
-	"mf": {
-		{Name: "dim", Lo: 10, Hi: 200, Int: true, Grid: []string{"50", "100"}},
-		{Name: "lr", Lo: 0.002, Hi: 0.05, Log: true, Grid: []string{"0.01", "0.02"}},
-		{Name: "l2", Lo: 5e-4, Hi: 0.05, Log: true, Grid: []string{"0.002", "0.005", "0.02"}},
-		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
-	},
-	"mlp":   deepParams,
-	"neumf": deepParams,
-	"nmf": {
-		{Name: "dim", Lo: 5, Hi: 60, Int: true, Grid: []string{"15", "30"}},
-		{Name: "l2", Lo: 0.006, Hi: 0.6, Log: true, Grid: []string{"0.03", "0.06", "0.12"}},
-		{Name: "epochs", Lo: 10, Hi: 200, Int: true},
-	},
-}
-
-// deepParams are the search space of mlp and neumf.
-var deepParams = []Param{
-	{Name: "dim", Values: []string{"8", "16", "32", "64"}, Grid: []string{"16", "32", "64"}},
-	{Name: "layers", Values: []string{"64,32,16", "32,16", "128,64,32", "64", "64,32:tanh,16:tanh"}},
-	{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
-	{Name: "l2", Lo: 1e-6, Hi: 1e-3, Log: true, Grid: []string{"1e-05", "0.0001"}},
-	{Name: "dropout", Values: []string{"0", "0.1", "0.2", "0.3"}},
-	{Name: "batch", Values: []string{"128", "256", "512"}},
+	return Space{Base: k.SearchBase.WithDefaults(), Params: slices.Clone(k.Space)}, nil
 }
 
 // Validate reports a parameter that cannot be drawn or set, or a base
 // configuration that cannot train.
 func (s Space) Validate() error {
 	if len(s.Params) == 0 {
-		return fmt.Errorf("eval: the search space of %q has no parameter", s.Base.Model)
+		return fmt.Errorf("eval: the search space of %q has no parameter", s.Base.Kind)
 	}
 	seen := map[string]bool{}
 	for _, p := range s.Params {
@@ -170,27 +89,13 @@ func (s Space) Sample(seed uint64, n int) ([]model.Config, error) {
 	for k := range out {
 		c := s.Base.WithDefaults()
 		for _, p := range s.Params {
-			if err := set(&c, p.Name, p.draw(rng)); err != nil {
+			if err := set(&c, p.Name, p.Draw(rng)); err != nil {
 				return nil, err
 			}
 		}
 		out[k] = c
 	}
 	return out, nil
-}
-
-// draw returns one value of p.
-func (p Param) draw(rng *rand.Rand) string {
-	switch {
-	case len(p.Values) > 0:
-		return p.Values[rng.IntN(len(p.Values))]
-	case p.Int:
-		lo, hi := int(math.Ceil(p.Lo)), int(math.Floor(p.Hi))
-		return strconv.Itoa(lo + rng.IntN(hi-lo+1))
-	case p.Log:
-		return strconv.FormatFloat(math.Exp(math.Log(p.Lo)+rng.Float64()*(math.Log(p.Hi)-math.Log(p.Lo))), 'g', 3, 64)
-	}
-	return strconv.FormatFloat(p.Lo+rng.Float64()*(p.Hi-p.Lo), 'g', 3, 64)
 }
 
 // Grid returns every configuration of the grid, the first parameter

@@ -125,7 +125,7 @@ type TuneResult struct {
 // and an error wrapping ctx's error, also when ctx ends during the refit.
 func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (TuneResult, error) {
 	o := newOptions(opts)
-	res := TuneResult{Kind: space.Base.Model, Search: "random", Scoring: "validation", Seed: o.seed, Workers: o.workers}
+	res := TuneResult{Kind: space.Base.Kind, Search: "random", Scoring: "validation", Seed: o.seed, Workers: o.workers}
 	var cfgs []model.Config
 	var err error
 	if o.grid {
@@ -242,7 +242,7 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 	}
 
 	start = time.Now()
-	m, err := train.Fit(ctx, s, train.WithConfig(res.Best.Config))
+	m, err := train.Fit(ctx, s, res.Best.Config)
 	if err != nil && ctx.Err() != nil {
 		return res, interrupted(res, ctx.Err())
 	}
@@ -281,7 +281,7 @@ func scorer(s *dataset.Split, o options, implicit bool) (scoreFunc, error) {
 		return func(ctx context.Context, k int, cfg model.Config) (Trial, error) {
 			start := time.Now()
 			t := Trial{Index: k, Config: cfg}
-			m, err := train.Fit(ctx, fit, train.WithConfig(cfg))
+			m, err := train.Fit(ctx, fit, cfg)
 			if err == nil {
 				err = ctx.Err() // finished after the search stopped: not counted
 			}

@@ -23,9 +23,9 @@ import (
 
 // fileTestConfig sets every field, so tests do not depend on the defaults.
 var fileTestConfig = model.Config{
-	Model: "dot", Dim: 4, Activation: model.Linear, Init: "normal", InitStd: 0.05, L2: 1e-4, BiasL2: 1e-5,
-	Optimizer: "adam", LR: 0.005, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
-	Batch: 256, Epochs: 50, Patience: 3, Seed: 1,
+	Kind:     "dot",
+	Training: model.Training{Optimizer: "adam", LR: 0.005, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 1},
+	Settings: model.Settings{Dim: 4, Activation: model.Linear, Init: "normal", InitStd: 0.05, L2: 1e-4, BiasL2: 1e-5},
 }
 
 // fileTestModel returns a 3-user, 5-item dot model whose tables hold some

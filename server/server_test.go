@@ -20,7 +20,7 @@ import (
 // whose item bias is biasItem0 for item "go".
 func testModel(biasItem0 float32) *model.Model {
 	return &model.Model{
-		Config: model.Config{Dim: 2, Activation: model.Linear},
+		Config: model.Config{Settings: model.Settings{Dim: 2, Activation: model.Linear}},
 		Net: &model.Dot{
 			Users: 3, Items: 4, Dim: 2, Act: model.Linear,
 			UserEmb:  []float32{0.5, 0, 0, 0.5, 0.25, 0.25},

@@ -159,7 +159,7 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Model == name }) {
 			return nil, fmt.Errorf("--models: %s named twice (each model is evaluated once)", name)
 		}
-		c := model.Config{Model: name}.WithDefaults()
+		c := model.Config{Kind: name}.WithDefaults()
 		if name == p.Model {
 			c = p
 		}

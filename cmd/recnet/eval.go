@@ -359,7 +359,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	fmt.Fprintln(lines, describe(cfg))
 	start := time.Now()
-	m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
+	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
 	if err != nil {
 		return divergedHint(err, fs, cfg)
 	}

@@ -114,7 +114,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
-		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
+		c = model.Config{Kind: f.cfg.Model, Training: model.Training{Seed: c.Seed}}.WithDefaults()
 	}
 	set := func(name string, apply func()) {
 		if fs.Changed(name) {
@@ -247,7 +247,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 		}
 	}
 	fmt.Fprintln(lines, describe(cfg))
-	opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
+	opts := []train.Option{cfg, train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
 	if pre != nil {
 		opts = append(opts, pre)
 	}
