@@ -115,7 +115,7 @@ func assertSameModel(t *testing.T, got, want *model.Model) {
 func TestFileRoundTrip(t *testing.T) {
 	want := fileTestModel()
 	b := fileBytes(t, want)
-	if !bytes.HasPrefix(b, []byte("RECNET\x00\x00\x01\x00\x00\x00")) {
+	if !bytes.HasPrefix(b, []byte("RECNET\x00\x00\x02\x00\x00\x00")) {
 		t.Errorf("file starts % x", b[:12])
 	}
 	got, err := readBoth(t, b)
@@ -297,7 +297,7 @@ func TestReadCorrupt(t *testing.T) {
 	binary.LittleEndian.PutUint32(v99[8:], 99)
 	isCorrupt("version changed without its checksum", slices.Clone(v99), "checksum")
 	_, err := readBoth(t, fixChecksum(v99))
-	if !errors.Is(err, model.ErrVersion) || !strings.Contains(err.Error(), "version 99") || !strings.Contains(err.Error(), "reads version 1") {
+	if !errors.Is(err, model.ErrVersion) || !strings.Contains(err.Error(), "version 99") || !strings.Contains(err.Error(), "reads versions 1 to 2") {
 		t.Errorf("version 99: got %v, want ErrVersion naming both versions", err)
 	}
 

@@ -9,8 +9,11 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
+// PretrainedKind is the kind WithPretrained starts.
+const PretrainedKind = "neumf"
+
 func init() {
-	Register("neumf", Fitter{Fit: fitNeuMF, RowFloats: nnRowFloats})
+	Register(PretrainedKind, Fitter{Fit: fitNeuMF, RowFloats: nnRowFloats})
 }
 
 // WithPretrained starts a neumf from a trained dot model and a trained mlp
