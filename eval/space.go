@@ -132,78 +132,22 @@ func (s Space) Describe(c model.Config) string {
 	return strings.Join(parts, " ")
 }
 
-// set sets the setting called name of c from its text.
+// set sets the setting called name (its flag name) of c from text.
 func set(c *model.Config, name, v string) error {
-	var err error
-	atoi := func(dst *int) {
-		*dst, err = strconv.Atoi(v)
+	st, ok := model.LookupSetting(name)
+	if !ok {
+		return fmt.Errorf("eval: unknown setting %q (want a setting's flag name: dim, lr, l2, bias-l2, init-std, batch, epochs, patience, activation, layers, dropout, negatives...)", name)
 	}
-	atof := func(dst *float64) {
-		*dst, err = strconv.ParseFloat(v, 64)
-	}
-	switch name {
-	case "dim":
-		atoi(&c.Dim)
-	case "batch":
-		atoi(&c.Batch)
-	case "epochs":
-		atoi(&c.Epochs)
-	case "patience":
-		atoi(&c.Patience)
-	case "lr":
-		atof(&c.LR)
-	case "l2":
-		atof(&c.L2)
-	case "bias-l2":
-		atof(&c.BiasL2)
-	case "init-std":
-		atof(&c.InitStd)
-	case "activation":
-		c.Activation, err = model.ParseActivation(v)
-	case "layers":
-		_, err = model.ParseLayers(v)
-		c.Layers = v
-	case "dropout":
-		atof(&c.Dropout)
-	case "negatives":
-		atoi(&c.Negatives)
-	default:
-		return fmt.Errorf("eval: unknown setting %q (want dim, lr, l2, bias-l2, init-std, batch, epochs, patience, activation, layers, dropout or negatives)", name)
-	}
-	if err != nil {
-		return fmt.Errorf("eval: setting %s: bad value %q: %w", name, v, err)
+	if err := st.Set(c, v); err != nil {
+		return fmt.Errorf("eval: %w", err)
 	}
 	return nil
 }
 
 // get returns the setting called name of c as text.
 func get(c model.Config, name string) string {
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	switch name {
-	case "dim":
-		return strconv.Itoa(c.Dim)
-	case "batch":
-		return strconv.Itoa(c.Batch)
-	case "epochs":
-		return strconv.Itoa(c.Epochs)
-	case "patience":
-		return strconv.Itoa(c.Patience)
-	case "lr":
-		return f(c.LR)
-	case "l2":
-		return f(c.L2)
-	case "bias-l2":
-		return f(c.BiasL2)
-	case "init-std":
-		return f(c.InitStd)
-	case "activation":
-		return string(c.Activation)
-	case "layers":
-		return c.Layers
-	case "dropout":
-		return f(c.Dropout)
-	case "negatives":
-		return strconv.Itoa(c.Negatives)
+	if st, ok := model.LookupSetting(name); ok {
+		return st.Get(c)
 	}
 	return "?"
 }
