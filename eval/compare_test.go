@@ -15,7 +15,7 @@ type scoreNet func(u, i int32) float32
 func (f scoreNet) Score(u, i int32) float32 { return f(u, i) }
 func (scoreNet) Kind() string               { return "fake" }
 func (scoreNet) Params() []model.Param      { return nil }
-func (scoreNet) Layers() []model.Layer      { return nil }
+func (scoreNet) SummaryRows() []model.SummaryRow      { return nil }
 
 func compareSplit(t *testing.T) *dataset.Split {
 	t.Helper()

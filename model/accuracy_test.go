@@ -26,7 +26,7 @@ func (n *tableNet) Score(u, i int32) float32 {
 }
 func (n *tableNet) Kind() string          { return "table" }
 func (n *tableNet) Params() []model.Param { return nil }
-func (n *tableNet) Layers() []model.Layer { return nil }
+func (n *tableNet) SummaryRows() []model.SummaryRow { return nil }
 
 func TestScaleRoundTrip(t *testing.T) {
 	m := &model.Model{Min: 0.5, Max: 5}

@@ -138,8 +138,8 @@ func (m *Mean) Score(_, _ int32) float32 { return m.Mu }
 // Params returns the mean as a 1x1 table.
 func (m *Mean) Params() []Param { return []Param{{meanTable, 1, 1, []float32{m.Mu}}} }
 
-// Layers describes the mean.
-func (m *Mean) Layers() []Layer { return []Layer{{meanTable, "Constant", "(None, 1)", 1}} }
+// SummaryRows describes the mean.
+func (m *Mean) SummaryRows() []SummaryRow { return []SummaryRow{{meanTable, "Constant", "(None, 1)", 1}} }
 
 // Kind returns "bias".
 func (b *Bias) Kind() string { return biasKind }
@@ -156,9 +156,9 @@ func (b *Bias) Params() []Param {
 	}
 }
 
-// Layers describes the biases.
-func (b *Bias) Layers() []Layer {
-	return []Layer{
+// SummaryRows describes the biases.
+func (b *Bias) SummaryRows() []SummaryRow {
+	return []SummaryRow{
 		{meanTable, "Constant", "(None, 1)", 1},
 		{"user_bias", "Embedding", "(None, 1)", len(b.UserBias)},
 		{"item_bias", "Embedding", "(None, 1)", len(b.ItemBias)},

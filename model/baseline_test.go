@@ -154,7 +154,7 @@ func TestBaselineBuildRoundTrip(t *testing.T) {
 			n += len(p.Data)
 		}
 		var layers int
-		for _, l := range net.Layers() {
+		for _, l := range net.SummaryRows() {
 			layers += l.Params
 		}
 		if n != layers {

@@ -70,7 +70,7 @@ func TestDeepModelsRoundTrip(t *testing.T) {
 				}
 			}
 		}
-		layers := got.Net.Layers()
+		layers := got.Net.SummaryRows()
 		var dense int
 		params := 0
 		for _, l := range layers {

@@ -206,10 +206,10 @@ func (d *Dot) Params() []Param {
 	}
 }
 
-// Layers describes the net as Keras' summary of the lab's model would.
-func (d *Dot) Layers() []Layer {
+// SummaryRows describes the net as Keras' summary of the lab's model would.
+func (d *Dot) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", d.Dim)
-	return []Layer{
+	return []SummaryRow{
 		{"user_embedding", "Embedding", dim, d.Users * d.Dim},
 		{"user_bias", "Embedding", "(None, 1)", d.Users},
 		{"item_embedding", "Embedding", dim, d.Items * d.Dim},

@@ -151,7 +151,7 @@ func TestDotParams(t *testing.T) {
 		n += len(p.Data)
 	}
 	var layers int
-	for _, l := range d.Layers() {
+	for _, l := range d.SummaryRows() {
 		layers += l.Params
 	}
 	if want := 7*6 + 7 + 11*6 + 11; n != want || layers != want {

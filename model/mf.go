@@ -148,10 +148,10 @@ func (m *MF) Params() []Param {
 // training mean and is not trained.
 func (m *MF) TrainableParams() int { return (m.Users + m.Items) * (m.Dim + 1) }
 
-// Layers describes the net for a summary.
-func (m *MF) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (m *MF) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", m.Dim)
-	return []Layer{
+	return []SummaryRow{
 		{meanTable, "Constant", "(None, 1)", 1},
 		{"user_embedding", "Embedding", dim, m.Users * m.Dim},
 		{"user_bias", "Embedding", "(None, 1)", m.Users},

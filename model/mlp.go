@@ -145,10 +145,10 @@ func (m *MLP) Params() []Param {
 	return append(out, m.Out.params("output")...)
 }
 
-// Layers describes the net for a summary.
-func (m *MLP) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (m *MLP) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", m.Dim)
-	out := []Layer{
+	out := []SummaryRow{
 		{"user_embedding", "Embedding", dim, m.Users * m.Dim},
 		{"item_embedding", "Embedding", dim, m.Items * m.Dim},
 		{"concat", "Concatenate", fmt.Sprintf("(None, %d)", 2*m.Dim), 0},

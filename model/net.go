@@ -14,8 +14,8 @@ type Param struct {
 	Data       []float32
 }
 
-// Layer describes one layer for a summary.
-type Layer struct {
+// SummaryRow describes one layer of a net in a summary (Summary's table).
+type SummaryRow struct {
 	Name   string // e.g. "user_embedding"
 	Type   string // e.g. "Embedding"
 	Output string // output shape, e.g. "(None, 16)"
@@ -30,8 +30,8 @@ type Net interface {
 	Kind() string
 	// Params returns the parameter tables. Their Data alias the net's own.
 	Params() []Param
-	// Layers describes the net for a summary.
-	Layers() []Layer
+	// SummaryRows describes the net's layers for a summary.
+	SummaryRows() []SummaryRow
 }
 
 // findParam returns the table called name with the given shape.

@@ -156,10 +156,10 @@ func (n *NeuMF) Params() []Param {
 	return append(out, n.Out.params("output")...)
 }
 
-// Layers describes the net for a summary.
-func (n *NeuMF) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (n *NeuMF) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", n.Dim)
-	out := []Layer{
+	out := []SummaryRow{
 		{"user_embedding", "Embedding (GMF)", dim, n.Users * n.Dim},
 		{"item_embedding", "Embedding (GMF)", dim, n.Items * n.Dim},
 		{"gmf", "Multiply", dim, 0},
@@ -171,7 +171,7 @@ func (n *NeuMF) Layers() []Layer {
 	}
 	out = append(out, n.Hidden.layers()...)
 	return append(out,
-		Layer{"fuse", "Concatenate", fmt.Sprintf("(None, %d)", n.Out.In), 0},
+		SummaryRow{"fuse", "Concatenate", fmt.Sprintf("(None, %d)", n.Out.In), 0},
 		n.Out.layer("output"),
-		Layer{"add_bias", "Add", "(None, 1)", 0})
+		SummaryRow{"add_bias", "Add", "(None, 1)", 0})
 }

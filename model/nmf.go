@@ -111,10 +111,10 @@ func (m *NMF) Params() []Param {
 	}
 }
 
-// Layers describes the net for a summary.
-func (m *NMF) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (m *NMF) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", m.Dim)
-	return []Layer{
+	return []SummaryRow{
 		{"user_embedding", "Embedding (non-negative)", dim, m.Users * m.Dim},
 		{"item_embedding", "Embedding (non-negative)", dim, m.Items * m.Dim},
 		{dotLayer, "Dot (per row)", "(None, 1)", 0},

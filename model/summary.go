@@ -38,7 +38,7 @@ func (m *Model) Summary(w io.Writer) error {
 		title = k.Title
 	}
 	rows := [][3]string{{"Layer (type)", "Output Shape", "Param #"}}
-	for _, l := range m.Net.Layers() {
+	for _, l := range m.Net.SummaryRows() {
 		rows = append(rows, [3]string{l.Name + " (" + l.Type + ")", l.Output, thousands(l.Params)})
 	}
 	var wid [3]int

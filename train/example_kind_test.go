@@ -27,8 +27,8 @@ func (p *Popularity) Score(_, i int32) float32 { return p.ItemMean[i] }
 func (p *Popularity) Params() []model.Param {
 	return []model.Param{{Name: "item_mean", Rows: len(p.ItemMean), Cols: 1, Data: p.ItemMean}}
 }
-func (p *Popularity) Layers() []model.Layer {
-	return []model.Layer{{Name: "item_mean", Type: "Embedding", Output: "(None, 1)", Params: len(p.ItemMean)}}
+func (p *Popularity) SummaryRows() []model.SummaryRow {
+	return []model.SummaryRow{{Name: "item_mean", Type: "Embedding", Output: "(None, 1)", Params: len(p.ItemMean)}}
 }
 func (p *Popularity) TrainableParams() (n int)           { return 0 }
 func init()                                              { registerPopularity() }

@@ -22,7 +22,7 @@ func ExampleFit_mlp() {
 	if err != nil {
 		panic(err)
 	}
-	for _, l := range m.Net.Layers() {
+	for _, l := range m.Net.SummaryRows() {
 		fmt.Printf("%-15s %-20s %s\n", l.Name, l.Type, l.Output)
 	}
 	fmt.Println("beats the bias baseline:", eval.Compare(m, s, s.Test).BeatsBias())
