@@ -12,10 +12,10 @@ import (
 // scoreNet is a model.Net whose Score is a function.
 type scoreNet func(u, i int32) float32
 
-func (f scoreNet) Score(u, i int32) float32 { return f(u, i) }
-func (scoreNet) Kind() string               { return "fake" }
-func (scoreNet) Params() []model.Param      { return nil }
-func (scoreNet) SummaryRows() []model.SummaryRow      { return nil }
+func (f scoreNet) Score(u, i int32) float32      { return f(u, i) }
+func (scoreNet) Kind() string                    { return "fake" }
+func (scoreNet) Params() []model.Param           { return nil }
+func (scoreNet) SummaryRows() []model.SummaryRow { return nil }
 
 func compareSplit(t *testing.T) *dataset.Split {
 	t.Helper()

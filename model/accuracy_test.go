@@ -24,8 +24,8 @@ func (n *tableNet) Score(u, i int32) float32 {
 	}
 	return n.Default
 }
-func (n *tableNet) Kind() string          { return "table" }
-func (n *tableNet) Params() []model.Param { return nil }
+func (n *tableNet) Kind() string                    { return "table" }
+func (n *tableNet) Params() []model.Param           { return nil }
 func (n *tableNet) SummaryRows() []model.SummaryRow { return nil }
 
 func TestScaleRoundTrip(t *testing.T) {

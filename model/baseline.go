@@ -139,7 +139,9 @@ func (m *Mean) Score(_, _ int32) float32 { return m.Mu }
 func (m *Mean) Params() []Param { return []Param{{meanTable, 1, 1, []float32{m.Mu}}} }
 
 // SummaryRows describes the mean.
-func (m *Mean) SummaryRows() []SummaryRow { return []SummaryRow{{meanTable, "Constant", "(None, 1)", 1}} }
+func (m *Mean) SummaryRows() []SummaryRow {
+	return []SummaryRow{{meanTable, "Constant", "(None, 1)", 1}}
+}
 
 // Kind returns "bias".
 func (b *Bias) Kind() string { return biasKind }
