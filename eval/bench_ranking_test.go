@@ -26,7 +26,7 @@ func benchRanking() (net *model.Dot, train, test dataset.Ratings, items int) {
 			}
 		}
 	}
-	return model.NewDot(users, items, model.Config{Dim: 32}), train, test, items
+	return model.NewDot(users, items, model.Config{Settings: model.Settings{Dim: 32}}), train, test, items
 }
 
 // BenchmarkRanking measures Ranking with all goroutines (ns/user is per
@@ -67,7 +67,7 @@ func BenchmarkNCF(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	net := model.NewDot(s.Users.Len(), s.Items.Len(), model.Config{Dim: 32})
+	net := model.NewDot(s.Users.Len(), s.Items.Len(), model.Config{Settings: model.Settings{Dim: 32}})
 	var r eval.NCFResult
 	for b.Loop() {
 		r = eval.NCF(net, s, eval.NCFOptions{Seed: 1})

@@ -12,10 +12,10 @@ import (
 // scoreNet is a model.Net whose Score is a function.
 type scoreNet func(u, i int32) float32
 
-func (f scoreNet) Score(u, i int32) float32 { return f(u, i) }
-func (scoreNet) Kind() string               { return "fake" }
-func (scoreNet) Params() []model.Param      { return nil }
-func (scoreNet) Layers() []model.Layer      { return nil }
+func (f scoreNet) Score(u, i int32) float32      { return f(u, i) }
+func (scoreNet) Kind() string                    { return "fake" }
+func (scoreNet) Params() []model.Param           { return nil }
+func (scoreNet) SummaryRows() []model.SummaryRow { return nil }
 
 func compareSplit(t *testing.T) *dataset.Split {
 	t.Helper()
@@ -40,7 +40,7 @@ func oracle(m *model.Model, rows dataset.Ratings) scoreNet {
 func TestCompare(t *testing.T) {
 	s := compareSplit(t)
 	for _, noScale := range []bool{false, true} {
-		m := &model.Model{Config: model.Config{NoScale: noScale}, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
+		m := &model.Model{Config: model.Config{Training: model.Training{NoScale: noScale}}, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 		m.Net = oracle(m, s.Test)
 		c := eval.Compare(m, s, s.Test)
 

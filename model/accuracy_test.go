@@ -24,9 +24,9 @@ func (n *tableNet) Score(u, i int32) float32 {
 	}
 	return n.Default
 }
-func (n *tableNet) Kind() string          { return "table" }
-func (n *tableNet) Params() []model.Param { return nil }
-func (n *tableNet) Layers() []model.Layer { return nil }
+func (n *tableNet) Kind() string                    { return "table" }
+func (n *tableNet) Params() []model.Param           { return nil }
+func (n *tableNet) SummaryRows() []model.SummaryRow { return nil }
 
 func TestScaleRoundTrip(t *testing.T) {
 	m := &model.Model{Min: 0.5, Max: 5}
@@ -52,7 +52,7 @@ func TestScaleRoundTrip(t *testing.T) {
 
 func TestFromScale(t *testing.T) {
 	scaled := &model.Model{Min: 1, Max: 5}
-	raw := &model.Model{Min: 1, Max: 5, Config: model.Config{NoScale: true}}
+	raw := &model.Model{Min: 1, Max: 5, Config: model.Config{Training: model.Training{NoScale: true}}}
 	flat := &model.Model{Min: 3, Max: 3} // one rating value: nothing to scale
 	tests := []struct {
 		m    *model.Model
@@ -158,7 +158,7 @@ func TestAccuracyByHand(t *testing.T) {
 	}
 
 	// Without scaling the scores are ratings.
-	raw := &model.Model{Net: net, Min: 0, Max: 5, Config: model.Config{NoScale: true}}
+	raw := &model.Model{Net: net, Min: 0, Max: 5, Config: model.Config{Training: model.Training{NoScale: true}}}
 	var r2 dataset.Ratings
 	r2.Append(0, 0, 2)  // score 1: error -1
 	r2.Append(0, 1, 0)  // score 0.25: error 0.25
@@ -178,7 +178,7 @@ func TestAccuracyByHand(t *testing.T) {
 }
 
 func TestPredictBatch(t *testing.T) {
-	cfg := model.Config{Dim: 5, Activation: model.Sigmoid, Seed: 3}
+	cfg := model.Config{Training: model.Training{Seed: 3}, Settings: model.Settings{Dim: 5, Activation: model.Sigmoid}}
 	m := &model.Model{Config: cfg, Net: model.NewDot(6, 4, cfg), Min: 1, Max: 5}
 	var users, items []int32
 	for u := range int32(6) {

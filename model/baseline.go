@@ -14,28 +14,53 @@ type Bias struct {
 	ItemBias []float32
 }
 
+// The baseline kinds' names, and the table of their global mean.
+const (
+	meanKind  = "mean"
+	biasKind  = "bias"
+	meanTable = "mean"
+)
+
 func init() {
-	Register("mean", Kind{Defaults: Presets["default"], Build: func(_ Config, params []Param) (Net, error) {
-		mu, err := findParam(params, "mean", 1, 1)
-		if err != nil {
-			return nil, err
-		}
-		return &Mean{Mu: mu[0]}, nil
-	}})
-	Register("bias", Kind{Defaults: Presets["default"], Build: func(_ Config, params []Param) (Net, error) {
-		mu, err := findParam(params, "mean", 1, 1)
-		if err != nil {
-			return nil, err
-		}
-		b := &Bias{Mu: mu[0]}
-		if b.UserBias, err = findParam(params, "user_bias", -1, 1); err != nil {
-			return nil, err
-		}
-		if b.ItemBias, err = findParam(params, "item_bias", -1, 1); err != nil {
-			return nil, err
-		}
-		return b, nil
-	}})
+	baseline := Kind{
+		Reads:    []string{"no_scale", "task"},
+		Fixed:    map[string]string{"task": TaskRating},
+		Count:    func(_ Config, users, items int) int64 { return int64(users) + int64(items) + 1 },
+		Describe: describeClosedForm,
+	}
+	mean, bias := baseline, baseline
+	mean.Name, mean.Doc, mean.Build = meanKind, "the global mean of the training ratings (a baseline)", buildMean
+	mean.Why = "mean is fitted in closed form (no training settings; rating task: it ranks every item alike)"
+	mean.Count = func(Config, int, int) int64 { return 1 }
+	bias.Name, bias.Doc, bias.Build = biasKind, "mean plus user and item biases by ALS (Surprise's BaselineOnly; a baseline)", buildBias
+	bias.Why = "bias is fitted in closed form (no training settings; rating task)"
+	Register(mean)
+	Register(bias)
+}
+
+// buildMean rebuilds a mean from its table.
+func buildMean(_ Config, params []Param) (Net, error) {
+	mu, err := findParam(params, meanTable, 1, 1)
+	if err != nil {
+		return nil, err
+	}
+	return &Mean{Mu: mu[0]}, nil
+}
+
+// buildBias rebuilds a bias net from its tables.
+func buildBias(_ Config, params []Param) (Net, error) {
+	mu, err := findParam(params, meanTable, 1, 1)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bias{Mu: mu[0]}
+	if b.UserBias, err = findParam(params, "user_bias", -1, 1); err != nil {
+		return nil, err
+	}
+	if b.ItemBias, err = findParam(params, "item_bias", -1, 1); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // FitMean returns the mean of the targets.
@@ -105,19 +130,21 @@ func FitBias(r dataset.Ratings, targets []float32, users, items int, c BiasConfi
 }
 
 // Kind returns "mean".
-func (m *Mean) Kind() string { return "mean" }
+func (m *Mean) Kind() string { return meanKind }
 
 // Score returns the mean.
 func (m *Mean) Score(_, _ int32) float32 { return m.Mu }
 
 // Params returns the mean as a 1x1 table.
-func (m *Mean) Params() []Param { return []Param{{"mean", 1, 1, []float32{m.Mu}}} }
+func (m *Mean) Params() []Param { return []Param{{meanTable, 1, 1, []float32{m.Mu}}} }
 
-// Layers describes the mean.
-func (m *Mean) Layers() []Layer { return []Layer{{"mean", "Constant", "(None, 1)", 1}} }
+// SummaryRows describes the mean.
+func (m *Mean) SummaryRows() []SummaryRow {
+	return []SummaryRow{{meanTable, "Constant", "(None, 1)", 1}}
+}
 
 // Kind returns "bias".
-func (b *Bias) Kind() string { return "bias" }
+func (b *Bias) Kind() string { return biasKind }
 
 // Score returns mu + bu[u] + bi[i].
 func (b *Bias) Score(u, i int32) float32 { return b.Mu + b.UserBias[u] + b.ItemBias[i] }
@@ -125,16 +152,16 @@ func (b *Bias) Score(u, i int32) float32 { return b.Mu + b.UserBias[u] + b.ItemB
 // Params returns the mean and both bias tables.
 func (b *Bias) Params() []Param {
 	return []Param{
-		{"mean", 1, 1, []float32{b.Mu}},
+		{meanTable, 1, 1, []float32{b.Mu}},
 		{"user_bias", len(b.UserBias), 1, b.UserBias},
 		{"item_bias", len(b.ItemBias), 1, b.ItemBias},
 	}
 }
 
-// Layers describes the biases.
-func (b *Bias) Layers() []Layer {
-	return []Layer{
-		{"mean", "Constant", "(None, 1)", 1},
+// SummaryRows describes the biases.
+func (b *Bias) SummaryRows() []SummaryRow {
+	return []SummaryRow{
+		{meanTable, "Constant", "(None, 1)", 1},
 		{"user_bias", "Embedding", "(None, 1)", len(b.UserBias)},
 		{"item_bias", "Embedding", "(None, 1)", len(b.ItemBias)},
 		{"add", "Add", "(None, 1)", 0},
@@ -147,8 +174,8 @@ func Baselines(m *Model, s *dataset.Split) (mean, bias *Model) {
 	t := m.ScaleRatings(s.Train)
 	wrap := func(kind string, n Net) *Model {
 		c := m.Config
-		c.Model = kind
+		c.Kind = kind
 		return &Model{Config: c, Net: n, Users: m.Users, Items: m.Items, Min: m.Min, Max: m.Max}
 	}
-	return wrap("mean", FitMean(t)), wrap("bias", FitBias(s.Train, t, m.Users.Len(), m.Items.Len(), BiasConfig{}))
+	return wrap(meanKind, FitMean(t)), wrap(biasKind, FitBias(s.Train, t, m.Users.Len(), m.Items.Len(), BiasConfig{}))
 }

@@ -154,7 +154,7 @@ func TestBaselineBuildRoundTrip(t *testing.T) {
 			n += len(p.Data)
 		}
 		var layers int
-		for _, l := range net.Layers() {
+		for _, l := range net.SummaryRows() {
 			layers += l.Params
 		}
 		if n != layers {
@@ -176,7 +176,7 @@ func TestBaselineBuildRoundTrip(t *testing.T) {
 		{"bias", mean.Params(), "user_bias"},
 		{"bias", append(mean.Params(), model.Param{Name: "user_bias", Rows: 2, Cols: 1, Data: []float32{1}}), "shape"},
 		{"bias", append(mean.Params(), model.Param{Name: "user_bias", Rows: 1, Cols: 1, Data: []float32{1}}), "item_bias"},
-		{"nosuchkind", mean.Params(), "unknown model kind"},
+		{"nosuchkind", mean.Params(), "unknown kind"},
 	}
 	for _, tt := range bad {
 		if _, err := model.Build(tt.kind, model.Config{}, tt.params); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -193,14 +193,14 @@ func TestBaselines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := model.Config{Dim: 4, Seed: 1}
+	cfg := model.Config{Training: model.Training{Seed: 1}, Settings: model.Settings{Dim: 4}}
 	m := &model.Model{Config: cfg, Net: model.NewDot(s.Users.Len(), s.Items.Len(), cfg), Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	mean, bias := model.Baselines(m, s)
 	for _, b := range []*model.Model{mean, bias} {
 		if b.Users != m.Users || b.Items != m.Items || b.Min != m.Min || b.Max != m.Max {
 			t.Errorf("%s baseline does not share the model's maps and scale", b.Net.Kind())
 		}
-		if b.Config.Model != b.Net.Kind() || b.Config.Dim != cfg.Dim {
+		if b.Config.Kind != b.Net.Kind() || b.Config.Dim != cfg.Dim {
 			t.Errorf("%s baseline config %+v", b.Net.Kind(), b.Config)
 		}
 	}

@@ -10,22 +10,26 @@ import (
 	"github.com/recnet/recnet/internal/quote"
 )
 
-// Config holds a model's and its training's settings. It is saved in the
-// model file. The zero value of every field means its default (the values of
-// the "default" preset); where zero is a meaningful setting, a negative value
-// asks for it (L2 < 0: no L2; Patience < 0: no early stopping; Beta1 < 0:
-// Adam without momentum, RMSProp-like).
+// Config holds a model's settings: its kind, the training settings every
+// trainer shares, and the settings a kind adds. It is saved in the model
+// file. The zero value of every field means its kind's default; where zero
+// is a meaningful setting, a negative value asks for it (L2 < 0: no L2;
+// Patience < 0: no early stopping; Beta1 < 0: Adam without momentum,
+// RMSProp-like). A kind reads only some of the settings (Kind.Reads):
+// Validate checks those, and Unused says why another has no effect.
 type Config struct {
-	Model      string     `json:"model"`      // model kind; default "dot"
-	Dim        int        `json:"dim"`        // embedding size
-	Activation Activation `json:"activation"` // output activation
-	Init       string     `json:"init"`       // "he_normal" (Keras) or "normal" (N(0, InitStd²), biases from the mean)
-	InitStd    float64    `json:"init_std"`   // standard deviation of the "normal" init
-	L2         float64    `json:"l2"`         // L2 penalty on the embedding rows a batch touches
-	BiasL2     float64    `json:"bias_l2"`    // L2 penalty on the biases a batch touches
-	NoScale    bool       `json:"no_scale"`   // train on raw ratings instead of min-max [0,1]
+	Kind     string `json:"kind"` // model kind; default DefaultKind
+	Training `json:"training"`
+	Settings `json:"settings"`
+}
 
-	Optimizer string  `json:"optimizer"` // "adam" (lazy), "adagrad" (row-wise, dot only) or "sgd"
+// Training holds the settings every trainer shares: the task, the
+// optimizer and the schedule.
+type Training struct {
+	Task      string  `json:"task,omitempty"`      // "rating" (default): predict ratings with MSE; "implicit": predict interaction with BCE
+	Negatives int     `json:"negatives,omitempty"` // implicit task: negatives sampled per positive each epoch; default 4
+	NoScale   bool    `json:"no_scale"`            // train on raw ratings instead of min-max [0,1]
+	Optimizer string  `json:"optimizer"`           // "adam" (lazy), "adagrad" (row-wise, dot only) or "sgd"
 	LR        float64 `json:"lr"`
 	Beta1     float64 `json:"beta1"`
 	Beta2     float64 `json:"beta2"`
@@ -35,11 +39,20 @@ type Config struct {
 	Patience  int     `json:"patience"`          // epochs without a better validation RMSE before stopping
 	Seed      uint64  `json:"seed"`              // init and shuffle seed
 	Threads   int     `json:"threads,omitempty"` // goroutines that train dot (LIBMF-style blocks); 0 means 1. Deterministic for a seed and a thread count
+}
 
-	Task      string  `json:"task,omitempty"`      // "rating" (default): predict ratings with MSE; "implicit": predict interaction with BCE
-	Negatives int     `json:"negatives,omitempty"` // implicit task: negatives sampled per positive each epoch; default 4
-	Layers    string  `json:"layers,omitempty"`    // hidden layers of mlp and neumf: widths, each with an optional ":activation" (default relu), e.g. "64,32:tanh,16"
-	Dropout   float64 `json:"dropout,omitempty"`   // rate of inverted dropout after each hidden layer while training
+// Settings holds the settings a kind adds to Training: the shape of its
+// net, its initialization and its penalties. Each kind reads some of them
+// (Kind.Reads).
+type Settings struct {
+	Dim        int        `json:"dim"`               // embedding size
+	Activation Activation `json:"activation"`        // output activation
+	Init       string     `json:"init"`              // "he_normal" (Keras) or "normal" (N(0, InitStd²), biases from the mean)
+	InitStd    float64    `json:"init_std"`          // standard deviation of the "normal" init
+	L2         float64    `json:"l2"`                // L2 penalty on the embedding rows a batch touches
+	BiasL2     float64    `json:"bias_l2"`           // L2 penalty on the biases a batch touches
+	Layers     string     `json:"layers,omitempty"`  // hidden layers of mlp and neumf: widths, each with an optional ":activation" (default relu), e.g. "64,32:tanh,16"
+	Dropout    float64    `json:"dropout,omitempty"` // rate of inverted dropout after each hidden layer while training
 }
 
 // Dense is one hidden layer: its width and activation.
@@ -86,60 +99,13 @@ func (c Config) Hidden() []Dense {
 	return l
 }
 
-// Presets are named starting configurations.
-//
-//   - "seed" is the original lab: dim 16, he_normal init, L2 1e-6, ReLU,
-//     Adam lr 0.001, batch 256, 10 epochs, no early stopping.
-//   - "default" is recnet's choice, measured on the built-in data (see the
-//     README): it beats both the seed preset and the bias baseline there.
-var Presets = map[string]Config{
-	"seed": {
-		Model: "dot", Dim: 16, Activation: ReLU, Init: "he_normal", L2: 1e-6, BiasL2: -1,
-		Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
-		Batch: 256, Epochs: 10, Patience: -1, Seed: 42,
-	},
-	"default": {
-		Model: "dot", Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5,
-		Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
-		Batch: 256, Epochs: 50, Patience: 3, Seed: 42,
-	},
-}
-
-// AdaGradLR is the learning rate of row-wise AdaGrad when the optimizer is
-// chosen without one (DefaultLR, and WithDefaults for a zero LR). Measured
-// on the built-in data with the default preset: test RMSE 0.5345 at 0.03,
-// 0.5430 at 0.1, 0.5671 at 0.3, and far slower progress at Adam's 0.001
-// (Adam there: 0.5369).
-const AdaGradLR = 0.03
-
-// DefaultLR returns the learning rate of the default preset for an
-// optimizer: AdaGradLR for adagrad, the preset's for adam and sgd.
-func DefaultLR(optimizer string) float64 {
-	if optimizer == "adagrad" {
-		return AdaGradLR
-	}
-	return Presets["default"].LR
-}
-
-// Preset returns the named preset.
-func Preset(name string) (Config, error) {
-	c, ok := Presets[name]
-	if !ok {
-		return Config{}, fmt.Errorf("model: unknown preset %s (known: seed, default)", quote.Short(name))
-	}
-	return c, nil
-}
-
 // WithDefaults returns c with every zero field set from the defaults of its
-// model kind (the "default" preset for dot, and for a kind not registered).
+// kind (DefaultKind when c names none; nothing for a kind not registered).
 func (c Config) WithDefaults() Config {
-	d := Presets["default"]
-	if c.Model == "" {
-		c.Model = d.Model
+	if c.Kind == "" {
+		c.Kind = DefaultKind
 	}
-	if kd, ok := Defaults(c.Model); ok {
-		d = kd
-	}
+	d, _ := Defaults(c.Kind)
 	def := func(v *float64, dv float64) {
 		if *v == 0 {
 			*v = dv
@@ -228,47 +194,103 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// Validate reports settings that cannot train.
+// Validate reports settings that cannot train: an unknown kind, or a
+// setting the kind reads out of its range. A setting the kind does not
+// read is not checked.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
-	if _, ok := Defaults(c.Model); !ok {
-		return fmt.Errorf("model: unknown model %s (known: %v)", quote.Short(c.Model), Kinds())
-	}
-	switch {
-	case c.Dim < 1 || c.Dim > MaxDim:
-		return fmt.Errorf("model: dim %d out of range 1..%d", c.Dim, MaxDim)
-	case c.Batch < 1 || c.Batch > MaxBatch:
-		return fmt.Errorf("model: batch %d out of range 1..%d", c.Batch, MaxBatch)
-	case c.Epochs < 1 || c.Epochs > MaxEpochs:
-		return fmt.Errorf("model: epochs %d out of range 1..%d", c.Epochs, MaxEpochs)
-	case !(c.LR > 0) || math.IsInf(c.LR, 1): // the negations also catch NaN
-		return fmt.Errorf("model: learning rate %g must be positive and finite", c.LR)
-	case !(c.Beta1 < 1 && !math.IsInf(c.Beta1, -1) && c.Beta2 >= 0 && c.Beta2 < 1):
-		return fmt.Errorf("model: Adam betas %g, %g must be below 1 and at least 0 (a negative beta1 asks for 0: no momentum)", c.Beta1, c.Beta2)
-	case !Finite(c.InitStd, c.L2, c.BiasL2, c.Eps):
-		return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
-	case !slices.Contains(Optimizers, c.Optimizer):
-		return fmt.Errorf("model: unknown optimizer %s (want %s)", quote.Short(c.Optimizer), orList(Optimizers))
-	case c.Optimizer == "adagrad" && c.Model != "" && c.Model != "dot":
-		return fmt.Errorf("model: optimizer adagrad (row-wise) trains dot only, not %s", quote.Short(c.Model))
-	case !slices.Contains(Inits, c.Init):
-		return fmt.Errorf("model: unknown init %s (want %s)", quote.Short(c.Init), orList(Inits))
-	}
-	if _, err := ParseActivation(string(c.Activation)); err != nil {
+	k, err := lookup(c.Kind)
+	if err != nil {
 		return err
 	}
-	if _, err := ParseLayers(c.Layers); err != nil {
-		return fmt.Errorf("model: %w", err)
+	for _, ch := range checks {
+		if ch.always || k.ReadsSetting(ch.setting) {
+			if err := ch.check(c); err != nil {
+				return err
+			}
+		}
 	}
-	switch {
-	case c.Task != "" && !slices.Contains(Tasks, c.Task):
-		return fmt.Errorf("model: unknown task %s (want %s)", quote.Short(c.Task), orList(Tasks))
-	case c.Task == TaskImplicit && (c.Negatives < 1 || c.Negatives > MaxNegatives):
-		return fmt.Errorf("model: negatives %d out of range 1..%d", c.Negatives, MaxNegatives)
-	case !(c.Dropout >= 0 && c.Dropout < 1):
-		return fmt.Errorf("model: dropout %g must be in [0,1)", c.Dropout)
-	case c.Threads < 0 || c.Threads > MaxThreads:
-		return fmt.Errorf("model: threads %d out of range 0..%d", c.Threads, MaxThreads)
+	if k.ReadsSetting("optimizer") && !slices.Contains(k.Optimizers, c.Optimizer) {
+		return fmt.Errorf("model: optimizer %s does not train %s (it trains with %s)", c.Optimizer, c.Kind, orList(k.Optimizers))
+	}
+	return nil
+}
+
+// settingCheck checks one setting, when the kind reads it or always.
+type settingCheck struct {
+	setting string
+	always  bool // checked for every kind: the zero value passes
+	check   func(c Config) error
+}
+
+// checks are the checks of Validate, in order.
+var checks = []settingCheck{
+	{setting: "dim", check: func(c Config) error { return inRange("dim", c.Dim, 1, MaxDim) }},
+	{setting: "batch", check: func(c Config) error { return inRange("batch", c.Batch, 1, MaxBatch) }},
+	{setting: "epochs", check: func(c Config) error { return inRange("epochs", c.Epochs, 1, MaxEpochs) }},
+	{setting: "lr", check: func(c Config) error {
+		if !(c.LR > 0) || math.IsInf(c.LR, 1) { // the negation also catches NaN
+			return fmt.Errorf("model: learning rate %g must be positive and finite", c.LR)
+		}
+		return nil
+	}},
+	{always: true, check: func(c Config) error {
+		if !(c.Beta1 < 1 && !math.IsInf(c.Beta1, -1) && c.Beta2 >= 0 && c.Beta2 < 1) {
+			return fmt.Errorf("model: Adam betas %g, %g must be below 1 and at least 0 (a negative beta1 asks for 0: no momentum)", c.Beta1, c.Beta2)
+		}
+		return nil
+	}},
+	{always: true, check: func(c Config) error {
+		if !Finite(c.InitStd, c.L2, c.BiasL2, c.Eps) {
+			return fmt.Errorf("model: init std %g, L2 %g, bias L2 %g and eps %g must be finite", c.InitStd, c.L2, c.BiasL2, c.Eps)
+		}
+		return nil
+	}},
+	{setting: "optimizer", check: func(c Config) error { return oneOf("optimizer", c.Optimizer, Optimizers) }},
+	{setting: "init", check: func(c Config) error { return oneOf("init", c.Init, Inits) }},
+	{setting: "activation", check: func(c Config) error {
+		_, err := ParseActivation(string(c.Activation))
+		return err
+	}},
+	{always: true, check: func(c Config) error {
+		if _, err := ParseLayers(c.Layers); err != nil {
+			return fmt.Errorf("model: %w", err)
+		}
+		return nil
+	}},
+	{always: true, check: func(c Config) error {
+		if c.Task != "" {
+			return oneOf("task", c.Task, Tasks)
+		}
+		return nil
+	}},
+	{always: true, check: func(c Config) error {
+		if c.Task == TaskImplicit {
+			return inRange("negatives", c.Negatives, 1, MaxNegatives)
+		}
+		return nil
+	}},
+	{always: true, check: func(c Config) error {
+		if !(c.Dropout >= 0 && c.Dropout < 1) {
+			return fmt.Errorf("model: dropout %g must be in [0,1)", c.Dropout)
+		}
+		return nil
+	}},
+	{always: true, check: func(c Config) error { return inRange("threads", c.Threads, 0, MaxThreads) }},
+}
+
+// inRange returns an error when the setting's value v is outside lo..hi.
+func inRange(setting string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("model: %s %d out of range %d..%d", setting, v, lo, hi)
+	}
+	return nil
+}
+
+// oneOf returns an error when the setting's value v is not one of known.
+func oneOf(setting, v string, known []string) error {
+	if !slices.Contains(known, v) {
+		return fmt.Errorf("model: unknown %s %s (want %s)", setting, quote.Short(v), orList(known))
 	}
 	return nil
 }
@@ -290,32 +312,14 @@ func (c Config) PositiveL2() (emb, bias float64) {
 }
 
 // Params returns the number of weights of a net of c's kind (with its
-// defaults) for the given numbers of users and items: embeddings, biases
-// and the dense layers of mlp and neumf. It counts without allocating, so
-// that a trainer can refuse a configuration too large for the machine
-// before making it.
+// defaults) for the given numbers of users and items, 0 for a kind not
+// registered. It counts without allocating, so that a trainer can refuse a
+// configuration too large for the machine before making it.
 func (c Config) Params(users, items int) int64 {
 	c = c.WithDefaults()
-	d, rows := int64(c.Dim), int64(users)+int64(items)
-	switch c.Model {
-	case "mean":
-		return 1
-	case "bias":
-		return rows + 1
-	case "mlp", "neumf":
-	default: // dot, mf, nmf: an embedding and a bias a row
-		return rows * (d + 1)
+	k, ok := kinds[c.Kind]
+	if !ok {
+		return 0
 	}
-	n, in := rows*d, 2*d
-	if c.Model == "neumf" {
-		n = rows * (2*d + 1)
-	}
-	for _, l := range c.Hidden() {
-		n += in*int64(l.Units) + int64(l.Units)
-		in = int64(l.Units)
-	}
-	if c.Model == "neumf" {
-		in += d
-	}
-	return n + in + 1
+	return k.Count(c, users, items)
 }

@@ -16,23 +16,23 @@ func TestWithDefaults(t *testing.T) {
 	}
 
 	set := model.Config{
-		Model: "bias", Dim: 8, Activation: model.Sigmoid, Init: "he_normal", InitStd: 0.5,
-		L2: -1, BiasL2: 0.25, NoScale: true, Optimizer: "sgd", LR: 0.1, Beta1: 0.5, Beta2: 0.75,
-		Eps: 1e-3, Batch: 7, Epochs: 3, Patience: -1, Seed: 99,
+		Kind:     "bias",
+		Training: model.Training{NoScale: true, Optimizer: "sgd", LR: 0.1, Beta1: 0.5, Beta2: 0.75, Eps: 1e-3, Batch: 7, Epochs: 3, Patience: -1, Seed: 99},
+		Settings: model.Settings{Dim: 8, Activation: model.Sigmoid, Init: "he_normal", InitStd: 0.5, L2: -1, BiasL2: 0.25},
 	}
 	if got := set.WithDefaults(); got != set {
 		t.Errorf("a config with every field set changed:\n%+v\nwant\n%+v", got, set)
 	}
 
 	// A partly set config keeps its fields and takes the rest.
-	part := model.Config{Dim: 16, LR: 0.01, Patience: -1, L2: -1}
+	part := model.Config{Training: model.Training{LR: 0.01, Patience: -1}, Settings: model.Settings{Dim: 16, L2: -1}}
 	got := part.WithDefaults()
 	want := def
 	want.Dim, want.LR, want.Patience, want.L2 = 16, 0.01, -1, -1
 	if got != want {
 		t.Errorf("partly set config with defaults:\n%+v\nwant\n%+v", got, want)
 	}
-	if part.Model != "" || part.Batch != 0 {
+	if part.Kind != "" || part.Batch != 0 {
 		t.Error("WithDefaults changed its receiver")
 	}
 }
@@ -44,9 +44,9 @@ func TestAdaGradDefaultLR(t *testing.T) {
 		c    model.Config
 		want float64
 	}{
-		{model.Config{Optimizer: "adagrad"}, model.AdaGradLR},
-		{model.Config{Optimizer: "adagrad", LR: 0.2}, 0.2},
-		{model.Config{Optimizer: "sgd"}, model.Presets["default"].LR},
+		{model.Config{Training: model.Training{Optimizer: "adagrad"}}, model.AdaGradLR},
+		{model.Config{Training: model.Training{Optimizer: "adagrad", LR: 0.2}}, 0.2},
+		{model.Config{Training: model.Training{Optimizer: "sgd"}}, model.Presets["default"].LR},
 		{model.Config{}, model.Presets["default"].LR},
 	} {
 		if got := tc.c.WithDefaults().LR; got != tc.want {
@@ -69,7 +69,7 @@ func TestPositiveL2(t *testing.T) {
 		{0.25, 0.125, 0.25, 0.125},
 	}
 	for _, tt := range tests {
-		c := model.Config{L2: tt.l2, BiasL2: tt.biasL2}.WithDefaults()
+		c := model.Config{Settings: model.Settings{L2: tt.l2, BiasL2: tt.biasL2}}.WithDefaults()
 		emb, bias := c.PositiveL2()
 		if emb != tt.emb || bias != tt.bias {
 			t.Errorf("L2 %g, bias L2 %g: PositiveL2 = %g, %g; want %g, %g", tt.l2, tt.biasL2, emb, bias, tt.emb, tt.bias)
@@ -119,8 +119,8 @@ func TestValidate(t *testing.T) {
 		{"eps infinite", func(c *model.Config) { c.Eps = math.Inf(-1) }, "finite"},
 		{"optimizer", func(c *model.Config) { c.Optimizer = "rmsprop" }, "optimizer"},
 		{"optimizer case", func(c *model.Config) { c.Optimizer = "Adam" }, "optimizer"},
-		{"adagrad mlp", func(c *model.Config) { c.Optimizer, c.Model = "adagrad", "mlp" }, "adagrad"},
-		{"adagrad mf", func(c *model.Config) { c.Optimizer, c.Model = "adagrad", "mf" }, "adagrad"},
+		{"adagrad mlp", func(c *model.Config) { c.Optimizer, c.Kind = "adagrad", "mlp" }, "adagrad"},
+		{"adagrad mf", func(c *model.Config) { c.Optimizer, c.Kind = "adagrad", "mf" }, "adagrad"},
 		{"init", func(c *model.Config) { c.Init = "glorot_uniform" }, "init"},
 		{"activation", func(c *model.Config) { c.Activation = "swish" }, "activation"},
 		{"task", func(c *model.Config) { c.Task = "explicit" }, "task"},
@@ -184,9 +184,9 @@ func TestSeedPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Model != "dot" || c.Dim != 16 || c.LR != 0.001 || c.Batch != 256 || c.Epochs != 10 || c.L2 != 1e-6 {
+	if c.Kind != "dot" || c.Dim != 16 || c.LR != 0.001 || c.Batch != 256 || c.Epochs != 10 || c.L2 != 1e-6 {
 		t.Errorf("seed preset: model %s, dim %d, lr %g, batch %d, epochs %d, L2 %g; want dot, 16, 0.001, 256, 10, 1e-6",
-			c.Model, c.Dim, c.LR, c.Batch, c.Epochs, c.L2)
+			c.Kind, c.Dim, c.LR, c.Batch, c.Epochs, c.L2)
 	}
 	if c.Activation != model.ReLU || c.Init != "he_normal" || c.Optimizer != "adam" || c.NoScale {
 		t.Errorf("seed preset: activation %s, init %s, optimizer %s, no scale %v; want relu, he_normal, adam, false",
@@ -303,7 +303,7 @@ func TestLayersBounded(t *testing.T) {
 		if strings.Contains(err.Error(), "model:") || strings.Count(err.Error(), "layers \"") > 1 {
 			t.Errorf("ParseLayers error %q repeats a prefix", err)
 		}
-		if err := (model.Config{Model: "mlp", Layers: c.layers}).Validate(); err == nil || strings.Count(err.Error(), "model:") != 1 {
+		if err := (model.Config{Kind: "mlp", Settings: model.Settings{Layers: c.layers}}).Validate(); err == nil || strings.Count(err.Error(), "model:") != 1 {
 			t.Errorf("Validate = %v, want one model: prefix", err)
 		}
 	}
@@ -315,24 +315,24 @@ func TestParams(t *testing.T) {
 		cfg  model.Config
 		want int64
 	}{
-		{model.Config{Model: "dot", Dim: 4}, (10 + 5) * 5},
-		{model.Config{Model: "mlp", Dim: 4, Layers: "3"}, 15*4 + 8*3 + 3 + 3 + 1},
-		{model.Config{Model: "neumf", Dim: 4, Layers: "3"}, 15*9 + 8*3 + 3 + 7 + 1},
-		{model.Config{Model: "mlp", Dim: 4096, Layers: strings.Repeat("4096,", 15) + "4096"}, 15*4096 + 8192*4096 + 15*4096*4096 + 16*4096 + 4096 + 1},
+		{model.Config{Kind: "dot", Settings: model.Settings{Dim: 4}}, (10 + 5) * 5},
+		{model.Config{Kind: "mlp", Settings: model.Settings{Dim: 4, Layers: "3"}}, 15*4 + 8*3 + 3 + 3 + 1},
+		{model.Config{Kind: "neumf", Settings: model.Settings{Dim: 4, Layers: "3"}}, 15*9 + 8*3 + 3 + 7 + 1},
+		{model.Config{Kind: "mlp", Settings: model.Settings{Dim: 4096, Layers: strings.Repeat("4096,", 15) + "4096"}}, 15*4096 + 8192*4096 + 15*4096*4096 + 16*4096 + 4096 + 1},
 	}
 	for _, c := range cases {
 		for _, m := range []model.Config{c.cfg} {
 			if got := m.Params(10, 5); got != c.want {
-				t.Errorf("%s dim %d layers %.10s: Params = %d, want %d", m.Model, m.Dim, m.Layers, got, c.want)
+				t.Errorf("%s dim %d layers %.10s: Params = %d, want %d", m.Kind, m.Dim, m.Layers, got, c.want)
 			}
 		}
 	}
-	d := model.NewMLP(10, 5, model.Config{Model: "mlp", Dim: 4, Layers: "3"}.WithDefaults())
+	d := model.NewMLP(10, 5, model.Config{Kind: "mlp", Settings: model.Settings{Dim: 4, Layers: "3"}}.WithDefaults())
 	n := len(d.UserEmb) + len(d.ItemEmb) + len(d.Out.W) + len(d.Out.B)
 	for _, l := range d.Hidden {
 		n += len(l.W) + len(l.B)
 	}
-	if got := (model.Config{Model: "mlp", Dim: 4, Layers: "3"}).Params(10, 5); got != int64(n) {
+	if got := (model.Config{Kind: "mlp", Settings: model.Settings{Dim: 4, Layers: "3"}}).Params(10, 5); got != int64(n) {
 		t.Errorf("Params = %d, NewMLP holds %d", got, n)
 	}
 }

@@ -61,8 +61,8 @@ func (l *DenseLayer) params(name string) []Param {
 }
 
 // layer describes the layer for a summary.
-func (l *DenseLayer) layer(name string) Layer {
-	return Layer{name, "Dense (" + string(l.Act) + ")", fmt.Sprintf("(None, %d)", l.Out), l.In*l.Out + l.Out}
+func (l *DenseLayer) layer(name string) SummaryRow {
+	return SummaryRow{name, "Dense (" + string(l.Act) + ")", fmt.Sprintf("(None, %d)", l.Out), l.In*l.Out + l.Out}
 }
 
 // Tower is a stack of dense layers.
@@ -118,8 +118,8 @@ func (t Tower) params() []Param {
 }
 
 // layers describes every layer for a summary.
-func (t Tower) layers() []Layer {
-	var out []Layer
+func (t Tower) layers() []SummaryRow {
+	var out []SummaryRow
 	for k := range t {
 		out = append(out, t[k].layer(fmt.Sprintf("dense_%d", k+1)))
 	}

@@ -49,7 +49,7 @@ func TestDenseInit(t *testing.T) {
 // layer.
 func TestDeepModelsRoundTrip(t *testing.T) {
 	for _, kind := range []string{"mlp", "neumf"} {
-		cfg := model.Config{Model: kind, Dim: 4, Layers: "8:gelu,3:tanh", Activation: model.Sigmoid}.WithDefaults()
+		cfg := model.Config{Kind: kind, Settings: model.Settings{Dim: 4, Layers: "8:gelu,3:tanh", Activation: model.Sigmoid}}.WithDefaults()
 		var net model.Net = model.NewMLP(5, 3, cfg)
 		if kind == "neumf" {
 			net = model.NewNeuMF(5, 3, cfg)
@@ -70,7 +70,7 @@ func TestDeepModelsRoundTrip(t *testing.T) {
 				}
 			}
 		}
-		layers := got.Net.Layers()
+		layers := got.Net.SummaryRows()
 		var dense int
 		params := 0
 		for _, l := range layers {

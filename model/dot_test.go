@@ -27,7 +27,7 @@ func tableStats(t []float32) (maxAbs, rms float64) {
 // different numbers of rows and so different spreads.
 func TestNewDotHeNormal(t *testing.T) {
 	const users, items, dim = 50, 800, 16
-	cfg := model.Config{Dim: dim, Init: "he_normal", Activation: model.ReLU, Seed: 42}
+	cfg := model.Config{Training: model.Training{Seed: 42}, Settings: model.Settings{Dim: dim, Init: "he_normal", Activation: model.ReLU}}
 	d := model.NewDot(users, items, cfg)
 	if d.Users != users || d.Items != items || d.Dim != dim || d.Act != model.ReLU {
 		t.Fatalf("NewDot: %d users, %d items, dim %d, %s", d.Users, d.Items, d.Dim, d.Act)
@@ -81,7 +81,7 @@ func TestNewDotHeNormal(t *testing.T) {
 }
 
 func TestNewDotNormal(t *testing.T) {
-	cfg := model.Config{Dim: 8, Init: "normal", InitStd: 0.05, Seed: 1}
+	cfg := model.Config{Training: model.Training{Seed: 1}, Settings: model.Settings{Dim: 8, Init: "normal", InitStd: 0.05}}
 	d := model.NewDot(300, 200, cfg)
 	for name, tab := range map[string][]float32{"user": d.UserEmb, "item": d.ItemEmb} {
 		_, rms := tableStats(tab)
@@ -141,7 +141,7 @@ func TestDotScore(t *testing.T) {
 // TestDotParams checks the tables alias the net, the layers count every
 // parameter and Build rebuilds the same net.
 func TestDotParams(t *testing.T) {
-	cfg := model.Config{Dim: 6, Activation: model.Sigmoid, Seed: 2}
+	cfg := model.Config{Training: model.Training{Seed: 2}, Settings: model.Settings{Dim: 6, Activation: model.Sigmoid}}
 	d := model.NewDot(7, 11, cfg)
 	var n int
 	for _, p := range d.Params() {
@@ -151,7 +151,7 @@ func TestDotParams(t *testing.T) {
 		n += len(p.Data)
 	}
 	var layers int
-	for _, l := range d.Layers() {
+	for _, l := range d.SummaryRows() {
 		layers += l.Params
 	}
 	if want := 7*6 + 7 + 11*6 + 11; n != want || layers != want {

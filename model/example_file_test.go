@@ -17,7 +17,7 @@ func ExampleModel_Save() {
 	}
 	defer os.RemoveAll(dir)
 
-	cfg := model.Config{Dim: 8, Seed: 1}
+	cfg := model.Config{Training: model.Training{Seed: 1}, Settings: model.Settings{Dim: 8}}
 	m := &model.Model{
 		Config: cfg,
 		Net:    model.NewDot(2, 3, cfg),
@@ -40,7 +40,7 @@ func ExampleModel_Save() {
 }
 
 func ExampleModel_Summary() {
-	cfg := model.Config{Dim: 8, Activation: model.Sigmoid, Optimizer: "adam", LR: 0.001, Batch: 64, Epochs: 5, Seed: 1}
+	cfg := model.Config{Training: model.Training{Optimizer: "adam", LR: 0.001, Batch: 64, Epochs: 5, Seed: 1}, Settings: model.Settings{Dim: 8, Activation: model.Sigmoid}}
 	m := &model.Model{
 		Config: cfg,
 		Net:    model.NewDot(2, 3, cfg),
@@ -69,7 +69,7 @@ func ExampleModel_Summary() {
 	// Non-trainable params: 0 (0.00 B)
 	// Optimizer params: 91 (364.00 B)
 	// _____________________________________________________________
-	// Config: dim 8, activation sigmoid, optimizer adam, lr 0.001, batch 64, epochs 5
+	// Config: dim 8, sigmoid output, L2 0.0001, adam lr 0.001, batch 64, up to 5 epochs
 	// Data: 2 users, 3 items, ratings 1..5 (trained on [0,1])
 	// History: 0 epochs, best epoch none
 }

@@ -14,7 +14,7 @@ import (
 // exampleModel returns a 2-user, 3-item dot model with hand-set tables on
 // the rating scale 1..5.
 func exampleModel() *model.Model {
-	cfg := model.Config{Dim: 2, Activation: model.Linear}
+	cfg := model.Config{Settings: model.Settings{Dim: 2, Activation: model.Linear}}
 	return &model.Model{
 		Config: cfg,
 		Net: &model.Dot{

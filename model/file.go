@@ -1,6 +1,6 @@
 package model
 
-// A model file, version 1. Integers are little-endian.
+// A model file, version 2. Integers are little-endian.
 //
 //	offset  size  field
 //	0       8     magic "RECNET\x00\x00"
@@ -10,6 +10,11 @@ package model
 //	              raw ids in inner order, history, best epoch, table shapes
 //	20+H    4*N   every table's float32 values, row-major, in header order
 //	end-4   4     uint32 CRC-32C (Castagnoli) of every byte before it
+//
+// Version 2 saves the settings as Config marshals them: the kind, then the
+// training settings every kind shares and the settings of the kind in
+// objects of their own. Version 1 saved them as one flat object, with the
+// kind under "model"; Read reads both.
 //
 // The trailer does not depend on the version: in every version the last four
 // bytes are the CRC-32C of the bytes before them. That lets Read tell a file
@@ -32,9 +37,17 @@ import (
 	"github.com/recnet/recnet/internal/openctx"
 )
 
-// FileVersion is the version of the model file format that Write writes and
-// Read reads.
-const FileVersion = 1
+// FileVersion is the version of the model file format that Write writes.
+// Read reads it and every earlier version (1).
+const FileVersion = 2
+
+// configV1 is a Config as version 1 files hold it: one flat object, with
+// the kind under "model".
+type configV1 struct {
+	Model string `json:"model"`
+	Training
+	Settings
+}
 
 // Errors returned by Read and Load, wrapped with the file name and details.
 var (

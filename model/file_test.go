@@ -23,9 +23,9 @@ import (
 
 // fileTestConfig sets every field, so tests do not depend on the defaults.
 var fileTestConfig = model.Config{
-	Model: "dot", Dim: 4, Activation: model.Linear, Init: "normal", InitStd: 0.05, L2: 1e-4, BiasL2: 1e-5,
-	Optimizer: "adam", LR: 0.005, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
-	Batch: 256, Epochs: 50, Patience: 3, Seed: 1,
+	Kind:     "dot",
+	Training: model.Training{Optimizer: "adam", LR: 0.005, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 1},
+	Settings: model.Settings{Dim: 4, Activation: model.Linear, Init: "normal", InitStd: 0.05, L2: 1e-4, BiasL2: 1e-5},
 }
 
 // fileTestModel returns a 3-user, 5-item dot model whose tables hold some
@@ -115,7 +115,7 @@ func assertSameModel(t *testing.T, got, want *model.Model) {
 func TestFileRoundTrip(t *testing.T) {
 	want := fileTestModel()
 	b := fileBytes(t, want)
-	if !bytes.HasPrefix(b, []byte("RECNET\x00\x00\x01\x00\x00\x00")) {
+	if !bytes.HasPrefix(b, []byte("RECNET\x00\x00\x02\x00\x00\x00")) {
 		t.Errorf("file starts % x", b[:12])
 	}
 	got, err := readBoth(t, b)
@@ -297,7 +297,7 @@ func TestReadCorrupt(t *testing.T) {
 	binary.LittleEndian.PutUint32(v99[8:], 99)
 	isCorrupt("version changed without its checksum", slices.Clone(v99), "checksum")
 	_, err := readBoth(t, fixChecksum(v99))
-	if !errors.Is(err, model.ErrVersion) || !strings.Contains(err.Error(), "version 99") || !strings.Contains(err.Error(), "reads version 1") {
+	if !errors.Is(err, model.ErrVersion) || !strings.Contains(err.Error(), "version 99") || !strings.Contains(err.Error(), "reads versions 1 to 2") {
 		t.Errorf("version 99: got %v, want ErrVersion naming both versions", err)
 	}
 

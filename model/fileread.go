@@ -113,8 +113,9 @@ func (f *fileReader) header() (*fileHeader, error) {
 	if _, err := io.ReadFull(f.cr, pre[8:12]); err != nil {
 		return nil, f.readErr(err, "the version")
 	}
-	if v := binary.LittleEndian.Uint32(pre[8:]); v != FileVersion {
-		return nil, f.versionError(v)
+	version := binary.LittleEndian.Uint32(pre[8:])
+	if version != FileVersion && version != 1 {
+		return nil, f.versionError(version)
 	}
 	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {
 		return nil, f.readErr(err, "the header length")
@@ -139,6 +140,15 @@ func (f *fileReader) header() (*fileHeader, error) {
 	var h fileHeader
 	if err := json.Unmarshal(hb.Bytes(), &h); err != nil {
 		return nil, f.corrupt("bad header: %v", err)
+	}
+	if version == 1 {
+		var v1 struct {
+			Config configV1 `json:"config"`
+		}
+		if err := json.Unmarshal(hb.Bytes(), &v1); err != nil {
+			return nil, f.corrupt("bad header: %v", err)
+		}
+		h.Config = Config{Kind: v1.Config.Model, Training: v1.Config.Training, Settings: v1.Config.Settings}
 	}
 	if err := checkTables(&h); err != nil {
 		return nil, f.corrupt("bad header: %v", err)
@@ -253,5 +263,5 @@ func (f *fileReader) versionError(v uint32) error {
 	if binary.LittleEndian.Uint32(buf) != f.cr.crc {
 		return f.corrupt("checksum mismatch (the version field reads %d)", v)
 	}
-	return fmt.Errorf("%w %d in %s (this build reads version %d)", ErrVersion, v, f.name, FileVersion)
+	return fmt.Errorf("%w %d in %s (this build reads versions 1 to %d)", ErrVersion, v, f.name, FileVersion)
 }

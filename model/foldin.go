@@ -89,31 +89,28 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 	if err := checkK(k); err != nil {
 		return FoldInResult{}, err
 	}
-	lambda, err := m.foldInLambda(lambda)
+	if lambda != 0 && (!(lambda > 0) || !Finite(lambda)) {
+		return FoldInResult{}, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
+	}
+	net, ok := m.Net.(FoldInNet)
+	if !ok {
+		return FoldInResult{}, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
+	}
+	if lambda == 0 {
+		lambda = net.FoldInLambda()
+	}
+	rated, seen, err := m.foldInTargets(ratings)
 	if err != nil {
 		return FoldInResult{}, err
 	}
-	switch m.Net.(type) {
-	case *MLP, *NeuMF:
-		return m.foldInDeep(ctx, ratings, k, lambda)
-	}
-	f, err := m.linearFold()
+	user, err := net.FoldInUser(ctx, rated, lambda)
 	if err != nil {
 		return FoldInResult{}, err
 	}
-	targets, seen, err := m.foldInTargets(ratings)
-	if err != nil {
-		return FoldInResult{}, err
-	}
-	res := FoldInResult{Cold: len(targets) == 0, UserEmb: make([]float32, f.dim)}
-	if !res.Cold {
-		if res.UserBias, err = f.solve(f.rows(targets), lambda, res.UserEmb); err != nil {
-			return FoldInResult{}, err
-		}
-	}
+	res := FoldInResult{Cold: len(rated) == 0, UserEmb: user.Emb, UserBias: user.Bias, GMFUserEmb: user.GMFEmb}
 	top := topk.Select(nil, m.Items.Len(), k,
 		func(i int32) bool { return seen[i] },
-		func(i int32) float64 { return float64(f.score(res.UserEmb, res.UserBias, i)) })
+		func(i int32) float64 { return float64(user.Score(i)) })
 	res.Recs = make([]Rec, len(top))
 	for j, r := range top {
 		res.Recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
@@ -121,21 +118,76 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 	return res, nil
 }
 
-// foldInLambda returns the fold-in penalty lambda, its default for m's net
-// when 0, or an error when it is not positive and finite.
-func (m *Model) foldInLambda(lambda float64) (float64, error) {
-	if lambda == 0 {
-		lambda = DefaultFoldInLambda
-		switch m.Net.(type) {
-		case *MLP, *NeuMF:
-			lambda = DefaultDeepFoldInLambda
+// A FoldInNet is a net that can place a user it was not trained on, from
+// their ratings, its item tables fixed: FoldIn works with the nets that
+// implement it.
+type FoldInNet interface {
+	Net
+	// FoldInUser fits a new user to the rated items (in increasing inner
+	// id, with their ratings on the training scale; none for a cold
+	// start) with the penalty lambda (positive), and returns the user. It
+	// returns ctx's error when ctx is done first.
+	FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error)
+	// FoldInLambda is the penalty FoldIn uses when given 0.
+	FoldInLambda() float64
+}
+
+// Rated is an item a user rated, with the rating on the training scale.
+type Rated struct {
+	Item   int32
+	Target float64
+}
+
+// FoldedUser is a user a FoldInNet placed: its parameters, and its score
+// of every item.
+type FoldedUser struct {
+	// Emb and Bias are the user's embedding and bias (for an mlp or a
+	// neumf, the MLP-branch embedding; an mlp has no bias). GMFEmb is a
+	// neumf user's GMF embedding.
+	Emb    []float32
+	Bias   float32
+	GMFEmb []float32
+	// Score scores item i (an inner id) for the user, on the training
+	// scale.
+	Score func(i int32) float32
+}
+
+// foldInLinear is FoldInUser for a dot or an mf net: the closed form of f.
+func foldInLinear(ctx context.Context, f linearFold, rated []Rated, lambda float64) (FoldedUser, error) {
+	if err := ctx.Err(); err != nil {
+		return FoldedUser{}, err
+	}
+	u := FoldedUser{Emb: make([]float32, f.dim)}
+	if len(rated) > 0 {
+		var err error
+		if u.Bias, err = f.solve(f.rows(rated), lambda, u.Emb); err != nil {
+			return FoldedUser{}, err
 		}
 	}
-	if !(lambda > 0) || !Finite(lambda) {
-		return 0, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
-	}
-	return lambda, nil
+	u.Score = func(i int32) float32 { return f.score(u.Emb, u.Bias, i) }
+	return u, nil
 }
+
+// FoldInUser places a new user by the closed form of FoldIn.
+func (d *Dot) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	if d.Act != Linear && d.Act != ReLU && d.Act != Sigmoid {
+		return FoldedUser{}, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, d.Act)
+	}
+	f := linearFold{dim: d.Dim, itemEmb: d.ItemEmb, itemBi: d.ItemBias, act: d.Act}
+	return foldInLinear(ctx, f, rated, lambda)
+}
+
+// FoldInLambda returns DefaultFoldInLambda.
+func (d *Dot) FoldInLambda() float64 { return DefaultFoldInLambda }
+
+// FoldInUser places a new user by the closed form of FoldIn.
+func (m *MF) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	f := linearFold{dim: m.Dim, itemEmb: m.ItemEmb, itemBi: m.ItemBias, mu: m.Mu, act: Linear, mf: true}
+	return foldInLinear(ctx, f, rated, lambda)
+}
+
+// FoldInLambda returns DefaultFoldInLambda.
+func (m *MF) FoldInLambda() float64 { return DefaultFoldInLambda }
 
 // linearFold is the closed-form fold-in of a dot or an mf net: its item
 // tables, mf's global mean and the output activation.
@@ -147,27 +199,6 @@ type linearFold struct {
 	mf              bool
 }
 
-// linearFold returns the fold-in of m's dot or mf net, or an error
-// wrapping ErrUnsupported for another net.
-func (m *Model) linearFold() (linearFold, error) {
-	var f linearFold
-	switch n := m.Net.(type) {
-	case *Dot:
-		f = linearFold{dim: n.Dim, itemEmb: n.ItemEmb, itemBi: n.ItemBias, act: n.Act}
-		if f.act != Linear && f.act != ReLU && f.act != Sigmoid {
-			return f, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, f.act)
-		}
-	case *MF:
-		f = linearFold{dim: n.Dim, itemEmb: n.ItemEmb, itemBi: n.ItemBias, mu: n.Mu, act: Linear, mf: true}
-	default:
-		return f, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
-	}
-	if len(f.itemBi) < m.Items.Len() || len(f.itemEmb) < m.Items.Len()*f.dim {
-		return f, fmt.Errorf("model: net tables hold %d items, the model %d", len(f.itemBi), m.Items.Len())
-	}
-	return f, nil
-}
-
 // ratedRow is a rated item with the regression target y of its rating.
 type ratedRow struct {
 	item int32
@@ -177,15 +208,15 @@ type ratedRow struct {
 // rows returns the regression targets of the ratings: the training-scale
 // rating (its logit, clipped, for a sigmoid output) less the item bias and
 // mf's mean.
-func (f linearFold) rows(targets []foldInTarget) []ratedRow {
+func (f linearFold) rows(targets []Rated) []ratedRow {
 	rows := make([]ratedRow, len(targets))
 	for j, r := range targets {
-		t := r.t
+		t := r.Target
 		if f.act == Sigmoid {
 			t = min(max(t, sigmoidClip), 1-sigmoidClip)
 			t = math.Log(t / (1 - t))
 		}
-		rows[j] = ratedRow{r.item, t - float64(f.mu) - float64(f.itemBi[r.item])}
+		rows[j] = ratedRow{r.Item, t - float64(f.mu) - float64(f.itemBi[r.Item])}
 	}
 	return rows
 }
@@ -240,22 +271,16 @@ func (f linearFold) score(emb []float32, b float32, i int32) float32 {
 	return y
 }
 
-// foldInTarget is a rated item with its rating on the training scale.
-type foldInTarget struct {
-	item int32
-	t    float64
-}
-
 // foldInTargets returns the rated items in inner id order (so that sums do
 // not depend on map order) with their ratings on the training scale, and
 // the set of rated items.
-func (m *Model) foldInTargets(ratings map[string]float64) ([]foldInTarget, map[int32]bool, error) {
+func (m *Model) foldInTargets(ratings map[string]float64) ([]Rated, map[int32]bool, error) {
 	keys := make([]string, 0, len(ratings))
 	for raw := range ratings {
 		keys = append(keys, raw)
 	}
 	slices.Sort(keys)
-	rows := make([]foldInTarget, 0, len(keys))
+	rows := make([]Rated, 0, len(keys))
 	seen := make(map[int32]bool, len(keys))
 	for _, raw := range keys {
 		i, ok := m.Items.Inner(raw)
@@ -266,10 +291,10 @@ func (m *Model) foldInTargets(ratings map[string]float64) ([]foldInTarget, map[i
 		if err := m.CheckRating(raw, r); err != nil {
 			return nil, nil, err
 		}
-		rows = append(rows, foldInTarget{i, float64(m.ToScale(r))})
+		rows = append(rows, Rated{i, float64(m.ToScale(r))})
 		seen[i] = true
 	}
-	slices.SortFunc(rows, func(a, b foldInTarget) int { return int(a.item) - int(b.item) })
+	slices.SortFunc(rows, func(a, b Rated) int { return int(a.Item) - int(b.Item) })
 	return rows, seen, nil
 }
 

@@ -3,8 +3,6 @@ package model
 import (
 	"context"
 	"math"
-
-	"github.com/recnet/recnet/internal/topk"
 )
 
 // DefaultDeepFoldInLambda is the penalty FoldIn uses for an mlp or a neumf
@@ -122,18 +120,16 @@ func (f *deepFold) backward(p, g []float32, i int32, gz float32) {
 	}
 }
 
-// foldInDeep is FoldIn for an MLP or a NeuMF. No closed form exists, so it
-// minimizes the same objective, Σ_i (act(z_i) - t_i)² + λ|p|² over the
-// user's parameters p (see deepFold), by full-batch Adam from p = 0 with a
-// step size decaying to zero; the result is deterministic. UserEmb is the
-// MLP-branch embedding; for a NeuMF, GMFUserEmb and UserBias are set too.
-// It returns ctx's error when ctx is done before a step.
-func (m *Model) foldInDeep(ctx context.Context, ratings map[string]float64, k int, lambda float64) (FoldInResult, error) {
-	rows, seen, err := m.foldInTargets(ratings)
-	if err != nil {
-		return FoldInResult{}, err
+// foldInDeep is FoldInUser for an MLP or a NeuMF. No closed form exists,
+// so it minimizes the same objective, Σ_i (act(z_i) - t_i)² + λ|p|² over
+// the user's parameters p (see deepFold), by full-batch Adam from p = 0
+// with a step size decaying to zero; the result is deterministic. Emb is
+// the MLP-branch embedding; for a NeuMF, GMFEmb and Bias are set too. It
+// returns ctx's error when ctx is done before a step.
+func foldInDeep(ctx context.Context, f *deepFold, rows []Rated, lambda float64) (FoldedUser, error) {
+	if err := ctx.Err(); err != nil {
+		return FoldedUser{}, err
 	}
-	f := newDeepFold(m.Net)
 	act := f.out.Act
 	n := f.params()
 	p := make([]float32, n)
@@ -142,14 +138,14 @@ func (m *Model) foldInDeep(ctx context.Context, ratings map[string]float64, k in
 		const b1, b2, eps = 0.9, 0.999, 1e-8
 		for step := 1; step <= foldInSteps; step++ {
 			if err := ctx.Err(); err != nil {
-				return FoldInResult{}, err
+				return FoldedUser{}, err
 			}
 			for j := range g {
 				g[j] = float32(2 * lambda * float64(p[j]))
 			}
 			for _, r := range rows {
-				y, dy := act.Apply(f.forward(p, r.item))
-				f.backward(p, g, r.item, 2*(y-float32(r.t))*dy)
+				y, dy := act.Apply(f.forward(p, r.Item))
+				f.backward(p, g, r.Item, 2*(y-float32(r.Target))*dy)
 			}
 			lr := foldInLR * (1 - float64(step-1)/foldInSteps) * math.Sqrt(1-math.Pow(b2, float64(step))) / (1 - math.Pow(b1, float64(step)))
 			for j, gj := range g {
@@ -159,16 +155,26 @@ func (m *Model) foldInDeep(ctx context.Context, ratings map[string]float64, k in
 			}
 		}
 	}
-	res := FoldInResult{Cold: len(rows) == 0, UserEmb: p[:f.d]}
+	u := FoldedUser{Emb: p[:f.d]}
 	if f.neumf {
-		res.GMFUserEmb, res.UserBias = p[f.d:2*f.d], p[2*f.d]
+		u.GMFEmb, u.Bias = p[f.d:2*f.d], p[2*f.d]
 	}
-	top := topk.Select(nil, m.Items.Len(), k,
-		func(i int32) bool { return seen[i] },
-		func(i int32) float64 { y, _ := act.Apply(f.forward(p, i)); return float64(y) })
-	res.Recs = make([]Rec, len(top))
-	for j, r := range top {
-		res.Recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
-	}
-	return res, nil
+	u.Score = func(i int32) float32 { y, _ := act.Apply(f.forward(p, i)); return y }
+	return u, nil
 }
+
+// FoldInUser places a new user by full-batch Adam (see FoldIn).
+func (m *MLP) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	return foldInDeep(ctx, newDeepFold(m), rated, lambda)
+}
+
+// FoldInLambda returns DefaultDeepFoldInLambda.
+func (m *MLP) FoldInLambda() float64 { return DefaultDeepFoldInLambda }
+
+// FoldInUser places a new user by full-batch Adam (see FoldIn).
+func (n *NeuMF) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	return foldInDeep(ctx, newDeepFold(n), rated, lambda)
+}
+
+// FoldInLambda returns DefaultDeepFoldInLambda.
+func (n *NeuMF) FoldInLambda() float64 { return DefaultDeepFoldInLambda }

@@ -12,7 +12,7 @@ import (
 func TestDeepFoldGradient(t *testing.T) {
 	for _, kind := range []string{"mlp", "neumf"} {
 		for _, layers := range []string{"6:tanh,4:elu", "5:gelu", "none"} {
-			cfg := Config{Model: kind, Dim: 3, Layers: layers, InitStd: 0.5, Activation: Sigmoid}.WithDefaults()
+			cfg := Config{Kind: kind, Settings: Settings{Dim: 3, Layers: layers, InitStd: 0.5, Activation: Sigmoid}}.WithDefaults()
 			var net Net = NewMLP(2, 4, cfg)
 			if kind == "neumf" {
 				net = NewNeuMF(2, 4, cfg)

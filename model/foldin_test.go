@@ -32,7 +32,7 @@ func TestFoldInMatchesTrainedIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Dim: 8, L2: 1e-5, Epochs: 30}))
+	m, err := train.Fit(context.Background(), s, model.Config{Training: model.Training{Epochs: 30}, Settings: model.Settings{Dim: 8, L2: 1e-5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestFoldInMatchesTrainedIn(t *testing.T) {
 func ridgeModel(kind string, act model.Activation, mu float32) *model.Model {
 	emb, bias := []float32{1, 2, 0.5}, []float32{0, 0, 0.25}
 	m := &model.Model{
-		Config: model.Config{Model: kind, Dim: 1, Activation: act, NoScale: act != model.Sigmoid},
+		Config: model.Config{Kind: kind, Training: model.Training{NoScale: act != model.Sigmoid}, Settings: model.Settings{Dim: 1, Activation: act}},
 		Users:  dataset.NewIDMap([]string{"u"}),
 		Items:  dataset.NewIDMap([]string{"a", "b", "c"}),
 		Min:    0, Max: 10,
@@ -207,7 +207,7 @@ func TestFoldInContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, kind := range []string{"mlp", "neumf", "dot"} {
-		m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Model: kind, Dim: 4, Layers: "8", Epochs: 2}))
+		m, err := train.Fit(context.Background(), s, model.Config{Kind: kind, Training: model.Training{Epochs: 2}, Settings: model.Settings{Dim: 4, Layers: "8"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +243,7 @@ func TestDeepFoldInMatchesTrainedIn(t *testing.T) {
 	}
 	for _, kind := range []string{"mlp", "neumf"} {
 		t.Run(kind, func(t *testing.T) {
-			m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Model: kind, Dim: 8, Layers: "32,16", L2: 1e-5, Epochs: 30}))
+			m, err := train.Fit(context.Background(), s, model.Config{Kind: kind, Training: model.Training{Epochs: 30}, Settings: model.Settings{Dim: 8, Layers: "32,16", L2: 1e-5}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,7 @@ import (
 //	score(u, i) = mu + bu[u] + bi[i] + <P[u], Q[i]>
 //
 // trained by stochastic gradient descent one rating at a time (train.Fit
-// with Config.Model "mf"). The score is not clipped; Model.FromScale clips
+// with Config.Kind "mf"). The score is not clipped; Model.FromScale clips
 // ratings to the data's range.
 type MF struct {
 	Users, Items, Dim int
@@ -22,45 +22,69 @@ type MF struct {
 	ItemBias          []float32 // Items
 }
 
-// mfDefaults are the settings of the "mf" kind. Dim is Surprise's
-// n_factors, LR lr_all, L2 the factors' reg (reg_pu, reg_qi), BiasL2 the
-// biases' (reg_bu, reg_bi), InitStd init_std_dev and Epochs n_epochs;
-// Batch only sets how often progress is reported, and the optimizer is
-// always per-rating SGD. Surprise's defaults (100 factors, lr 0.005, reg
-// 0.02, init std 0.1, 20 epochs) suit raw 1-5 ratings; these were chosen
-// by validation RMSE on ratings min-max scaled to [0,1], recnet's default,
-// on the built-in data and MovieLens-100k-shaped low-rank tables. From a
-// small init the factors take a while to leave zero, during which the
-// validation RMSE can stall: hence the patience of 20 epochs.
-var mfDefaults = Config{
-	Model: "mf", Dim: 64, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 0.005, BiasL2: 0.02,
-	Optimizer: "sgd", LR: 0.03, Batch: 1024, Epochs: 200, Patience: 20, Seed: 42,
+// mfKind names the mf kind.
+const mfKind = "mf"
+
+// The mf kind's defaults: Dim is Surprise's n_factors, LR lr_all, L2 the
+// factors' reg (reg_pu, reg_qi), BiasL2 the biases' (reg_bu, reg_bi),
+// InitStd init_std_dev and Epochs n_epochs; Batch only sets how often
+// progress is reported, and the optimizer is always per-rating SGD.
+// Surprise's defaults (100 factors, lr 0.005, reg 0.02, init std 0.1, 20
+// epochs) suit raw 1-5 ratings; these were chosen by validation RMSE on
+// ratings min-max scaled to [0,1], recnet's default, on the built-in data
+// and MovieLens-100k-shaped low-rank tables. From a small init the factors
+// take a while to leave zero, during which the validation RMSE can stall:
+// hence the patience of 20 epochs.
+func init() {
+	Register(Kind{
+		Name: mfKind,
+		Doc:  "biased MF by per-rating SGD (Surprise's SVD)",
+		Defaults: Config{
+			Training: Training{Optimizer: "sgd", LR: 0.03, Batch: 1024, Epochs: 200, Patience: 20, Seed: 42},
+			Settings: Settings{Dim: 64, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 0.005, BiasL2: 0.02},
+		},
+		Reads:      append(EpochSettings(), "init_std", "lr", "l2", "bias_l2", "optimizer", "activation", "init", "task"),
+		Fixed:      map[string]string{"optimizer": "sgd", "activation": string(Linear), "init": "normal", "task": TaskRating},
+		Why:        "mf trains one rating at a time by its own SGD (normal init, linear output, rating task; no moments, batches, threads or layers)",
+		Optimizers: []string{"sgd"},
+		Space: []Range{
+			{Name: "dim", Lo: 10, Hi: 200, Int: true, Grid: []string{"50", "100"}},
+			{Name: "lr", Lo: 0.002, Hi: 0.05, Log: true, Grid: []string{"0.01", "0.02"}},
+			{Name: "l2", Lo: 5e-4, Hi: 0.05, Log: true, Grid: []string{"0.002", "0.005", "0.02"}},
+			{Name: "epochs", Lo: 10, Hi: 200, Int: true},
+		},
+		Build: buildMF,
+		Count: countEmbeddings,
+		Describe: func(c Config) string {
+			return fmt.Sprintf("dim %d, per-rating SGD lr %g, reg %g (biases %g), up to %d epochs, patience %d",
+				c.Dim, c.LR, c.L2, c.BiasL2, c.Epochs, c.Patience)
+		},
+	})
 }
 
-func init() {
-	Register("mf", Kind{Defaults: mfDefaults, Build: func(_ Config, params []Param) (Net, error) {
-		dim := factorCols(params, "user_embedding")
-		m := &MF{Dim: dim}
-		mu, err := findParam(params, "mean", 1, 1)
-		get := func(dst *[]float32, name string, cols int) {
-			if err == nil {
-				*dst, err = findParam(params, name, -1, cols)
-			}
+// buildMF rebuilds an mf net from its tables.
+func buildMF(_ Config, params []Param) (Net, error) {
+	dim := factorCols(params, "user_embedding")
+	m := &MF{Dim: dim}
+	mu, err := findParam(params, meanTable, 1, 1)
+	get := func(dst *[]float32, name string, cols int) {
+		if err == nil {
+			*dst, err = findParam(params, name, -1, cols)
 		}
-		get(&m.UserEmb, "user_embedding", dim)
-		get(&m.UserBias, "user_bias", 1)
-		get(&m.ItemEmb, "item_embedding", dim)
-		get(&m.ItemBias, "item_bias", 1)
-		if err != nil {
-			return nil, err
-		}
-		m.Mu = mu[0]
-		m.Users, m.Items = len(m.UserBias), len(m.ItemBias)
-		if len(m.UserEmb) != m.Users*dim || len(m.ItemEmb) != m.Items*dim {
-			return nil, fmt.Errorf("model: mf tables disagree on the number of users or items")
-		}
-		return m, nil
-	}})
+	}
+	get(&m.UserEmb, "user_embedding", dim)
+	get(&m.UserBias, "user_bias", 1)
+	get(&m.ItemEmb, "item_embedding", dim)
+	get(&m.ItemBias, "item_bias", 1)
+	if err != nil {
+		return nil, err
+	}
+	m.Mu = mu[0]
+	m.Users, m.Items = len(m.UserBias), len(m.ItemBias)
+	if len(m.UserEmb) != m.Users*dim || len(m.ItemEmb) != m.Items*dim {
+		return nil, fmt.Errorf("model: mf tables disagree on the number of users or items")
+	}
+	return m, nil
 }
 
 // factorCols returns the number of columns of the table called name, or 0
@@ -78,8 +102,8 @@ func factorCols(params []Param, name string) int {
 // factors drawn from N(0, InitStd²) (cfg's Dim, InitStd and Seed, zero
 // fields taking the mf defaults), its biases and global mean zero.
 func NewMF(users, items int, cfg Config) *MF {
-	if cfg.Model == "" {
-		cfg.Model = "mf"
+	if cfg.Kind == "" {
+		cfg.Kind = mfKind
 	}
 	cfg = cfg.WithDefaults()
 	m := &MF{
@@ -99,7 +123,7 @@ func NewMF(users, items int, cfg Config) *MF {
 }
 
 // Kind returns "mf".
-func (m *MF) Kind() string { return "mf" }
+func (m *MF) Kind() string { return mfKind }
 
 // Score returns mu + bu[u] + bi[i] + <P[u], Q[i]>.
 func (m *MF) Score(u, i int32) float32 {
@@ -112,7 +136,7 @@ func (m *MF) Score(u, i int32) float32 {
 // Params returns the global mean (1x1) and the four tables.
 func (m *MF) Params() []Param {
 	return []Param{
-		{"mean", 1, 1, []float32{m.Mu}},
+		{meanTable, 1, 1, []float32{m.Mu}},
 		{"user_embedding", m.Users, m.Dim, m.UserEmb},
 		{"user_bias", m.Users, 1, m.UserBias},
 		{"item_embedding", m.Items, m.Dim, m.ItemEmb},
@@ -124,16 +148,16 @@ func (m *MF) Params() []Param {
 // training mean and is not trained.
 func (m *MF) TrainableParams() int { return (m.Users + m.Items) * (m.Dim + 1) }
 
-// Layers describes the net for a summary.
-func (m *MF) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (m *MF) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", m.Dim)
-	return []Layer{
-		{"mean", "Constant", "(None, 1)", 1},
+	return []SummaryRow{
+		{meanTable, "Constant", "(None, 1)", 1},
 		{"user_embedding", "Embedding", dim, m.Users * m.Dim},
 		{"user_bias", "Embedding", "(None, 1)", m.Users},
 		{"item_embedding", "Embedding", dim, m.Items * m.Dim},
 		{"item_bias", "Embedding", "(None, 1)", m.Items},
-		{"dot", "Dot (per row)", "(None, 1)", 0},
+		{dotLayer, "Dot (per row)", "(None, 1)", 0},
 		{"add", "Add", "(None, 1)", 0},
 	}
 }

@@ -23,13 +23,13 @@ func mfTestModels() []*model.Model {
 			BestEpoch: 1,
 		}
 	}
-	mfCfg := model.Config{Model: "mf", Dim: 3, Seed: 7}
+	mfCfg := model.Config{Kind: "mf", Training: model.Training{Seed: 7}, Settings: model.Settings{Dim: 3}}
 	mf := model.NewMF(3, 4, mfCfg)
 	mf.Mu = 0.625
 	mf.UserBias[1] = -0.125
 	mf.ItemBias[3] = math.Float32frombits(1) // smallest subnormal
 	mf.UserEmb[2] = float32(math.Copysign(0, -1))
-	nmfCfg := model.Config{Model: "nmf", Dim: 2, Seed: 7}
+	nmfCfg := model.Config{Kind: "nmf", Training: model.Training{Seed: 7}, Settings: model.Settings{Dim: 2}}
 	return []*model.Model{wrap(mfCfg, mf), wrap(nmfCfg, model.NewNMF(3, 4, nmfCfg))}
 }
 
@@ -150,10 +150,10 @@ func TestMFNMFDefaults(t *testing.T) {
 		if !ok {
 			t.Fatalf("kind %s is not registered", kind)
 		}
-		if d.Model != kind {
-			t.Errorf("%s defaults name model %q", kind, d.Model)
+		if d.Kind != kind {
+			t.Errorf("%s defaults name model %q", kind, d.Kind)
 		}
-		c := model.Config{Model: kind}.WithDefaults()
+		c := model.Config{Kind: kind}.WithDefaults()
 		if c != d {
 			t.Errorf("%s: WithDefaults gives %+v, defaults are %+v", kind, c, d)
 		}
@@ -166,9 +166,9 @@ func TestMFNMFDefaults(t *testing.T) {
 // TestNewNMFNonNegative checks the init draws every factor from [0, 1) and
 // that the seed decides it.
 func TestNewNMFNonNegative(t *testing.T) {
-	a := model.NewNMF(50, 20, model.Config{Dim: 4, Seed: 1})
-	b := model.NewNMF(50, 20, model.Config{Dim: 4, Seed: 1})
-	c := model.NewNMF(50, 20, model.Config{Dim: 4, Seed: 2})
+	a := model.NewNMF(50, 20, model.Config{Training: model.Training{Seed: 1}, Settings: model.Settings{Dim: 4}})
+	b := model.NewNMF(50, 20, model.Config{Training: model.Training{Seed: 1}, Settings: model.Settings{Dim: 4}})
+	c := model.NewNMF(50, 20, model.Config{Training: model.Training{Seed: 2}, Settings: model.Settings{Dim: 4}})
 	var sum float64
 	for k, v := range append(a.UserEmb, a.ItemEmb...) {
 		if !(v >= 0 && v < 1) {

@@ -26,41 +26,82 @@ type MLP struct {
 // is empty: NCF's tower of halving widths.
 const DefaultLayers = "64,32,16"
 
-// mlpDefaults are the settings of the "mlp" kind.
-var mlpDefaults = Config{
-	Model: "mlp", Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5,
-	Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
-	Batch: 256, Epochs: 50, Patience: 3, Seed: 42, Layers: DefaultLayers,
-}
+// mlpKind names the mlp kind.
+const mlpKind = "mlp"
 
 func init() {
-	Register("mlp", Kind{Defaults: mlpDefaults, Build: func(cfg Config, params []Param) (Net, error) {
-		cfg = cfg.WithDefaults()
-		m := &MLP{Dim: cfg.Dim}
-		var err error
-		if m.UserEmb, err = findParam(params, "user_embedding", -1, cfg.Dim); err != nil {
-			return nil, err
-		}
-		if m.ItemEmb, err = findParam(params, "item_embedding", -1, cfg.Dim); err != nil {
-			return nil, err
-		}
-		m.Users, m.Items = len(m.UserEmb)/cfg.Dim, len(m.ItemEmb)/cfg.Dim
-		if m.Hidden, err = buildTower(params, 2*cfg.Dim, cfg.Hidden()); err != nil {
-			return nil, err
-		}
-		if m.Out, err = buildDense(params, "output", m.Hidden.Width(2*cfg.Dim), 1, cfg.Activation); err != nil {
-			return nil, err
-		}
-		return m, nil
-	}})
+	Register(Kind{
+		Name: mlpKind,
+		Doc:  "embeddings concatenated through hidden layers (NCF's MLP)",
+		Defaults: Config{
+			Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
+			Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},
+		},
+		Reads:      append(netSettings(), "layers", "dropout"),
+		Why:        "mlp trains on one goroutine",
+		Optimizers: []string{"adam", "sgd"},
+		Space:      deepSpace,
+		Build:      buildMLP,
+		Count:      countMLP,
+		Describe:   describeNet,
+	})
+}
+
+// deepSpace is the search space of mlp and neumf.
+var deepSpace = []Range{
+	{Name: "dim", Values: []string{"8", "16", "32", "64"}, Grid: []string{"16", "32", "64"}},
+	{Name: "layers", Values: []string{"64,32,16", "32,16", "128,64,32", "64", "64,32:tanh,16:tanh"}},
+	{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
+	{Name: "l2", Lo: 1e-6, Hi: 1e-3, Log: true, Grid: []string{"1e-05", "0.0001"}},
+	{Name: "dropout", Values: []string{"0", "0.1", "0.2", "0.3"}},
+	{Name: "batch", Values: []string{"128", "256", "512"}},
+}
+
+// buildMLP rebuilds an mlp net from its tables.
+func buildMLP(cfg Config, params []Param) (Net, error) {
+	cfg = cfg.WithDefaults()
+	m := &MLP{Dim: cfg.Dim}
+	var err error
+	if m.UserEmb, err = findParam(params, "user_embedding", -1, cfg.Dim); err != nil {
+		return nil, err
+	}
+	if m.ItemEmb, err = findParam(params, "item_embedding", -1, cfg.Dim); err != nil {
+		return nil, err
+	}
+	m.Users, m.Items = len(m.UserEmb)/cfg.Dim, len(m.ItemEmb)/cfg.Dim
+	if m.Hidden, err = buildTower(params, 2*cfg.Dim, cfg.Hidden()); err != nil {
+		return nil, err
+	}
+	if m.Out, err = buildDense(params, "output", m.Hidden.Width(2*cfg.Dim), 1, cfg.Activation); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// countMLP counts an embedding a user and an item, the hidden layers and
+// the output unit.
+func countMLP(cfg Config, users, items int) int64 {
+	n, in := (int64(users)+int64(items))*int64(cfg.Dim), 2*int64(cfg.Dim)
+	n, in = countTower(n, in, cfg.Hidden())
+	return n + in + 1
+}
+
+// countTower adds the weights of hidden layers taking in values to n, and
+// returns it with the width of their output.
+func countTower(n, in int64, hidden []Dense) (int64, int64) {
+	for _, l := range hidden {
+		n += in*int64(l.Units) + int64(l.Units)
+		in = int64(l.Units)
+	}
+	return n, in
 }
 
 // NewMLP returns an MLP for the given numbers of users and items,
 // initialized from cfg: embeddings as NewDot's, dense layers by
 // NewDenseLayer, the output unit by Glorot with a zero bias.
 func NewMLP(users, items int, cfg Config) *MLP {
-	if cfg.Model == "" {
-		cfg.Model = "mlp"
+	if cfg.Kind == "" {
+		cfg.Kind = mlpKind
 	}
 	cfg = cfg.WithDefaults()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x31f))
@@ -75,7 +116,7 @@ func NewMLP(users, items int, cfg Config) *MLP {
 }
 
 // Kind returns "mlp".
-func (m *MLP) Kind() string { return "mlp" }
+func (m *MLP) Kind() string { return mlpKind }
 
 // Score returns the net's output for inner user u and item i.
 func (m *MLP) Score(u, i int32) float32 {
@@ -104,10 +145,10 @@ func (m *MLP) Params() []Param {
 	return append(out, m.Out.params("output")...)
 }
 
-// Layers describes the net for a summary.
-func (m *MLP) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (m *MLP) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", m.Dim)
-	out := []Layer{
+	out := []SummaryRow{
 		{"user_embedding", "Embedding", dim, m.Users * m.Dim},
 		{"item_embedding", "Embedding", dim, m.Items * m.Dim},
 		{"concat", "Concatenate", fmt.Sprintf("(None, %d)", 2*m.Dim), 0},

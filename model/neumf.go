@@ -28,54 +28,75 @@ type NeuMF struct {
 	Out               DenseLayer // Dim + the tower's width -> 1
 }
 
-// neumfDefaults are the settings of the "neumf" kind.
-var neumfDefaults = Config{
-	Model: "neumf", Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5,
-	Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7,
-	Batch: 256, Epochs: 50, Patience: 3, Seed: 42, Layers: DefaultLayers,
-}
+// neumfKind names the neumf kind.
+const neumfKind = "neumf"
 
 func init() {
-	Register("neumf", Kind{Defaults: neumfDefaults, Build: func(cfg Config, params []Param) (Net, error) {
-		cfg = cfg.WithDefaults()
-		d := cfg.Dim
-		n := &NeuMF{Dim: d}
-		var err error
-		get := func(dst *[]float32, name string, cols int) {
-			if err == nil {
-				*dst, err = findParam(params, name, -1, cols)
-			}
+	Register(Kind{
+		Name: neumfKind,
+		Doc:  "NCF's NeuMF: a GMF and an MLP branch joined by one output unit",
+		Defaults: Config{
+			Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
+			Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},
+		},
+		Reads:      append(netSettings(), "layers", "dropout"),
+		Why:        "neumf trains on one goroutine",
+		Optimizers: []string{"adam", "sgd"},
+		Space:      deepSpace,
+		Build:      buildNeuMF,
+		Count:      countNeuMF,
+		Describe:   describeNet,
+	})
+}
+
+// buildNeuMF rebuilds a neumf net from its tables.
+func buildNeuMF(cfg Config, params []Param) (Net, error) {
+	cfg = cfg.WithDefaults()
+	d := cfg.Dim
+	n := &NeuMF{Dim: d}
+	var err error
+	get := func(dst *[]float32, name string, cols int) {
+		if err == nil {
+			*dst, err = findParam(params, name, -1, cols)
 		}
-		get(&n.UserEmb, "user_embedding", d)
-		get(&n.ItemEmb, "item_embedding", d)
-		get(&n.UserBias, "user_bias", 1)
-		get(&n.ItemBias, "item_bias", 1)
-		get(&n.MLPUserEmb, "mlp_user_embedding", d)
-		get(&n.MLPItemEmb, "mlp_item_embedding", d)
-		if err != nil {
-			return nil, err
-		}
-		n.Users, n.Items = len(n.UserBias), len(n.ItemBias)
-		if len(n.UserEmb) != n.Users*d || len(n.MLPUserEmb) != n.Users*d ||
-			len(n.ItemEmb) != n.Items*d || len(n.MLPItemEmb) != n.Items*d {
-			return nil, fmt.Errorf("model: neumf tables disagree on the number of users or items")
-		}
-		if n.Hidden, err = buildTower(params, 2*d, cfg.Hidden()); err != nil {
-			return nil, err
-		}
-		if n.Out, err = buildDense(params, "output", d+n.Hidden.Width(2*d), 1, cfg.Activation); err != nil {
-			return nil, err
-		}
-		return n, nil
-	}})
+	}
+	get(&n.UserEmb, "user_embedding", d)
+	get(&n.ItemEmb, "item_embedding", d)
+	get(&n.UserBias, "user_bias", 1)
+	get(&n.ItemBias, "item_bias", 1)
+	get(&n.MLPUserEmb, "mlp_user_embedding", d)
+	get(&n.MLPItemEmb, "mlp_item_embedding", d)
+	if err != nil {
+		return nil, err
+	}
+	n.Users, n.Items = len(n.UserBias), len(n.ItemBias)
+	if len(n.UserEmb) != n.Users*d || len(n.MLPUserEmb) != n.Users*d ||
+		len(n.ItemEmb) != n.Items*d || len(n.MLPItemEmb) != n.Items*d {
+		return nil, fmt.Errorf("model: neumf tables disagree on the number of users or items")
+	}
+	if n.Hidden, err = buildTower(params, 2*d, cfg.Hidden()); err != nil {
+		return nil, err
+	}
+	if n.Out, err = buildDense(params, "output", d+n.Hidden.Width(2*d), 1, cfg.Activation); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// countNeuMF counts two embeddings and a bias a user and an item, the
+// hidden layers and the output unit, which also takes the GMF product.
+func countNeuMF(cfg Config, users, items int) int64 {
+	d := int64(cfg.Dim)
+	n, in := countTower((int64(users)+int64(items))*(2*d+1), 2*d, cfg.Hidden())
+	return n + in + d + 1
 }
 
 // NewNeuMF returns a NeuMF for the given numbers of users and items,
 // initialized from cfg: embeddings as NewDot's, biases zero, the dense
 // layers by NewDenseLayer, the output unit by Glorot with a zero bias.
 func NewNeuMF(users, items int, cfg Config) *NeuMF {
-	if cfg.Model == "" {
-		cfg.Model = "neumf"
+	if cfg.Kind == "" {
+		cfg.Kind = neumfKind
 	}
 	cfg = cfg.WithDefaults()
 	d := cfg.Dim
@@ -95,7 +116,7 @@ func NewNeuMF(users, items int, cfg Config) *NeuMF {
 }
 
 // Kind returns "neumf".
-func (n *NeuMF) Kind() string { return "neumf" }
+func (n *NeuMF) Kind() string { return neumfKind }
 
 // Score returns the net's output for inner user u and item i.
 func (n *NeuMF) Score(u, i int32) float32 {
@@ -135,10 +156,10 @@ func (n *NeuMF) Params() []Param {
 	return append(out, n.Out.params("output")...)
 }
 
-// Layers describes the net for a summary.
-func (n *NeuMF) Layers() []Layer {
+// SummaryRows describes the net for a summary.
+func (n *NeuMF) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", n.Dim)
-	out := []Layer{
+	out := []SummaryRow{
 		{"user_embedding", "Embedding (GMF)", dim, n.Users * n.Dim},
 		{"item_embedding", "Embedding (GMF)", dim, n.Items * n.Dim},
 		{"gmf", "Multiply", dim, 0},
@@ -150,7 +171,7 @@ func (n *NeuMF) Layers() []Layer {
 	}
 	out = append(out, n.Hidden.layers()...)
 	return append(out,
-		Layer{"fuse", "Concatenate", fmt.Sprintf("(None, %d)", n.Out.In), 0},
+		SummaryRow{"fuse", "Concatenate", fmt.Sprintf("(None, %d)", n.Out.In), 0},
 		n.Out.layer("output"),
-		Layer{"add_bias", "Add", "(None, 1)", 0})
+		SummaryRow{"add_bias", "Add", "(None, 1)", 0})
 }

@@ -1,42 +1,23 @@
 package model
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // Which settings each kind of model reads. A setting is named by its JSON
 // name in Config ("lr", "init_std", "no_scale"...). A setting a model does
 // not read has no effect on it, so a caller that takes settings from a user
 // (recnet's flags) can refuse one that was set for nothing.
 
-// kindUse is what one model kind reads.
-type kindUse struct {
-	reads []string          // settings the kind's training reads
-	fixed map[string]string // settings read only as this one value
-	why   string            // why the others are not read
-}
+// EpochSettings returns the settings every model trained in epochs reads.
+func EpochSettings() []string { return []string{"dim", "epochs", "patience", "no_scale"} }
 
-// epochSettings are read by every model trained in epochs.
-var epochSettings = []string{"dim", "epochs", "patience", "no_scale"}
-
-// nnSettings are read by the nets trained by an optimizer in batches.
-var nnSettings = append(slices.Clone(epochSettings),
-	"activation", "init", "init_std", "l2", "bias_l2", "optimizer", "lr", "beta1", "beta2", "eps", "batch", "task", "negatives")
-
-var kindUses = map[string]kindUse{
-	"dot":   {reads: append(slices.Clone(nnSettings), "threads"), why: "dot has no hidden layers"},
-	"mlp":   {reads: append(slices.Clone(nnSettings), "layers", "dropout"), why: "mlp trains on one goroutine"},
-	"neumf": {reads: append(slices.Clone(nnSettings), "layers", "dropout"), why: "neumf trains on one goroutine"},
-	"mf": {
-		reads: append(slices.Clone(epochSettings), "init_std", "lr", "l2", "bias_l2", "optimizer", "activation", "init", "task"),
-		fixed: map[string]string{"optimizer": "sgd", "activation": string(Linear), "init": "normal", "task": TaskRating},
-		why:   "mf trains one rating at a time by its own SGD (normal init, linear output, rating task; no moments, batches, threads or layers)",
-	},
-	"nmf": {
-		reads: append(slices.Clone(epochSettings), "l2", "activation", "task"),
-		fixed: map[string]string{"activation": string(Linear), "task": TaskRating},
-		why:   "nmf trains by multiplicative updates (no learning rate, optimizer, batches, init, bias penalty, threads or layers; linear output, rating task)",
-	},
-	"mean": {reads: []string{"no_scale", "task"}, fixed: map[string]string{"task": TaskRating}, why: "mean is fitted in closed form (no training settings; rating task: it ranks every item alike)"},
-	"bias": {reads: []string{"no_scale", "task"}, fixed: map[string]string{"task": TaskRating}, why: "bias is fitted in closed form (no training settings; rating task)"},
+// netSettings returns the settings read by a net trained by an optimizer
+// in batches (dot, mlp, neumf).
+func netSettings() []string {
+	return append(EpochSettings(),
+		"activation", "init", "init_std", "l2", "bias_l2", "optimizer", "lr", "beta1", "beta2", "eps", "batch", "task", "negatives")
 }
 
 // optimizerReads are the settings each optimizer reads besides lr.
@@ -51,18 +32,18 @@ var optimizerReads = map[string][]string{
 // unknown name is read.
 func (c Config) Unused(setting string) string {
 	c = c.WithDefaults()
-	use, ok := kindUses[c.Model]
+	k, ok := kinds[c.Kind]
 	if !ok {
 		return ""
 	}
-	if !slices.Contains(use.reads, setting) {
+	if !k.ReadsSetting(setting) {
 		if isKnownSetting(setting) {
-			return use.why
+			return k.Why
 		}
 		return ""
 	}
-	if v, ok := use.fixed[setting]; ok && c.stringSetting(setting) != v {
-		return use.why
+	if v, ok := k.Fixed[setting]; ok && c.stringSetting(setting) != v {
+		return k.Why
 	}
 	switch setting {
 	case "activation":
@@ -91,8 +72,8 @@ func (c Config) Unused(setting string) string {
 
 // isKnownSetting reports whether some kind reads the setting.
 func isKnownSetting(s string) bool {
-	for _, u := range kindUses {
-		if slices.Contains(u.reads, s) {
+	for _, k := range kinds {
+		if k.ReadsSetting(s) {
 			return true
 		}
 	}
@@ -116,3 +97,26 @@ func (c Config) stringSetting(name string) string {
 	}
 	return ""
 }
+
+// describeNet describes the settings of a net trained by an optimizer in
+// batches (dot, mlp, neumf): dim, hidden layers and dropout when its kind
+// reads them, output, L2, optimizer, batch, epochs and the task.
+func describeNet(c Config) string {
+	net := ""
+	if k, ok := kinds[c.Kind]; ok && k.ReadsSetting("layers") {
+		net = fmt.Sprintf(", layers %s", c.Layers)
+		if c.Dropout > 0 {
+			net += fmt.Sprintf(", dropout %g", c.Dropout)
+		}
+	}
+	task := ""
+	if c.Implicit() {
+		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
+	}
+	l2, _ := c.PositiveL2()
+	return fmt.Sprintf("dim %d%s, %s output, L2 %g, %s lr %g, batch %d, up to %d epochs%s",
+		c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
+}
+
+// describeClosedForm describes a kind fitted in closed form.
+func describeClosedForm(Config) string { return "fitted in closed form" }

@@ -1,14 +1,18 @@
 package model
 
-// Range is one setting a search over a kind's settings varies: one entry
-// of a search space. A random search draws it from Values when there are
-// any, else from the range [Lo, Hi]: log-uniformly when Log, as a whole
-// number when Int, else uniformly; a drawn real is rounded to 3 significant
-// digits, so that the printed setting is the one trained. A grid search
-// takes every value of Grid (none: the base value). Package selection
-// searches a space of them.
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+)
+
+// Range is one setting a search varies. A random search draws it from
+// Values when there are any, else from the range [Lo, Hi]: log-uniformly
+// when Log, as a whole number when Int, else uniformly; a drawn real is
+// rounded to 3 significant digits, so that the printed setting is the one
+// trained. A grid search takes every value of Grid (none: the base value).
 type Range struct {
-	// Name is the setting, named as the train command's flag: dim, lr, l2,
+	// Name is the setting, named as its flag (Setting.Flag): dim, lr, l2,
 	// bias-l2, init-std, batch, epochs, patience, activation, layers,
 	// dropout or negatives.
 	Name string
@@ -21,4 +25,18 @@ type Range struct {
 	Log, Int bool
 	// Grid is the values a grid search takes.
 	Grid []string
+}
+
+// Draw returns one value of r drawn from rng, as its doc says.
+func (r Range) Draw(rng *rand.Rand) string {
+	switch {
+	case len(r.Values) > 0:
+		return r.Values[rng.IntN(len(r.Values))]
+	case r.Int:
+		lo, hi := int(math.Ceil(r.Lo)), int(math.Floor(r.Hi))
+		return strconv.Itoa(lo + rng.IntN(hi-lo+1))
+	case r.Log:
+		return strconv.FormatFloat(math.Exp(math.Log(r.Lo)+rng.Float64()*(math.Log(r.Hi)-math.Log(r.Lo))), 'g', 3, 64)
+	}
+	return strconv.FormatFloat(r.Lo+rng.Float64()*(r.Hi-r.Lo), 'g', 3, 64)
 }

@@ -11,8 +11,8 @@ import (
 
 // Trainable is implemented by nets only some of whose parameters are trained
 // by the optimizer. Summary counts every parameter of other nets as
-// trainable, except those of the baselines (Mean, Bias), which are fitted in
-// closed form and count as non-trainable.
+// trainable, except those of kinds fitted in closed form (mean, bias: not
+// Kind.Trained), which count as non-trainable.
 type Trainable interface {
 	// TrainableParams returns how many parameters the optimizer trains.
 	TrainableParams() int
@@ -34,11 +34,11 @@ func (m *Model) Summary(w io.Writer) error {
 	}
 	kind := m.Net.Kind()
 	title := kind
-	if kind == "dot" {
-		title = "recommender_net"
+	if k, ok := Lookup(kind); ok && k.Title != "" {
+		title = k.Title
 	}
 	rows := [][3]string{{"Layer (type)", "Output Shape", "Param #"}}
-	for _, l := range m.Net.Layers() {
+	for _, l := range m.Net.SummaryRows() {
 		rows = append(rows, [3]string{l.Name + " (" + l.Type + ")", l.Output, thousands(l.Params)})
 	}
 	var wid [3]int
@@ -67,10 +67,9 @@ func (m *Model) Summary(w io.Writer) error {
 		total += p.Rows * p.Cols
 	}
 	trainable := total
-	switch n := m.Net.(type) {
-	case Trainable:
+	if n, ok := m.Net.(Trainable); ok {
 		trainable = n.TrainableParams()
-	case *Mean, *Bias:
+	} else if k, ok := Lookup(kind); ok && !k.Trained() {
 		trainable = 0
 	}
 	cfg := m.Config.WithDefaults()
@@ -87,22 +86,7 @@ func (m *Model) Summary(w io.Writer) error {
 	count("Optimizer params", opt)
 	b.WriteString(line("_"))
 
-	switch cfg.Model {
-	case "mean", "bias":
-		fmt.Fprintf(&b, "Config: fitted in closed form\n")
-	case "nmf":
-		fmt.Fprintf(&b, "Config: dim %d, multiplicative updates, reg %g, epochs %d\n", cfg.Dim, cfg.L2, cfg.Epochs)
-	default:
-		fmt.Fprintf(&b, "Config: dim %d, activation %s, optimizer %s, lr %g, batch %d, epochs %d",
-			cfg.Dim, cfg.Activation, cfg.Optimizer, cfg.LR, cfg.Batch, cfg.Epochs)
-		if cfg.Model == "mlp" || cfg.Model == "neumf" {
-			fmt.Fprintf(&b, ", layers %s, dropout %g", cfg.Layers, cfg.Dropout)
-		}
-		if cfg.Implicit() {
-			fmt.Fprintf(&b, ", implicit task (%d negatives per positive)", cfg.Negatives)
-		}
-		b.WriteString("\n")
-	}
+	fmt.Fprintf(&b, "Config: %s\n", cfg.Describe())
 	scale := "trained on [0,1]"
 	if cfg.NoScale || !(m.Max > m.Min) {
 		scale = "trained unscaled"

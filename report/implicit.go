@@ -40,7 +40,7 @@ func (r Result) writeRanking(w io.Writer) error {
 	}
 	out := fmt.Sprintf("\ntest ranking (%d users, top %d of the unseen items)\n%-22s %8s %8s %8s %8s %9s\n",
 		g.Model.Users, k, "", fmt.Sprintf("HR@%d", k), fmt.Sprintf("NDCG@%d", k), "P", "R", "coverage") +
-		row("recnet "+r.Config.Model, g.Model) + row("most popular baseline", g.Popular) +
+		row("recnet "+r.Config.Kind, g.Model) + row("most popular baseline", g.Popular) +
 		VerdictLine(g.RankingComparison)
 	_, err := io.WriteString(w, out)
 	return err

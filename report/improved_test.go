@@ -23,13 +23,13 @@ func TestNeverImproved(t *testing.T) {
 		cfg      model.Config
 		improved any // the JSON "improved": true, false, or nil when absent
 	}{
-		{"lr 0.5", model.Config{Model: "dot", Dim: 8, LR: 0.5, Epochs: 3, Patience: 2}, false},
-		{"lr 0.01", model.Config{Model: "dot", Dim: 8, LR: 0.01, Epochs: 3, Patience: 2}, true},
-		{"closed form", model.Config{Model: "mean"}, nil},
+		{"lr 0.5", model.Config{Kind: "dot", Training: model.Training{LR: 0.5, Epochs: 3, Patience: 2}, Settings: model.Settings{Dim: 8}}, false},
+		{"lr 0.01", model.Config{Kind: "dot", Training: model.Training{LR: 0.01, Epochs: 3, Patience: 2}, Settings: model.Settings{Dim: 8}}, true},
+		{"closed form", model.Config{Kind: "mean"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, err := train.Fit(context.Background(), s, train.WithConfig(c.cfg))
+			m, err := train.Fit(context.Background(), s, c.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

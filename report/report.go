@@ -151,7 +151,7 @@ func (r Result) WriteTest(w io.Writer) error {
 		_, err := io.WriteString(w, "\nno test rows: the model was trained but not tested (give the split a test fraction or --test)\n")
 		return err
 	}
-	name := "recnet " + r.Config.Model
+	name := "recnet " + r.Config.Kind
 	row := func(label string, a model.Accuracy) string {
 		return fmt.Sprintf("%-22s %10.4f %11.4f %10.4f %10.4f\n", label, a.MSEScaled, a.RMSEScaled, a.RMSE, a.MAE)
 	}

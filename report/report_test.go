@@ -213,7 +213,7 @@ func TestWriteJSONNaN(t *testing.T) {
 
 func TestWriteTest(t *testing.T) {
 	base := Result{
-		Config: model.Config{Model: "dot"},
+		Config: model.Config{Kind: "dot"},
 		Test:   model.Accuracy{N: 300, RMSE: 0.8, MAE: 0.6, MSEScaled: 0.04, RMSEScaled: 0.2},
 		Baselines: Baselines{
 			GlobalMean: model.Accuracy{N: 300, RMSE: 1.2},
@@ -325,10 +325,10 @@ func TestPlotLabel(t *testing.T) {
 		cfg       model.Config
 		want, not string
 	}{
-		{model.Config{Task: model.TaskImplicit}, "cross-entropy", "MSE"},
-		{model.Config{Model: "mlp", Task: model.TaskImplicit}, "cross-entropy", "MSE"},
+		{model.Config{Training: model.Training{Task: model.TaskImplicit}}, "cross-entropy", "MSE"},
+		{model.Config{Kind: "mlp", Training: model.Training{Task: model.TaskImplicit}}, "cross-entropy", "MSE"},
 		{model.Config{}, "MSE (training scale", "cross-entropy"},
-		{model.Config{NoScale: true}, "MSE (original scale", "training"},
+		{model.Config{Training: model.Training{NoScale: true}}, "MSE (original scale", "training"},
 	} {
 		p, err := lossPlot(reportHistory(), c.cfg)
 		if err != nil {

@@ -232,12 +232,12 @@ func newModels(cfgs []model.Config, folds int) ([]CVModel, error) {
 			return nil, fmt.Errorf("selection: %w", err)
 		}
 		if c.Implicit() {
-			return nil, fmt.Errorf("selection: cross-validation measures rating accuracy, and %s is trained for the implicit task: rank it with the NCF protocol or tune it", c.Model)
+			return nil, fmt.Errorf("selection: cross-validation measures rating accuracy, and %s is trained for the implicit task: rank it with the NCF protocol or tune it", c.Kind)
 		}
-		count[c.Model]++
-		name := c.Model
-		if n := count[c.Model]; n > 1 {
-			name = fmt.Sprintf("%s#%d", c.Model, n)
+		count[c.Kind]++
+		name := c.Kind
+		if n := count[c.Kind]; n > 1 {
+			name = fmt.Sprintf("%s#%d", c.Kind, n)
 		}
 		models[k] = CVModel{Name: name, Config: c, Folds: make([]Fold, folds)}
 	}
@@ -281,7 +281,7 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 		}
 	}
 	start := time.Now()
-	m, err := train.Fit(ctx, s, train.WithConfig(cfg))
+	m, err := train.Fit(ctx, s, cfg)
 	if isDiverged(err) {
 		return foldFit{fold: Fold{
 			RMSE: math.NaN(), MAE: math.NaN(), FitSeconds: time.Since(start).Seconds(),
@@ -297,7 +297,7 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 		// on all the training rows.
 		s, early = p.full, false
 		start = time.Now()
-		if m, err = train.Fit(ctx, s, train.WithConfig(cfg)); err != nil {
+		if m, err = train.Fit(ctx, s, cfg); err != nil {
 			return foldFit{}, err
 		}
 	}

@@ -24,7 +24,7 @@ func cvData() *dataset.Dataset {
 
 // cvConfigs are a small dot model and the two baselines.
 func cvConfigs() []model.Config {
-	return []model.Config{{Model: "dot", Dim: 8, L2: 1e-5, Epochs: 20}, {Model: "bias"}, {Model: "mean"}}
+	return []model.Config{{Kind: "dot", Training: model.Training{Epochs: 20}, Settings: model.Settings{Dim: 8, L2: 1e-5}}, {Kind: "bias"}, {Kind: "mean"}}
 }
 
 func crossValidate(t *testing.T, d *dataset.Dataset, cfgs []model.Config, folds int, opts ...selection.Option) selection.CVResult {
@@ -115,7 +115,7 @@ func TestCrossValidate(t *testing.T) {
 // jobs run at once.
 func TestCrossValidateWorkers(t *testing.T) {
 	d := cvData()
-	cfgs := []model.Config{{Model: "dot", Dim: 8, Epochs: 8}, {Model: "bias"}, {Model: "dot", Dim: 4, Epochs: 5, Patience: -1}}
+	cfgs := []model.Config{{Kind: "dot", Training: model.Training{Epochs: 8}, Settings: model.Settings{Dim: 8}}, {Kind: "bias"}, {Kind: "dot", Training: model.Training{Epochs: 5, Patience: -1}, Settings: model.Settings{Dim: 4}}}
 	one := crossValidate(t, d, cfgs, 4, selection.WithWorkers(1))
 	two := crossValidate(t, d, cfgs, 4, selection.WithWorkers(2))
 	if one.Workers != 1 || two.Workers != 2 {
@@ -145,7 +145,7 @@ func TestCrossValidateWorkers(t *testing.T) {
 // TestCrossValidateJSON checks the documented JSON fields, and that NaN
 // (a diverged model) encodes as null.
 func TestCrossValidateJSON(t *testing.T) {
-	r := crossValidate(t, cvData(), []model.Config{{Model: "bias"}, {Model: "mean"}}, 2)
+	r := crossValidate(t, cvData(), []model.Config{{Kind: "bias"}, {Kind: "mean"}}, 2)
 	r.Models[1].Folds[0].RMSE = math.NaN()
 	r.Models[1].RMSE.Mean = math.Inf(1)
 	b, err := json.Marshal(r)
@@ -203,12 +203,12 @@ func TestCrossValidateErrors(t *testing.T) {
 		folds int
 		want  string
 	}{
-		{"unknown model", context.Background(), []model.Config{{Model: "nope"}}, 3, "nope"},
+		{"unknown model", context.Background(), []model.Config{{Kind: "nope"}}, 3, "nope"},
 		{"no model", context.Background(), nil, 3, "no model"},
-		{"one fold", context.Background(), []model.Config{{Model: "bias"}}, 1, "at least 2"},
-		{"negative folds", context.Background(), []model.Config{{Model: "bias"}}, -2, "at least 2"},
-		{"bad setting", context.Background(), []model.Config{{Model: "dot", Batch: -1}}, 3, "batch"},
-		{"cancelled", cancelled, []model.Config{{Model: "dot", Epochs: 5}}, 3, "context canceled"},
+		{"one fold", context.Background(), []model.Config{{Kind: "bias"}}, 1, "at least 2"},
+		{"negative folds", context.Background(), []model.Config{{Kind: "bias"}}, -2, "at least 2"},
+		{"bad setting", context.Background(), []model.Config{{Kind: "dot", Training: model.Training{Batch: -1}}}, 3, "batch"},
+		{"cancelled", cancelled, []model.Config{{Kind: "dot", Training: model.Training{Epochs: 5}}}, 3, "context canceled"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -218,7 +218,7 @@ func TestCrossValidateErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := selection.CrossValidate(cancelled, d, []model.Config{{Model: "dot", Epochs: 5}}, 3, 1)
+	_, err := selection.CrossValidate(cancelled, d, []model.Config{{Kind: "dot", Training: model.Training{Epochs: 5}}}, 3, 1)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v does not wrap context.Canceled", err)
 	}
@@ -228,7 +228,7 @@ func TestCrossValidateErrors(t *testing.T) {
 // completion.
 func TestCVProgress(t *testing.T) {
 	var got []selection.CVProgress
-	crossValidate(t, cvData(), []model.Config{{Model: "bias"}, {Model: "mean"}}, 3,
+	crossValidate(t, cvData(), []model.Config{{Kind: "bias"}, {Kind: "mean"}}, 3,
 		selection.WithCVProgress(func(p selection.CVProgress) { got = append(got, p) }))
 	seen := map[string]bool{}
 	for k, p := range got {
@@ -267,7 +267,7 @@ func TestMeanStd(t *testing.T) {
 // the user+item bias beats the global mean on every fold.
 func ExampleCrossValidate() {
 	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 200, Items: 50, Rows: 5000, Seed: 1})
-	cfgs := []model.Config{{Model: "mean"}, {Model: "bias"}}
+	cfgs := []model.Config{{Kind: "mean"}, {Kind: "bias"}}
 	r, err := selection.CrossValidate(context.Background(), d, cfgs, 5, 42)
 	if err != nil {
 		panic(err)

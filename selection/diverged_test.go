@@ -19,8 +19,8 @@ import (
 // that a run where every job diverges fails saying so.
 func TestCrossValidateDiverged(t *testing.T) {
 	d := cvData()
-	blowUp := model.Config{Model: "dot", Dim: 4, Epochs: 3, Optimizer: "sgd", LR: 1e30}
-	r, err := selection.CrossValidate(context.Background(), d, []model.Config{blowUp, {Model: "bias"}}, 2, 42)
+	blowUp := model.Config{Kind: "dot", Training: model.Training{Epochs: 3, Optimizer: "sgd", LR: 1e30}, Settings: model.Settings{Dim: 4}}
+	r, err := selection.CrossValidate(context.Background(), d, []model.Config{blowUp, {Kind: "bias"}}, 2, 42)
 	if err != nil {
 		t.Fatalf("a diverged fold stopped the run: %v", err)
 	}

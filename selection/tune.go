@@ -97,7 +97,7 @@ type TuneResult struct {
 // and an error wrapping ctx's error, also when ctx ends during the refit.
 func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (TuneResult, error) {
 	o := newOptions(opts)
-	res := TuneResult{Kind: space.Base.Model, Search: "random", Scoring: "validation", Seed: o.seed, Workers: o.workers}
+	res := TuneResult{Kind: space.Base.Kind, Search: "random", Scoring: "validation", Seed: o.seed, Workers: o.workers}
 	if o.grid {
 		res.Search = "grid"
 	}
@@ -226,7 +226,7 @@ func search(ctx context.Context, res *TuneResult, cfgs []model.Config, score sco
 // or Ranking, and FinalSeconds.
 func refit(ctx context.Context, s *dataset.Split, res *TuneResult) error {
 	start := time.Now()
-	m, err := train.Fit(ctx, s, train.WithConfig(res.Best.Config))
+	m, err := train.Fit(ctx, s, res.Best.Config)
 	if err != nil && ctx.Err() != nil {
 		return interrupted(*res, ctx.Err())
 	}
@@ -304,7 +304,7 @@ func fitter(s *dataset.Split, o options, implicit bool) (int, fitFunc, error) {
 		}
 		fit := &dataset.Split{Name: s.Name, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max, Train: s.Train, Valid: s.Valid}
 		return 1, func(ctx context.Context, _ int, cfg model.Config) (float64, int, error) {
-			m, err := train.Fit(ctx, fit, train.WithConfig(cfg))
+			m, err := train.Fit(ctx, fit, cfg)
 			switch {
 			case err != nil:
 				return 0, 0, err

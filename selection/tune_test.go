@@ -324,7 +324,7 @@ func ExampleTune() {
 		panic(err)
 	}
 	space := selection.Space{
-		Base: model.Config{Model: "dot", Dim: 8, Epochs: 30, Patience: 3},
+		Base: model.Config{Kind: "dot", Training: model.Training{Epochs: 30, Patience: 3}, Settings: model.Settings{Dim: 8}},
 		Ranges: []model.Range{
 			{Name: "lr", Lo: 1e-3, Hi: 1e-2, Log: true},
 			{Name: "l2", Values: []string{"1e-6", "1e-5"}},

@@ -35,7 +35,7 @@ func benchModel() (*model.Model, *dataset.Catalog) {
 		iids[k] = cat.Courses[k].ID
 	}
 	m := &model.Model{
-		Config: model.Config{Dim: dim, Activation: model.Linear},
+		Config: model.Config{Settings: model.Settings{Dim: dim, Activation: model.Linear}},
 		Net: &model.Dot{
 			Users: users, Items: items, Dim: dim, Act: model.Linear,
 			UserEmb: fill(users*dim, 0.2), ItemEmb: fill(items*dim, 0.2),

@@ -39,7 +39,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := train.Fit(context.Background(), split, train.WithConfig(model.Config{Dim: 8, Epochs: 6}))
+	m, err := train.Fit(context.Background(), split, model.Config{Training: model.Training{Epochs: 6}, Settings: model.Settings{Dim: 8}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 // whose item bias is biasItem0 for item "go".
 func testModel(biasItem0 float32) *model.Model {
 	return &model.Model{
-		Config: model.Config{Dim: 2, Activation: model.Linear},
+		Config: model.Config{Settings: model.Settings{Dim: 2, Activation: model.Linear}},
 		Net: &model.Dot{
 			Users: 3, Items: 4, Dim: 2, Act: model.Linear,
 			UserEmb:  []float32{0.5, 0, 0, 0.5, 0.25, 0.25},
@@ -110,7 +110,7 @@ func TestSuccess(t *testing.T) {
 		{"items limit", "GET", "/v1/items?q=s&limit=1", "",
 			`{"total":2,"items":[{"item":"go","title":"Go Basics","genres":["Systems"]}]}`},
 		{"model", "GET", "/v1/model", "",
-			`{"kind":"dot","score":"rating","config":{"model":"","dim":2,"activation":"linear","init":"","init_std":0,"l2":0,"bias_l2":0,"no_scale":false,"optimizer":"","lr":0,"beta1":0,"beta2":0,"eps":0,"batch":0,"epochs":0,"patience":0,"seed":0},"users":3,"items":4,"min":1,"max":5,"history":[{"epoch":1,"loss":0.5,"val_loss":null,"val_rmse":null,"seconds":0.1}],"best_epoch":null}`},
+			`{"kind":"dot","score":"rating","config":{"kind":"","training":{"no_scale":false,"optimizer":"","lr":0,"beta1":0,"beta2":0,"eps":0,"batch":0,"epochs":0,"patience":0,"seed":0},"settings":{"dim":2,"activation":"linear","init":"","init_std":0,"l2":0,"bias_l2":0}},"users":3,"items":4,"min":1,"max":5,"history":[{"epoch":1,"loss":0.5,"val_loss":null,"val_rmse":null,"seconds":0.1}],"best_epoch":null}`},
 		{"healthz", "GET", "/healthz", "", `{"ok":true}`},
 	}
 	for _, tt := range tests {

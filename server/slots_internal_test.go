@@ -16,7 +16,7 @@ import (
 
 // deepModel returns an mlp on the rating scale 1..5 over four items.
 func deepModel() *model.Model {
-	cfg := model.Config{Model: "mlp", Dim: 2, Layers: "4", Activation: model.Sigmoid}.WithDefaults()
+	cfg := model.Config{Kind: "mlp", Settings: model.Settings{Dim: 2, Layers: "4", Activation: model.Sigmoid}}.WithDefaults()
 	return &model.Model{
 		Config: cfg, Net: model.NewMLP(2, 4, cfg),
 		Users: dataset.NewIDMap([]string{"ann", "bob"}),

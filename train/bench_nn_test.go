@@ -16,7 +16,7 @@ func benchNN(b *testing.B, kind, layers string, task string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := model.Config{Model: kind, Dim: 16, Layers: layers, Task: task}.WithDefaults()
+	cfg := model.Config{Kind: kind, Training: model.Training{Task: task}, Settings: model.Settings{Dim: 16, Layers: layers}}.WithDefaults()
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	var net model.Net = model.NewMLP(s.Users.Len(), s.Items.Len(), cfg)
 	if kind == "neumf" {

@@ -25,19 +25,19 @@ func TestFitDiverged(t *testing.T) {
 		name string
 		cfg  model.Config
 	}{
-		{"dot adam", model.Config{Model: "dot", Optimizer: "adam", LR: 1e30}},
-		{"dot sgd", model.Config{Model: "dot", Optimizer: "sgd", LR: 1e30}},
-		{"dot adagrad", model.Config{Model: "dot", Optimizer: "adagrad", LR: 1e30}},
-		{"dot 2 threads", model.Config{Model: "dot", Optimizer: "sgd", LR: 1e30, Threads: 2}},
-		{"mlp", model.Config{Model: "mlp", Optimizer: "sgd", LR: 1e30}},
-		{"neumf", model.Config{Model: "neumf", Optimizer: "sgd", LR: 1e30}},
-		{"mf", model.Config{Model: "mf", LR: 1e30}},
-		{"implicit dot", model.Config{Model: "dot", Task: model.TaskImplicit, Optimizer: "sgd", LR: 1e30}},
+		{"dot adam", model.Config{Kind: "dot", Training: model.Training{Optimizer: "adam", LR: 1e30}}},
+		{"dot sgd", model.Config{Kind: "dot", Training: model.Training{Optimizer: "sgd", LR: 1e30}}},
+		{"dot adagrad", model.Config{Kind: "dot", Training: model.Training{Optimizer: "adagrad", LR: 1e30}}},
+		{"dot 2 threads", model.Config{Kind: "dot", Training: model.Training{Optimizer: "sgd", LR: 1e30, Threads: 2}}},
+		{"mlp", model.Config{Kind: "mlp", Training: model.Training{Optimizer: "sgd", LR: 1e30}}},
+		{"neumf", model.Config{Kind: "neumf", Training: model.Training{Optimizer: "sgd", LR: 1e30}}},
+		{"mf", model.Config{Kind: "mf", Training: model.Training{LR: 1e30}}},
+		{"implicit dot", model.Config{Kind: "dot", Training: model.Training{Task: model.TaskImplicit, Optimizer: "sgd", LR: 1e30}}},
 	}
 	for _, c := range cases {
 		for _, patience := range []int{-1, 3} {
 			c.cfg.Epochs, c.cfg.Patience = 5, patience
-			m, err := Fit(context.Background(), s, WithConfig(c.cfg))
+			m, err := Fit(context.Background(), s, c.cfg)
 			var de *DivergedError
 			if !errors.As(err, &de) {
 				best := -1

@@ -22,5 +22,12 @@
 // is refused before anything is allocated, with an error wrapping
 // ErrTooLarge.
 //
+// Fit takes the settings as one model.Config (zero fields: the kind's
+// defaults) and its Options only for what is not a setting: a progress
+// callback, pretrained models. It trains each kind by the Fitter that kind
+// registered (Register), in one file a kind: dot.go, mlp.go, neumf.go,
+// mf.go, nmf.go, baseline.go. A kind declared outside recnet registers its
+// own (see Example_kind).
+//
 // Fit reports progress through a callback and never logs.
 package train

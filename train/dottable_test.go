@@ -68,7 +68,7 @@ func TestBatchVecBits(t *testing.T) {
 	for _, name := range []string{"adam", "adagrad", "sgd"} {
 		for _, dim := range []int{1, 3, 4, 5, 16, 17, 32, 33, 40} {
 			for _, bce := range []bool{false, true} {
-				cfg := model.Config{Model: "dot", Dim: dim, Optimizer: name, LR: 0.01, L2: 1e-3, BiasL2: 1e-4, Batch: 64, Seed: 9}.WithDefaults()
+				cfg := model.Config{Kind: "dot", Training: model.Training{Optimizer: name, LR: 0.01, Batch: 64, Seed: 9}, Settings: model.Settings{Dim: dim, L2: 1e-3, BiasL2: 1e-4}}.WithDefaults()
 				if bce {
 					cfg.Activation = model.Sigmoid
 				}

@@ -18,11 +18,11 @@ func ExampleFit_mlp() {
 		panic(err)
 	}
 	m, err := train.Fit(context.Background(), s,
-		train.WithConfig(model.Config{Model: "mlp", Dim: 8, Layers: "32,16:tanh", Dropout: 0.1, L2: 1e-5}))
+		model.Config{Kind: "mlp", Settings: model.Settings{Dim: 8, Layers: "32,16:tanh", Dropout: 0.1, L2: 1e-5}})
 	if err != nil {
 		panic(err)
 	}
-	for _, l := range m.Net.Layers() {
+	for _, l := range m.Net.SummaryRows() {
 		fmt.Printf("%-15s %-20s %s\n", l.Name, l.Type, l.Output)
 	}
 	fmt.Println("beats the bias baseline:", eval.Compare(m, s, s.Test).BeatsBias())
@@ -46,7 +46,7 @@ func ExampleFit_implicit() {
 		panic(err)
 	}
 	m, err := train.Fit(context.Background(), s,
-		train.WithConfig(model.Config{Model: "neumf", Task: model.TaskImplicit, Dim: 8, Layers: "16,8", Epochs: 5}))
+		model.Config{Kind: "neumf", Training: model.Training{Task: model.TaskImplicit, Epochs: 5}, Settings: model.Settings{Dim: 8, Layers: "16,8"}})
 	if err != nil {
 		panic(err)
 	}

@@ -20,7 +20,7 @@ func ExampleFit() {
 	}
 	epochs := 0
 	m, err := train.Fit(context.Background(), s,
-		train.WithConfig(model.Config{Dim: 8, L2: 1e-5, Epochs: 30}),
+		model.Config{Training: model.Training{Epochs: 30}, Settings: model.Settings{Dim: 8, L2: 1e-5}},
 		train.WithProgress(func(p train.Progress) {
 			if p.End != nil {
 				epochs++ // p.End holds the epoch's loss, val_loss and val_rmse

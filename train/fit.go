@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -23,36 +22,30 @@ type Progress struct {
 	End *model.Epoch
 }
 
-type options struct {
-	cfg      model.Config
-	progress func(Progress)
+// Options are what Fit passes a fitter besides the settings: the
+// callbacks and starting points its Option values set. The settings
+// themselves are Fit's model.Config, so no option can override one.
+type Options struct {
+	// Progress, when not nil, is called during training: every few
+	// batches and at the end of every epoch (with Progress.End set), on
+	// the training goroutine.
+	Progress func(Progress)
 	every    int
 	dot, mlp *model.Model // WithPretrained
 }
 
 // Option sets a Fit option.
-type Option func(*options)
-
-// WithConfig trains with the settings of c (zero fields mean defaults).
-func WithConfig(c model.Config) Option { return func(o *options) { o.cfg = c } }
+type Option func(*Options)
 
 // WithProgress calls fn during training: every few batches and at the end
 // of every epoch (with Progress.End set). fn runs on the training goroutine.
-func WithProgress(fn func(Progress)) Option { return func(o *options) { o.progress = fn } }
-
-// Dim sets the embedding size.
-func Dim(n int) Option { return func(o *options) { o.cfg.Dim = n } }
-
-// Epochs sets the most epochs to train.
-func Epochs(n int) Option { return func(o *options) { o.cfg.Epochs = n } }
-
-// Seed sets the seed of initialization and shuffling.
-func Seed(s uint64) Option { return func(o *options) { o.cfg.Seed = s } }
+func WithProgress(fn func(Progress)) Option { return func(o *Options) { o.Progress = fn } }
 
 // ErrNoTrainRows is returned when the training part is empty.
 var ErrNoTrainRows = errors.New("train: no training rows")
 
-// Fit trains a model of kind cfg.Model (default "dot") on s.Train,
+// Fit trains a model of kind cfg.Kind (default model.DefaultKind) with
+// the settings of cfg (zero fields mean the kind's defaults) on s.Train,
 // validating on s.Valid after every epoch. With a validation part and
 // Patience > 0 it first scores the initial weights (m.Initial, epoch 0),
 // stops once validation RMSE has not improved on the best so far for
@@ -61,18 +54,18 @@ var ErrNoTrainRows = errors.New("train: no training rows")
 // last epoch's tables. Closed-form models (mean, bias) fit in one step and
 // have no history. A training or validation loss that is not finite stops
 // the fit with a *DivergedError.
-func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, error) {
-	o := options{every: 16}
+func Fit(ctx context.Context, s *dataset.Split, cfg model.Config, opts ...Option) (*model.Model, error) {
+	o := Options{every: 16}
 	for _, f := range opts {
 		f(&o)
 	}
-	cfg := o.cfg.WithDefaults()
+	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	fit, ok := fitters[cfg.Model]
+	f, ok := fitters[cfg.Kind]
 	if !ok {
-		return nil, fmt.Errorf("train: model %q cannot be trained (known: %v)", cfg.Model, Models())
+		return nil, fmt.Errorf("train: kind %q cannot be trained (known: %v)", cfg.Kind, Kinds())
 	}
 	if s.Train.Len() == 0 {
 		return nil, ErrNoTrainRows
@@ -87,26 +80,10 @@ func Fit(ctx context.Context, s *dataset.Split, opts ...Option) (*model.Model, e
 		return nil, err
 	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
-	if err := fit(ctx, s, m, &o); err != nil {
+	if err := f.Fit(ctx, s, m, &o); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// A fitter trains m (whose Config, id maps and scale are set) on s and sets
-// m.Net and, for epoch-trained models, m.History and m.BestEpoch.
-type fitter func(ctx context.Context, s *dataset.Split, m *model.Model, o *options) error
-
-var fitters = map[string]fitter{
-	"dot": fitDot,
-	"mean": func(_ context.Context, s *dataset.Split, m *model.Model, _ *options) error {
-		m.Net = model.FitMean(m.ScaleRatings(s.Train))
-		return nil
-	},
-	"bias": func(_ context.Context, s *dataset.Split, m *model.Model, _ *options) error {
-		m.Net = model.FitBias(s.Train, m.ScaleRatings(s.Train), s.Users.Len(), s.Items.Len(), model.BiasConfig{})
-		return nil
-	},
 }
 
 // ErrNoRatings is returned for a table without ratings (user,item
@@ -153,47 +130,6 @@ func NeedVariety(name, task string, parts ...dataset.Ratings) error {
 	return fmt.Errorf("train: all %d ratings of %s are %g: %w for the %s task", n, name, first, ErrConstant, cmp.Or(task, model.TaskRating))
 }
 
-// Models returns the model kinds Fit trains, sorted.
-func Models() []string {
-	out := make([]string, 0, len(fitters))
-	for k := range fitters {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// fitDot trains RecommenderNet.
-func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *options) error {
-	cfg := m.Config
-	net := model.NewDot(s.Users.Len(), s.Items.Len(), cfg)
-	m.Net = net
-	if cfg.Init == "normal" {
-		// The net has no global bias: start the item biases at the mean so
-		// that the embeddings need not learn it.
-		mu := startBias(s, m)
-		for i := range net.ItemBias {
-			net.ItemBias[i] = mu
-		}
-		clear(net.UserBias)
-	}
-	k := newDotKernel(net, scratch(cfg, s))
-	k.bce = cfg.Implicit()
-	return loop(ctx, s, m, dotEpochs{k, net}, o)
-}
-
-// dotEpochs adapts the dot kernel to the training loop.
-type dotEpochs struct {
-	k   *dotKernel
-	net *model.Dot
-}
-
-func (d dotEpochs) epoch(us, is []int32, ts []float32, batch int, after func(int, float64) error) (float64, error) {
-	return d.k.epoch(us, is, ts, batch, after)
-}
-func (d dotEpochs) score(u, i int32) float32 { return d.k.score(u, i) }
-func (d dotEpochs) store()                   { d.k.store(d.net) }
-
 // epochTrainer is a model trained in epochs by loop.
 type epochTrainer interface {
 	// epoch trains once over the rows in the given order, in batches of
@@ -210,7 +146,7 @@ type epochTrainer interface {
 // loop runs epochs of t over s.Train: it shuffles the rows each epoch from
 // the seed, validates after each epoch, records the history, reports
 // progress and stops early (keeping the best epoch) as Fit documents.
-func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer, o *options) error {
+func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer, o *Options) error {
 	cfg := m.Config
 	rows := newEpochRows(s, m)
 	val := newValidation(s, m)
@@ -239,8 +175,8 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if o.progress != nil {
-				o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: b + 1, Batches: batches, Loss: sse / float64(min((b+1)*cfg.Batch, n))})
+			if o.Progress != nil {
+				o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: b + 1, Batches: batches, Loss: sse / float64(min((b+1)*cfg.Batch, n))})
 			}
 			return nil
 		})
@@ -250,8 +186,8 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(n), Seconds: time.Since(start).Seconds()}
 		rec.ValLoss, rec.ValRMSE = val.run(m, t)
 		m.History = append(m.History, rec)
-		if o.progress != nil {
-			o.progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
+		if o.Progress != nil {
+			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
 		}
 		if err := diverged(rec, val.len() > 0); err != nil {
 			return err

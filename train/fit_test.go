@@ -37,8 +37,8 @@ func TestKnownAnswer(t *testing.T) {
 		{"adagrad", model.AdaGradLR, 1},
 		{"adagrad", model.AdaGradLR, 2},
 	} {
-		cfg := model.Config{Dim: 8, L2: 1e-5, Epochs: 100, Patience: 5, Optimizer: tc.opt, LR: tc.lr, Threads: tc.threads}
-		m, err := Fit(context.Background(), s, WithConfig(cfg))
+		cfg := model.Config{Training: model.Training{Epochs: 100, Patience: 5, Optimizer: tc.opt, LR: tc.lr, Threads: tc.threads}, Settings: model.Settings{Dim: 8, L2: 1e-5}}
+		m, err := Fit(context.Background(), s, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestSeedPresetReproducible(t *testing.T) {
 	}
 	cfg.Epochs = 3
 	fit := func(c model.Config) *model.Model {
-		m, err := Fit(context.Background(), s, WithConfig(c))
+		m, err := Fit(context.Background(), s, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestBestEpochRestored(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	// A high learning rate and no L2 overfit quickly, so the best epoch is
 	// not the last.
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{LR: 0.02, L2: -1, BiasL2: -1, Epochs: 30, Patience: 2}))
+	m, err := Fit(context.Background(), s, model.Config{Training: model.Training{LR: 0.02, Epochs: 30, Patience: 2}, Settings: model.Settings{L2: -1, BiasL2: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,13 +123,13 @@ func TestBestEpochRestored(t *testing.T) {
 func TestNeverImprovedKeepsInitial(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	cases := []model.Config{
-		{Model: "dot", LR: 0.05, L2: -1, BiasL2: -1, Epochs: 5, Patience: 2},
-		{Model: "mlp", LR: 1, Epochs: 5, Patience: 2},
-		{Model: "mf", LR: 0.5, Epochs: 5, Patience: 2},
+		{Kind: "dot", Training: model.Training{LR: 0.05, Epochs: 5, Patience: 2}, Settings: model.Settings{L2: -1, BiasL2: -1}},
+		{Kind: "mlp", Training: model.Training{LR: 1, Epochs: 5, Patience: 2}},
+		{Kind: "mf", Training: model.Training{LR: 0.5, Epochs: 5, Patience: 2}},
 	}
 	for _, cfg := range cases {
-		t.Run(cfg.Model, func(t *testing.T) {
-			m, err := Fit(context.Background(), s, WithConfig(cfg))
+		t.Run(cfg.Kind, func(t *testing.T) {
+			m, err := Fit(context.Background(), s, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +156,7 @@ func TestNeverImprovedKeepsInitial(t *testing.T) {
 // dot product over the whole batch, would change it.
 func TestPredictionIndependentOfBatch(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Epochs: 2}))
+	m, err := Fit(context.Background(), s, model.Config{Training: model.Training{Epochs: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,19 +190,19 @@ func TestPredictionIndependentOfBatch(t *testing.T) {
 // TestFitErrors covers settings and data that cannot train.
 func TestFitErrors(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
-	for _, c := range []model.Config{{Dim: -1}, {Optimizer: "rmsprop"}, {Activation: "swish"}, {Model: "svd++"}} {
-		if _, err := Fit(context.Background(), s, WithConfig(c)); err == nil {
+	for _, c := range []model.Config{{Settings: model.Settings{Dim: -1}}, {Training: model.Training{Optimizer: "rmsprop"}}, {Settings: model.Settings{Activation: "swish"}}, {Kind: "svd++"}} {
+		if _, err := Fit(context.Background(), s, c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
 	}
 	empty := *s
 	empty.Train = dataset.Ratings{}
-	if _, err := Fit(context.Background(), &empty); err == nil {
+	if _, err := Fit(context.Background(), &empty, model.Config{}); err == nil {
 		t.Error("empty training part: no error")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Fit(ctx, s); err == nil {
+	if _, err := Fit(ctx, s, model.Config{}); err == nil {
 		t.Error("cancelled context: no error")
 	}
 }
@@ -212,7 +212,7 @@ func TestProgress(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	var ends []int
 	calls := 0
-	_, err := Fit(context.Background(), s, WithConfig(model.Config{Epochs: 3, Patience: -1, Batch: 64}), WithProgress(func(p Progress) {
+	_, err := Fit(context.Background(), s, model.Config{Training: model.Training{Epochs: 3, Patience: -1, Batch: 64}}, WithProgress(func(p Progress) {
 		calls++
 		if p.End != nil {
 			ends = append(ends, p.End.Epoch)
@@ -241,7 +241,7 @@ func TestDefaultPresetOnBuiltin(t *testing.T) {
 	var m *model.Model
 	for _, name := range []string{"seed", "default"} {
 		cfg, _ := model.Preset(name)
-		if m, err = Fit(context.Background(), s, WithConfig(cfg)); err != nil {
+		if m, err = Fit(context.Background(), s, cfg); err != nil {
 			t.Fatal(err)
 		}
 		rmse[name] = m.Test(s.Test).RMSE

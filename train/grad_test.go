@@ -45,8 +45,10 @@ func TestGradient(t *testing.T) {
 	ts := []float32{0.9, 0.2, 0.6, 0.4, 1.0, 0.7}
 	for _, act := range []model.Activation{model.Linear, model.ReLU, model.Sigmoid} {
 		t.Run(string(act), func(t *testing.T) {
-			cfg := model.Config{Dim: 3, Activation: act, Init: "normal", InitStd: 0.5, L2: 0.01, BiasL2: 0.02,
-				Optimizer: "sgd", LR: 1, Seed: 7}.WithDefaults()
+			cfg := model.Config{
+				Training: model.Training{Optimizer: "sgd", LR: 1, Seed: 7},
+				Settings: model.Settings{Dim: 3, Activation: act, Init: "normal", InitStd: 0.5, L2: 0.01, BiasL2: 0.02},
+			}.WithDefaults()
 			d := model.NewDot(4, 3, cfg)
 			if act == model.ReLU {
 				// Keep every pre-activation away from the kink at 0.

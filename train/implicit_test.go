@@ -48,7 +48,7 @@ func TestImplicitKnownAnswer(t *testing.T) {
 	pop := eval.Ranking(eval.MostPopular(s.Train, 32), seen, s.Test, 32, o)
 	for _, kind := range []string{"dot", "mlp", "neumf"} {
 		t.Run(kind, func(t *testing.T) {
-			m, err := train.Fit(context.Background(), s, train.WithConfig(model.Config{Model: kind, Task: model.TaskImplicit, Dim: 8, Layers: "16,8", LR: 0.01, Epochs: 40, Patience: 5}))
+			m, err := train.Fit(context.Background(), s, model.Config{Kind: kind, Training: model.Training{Task: model.TaskImplicit, LR: 0.01, Epochs: 40, Patience: 5}, Settings: model.Settings{Dim: 8, Layers: "16,8"}})
 			if err != nil {
 				t.Fatal(err)
 			}

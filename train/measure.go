@@ -101,15 +101,15 @@ type EpochTiming struct {
 // that computes every prediction over the same rows, in the same order, from
 // the same packed tables, without updating anything. The rows are shuffled
 // once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
-// count starts from the same initial tables. Only cfg.Model "dot" (or empty)
+// count starts from the same initial tables. Only cfg.Kind dot (or empty)
 // is measured.
 func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTiming, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if cfg.Model != "dot" {
-		return nil, fmt.Errorf("train: can measure the epoch of dot only, not %q", cfg.Model)
+	if cfg.Kind != dotKind {
+		return nil, fmt.Errorf("train: can measure the epoch of dot only, not %q", cfg.Kind)
 	}
 	n := s.Train.Len()
 	if n == 0 {

@@ -8,14 +8,14 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-func init() { fitters["mf"] = fitMF }
+func init() { Register("mf", Fitter{Fit: fitMF, RowFloats: dotRowFloats}) }
 
 // fitMF trains biased matrix factorization as Surprise's SVD does: the
 // global mean fixed at the training mean, biases starting at zero, factors
 // at N(0, InitStd²), then per-rating SGD. Users and items without a
 // training rating get zero factors, so that they score mu + bu + bi as
 // Surprise scores an unknown user or item.
-func fitMF(ctx context.Context, s *dataset.Split, m *model.Model, o *options) error {
+func fitMF(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
 	cfg := m.Config
 	if cfg.Optimizer != "sgd" {
 		return fmt.Errorf("train: mf trains by per-rating SGD, not %s", cfg.Optimizer)

@@ -18,7 +18,7 @@ func TestMFStepByHand(t *testing.T) {
 	net := &model.MF{Users: 1, Items: 1, Dim: 2, Mu: 0.5,
 		UserEmb: []float32{0.1, -0.2}, ItemEmb: []float32{0.3, 0.4},
 		UserBias: []float32{0.05}, ItemBias: []float32{-0.1}}
-	k := newMFKernel(net, model.Config{LR: 0.1, L2: 0.02, BiasL2: 0.05})
+	k := newMFKernel(net, model.Config{Training: model.Training{LR: 0.1}, Settings: model.Settings{L2: 0.02, BiasL2: 0.05}})
 	sse, err := k.epoch([]int32{0}, []int32{0}, []float32{0.9}, 1, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func surpriseSVD(mu float64, bu, bi []float64, pu, qi [][]float64, us, is []int3
 // items, so that each step must see the previous one's result, and
 // compares the kernel with the reference transcription.
 func TestMFEpochMatchesReference(t *testing.T) {
-	cfg := model.Config{Model: "mf", Dim: 3, InitStd: 0.3, LR: 0.05, L2: 0.03, BiasL2: 0.01, Seed: 5}
+	cfg := model.Config{Kind: "mf", Training: model.Training{LR: 0.05, Seed: 5}, Settings: model.Settings{Dim: 3, InitStd: 0.3, L2: 0.03, BiasL2: 0.01}}
 	net := model.NewMF(4, 3, cfg)
 	net.Mu = 0.6
 	us := []int32{0, 1, 0, 2, 3, 1, 0, 3}
@@ -115,7 +115,7 @@ func TestMFEpochMatchesReference(t *testing.T) {
 // 15% of the noise floor and beat the bias baseline.
 func TestMFKnownAnswer(t *testing.T) {
 	s, truth := lowRankSplit(t, 0.25)
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "mf"}))
+	m, err := Fit(context.Background(), s, model.Config{Kind: "mf"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestMFKnownAnswer(t *testing.T) {
 func TestMFReproducible(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	fit := func(seed uint64) *model.Model {
-		m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "mf", Epochs: 3, Seed: seed}))
+		m, err := Fit(context.Background(), s, model.Config{Kind: "mf", Training: model.Training{Epochs: 3, Seed: seed}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,8 +163,8 @@ func TestMFFitProgressAndEarlyStopping(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	var ends []int
 	calls := 0
-	cfg := model.Config{Model: "mf", Dim: 32, LR: 0.05, InitStd: 0.1, L2: -1, BiasL2: -1, Batch: 64, Epochs: 60, Patience: 2}
-	m, err := Fit(context.Background(), s, WithConfig(cfg), WithProgress(func(p Progress) {
+	cfg := model.Config{Kind: "mf", Training: model.Training{LR: 0.05, Batch: 64, Epochs: 60, Patience: 2}, Settings: model.Settings{Dim: 32, InitStd: 0.1, L2: -1, BiasL2: -1}}
+	m, err := Fit(context.Background(), s, cfg, WithProgress(func(p Progress) {
 		calls++
 		if p.End != nil {
 			ends = append(ends, p.End.Epoch)
@@ -219,7 +219,7 @@ func withoutTrainRowsOf(s *dataset.Split, u int32) *dataset.Split {
 func TestMFColdUser(t *testing.T) {
 	base, _ := lowRankSplit(t, 0.25)
 	s := withoutTrainRowsOf(base, 0)
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "mf", Epochs: 3}))
+	m, err := Fit(context.Background(), s, model.Config{Kind: "mf", Training: model.Training{Epochs: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,19 +237,19 @@ func TestMFColdUser(t *testing.T) {
 func TestMFNMFErrors(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	for _, c := range []model.Config{
-		{Model: "mf", Optimizer: "adam"},
-		{Model: "mf", Activation: model.Sigmoid},
-		{Model: "nmf", Activation: model.ReLU},
-		{Model: "mf", Dim: -3},
+		{Kind: "mf", Training: model.Training{Optimizer: "adam"}},
+		{Kind: "mf", Settings: model.Settings{Activation: model.Sigmoid}},
+		{Kind: "nmf", Settings: model.Settings{Activation: model.ReLU}},
+		{Kind: "mf", Settings: model.Settings{Dim: -3}},
 	} {
-		if _, err := Fit(context.Background(), s, WithConfig(c)); err == nil {
+		if _, err := Fit(context.Background(), s, c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, kind := range []string{"mf", "nmf"} {
-		if _, err := Fit(ctx, s, WithConfig(model.Config{Model: kind, Batch: 16})); err == nil {
+		if _, err := Fit(ctx, s, model.Config{Kind: kind, Training: model.Training{Batch: 16}}); err == nil {
 			t.Errorf("%s: cancelled context: no error", kind)
 		}
 	}
@@ -262,7 +262,7 @@ func benchFactorEpoch(b *testing.B, kind string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := model.Config{Model: kind}.WithDefaults()
+	cfg := model.Config{Kind: kind}.WithDefaults()
 	m := &model.Model{Config: cfg, Min: s.Min, Max: s.Max}
 	ts := m.ScaleRatings(s.Train)
 	var t epochTrainer
@@ -295,7 +295,7 @@ func ExampleFit_mf() {
 	if err != nil {
 		panic(err)
 	}
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "mf"}))
+	m, err := Fit(context.Background(), s, model.Config{Kind: "mf"})
 	if err != nil {
 		panic(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-func init() { fitters["nmf"] = fitNMF }
+func init() { Register("nmf", Fitter{Fit: fitNMF, RowFloats: dotRowFloats}) }
 
 // fitNMF trains non-negative matrix factorization as Surprise's NMF does
 // (unbiased): factors start uniform in [0, 1), then every epoch makes one
@@ -16,7 +16,7 @@ func init() { fitters["nmf"] = fitNMF }
 // Users and items without a training rating take the mean factors of those
 // with one, so that they score about an average rating instead of their
 // random start.
-func fitNMF(ctx context.Context, s *dataset.Split, m *model.Model, o *options) error {
+func fitNMF(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
 	cfg := m.Config
 	if cfg.Activation != model.Linear {
 		return fmt.Errorf("train: nmf has no output activation (got %s)", cfg.Activation)

@@ -24,7 +24,7 @@ import (
 func TestNMFUpdateByHand(t *testing.T) {
 	net := &model.NMF{Users: 1, Items: 1, Dim: 1, UserEmb: []float32{0.5}, ItemEmb: []float32{0.8}}
 	train := dataset.Ratings{User: []int32{0}, Item: []int32{0}, Value: []float32{0.6}}
-	k := newNMFKernel(net, model.Config{L2: 0.1}, train)
+	k := newNMFKernel(net, model.Config{Settings: model.Settings{L2: 0.1}}, train)
 	sse, err := k.epoch(train.User, train.Item, train.Value, 1, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestNMFUpdateByHand(t *testing.T) {
 // ratings with a float64 transcription of Surprise's NMF epoch.
 func TestNMFEpochMatchesReference(t *testing.T) {
 	const reg = 0.06
-	net := model.NewNMF(3, 3, model.Config{Model: "nmf", Dim: 2, Seed: 9})
+	net := model.NewNMF(3, 3, model.Config{Kind: "nmf", Training: model.Training{Seed: 9}, Settings: model.Settings{Dim: 2}})
 	train := dataset.Ratings{
 		User:  []int32{0, 0, 1, 1, 2, 2, 0},
 		Item:  []int32{0, 1, 1, 2, 0, 2, 2},
@@ -62,7 +62,7 @@ func TestNMFEpochMatchesReference(t *testing.T) {
 	for j, v := range net.ItemEmb {
 		q[j] = float64(v)
 	}
-	k := newNMFKernel(net, model.Config{L2: reg}, train)
+	k := newNMFKernel(net, model.Config{Settings: model.Settings{L2: reg}}, train)
 	for range 4 {
 		if _, err := k.epoch(train.User, train.Item, train.Value, 2, nil); err != nil {
 			t.Fatal(err)
@@ -151,7 +151,7 @@ func nonNegativeSplit(t testing.TB) *dataset.Split {
 // keep its predictions.
 func TestNMFNonNegativeLowRank(t *testing.T) {
 	s := nonNegativeSplit(t)
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "nmf"}))
+	m, err := Fit(context.Background(), s, model.Config{Kind: "nmf"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestNMFNonNegativeLowRank(t *testing.T) {
 func TestNMFColdUser(t *testing.T) {
 	base := nonNegativeSplit(t)
 	s := withoutTrainRowsOf(base, 0)
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "nmf", Epochs: 5}))
+	m, err := Fit(context.Background(), s, model.Config{Kind: "nmf", Training: model.Training{Epochs: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}

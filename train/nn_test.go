@@ -16,7 +16,7 @@ func TestDeepKnownAnswer(t *testing.T) {
 	s, truth := lowRankSplit(t, 0.25)
 	for _, kind := range []string{"mlp", "neumf"} {
 		t.Run(kind, func(t *testing.T) {
-			m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: kind, Dim: 8, Layers: "32,16", L2: 1e-5, Epochs: 100, Patience: 5}))
+			m, err := Fit(context.Background(), s, model.Config{Kind: kind, Training: model.Training{Epochs: 100, Patience: 5}, Settings: model.Settings{Dim: 8, Layers: "32,16", L2: 1e-5}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +40,7 @@ func TestDeepKnownAnswer(t *testing.T) {
 func TestNNPredictionIndependentOfBatch(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	for _, kind := range []string{"mlp", "neumf"} {
-		m, err := Fit(context.Background(), s, WithConfig(model.Config{Model: kind, Dim: 4, Layers: "8:tanh,4", Dropout: 0.2, Epochs: 2, Batch: 16}))
+		m, err := Fit(context.Background(), s, model.Config{Kind: kind, Training: model.Training{Epochs: 2, Batch: 16}, Settings: model.Settings{Dim: 4, Layers: "8:tanh,4", Dropout: 0.2}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,12 +65,12 @@ func TestNNPredictionIndependentOfBatch(t *testing.T) {
 func TestNNSeedReproducible(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	for _, kind := range []string{"mlp", "neumf"} {
-		cfg := model.Config{Model: kind, Dim: 4, Layers: "8", Dropout: 0.1, Epochs: 2, Task: model.TaskImplicit}
-		a, err := Fit(context.Background(), s, WithConfig(cfg))
+		cfg := model.Config{Kind: kind, Training: model.Training{Epochs: 2, Task: model.TaskImplicit}, Settings: model.Settings{Dim: 4, Layers: "8", Dropout: 0.1}}
+		a, err := Fit(context.Background(), s, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := Fit(context.Background(), s, WithConfig(cfg))
+		b, err := Fit(context.Background(), s, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,15 +90,15 @@ func TestPretrainedNeuMF(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	fit := func(c model.Config, opts ...Option) *model.Model {
 		t.Helper()
-		m, err := Fit(context.Background(), s, append([]Option{WithConfig(c)}, opts...)...)
+		m, err := Fit(context.Background(), s, c, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return m
 	}
-	dm := fit(model.Config{Dim: 4, Epochs: 3})
-	mm := fit(model.Config{Model: "mlp", Dim: 4, Layers: "8,4", Epochs: 3})
-	m := &model.Model{Config: model.Config{Model: "neumf"}.WithDefaults(), Users: s.Users, Items: s.Items}
+	dm := fit(model.Config{Training: model.Training{Epochs: 3}, Settings: model.Settings{Dim: 4}})
+	mm := fit(model.Config{Kind: "mlp", Training: model.Training{Epochs: 3}, Settings: model.Settings{Dim: 4, Layers: "8,4"}})
+	m := &model.Model{Config: model.Config{Kind: "neumf"}.WithDefaults(), Users: s.Users, Items: s.Items}
 	net, err := pretrainedNeuMF(s, m, dm, mm)
 	if err != nil {
 		t.Fatal(err)
@@ -111,12 +111,12 @@ func TestPretrainedNeuMF(t *testing.T) {
 			t.Fatalf("pair %d: neumf starts at %v, want the mean %v", r, got, want)
 		}
 	}
-	n := fit(model.Config{Model: "neumf", Epochs: 2}, WithPretrained(dm, mm))
+	n := fit(model.Config{Kind: "neumf", Training: model.Training{Epochs: 2}}, WithPretrained(dm, mm))
 	if n.Config.Dim != 4 || n.Config.Layers != "8,4" {
 		t.Errorf("pretrained neumf has dim %d, layers %q; want the pretrained 4 and 8,4", n.Config.Dim, n.Config.Layers)
 	}
-	other := fit(model.Config{Model: "mlp", Dim: 6, Layers: "8,4", Epochs: 1})
-	if _, err := Fit(context.Background(), s, WithConfig(model.Config{Model: "neumf"}), WithPretrained(dm, other)); err == nil {
+	other := fit(model.Config{Kind: "mlp", Training: model.Training{Epochs: 1}, Settings: model.Settings{Dim: 6, Layers: "8,4"}})
+	if _, err := Fit(context.Background(), s, model.Config{Kind: "neumf"}, WithPretrained(dm, other)); err == nil {
 		t.Error("dot dim 4 and mlp dim 6 were accepted")
 	}
 }

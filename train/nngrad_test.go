@@ -151,8 +151,11 @@ func TestNNGradient(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"/"+c.layers+"/"+string(c.out)+"/"+c.task, func(t *testing.T) {
-			cfg := model.Config{Model: c.kind, Dim: 3, Layers: c.layers, Activation: c.out, Task: c.task,
-				Init: "normal", InitStd: 0.5, L2: 0.01, BiasL2: 0.02, Optimizer: "sgd", LR: 1, Batch: 8, Seed: 7}.WithDefaults()
+			cfg := model.Config{
+				Kind:     c.kind,
+				Training: model.Training{Task: c.task, Optimizer: "sgd", LR: 1, Batch: 8, Seed: 7},
+				Settings: model.Settings{Dim: 3, Layers: c.layers, Activation: c.out, Init: "normal", InitStd: 0.5, L2: 0.01, BiasL2: 0.02},
+			}.WithDefaults()
 			targets := ts
 			if cfg.Implicit() {
 				targets = bin

@@ -14,7 +14,7 @@ import (
 // goroutines.
 func fitThreads(t *testing.T, s *dataset.Split, threads, epochs int) *model.Model {
 	t.Helper()
-	m, err := Fit(context.Background(), s, WithConfig(model.Config{Dim: 8, L2: 1e-5, Epochs: epochs, Patience: -1, Threads: threads}))
+	m, err := Fit(context.Background(), s, model.Config{Training: model.Training{Epochs: epochs, Patience: -1, Threads: threads}, Settings: model.Settings{Dim: 8, L2: 1e-5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +95,8 @@ func TestBalance(t *testing.T) {
 func TestFloorPredicts(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	for _, opt := range []string{"adam", "adagrad", "sgd"} {
-		cfg := model.Config{Dim: 8, L2: 1e-5, Epochs: 2, Patience: -1, Optimizer: opt}
-		m, err := Fit(context.Background(), s, WithConfig(cfg))
+		cfg := model.Config{Training: model.Training{Epochs: 2, Patience: -1, Optimizer: opt}, Settings: model.Settings{Dim: 8, L2: 1e-5}}
+		m, err := Fit(context.Background(), s, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestFloorPredicts(t *testing.T) {
 func TestWriteFloorUnchanged(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	for _, opt := range []string{"adam", "adagrad"} {
-		cfg := model.Config{Dim: 20, Optimizer: opt}.WithDefaults()
+		cfg := model.Config{Training: model.Training{Optimizer: opt}, Settings: model.Settings{Dim: 20}}.WithDefaults()
 		k := newDotKernel(model.NewDot(s.Users.Len(), s.Items.Len(), cfg), cfg)
 		before := append([]float32(nil), k.users.data...)
 		k.writeFloor(s.Train.User, s.Train.Item, 64)
@@ -136,7 +136,7 @@ func TestWriteFloorUnchanged(t *testing.T) {
 // thread count, positive times, a finite loss.
 func TestMeasureEpoch(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
-	res, err := MeasureEpoch(s, model.Config{Dim: 8}, 1, 2)
+	res, err := MeasureEpoch(s, model.Config{Settings: model.Settings{Dim: 8}}, 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestMeasureEpoch(t *testing.T) {
 	if res[0].WriteFloor <= 0 || res[1].WriteFloor != 0 {
 		t.Errorf("write floor: %v on 1 thread, %v on 2 (want positive, then 0)", res[0].WriteFloor, res[1].WriteFloor)
 	}
-	if _, err := MeasureEpoch(s, model.Config{Model: "bias"}, 1); err == nil {
+	if _, err := MeasureEpoch(s, model.Config{Kind: "bias"}, 1); err == nil {
 		t.Error("bias: no error")
 	}
 }
@@ -160,7 +160,7 @@ func TestMeasureEpoch(t *testing.T) {
 // cross-entropy when the kernel does (its loss near ln 2 per row at the
 // start, where squared error would be near 0.25).
 func TestThreadsBCE(t *testing.T) {
-	cfg := model.Config{Dim: 8, Activation: model.Sigmoid, Threads: 2}.WithDefaults()
+	cfg := model.Config{Training: model.Training{Threads: 2}, Settings: model.Settings{Dim: 8, Activation: model.Sigmoid}}.WithDefaults()
 	k := newDotKernel(model.NewDot(50, 20, cfg), cfg)
 	k.bce = true
 	var us, is []int32
@@ -185,7 +185,7 @@ func TestThreadsCancel(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Fit(ctx, s, WithConfig(model.Config{Dim: 8, Epochs: 5, Threads: 2}))
+	_, err := Fit(ctx, s, model.Config{Training: model.Training{Epochs: 5, Threads: 2}, Settings: model.Settings{Dim: 8}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
@@ -202,7 +202,7 @@ func TestGroupRounds(t *testing.T) {
 		ts[r] = float32(r) // identifies the row
 	}
 	for _, g := range []struct{ T, P int }{{2, 2}, {2, 8}, {3, 6}, {4, 4}} {
-		cfg := model.Config{Dim: 4, Threads: g.T}.WithDefaults()
+		cfg := model.Config{Training: model.Training{Threads: g.T}, Settings: model.Settings{Dim: 4}}.WithDefaults()
 		k := newDotKernel(model.NewDot(s.Users.Len(), s.Items.Len(), cfg), cfg)
 		k.par.grid = g.P
 		k.par.workers[0] = k.fork()
@@ -249,7 +249,7 @@ func TestGroupRounds(t *testing.T) {
 func TestFineGridBeatsBias(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	fit := func() *model.Model {
-		m := &model.Model{Config: model.Config{Dim: 8, L2: 1e-5, Epochs: 40, Patience: -1, Threads: 2}.WithDefaults(), Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
+		m := &model.Model{Config: model.Config{Training: model.Training{Epochs: 40, Patience: -1, Threads: 2}, Settings: model.Settings{Dim: 8, L2: 1e-5}}.WithDefaults(), Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 		net := model.NewDot(s.Users.Len(), s.Items.Len(), m.Config)
 		m.Net = net
 		mu := model.FitMean(m.ScaleRatings(s.Train)).Mu // as fitDot starts
@@ -259,7 +259,7 @@ func TestFineGridBeatsBias(t *testing.T) {
 		clear(net.UserBias)
 		k := newDotKernel(net, m.Config)
 		k.par.grid = 8
-		if err := loop(context.Background(), s, m, dotEpochs{k, net}, &options{every: 16}); err != nil {
+		if err := loop(context.Background(), s, m, dotEpochs{k, net}, &Options{every: 16}); err != nil {
 			t.Fatal(err)
 		}
 		return m

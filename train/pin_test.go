@@ -33,7 +33,7 @@ type pinCase struct {
 func pinCases() []pinCase {
 	kind := func(k string, set func(*model.Config)) func() model.Config {
 		return func() model.Config {
-			c := model.Config{Model: k, Epochs: 4, Seed: 7}
+			c := model.Config{Kind: k, Training: model.Training{Epochs: 4, Seed: 7}}
 			if set != nil {
 				set(&c)
 			}
@@ -69,7 +69,7 @@ func pinCases() []pinCase {
 // of a fold-in's recommendations and of a known user's.
 func pin(t *testing.T, s *dataset.Split, c model.Config) string {
 	t.Helper()
-	m, err := train.Fit(context.Background(), s, train.WithConfig(c))
+	m, err := train.Fit(context.Background(), s, c)
 	if err != nil {
 		t.Fatal(err)
 	}

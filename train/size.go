@@ -43,13 +43,10 @@ func scratch(cfg model.Config, s *dataset.Split) model.Config {
 // buffers.
 func TrainFloats(cfg model.Config, users, items, rows int) int64 {
 	cfg = cfg.WithDefaults()
-	b, d := int64(max(1, min(cfg.Batch, rows))), int64(cfg.Dim)
-	perRow := 2*(d+16) + 4 // dot: gradient slots, outputs, slots
-	if cfg.Model == "mlp" || cfg.Model == "neumf" {
-		perRow = 8*d + 4 // input, its gradient, gradient slots, output layer
-		for _, l := range cfg.Hidden() {
-			perRow += 5*int64(l.Units) + 1
-		}
+	b := int64(max(1, min(cfg.Batch, rows)))
+	perRow := int64(0)
+	if f := fitters[cfg.Kind].RowFloats; f != nil {
+		perRow = f(cfg)
 	}
 	return 4*cfg.Params(users, items) + b*perRow + 6*int64(rows)
 }
@@ -60,14 +57,14 @@ func checkSize(cfg model.Config, s *dataset.Split) error {
 	users, items, rows := s.Users.Len(), s.Items.Len(), epochLen(s, cfg)
 	if n := TrainFloats(cfg, users, items, rows); n > MaxTrainFloats {
 		return fmt.Errorf("train: a %s model of dim %d (layers %s, batch %d) on %d users, %d items and %d rows an epoch needs about %.1f GiB to train: %w (the limit is %d GiB); use a smaller dim, fewer or narrower layers or a smaller batch",
-			cfg.Model, cfg.Dim, cmpLayers(cfg), cfg.Batch, users, items, rows, float64(n)*4/(1<<30), ErrTooLarge, MaxTrainFloats*4>>30)
+			cfg.Kind, cfg.Dim, cmpLayers(cfg), cfg.Batch, users, items, rows, float64(n)*4/(1<<30), ErrTooLarge, MaxTrainFloats*4>>30)
 	}
 	return nil
 }
 
 // cmpLayers returns cfg's hidden layers as written, or "none".
 func cmpLayers(cfg model.Config) string {
-	if cfg.Layers == "" || (cfg.Model != "mlp" && cfg.Model != "neumf") {
+	if k, ok := model.Lookup(cfg.Kind); cfg.Layers == "" || !ok || !k.ReadsSetting("layers") {
 		return "none"
 	}
 	return cfg.Layers

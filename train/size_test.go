@@ -32,9 +32,9 @@ func TestBatchBuffersCappedByRows(t *testing.T) {
 	}
 	for _, kind := range []string{"dot", "mlp", "neumf"} {
 		t.Run(kind, func(t *testing.T) {
-			cfg := model.Config{Model: kind, Dim: 16, Layers: "8", Batch: model.MaxBatch, Epochs: 1, Patience: -1}
+			cfg := model.Config{Kind: kind, Training: model.Training{Batch: model.MaxBatch, Epochs: 1, Patience: -1}, Settings: model.Settings{Dim: 16, Layers: "8"}}
 			var err error
-			n := allocated(func() { _, err = Fit(context.Background(), s, WithConfig(cfg)) })
+			n := allocated(func() { _, err = Fit(context.Background(), s, cfg) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,10 +55,13 @@ func TestTrainFloats(t *testing.T) {
 		tooLarge           bool
 	}{
 		{"default on builtin", model.Config{}, 1000, 50, 30000, false},
-		{"dot 4096 batch max on 5000 rows", model.Config{Dim: 4096, Batch: model.MaxBatch}, 300, 40, 5000, false},
-		{"dot 4096 on a million users", model.Config{Dim: 4096}, 1_000_000, 100_000, 10_000_000, true},
-		{"mlp 16x4096 batch max on a million rows", model.Config{Model: "mlp", Dim: 4096, Batch: model.MaxBatch,
-			Layers: strings.Repeat("4096,", 15) + "4096"}, 6000, 4000, 1_000_000, true},
+		{"dot 4096 batch max on 5000 rows", model.Config{Training: model.Training{Batch: model.MaxBatch}, Settings: model.Settings{Dim: 4096}}, 300, 40, 5000, false},
+		{"dot 4096 on a million users", model.Config{Settings: model.Settings{Dim: 4096}}, 1_000_000, 100_000, 10_000_000, true},
+		{"mlp 16x4096 batch max on a million rows", model.Config{
+			Kind:     "mlp",
+			Training: model.Training{Batch: model.MaxBatch},
+			Settings: model.Settings{Dim: 4096, Layers: strings.Repeat("4096,", 15) + "4096"},
+		}, 6000, 4000, 1_000_000, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,10 +81,13 @@ func TestFitTooLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := model.Config{Model: "mlp", Dim: 4096, Batch: model.MaxBatch, Task: model.TaskImplicit, Negatives: model.MaxNegatives,
-		Layers: strings.Repeat("4096,", 15) + "4096"}
+	cfg := model.Config{
+		Kind:     "mlp",
+		Training: model.Training{Batch: model.MaxBatch, Task: model.TaskImplicit, Negatives: model.MaxNegatives},
+		Settings: model.Settings{Dim: 4096, Layers: strings.Repeat("4096,", 15) + "4096"},
+	}
 	var m *model.Model
-	n := allocated(func() { m, err = Fit(context.Background(), s, WithConfig(cfg)) })
+	n := allocated(func() { m, err = Fit(context.Background(), s, cfg) })
 	if !errors.Is(err, ErrTooLarge) || m != nil {
 		t.Fatalf("Fit = %v, %v; want ErrTooLarge", m, err)
 	}
@@ -135,7 +141,7 @@ func TestNeedVariety(t *testing.T) {
 		s.Train.Value[k] = 3
 	}
 	for _, noScale := range []bool{false, true} {
-		if _, err := Fit(context.Background(), s, WithConfig(model.Config{NoScale: noScale, Epochs: 1})); !errors.Is(err, ErrConstant) {
+		if _, err := Fit(context.Background(), s, model.Config{Training: model.Training{NoScale: noScale, Epochs: 1}}); !errors.Is(err, ErrConstant) {
 			t.Errorf("Fit on constant ratings, no scale %v: %v, want ErrConstant", noScale, err)
 		}
 	}

@@ -298,7 +298,7 @@ func (r *benchRun) fit(cmd *cobra.Command, lines io.Writer, s *dataset.Split, cf
 		c := cfgs[j/nths]
 		c.Threads, c.Epochs, c.Patience = row.Threads, r.epochs, -1
 		t0 := time.Now()
-		m, err := train.Fit(cmd.Context(), s, train.WithConfig(c))
+		m, err := train.Fit(cmd.Context(), s, c)
 		if err != nil {
 			return divergedHint(err, nil, c)
 		}

@@ -55,7 +55,7 @@ cv fails (exit 1) only when every job diverges.`,
 	f.StringVar(&r.data, "data", "builtin", dataUsage)
 	f.StringVar(&r.format, "format", "auto", formatUsage)
 	f.StringVar(&r.columns, "columns", "", columnsUsage)
-	f.StringVar(&r.models, "models", strings.Join(train.Models(), ","), "comma-separated model kinds to evaluate, each once")
+	f.StringVar(&r.models, "models", strings.Join(train.Kinds(), ","), "comma-separated model kinds to evaluate, each once")
 	f.StringVar(&r.preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --models has no dot)")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
@@ -114,7 +114,7 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	}
 	var kinds []string
 	for _, c := range cfgs {
-		kinds = append(kinds, c.Model)
+		kinds = append(kinds, c.Kind)
 	}
 	list := strings.Join(kinds, ", ")
 	if fs.Changed("preset") && !slices.Contains(kinds, "dot") {
@@ -142,7 +142,7 @@ func cvProgress(w io.Writer) func(selection.CVProgress) {
 // cvConfigs returns the configuration of each named model: the kind's
 // defaults, the preset for dot, seeded with seed.
 func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
-	known := train.Models()
+	known := train.Kinds()
 	p, err := model.Preset(preset)
 	if err != nil {
 		return nil, fmt.Errorf("--preset: %w", err)
@@ -156,11 +156,11 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 		if !slices.Contains(known, name) {
 			return nil, fmt.Errorf("--models: unknown model %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
 		}
-		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Model == name }) {
+		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Kind == name }) {
 			return nil, fmt.Errorf("--models: %s named twice (each model is evaluated once)", name)
 		}
-		c := model.Config{Model: name}.WithDefaults()
-		if name == p.Model {
+		c := model.Config{Kind: name}.WithDefaults()
+		if name == p.Kind {
 			c = p
 		}
 		c.Seed = seed

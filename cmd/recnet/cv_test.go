@@ -73,7 +73,7 @@ func TestCVBadInput(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"unknown model", []string{"cv", "--models", "dot,svdpp"}, append([]string{"svdpp"}, train.Models()...)},
+		{"unknown model", []string{"cv", "--models", "dot,svdpp"}, append([]string{"svdpp"}, train.Kinds()...)},
 		{"one fold", []string{"cv", "--folds", "1", "--models", "bias"}, []string{"--folds"}},
 		{"missing file", []string{"cv", "--data", filepath.Join(dir, "nope.csv"), "--models", "bias"}, []string{"nope.csv"}},
 		{"unknown preset", []string{"cv", "--preset", "fast", "--models", "bias"}, []string{"fast"}},
@@ -112,8 +112,8 @@ func TestTune(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the saved model does not load: %v", err)
 	}
-	if m.Config.Model != "dot" || m.Net == nil || m.Users.Len() == 0 {
-		t.Errorf("loaded model: kind %s, net %v, %d users", m.Config.Model, m.Net != nil, m.Users.Len())
+	if m.Config.Kind != "dot" || m.Net == nil || m.Users.Len() == 0 {
+		t.Errorf("loaded model: kind %s, net %v, %d users", m.Config.Kind, m.Net != nil, m.Users.Len())
 	}
 	if _, stderr, code := run(t, "summary", "--model", out); code != 0 {
 		t.Errorf("summary of the tuned model: exit %d: %s", code, stderr)

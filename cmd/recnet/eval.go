@@ -234,7 +234,7 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 	}
 	rm := e.rm
 	return evalWriteJSON(out, evalSplitJSON{
-		Protocol: "split", Data: e.data, Model: evalModelJSON{ef.model, e.m.Config.Model},
+		Protocol: "split", Data: e.data, Model: evalModelJSON{ef.model, e.m.Config.Kind},
 		Skipped:  e.sk,
 		Accuracy: accJSON,
 		Ranking: evalRankingJSON{
@@ -249,7 +249,7 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 	m, sk := e.m, e.sk
 	fmt.Fprint(out, e.lines)
-	fmt.Fprintf(out, "model %s: %s, %d users, %d items\n", ef.model, m.Config.Model, m.Users.Len(), m.Items.Len())
+	fmt.Fprintf(out, "model %s: %s, %d users, %d items\n", ef.model, m.Config.Kind, m.Users.Len(), m.Items.Len())
 	if df.train == "" && m.Config.Seed != df.seed {
 		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
 	}
@@ -269,7 +269,7 @@ func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 		for _, r := range []struct {
 			name string
 			a    model.Accuracy
-		}{{"recnet " + m.Config.Model, e.acc.Model}, {"global mean baseline", e.acc.GlobalMean}, {"user+item bias", e.acc.Bias}} {
+		}{{"recnet " + m.Config.Kind, e.acc.Model}, {"global mean baseline", e.acc.GlobalMean}, {"user+item bias", e.acc.Bias}} {
 			fmt.Fprintf(out, "%-22s %10.4f %10.4f\n", r.name, r.a.RMSE, r.a.MAE)
 		}
 	}
@@ -282,7 +282,7 @@ func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 	for _, r := range []struct {
 		name string
 		r    eval.RankingResult
-	}{{"recnet " + m.Config.Model, rm}, {"most popular", e.rp}} {
+	}{{"recnet " + m.Config.Kind, rm}, {"most popular", e.rp}} {
 		fmt.Fprintf(out, "%-22s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f\n", r.name,
 			r.r.Precision, r.r.Recall, r.r.NDCG, r.r.HitRate, r.r.MAP, r.r.Coverage)
 	}
@@ -360,7 +360,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	fmt.Fprintln(lines, describe(cfg))
 	start := time.Now()
-	m, err := train.Fit(cmd.Context(), s, train.WithConfig(cfg), train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
+	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
 	if err != nil {
 		return divergedHint(err, fs, cfg)
 	}
@@ -392,7 +392,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	}
 	k := fmt.Sprint(rm.K)
 	fmt.Fprintf(out, "%-22s %9s %9s\n", "", "HR@"+k, "NDCG@"+k)
-	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "recnet "+m.Config.Model, rm.HR, rm.NDCG)
+	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "recnet "+m.Config.Kind, rm.HR, rm.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "most popular", rp.HR, rp.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "random (expected)", rm.RandomHR, rm.RandomNDCG)
 	return nil

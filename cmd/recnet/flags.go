@@ -210,7 +210,7 @@ func kindTask(flag, kind, task string) error {
 	if task == "" || task == model.TaskRating {
 		return nil
 	}
-	if why := (model.Config{Model: kind, Task: task}).Unused("task"); why != "" {
+	if why := (model.Config{Kind: kind, Training: model.Training{Task: task}}).Unused("task"); why != "" {
 		return badInput(fmt.Errorf("--task %s: %s does not train it: %s", quote.Short(task), quote.Short(kind), why))
 	}
 	return nil

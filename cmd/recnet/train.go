@@ -37,7 +37,7 @@ type configFlags struct {
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
-	fs.StringVar(&f.cfg.Model, "model", d.Model, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
+	fs.StringVar(&f.cfg.Kind, "model", d.Kind, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
 	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)")
 	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", model.MaxLayers, model.MaxDim))
@@ -65,7 +65,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 func (f *configFlags) check(fs *pflag.FlagSet) error {
 	v := f.cfg
 	err := firstErr(
-		nonEmpty(fs, "preset", f.preset), nonEmpty(fs, "model", v.Model), nonEmpty(fs, "activation", f.activation),
+		nonEmpty(fs, "preset", f.preset), nonEmpty(fs, "model", v.Kind), nonEmpty(fs, "activation", f.activation),
 		nonEmpty(fs, "layers", v.Layers), nonEmpty(fs, "task", v.Task), nonEmpty(fs, "init", v.Init),
 		nonEmpty(fs, "optimizer", v.Optimizer),
 		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
@@ -93,7 +93,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		return nil
 	}
 	return firstErr(
-		changed("model", oneOf(cmp.Or(f.kindFlag, "--model"), v.Model, model.Kinds()...)),
+		changed("model", oneOf(cmp.Or(f.kindFlag, "--model"), v.Kind, model.Kinds()...)),
 		changed("optimizer", oneOf("--optimizer", v.Optimizer, model.Optimizers...)),
 		changed("init", oneOf("--init", v.Init, model.Inits...)),
 		changed("task", oneOf("--task", v.Task, model.Tasks...)),
@@ -114,14 +114,14 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if fs.Changed("model") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
-		c = model.Config{Model: f.cfg.Model, Seed: c.Seed}.WithDefaults()
+		c = model.Config{Kind: f.cfg.Kind, Training: model.Training{Seed: c.Seed}}.WithDefaults()
 	}
 	set := func(name string, apply func()) {
 		if fs.Changed(name) {
 			apply()
 		}
 	}
-	set("model", func() { c.Model = f.cfg.Model })
+	set("model", func() { c.Kind = f.cfg.Kind })
 	set("dim", func() { c.Dim = f.cfg.Dim })
 	set("init", func() { c.Init = f.cfg.Init })
 	set("init-std", func() { c.InitStd = f.cfg.InitStd })
@@ -247,12 +247,12 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 		}
 	}
 	fmt.Fprintln(lines, describe(cfg))
-	opts := []train.Option{train.WithConfig(cfg), train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
+	opts := []train.Option{train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
 	if pre != nil {
 		opts = append(opts, pre)
 	}
 	start := time.Now()
-	m, err := train.Fit(cmd.Context(), s, opts...)
+	m, err := train.Fit(cmd.Context(), s, cfg, opts...)
 	if err != nil {
 		return divergedHint(err, fs, cfg)
 	}
@@ -447,33 +447,11 @@ func noneIfZero(l2 float64) float64 {
 	return l2
 }
 
-// describe returns one line with the settings that matter for cfg's kind.
+// describe returns one line with the settings that matter for cfg's
+// kind, as its declaration describes them.
 func describe(c model.Config) string {
-	switch c.Model {
-	case "mean", "bias":
-		return fmt.Sprintf("model %s: fitted in closed form", c.Model)
-	case "mf":
-		return fmt.Sprintf("model mf: dim %d, per-rating SGD lr %g, reg %g (biases %g), up to %d epochs, patience %d",
-			c.Dim, c.LR, c.L2, c.BiasL2, c.Epochs, c.Patience)
-	case "nmf":
-		return fmt.Sprintf("model nmf: dim %d, multiplicative updates, reg %g, up to %d epochs, patience %d",
-			c.Dim, c.L2, c.Epochs, c.Patience)
-	}
 	c = c.WithDefaults()
-	net := ""
-	if c.Model == "mlp" || c.Model == "neumf" {
-		net = fmt.Sprintf(", layers %s", c.Layers)
-		if c.Dropout > 0 {
-			net += fmt.Sprintf(", dropout %g", c.Dropout)
-		}
-	}
-	task := ""
-	if c.Implicit() {
-		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
-	}
-	l2, _ := c.PositiveL2()
-	return fmt.Sprintf("model %s: dim %d%s, %s output, L2 %g, %s lr %g, batch %d, up to %d epochs%s",
-		c.Model, c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
+	return "model " + c.Kind + ": " + c.Describe()
 }
 
 // pretrainedFiles returns the model files --pretrained names, each
@@ -495,8 +473,8 @@ func pretrainedFiles(list string) []string {
 // It sets cfg's embedding size and hidden layers to theirs, which the neumf
 // takes.
 func pretrained(ctx context.Context, list string, cfg *model.Config) (train.Option, error) {
-	if cfg.Model != "neumf" {
-		return nil, badInput(fmt.Errorf("--pretrained starts a neumf; the model is %s", cfg.Model))
+	if cfg.Kind != train.PretrainedKind {
+		return nil, badInput(fmt.Errorf("--pretrained starts a %s; the model is %s", train.PretrainedKind, cfg.Kind))
 	}
 	files := pretrainedFiles(list)
 	if len(files) != 2 {
@@ -508,10 +486,10 @@ func pretrained(ctx context.Context, list string, cfg *model.Config) (train.Opti
 		if err != nil {
 			return nil, badInput(err)
 		}
-		switch m.Net.Kind() {
-		case "dot":
+		switch m.Net.(type) {
+		case *model.Dot:
 			dot = m
-		case "mlp":
+		case *model.MLP:
 			mlp = m
 		default:
 			return nil, badInput(fmt.Errorf("--pretrained: %s holds a %s model, want dot or mlp", f, m.Net.Kind()))

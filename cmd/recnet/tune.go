@@ -152,7 +152,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
-		oneOf("--model", r.kind, selection.Tunable...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
+		oneOf("--model", r.kind, model.Tunable()...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
 	if fs.Changed("task") {

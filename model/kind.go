@@ -1,0 +1,152 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/recnet/recnet/internal/quote"
+)
+
+// A Kind declares a kind of model, once: its name and description, the
+// settings it reads with their defaults, its search space, how it rebuilds
+// its net from a model file, how many parameters it has, and how a summary
+// describes its settings. Each kind registers itself in the init of the
+// file that holds its net; train registers its fitter the same way. The
+// flags of recnet, tune and cv, Summary, the JSON config and the model file
+// all read the declaration.
+type Kind struct {
+	// Name names the kind in settings (Config.Kind), model files and
+	// flags (--kind).
+	Name string
+	// Doc describes the kind in one line, for help texts.
+	Doc string
+	// Title is the title of Summary; "" means Name.
+	Title string
+	// Defaults are the settings Config.WithDefaults fills in for the kind
+	// (Register sets its Kind).
+	Defaults Config
+	// Reads lists the settings the kind's training reads, by their JSON
+	// names ("dim", "lr", "init_std"...); the others have no effect on it.
+	Reads []string
+	// Fixed holds settings the kind reads only as one value (mf's "sgd"
+	// optimizer, for example).
+	Fixed map[string]string
+	// Why says why the settings not in Reads are not read.
+	Why string
+	// Optimizers lists the optimizers the kind trains with, when it reads
+	// "optimizer".
+	Optimizers []string
+	// Space is the search space of tune: the settings it varies, in this
+	// order; nil when there is nothing to tune.
+	Space []Range
+	// SearchBase holds the settings a search starts from where they
+	// differ from Defaults (its zero fields take Defaults).
+	SearchBase Config
+	// Build rebuilds a net of the kind from its parameter tables, as read
+	// from a model file.
+	Build func(cfg Config, params []Param) (Net, error)
+	// Count returns the number of parameters of a net of the kind for cfg
+	// (defaults applied) and the numbers of users and items, without
+	// allocating them, so that a trainer can refuse a net too large for
+	// the machine before making it.
+	Count func(cfg Config, users, items int) int64
+	// Describe describes cfg (defaults applied) in one line: the settings
+	// that matter for the kind, as a summary shows them.
+	Describe func(cfg Config) string
+}
+
+// ReadsSetting reports whether the kind reads the setting (a JSON name).
+func (k *Kind) ReadsSetting(setting string) bool { return slices.Contains(k.Reads, setting) }
+
+// Trained reports whether the kind is trained in epochs (it reads
+// "epochs"), rather than fitted in closed form.
+func (k *Kind) Trained() bool { return k.ReadsSetting("epochs") }
+
+// kinds maps a kind's name to its declaration.
+var kinds = map[string]*Kind{}
+
+// Register declares a model kind: loadable from a model file, with its
+// default settings. It panics when the name is empty or taken, or a
+// function is missing, as a second declaration of one kind is a
+// programming error.
+func Register(k Kind) {
+	switch {
+	case k.Name == "":
+		panic("model: Register of a kind without a name")
+	case kinds[k.Name] != nil:
+		panic("model: kind " + k.Name + " registered twice")
+	case k.Build == nil || k.Count == nil || k.Describe == nil:
+		panic("model: kind " + k.Name + " lacks Build, Count or Describe")
+	}
+	k.Defaults.Kind = k.Name
+	k.SearchBase.Kind = k.Name
+	kinds[k.Name] = &k
+}
+
+// Lookup returns the declaration of the named kind, and whether it is
+// registered. The declaration is shared: do not modify it.
+func Lookup(name string) (*Kind, bool) {
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// lookup returns the declaration of the named kind, or an error naming
+// the known kinds.
+func lookup(name string) (*Kind, error) {
+	if k, ok := kinds[name]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("model: unknown kind %s (known: %v)", quote.Short(name), Kinds())
+}
+
+// Defaults returns the default settings of the named kind, and whether the
+// kind is known.
+func Defaults(kind string) (Config, bool) {
+	k, ok := kinds[kind]
+	if !ok {
+		return Config{}, false
+	}
+	return k.Defaults, true
+}
+
+// Kinds returns the registered model kinds, sorted.
+func Kinds() []string {
+	out := make([]string, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Tunable returns the kinds that have a search space, sorted.
+func Tunable() []string {
+	var out []string
+	for _, k := range Kinds() {
+		if kinds[k].Space != nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Build rebuilds a net of the given kind from its parameter tables.
+func Build(kind string, cfg Config, params []Param) (Net, error) {
+	k, err := lookup(kind)
+	if err != nil {
+		return nil, err
+	}
+	return k.Build(cfg, params)
+}
+
+// Describe describes c (defaults applied) in one line, as its kind does;
+// "" for a kind not registered.
+func (c Config) Describe() string {
+	c = c.WithDefaults()
+	k, ok := kinds[c.Kind]
+	if !ok {
+		return ""
+	}
+	return k.Describe(c)
+}

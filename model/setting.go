@@ -1,0 +1,135 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/recnet/recnet/internal/quote"
+)
+
+// A Setting describes one field of Config for the programs that take
+// settings from a user: recnet's flags and the search spaces of tune both
+// read this table, so that a setting has one name, one help text with its
+// bounds, and one parser.
+type Setting struct {
+	// Name is the setting's JSON name in Config ("init_std"), which
+	// Kind.Reads and Unused use.
+	Name string
+	// Flag is its name as a flag and in a search space ("init-std").
+	Flag string
+	// Help describes it in one line, with its bounds.
+	Help string
+	// Shared is set for the training settings every kind shares
+	// (Config.Training); the others are what a kind adds (Config.Settings).
+	Shared bool
+	// field returns a pointer to the setting in c: *int, *uint64,
+	// *float64, *string, *bool or *Activation.
+	field func(c *Config) any
+}
+
+// Field returns a pointer to the setting in c: *int, *uint64, *float64,
+// *string, *bool or *Activation (a program binds its flags to them).
+func (s Setting) Field(c *Config) any { return s.field(c) }
+
+// settingTable lists the settings, in the order help texts show them.
+var settingTable = []Setting{
+	{Name: "dim", Help: fmt.Sprintf("embedding size, 1 to %d", MaxDim), field: func(c *Config) any { return &c.Dim }},
+	{Name: "activation", Help: "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)", field: func(c *Config) any { return &c.Activation }},
+	{Name: "layers", Help: fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", MaxLayers, MaxDim), field: func(c *Config) any { return &c.Layers }},
+	{Name: "dropout", Help: "mlp and neumf: rate of dropout after each hidden layer while training, at least 0 and below 1", field: func(c *Config) any { return &c.Dropout }},
+	{Name: "task", Shared: true, Help: "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)", field: func(c *Config) any { return &c.Task }},
+	{Name: "negatives", Shared: true, Help: fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", MaxNegatives), field: func(c *Config) any { return &c.Negatives }},
+	{Name: "init", Help: "embedding init: " + orList(Inits), field: func(c *Config) any { return &c.Init }},
+	{Name: "init_std", Help: "standard deviation of the normal init (above 0)", field: func(c *Config) any { return &c.InitStd }},
+	{Name: "l2", Help: "L2 penalty on embedding rows, at least 0 (0: none)", field: func(c *Config) any { return &c.L2 }},
+	{Name: "bias_l2", Help: "L2 penalty on biases, at least 0 (0: none)", field: func(c *Config) any { return &c.BiasL2 }},
+	{Name: "no_scale", Shared: true, Help: "train on raw ratings instead of min-max scaling them to [0,1]", field: func(c *Config) any { return &c.NoScale }},
+	{Name: "optimizer", Shared: true, Help: "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr " + strconv.FormatFloat(AdaGradLR, 'g', -1, 64) + " unless --lr is given) or sgd", field: func(c *Config) any { return &c.Optimizer }},
+	{Name: "lr", Shared: true, Help: "learning rate (above 0)", field: func(c *Config) any { return &c.LR }},
+	{Name: "beta1", Shared: true, Help: "Adam beta1, at least 0 (0: no momentum, RMSProp-like) and below 1", field: func(c *Config) any { return &c.Beta1 }},
+	{Name: "beta2", Shared: true, Help: "Adam beta2 (above 0, below 1)", field: func(c *Config) any { return &c.Beta2 }},
+	{Name: "eps", Shared: true, Help: "Adam epsilon (above 0)", field: func(c *Config) any { return &c.Eps }},
+	{Name: "batch", Shared: true, Help: fmt.Sprintf("batch size, 1 to %d", MaxBatch), field: func(c *Config) any { return &c.Batch }},
+	{Name: "epochs", Shared: true, Help: fmt.Sprintf("most epochs, 1 to %d", MaxEpochs), field: func(c *Config) any { return &c.Epochs }},
+	{Name: "patience", Shared: true, Help: "stop after this many epochs (at least 1) without a better validation loss: RMSE, or cross-entropy for --task implicit (negative: never)", field: func(c *Config) any { return &c.Patience }},
+	{Name: "seed", Shared: true, Help: "seed of the initial weights and of the shuffles", field: func(c *Config) any { return &c.Seed }},
+	{Name: "threads", Shared: true, Help: fmt.Sprintf("goroutines that train dot, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", MaxThreads), field: func(c *Config) any { return &c.Threads }},
+}
+
+func init() {
+	for k := range settingTable {
+		settingTable[k].Flag = strings.ReplaceAll(settingTable[k].Name, "_", "-")
+	}
+}
+
+// SettingList returns the settings of Config, in the order help texts
+// show them.
+func SettingList() []Setting { return append([]Setting(nil), settingTable...) }
+
+// LookupSetting returns the setting of the given flag or JSON name.
+func LookupSetting(name string) (Setting, bool) {
+	for _, s := range settingTable {
+		if s.Flag == name || s.Name == name {
+			return s, true
+		}
+	}
+	return Setting{}, false
+}
+
+// Set parses text as the setting's value and stores it in c. Activations
+// and layers are checked as Validate checks them; a zero penalty ("l2",
+// "bias_l2") or beta1 is stored as none (negative), which a zero in Config
+// would not say.
+func (s Setting) Set(c *Config, text string) error {
+	var err error
+	switch p := s.field(c).(type) {
+	case *int:
+		*p, err = strconv.Atoi(text)
+	case *uint64:
+		*p, err = strconv.ParseUint(text, 10, 64)
+	case *float64:
+		*p, err = strconv.ParseFloat(text, 64)
+		if err == nil && *p == 0 && s.zeroIsNone() {
+			*p = -1
+		}
+	case *bool:
+		*p, err = strconv.ParseBool(text)
+	case *Activation:
+		*p, err = ParseActivation(text)
+	case *string:
+		if s.Name == "layers" {
+			_, err = ParseLayers(text)
+		}
+		*p = text
+	}
+	if err != nil {
+		return fmt.Errorf("model: setting %s: bad value %s: %w", s.Flag, quote.Short(text), err)
+	}
+	return nil
+}
+
+// zeroIsNone reports whether a user's 0 means "none", which Config says
+// with a negative value (its zero means the default).
+func (s Setting) zeroIsNone() bool {
+	return s.Name == "l2" || s.Name == "bias_l2" || s.Name == "beta1"
+}
+
+// Get returns the setting's value in c as text.
+func (s Setting) Get(c Config) string {
+	switch p := s.field(&c).(type) {
+	case *int:
+		return strconv.Itoa(*p)
+	case *uint64:
+		return strconv.FormatUint(*p, 10)
+	case *float64:
+		return strconv.FormatFloat(*p, 'g', -1, 64)
+	case *bool:
+		return strconv.FormatBool(*p)
+	case *Activation:
+		return string(*p)
+	case *string:
+		return *p
+	}
+	return "?"
+}

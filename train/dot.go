@@ -1,0 +1,51 @@
+package train
+
+import (
+	"context"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// dotKind names the dot kind (model.DefaultKind), whose fitter this file
+// registers.
+const dotKind = "dot"
+
+func init() {
+	Register(dotKind, Fitter{Fit: fitDot, RowFloats: dotRowFloats})
+}
+
+// dotRowFloats counts the floats dot keeps a batch row: gradient slots,
+// outputs and slots.
+func dotRowFloats(cfg model.Config) int64 { return 2*(int64(cfg.Dim)+16) + 4 }
+
+// fitDot trains RecommenderNet.
+func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
+	cfg := m.Config
+	net := model.NewDot(s.Users.Len(), s.Items.Len(), cfg)
+	m.Net = net
+	if cfg.Init == "normal" {
+		// The net has no global bias: start the item biases at the mean so
+		// that the embeddings need not learn it.
+		mu := startBias(s, m)
+		for i := range net.ItemBias {
+			net.ItemBias[i] = mu
+		}
+		clear(net.UserBias)
+	}
+	k := newDotKernel(net, scratch(cfg, s))
+	k.bce = cfg.Implicit()
+	return loop(ctx, s, m, dotEpochs{k, net}, o)
+}
+
+// dotEpochs adapts the dot kernel to the training loop.
+type dotEpochs struct {
+	k   *dotKernel
+	net *model.Dot
+}
+
+func (d dotEpochs) epoch(us, is []int32, ts []float32, batch int, after func(int, float64) error) (float64, error) {
+	return d.k.epoch(us, is, ts, batch, after)
+}
+func (d dotEpochs) score(u, i int32) float32 { return d.k.score(u, i) }
+func (d dotEpochs) store()                   { d.k.store(d.net) }
