@@ -131,46 +131,96 @@ func Builtin() *Dataset {
 // is named "builtin".
 func GenerateCourses(cfg CourseConfig) (*Dataset, *CourseTruth) {
 	cfg = cfg.withDefaults()
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0xc0a5e5))
-	U, I, N := cfg.Users, cfg.Items, cfg.Rows
+	// The steps draw from one generator in this order; the same seed gives
+	// the same rows only while the order holds.
+	g := &courseGen{rng: rand.New(rand.NewPCG(cfg.Seed, 0xc0a5e5))}
+	g.drawCourses(cfg.Catalog, cfg.Items)
+	counts := userCounts(g.rng, cfg.Users, cfg.Rows, cfg.MaxPerUser)
+	rows := g.drawRows(counts, cfg.Rows)
+	noisy := addNoise(g.rng, rows.latent, cfg.Noise)
+	cuts := shareCuts(noisy, cfg.Shares)
+	return g.assemble(rows, noisy, cuts, cfg)
+}
 
-	// Courses: a seeded draw from the catalog; draw order is popularity rank.
-	cat := cfg.Catalog
-	pick := rng.Perm(len(cat.Courses))[:I]
-	courses := make([]Course, I)
+// courseGen is the state of GenerateCourses: its random generator and the
+// courses it drew, with what a user's choice and rating need of them.
+type courseGen struct {
+	rng      *rand.Rand
+	courses  []Course
+	byGenre  [][]genreMember // the courses of each genre
+	genreCum []float64       // cumulative genre frequency (courses + 0.5)
+	genreTot float64         // its total
+	pop      []float64       // popularity, summing to one
+	quality  []float64
+	q        []float64        // Items x genRank factors
+	fscale   [genRank]float64 // sd of each factor
+}
+
+// genreMember is a course of a genre, with its weight: 1/#genres of the
+// course.
+type genreMember struct {
+	item int
+	w    float64
+}
+
+// courseRows are the rows GenerateCourses makes, grouped by user, with
+// generator indices (before relabelling) and latent scores.
+type courseRows struct {
+	user, item []int32
+	latent     []float64
+}
+
+// drawCourses draws n courses from cat; draw order is popularity rank.
+// Each gets its popularity, quality and factors.
+func (g *courseGen) drawCourses(cat *Catalog, n int) {
+	pick := g.rng.Perm(len(cat.Courses))[:n]
+	g.courses = make([]Course, n)
 	gidx := make(map[string]int, len(cat.Genres))
-	for g, name := range cat.Genres {
-		gidx[name] = g
+	for ge, name := range cat.Genres {
+		gidx[name] = ge
 	}
-	G := len(cat.Genres)
-	type member struct {
-		item int
-		w    float64
-	}
-	byGenre := make([][]member, G) // courses of each genre, weight 1/#genres
-	genreCum := make([]float64, G) // cumulative genre frequency (+1)
+	g.byGenre = make([][]genreMember, len(cat.Genres))
 	for k, p := range pick {
-		courses[k] = cat.Courses[p]
-		for _, name := range courses[k].Genres {
-			if g, ok := gidx[name]; ok {
-				byGenre[g] = append(byGenre[g], member{k, 1 / float64(len(courses[k].Genres))})
+		g.courses[k] = cat.Courses[p]
+		for _, name := range g.courses[k].Genres {
+			if ge, ok := gidx[name]; ok {
+				g.byGenre[ge] = append(g.byGenre[ge], genreMember{k, 1 / float64(len(g.courses[k].Genres))})
 			}
 		}
 	}
-	acc := 0.0
-	for g := range G {
-		acc += float64(len(byGenre[g])) + 0.5
-		genreCum[g] = acc
+	g.genreCum = make([]float64, len(cat.Genres))
+	for ge, members := range g.byGenre {
+		g.genreTot += float64(len(members)) + 0.5
+		g.genreCum[ge] = g.genreTot
 	}
-	pop := make([]float64, I)
-	var ps float64
+	g.pop, g.fscale = zipfPopularity(n), factorScales()
+	g.quality, g.q = make([]float64, n), make([]float64, n*genRank)
+	for k := range n {
+		g.quality[k] = genSDQuality * g.rng.NormFloat64()
+		for f := range genRank {
+			g.q[k*genRank+f] = g.fscale[f] * g.rng.NormFloat64()
+		}
+	}
+}
+
+// zipfPopularity returns the Zipf-Mandelbrot shares of n courses by rank.
+func zipfPopularity(n int) []float64 {
+	pop := make([]float64, n)
+	var s float64
 	for k := range pop {
 		pop[k] = math.Pow(float64(k+1)+genZipfQ, -genZipfS)
-		ps += pop[k]
+		s += pop[k]
 	}
-	// Factor scales: dimension f contributes a term P_f*Q_f whose sd is
-	// genFactorDecay^f times that of the first, keeping the total variance
-	// of <P_u, Q_i> at genRank*genSDFactor^4.
+	for k := range pop {
+		pop[k] /= s
+	}
+	return pop
+}
+
+// factorScales returns the sd of each factor: dimension f contributes a
+// term P_f*Q_f whose sd is genFactorDecay^f times that of the first,
+// keeping the total variance of <P_u, Q_i> at genRank*genSDFactor^4.
+func factorScales() [genRank]float64 {
 	var fscale [genRank]float64
 	var m float64
 	for f := range genRank {
@@ -179,105 +229,131 @@ func GenerateCourses(cfg CourseConfig) (*Dataset, *CourseTruth) {
 	for f := range fscale {
 		fscale[f] = genSDFactor * math.Sqrt(math.Pow(genFactorDecay, float64(f))/math.Sqrt(m))
 	}
-	quality := make([]float64, I)
-	Q := make([]float64, I*genRank)
-	for k := range pop {
-		pop[k] /= ps
-		quality[k] = genSDQuality * rng.NormFloat64()
-		for f := range genRank {
-			Q[k*genRank+f] = fscale[f] * rng.NormFloat64()
-		}
-	}
+	return fscale
+}
 
-	counts := userCounts(rng, U, N, cfg.MaxPerUser)
-
-	// Rows grouped by user.
-	gu := make([]int32, N)
-	gi := make([]int32, N)
-	latent := make([]float64, N)
-	aff := make([]float64, I)
-	cw := make([]float64, I)
-	mark := make([]int, I)
-	var P [genRank]float64
+// drawRows draws each user's bias, factors and interests, and counts[u]
+// distinct courses for user u with their latent scores: n rows in all.
+func (g *courseGen) drawRows(counts []int, n int) courseRows {
+	I := len(g.courses)
+	r := courseRows{user: make([]int32, n), item: make([]int32, n), latent: make([]float64, n)}
+	aff, cw, mark := make([]float64, I), make([]float64, I), make([]int, I)
+	var p [genRank]float64
 	row := 0
-	for u := range U {
-		bias := genSDUserBias * rng.NormFloat64()
-		for f := range P {
-			P[f] = fscale[f] * rng.NormFloat64()
+	for u, c := range counts {
+		bias := genSDUserBias * g.rng.NormFloat64()
+		for f := range p {
+			p[f] = g.fscale[f] * g.rng.NormFloat64()
 		}
-		// Interests: 1 to 3 genres, frequent genres liked more often.
-		clear(aff)
-		liked := 1 + rng.IntN(2) + rng.IntN(2)
-		for range liked {
-			g := searchCum(genreCum, rng.Float64()*acc)
-			w := 0.3 + rng.ExpFloat64()*0.7
-			for _, mb := range byGenre[g] {
-				aff[mb.item] += w * mb.w
+		g.interests(aff)
+		items := r.item[row : row+c]
+		g.pick(items, u+1, aff, cw, mark)
+		for j, k := range items {
+			s := bias + g.quality[k] + genAffinity*aff[k]
+			for f := range p {
+				s += p[f] * g.q[int(k)*genRank+f]
 			}
+			r.user[row+j], r.latent[row+j] = int32(u), s
 		}
-		var tot float64
-		for k := range cw {
-			tot += pop[k] * (1 + genSelectBlend*aff[k])
-			cw[k] = tot
-		}
-		// Distinct courses by successive weighted draws; rebuild the
-		// cumulative weights without taken courses if rejections pile up.
-		c, rejects := counts[u], 0
-		for got := 0; got < c; {
-			if rejects > 16 {
-				tot = 0
-				for k := range cw {
-					if mark[k] != u+1 {
-						tot += pop[k] * (1 + genSelectBlend*aff[k])
-					}
-					cw[k] = tot
-				}
-				rejects = 0
-			}
-			k := searchCum(cw, rng.Float64()*tot)
-			if k >= I || mark[k] == u+1 {
-				rejects++
-				continue
-			}
-			mark[k] = u + 1
-			got++
-			s := bias + quality[k] + genAffinity*aff[k]
-			for f := range P {
-				s += P[f] * Q[k*genRank+f]
-			}
-			gu[row], gi[row], latent[row] = int32(u), int32(k), s
-			row++
+		row += c
+	}
+	return r
+}
+
+// interests sets aff to a new user's affinity for each course: 1 to 3
+// genres, frequent genres liked more often, each with weight 0.3+0.7*Exp(1)
+// shared among a course's genres.
+func (g *courseGen) interests(aff []float64) {
+	clear(aff)
+	liked := 1 + g.rng.IntN(2) + g.rng.IntN(2)
+	for range liked {
+		ge := searchCum(g.genreCum, g.rng.Float64()*g.genreTot)
+		w := 0.3 + g.rng.ExpFloat64()*0.7
+		for _, mb := range g.byGenre[ge] {
+			aff[mb.item] += w * mb.w
 		}
 	}
+}
 
-	// Noise and quantization at the share quantiles.
-	noisy := make([]float64, N)
+// pick fills items with distinct courses by successive draws weighted by
+// popularity blended with the affinities aff, marking each in mark with
+// tag (one per user). The cumulative weights cw are rebuilt without the
+// taken courses when rejections pile up.
+func (g *courseGen) pick(items []int32, tag int, aff, cw []float64, mark []int) {
+	tot := g.weights(cw, aff, mark, tag)
+	rejects := 0
+	for got := 0; got < len(items); {
+		if rejects > 16 {
+			tot, rejects = g.weights(cw, aff, mark, tag), 0
+		}
+		k := searchCum(cw, g.rng.Float64()*tot)
+		if k >= len(cw) || mark[k] == tag {
+			rejects++
+			continue
+		}
+		mark[k] = tag
+		items[got] = int32(k)
+		got++
+	}
+}
+
+// weights sets cw to the cumulative choice weights of the courses not
+// marked with tag, popularity * (1 + blend*affinity), and returns their
+// total.
+func (g *courseGen) weights(cw, aff []float64, mark []int, tag int) float64 {
+	var tot float64
+	for k := range cw {
+		if mark[k] != tag {
+			tot += g.pop[k] * (1 + genSelectBlend*aff[k])
+		}
+		cw[k] = tot
+	}
+	return tot
+}
+
+// addNoise returns the latent scores plus Gaussian noise of sd noise (one
+// draw a row even when noise is 0).
+func addNoise(rng *rand.Rand, latent []float64, noise float64) []float64 {
+	noisy := make([]float64, len(latent))
 	for r := range noisy {
-		noisy[r] = latent[r] + cfg.Noise*rng.NormFloat64()
+		noisy[r] = latent[r] + noise*rng.NormFloat64()
 	}
-	var cuts [2]float64
-	if N > 0 {
-		work := slices.Clone(noisy)
-		k1 := min(N-1, int(cfg.Shares[0]*float64(N)))
-		k2 := max(k1, min(N-1, int((cfg.Shares[0]+cfg.Shares[1])*float64(N))))
-		cuts[0] = selectNth(work, k1)
-		cuts[1] = selectNth(work[k1:], k2-k1) // work[k1:] holds the values >= cuts[0]
-	}
+	return noisy
+}
 
-	// Shuffle rows and relabel ids by first appearance.
-	order := make([]int32, N)
-	for r := range order {
-		order[r] = int32(r)
+// shareCuts returns the quantization thresholds of the noisy scores: the
+// quantiles that give the shares of the ratings 3, 4 and 5.
+func shareCuts(noisy []float64, shares [3]float64) [2]float64 {
+	var cuts [2]float64
+	n := len(noisy)
+	if n == 0 {
+		return cuts
 	}
-	rng.Shuffle(N, func(a, b int) { order[a], order[b] = order[b], order[a] })
-	rawUser := randomUserIDs(rng, U)
-	uIn, iIn := relabel(gu, gi, order, U, I)
+	work := slices.Clone(noisy)
+	k1 := min(n-1, int(shares[0]*float64(n)))
+	k2 := max(k1, min(n-1, int((shares[0]+shares[1])*float64(n))))
+	cuts[0] = selectNth(work, k1)
+	cuts[1] = selectNth(work[k1:], k2-k1) // work[k1:] holds the values >= cuts[0]
+	return cuts
+}
+
+// assemble shuffles the rows, gives users random raw ids, relabels both
+// by first appearance and rates each row by its noisy score and the cuts.
+func (g *courseGen) assemble(r courseRows, noisy []float64, cuts [2]float64, cfg CourseConfig) (*Dataset, *CourseTruth) {
+	N, U, I := len(r.user), cfg.Users, len(g.courses)
+	order := make([]int32, N)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	g.rng.Shuffle(N, func(a, b int) { order[a], order[b] = order[b], order[a] })
+	rawUser := randomUserIDs(g.rng, U)
+	uIn, iIn := relabel(r.user, r.item, order, U, I)
 
 	d := &Dataset{Name: "builtin"}
 	d.Ratings = Ratings{User: make([]int32, N), Item: make([]int32, N), Value: make([]float32, N)}
 	tr := &CourseTruth{Latent: make([]float64, N), Noise: cfg.Noise, Cuts: cuts,
 		Courses: make([]Course, I), Popularity: make([]float64, I)}
-	for r, o := range order {
+	for i, o := range order {
 		v := float32(3)
 		if noisy[o] >= cuts[0] {
 			v++
@@ -285,8 +361,8 @@ func GenerateCourses(cfg CourseConfig) (*Dataset, *CourseTruth) {
 		if noisy[o] >= cuts[1] {
 			v++
 		}
-		d.User[r], d.Item[r], d.Value[r] = uIn[gu[o]], iIn[gi[o]], v
-		tr.Latent[r] = latent[o]
+		d.User[i], d.Item[i], d.Value[i] = uIn[r.user[o]], iIn[r.item[o]], v
+		tr.Latent[i] = r.latent[o]
 	}
 	users := make([]string, U)
 	for u, in := range uIn {
@@ -294,8 +370,8 @@ func GenerateCourses(cfg CourseConfig) (*Dataset, *CourseTruth) {
 	}
 	items := make([]string, I)
 	for k, in := range iIn {
-		items[in] = courses[k].ID
-		tr.Courses[in], tr.Popularity[in] = courses[k], pop[k]
+		items[in] = g.courses[k].ID
+		tr.Courses[in], tr.Popularity[in] = g.courses[k], g.pop[k]
 	}
 	d.Users, d.Items = NewIDMap(users), NewIDMap(items)
 	return d, tr

@@ -3,6 +3,8 @@ package model
 import (
 	"context"
 	"math"
+
+	"github.com/recnet/recnet/internal/f32"
 )
 
 // DefaultDeepFoldInLambda is the penalty FoldIn uses for an mlp or a neumf
@@ -148,11 +150,7 @@ func foldInDeep(ctx context.Context, f *deepFold, rows []Rated, lambda float64) 
 				f.backward(p, g, r.Item, 2*(y-float32(r.Target))*dy)
 			}
 			lr := foldInLR * (1 - float64(step-1)/foldInSteps) * math.Sqrt(1-math.Pow(b2, float64(step))) / (1 - math.Pow(b1, float64(step)))
-			for j, gj := range g {
-				mo[j] = b1*mo[j] + (1-b1)*gj
-				v[j] = b2*v[j] + (1-b2)*gj*gj
-				p[j] -= float32(lr * float64(mo[j]) / (math.Sqrt(float64(v[j])) + eps))
-			}
+			f32.Adam(p, mo, v, g, b1, 1-b1, b2, 1-b2, lr, eps) // the last step in float64
 		}
 	}
 	u := FoldedUser{Emb: p[:f.d]}

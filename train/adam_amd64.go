@@ -12,11 +12,15 @@ import (
 // tests turn it off to cover both.
 var use512 = cpu.X86.HasAVX512F
 
-// adamSSE is the Adam loop of optim.step3 over the first n elements, n a
-// multiple of 4, in SSE (part of every amd64 processor).
+// adamSSE is f32.Adam over the first n elements, n a multiple of 4, in
+// SSE (part of every amd64 processor).
 //
 //go:noescape
-func adamSSE(w, grad, m, v *float32, n int, b1, c1, b2, c2, lr, eps float32)
+func adamSSE(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
+
+// useSSE chooses adamSSE over f32.Adam alone; tests turn it off to
+// compare the assembly with the Go step.
+var useSSE = true
 
 // prefetchLines issues PREFETCHT0 for lines (≥ 1) cache lines from base
 // of each of rows[0:n] (n ≥ 1) of a table whose rows are stride bytes
@@ -25,15 +29,15 @@ func adamSSE(w, grad, m, v *float32, n int, b1, c1, b2, c2, lr, eps float32)
 //go:noescape
 func prefetchLines(base *float32, stride int, rows *int32, n, lines int)
 
-// adamVec applies the Adam step to the longest prefix of w a multiple of
-// four long, in SSE, and returns its length.
-func adamVec(w, g, m, v []float32, b1, c1, b2, c2, lr, eps float32) int {
+// adamVec applies f32.Adam's step to the longest prefix of w a multiple
+// of four long, in SSE, and returns its length (0 when useSSE is off).
+func adamVec(w, m, v, g []float32, b1, c1, b2, c2, lr, eps float32) int {
 	n := len(w) &^ 3
-	if n == 0 {
+	if n == 0 || !useSSE {
 		return 0
 	}
-	g, m, v = g[:n], m[:n], v[:n]
-	adamSSE(&w[0], &g[0], &m[0], &v[0], n, b1, c1, b2, c2, lr, eps)
+	m, v, g = m[:n], v[:n], g[:n]
+	adamSSE(&w[0], &m[0], &v[0], &g[0], n, b1, c1, b2, c2, lr, eps)
 	return n
 }
 
@@ -48,7 +52,8 @@ func prefetchRows(data []float32, stride int, rows []int32, off, lines int) {
 }
 
 // adamRows and adagradRows are a batch's steps of optim.update over the
-// rows of a dotTable, in AVX-512 (see row_amd64.s).
+// rows of a dotTable, in AVX-512 (see row_amd64.s), with the bits of
+// f32.Adam and optim.adagrad (TestUpdateRowsBits, TestBatchVecBits).
 //
 //go:noescape
 func adamRows(base *float32, stride int, rows *int32, n int, grads *float32, gstride, d, span, bo int, b1, c1, b2, c2, lr, eps float32)

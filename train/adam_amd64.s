@@ -2,16 +2,16 @@
 
 #include "textflag.h"
 
-// func adamSSE(w, grad, m, v *float32, n int, b1, c1, b2, c2, lr, eps float32)
+// func adamSSE(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
 //
-// The Adam step of optim.apply on n elements (n a multiple of 4), four at a
-// time, with the scalar loop's operations in its order (no fused
-// multiply-add), so that the results are the same bit for bit.
+// f32.Adam's step on n elements (n a multiple of 4), four at a time, with
+// its operations in its order (no fused multiply-add), so that the results
+// are the same bit for bit.
 TEXT ·adamSSE(SB), NOSPLIT, $0-64
 	MOVQ   w+0(FP), DI
-	MOVQ   grad+8(FP), SI
-	MOVQ   m+16(FP), DX
-	MOVQ   v+24(FP), BX
+	MOVQ   m+8(FP), DX
+	MOVQ   v+16(FP), BX
+	MOVQ   grad+24(FP), SI
 	MOVQ   n+32(FP), CX
 	SHRQ   $2, CX
 	JZ     done

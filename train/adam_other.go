@@ -2,8 +2,8 @@
 
 package train
 
-// adamVec handles no elements outside amd64: optim.step3's loop does all.
-func adamVec(w, g, m, v []float32, b1, c1, b2, c2, lr, eps float32) int { return 0 }
+// adamVec handles no elements outside amd64: f32.Adam does all.
+func adamVec(w, m, v, g []float32, b1, c1, b2, c2, lr, eps float32) int { return 0 }
 
 // forwardVec and gradRowsVec leave the batch to Go outside amd64.
 func forwardVec(k *dotKernel, xs []float32, us, is []int32) bool { return false }
@@ -34,5 +34,6 @@ func prefetchLater(k *dotKernel, us, is []int32) bool { return false }
 // predictVec leaves the floor to Go outside amd64.
 func predictVec(k *dotKernel, xs []float32, us, is, nus, nis []int32) bool { return false }
 
-// use512 is never set on this build; tests switch it as on amd64.
-var use512 = false
+// use512 and useSSE are never set on this build; tests switch them as on
+// amd64.
+var use512, useSSE = false, false

@@ -4,10 +4,21 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/recnet/recnet/internal/f32"
 )
 
-// TestAdamVecBits: optim.step3 (vectorized where it can be) gives the same
-// bits as the plain scalar Adam loop, for row lengths around multiples of
+// useAsm turns the trainer's assembly passes (SSE Adam, AVX-512 rows) on,
+// where the machine has them, or off, and returns the function that
+// restores them: a test compares the two to the bit.
+func useAsm(on bool) (restore func()) {
+	z, sse := use512, useSSE
+	use512, useSSE = on && z, on && sse
+	return func() { use512, useSSE = z, sse }
+}
+
+// TestAdamVecBits: optim.step3 (vectorized where it can be) gives the
+// bits of f32.Adam on the whole row, for row lengths around multiples of
 // four and for extreme gradients.
 func TestAdamVecBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -28,25 +39,13 @@ func TestAdamVecBits(t *testing.T) {
 				g[0], g[n-1] = 0, 1e30
 			}
 			want := append([]float32(nil), row...)
-			scalarAdam(o, want, g, n)
+			f32.Adam(want[:n], want[n:2*n], want[2*n:], g, o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps)
 			o.step3(row[:n], row[n:2*n], row[2*n:3*n], g)
 			for j := range row {
 				if math.Float32bits(row[j]) != math.Float32bits(want[j]) {
-					t.Fatalf("step %d n %d element %d: %v, scalar %v", step, n, j, row[j], want[j])
+					t.Fatalf("step %d n %d element %d: %v, f32.Adam %v", step, n, j, row[j], want[j])
 				}
 			}
 		}
-	}
-}
-
-// scalarAdam is optim.step3's Adam loop without vectorization.
-func scalarAdam(o *optim, row, g []float32, n int) {
-	w, m, v := row[:n], row[n:2*n], row[2*n:3*n]
-	for j := range w {
-		gj := g[j]
-		mj := o.b1*m[j] + o.oneMinusB1*gj
-		vj := o.b2*v[j] + o.ob2*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= o.lrT * mj / (float32(math.Sqrt(float64(vj))) + o.eps)
 	}
 }

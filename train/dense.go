@@ -108,12 +108,12 @@ func (d *dense) backward(x, dx []float32, m int) {
 
 // step applies the optimizer to the weights, after o.next.
 func (d *dense) step(o *optim) {
-	o.dense(d.w, d.gw, d.mw, d.vw)
-	o.dense(d.b, d.gb, d.mb, d.vb)
+	o.dense(d.w, d.mw, d.vw, d.gw)
+	o.dense(d.b, d.mb, d.vb, d.gb)
 }
 
-// dense updates a dense table w from its gradient g and moments m, v.
-func (o *optim) dense(w, g, m, v []float32) {
+// dense updates a dense table w and its moments m, v from its gradient g.
+func (o *optim) dense(w, m, v, g []float32) {
 	if !o.adam {
 		g = g[:len(w)]
 		for j := range w {
@@ -121,11 +121,13 @@ func (o *optim) dense(w, g, m, v []float32) {
 		}
 		return
 	}
-	f32.Adam(w, g, m, v, o.b1, o.b2, o.lrT, o.eps)
+	// 1-b1 and 1-b2 rounded in float32, as the dense kernels have always
+	// taken them (optim's own are rounded from float64).
+	f32.AdamFMA(w, m, v, g, o.b1, 1-o.b1, o.b2, 1-o.b2, o.lrT, o.eps)
 }
 
 // row updates one packed row (weights, then moments: see table) from its
 // gradient g with the dense kernel, which is vectorized.
 func (o *optim) row(row, g []float32, n int) {
-	o.dense(row[:n], g, row[n:2*n], row[2*n:3*n])
+	o.dense(row[:n], row[n:2*n], row[2*n:3*n], g)
 }

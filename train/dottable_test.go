@@ -9,9 +9,10 @@ import (
 )
 
 // TestUpdateRowsBits: a batch's row updates give the same bits in assembly
-// as optim.update's Go loop, for the optimizers that have assembly (SGD's
-// updates are Go either way) and dims around the vector widths, with the
-// slots marked free either way.
+// (the AVX-512 rows, or else the SSE Adam) as in Go alone (f32.Adam and
+// optim.adagrad), for the optimizers that have assembly (SGD's updates are
+// Go either way) and dims around the vector widths, with the slots marked
+// free either way.
 func TestUpdateRowsBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, name := range []string{"adam", "adagrad"} {
@@ -40,10 +41,9 @@ func TestUpdateRowsBits(t *testing.T) {
 				for _, r := range rows {
 					*slotOf(tabs[v].row(r), tabs[v].bo) = 7
 				}
-				old := use512
-				use512 = vec && old
+				restore := useAsm(vec)
 				o.updateRows(&tabs[v], rows, grads, gn)
-				use512 = old
+				restore()
 			}
 			for j := range tabs[0].data {
 				if math.Float32bits(tabs[0].data[j]) != math.Float32bits(tabs[1].data[j]) {
@@ -83,10 +83,9 @@ func TestBatchVecBits(t *testing.T) {
 					net := model.NewDot(30, 12, cfg)
 					ks[v] = newDotKernel(net, cfg)
 					ks[v].bce = bce
-					old := use512
-					use512 = vec && old
+					restore := useAsm(vec)
 					loss[v], _ = ks[v].epoch(us, is, ts, cfg.Batch, nil)
-					use512 = old
+					restore()
 				}
 				if math.Float64bits(loss[0]) != math.Float64bits(loss[1]) {
 					t.Fatalf("%s dim %d bce %v: loss %v with assembly, %v in Go", name, dim, bce, loss[0], loss[1])

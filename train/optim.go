@@ -41,11 +41,12 @@ func (o *optim) next() {
 }
 
 // step3 updates the weights w with gradient g and the moments m and v
-// (unused by SGD), all of one length:
+// (unused by SGD), all of one length, by f32.Adam:
 //
 //	m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;  w -= lrT m / (sqrt(v) + eps)
 //
-// or w -= lr g for SGD.
+// or w -= lr g for SGD. On amd64 an SSE pass takes the longest prefix a
+// multiple of four long, with f32.Adam's bits.
 func (o *optim) step3(w, m, v, g []float32) {
 	g = g[:len(w)]
 	if !o.adam {
@@ -53,16 +54,9 @@ func (o *optim) step3(w, m, v, g []float32) {
 		return
 	}
 	m, v = m[:len(w)], v[:len(w)]
-	b1, b2, c1, c2, lr, eps := o.b1, o.b2, o.oneMinusB1, o.ob2, o.lrT, o.eps
-	// Four at a time in SSE on amd64, then the rest; the same operations
-	// in the same order either way, so the same bits.
-	for j := adamVec(w, g, m, v, b1, c1, b2, c2, lr, eps); j < len(w); j++ {
-		gj := g[j]
-		mj := b1*m[j] + c1*gj
-		vj := b2*v[j] + c2*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= lr * mj / (float32(math.Sqrt(float64(vj))) + eps)
-	}
+	b1, c1, b2, c2, lr, eps := o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps
+	j := adamVec(w, m, v, g, b1, c1, b2, c2, lr, eps)
+	f32.Adam(w[j:], m[j:], v[j:], g[j:], b1, c1, b2, c2, lr, eps)
 }
 
 // adagrad is one step of row-wise AdaGrad, as LIBMF takes it (Chin et al.

@@ -2,9 +2,10 @@
 
 #include "textflag.h"
 
-// AVX-512 kernels on one packed row. Each does the scalar Go loop's
-// operations in its order, sixteen lanes at a time with a masked last
-// block, and no fused multiply-add, so the results are the same bits.
+// AVX-512 kernels on one packed row. Each does the Go step's operations
+// (f32.Adam, optim.adagrad) in its order, sixteen lanes at a time with a
+// masked last block, and no fused multiply-add, so the results are the
+// same bits.
 
 // ROWSARGS loads the arguments adamRows and adagradRows share: R8 base,
 // R9 stride, R10 rows, R11 n, R12 grads, R13 gstride.
@@ -105,7 +106,7 @@ pfdone:
 	RET
 
 // BIASADAM does Adam's step on the bias at (AX) with its moments at 4(AX)
-// and 8(AX), from gradient X0, in scalar VEX ops in the Go loop's order,
+// and 8(AX), from gradient X0, in scalar VEX ops in f32.Adam's order,
 // and marks the row's slot (12(AX)) free.
 #define BIASADAM \
 	VMOVSS 4(AX), X1      \

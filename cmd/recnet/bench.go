@@ -116,21 +116,11 @@ func (r *benchRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	d, err := r.table(cmd)
+	lines := cmd.ErrOrStderr()
+	s, res, err := r.split(cmd, lines)
 	if err != nil {
 		return err
 	}
-	s, err := dataset.SplitRandom(d, dataset.Fractions{}, r.seed)
-	if err != nil {
-		return badInput(err)
-	}
-	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
-	d = nil
-	res.DataSeconds = time.Since(start).Seconds()
-	res.Config = fmt.Sprintf("dot dim %d, batch %d, seed %d", r.dim, r.batch, r.seed)
-	lines := cmd.ErrOrStderr()
-	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 	var mem benchMem
 	if err := r.measure(lines, s, cfgs, ths, &res, &mem); err != nil {
 		return err
@@ -138,17 +128,32 @@ func (r *benchRun) run(cmd *cobra.Command) error {
 	if err := r.fit(cmd, lines, s, cfgs, len(ths), &res, &mem); err != nil {
 		return err
 	}
-	mem.gc()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	res.GoSysBytes, res.GoHeapSysPeak = ms.Sys, mem.heapPeak
-	res.PeakRSSBytes = peakRSS()
+	res.memory(&mem)
 	if r.asJSON {
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
 	return res.write(cmd.OutOrStdout())
+}
+
+// split makes or reads the table and splits it 80/10/10, and returns the
+// split with a result that describes it and the time both took.
+func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, benchResult, error) {
+	start := time.Now()
+	d, err := r.table(cmd)
+	if err != nil {
+		return nil, benchResult{}, err
+	}
+	s, err := dataset.SplitRandom(d, dataset.Fractions{}, r.seed)
+	if err != nil {
+		return nil, benchResult{}, badInput(err)
+	}
+	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
+	res.DataSeconds = time.Since(start).Seconds()
+	res.Config = fmt.Sprintf("dot dim %d, batch %d, seed %d", r.dim, r.batch, r.seed)
+	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
+	return s, res, nil
 }
 
 // check refuses a flag out of its bounds and returns the thread counts
@@ -159,13 +164,9 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 		intIn(fs, "repeat", r.rep, 1, maxRepeat), positive(fs, "lr", r.lr), seedSet(fs, r.seed)); err != nil {
 		return nil, nil, err
 	}
-	for o := range strings.SplitSeq(r.optimizer, ",") {
-		if strings.TrimSpace(o) == "" {
-			return nil, nil, badInput(fmt.Errorf("--optimizer %q: an empty name in the list", r.optimizer))
-		}
-		if err := oneOf("--optimizer", strings.TrimSpace(o), model.Optimizers...); err != nil {
-			return nil, nil, err
-		}
+	opts, err := r.optimizers()
+	if err != nil {
+		return nil, nil, err
 	}
 	ths, err := parseThreads(r.threads)
 	if err != nil {
@@ -177,9 +178,9 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	cfg := model.Presets["default"]
 	cfg.Dim, cfg.Batch, cfg.Seed = r.dim, r.batch, r.seed
 	var cfgs []model.Config
-	for _, o := range strings.Split(r.optimizer, ",") {
+	for _, o := range opts {
 		c := cfg
-		c.Optimizer = strings.TrimSpace(o)
+		c.Optimizer = o
 		c.LR = model.DefaultLR(c.Optimizer)
 		if r.lr > 0 {
 			c.LR = r.lr
@@ -190,6 +191,22 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 		cfgs = append(cfgs, c)
 	}
 	return ths, cfgs, nil
+}
+
+// optimizers returns the names of --optimizer's list, each known.
+func (r *benchRun) optimizers() ([]string, error) {
+	var opts []string
+	for o := range strings.SplitSeq(r.optimizer, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			return nil, badInput(fmt.Errorf("--optimizer %q: an empty name in the list", r.optimizer))
+		}
+		if err := oneOf("--optimizer", o, model.Optimizers...); err != nil {
+			return nil, err
+		}
+		opts = append(opts, o)
+	}
+	return opts, nil
 }
 
 // checkSource refuses the flags of the table's source that would have no
@@ -243,6 +260,16 @@ func (m *benchMem) gc() {
 	runtime.GC()
 }
 
+// memory notes the process's and the Go runtime's peak memory, after a
+// last collection.
+func (r *benchResult) memory(mem *benchMem) {
+	mem.gc()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r.GoSysBytes, r.GoHeapSysPeak = ms.Sys, mem.heapPeak
+	r.PeakRSSBytes = peakRSS()
+}
+
 // measure times the epoch and the floors of every optimizer and thread
 // count, --repeat times, keeping the fastest, and fills res.Threads.
 func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Config, ths []int, res *benchResult, mem *benchMem) error {
@@ -261,29 +288,40 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 				return err
 			}
 			for j, m := range tm {
-				row := &res.Threads[o*len(ths)+j]
-				if rep == 0 || m.Epoch.Seconds() < row.EpochSeconds {
-					row.EpochSeconds = m.Epoch.Seconds()
-				}
-				if rep == 0 || m.Floor.Seconds() < row.FloorSeconds {
-					row.FloorSeconds = m.Floor.Seconds()
-				}
-				if w := m.WriteFloor.Seconds(); w > 0 && (rep == 0 || w < row.WriteFloorSeconds) {
-					row.WriteFloorSeconds = w
-				}
+				res.Threads[o*len(ths)+j].keepFastest(m, rep == 0)
 				fmt.Fprintf(lines, "repeat %d, %s, %d threads: epoch %.3fs, floor %.3fs\n", rep+1, c.Optimizer, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
 			}
 		}
 	}
-	for j := range res.Threads {
-		row := &res.Threads[j]
+	res.ratios(len(ths))
+	return nil
+}
+
+// keepFastest keeps each of m's times that is the row's first or beats
+// the row's.
+func (row *benchRow) keepFastest(m train.EpochTiming, first bool) {
+	if first || m.Epoch.Seconds() < row.EpochSeconds {
+		row.EpochSeconds = m.Epoch.Seconds()
+	}
+	if first || m.Floor.Seconds() < row.FloorSeconds {
+		row.FloorSeconds = m.Floor.Seconds()
+	}
+	if w := m.WriteFloor.Seconds(); w > 0 && (first || w < row.WriteFloorSeconds) {
+		row.WriteFloorSeconds = w
+	}
+}
+
+// ratios sets each row's epoch over its floors and its speed-up over the
+// first of its optimizer's nths rows.
+func (r *benchResult) ratios(nths int) {
+	for j := range r.Threads {
+		row := &r.Threads[j]
 		row.EpochRatio = row.EpochSeconds / row.FloorSeconds
 		if row.WriteFloorSeconds > 0 {
 			row.WriteRatio = row.EpochSeconds / row.WriteFloorSeconds
 		}
-		row.SpeedUp = res.Threads[j-j%len(ths)].EpochSeconds / row.EpochSeconds
+		row.SpeedUp = r.Threads[j-j%nths].EpochSeconds / row.EpochSeconds
 	}
-	return nil
 }
 
 // fit trains a model for --epochs with each row's optimizer and thread

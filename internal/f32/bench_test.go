@@ -95,11 +95,11 @@ func BenchmarkAdam(b *testing.B) {
 	w, g, m, v := randSlice(rng, n), randSlice(rng, n), make([]float32, n), make([]float32, n)
 	for _, impl := range []struct {
 		name string
-		f    func(w, g, m, v []float32, b1, b2, lr, eps float32)
-	}{{"fast", Adam}, {"generic", adamGeneric}} {
+		f    adamFunc
+	}{{"fma", AdamFMA}, {"go", Adam[float32]}} {
 		b.Run(impl.name, func(b *testing.B) {
 			for b.Loop() {
-				impl.f(w, g, m, v, 0.9, 0.999, 1e-3, 1e-7)
+				impl.f(w, m, v, g, 0.9, 0.1, 0.999, 0.001, 1e-3, 1e-7)
 			}
 		})
 	}

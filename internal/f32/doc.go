@@ -1,10 +1,14 @@
 // Package f32 holds the dense float32 kernels of recnet's neural layers:
-// small row-major matrix products, a dense Adam step and the element-wise
+// small row-major matrix products, the Adam step and the element-wise
 // ReLU, ReLU gradient and product of the layers' activations. Every kernel
-// writes to its first argument (dst-first, as in gonum) and allocates
+// writes to its first arguments (dst-first, as in gonum) and allocates
 // nothing.
 //
-// On amd64 the products and Adam run in assembly: AVX2 with FMA is the
+// Adam is recnet's one Adam step in Go, with the same bits on every
+// platform; AdamFMA is the same step with its multiply-adds fused on the
+// elements the assembly takes.
+//
+// On amd64 the products and AdamFMA run in assembly: AVX2 with FMA is the
 // baseline, and where the CPU has AVX-512F the products use 512-bit
 // kernels (chosen once, at init, from golang.org/x/sys/cpu). Other
 // architectures, CPUs without AVX2 and FMA, and builds with the purego tag

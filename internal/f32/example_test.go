@@ -2,6 +2,7 @@ package f32_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/recnet/recnet/internal/f32"
 )
@@ -27,4 +28,18 @@ func ExampleMulNN() {
 	// Y = [4 5 10 11]
 	// dX = [1 0 1 0 1 1]
 	// dW = [1 4 2 5 3 6]
+}
+
+// Adam's first step from zero moments moves each weight by about the
+// learning rate, against the sign of its gradient, once lr carries the
+// bias correction sqrt(1-b2)/(1-b1).
+func ExampleAdam() {
+	w, m, v := []float32{1, 1}, make([]float32, 2), make([]float32, 2)
+	g := []float32{0.5, -2}
+	const b1, b2 = 0.9, 0.999
+	lr := float32(0.01 * math.Sqrt(1-b2) / (1 - b1))
+	f32.Adam(w, m, v, g, b1, 1-b1, b2, 1-b2, lr, 1e-7)
+	fmt.Printf("w = %.4f, m = %.2f\n", w, m)
+	// Output:
+	// w = [0.9900 1.0100], m = [0.05 -0.20]
 }

@@ -1,7 +1,5 @@
 package f32
 
-import "math"
-
 // MulNN sets dst (m×n) to a·b, or adds a·b to dst when acc is true, where a
 // is m×k and b is k×n, all row-major and densely packed.
 func MulNN(dst, a, b []float32, m, k, n int, acc bool) {
@@ -21,16 +19,6 @@ func MulNT(dst, a, b []float32, m, k, n int, acc bool) {
 func MulTN(dst, a, b []float32, m, k, n int, acc bool) {
 	check("MulTN", dst, a, b, m, k, n)
 	mulTN(dst, a, b, m, k, n, acc)
-}
-
-// Adam applies one Adam step to the weights w from the gradient g, updating
-// the moments m and v in place:
-//
-//	m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;  w -= lr m / (sqrt(v) + eps)
-//
-// where lr already carries Adam's bias correction.
-func Adam(w, g, m, v []float32, b1, b2, lr, eps float32) {
-	adam(w, g, m, v, b1, b2, lr, eps)
 }
 
 // check panics unless the sizes are non-negative and the slices are long
@@ -100,17 +88,5 @@ func mulTNGeneric(dst, a, b []float32, m, k, n int, acc bool) {
 				c[t] += x * y
 			}
 		}
-	}
-}
-
-func adamGeneric(w, g, m, v []float32, b1, b2, lr, eps float32) {
-	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	c1, c2 := 1-b1, 1-b2
-	for j := range w {
-		gj := g[j]
-		mj := b1*m[j] + c1*gj
-		vj := b2*v[j] + c2*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= lr * mj / (float32(math.Sqrt(float64(vj))) + eps)
 	}
 }

@@ -72,10 +72,11 @@ func dotRows(dst, a, b *float32, m, k int, mask *int32, acc bool)
 //go:noescape
 func transpose8(dst, src *float32, ld, ldd, rows, cols int)
 
-// adamAVX is adamGeneric's loop over the first n elements, n a multiple of 8.
+// adamAVX is Adam over the first n elements, n a multiple of 8, with
+// the moments' multiply-adds fused (see AdamFMA).
 //
 //go:noescape
-func adamAVX(w, grad, m, v *float32, n int, b1, c1, b2, c2, lr, eps float32)
+func adamAVX(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
 
 // gemm runs the kernels over the column panels of an m×n dst with row
 // stride ldd (see gemm16 for A and b).
@@ -210,13 +211,13 @@ func transpose(dst, src []float32, ld, rows, cols int) {
 	}
 }
 
-func adam(w, g, m, v []float32, b1, b2, lr, eps float32) {
-	n := len(w)
-	g, m, v = g[:n], m[:n], v[:n]
-	done := 0
-	if useAsm && n >= 8 {
-		done = n &^ 7
-		adamAVX(&w[0], &g[0], &m[0], &v[0], done, b1, 1-b1, b2, 1-b2, lr, eps)
+// adamFMA runs adamAVX on the longest prefix of w a multiple of 8 long
+// when the AVX2 kernels are in use, and returns its length.
+func adamFMA(w, m, v, g []float32, b1, c1, b2, c2, lr, eps float32) int {
+	n := len(w) &^ 7
+	if !useAsm || n == 0 {
+		return 0
 	}
-	adamGeneric(w[done:], g[done:], m[done:], v[done:], b1, b2, lr, eps)
+	adamAVX(&w[0], &m[0], &v[0], &g[0], n, b1, c1, b2, c2, lr, eps)
+	return n
 }

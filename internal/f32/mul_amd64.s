@@ -371,12 +371,12 @@ dotstore:
 	VZEROUPPER
 	RET
 
-// func adamAVX(w, grad, m, v *float32, n int, b1, c1, b2, c2, lr, eps float32)
+// func adamAVX(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
 TEXT ·adamAVX(SB), NOSPLIT, $0-64
 	MOVQ         w+0(FP), DI
-	MOVQ         grad+8(FP), SI
-	MOVQ         m+16(FP), DX
-	MOVQ         v+24(FP), BX
+	MOVQ         m+8(FP), DX
+	MOVQ         v+16(FP), BX
+	MOVQ         grad+24(FP), SI
 	MOVQ         n+32(FP), CX
 	SHRQ         $3, CX
 	VBROADCASTSS b1+40(FP), Y10
