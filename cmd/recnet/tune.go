@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +40,7 @@ func tuneCmd() *cobra.Command {
 		Use:   "tune",
 		Short: "Search model settings by random search or grid, then test the best on unseen rows",
 		Long: `Tune splits the ratings as train does (--split, --seed) and searches the settings of
---model: random search (--trials draws, default 20) or a fixed grid (--grid). Each
+--kind: random search (--trials draws, default 20) or a fixed grid (--grid). Each
 trial trains on the training part with early stopping on the validation part and is
 scored by validation RMSE, or, with --folds K, by the mean RMSE of K-fold
 cross-validation over the training and validation parts. With --task implicit
@@ -76,7 +75,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	}
 	r.df.register(c.Flags())
 	f := c.Flags()
-	f.StringVar(&r.kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
+	f.StringVar(&r.kind, "kind", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
 	f.StringVar(&r.task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
 	f.DurationVar(&r.budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
 	f.IntVar(&r.trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
@@ -90,44 +89,21 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 }
 
 // run checks the flags, loads the data, searches, saves the best model
-// (--out) and prints the result.
+// (--out) and prints the result: the table of steps is the body.
 func (r *tuneRun) run(cmd *cobra.Command) error {
 	space, metric, err := r.check(cmd.Flags())
 	if err != nil {
 		return err
 	}
-	s, rows, _, err := r.df.load(cmd.Context())
+	lines := reportLines(cmd, r.asJSON, false)
+	s, err := r.load(cmd.Context(), lines)
 	if err != nil {
 		return err
 	}
-	if err := learnable(s.Name, s.Unrated, r.task, s.Train); err != nil {
-		return err
-	}
-	loaded := s
-	carved := ""
-	if r.folds == 0 {
-		if s, carved, err = carveValid(s, &r.df, r.validShare); err != nil {
-			return err
-		}
-	}
-	stdout := cmd.OutOrStdout()
-	lines := stdout
-	if r.asJSON {
-		lines = cmd.ErrOrStderr()
-	}
-	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
-	fmt.Fprint(lines, carved)
 	r.header(lines, s, metric)
 	res, err := eval.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
-	if err != nil && errors.Is(err, context.Canceled) {
-		if len(res.Trials) > 0 {
-			fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
-				len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
-		}
-		return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
-	}
 	if err != nil {
-		return divergedHint(err, nil, space.Base) // too large or constant: exit 2
+		return r.failed(lines, res, space, metric, err)
 	}
 	if r.out != "" {
 		if err := res.Model.Save(r.out); err != nil {
@@ -135,9 +111,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 		}
 	}
 	if r.asJSON {
-		e := json.NewEncoder(stdout)
-		e.SetIndent("", "  ")
-		return e.Encode(res)
+		return evalWriteJSON(cmd.OutOrStdout(), res)
 	}
 	writeTune(lines, res, space, s.Test.Len())
 	if r.out != "" {
@@ -146,13 +120,50 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	return nil
 }
 
+// load reads the split the data flags give, refuses one the task cannot
+// learn from, carves a validation part (--valid-share, without --folds)
+// and says what it read on lines.
+func (r *tuneRun) load(ctx context.Context, lines io.Writer) (*dataset.Split, error) {
+	s, rows, _, err := r.df.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := learnable(s.Name, s.Unrated, r.task, s.Train); err != nil {
+		return nil, err
+	}
+	loaded := s
+	carved := ""
+	if r.folds == 0 {
+		if s, carved, err = carveValid(s, &r.df, r.validShare); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
+	fmt.Fprint(lines, carved)
+	return s, nil
+}
+
+// failed returns the error of a search that did not end: an interruption,
+// after printing the best trial so far, or a refusal of the data (too
+// large, constant: exit 2) or a divergence.
+func (r *tuneRun) failed(lines io.Writer, res eval.TuneResult, space eval.Space, metric string, err error) error {
+	if !errors.Is(err, context.Canceled) {
+		return divergedHint(err, nil, space.Base)
+	}
+	if len(res.Trials) > 0 {
+		fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
+			len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
+	}
+	return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
+}
+
 // check refuses a flag out of its bounds and returns the search space
 // and the name of the score trials are ranked by.
 func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
-	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
+	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
-		oneOf("--model", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
+		oneOf("--kind", r.kind, eval.Tunable...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return eval.Space{}, "", err
 	}
 	if fs.Changed("task") {
@@ -162,7 +173,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (eval.Space, string, error) {
 	}
 	space, err := eval.DefaultSpace(r.kind)
 	if err != nil {
-		return space, "", badInput(fmt.Errorf("--model: %w", err))
+		return space, "", badInput(fmt.Errorf("--kind: %w", err))
 	}
 	space.Base.Seed = r.df.seed
 	space.Base.Task = r.task
