@@ -9,8 +9,10 @@ import (
 )
 
 // DefaultNegatives is the number of sampled items each held-out item is
-// ranked against in the NCF protocol, as in the paper.
-const DefaultNegatives = 100
+// ranked against in the NCF protocol: 99, so that 100 items are ranked, as
+// in He et al. 2017 (its released test lists hold the held-out item and 99
+// sampled ones). The command line calls them the candidates.
+const DefaultNegatives = 99
 
 // NCFOptions set the NCF protocol.
 type NCFOptions struct {
@@ -41,7 +43,7 @@ type NCFResult struct {
 	HR, NDCG     float64
 	// RandomHR and RandomNDCG are what a random ranking of the same lists
 	// scores in expectation, the trivial baseline: with n candidates per
-	// list HR@K = K/n (10/101 ≈ 0.099 for the paper's 100 negatives) and
+	// list HR@K = K/n (10/100 = 0.1 for the paper's 99 negatives) and
 	// NDCG@K = (1/n) Σ_{r<=K} 1/log2(r+1) (≈ 0.045).
 	RandomHR, RandomNDCG float64
 }

@@ -34,7 +34,7 @@ func heldOut(s *dataset.Split) map[int32]int32 {
 func TestNCFPlanted(t *testing.T) {
 	s := ncfSplit(t)
 	test := heldOut(s)
-	n := 101.0
+	n := 100.0
 	randomNDCG := 0.0
 	for r := 1; r <= 10; r++ {
 		randomNDCG += 1 / math.Log2(float64(r)+1)
@@ -57,7 +57,7 @@ func TestNCFPlanted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := eval.NCF(scoreNet(tt.score), s, eval.NCFOptions{Seed: 1})
-		if r.Cases != len(test) || r.Short != 0 || r.K != 10 || r.Negatives != 100 {
+		if r.Cases != len(test) || r.Short != 0 || r.K != 10 || r.Negatives != 99 {
 			t.Errorf("%s: %d cases (want %d), %d short, K %d, %d negatives", tt.name, r.Cases, len(test), r.Short, r.K, r.Negatives)
 		}
 		if math.Abs(r.HR-tt.hr) > 1e-12 || math.Abs(r.NDCG-tt.ndcg) > 1e-12 {
@@ -96,7 +96,7 @@ func (r *recorder) Score(u, i int32) float32 {
 }
 
 // TestNCFNegatives checks that each user's list is its held-out item and
-// 100 distinct items it never rated, the same for the same seed.
+// 99 distinct items it never rated, the same for the same seed.
 func TestNCFNegatives(t *testing.T) {
 	s := ncfSplit(t)
 	test := heldOut(s)
@@ -112,8 +112,8 @@ func TestNCFNegatives(t *testing.T) {
 	eval.NCF(&c, s, eval.NCFOptions{Seed: 12})
 	same, differ := 0, 0
 	for u, items := range a.seen {
-		if len(items) != 101 || !items[test[u]] {
-			t.Fatalf("user %d: scored %d items (want 101), held-out item %d among them: %v", u, len(items), test[u], items[test[u]])
+		if len(items) != 100 || !items[test[u]] {
+			t.Fatalf("user %d: scored %d items (want 100), held-out item %d among them: %v", u, len(items), test[u], items[test[u]])
 		}
 		for i := range items {
 			if i != test[u] && rated[[2]int32{u, i}] {
@@ -223,5 +223,5 @@ func ExampleNCF() {
 	fmt.Printf("%d users: HR@%d %.3f, NDCG@%d %.3f; a random ranking: HR %.3f, NDCG %.3f\n",
 		r.Cases, r.K, r.HR, r.K, r.NDCG, r.RandomHR, r.RandomNDCG)
 	// Output:
-	// 200 users: HR@10 1.000, NDCG@10 1.000; a random ranking: HR 0.099, NDCG 0.045
+	// 200 users: HR@10 1.000, NDCG@10 1.000; a random ranking: HR 0.100, NDCG 0.045
 }

@@ -1,9 +1,11 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 )
 
 // Range is one setting a search varies. A random search draws it from
@@ -39,4 +41,39 @@ func (r Range) Draw(rng *rand.Rand) string {
 		return strconv.FormatFloat(math.Exp(math.Log(r.Lo)+rng.Float64()*(math.Log(r.Hi)-math.Log(r.Lo))), 'g', 3, 64)
 	}
 	return strconv.FormatFloat(r.Lo+rng.Float64()*(r.Hi-r.Lo), 'g', 3, 64)
+}
+
+// String describes r as help texts show it: "dim {8,16,32}", "lr
+// log-uniform [0.0003,0.01]", "epochs 10..200".
+func (r Range) String() string {
+	switch {
+	case len(r.Values) > 0:
+		return r.Name + " " + braces(r.Values)
+	case r.Int:
+		return fmt.Sprintf("%s %g..%g", r.Name, r.Lo, r.Hi)
+	case r.Log:
+		return fmt.Sprintf("%s log-uniform [%g,%g]", r.Name, r.Lo, r.Hi)
+	}
+	return fmt.Sprintf("%s uniform [%g,%g]", r.Name, r.Lo, r.Hi)
+}
+
+// braces writes values as a set: "{8,16,32}", or "{64,32; 32,16}" when a
+// value holds a comma.
+func braces(values []string) string {
+	sep := ","
+	for _, v := range values {
+		if strings.Contains(v, ",") {
+			sep = "; "
+		}
+	}
+	return "{" + strings.Join(values, sep) + "}"
+}
+
+// GridString describes r's grid as help texts show it: "dim {16,32,64}";
+// "" when r has none.
+func (r Range) GridString() string {
+	if len(r.Grid) == 0 {
+		return ""
+	}
+	return r.Name + " " + braces(r.Grid)
 }

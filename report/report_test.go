@@ -102,7 +102,7 @@ func TestWriteJSON(t *testing.T) {
 		"train_seconds": 1.5, "best_epoch": 2,
 		"test.rmse": r.Test.RMSE, "test.mae": r.Test.MAE, "test.rmse_scaled": r.Test.RMSEScaled, "test.mse_scaled": r.Test.MSEScaled,
 		"baselines.global_mean.rmse": r.Baselines.GlobalMean.RMSE, "baselines.bias.rmse": r.Baselines.Bias.RMSE,
-		"config.dim": 4,
+		"config.settings.dim": 4,
 	}
 	for key, w := range want {
 		got, ok := lookup(v, key)

@@ -397,8 +397,13 @@ func (r TuneResult) MarshalJSON() ([]byte, error) {
 			RMSEScaled model.Number `json:"rmse_scaled"`
 		}{a.N, model.Number(a.RMSE), model.Number(a.MAE), model.Number(a.MSEScaled), model.Number(a.RMSEScaled)}
 	}
+	type test struct {
+		Model      any `json:"model"`
+		GlobalMean any `json:"global_mean"`
+		Bias       any `json:"bias"`
+	}
 	return json.Marshal(struct {
 		plain
-		Test any `json:"test"`
-	}{plain(r), map[string]any{"model": acc(r.Test.Model), "global_mean": acc(r.Test.GlobalMean), "bias": acc(r.Test.Bias)}})
+		Test test `json:"test"`
+	}{plain(r), test{acc(r.Test.Model), acc(r.Test.GlobalMean), acc(r.Test.Bias)}})
 }

@@ -17,16 +17,15 @@ import (
 
 // cvRun holds cv's flags.
 type cvRun struct {
-	data, format string
-	columns      string
-	models       string
-	preset       string
-	folds        int
-	seed         uint64
-	workers      int
-	validShare   float64
-	asJSON       bool
-	quiet        bool
+	src        sourceFlags
+	kinds      string
+	preset     string
+	folds      int
+	seed       uint64
+	workers    int
+	validShare float64
+	asJSON     bool
+	quiet      bool
 }
 
 func cvCmd() *cobra.Command {
@@ -35,7 +34,7 @@ func cvCmd() *cobra.Command {
 		Use:   "cv",
 		Short: "Cross-validate models on the same k folds (Surprise's cross_validate table)",
 		Long: `Cv shuffles the ratings with --seed, cuts them into --folds folds and, for every
-model of --models, trains on all folds but one and tests on that one, so that each
+kind of --kinds, trains a model on all folds but one and tests on that one, so that each
 model sees exactly the same folds. It prints Surprise's table per model (RMSE and
 MAE per fold with their mean and standard deviation, fit and test time), then a
 summary sorted by RMSE with the baselines beside the models.
@@ -52,15 +51,13 @@ cv fails (exit 1) only when every job diverges.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
 	f := c.Flags()
-	f.StringVar(&r.data, "data", "builtin", dataUsage)
-	f.StringVar(&r.format, "format", "auto", formatUsage)
-	f.StringVar(&r.columns, "columns", "", columnsUsage)
-	f.StringVar(&r.models, "models", strings.Join(train.Kinds(), ","), "comma-separated model kinds to evaluate, each once")
-	f.StringVar(&r.preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --models has no dot)")
+	r.src.register(f)
+	f.StringVar(&r.kinds, "kinds", strings.Join(train.Kinds(), ","), "comma-separated model kinds to evaluate, each once")
+	f.StringVar(&r.preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no dot)")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --models has only mean and bias)")
+	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only mean and bias)")
 	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c
@@ -72,7 +69,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	d, err := loadDataset(cmd.Context(), r.data, r.format, r.columns, "")
+	d, err := r.src.load(cmd.Context(), "")
 	if err != nil {
 		return err
 	}
@@ -105,10 +102,10 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	if err := firstErr(intIn(fs, "workers", r.workers, 1, maxWorkers), seedSet(fs, r.seed),
 		intIn(fs, "folds", r.folds, 2, maxFolds), checkValidShare(fs, r.validShare, false),
-		formatWithBuiltin(fs, r.data, r.format)); err != nil {
+		r.src.check(fs)); err != nil {
 		return nil, err
 	}
-	cfgs, err := cvConfigs(r.models, r.preset, r.seed)
+	cfgs, err := cvConfigs(r.kinds, r.preset, r.seed)
 	if err != nil {
 		return nil, badInput(err)
 	}
@@ -117,11 +114,12 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 		kinds = append(kinds, c.Kind)
 	}
 	list := strings.Join(kinds, ", ")
-	if fs.Changed("preset") && !slices.Contains(kinds, "dot") {
-		return nil, badInput(fmt.Errorf("--preset: applies to dot, which --models (%s) does not name", list))
+	if fs.Changed("preset") && !slices.Contains(kinds, model.DefaultKind) {
+		return nil, badInput(fmt.Errorf("--preset: applies to %s, which --kinds (%s) does not name", model.DefaultKind, list))
 	}
-	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, func(k string) bool { return k != "mean" && k != "bias" }) {
-		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --models (%s) names only baselines fitted on the whole training folds", list))
+	trained := func(name string) bool { k, ok := model.Lookup(name); return ok && k.Trained() }
+	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, trained) {
+		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --kinds (%s) names only baselines fitted on the whole training folds", list))
 	}
 	return cfgs, nil
 }
@@ -139,25 +137,26 @@ func cvProgress(w io.Writer) func(selection.CVProgress) {
 	}
 }
 
-// cvConfigs returns the configuration of each named model: the kind's
-// defaults, the preset for dot, seeded with seed.
-func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
+// cvConfigs returns the configuration of each kind named in kinds (the
+// value of --kinds): the kind's defaults, the preset for dot, seeded with
+// seed.
+func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 	known := train.Kinds()
 	p, err := model.Preset(preset)
 	if err != nil {
 		return nil, fmt.Errorf("--preset: %w", err)
 	}
 	var cfgs []model.Config
-	for _, name := range strings.Split(models, ",") {
+	for _, name := range strings.Split(kinds, ",") {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			continue
 		}
 		if !slices.Contains(known, name) {
-			return nil, fmt.Errorf("--models: unknown model %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
+			return nil, fmt.Errorf("--kinds: unknown kind %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
 		}
 		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Kind == name }) {
-			return nil, fmt.Errorf("--models: %s named twice (each model is evaluated once)", name)
+			return nil, fmt.Errorf("--kinds: %s named twice (each kind is evaluated once)", name)
 		}
 		c := model.Config{Kind: name}.WithDefaults()
 		if name == p.Kind {
@@ -167,7 +166,7 @@ func cvConfigs(models, preset string, seed uint64) ([]model.Config, error) {
 		cfgs = append(cfgs, c)
 	}
 	if len(cfgs) == 0 {
-		return nil, fmt.Errorf("--models %s names no model (known: %s)", quote.Short(models), strings.Join(known, ", "))
+		return nil, fmt.Errorf("--kinds %s names no kind (known: %s)", quote.Short(kinds), strings.Join(known, ", "))
 	}
 	return cfgs, nil
 }

@@ -14,7 +14,7 @@ import (
 // table has a block per model with every fold, and the summary all three.
 func TestCV(t *testing.T) {
 	data := smallData(t, t.TempDir())
-	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "3", "--models", "dot,bias,mean")
+	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "3", "--kinds", "dot,bias,mean")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -42,7 +42,7 @@ func TestCV(t *testing.T) {
 // TestCVJSON checks that --json prints one object with every fold.
 func TestCVJSON(t *testing.T) {
 	data := smallData(t, t.TempDir())
-	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "2", "--models", "bias,mean", "--json", "-q")
+	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "2", "--kinds", "bias,mean", "--json", "-q")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -73,11 +73,11 @@ func TestCVBadInput(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"unknown model", []string{"cv", "--models", "dot,svdpp"}, append([]string{"svdpp"}, train.Kinds()...)},
-		{"one fold", []string{"cv", "--folds", "1", "--models", "bias"}, []string{"--folds"}},
-		{"missing file", []string{"cv", "--data", filepath.Join(dir, "nope.csv"), "--models", "bias"}, []string{"nope.csv"}},
-		{"unknown preset", []string{"cv", "--preset", "fast", "--models", "bias"}, []string{"fast"}},
-		{"tune a baseline", []string{"tune", "--model", "bias"}, []string{"bias"}},
+		{"unknown model", []string{"cv", "--kinds", "dot,svdpp"}, append([]string{"svdpp"}, train.Kinds()...)},
+		{"one fold", []string{"cv", "--folds", "1", "--kinds", "bias"}, []string{"--folds"}},
+		{"missing file", []string{"cv", "--data", filepath.Join(dir, "nope.csv"), "--kinds", "bias"}, []string{"nope.csv"}},
+		{"unknown preset", []string{"cv", "--preset", "fast", "--kinds", "bias"}, []string{"fast"}},
+		{"tune a baseline", []string{"tune", "--kind", "bias"}, []string{"bias"}},
 		{"tune one fold", []string{"tune", "--folds", "1"}, []string{"--folds"}},
 	}
 	for _, c := range cases {

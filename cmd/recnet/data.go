@@ -16,17 +16,23 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// dataFlags selects the ratings and how to split them.
+// sourceFlags name one ratings table: --data, --format and --columns, the
+// flags of every command that reads one (cv reads them alone, as a whole
+// table it folds itself).
+type sourceFlags struct {
+	data, format, columns string
+}
+
+// dataFlags selects the ratings and how to split them: the source flags,
+// or the --train, --valid and --test files, and --split and --seed.
 type dataFlags struct {
-	data, format       string
+	sourceFlags
 	train, valid, test string
 	split              string
-	columns            string
 	seed               uint64
 }
 
-// The --help of the data flags, shared by every command that reads a
-// ratings table.
+// The --help of the source flags.
 const (
 	dataUsage    = "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), or builtin (the generated course ratings)"
 	formatUsage  = "auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)"
@@ -37,13 +43,24 @@ const (
 // from package dataset, which owns it.
 var columnsUsage = columnsIntro + dataset.ColumnNames() + "); two columns naming one role are an error; a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A time is Unix seconds (a fraction is dropped), RFC 3339, 2006-01-02 or 2006-01-02 15:04:05 (UTC). A table of two columns (user,item) trains --task implicit only"
 
-func (f *dataFlags) register(fs *pflag.FlagSet) {
+// register adds --data, --format and --columns to fs.
+func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.data, "data", "builtin", dataUsage)
 	fs.StringVar(&f.format, "format", "auto", formatUsage)
+	fs.StringVar(&f.columns, "columns", "", columnsUsage)
+}
+
+// load reads the whole table the source flags name (loadDataset).
+func (f *sourceFlags) load(ctx context.Context, task string) (*dataset.Dataset, error) {
+	return loadDataset(ctx, f.data, f.format, f.columns, task)
+}
+
+// register adds the source flags and the split flags to fs.
+func (f *dataFlags) register(fs *pflag.FlagSet) {
+	f.sourceFlags.register(fs)
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
-	fs.StringVar(&f.columns, "columns", "", columnsUsage)
 	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles"+seedRule)
 }

@@ -70,9 +70,9 @@ func TestDataColumns(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			// --epochs does not apply to bias, which is fitted in closed form.
-			args := append([]string{"train", "--quiet", "--model", "bias"}, c.args...)
+			args := append([]string{"train", "--quiet", "--kind", "bias"}, c.args...)
 			if c.name == "interaction table, implicit task" {
-				args = append([]string{"train", "--quiet", "--model", "dot", "--epochs", "1"}, c.args...)
+				args = append([]string{"train", "--quiet", "--kind", "dot", "--epochs", "1"}, c.args...)
 			}
 			out, stderr, code := run(t, args...)
 			if code != c.code || !strings.Contains(out+stderr, c.want) {
@@ -92,7 +92,7 @@ func TestRatingsTableCommands(t *testing.T) {
 	odd := gridTable(t, dir, "odd.csv", "when,learner,what,stars")
 	pairs := gridTable(t, dir, "pairs.csv", "user,item")
 	m := dir + "/bias.recnet"
-	if _, stderr, code := run(t, "train", "--data", swapped, "--model", "bias", "--quiet", "--out", m); code != 0 {
+	if _, stderr, code := run(t, "train", "--data", swapped, "--kind", "bias", "--quiet", "--out", m); code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
 	oddCols := []string{"--data", odd, "--columns", "item=what,time=when"}
@@ -106,8 +106,8 @@ func TestRatingsTableCommands(t *testing.T) {
 		code int
 		want string
 	}{
-		{"cv, interaction table", []string{"cv", "--data", pairs, "--models", "bias", "-q"}, 2, "no rating column"},
-		{"cv --columns", append([]string{"cv", "--models", "bias", "--folds", "2", "-q"}, oddCols...), 0, "bias"},
+		{"cv, interaction table", []string{"cv", "--data", pairs, "--kinds", "bias", "-q"}, 2, "no rating column"},
+		{"cv --columns", append([]string{"cv", "--kinds", "bias", "--folds", "2", "-q"}, oddCols...), 0, "bias"},
 		{"cv --columns bad", []string{"cv", "--data", odd, "--columns", "who=1", "-q"}, 2, "--columns"},
 		{"cv --columns on builtin", []string{"cv", "--columns", "user=1", "-q"}, 2, "--columns"},
 		{"bench, interaction table", append(bench, "--data", pairs), 2, "no rating column"},
@@ -152,11 +152,11 @@ func TestDataLayoutSaid(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"by header", []string{"train", "--model", "bias", "--data", swapped}, `columns by header: user="user_id", item="course", rating="score"`},
-		{"by header with time", []string{"train", "--model", "bias", "--data", timed}, `columns by header: user="user_id", item="course", rating="score", time="ts"`},
-		{"by position", []string{"train", "--model", "bias", "--data", bare}, "columns by position (no header): user=1, item=2, rating=3"},
-		{"by --columns position", []string{"train", "--model", "bias", "--data", bareTimed, "--columns", "user=2,item=3,rating=4,time=1"}, "columns by position (no header): user=2, item=3, rating=4, time=1"},
-		{"cv", []string{"cv", "--models", "bias", "--folds", "2", "--data", swapped}, `columns by header: user="user_id"`},
+		{"by header", []string{"train", "--kind", "bias", "--data", swapped}, `columns by header: user="user_id", item="course", rating="score"`},
+		{"by header with time", []string{"train", "--kind", "bias", "--data", timed}, `columns by header: user="user_id", item="course", rating="score", time="ts"`},
+		{"by position", []string{"train", "--kind", "bias", "--data", bare}, "columns by position (no header): user=1, item=2, rating=3"},
+		{"by --columns position", []string{"train", "--kind", "bias", "--data", bareTimed, "--columns", "user=2,item=3,rating=4,time=1"}, "columns by position (no header): user=2, item=3, rating=4, time=1"},
+		{"cv", []string{"cv", "--kinds", "bias", "--folds", "2", "--data", swapped}, `columns by header: user="user_id"`},
 		{"tune", []string{"tune", "--trials", "1", "--data", swapped}, `columns by header: user="user_id"`},
 	}
 	for _, c := range cases {

@@ -29,8 +29,8 @@ func TestTrainDiverged(t *testing.T) {
 	}{
 		{"no early stopping", []string{"--patience", "-1"}},
 		{"early stopping", []string{"--patience", "3"}},
-		{"mlp", []string{"--model", "mlp", "--optimizer", "sgd"}},
-		{"mf", []string{"--model", "mf"}},
+		{"mlp", []string{"--kind", "mlp", "--optimizer", "sgd"}},
+		{"mf", []string{"--kind", "mf"}},
 		{"json", []string{"--json"}},
 	}
 	for _, c := range cases {
@@ -79,7 +79,7 @@ func TestDivergedMessageOnce(t *testing.T) {
 // terabytes: refused with exit 2 before training, saying the size.
 func TestTrainTooLarge(t *testing.T) {
 	data := smallData(t, t.TempDir())
-	stdout, stderr, code := run(t, "train", "--data", data, "-q", "--model", "mlp", "--dim", "4096", "--batch", "1048576",
+	stdout, stderr, code := run(t, "train", "--data", data, "-q", "--kind", "mlp", "--dim", "4096", "--batch", "1048576",
 		"--task", "implicit", "--negatives", "1000", "--layers", strings.Repeat("4096,", 15)+"4096")
 	if code != 2 || !strings.Contains(stderr, "too large to train") || strings.Contains(stdout, "Epoch") {
 		t.Errorf("exit %d, want 2 with too large to train: %s", code, stderr)
@@ -136,7 +136,7 @@ func TestEvalNCFFitErrors(t *testing.T) {
 		want []string
 	}{
 		{"too large", []string{"--kind", "mlp", "--dim", "4096", "--batch", "1048576", "--task", "implicit",
-			"--train-negatives", "1000", "--layers", strings.Repeat("4096,", 15) + "4096"}, 2, []string{"too large to train"}},
+			"--negatives", "1000", "--layers", strings.Repeat("4096,", 15) + "4096"}, 2, []string{"too large to train"}},
 		{"diverged", []string{"--lr", "1e30", "--epochs", "2"}, 1, []string{"epoch 1", "a lower --lr (now 1e+30)"}},
 		{"never improved", []string{"--lr", "0.5", "--epochs", "3", "--patience", "2"}, 1, []string{"improved on the initial weights", "a lower --lr (now 0.5)"}},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,14 +20,14 @@ import (
 
 // evalFlags are the flags of `recnet eval` besides the data and model ones.
 type evalFlags struct {
-	model, protocol, kind string
-	k, negatives          int
-	relevant              float64
-	asJSON, quiet         bool
+	model, protocol string
+	k, candidates   int
+	relevant        float64
+	asJSON, quiet   bool
 }
 
-// evalRun holds eval's flags: cfs is the set of train's model flags,
-// which apply to --protocol ncf.
+// evalRun holds eval's flags: cfs is the set of train's model flags
+// (--kind, --negatives, --dim, ...), which apply to --protocol ncf.
 type evalRun struct {
 	df  dataFlags
 	cf  configFlags
@@ -66,10 +67,11 @@ and the number of such users is printed. Equal scores rank by lower item id.
 --protocol ncf follows Neural Collaborative Filtering (He et al. 2017): it
 holds out one random rating per user with at least two (and one more per user
 with three, for early stopping), trains the model the model flags describe
-(--kind, --dim, --epochs, ...) on the rest, ranks each held-out item among
---negatives items the user never rated, drawn with --seed, and reports HR@k
-and NDCG@k for the model, for most-popular and for a random ranking
-(10/101 = 0.099 for HR@10).`,
+(--kind, --dim, --epochs, ...; --negatives is the implicit task's negatives
+per positive while training) on the rest, ranks each held-out item against
+--candidates items the user never rated (99 by default, so 100 items are
+ranked), drawn with --seed, and reports HR@k and NDCG@k for the model, for
+most-popular and for a random ranking (10/100 = 0.1 for HR@10).`,
 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
@@ -87,34 +89,27 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out with sampled negatives)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
 	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
-	fs.IntVar(&ef.negatives, "negatives", eval.DefaultNegatives, fmt.Sprintf("--protocol ncf: items sampled per user to rank the held-out item against, 1 to %d", maxEvalNeg))
-	fs.StringVar(&ef.kind, "kind", "dot", "--protocol ncf: model kind to train (see train --model)")
+	fs.IntVar(&ef.candidates, "candidates", eval.DefaultNegatives, fmt.Sprintf("--protocol ncf: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
+		maxCandidates, eval.DefaultNegatives, eval.DefaultNegatives+1))
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar (there is none when stderr is not a terminal)")
-	// The model flags of train, except --model (here the file), apply to
-	// --protocol ncf; they live in their own set, sharing --seed, so that
-	// configFlags.config sees which were set.
+	// The model flags of train apply to --protocol ncf; they live in their
+	// own set, sharing --seed, so that configFlags.config sees which were
+	// set.
 	r.cf.register(r.cfs)
-	r.cf.kindFlag = "--kind"
 	r.cfs.VisitAll(func(f *pflag.Flag) {
-		if f.Name == "negatives" {
-			// --negatives is the protocol's; the training one is renamed.
-			f.Name = "train-negatives"
-		}
-		if f.Name != "model" {
-			f.Usage = "--protocol ncf: " + f.Usage
-			fs.AddFlag(f)
-		}
+		f.Usage = "--protocol ncf: " + f.Usage
+		fs.AddFlag(f)
 	})
 	seed := fs.Lookup("seed")
-	seed.Usage = "seed of the split shuffle (train's, to rebuild its split); with --protocol ncf also of the leave-one-out pick, the training and the sampled items"
+	seed.Usage = "seed of the split shuffle (train's, to rebuild its split); with --protocol ncf also of the leave-one-out pick, the training and the candidates" + seedRule
 	r.cfs.AddFlag(seed)
 }
 
 // run checks the flags and evaluates by the --protocol.
 func (r *evalRun) run(cmd *cobra.Command) error {
 	fs := cmd.Flags()
-	if err := firstErr(intIn(fs, "k", r.ef.k, 1, maxK), intIn(fs, "negatives", r.ef.negatives, 1, maxEvalNeg),
+	if err := firstErr(intIn(fs, "k", r.ef.k, 1, maxK), intIn(fs, "candidates", r.ef.candidates, 1, maxCandidates),
 		finiteFlag(fs, "relevant", r.ef.relevant)); err != nil {
 		return err
 	}
@@ -125,17 +120,11 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		}
 		return evalSplit(cmd, &r.df, &r.ef)
 	case "ncf":
-		if fs.Changed("kind") {
-			// configFlags.check checks it, as --kind.
-			if err := r.cfs.Set("model", r.ef.kind); err != nil {
-				return badInput(err)
-			}
-		}
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return badInput(err)
 		}
-		if err := firstErr(r.df.check(fs), kindTask("--task", r.ef.kind, cfg.Task)); err != nil {
+		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task)); err != nil {
 			return err
 		}
 		return evalNCF(cmd, &r.df, &r.ef, cfg)
@@ -152,10 +141,8 @@ func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
 			set = append(set, "--"+f.Name)
 		}
 	})
-	for _, name := range []string{"kind", "negatives"} {
-		if fs.Changed(name) {
-			set = append(set, "--"+name)
-		}
+	if fs.Changed("candidates") {
+		set = append(set, "--candidates")
 	}
 	if len(set) > 0 {
 		return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(set, ", ")))
@@ -331,71 +318,121 @@ func evalRemap(m *model.Model, s *dataset.Split) (*dataset.Split, evalSkipped) {
 }
 
 // evalNCF trains a model of cfg's kind on a leave-one-out split of the data
-// and runs the NCF protocol on it.
+// and runs the NCF protocol on it: the table of steps is the body.
 func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config) error {
-	fs := cmd.Flags()
+	if err := ncfApplies(cmd.Flags(), df); err != nil {
+		return err
+	}
+	lines := reportLines(cmd, ef.asJSON, ef.quiet)
+	d, s, err := ncfSplit(cmd.Context(), df, cfg.Task, lines)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(lines, describe(cfg))
+	start := time.Now()
+	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
+	if err != nil {
+		return divergedHint(err, cmd.Flags(), cfg)
+	}
+	if err := neverImproved(m, cmd.Flags()); err != nil {
+		return err
+	}
+	e := evalNCFRun{m: m, secs: time.Since(start).Seconds(), seed: df.seed,
+		data: report.NewData(s, d.Len(), d.Duplicates)}
+	o := eval.NCFOptions{Negatives: ef.candidates, K: ef.k, Seed: df.seed}
+	e.rm = eval.NCF(m.Net, s, o)
+	e.rp = eval.NCF(eval.MostPopular(s.Train, s.Items.Len()), s, o)
+	if ef.asJSON {
+		return evalWriteJSON(cmd.OutOrStdout(), e.json())
+	}
+	e.write(cmd.OutOrStdout())
+	return nil
+}
+
+// ncfApplies refuses the model file and the split flags, which --protocol
+// ncf does not read.
+func ncfApplies(fs *pflag.FlagSet, df *dataFlags) error {
 	switch {
 	case fs.Changed("model"):
 		return badInput(errors.New("--protocol ncf trains its own model on a leave-one-out split: choose its kind with --kind, not a file with --model"))
 	case df.train != "" || df.valid != "" || df.test != "" || fs.Changed("split"):
 		return badInput(errors.New("--protocol ncf makes its own leave-one-out split of --data: --split, --train, --valid and --test do not apply"))
 	}
-	d, err := loadDataset(cmd.Context(), df.data, df.format, df.columns, cfg.Task)
+	return nil
+}
+
+// ncfSplit reads the table of the source flags, refusing one task cannot
+// learn from, holds out one rating per user (dataset.LeaveOneOut) and
+// says so on lines.
+func ncfSplit(ctx context.Context, df *dataFlags, task string, lines io.Writer) (*dataset.Dataset, *dataset.Split, error) {
+	d, err := df.sourceFlags.load(ctx, task)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	s, err := dataset.LeaveOneOut(d, df.seed)
 	if err != nil {
-		return badInput(err)
-	}
-	lines := cmd.OutOrStdout()
-	if ef.asJSON {
-		lines = cmd.ErrOrStderr()
-		if ef.quiet {
-			lines = io.Discard
-		}
+		return nil, nil, badInput(err)
 	}
 	fmt.Fprint(lines, tableLines(d, ""))
 	fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2)\n",
 		df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
-	fmt.Fprintln(lines, describe(cfg))
-	start := time.Now()
-	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
-	if err != nil {
-		return divergedHint(err, fs, cfg)
+	return d, s, nil
+}
+
+// evalNCFRun is what evalNCF measured, for its report.
+type evalNCFRun struct {
+	m      *model.Model
+	data   report.Data
+	secs   float64
+	seed   uint64
+	rm, rp eval.NCFResult
+}
+
+// negatives returns the negatives per positive the model was trained
+// with: those of the implicit task, 0 for the rating task.
+func (e *evalNCFRun) negatives() int {
+	if c := e.m.Config.WithDefaults(); c.Implicit() {
+		return c.Negatives
 	}
-	if err := neverImproved(m, fs); err != nil {
-		return err
+	return 0
+}
+
+// json returns the evaluation's JSON object.
+func (e *evalNCFRun) json() evalNCFJSON {
+	rm, rp := e.rm, e.rp
+	return evalNCFJSON{
+		Protocol: "ncf", Data: e.data,
+		Config: e.m.Config, BestEpoch: e.m.BestEpoch, TrainSeconds: model.Number(e.secs),
+		NCF: evalNCFResultJSON{
+			K: rm.K, Candidates: rm.Negatives, Negatives: e.negatives(), Seed: e.seed, Cases: rm.Cases, Short: rm.Short,
+			Model:       evalHRJSON{model.Number(rm.HR), model.Number(rm.NDCG)},
+			MostPopular: evalHRJSON{model.Number(rp.HR), model.Number(rp.NDCG)},
+			Random:      evalHRJSON{model.Number(rm.RandomHR), model.Number(rm.RandomNDCG)},
+		},
 	}
-	secs := time.Since(start).Seconds()
-	o := eval.NCFOptions{Negatives: ef.negatives, K: ef.k, Seed: df.seed}
-	rm := eval.NCF(m.Net, s, o)
-	rp := eval.NCF(eval.MostPopular(s.Train, s.Items.Len()), s, o)
-	if ef.asJSON {
-		return evalWriteJSON(cmd.OutOrStdout(), evalNCFJSON{
-			Protocol: "ncf",
-			Data:     report.NewData(s, d.Len(), d.Duplicates),
-			Config:   m.Config, BestEpoch: m.BestEpoch, TrainSeconds: model.Number(secs),
-			NCF: evalNCFResultJSON{
-				K: rm.K, Negatives: rm.Negatives, Seed: df.seed, Cases: rm.Cases, Short: rm.Short,
-				Model:       evalHRJSON{model.Number(rm.HR), model.Number(rm.NDCG)},
-				MostPopular: evalHRJSON{model.Number(rp.HR), model.Number(rp.NDCG)},
-				Random:      evalHRJSON{model.Number(rm.RandomHR), model.Number(rm.RandomNDCG)},
-			},
-		})
-	}
-	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "trained in %.2fs; best epoch %d\n", secs, m.BestEpoch)
-	fmt.Fprintf(out, "\nNCF protocol: each of %d held-out ratings ranked among %d items its user never rated (seed %d)\n", rm.Cases, rm.Negatives, df.seed)
+}
+
+// write prints the evaluation's report: the candidates each held-out item
+// was ranked against and the negatives the model was trained with, each
+// under its flag's name, then HR@k and NDCG@k beside the baselines.
+func (e *evalNCFRun) write(out io.Writer) {
+	rm, rp := e.rm, e.rp
+	fmt.Fprintf(out, "trained in %.2fs; best epoch %d\n", e.secs, e.m.BestEpoch)
+	fmt.Fprintf(out, "\nNCF protocol: each of %d held-out ratings ranked against %d candidates, items its user never rated (--candidates %d, seed %d)\n",
+		rm.Cases, rm.Negatives, rm.Negatives, e.seed)
 	if rm.Short > 0 {
 		fmt.Fprintf(out, "%d users had fewer than %d unrated items and were ranked against all of them\n", rm.Short, rm.Negatives)
 	}
+	if n := e.negatives(); n > 0 {
+		fmt.Fprintf(out, "training: %d negatives per positive (--negatives %d)\n", n, n)
+	} else {
+		fmt.Fprintln(out, "training: on the ratings, no sampled negatives (--task rating)")
+	}
 	k := fmt.Sprint(rm.K)
 	fmt.Fprintf(out, "%-22s %9s %9s\n", "", "HR@"+k, "NDCG@"+k)
-	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "recnet "+m.Config.Kind, rm.HR, rm.NDCG)
+	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "recnet "+e.m.Config.Kind, rm.HR, rm.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "most popular", rp.HR, rp.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "random (expected)", rm.RandomHR, rm.RandomNDCG)
-	return nil
 }
 
 // skipped counts the rows eval left out because the model does not know
@@ -471,7 +508,10 @@ type evalHRJSON struct {
 }
 
 type evalNCFResultJSON struct {
-	K           int        `json:"k"`
+	K          int `json:"k"`
+	Candidates int `json:"candidates"` // items a held-out item is ranked against
+	// Negatives is the training negatives per positive (0: the rating
+	// task, which samples none).
 	Negatives   int        `json:"negatives"`
 	Seed        uint64     `json:"seed"`
 	Cases       int        `json:"cases"`

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/eval"
 )
 
 // TestEval trains a small model, then evaluates it on the test part of the
@@ -88,12 +91,13 @@ func TestEvalNCF(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval --protocol ncf: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"leave-one-out", "HR@10", "NDCG@10", "recnet dot", "most popular", "random (expected)", "Epoch 2/2"} {
+	for _, want := range []string{"leave-one-out", "HR@10", "NDCG@10", "recnet dot", "most popular", "random (expected)", "Epoch 2/2",
+		fmt.Sprintf("candidates, items its user never rated (--candidates %d,", eval.DefaultNegatives), "training: on the ratings, no sampled negatives"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
-	stdout, stderr, code = run(t, "eval", "--protocol", "ncf", "--data", data, "--quiet", "--kind", "bias", "--json", "--negatives", "50", "-k", "5")
+	stdout, stderr, code = run(t, "eval", "--protocol", "ncf", "--data", data, "--quiet", "--kind", "bias", "--json", "--candidates", "50", "-k", "5")
 	if code != 0 {
 		t.Fatalf("eval --protocol ncf --json: exit %d: %s", code, stderr)
 	}
@@ -101,7 +105,7 @@ func TestEvalNCF(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("--json output is not one JSON object: %v\n%s", err, stdout)
 	}
-	for key, want := range map[string]any{"protocol": "ncf", "config.model": "bias", "ncf.k": 5.0, "ncf.negatives": 50.0} {
+	for key, want := range map[string]any{"protocol": "ncf", "config.kind": "bias", "ncf.k": 5.0, "ncf.candidates": 50.0, "ncf.negatives": 0.0} {
 		if got, _ := lookup(res, key); got != want {
 			t.Errorf("%s = %v, want %v", key, got, want)
 		}
@@ -113,6 +117,25 @@ func TestEvalNCF(t *testing.T) {
 	}
 	if hr, _ := lookup(res, "ncf.random.hr"); hr.(float64) < 5.0/51-1e-9 {
 		t.Errorf("random HR@5 among 51 = %v, want at least 5/51", hr)
+	}
+	// The implicit task's training negatives and the protocol's candidates
+	// are told apart, in the report and in the JSON.
+	implicit := []string{"eval", "--protocol", "ncf", "--data", data, "--quiet", "--task", "implicit", "--epochs", "1", "--negatives", "2", "--candidates", "20"}
+	stdout, stderr, code = run(t, implicit...)
+	for _, want := range []string{"ranked against 20 candidates", "(--candidates 20,", "training: 2 negatives per positive (--negatives 2)"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("%q: exit %d, %s; output lacks %q:\n%s", implicit, code, stderr, want, stdout)
+		}
+	}
+	stdout, stderr, code = run(t, append(implicit, "--json")...)
+	res = nil
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("%q --json: exit %d, %v: %s", implicit, code, err, stderr)
+	}
+	for key, want := range map[string]any{"ncf.candidates": 20.0, "ncf.negatives": 2.0, "config.training.negatives": 2.0} {
+		if got, _ := lookup(res, key); got != want {
+			t.Errorf("implicit --json: %s = %v, want %v", key, got, want)
+		}
 	}
 }
 
@@ -147,7 +170,7 @@ func TestImplicitWorkflow(t *testing.T) {
 	dir := t.TempDir()
 	data := smallData(t, dir)
 	modelPath := filepath.Join(dir, "imp.recnet")
-	stdout, stderr, code := run(t, "train", "--model", "mlp", "--task", "implicit", "--layers", "16,8", "--dim", "8",
+	stdout, stderr, code := run(t, "train", "--kind", "mlp", "--task", "implicit", "--layers", "16,8", "--dim", "8",
 		"--data", data, "--quiet", "--epochs", "3", "--out", modelPath)
 	if code != 0 {
 		t.Fatalf("train exit %d: %s", code, stderr)
@@ -188,20 +211,20 @@ func TestPretrainedNeuMF(t *testing.T) {
 	dot, mlp := filepath.Join(dir, "dot.recnet"), filepath.Join(dir, "mlp.recnet")
 	for _, args := range [][]string{
 		{"--dim", "6", "--out", dot},
-		{"--model", "mlp", "--dim", "6", "--layers", "12,6", "--out", mlp},
+		{"--kind", "mlp", "--dim", "6", "--layers", "12,6", "--out", mlp},
 	} {
 		if _, stderr, code := run(t, append([]string{"train", "--data", data, "--quiet", "--epochs", "2"}, args...)...); code != 0 {
 			t.Fatalf("train %v: exit %d: %s", args, code, stderr)
 		}
 	}
-	stdout, stderr, code := run(t, "train", "--model", "neumf", "--pretrained", dot+","+mlp, "--data", data, "--quiet", "--epochs", "2")
+	stdout, stderr, code := run(t, "train", "--kind", "neumf", "--pretrained", dot+","+mlp, "--data", data, "--quiet", "--epochs", "2")
 	if code != 0 {
 		t.Fatalf("pretrained neumf: exit %d: %s", code, stderr)
 	}
 	if !strings.Contains(stdout, "model neumf: dim 6, layers 12,6") {
 		t.Errorf("the neumf does not take the pretrained dim and layers:\n%s", stdout)
 	}
-	if _, stderr, code := run(t, "train", "--model", "neumf", "--pretrained", dot+","+dot, "--data", data, "--quiet"); code != 2 || !strings.Contains(stderr, "one dot and one mlp") {
+	if _, stderr, code := run(t, "train", "--kind", "neumf", "--pretrained", dot+","+dot, "--data", data, "--quiet"); code != 2 || !strings.Contains(stderr, "one dot and one mlp") {
 		t.Errorf("two dot models: exit %d, %s; want 2 naming the need for one dot and one mlp", code, stderr)
 	}
 }

@@ -145,7 +145,7 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 		return badInput(errors.New("--valid: applies with --train and --test only; --split gives the validation part of --data"))
 	}
 	if f.train == "" && f.test == "" {
-		return formatWithBuiltin(fs, f.data, f.format)
+		return f.sourceFlags.check(fs)
 	}
 	if _, err := parseFormat(f.format); err != nil {
 		return err
@@ -153,13 +153,13 @@ func (f *dataFlags) check(fs *pflag.FlagSet) error {
 	return f.checkInputsDistinct()
 }
 
-// formatWithBuiltin refuses an unknown --format, and one the user set
-// when data is the built-in table, which is not read from a file.
-func formatWithBuiltin(fs *pflag.FlagSet, data, format string) error {
-	if _, err := parseFormat(format); err != nil {
+// check refuses an unknown --format, and one the user set when --data is
+// the built-in table, which is not read from a file.
+func (f *sourceFlags) check(fs *pflag.FlagSet) error {
+	if _, err := parseFormat(f.format); err != nil {
 		return err
 	}
-	if fs.Changed("format") && data == "builtin" {
+	if fs.Changed("format") && f.data == "builtin" {
 		return badInput(errors.New("--format: applies to a table read from --data (or --train/--test), not to the built-in one"))
 	}
 	return nil
@@ -291,13 +291,13 @@ func firstErr(errs ...error) error {
 
 // Bounds of the flags that are not model settings (those are model.Max*).
 const (
-	maxWorkers  = 256         // tune and cv jobs at once
-	maxTrials   = 10000       // tune --trials
-	maxFolds    = 100         // cv and tune --folds
-	maxK        = 1000        // -k: items a list
-	maxEvalNeg  = 10000       // eval --negatives (NCF protocol)
-	maxGenRows  = 100_000_000 // gen and bench --rows
-	maxRepeat   = 100         // bench --repeat
-	maxRequests = 10_000_000  // load --requests
-	maxClients  = 1024        // load --clients
+	maxWorkers    = 256         // tune and cv jobs at once
+	maxTrials     = 10000       // tune --trials
+	maxFolds      = 100         // cv and tune --folds
+	maxK          = 1000        // -k: items a list
+	maxCandidates = 10000       // eval --candidates (NCF protocol)
+	maxGenRows    = 100_000_000 // gen and bench --rows
+	maxRepeat     = 100         // bench --repeat
+	maxRequests   = 10_000_000  // load --requests
+	maxClients    = 1024        // load --clients
 )

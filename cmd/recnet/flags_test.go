@@ -33,7 +33,7 @@ func TestFlagRefused(t *testing.T) {
 		{"--batch", []string{"train", "--batch", "1000000000"}},
 		{"--threads", []string{"train", "--threads", "0"}},
 		{"--threads", []string{"train", "--threads", "1000"}},
-		{"--layers", []string{"train", "--model", "mlp", "--layers", ""}},
+		{"--layers", []string{"train", "--kind", "mlp", "--layers", ""}},
 		{"--epochs", []string{"train", "--epochs", "0"}},
 		{"--epochs", []string{"train", "--epochs", "10000000"}},
 		{"--patience", []string{"train", "--patience", "0"}},
@@ -44,7 +44,7 @@ func TestFlagRefused(t *testing.T) {
 		{"--beta1", []string{"train", "--beta1", "1"}},
 		{"--beta2", []string{"train", "--beta2", "0"}},
 		{"--dropout", []string{"train", "--dropout", "-0.1"}},
-		{"--model", []string{"train", "--model", ""}},
+		{"--kind", []string{"train", "--kind", ""}},
 		{"--optimizer", []string{"train", "--optimizer", ""}},
 		{"--task", []string{"train", "--task", ""}},
 		{"--init", []string{"train", "--init", ""}},
@@ -69,15 +69,15 @@ func TestFlagRefused(t *testing.T) {
 		{"--workers", []string{"tune", "--workers", "0"}},
 		{"--workers", []string{"tune", "--workers", "100000"}},
 		{"--folds", []string{"tune", "--folds", "1000000"}},
-		{"--model", []string{"tune", "--model", ""}},
+		{"--kind", []string{"tune", "--kind", ""}},
 		{"--folds", []string{"cv", "--folds", "1000000"}},
 		{"--workers", []string{"cv", "--workers", "-1"}},
 		{"--workers", []string{"cv", "--workers", "0"}},
 		{"--preset", []string{"cv", "--preset", ""}},
 		{"-k", []string{"eval", "-k", "0"}},
 		{"-k", []string{"eval", "-k", "100000000"}},
-		{"--negatives", []string{"eval", "--protocol", "ncf", "--negatives", "0"}},
-		{"--negatives", []string{"eval", "--protocol", "ncf", "--negatives", "100000000"}},
+		{"--candidates", []string{"eval", "--protocol", "ncf", "--candidates", "0"}},
+		{"--candidates", []string{"eval", "--protocol", "ncf", "--candidates", "100000000"}},
 		{"--dim", []string{"eval", "--protocol", "ncf", "--dim", "0"}},
 		{"--epochs", []string{"eval", "--protocol", "ncf", "--epochs", "0"}},
 		{"--batch", []string{"eval", "--protocol", "ncf", "--batch", "0"}},
@@ -333,7 +333,7 @@ func TestBenchDefaultShape(t *testing.T) {
 func TestLoadFailedRequests(t *testing.T) {
 	dir := t.TempDir()
 	m := filepath.Join(dir, "m.recnet")
-	if _, stderr, code := run(t, "train", "--data", smallData(t, dir), "--model", "bias", "--out", m); code != 0 {
+	if _, stderr, code := run(t, "train", "--data", smallData(t, dir), "--kind", "bias", "--out", m); code != 0 {
 		t.Fatalf("train: %s", stderr)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -358,14 +358,14 @@ func TestUnknownValueNamesFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"train", "--model", "svdpp"}, `--model "svdpp": unknown; known: ` + models},
+		{[]string{"train", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + models},
 		{[]string{"train", "--optimizer", "adamx"}, `--optimizer "adamx": unknown; known: adam, adagrad, sgd`},
 		{[]string{"train", "--init", "xavier"}, `--init "xavier": unknown; known: he_normal, normal`},
 		{[]string{"train", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"train", "--activation", "swish"}, `--activation "swish": unknown; known: relu, elu, selu, gelu, tanh, sigmoid, linear`},
 		{[]string{"train", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
-		{[]string{"tune", "--model", "svdpp"}, `--model "svdpp": unknown; known: dot, mlp, neumf, mf, nmf`},
-		{[]string{"tune", "--model", "bias"}, `--model "bias": unknown; known: dot, mlp, neumf, mf, nmf`},
+		{[]string{"tune", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: dot, mf, mlp, neumf, nmf`},
+		{[]string{"tune", "--kind", "bias"}, `--kind "bias": unknown; known: dot, mf, mlp, neumf, nmf`},
 		{[]string{"tune", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"tune", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
 		{[]string{"eval", "--protocol", "ncf", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + models},

@@ -84,7 +84,7 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 		{"similar", "--model", fifo, "--item", "BC0101EN"},
 		{"serve", "--model", fifo, "--addr", "127.0.0.1:0"},
 		{"eval", "--model", fifo, "--data", data},
-		{"train", "--model", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo + "," + fifo, "--out", filepath.Join(dir, "p.recnet")},
+		{"train", "--kind", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo + "," + fifo, "--out", filepath.Join(dir, "p.recnet")},
 	} {
 		t.Run(args[0]+" "+args[1], func(t *testing.T) {
 			cmd := command(args...)
@@ -146,7 +146,7 @@ func TestTuneInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	data := smallData(t, dir)
 	out := write(t, dir, "t.recnet", "old model\n")
-	cmd := command("tune", "--data", data, "--model", "dot", "--trials", "10000", "--out", out)
+	cmd := command("tune", "--data", data, "--kind", "dot", "--trials", "10000", "--out", out)
 	first := regexp.MustCompile(`trial +1/`) // the first trial of the sequence counts
 	stdout, stderr, err := interruptWhen(t, cmd, first.MatchString)
 	var ee *exec.ExitError

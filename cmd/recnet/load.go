@@ -60,7 +60,7 @@ taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 	cmd.Flags().StringVar(&addr, "addr", "http://127.0.0.1:8080", "server address (loopback only)")
 	cmd.Flags().IntVarP(&n, "requests", "n", 20000, fmt.Sprintf("how many requests, 1 to %d", maxRequests))
 	cmd.Flags().IntVarP(&c, "clients", "c", 32, fmt.Sprintf("concurrent clients, 1 to %d", maxClients))
-	cmd.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("recommendations per request, 1 to %d (the server's limit)", server.MaxK))
+	cmd.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("length of the recommendation list each request asks for, 1 to %d (the server's limit)", server.MaxK))
 	cmd.Flags().Uint64Var(&seed, "seed", 42, "seed of the user draw"+seedRule)
 	return cmd
 }

@@ -87,18 +87,7 @@ func shortQuoted(q string) string {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	root := &cobra.Command{
-		Use:           "recnet",
-		Short:         "Learn user and item embeddings from ratings, predict ratings, recommend courses",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(shortQuotes{err}) })
-	// Shell completion is not offered: cobra's completion command would
-	// take any argument and exit 0.
-	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
-	root.SetHelpCommand(helpCmd(root))
+	root := rootCmd()
 	ran := markRun(root)
 	err := root.ExecuteContext(ctx)
 	stop()
@@ -113,12 +102,31 @@ func main() {
 	os.Exit(1)
 }
 
+// rootCmd returns the recnet command with every subcommand.
+func rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "recnet",
+		Short:         "Learn user and item embeddings from ratings, predict ratings, recommend courses",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(shortQuotes{err}) })
+	// Shell completion is not offered: cobra's completion command would
+	// take any argument and exit 0.
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(trainCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
+	root.SetHelpCommand(helpCmd(root))
+	addRenamed(root)
+	return root
+}
+
 // markRun makes every command under c set *ran when its RunE starts, and
-// refuse a string flag set to "" (noEmptyStrings) before it runs; it
-// returns ran. An error before any RunE started is one of usage, which
-// cobra reports as a plain error: an unknown command or flag, a flag value
-// that does not parse, a wrong number of arguments, a required flag not
-// given. It exits with code 2, as bad input does.
+// refuse a renamed flag (refuseRenamed) and a string flag set to ""
+// (noEmptyStrings) before it runs; it returns ran. An error before any
+// RunE started is one of usage, which cobra reports as a plain error: an
+// unknown command or flag, a flag value that does not parse, a wrong
+// number of arguments, a required flag not given. It exits with code 2, as
+// bad input does.
 func markRun(c *cobra.Command) *bool {
 	ran := new(bool)
 	var walk func(*cobra.Command)
@@ -127,7 +135,7 @@ func markRun(c *cobra.Command) *bool {
 			if run := sub.RunE; run != nil {
 				sub.RunE = func(cmd *cobra.Command, args []string) error {
 					*ran = true
-					if err := noEmptyStrings(cmd.Flags()); err != nil {
+					if err := firstErr(refuseRenamed(cmd), noEmptyStrings(cmd.Flags())); err != nil {
 						return err
 					}
 					return run(cmd, args)

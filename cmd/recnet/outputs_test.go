@@ -82,7 +82,7 @@ func TestOutputsRefused(t *testing.T) {
 		{"train --out a dangling symlink", append(train, "--out", dangling), "--out", dangling},
 		{"gen --out a FIFO", []string{"gen", "--out", fifo}, "--out", fifo},
 		{"gen --out a device", []string{"gen", "--out", dev}, "--out", dev},
-		{"tune --out the data", []string{"tune", "--data", data, "--model", "nmf", "--trials", "1", "--out", data}, "--out", data},
+		{"tune --out the data", []string{"tune", "--data", data, "--kind", "nmf", "--trials", "1", "--out", data}, "--out", data},
 		{"export --dir with a FIFO", []string{"export", "--model", model, "--dir", expFIFO}, "--dir", filepath.Join(expFIFO, "user_embeddings.csv")},
 		{"export --dir over the model", []string{"export", "--model", selfModel, "--dir", expSelf}, "--dir", selfModel},
 	}
@@ -233,7 +233,7 @@ func TestDashOutputRefused(t *testing.T) {
 	}{
 		{"train --out -", append(train, "--out", "-"), "--out"},
 		{"train --plot -", append(train, "--plot", "-"), "--plot"},
-		{"tune --out -", []string{"tune", "--data", data, "--model", "nmf", "--trials", "1", "--out", "-"}, "--out"},
+		{"tune --out -", []string{"tune", "--data", data, "--kind", "nmf", "--trials", "1", "--out", "-"}, "--out"},
 	}
 	for _, c := range cases {
 		for _, wd := range []string{linked, empty} {
@@ -323,7 +323,7 @@ func TestPretrainedInputNotOverwritten(t *testing.T) {
 	dir := t.TempDir()
 	dot := write(t, dir, "dot.recnet", "a dot model\n")
 	mlp := write(t, dir, "mlp.recnet", "an mlp model\n")
-	_, stderr, code := run(t, "train", "--model", "neumf", "--pretrained", dot+", "+mlp, "--out", mlp)
+	_, stderr, code := run(t, "train", "--kind", "neumf", "--pretrained", dot+", "+mlp, "--out", mlp)
 	if b, _ := os.ReadFile(mlp); code != 2 || string(b) != "an mlp model\n" || !strings.Contains(stderr, "--out") {
 		t.Errorf("exit %d, mlp file %q, want exit 2 naming --out and the file kept; stderr %s", code, b, stderr)
 	}

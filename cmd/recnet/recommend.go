@@ -128,7 +128,7 @@ rating: its scores are printed under a "probability" heading.`,
 	c.Flags().StringVar(&r.path, "model", "model.recnet", "model file")
 	c.Flags().StringVar(&r.user, "user", "", "raw user id known to the model")
 	c.Flags().StringVar(&r.rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
-	c.Flags().IntVarP(&r.k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
+	c.Flags().IntVarP(&r.k, "k", "k", 10, fmt.Sprintf("length of the recommendation list, 1 to %d", maxK))
 	c.Flags().Float64Var(&r.lambda, "lambda", 0, fmt.Sprintf("fold-in ridge penalty of --rated, at least %g and finite; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)", minFoldInLambda))
 	r.cat.register(c)
 	return c
@@ -228,7 +228,7 @@ func similarCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
 	c.Flags().StringVar(&item, "item", "", "raw item id")
-	c.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("how many items, 1 to %d", maxK))
+	c.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("length of the recommendation list, 1 to %d", maxK))
 	c.MarkFlagRequired("item")
 	cat.register(c)
 	return c

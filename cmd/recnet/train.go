@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +24,6 @@ import (
 // configFlags holds the model and training flags; only the flags a user
 // sets override the preset.
 type configFlags struct {
-	// kindFlag names the flag of the model kind in errors: --model, or
-	// eval's --kind, which sets it.
-	kindFlag   string
 	preset     string
 	cfg        model.Config
 	activation string
@@ -37,7 +33,7 @@ type configFlags struct {
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
-	fs.StringVar(&f.cfg.Kind, "model", d.Kind, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
+	fs.StringVar(&f.cfg.Kind, "kind", d.Kind, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
 	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)")
 	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", model.MaxLayers, model.MaxDim))
@@ -65,7 +61,7 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 func (f *configFlags) check(fs *pflag.FlagSet) error {
 	v := f.cfg
 	err := firstErr(
-		nonEmpty(fs, "preset", f.preset), nonEmpty(fs, "model", v.Kind), nonEmpty(fs, "activation", f.activation),
+		nonEmpty(fs, "preset", f.preset), nonEmpty(fs, "kind", v.Kind), nonEmpty(fs, "activation", f.activation),
 		nonEmpty(fs, "layers", v.Layers), nonEmpty(fs, "task", v.Task), nonEmpty(fs, "init", v.Init),
 		nonEmpty(fs, "optimizer", v.Optimizer),
 		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
@@ -93,7 +89,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		return nil
 	}
 	return firstErr(
-		changed("model", oneOf(cmp.Or(f.kindFlag, "--model"), v.Kind, model.Kinds()...)),
+		changed("kind", oneOf("--kind", v.Kind, model.Kinds()...)),
 		changed("optimizer", oneOf("--optimizer", v.Optimizer, model.Optimizers...)),
 		changed("init", oneOf("--init", v.Init, model.Inits...)),
 		changed("task", oneOf("--task", v.Task, model.Tasks...)),
@@ -111,7 +107,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if err != nil {
 		return c, fmt.Errorf("--preset: %w", err)
 	}
-	if fs.Changed("model") && !fs.Changed("preset") {
+	if fs.Changed("kind") && !fs.Changed("preset") {
 		// Presets are RecommenderNet's; another kind starts from its own
 		// defaults.
 		c = model.Config{Kind: f.cfg.Kind, Training: model.Training{Seed: c.Seed}}.WithDefaults()
@@ -121,7 +117,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 			apply()
 		}
 	}
-	set("model", func() { c.Kind = f.cfg.Kind })
+	set("kind", func() { c.Kind = f.cfg.Kind })
 	set("dim", func() { c.Dim = f.cfg.Dim })
 	set("init", func() { c.Init = f.cfg.Init })
 	set("init-std", func() { c.InitStd = f.cfg.InitStd })
@@ -158,14 +154,16 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 }
 
 // unusedFlag refuses a model flag the user set that the model c describes
-// does not read (model.Config.Unused says which and why).
+// does not read (model.Config.Unused says which and why). It asks each
+// flag whether it was set rather than visiting fs's set flags: eval parses
+// these flags in its own set, which shares the Flag values with fs.
 func unusedFlag(fs *pflag.FlagSet, c model.Config) error {
 	var err error
-	fs.Visit(func(f *pflag.Flag) {
-		name := f.Name
-		if name == "train-negatives" { // eval's name for train's --negatives
-			name = "negatives"
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Changed {
+			return
 		}
+		name := f.Name
 		setting := strings.ReplaceAll(name, "-", "_")
 		if name == "scale" {
 			setting = "no_scale"
@@ -195,11 +193,12 @@ func trainCmd() *cobra.Command {
 		Use:   "train",
 		Short: "Train a model and test it beside the global-mean and bias baselines",
 		Long: `Train reads ratings (the built-in course ratings unless --data is given), splits
-them, trains RecommenderNet with a Keras-like line per epoch and a progress
+them, trains a model of --kind (dot, RecommenderNet, unless it says another)
+with a Keras-like line per epoch and a progress
 bar on stderr (when stderr is a terminal), then reports test MSE and RMSE on the training scale and RMSE
 and MAE on the original scale, each beside the baselines.
 
-A model flag that the chosen --model, --task, --optimizer or --init does not
+A model flag that the chosen --kind, --task, --optimizer or --init does not
 read is refused (exit 2). A run whose loss stops being finite, or whose
 epochs never beat the initial weights on the validation part, exits 1 and
 saves nothing (--out and --plot are left as they were).`,
@@ -234,7 +233,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	lines := r.lines(cmd)
+	lines := reportLines(cmd, r.asJSON, r.quiet)
 	fmt.Fprint(lines, noStop)
 	s, rows, dups, err := r.load(cmd, lines, cfg.Task)
 	if err != nil {
@@ -269,13 +268,14 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	return failed
 }
 
-// lines returns where the human report goes: stdout, or stderr with
-// --json, or nowhere with --json --quiet.
-func (r *trainRun) lines(cmd *cobra.Command) io.Writer {
+// reportLines returns where the human report of train, tune and eval
+// --protocol ncf goes: stdout, or stderr with --json, or nowhere with
+// --json --quiet.
+func reportLines(cmd *cobra.Command, asJSON, quiet bool) io.Writer {
 	switch {
-	case r.asJSON && r.quiet:
+	case asJSON && quiet:
 		return io.Discard
-	case r.asJSON:
+	case asJSON:
 		return cmd.ErrOrStderr()
 	}
 	return cmd.OutOrStdout()

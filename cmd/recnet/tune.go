@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +40,7 @@ func tuneCmd() *cobra.Command {
 		Use:   "tune",
 		Short: "Search model settings by random search or grid, then test the best on unseen rows",
 		Long: `Tune splits the ratings as train does (--split, --seed) and searches the settings of
---model: random search (--trials draws, default 20) or a fixed grid (--grid). Each
+--kind: random search (--trials draws, default 20) or a fixed grid (--grid). Each
 trial trains on the training part with early stopping on the validation part and is
 scored by validation RMSE, or, with --folds K, by the mean RMSE of K-fold
 cross-validation over the training and validation parts. With --task implicit
@@ -51,20 +50,8 @@ finishes. The best configuration is then refitted on the training part (early st
 on the validation part) and tested on the test part, which the search never saw;
 --out saves that model.
 
-Search spaces (ratings scaled to [0,1]):
-  dot  dim {8,16,32,64,128}, lr log-uniform [3e-4,1e-2], l2 log-uniform [1e-6,1e-3],
-       bias-l2 log-uniform [1e-7,1e-4], batch {64,128,256,512},
-       activation {linear,relu,sigmoid}; up to 100 epochs, patience 3.
-       Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4}.
-  mf   dim 10..200, lr log-uniform [0.002,0.05], l2 log-uniform [5e-4,0.05], epochs 10..200.
-       Grid: dim {50,100} x lr {0.01,0.02} x l2 {0.002,0.005,0.02}.
-  mlp, neumf
-       dim {8,16,32,64}, layers {64,32,16; 32,16; 128,64,32; 64; 64,32:tanh,16:tanh},
-       lr log-uniform [3e-4,1e-2], l2 log-uniform [1e-6,1e-3], dropout {0,0.1,0.2,0.3},
-       batch {128,256,512}; up to 50 epochs, patience 3.
-       Grid: dim {16,32,64} x lr {0.001,0.003} x l2 {1e-5,1e-4}.
-  nmf  dim 5..60, l2 log-uniform [0.006,0.6], epochs 10..200.
-       Grid: dim {15,30} x l2 {0.03,0.06,0.12}.
+Search spaces (ratings scaled to [0,1]), as each kind declares it:
+` + spacesHelp() + `
 
 --budget stops the search cleanly at a wall-clock limit: running trials are cancelled
 and not counted, and the search keeps the trials before the first unfinished one, so
@@ -76,7 +63,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	}
 	r.df.register(c.Flags())
 	f := c.Flags()
-	f.StringVar(&r.kind, "model", "dot", "model kind to tune: dot, mlp, neumf, mf or nmf")
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to tune: "+strings.Join(model.Tunable(), ", "))
 	f.StringVar(&r.task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
 	f.DurationVar(&r.budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
 	f.IntVar(&r.trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
@@ -90,44 +77,21 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 }
 
 // run checks the flags, loads the data, searches, saves the best model
-// (--out) and prints the result.
+// (--out) and prints the result: the table of steps is the body.
 func (r *tuneRun) run(cmd *cobra.Command) error {
 	space, metric, err := r.check(cmd.Flags())
 	if err != nil {
 		return err
 	}
-	s, rows, _, err := r.df.load(cmd.Context())
+	lines := reportLines(cmd, r.asJSON, false)
+	s, err := r.load(cmd.Context(), lines)
 	if err != nil {
 		return err
 	}
-	if err := learnable(s.Name, s.Unrated, r.task, s.Train); err != nil {
-		return err
-	}
-	loaded := s
-	carved := ""
-	if r.folds == 0 {
-		if s, carved, err = carveValid(s, &r.df, r.validShare); err != nil {
-			return err
-		}
-	}
-	stdout := cmd.OutOrStdout()
-	lines := stdout
-	if r.asJSON {
-		lines = cmd.ErrOrStderr()
-	}
-	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
-	fmt.Fprint(lines, carved)
 	r.header(lines, s, metric)
 	res, err := selection.Tune(cmd.Context(), s, space, r.options(lines, space, metric)...)
-	if err != nil && errors.Is(err, context.Canceled) {
-		if len(res.Trials) > 0 {
-			fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
-				len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
-		}
-		return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
-	}
 	if err != nil {
-		return divergedHint(err, nil, space.Base) // too large or constant: exit 2
+		return r.failed(lines, res, space, metric, err)
 	}
 	if r.out != "" {
 		if err := res.Model.Save(r.out); err != nil {
@@ -135,9 +99,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 		}
 	}
 	if r.asJSON {
-		e := json.NewEncoder(stdout)
-		e.SetIndent("", "  ")
-		return e.Encode(res)
+		return evalWriteJSON(cmd.OutOrStdout(), res)
 	}
 	writeTune(lines, res, space, s.Test.Len())
 	if r.out != "" {
@@ -146,13 +108,50 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 	return nil
 }
 
+// load reads the split the data flags give, refuses one the task cannot
+// learn from, carves a validation part (--valid-share, without --folds)
+// and says what it read on lines.
+func (r *tuneRun) load(ctx context.Context, lines io.Writer) (*dataset.Split, error) {
+	s, rows, _, err := r.df.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := learnable(s.Name, s.Unrated, r.task, s.Train); err != nil {
+		return nil, err
+	}
+	loaded := s
+	carved := ""
+	if r.folds == 0 {
+		if s, carved, err = carveValid(s, &r.df, r.validShare); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
+	fmt.Fprint(lines, carved)
+	return s, nil
+}
+
+// failed returns the error of a search that did not end: an interruption,
+// after printing the best trial so far, or a refusal of the data (too
+// large, constant: exit 2) or a divergence.
+func (r *tuneRun) failed(lines io.Writer, res selection.TuneResult, space selection.Space, metric string, err error) error {
+	if !errors.Is(err, context.Canceled) {
+		return divergedHint(err, nil, space.Base)
+	}
+	if len(res.Trials) > 0 {
+		fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
+			len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
+	}
+	return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
+}
+
 // check refuses a flag out of its bounds and returns the search space
 // and the name of the score trials are ranked by.
 func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
-	if err := firstErr(nonEmpty(fs, "model", r.kind), nonEmpty(fs, "task", r.task),
+	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
-		oneOf("--model", r.kind, model.Tunable()...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
+		oneOf("--kind", r.kind, model.Tunable()...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
 	if fs.Changed("task") {
@@ -162,7 +161,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	}
 	space, err := selection.DefaultSpace(r.kind)
 	if err != nil {
-		return space, "", badInput(fmt.Errorf("--model: %w", err))
+		return space, "", badInput(fmt.Errorf("--kind: %w", err))
 	}
 	space.Base.Seed = r.df.seed
 	space.Base.Task = r.task
@@ -275,4 +274,46 @@ func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testR
 	} else {
 		fmt.Fprintf(w, "The tuned model does not beat the bias baseline: test RMSE %.4f vs %.4f.\n", r.Test.Model.RMSE, r.Test.Bias.RMSE)
 	}
+}
+
+// spacesHelp describes the search space of every tunable kind, from the
+// kinds' declarations: the ranges, the epochs and patience the search
+// trains with, and the grid.
+func spacesHelp() string {
+	var b strings.Builder
+	for _, name := range model.Tunable() {
+		k, _ := model.Lookup(name)
+		base := k.SearchBase.WithDefaults()
+		var parts, grid []string
+		for _, r := range k.Space {
+			parts = append(parts, r.String())
+			if g := r.GridString(); g != "" {
+				grid = append(grid, g)
+			}
+		}
+		parts = append(parts, fmt.Sprintf("up to %d epochs, patience %d", base.Epochs, base.Patience))
+		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name), strings.Join(parts, ", ")+"."))
+		if len(grid) > 0 {
+			b.WriteString(wrapHelp("        ", "Grid: "+strings.Join(grid, " x ")+"."))
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// wrapHelp writes text after the first line's prefix, wrapped at 88
+// columns, its other lines indented as deep as the prefix.
+func wrapHelp(prefix, text string) string {
+	var b strings.Builder
+	line := prefix
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 88 && strings.TrimSpace(line) != "" && len(line) > len(prefix) {
+			b.WriteString(line + "\n")
+			line = strings.Repeat(" ", len(prefix))
+		}
+		if len(line) > len(prefix) {
+			line += " "
+		}
+		line += w
+	}
+	return b.String() + line + "\n"
 }
