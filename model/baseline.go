@@ -29,10 +29,10 @@ func init() {
 		Describe: describeClosedForm,
 	}
 	mean, bias := baseline, baseline
-	mean.Name, mean.Doc, mean.Build = meanKind, "the global mean of the training ratings (a baseline)", buildMean
+	mean.Name, mean.Doc, mean.Build = meanKind, "baseline: the global mean", buildMean
 	mean.Why = "mean is fitted in closed form (no training settings; rating task: it ranks every item alike)"
 	mean.Count = func(Config, int, int) int64 { return 1 }
-	bias.Name, bias.Doc, bias.Build = biasKind, "mean plus user and item biases by ALS (Surprise's BaselineOnly; a baseline)", buildBias
+	bias.Name, bias.Doc, bias.Build = biasKind, "baseline: mean and user and item biases", buildBias
 	bias.Why = "bias is fitted in closed form (no training settings; rating task)"
 	Register(mean)
 	Register(bias)

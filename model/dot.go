@@ -80,7 +80,7 @@ func Preset(name string) (Config, error) {
 func init() {
 	Register(Kind{
 		Name:       DefaultKind,
-		Doc:        "RecommenderNet: user and item embeddings and biases, their dot product, an output activation",
+		Doc:        "RecommenderNet",
 		Title:      "recommender_net",
 		Defaults:   Presets["default"],
 		Reads:      append(netSettings(), "threads"),

@@ -19,7 +19,8 @@ type Kind struct {
 	// Name names the kind in settings (Config.Kind), model files and
 	// flags (--kind).
 	Name string
-	// Doc describes the kind in one line, for help texts.
+	// Doc describes the kind in a few words, for help texts
+	// ("RecommenderNet", "biased MF by SGD").
 	Doc string
 	// Title is the title of Summary; "" means Name.
 	Title string

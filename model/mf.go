@@ -38,7 +38,7 @@ const mfKind = "mf"
 func init() {
 	Register(Kind{
 		Name: mfKind,
-		Doc:  "biased MF by per-rating SGD (Surprise's SVD)",
+		Doc:  "biased MF by SGD",
 		Defaults: Config{
 			Training: Training{Optimizer: "sgd", LR: 0.03, Batch: 1024, Epochs: 200, Patience: 20, Seed: 42},
 			Settings: Settings{Dim: 64, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 0.005, BiasL2: 0.02},

@@ -32,7 +32,7 @@ const mlpKind = "mlp"
 func init() {
 	Register(Kind{
 		Name: mlpKind,
-		Doc:  "embeddings concatenated through hidden layers (NCF's MLP)",
+		Doc:  "embeddings through hidden layers",
 		Defaults: Config{
 			Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
 			Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},

@@ -32,7 +32,7 @@ const nmfKind = "nmf"
 func init() {
 	Register(Kind{
 		Name: nmfKind,
-		Doc:  "non-negative MF by multiplicative updates (Surprise's NMF)",
+		Doc:  "non-negative MF",
 		Defaults: Config{
 			Training: Training{Batch: 1024, Epochs: 200, Patience: 10, Seed: 42},
 			Settings: Settings{Dim: 100, Activation: Linear, L2: 0.015, BiasL2: -1},

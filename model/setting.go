@@ -40,7 +40,7 @@ var settingTable = []Setting{
 	{Name: "dropout", Help: "mlp and neumf: rate of dropout after each hidden layer while training, at least 0 and below 1", field: func(c *Config) any { return &c.Dropout }},
 	{Name: "task", Shared: true, Help: "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)", field: func(c *Config) any { return &c.Task }},
 	{Name: "negatives", Shared: true, Help: fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", MaxNegatives), field: func(c *Config) any { return &c.Negatives }},
-	{Name: "init", Help: "embedding init: " + orList(Inits), field: func(c *Config) any { return &c.Init }},
+	{Name: "init", Help: "embedding init: he_normal (Keras) or normal", field: func(c *Config) any { return &c.Init }},
 	{Name: "init_std", Help: "standard deviation of the normal init (above 0)", field: func(c *Config) any { return &c.InitStd }},
 	{Name: "l2", Help: "L2 penalty on embedding rows, at least 0 (0: none)", field: func(c *Config) any { return &c.L2 }},
 	{Name: "bias_l2", Help: "L2 penalty on biases, at least 0 (0: none)", field: func(c *Config) any { return &c.BiasL2 }},

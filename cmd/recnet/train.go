@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,30 +29,40 @@ type configFlags struct {
 	scale      bool
 }
 
+// register adds the kind flag and a flag for every setting of
+// model.SettingList (but the seed, which the data flags' --seed gives),
+// with its help and bounds from there and its default from the default
+// preset; --scale is the setting no_scale turned around.
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := model.Presets["default"]
+	// What the preset leaves to the kind or the task, as it then is.
+	d.Layers, d.Task, d.Negatives, d.Threads = model.DefaultLayers, model.TaskRating, model.DefaultNegatives, 1
 	fs.StringVar(&f.preset, "preset", "default", "starting settings: default (recnet's, measured) or seed (the original lab)")
-	fs.StringVar(&f.cfg.Kind, "kind", d.Kind, "model kind: dot (RecommenderNet), mlp (embeddings through hidden layers), neumf (GMF + MLP), mf (biased MF by SGD), nmf (non-negative MF), bias or mean (baselines)")
-	fs.IntVar(&f.cfg.Dim, "dim", d.Dim, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
-	fs.StringVar(&f.activation, "activation", string(d.Activation), "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)")
-	fs.StringVar(&f.cfg.Layers, "layers", model.DefaultLayers, fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", model.MaxLayers, model.MaxDim))
-	fs.Float64Var(&f.cfg.Dropout, "dropout", 0, "mlp and neumf: rate of dropout after each hidden layer while training, at least 0 and below 1")
-	fs.StringVar(&f.cfg.Task, "task", model.TaskRating, "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)")
-	fs.IntVar(&f.cfg.Negatives, "negatives", model.DefaultNegatives, fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", model.MaxNegatives))
-	fs.StringVar(&f.cfg.Init, "init", d.Init, "embedding init: he_normal (Keras) or normal")
-	fs.Float64Var(&f.cfg.InitStd, "init-std", d.InitStd, "standard deviation of the normal init (above 0)")
-	fs.Float64Var(&f.cfg.L2, "l2", d.L2, "L2 penalty on embedding rows, at least 0 (0: none)")
-	fs.Float64Var(&f.cfg.BiasL2, "bias-l2", d.BiasL2, "L2 penalty on biases, at least 0 (0: none)")
-	fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
-	fs.StringVar(&f.cfg.Optimizer, "optimizer", d.Optimizer, "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr "+strconv.FormatFloat(model.AdaGradLR, 'g', -1, 64)+" unless --lr is given) or sgd")
-	fs.Float64Var(&f.cfg.LR, "lr", d.LR, "learning rate (above 0)")
-	fs.Float64Var(&f.cfg.Beta1, "beta1", d.Beta1, "Adam beta1, at least 0 (0: no momentum, RMSProp-like) and below 1")
-	fs.Float64Var(&f.cfg.Beta2, "beta2", d.Beta2, "Adam beta2 (above 0, below 1)")
-	fs.Float64Var(&f.cfg.Eps, "eps", d.Eps, "Adam epsilon (above 0)")
-	fs.IntVar(&f.cfg.Batch, "batch", d.Batch, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
-	fs.IntVar(&f.cfg.Epochs, "epochs", d.Epochs, fmt.Sprintf("most epochs, 1 to %d", model.MaxEpochs))
-	fs.IntVar(&f.cfg.Patience, "patience", d.Patience, "stop after this many epochs (at least 1) without a better validation loss: RMSE, or cross-entropy for --task implicit (negative: never)")
-	fs.IntVar(&f.cfg.Threads, "threads", 1, fmt.Sprintf("goroutines that train dot, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", model.MaxThreads))
+	fs.StringVar(&f.cfg.Kind, "kind", d.Kind, kindHelp())
+	for _, s := range model.SettingList() {
+		switch p := s.Field(&f.cfg).(type) {
+		case *int:
+			fs.IntVar(p, s.Flag, *s.Field(&d).(*int), s.Help)
+		case *float64:
+			fs.Float64Var(p, s.Flag, *s.Field(&d).(*float64), s.Help)
+		case *string:
+			fs.StringVar(p, s.Flag, *s.Field(&d).(*string), s.Help)
+		case *model.Activation:
+			fs.StringVar(&f.activation, s.Flag, string(d.Activation), s.Help)
+		case *bool: // no_scale
+			fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training")
+		}
+	}
+}
+
+// kindHelp describes --kind from the kinds' declarations.
+func kindHelp() string {
+	var parts []string
+	for _, name := range model.Kinds() {
+		k, _ := model.Lookup(name)
+		parts = append(parts, name+" ("+k.Doc+")")
+	}
+	return "model kind: " + strings.Join(parts, ", ")
 }
 
 // check refuses a flag the user set to a value that model.Config would
@@ -112,38 +121,17 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 		// defaults.
 		c = model.Config{Kind: f.cfg.Kind, Training: model.Training{Seed: c.Seed}}.WithDefaults()
 	}
-	set := func(name string, apply func()) {
-		if fs.Changed(name) {
-			apply()
+	if fs.Changed("kind") {
+		c.Kind = f.cfg.Kind
+	}
+	for _, st := range model.SettingList() {
+		if err := f.apply(fs, &c, st); err != nil {
+			return c, err
 		}
 	}
-	set("kind", func() { c.Kind = f.cfg.Kind })
-	set("dim", func() { c.Dim = f.cfg.Dim })
-	set("init", func() { c.Init = f.cfg.Init })
-	set("init-std", func() { c.InitStd = f.cfg.InitStd })
-	// A zero penalty is none, which the config says with a negative one.
-	set("l2", func() { c.L2 = noneIfZero(f.cfg.L2) })
-	set("bias-l2", func() { c.BiasL2 = noneIfZero(f.cfg.BiasL2) })
-	set("optimizer", func() {
-		c.Optimizer = f.cfg.Optimizer
-		if !fs.Changed("lr") && c.Optimizer == "adagrad" {
-			c.LR = model.AdaGradLR
-		}
-	})
-	set("lr", func() { c.LR = f.cfg.LR })
-	set("beta1", func() { c.Beta1 = noneIfZero(f.cfg.Beta1) }) // 0: no momentum
-	set("beta2", func() { c.Beta2 = f.cfg.Beta2 })
-	set("eps", func() { c.Eps = f.cfg.Eps })
-	set("batch", func() { c.Batch = f.cfg.Batch })
-	set("epochs", func() { c.Epochs = f.cfg.Epochs })
-	set("patience", func() { c.Patience = f.cfg.Patience })
-	set("threads", func() { c.Threads = f.cfg.Threads })
-	set("scale", func() { c.NoScale = !f.scale })
-	set("layers", func() { c.Layers = f.cfg.Layers })
-	set("dropout", func() { c.Dropout = f.cfg.Dropout })
-	set("task", func() { c.Task = f.cfg.Task })
-	set("negatives", func() { c.Negatives = f.cfg.Negatives })
-	set("activation", func() { c.Activation = model.Activation(f.activation) })
+	if fs.Changed("optimizer") && !fs.Changed("lr") && c.Optimizer == "adagrad" {
+		c.LR = model.AdaGradLR
+	}
 	if fs.Changed("seed") {
 		c.Seed = seed
 	}
@@ -151,6 +139,25 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// apply copies the setting st from the flags to c when the user set its
+// flag; a zero penalty or beta1 is none (model.Setting.Set).
+func (f *configFlags) apply(fs *pflag.FlagSet, c *model.Config, st model.Setting) error {
+	switch {
+	case st.Name == "no_scale":
+		if fs.Changed("scale") {
+			c.NoScale = !f.scale
+		}
+	case st.Name == "seed" || !fs.Changed(st.Flag):
+	case st.Name == "activation":
+		c.Activation = model.Activation(f.activation)
+	default:
+		if err := st.Set(c, st.Get(f.cfg)); err != nil {
+			return badInput(fmt.Errorf("--%s: %w", st.Flag, err))
+		}
+	}
+	return nil
 }
 
 // unusedFlag refuses a model flag the user set that the model c describes
@@ -436,15 +443,6 @@ func floatsIn(fs *pflag.FlagSet) error {
 		return badInput(fmt.Errorf("%s %g: must be %s", flagName(fs, b.name), v, want))
 	}
 	return nil
-}
-
-// noneIfZero returns -1 (none) for a zero L2 penalty, which a Config would
-// take for "the default".
-func noneIfZero(l2 float64) float64 {
-	if l2 == 0 {
-		return -1
-	}
-	return l2
 }
 
 // describe returns one line with the settings that matter for cfg's
