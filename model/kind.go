@@ -2,8 +2,8 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/recnet/recnet/internal/quote"
 )
@@ -113,12 +113,7 @@ func Defaults(kind string) (Config, bool) {
 
 // Kinds returns the registered model kinds, sorted.
 func Kinds() []string {
-	out := make([]string, 0, len(kinds))
-	for k := range kinds {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(kinds))
 }
 
 // Tunable returns the kinds that have a search space, sorted.

@@ -31,12 +31,9 @@ const mlpKind = "mlp"
 
 func init() {
 	Register(Kind{
-		Name: mlpKind,
-		Doc:  "embeddings through hidden layers",
-		Defaults: Config{
-			Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
-			Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},
-		},
+		Name:       mlpKind,
+		Doc:        "embeddings through hidden layers",
+		Defaults:   deepDefaults,
 		Reads:      append(netSettings(), "layers", "dropout"),
 		Why:        "mlp trains on one goroutine",
 		Optimizers: []string{"adam", "sgd"},
@@ -45,6 +42,12 @@ func init() {
 		Count:      countMLP,
 		Describe:   describeNet,
 	})
+}
+
+// deepDefaults are the settings of mlp and neumf.
+var deepDefaults = Config{
+	Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
+	Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},
 }
 
 // deepSpace is the search space of mlp and neumf.

@@ -33,12 +33,9 @@ const neumfKind = "neumf"
 
 func init() {
 	Register(Kind{
-		Name: neumfKind,
-		Doc:  "GMF + MLP",
-		Defaults: Config{
-			Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
-			Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},
-		},
+		Name:       neumfKind,
+		Doc:        "GMF + MLP",
+		Defaults:   deepDefaults,
 		Reads:      append(netSettings(), "layers", "dropout"),
 		Why:        "neumf trains on one goroutine",
 		Optimizers: []string{"adam", "sgd"},

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/recnet/recnet/dataset"
@@ -36,10 +37,5 @@ func Register(kind string, f Fitter) {
 
 // Kinds returns the model kinds Fit trains, sorted.
 func Kinds() []string {
-	out := make([]string, 0, len(fitters))
-	for k := range fitters {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(fitters))
 }
