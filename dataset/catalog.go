@@ -72,36 +72,12 @@ func LoadCatalog(ctx context.Context, path string) (*Catalog, error) {
 // An error is a *ParseError naming the file (name), the line and the field.
 func ReadCatalog(r io.Reader, name string) (*Catalog, error) {
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // checked below, to say how many
-	head, err := cr.Read()
-	if err == io.EOF {
-		return nil, &ParseError{File: name, Line: 1, Err: errors.New("empty catalog: no header")}
-	}
+	cr.FieldsPerRecord = -1 // checked by course, to say how many
+	h, err := readCatalogHeader(cr, name)
 	if err != nil {
-		return nil, csvError(name, err)
+		return nil, err
 	}
-	head[0] = strings.TrimPrefix(head[0], "\ufeff")
-	idCol, titleCol := -1, -1
-	var genreCols []int
-	c := &Catalog{index: make(map[string]int)}
-	for j := range head {
-		h := strings.TrimSpace(head[j])
-		head[j] = h
-		switch low := strings.ToLower(h); {
-		case idCol < 0 && slices.Contains(catalogIDNames, low):
-			idCol = j
-		case titleCol < 0 && slices.Contains(catalogTitleNames, low):
-			titleCol = j
-		case h == "":
-			return nil, &ParseError{File: name, Line: 1, Field: fmt.Sprintf("column %d", j+1), Err: errors.New("empty column name")}
-		default:
-			genreCols = append(genreCols, j)
-			c.Genres = append(c.Genres, h)
-		}
-	}
-	if idCol < 0 {
-		return nil, &ParseError{File: name, Line: 1, Err: fmt.Errorf("no id column (want COURSE_ID, id or item) in header %q", strings.Join(head, ","))}
-	}
+	c := &Catalog{Genres: h.genres, index: make(map[string]int)}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -110,38 +86,90 @@ func ReadCatalog(r io.Reader, name string) (*Catalog, error) {
 		if err != nil {
 			return nil, csvError(name, err)
 		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(head) {
-			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(head))}
+		co, err := h.course(cr, rec, name, c.index)
+		if err != nil {
+			return nil, err
 		}
-		id := strings.TrimSpace(rec[idCol])
-		if id == "" {
-			return nil, &ParseError{File: name, Line: line, Field: head[idCol], Err: errors.New("empty course id")}
-		}
-		if _, dup := c.index[id]; dup {
-			return nil, &ParseError{File: name, Line: line, Field: head[idCol], Err: fmt.Errorf("duplicate course id %q", id)}
-		}
-		co := Course{ID: id}
-		if titleCol >= 0 {
-			co.Title = strings.TrimSpace(lineBreaks.Replace(rec[titleCol]))
-		}
-		for g, j := range genreCols {
-			switch strings.TrimSpace(rec[j]) {
-			case "1":
-				co.Genres = append(co.Genres, c.Genres[g])
-			case "0":
-			default:
-				l, _ := cr.FieldPos(j)
-				return nil, &ParseError{File: name, Line: l, Field: c.Genres[g], Err: fmt.Errorf("genre flag %q is not 0 or 1", rec[j])}
-			}
-		}
-		c.index[id] = len(c.Courses)
+		c.index[co.ID] = len(c.Courses)
 		c.Courses = append(c.Courses, co)
 	}
 	if len(c.Courses) == 0 {
 		return nil, &ParseError{File: name, Err: errors.New("catalog has a header but no courses")}
 	}
 	return c, nil
+}
+
+// catalogHeader is a catalog's header: the trimmed column names, the id
+// and title columns (title -1 when there is none), and the genre columns
+// with their names.
+type catalogHeader struct {
+	names     []string
+	id, title int
+	genreCols []int
+	genres    []string
+}
+
+// readCatalogHeader reads and checks the header record of cr.
+func readCatalogHeader(cr *csv.Reader, name string) (catalogHeader, error) {
+	head, err := cr.Read()
+	if err == io.EOF {
+		return catalogHeader{}, &ParseError{File: name, Line: 1, Err: errors.New("empty catalog: no header")}
+	}
+	if err != nil {
+		return catalogHeader{}, csvError(name, err)
+	}
+	head[0] = strings.TrimPrefix(head[0], "\ufeff")
+	h := catalogHeader{names: head, id: -1, title: -1}
+	for j := range head {
+		col := strings.TrimSpace(head[j])
+		head[j] = col
+		switch low := strings.ToLower(col); {
+		case h.id < 0 && slices.Contains(catalogIDNames, low):
+			h.id = j
+		case h.title < 0 && slices.Contains(catalogTitleNames, low):
+			h.title = j
+		case col == "":
+			return catalogHeader{}, &ParseError{File: name, Line: 1, Field: fmt.Sprintf("column %d", j+1), Err: errors.New("empty column name")}
+		default:
+			h.genreCols = append(h.genreCols, j)
+			h.genres = append(h.genres, col)
+		}
+	}
+	if h.id < 0 {
+		return catalogHeader{}, &ParseError{File: name, Line: 1, Err: fmt.Errorf("no id column (want COURSE_ID, id or item) in header %q", strings.Join(head, ","))}
+	}
+	return h, nil
+}
+
+// course parses the record rec, just read from cr, as one course whose id
+// is not yet in seen.
+func (h catalogHeader) course(cr *csv.Reader, rec []string, name string, seen map[string]int) (Course, error) {
+	line, _ := cr.FieldPos(0)
+	if len(rec) != len(h.names) {
+		return Course{}, &ParseError{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(h.names))}
+	}
+	id := strings.TrimSpace(rec[h.id])
+	if id == "" {
+		return Course{}, &ParseError{File: name, Line: line, Field: h.names[h.id], Err: errors.New("empty course id")}
+	}
+	if _, dup := seen[id]; dup {
+		return Course{}, &ParseError{File: name, Line: line, Field: h.names[h.id], Err: fmt.Errorf("duplicate course id %q", id)}
+	}
+	co := Course{ID: id}
+	if h.title >= 0 {
+		co.Title = strings.TrimSpace(lineBreaks.Replace(rec[h.title]))
+	}
+	for g, j := range h.genreCols {
+		switch strings.TrimSpace(rec[j]) {
+		case "1":
+			co.Genres = append(co.Genres, h.genres[g])
+		case "0":
+		default:
+			l, _ := cr.FieldPos(j)
+			return Course{}, &ParseError{File: name, Line: l, Field: h.genres[g], Err: fmt.Errorf("genre flag %q is not 0 or 1", rec[j])}
+		}
+	}
+	return co, nil
 }
 
 // Lookup returns the course with the given id and whether it is in c.

@@ -341,11 +341,7 @@ func shareCuts(noisy []float64, shares [3]float64) [2]float64 {
 // by first appearance and rates each row by its noisy score and the cuts.
 func (g *courseGen) assemble(r courseRows, noisy []float64, cuts [2]float64, cfg CourseConfig) (*Dataset, *CourseTruth) {
 	N, U, I := len(r.user), cfg.Users, len(g.courses)
-	order := make([]int32, N)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	g.rng.Shuffle(N, func(a, b int) { order[a], order[b] = order[b], order[a] })
+	order := shuffledOrder(g.rng, N)
 	rawUser := randomUserIDs(g.rng, U)
 	uIn, iIn := relabel(r.user, r.item, order, U, I)
 
@@ -451,6 +447,16 @@ func randomUserIDs(rng *rand.Rand, U int) []string {
 		}
 	}
 	return ids
+}
+
+// shuffledOrder returns 0..n-1 in an order drawn from rng.
+func shuffledOrder(rng *rand.Rand, n int) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	rng.Shuffle(n, func(a, b int) { order[a], order[b] = order[b], order[a] })
+	return order
 }
 
 // relabel returns, for generator user and item indices, their inner ids in

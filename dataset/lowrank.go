@@ -91,8 +91,35 @@ func (c LowRankConfig) withDefaults() LowRankConfig {
 // is named "lowrank"; the same cfg gives the same rows.
 func GenerateLowRank(cfg LowRankConfig) (*Dataset, *LowRankTruth) {
 	cfg = cfg.withDefaults()
+	// The steps draw from one generator in this order; the same seed gives
+	// the same rows only while the order holds.
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x10e4a4c))
-	U, I, K, N := cfg.Users, cfg.Items, cfg.Rank, cfg.Rows
+	g := drawLowRank(rng, cfg)
+	rows := g.rate(rng, cfg)
+	order := shuffledOrder(rng, cfg.Rows)
+	return g.assemble(rows, order)
+}
+
+// lowRankGen holds the parameters GenerateLowRank drew, indexed by the
+// generator's user and item indices (before relabelling); P and Q are
+// Users x Rank and Items x Rank.
+type lowRankGen struct {
+	mu, noise float64
+	rank      int
+	bu, bi    []float64
+	p, q      []float64
+}
+
+// lowRankRows are the rows GenerateLowRank makes, grouped by user, with
+// generator indices.
+type lowRankRows struct {
+	user, item []int32
+	value      []float32
+}
+
+// drawLowRank draws the biases and factors of cfg.
+func drawLowRank(rng *rand.Rand, cfg LowRankConfig) *lowRankGen {
+	U, I, K := cfg.Users, cfg.Items, cfg.Rank
 	span := cfg.Max - cfg.Min
 	sdBias := span / 16
 	sdFactor := math.Sqrt(span / 10 / math.Sqrt(float64(K))) // <P_u,Q_i> has sd span/10
@@ -103,12 +130,17 @@ func GenerateLowRank(cfg LowRankConfig) (*Dataset, *LowRankTruth) {
 		}
 		return x
 	}
-	mu := (cfg.Min + cfg.Max) / 2
-	bu, bi := draw(U, sdBias), draw(I, sdBias)
-	P, Q := draw(U*K, sdFactor), draw(I*K, sdFactor)
+	g := &lowRankGen{mu: (cfg.Min + cfg.Max) / 2, noise: cfg.Noise, rank: K}
+	g.bu, g.bi = draw(U, sdBias), draw(I, sdBias)
+	g.p, g.q = draw(U*K, sdFactor), draw(I*K, sdFactor)
+	return g
+}
 
-	gu, gi := make([]int32, 0, N), make([]int32, 0, N)
-	vals := make([]float32, 0, N)
+// rate spreads cfg.Rows over the users, draws each user's distinct items
+// uniformly and rates them with noise.
+func (g *lowRankGen) rate(rng *rand.Rand, cfg LowRankConfig) lowRankRows {
+	U, I, K, N := cfg.Users, cfg.Items, g.rank, cfg.Rows
+	rows := lowRankRows{user: make([]int32, 0, N), item: make([]int32, 0, N), value: make([]float32, 0, N)}
 	extra := make([]bool, U)
 	for _, u := range rng.Perm(U)[:N%U] {
 		extra[u] = true
@@ -126,36 +158,39 @@ func GenerateLowRank(cfg LowRankConfig) (*Dataset, *LowRankTruth) {
 			r := j + rng.IntN(I-j)
 			perm[j], perm[r] = perm[r], perm[j]
 			i := perm[j]
-			s := mu + bu[u] + bi[i] + cfg.Noise*rng.NormFloat64()
+			s := g.mu + g.bu[u] + g.bi[i] + g.noise*rng.NormFloat64()
 			for f := range K {
-				s += P[u*K+f] * Q[int(i)*K+f]
+				s += g.p[u*K+f] * g.q[int(i)*K+f]
 			}
-			gu, gi, vals = append(gu, int32(u)), append(gi, i), append(vals, float32(s))
+			rows.user, rows.item = append(rows.user, int32(u)), append(rows.item, i)
+			rows.value = append(rows.value, float32(s))
 		}
 	}
+	return rows
+}
 
-	order := make([]int32, N)
-	for r := range order {
-		order[r] = int32(r)
-	}
-	rng.Shuffle(N, func(a, b int) { order[a], order[b] = order[b], order[a] })
-	uIn, iIn := relabel(gu, gi, order, U, I)
+// assemble puts the rows in the given order, relabels users and items by
+// first appearance, names them "u1".."uN" and "i1".."iM" by generator
+// index, and indexes the truth by the inner ids.
+func (g *lowRankGen) assemble(r lowRankRows, order []int32) (*Dataset, *LowRankTruth) {
+	N, U, I, K := len(order), len(g.bu), len(g.bi), g.rank
+	uIn, iIn := relabel(r.user, r.item, order, U, I)
 	d := &Dataset{Name: "lowrank"}
 	d.Ratings = Ratings{User: make([]int32, N), Item: make([]int32, N), Value: make([]float32, N)}
-	for r, o := range order {
-		d.User[r], d.Item[r], d.Value[r] = uIn[gu[o]], iIn[gi[o]], vals[o]
+	for k, o := range order {
+		d.User[k], d.Item[k], d.Value[k] = uIn[r.user[o]], iIn[r.item[o]], r.value[o]
 	}
-	t := &LowRankTruth{Mu: mu, Noise: cfg.Noise,
+	t := &LowRankTruth{Mu: g.mu, Noise: g.noise,
 		UserBias: make([]float64, U), ItemBias: make([]float64, I),
 		P: make([][]float64, U), Q: make([][]float64, I)}
 	users, items := make([]string, U), make([]string, I)
 	for u, in := range uIn {
 		users[in] = "u" + strconv.Itoa(u+1)
-		t.UserBias[in], t.P[in] = bu[u], P[u*K:(u+1)*K:(u+1)*K]
+		t.UserBias[in], t.P[in] = g.bu[u], g.p[u*K:(u+1)*K:(u+1)*K]
 	}
 	for i, in := range iIn {
 		items[in] = "i" + strconv.Itoa(i+1)
-		t.ItemBias[in], t.Q[in] = bi[i], Q[i*K:(i+1)*K:(i+1)*K]
+		t.ItemBias[in], t.Q[in] = g.bi[i], g.q[i*K:(i+1)*K:(i+1)*K]
 	}
 	d.Users, d.Items = NewIDMap(users), NewIDMap(items)
 	return d, t

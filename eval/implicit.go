@@ -57,20 +57,33 @@ func CompareRankingTest(sc model.Scorer, s *dataset.Split) RankingComparison {
 	return CompareRanking(sc, s.Train, dataset.Concat(s.Train, s.Valid), s.Test, s.Items.Len(), DefaultK)
 }
 
-// MarshalJSON encodes r with NaN as null.
+// RankingMetrics are the measures of a RankingResult in their JSON form,
+// with NaN (no user ranked) as null: the keys precision, recall, ndcg, hr,
+// map and coverage, in every JSON output that holds a ranking.
+type RankingMetrics struct {
+	Precision model.Number `json:"precision"`
+	Recall    model.Number `json:"recall"`
+	NDCG      model.Number `json:"ndcg"`
+	HitRate   model.Number `json:"hr"`
+	MAP       model.Number `json:"map"`
+	Coverage  model.Number `json:"coverage"`
+}
+
+// Metrics returns the measures of r in their JSON form.
+func (r RankingResult) Metrics() RankingMetrics {
+	return RankingMetrics{model.Number(r.Precision), model.Number(r.Recall), model.Number(r.NDCG),
+		model.Number(r.HitRate), model.Number(r.MAP), model.Number(r.Coverage)}
+}
+
+// MarshalJSON encodes r with NaN as null: k, relevant, users, no_relevant,
+// the keys of RankingMetrics, and items.
 func (r RankingResult) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		K          int          `json:"k"`
 		Relevant   model.Number `json:"relevant"`
 		Users      int          `json:"users"`
 		NoRelevant int          `json:"no_relevant"`
-		Precision  model.Number `json:"precision"`
-		Recall     model.Number `json:"recall"`
-		NDCG       model.Number `json:"ndcg"`
-		HitRate    model.Number `json:"hr"`
-		MAP        model.Number `json:"map"`
-		Coverage   model.Number `json:"coverage"`
-		Items      int          `json:"items"`
-	}{r.K, model.Number(r.Relevant), r.Users, r.NoRelevant, model.Number(r.Precision), model.Number(r.Recall), model.Number(r.NDCG),
-		model.Number(r.HitRate), model.Number(r.MAP), model.Number(r.Coverage), r.Items})
+		RankingMetrics
+		Items int `json:"items"`
+	}{r.K, model.Number(r.Relevant), r.Users, r.NoRelevant, r.Metrics(), r.Items})
 }

@@ -30,18 +30,24 @@ const DefaultLayers = "64,32,16"
 const mlpKind = "mlp"
 
 func init() {
-	Register(Kind{
-		Name:       mlpKind,
-		Doc:        "embeddings through hidden layers",
+	Register(deepKind(mlpKind, "embeddings through hidden layers", buildMLP, countMLP))
+}
+
+// deepKind declares a kind whose embeddings go through hidden layers (mlp,
+// neumf): such kinds share their settings, optimizers and search space.
+func deepKind(name, doc string, build func(Config, []Param) (Net, error), count func(Config, int, int) int64) Kind {
+	return Kind{
+		Name:       name,
+		Doc:        doc,
 		Defaults:   deepDefaults,
 		Reads:      append(netSettings(), "layers", "dropout"),
-		Why:        "mlp trains on one goroutine",
+		Why:        name + " trains on one goroutine",
 		Optimizers: []string{"adam", "sgd"},
 		Space:      deepSpace,
-		Build:      buildMLP,
-		Count:      countMLP,
+		Build:      build,
+		Count:      count,
 		Describe:   describeNet,
-	})
+	}
 }
 
 // deepDefaults are the settings of mlp and neumf.

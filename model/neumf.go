@@ -32,18 +32,7 @@ type NeuMF struct {
 const neumfKind = "neumf"
 
 func init() {
-	Register(Kind{
-		Name:       neumfKind,
-		Doc:        "GMF + MLP",
-		Defaults:   deepDefaults,
-		Reads:      append(netSettings(), "layers", "dropout"),
-		Why:        "neumf trains on one goroutine",
-		Optimizers: []string{"adam", "sgd"},
-		Space:      deepSpace,
-		Build:      buildNeuMF,
-		Count:      countNeuMF,
-		Describe:   describeNet,
-	})
+	Register(deepKind(neumfKind, "GMF + MLP", buildNeuMF, countNeuMF))
 }
 
 // buildNeuMF rebuilds a neumf net from its tables.

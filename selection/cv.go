@@ -161,7 +161,23 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	if res.Models, err = newModels(cfgs, folds); err != nil {
 		return CVResult{}, err
 	}
-	full := make([]model.Config, len(cfgs)) // read by the workers
+	if err := runFolds(ctx, &res, splits, o); err != nil {
+		return CVResult{}, err
+	}
+	for k := range res.Models {
+		res.Models[k].summarize()
+	}
+	res.WallSeconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// runFolds fits and tests every model of res on every fold of splits on
+// the worker pool, setting the models' Folds and EarlyStopping (see
+// CrossValidate). It returns the first job's error other than a
+// divergence, or an error when the jobs stopped early or all diverged.
+func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o options) error {
+	folds := len(splits)
+	full := make([]model.Config, len(res.Models)) // read by the workers
 	for k, m := range res.Models {
 		full[k] = m.Config
 	}
@@ -175,14 +191,14 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 		early bool
 		err   error
 	}
-	jobs := len(cfgs) * folds // job k is model k/folds on fold k%folds
+	jobs := len(res.Models) * folds // job k is model k/folds on fold k%folds
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var first error
 	n, diverged := 0, 0
 	runJobs(ctx, o.workers, jobs, func(ctx context.Context, k int) done {
 		m, f := k/folds, k%folds
-		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(seed, f))
+		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(res.Seed, f))
 		return done{m: m, f: f, fold: fit.fold, early: fit.early, err: err}
 	}, func(r done) {
 		if isDiverged(r.err) {
@@ -204,20 +220,15 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 			o.cvProgress(CVProgress{Model: m.Name, Fold: r.f + 1, Done: n, Total: jobs, Score: r.fold})
 		}
 	})
-	if first == nil && n < jobs {
-		first = fmt.Errorf("selection: cross-validation stopped after %d of %d jobs: %w", n, jobs, context.Cause(ctx))
+	switch {
+	case first != nil:
+		return first
+	case n < jobs:
+		return fmt.Errorf("selection: cross-validation stopped after %d of %d jobs: %w", n, jobs, context.Cause(ctx))
+	case diverged == jobs:
+		return fmt.Errorf("selection: training diverged on every fold of every model: %s", train.DivergedReason)
 	}
-	if first == nil && diverged == jobs {
-		first = fmt.Errorf("selection: training diverged on every fold of every model: %s", train.DivergedReason)
-	}
-	if first != nil {
-		return CVResult{}, first
-	}
-	for k := range res.Models {
-		res.Models[k].summarize()
-	}
-	res.WallSeconds = time.Since(start).Seconds()
-	return res, nil
+	return nil
 }
 
 // newModels returns the results to fill of cfgs, each with its kind's

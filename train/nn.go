@@ -228,14 +228,24 @@ func (k *nnKernel) prefetch(next []int32) {
 }
 
 // batch trains on one mini-batch and returns the sum of its losses before
-// the update.
+// the update: forward, loss, back through the dense layers, the embedding
+// rows' gradients, one optimizer step.
 func (k *nnKernel) batch(us, is []int32, ts []float32) float64 {
-	m, d := len(us), k.dim
+	m := len(us)
 	is, ts = is[:m], ts[:m]
 	k.gather(us, is)
 	k.forward(us, is, true)
+	loss := k.lossGrad(ts)
+	k.backward(m)
+	k.embeddingGrads(us, is)
+	k.step()
+	return loss
+}
 
-	// Loss and its gradient with respect to each row's pre-activation.
+// lossGrad returns the sum of the batch's losses and sets k.out.dh to the
+// gradient of their mean with respect to each row's pre-activation.
+func (k *nnKernel) lossGrad(ts []float32) float64 {
+	m := len(ts)
 	var loss float64
 	inv := 1 / float32(m)
 	g := k.out.dh[:m]
@@ -250,8 +260,14 @@ func (k *nnKernel) batch(us, is []int32, ts []float32) float64 {
 			g[r] = 2 * inv * e * dy
 		}
 	}
+	return loss
+}
 
-	// Back through the output unit, the fusion and the tower.
+// backward takes the gradient back through the output unit, the fusion and
+// the tower, leaving the tower input's gradient in k.dx and, for neumf, the
+// output layer input's gradient in k.do.
+func (k *nnKernel) backward(m int) {
+	d := k.dim
 	h := k.x[:m*2*d]
 	if n := len(k.tower); n > 0 {
 		h = k.tower[n-1].h
@@ -283,10 +299,14 @@ func (k *nnKernel) batch(us, is []int32, ts []float32) float64 {
 		}
 		k.tower[j].backward(in, dx, m)
 	}
+}
 
-	// Embedding rows: sum each touched row's gradient in its slot.
-	n := k.users.n
+// embeddingGrads sums each touched embedding row's gradient, penalties
+// included, in its slot.
+func (k *nnKernel) embeddingGrads(us, is []int32) {
+	d, n := k.dim, k.users.n
 	off, l2, bl2 := k.off, k.l2, k.bl2
+	g := k.out.dh
 	for r, u := range us {
 		i := is[r]
 		pu, qi := k.users.row(u), k.items.row(i)
@@ -308,7 +328,12 @@ func (k *nnKernel) batch(us, is []int32, ts []float32) float64 {
 			gi[d] += g[r] + bl2*qi[d]
 		}
 	}
+}
 
+// step takes one optimizer step for every dense table and every touched
+// embedding row, and frees the rows' slots.
+func (k *nnKernel) step() {
+	n := k.users.n
 	k.opt.next()
 	for _, l := range k.tower {
 		l.step(k.opt)
@@ -323,5 +348,4 @@ func (k *nnKernel) batch(us, is []int32, ts []float32) float64 {
 		k.islot[i] = -1
 	}
 	k.utouched, k.itouched = k.utouched[:0], k.itouched[:0]
-	return loss
 }

@@ -227,7 +227,7 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 		Ranking: evalRankingJSON{
 			K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
 			Candidates: "items the user has no training or validation rating for",
-			Model:      evalMetricsJSON(rm), MostPopular: evalMetricsJSON(e.rp),
+			Model:      rm.Metrics(), MostPopular: e.rp.Metrics(),
 		},
 	})
 }
@@ -469,28 +469,15 @@ type evalAccuracyJSON struct {
 	BeatsBias  bool         `json:"beats_bias"`
 }
 
-type evalMetrics struct {
-	Precision model.Number `json:"precision"`
-	Recall    model.Number `json:"recall"`
-	NDCG      model.Number `json:"ndcg"`
-	HitRate   model.Number `json:"hit_rate"`
-	MAP       model.Number `json:"map"`
-	Coverage  model.Number `json:"coverage"`
-}
-
-func evalMetricsJSON(r eval.RankingResult) evalMetrics {
-	return evalMetrics{model.Number(r.Precision), model.Number(r.Recall), model.Number(r.NDCG), model.Number(r.HitRate), model.Number(r.MAP), model.Number(r.Coverage)}
-}
-
 type evalRankingJSON struct {
-	K           int         `json:"k"`
-	Relevant    float64     `json:"relevant"`
-	Users       int         `json:"users"`
-	NoRelevant  int         `json:"no_relevant"`
-	Items       int         `json:"items"`
-	Candidates  string      `json:"candidates"`
-	Model       evalMetrics `json:"model"`
-	MostPopular evalMetrics `json:"most_popular"`
+	K           int                 `json:"k"`
+	Relevant    float64             `json:"relevant"`
+	Users       int                 `json:"users"`
+	NoRelevant  int                 `json:"no_relevant"`
+	Items       int                 `json:"items"`
+	Candidates  string              `json:"candidates"`
+	Model       eval.RankingMetrics `json:"model"`
+	MostPopular eval.RankingMetrics `json:"most_popular"`
 }
 
 type evalSplitJSON struct {

@@ -45,7 +45,7 @@ func TestEval(t *testing.T) {
 	}
 	for _, key := range []string{"data.test", "skipped.test_rows", "accuracy.model.rmse", "accuracy.model.mae",
 		"accuracy.global_mean.rmse", "accuracy.bias.mae", "ranking.users", "ranking.no_relevant",
-		"ranking.model.precision", "ranking.model.recall", "ranking.model.ndcg", "ranking.model.hit_rate",
+		"ranking.model.precision", "ranking.model.recall", "ranking.model.ndcg", "ranking.model.hr",
 		"ranking.model.map", "ranking.model.coverage", "ranking.most_popular.ndcg"} {
 		if _, ok := lookup(res, key); !ok {
 			t.Errorf("--json lacks %s", key)
@@ -57,7 +57,7 @@ func TestEval(t *testing.T) {
 	if r, _ := lookup(res, "ranking.relevant"); r != 5.0 {
 		t.Errorf("ranking.relevant = %v, want 5", r)
 	}
-	for _, key := range []string{"ranking.model.hit_rate", "ranking.most_popular.hit_rate"} {
+	for _, key := range []string{"ranking.model.hr", "ranking.most_popular.hr"} {
 		if v, _ := lookup(res, key); !(v.(float64) > 0 && v.(float64) <= 1) {
 			t.Errorf("%s = %v, want a share above 0", key, v)
 		}
