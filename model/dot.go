@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -226,3 +227,15 @@ func (d *Dot) SummaryRows() []SummaryRow {
 func Dot32(p, q []float32) float32 {
 	return f32.Dot(p, q)
 }
+
+// FoldInUser places a new user by the closed form of FoldIn.
+func (d *Dot) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	if d.Act != Linear && d.Act != ReLU && d.Act != Sigmoid {
+		return FoldedUser{}, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, d.Act)
+	}
+	f := linearFold{dim: d.Dim, itemEmb: d.ItemEmb, itemBi: d.ItemBias, act: d.Act}
+	return foldInLinear(ctx, f, rated, lambda)
+}
+
+// FoldInLambda returns DefaultFoldInLambda.
+func (d *Dot) FoldInLambda() float64 { return DefaultFoldInLambda }

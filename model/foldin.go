@@ -168,27 +168,6 @@ func foldInLinear(ctx context.Context, f linearFold, rated []Rated, lambda float
 	return u, nil
 }
 
-// FoldInUser places a new user by the closed form of FoldIn.
-func (d *Dot) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
-	if d.Act != Linear && d.Act != ReLU && d.Act != Sigmoid {
-		return FoldedUser{}, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, d.Act)
-	}
-	f := linearFold{dim: d.Dim, itemEmb: d.ItemEmb, itemBi: d.ItemBias, act: d.Act}
-	return foldInLinear(ctx, f, rated, lambda)
-}
-
-// FoldInLambda returns DefaultFoldInLambda.
-func (d *Dot) FoldInLambda() float64 { return DefaultFoldInLambda }
-
-// FoldInUser places a new user by the closed form of FoldIn.
-func (m *MF) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
-	f := linearFold{dim: m.Dim, itemEmb: m.ItemEmb, itemBi: m.ItemBias, mu: m.Mu, act: Linear, mf: true}
-	return foldInLinear(ctx, f, rated, lambda)
-}
-
-// FoldInLambda returns DefaultFoldInLambda.
-func (m *MF) FoldInLambda() float64 { return DefaultFoldInLambda }
-
 // linearFold is the closed-form fold-in of a dot or an mf net: its item
 // tables, mf's global mean and the output activation.
 type linearFold struct {

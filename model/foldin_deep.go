@@ -37,15 +37,9 @@ type deepFold struct {
 	dh, din  []float32
 }
 
-func newDeepFold(net Net) *deepFold {
-	f := &deepFold{}
-	switch n := net.(type) {
-	case *MLP:
-		f.d, f.hidden, f.out, f.itemMLP = n.Dim, n.Hidden, n.Out, n.ItemEmb
-	case *NeuMF:
-		f.d, f.hidden, f.out, f.itemMLP = n.Dim, n.Hidden, n.Out, n.MLPItemEmb
-		f.neumf, f.itemGMF, f.itemBias = true, n.ItemEmb, n.ItemBias
-	}
+func newDeepFold(t DeepTables) *deepFold {
+	f := &deepFold{d: t.Dim, hidden: t.Hidden, out: *t.Out, itemMLP: t.ItemMLP,
+		neumf: t.ItemGMF != nil, itemGMF: t.ItemGMF, itemBias: t.ItemBias}
 	w := f.hidden.widest(2 * f.d)
 	f.x, f.o = make([]float32, 2*f.d), make([]float32, f.out.In)
 	for _, l := range f.hidden {
@@ -160,19 +154,3 @@ func foldInDeep(ctx context.Context, f *deepFold, rows []Rated, lambda float64) 
 	u.Score = func(i int32) float32 { y, _ := act.Apply(f.forward(p, i)); return y }
 	return u, nil
 }
-
-// FoldInUser places a new user by full-batch Adam (see FoldIn).
-func (m *MLP) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
-	return foldInDeep(ctx, newDeepFold(m), rated, lambda)
-}
-
-// FoldInLambda returns DefaultDeepFoldInLambda.
-func (m *MLP) FoldInLambda() float64 { return DefaultDeepFoldInLambda }
-
-// FoldInUser places a new user by full-batch Adam (see FoldIn).
-func (n *NeuMF) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
-	return foldInDeep(ctx, newDeepFold(n), rated, lambda)
-}
-
-// FoldInLambda returns DefaultDeepFoldInLambda.
-func (n *NeuMF) FoldInLambda() float64 { return DefaultDeepFoldInLambda }

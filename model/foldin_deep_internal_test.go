@@ -13,11 +13,11 @@ func TestDeepFoldGradient(t *testing.T) {
 	for _, kind := range []string{"mlp", "neumf"} {
 		for _, layers := range []string{"6:tanh,4:elu", "5:gelu", "none"} {
 			cfg := Config{Kind: kind, Settings: Settings{Dim: 3, Layers: layers, InitStd: 0.5, Activation: Sigmoid}}.WithDefaults()
-			var net Net = NewMLP(2, 4, cfg)
+			var net DeepNet = NewMLP(2, 4, cfg)
 			if kind == "neumf" {
 				net = NewNeuMF(2, 4, cfg)
 			}
-			f := newDeepFold(net)
+			f := newDeepFold(net.Deep())
 			rng := rand.New(rand.NewPCG(3, 3))
 			p := make([]float32, f.params())
 			for j := range p {

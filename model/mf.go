@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 )
@@ -161,3 +162,12 @@ func (m *MF) SummaryRows() []SummaryRow {
 		{"add", "Add", "(None, 1)", 0},
 	}
 }
+
+// FoldInUser places a new user by the closed form of FoldIn.
+func (m *MF) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	f := linearFold{dim: m.Dim, itemEmb: m.ItemEmb, itemBi: m.ItemBias, mu: m.Mu, act: Linear, mf: true}
+	return foldInLinear(ctx, f, rated, lambda)
+}
+
+// FoldInLambda returns DefaultFoldInLambda.
+func (m *MF) FoldInLambda() float64 { return DefaultFoldInLambda }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 )
@@ -31,39 +32,6 @@ const mlpKind = "mlp"
 
 func init() {
 	Register(deepKind(mlpKind, "embeddings through hidden layers", buildMLP, countMLP))
-}
-
-// deepKind declares a kind whose embeddings go through hidden layers (mlp,
-// neumf): such kinds share their settings, optimizers and search space.
-func deepKind(name, doc string, build func(Config, []Param) (Net, error), count func(Config, int, int) int64) Kind {
-	return Kind{
-		Name:       name,
-		Doc:        doc,
-		Defaults:   deepDefaults,
-		Reads:      append(netSettings(), "layers", "dropout"),
-		Why:        name + " trains on one goroutine",
-		Optimizers: []string{"adam", "sgd"},
-		Space:      deepSpace,
-		Build:      build,
-		Count:      count,
-		Describe:   describeNet,
-	}
-}
-
-// deepDefaults are the settings of mlp and neumf.
-var deepDefaults = Config{
-	Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
-	Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},
-}
-
-// deepSpace is the search space of mlp and neumf.
-var deepSpace = []Range{
-	{Name: "dim", Values: []string{"8", "16", "32", "64"}, Grid: []string{"16", "32", "64"}},
-	{Name: "layers", Values: []string{"64,32,16", "32,16", "128,64,32", "64", "64,32:tanh,16:tanh"}},
-	{Name: "lr", Lo: 3e-4, Hi: 1e-2, Log: true, Grid: []string{"0.001", "0.003"}},
-	{Name: "l2", Lo: 1e-6, Hi: 1e-3, Log: true, Grid: []string{"1e-05", "0.0001"}},
-	{Name: "dropout", Values: []string{"0", "0.1", "0.2", "0.3"}},
-	{Name: "batch", Values: []string{"128", "256", "512"}},
 }
 
 // buildMLP rebuilds an mlp net from its tables.
@@ -173,3 +141,16 @@ func initEmbedding(rows int, cfg Config, rng *rand.Rand) []float32 {
 	fillEmbedding(t, rows, cfg, rng)
 	return t
 }
+
+// Deep returns the net's tables.
+func (m *MLP) Deep() DeepTables {
+	return DeepTables{Dim: m.Dim, Users: m.Users, Items: m.Items, UserMLP: m.UserEmb, ItemMLP: m.ItemEmb, Hidden: m.Hidden, Out: &m.Out}
+}
+
+// FoldInUser places a new user by full-batch Adam (see FoldIn).
+func (m *MLP) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	return foldInDeep(ctx, newDeepFold(m.Deep()), rated, lambda)
+}
+
+// FoldInLambda returns DefaultDeepFoldInLambda.
+func (m *MLP) FoldInLambda() float64 { return DefaultDeepFoldInLambda }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 )
@@ -161,3 +162,17 @@ func (n *NeuMF) SummaryRows() []SummaryRow {
 		n.Out.layer("output"),
 		SummaryRow{"add_bias", "Add", "(None, 1)", 0})
 }
+
+// Deep returns the net's tables.
+func (n *NeuMF) Deep() DeepTables {
+	return DeepTables{Dim: n.Dim, Users: n.Users, Items: n.Items, UserMLP: n.MLPUserEmb, ItemMLP: n.MLPItemEmb, Hidden: n.Hidden, Out: &n.Out,
+		UserGMF: n.UserEmb, ItemGMF: n.ItemEmb, UserBias: n.UserBias, ItemBias: n.ItemBias}
+}
+
+// FoldInUser places a new user by full-batch Adam (see FoldIn).
+func (n *NeuMF) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
+	return foldInDeep(ctx, newDeepFold(n.Deep()), rated, lambda)
+}
+
+// FoldInLambda returns DefaultDeepFoldInLambda.
+func (n *NeuMF) FoldInLambda() float64 { return DefaultDeepFoldInLambda }

@@ -18,7 +18,7 @@ func benchNN(b *testing.B, kind, layers string, task string) {
 	}
 	cfg := model.Config{Kind: kind, Training: model.Training{Task: task}, Settings: model.Settings{Dim: 16, Layers: layers}}.WithDefaults()
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
-	var net model.Net = model.NewMLP(s.Users.Len(), s.Items.Len(), cfg)
+	var net model.DeepNet = model.NewMLP(s.Users.Len(), s.Items.Len(), cfg)
 	if kind == "neumf" {
 		net = model.NewNeuMF(s.Users.Len(), s.Items.Len(), cfg)
 	}

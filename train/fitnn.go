@@ -20,7 +20,7 @@ func startBias(s *dataset.Split, m *model.Model) float32 {
 // nnEpochs adapts the nn kernel to the training loop.
 type nnEpochs struct {
 	k   *nnKernel
-	net model.Net
+	net model.DeepNet
 }
 
 func (e nnEpochs) epoch(us, is []int32, ts []float32, batch int, after func(int, float64) error) (float64, error) {

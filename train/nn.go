@@ -44,20 +44,12 @@ type nnKernel struct {
 	touch    int // floats of a row an update reads (optim.rowFloats)
 }
 
-// newNNKernel returns a kernel holding a copy of net's weights (an *MLP or
-// a *NeuMF).
-func newNNKernel(net model.Net, cfg model.Config) *nnKernel {
-	var (
-		d, users, items int
-		hidden          model.Tower
-		out             model.DenseLayer
-	)
+// newNNKernel returns a kernel holding a copy of net's weights.
+func newNNKernel(net model.DeepNet, cfg model.Config) *nnKernel {
+	t := net.Deep()
+	d, users, items, hidden, out := t.Dim, t.Users, t.Items, t.Hidden, *t.Out
 	k := &nnKernel{bce: cfg.Implicit(), outAct: cfg.Activation, p: float32(cfg.Dropout)}
-	switch n := net.(type) {
-	case *model.MLP:
-		d, users, items, hidden, out = n.Dim, n.Users, n.Items, n.Hidden, n.Out
-	case *model.NeuMF:
-		d, users, items, hidden, out = n.Dim, n.Users, n.Items, n.Hidden, n.Out
+	if t.ItemGMF != nil { // a neumf
 		k.neumf, k.off = true, d+1
 	}
 	rowN := d
@@ -93,7 +85,7 @@ func newNNKernel(net model.Net, cfg model.Config) *nnKernel {
 
 // copyTables copies the embeddings of net into the packed tables (load) or
 // back (store).
-func (k *nnKernel) copyTables(net model.Net, load bool) {
+func (k *nnKernel) copyTables(net model.DeepNet, load bool) {
 	d := k.dim
 	cp := func(t table, emb []float32, off int) {
 		for r := range len(emb) / d {
@@ -114,36 +106,29 @@ func (k *nnKernel) copyTables(net model.Net, load bool) {
 			}
 		}
 	}
-	switch n := net.(type) {
-	case *model.MLP:
-		cp(k.users, n.UserEmb, 0)
-		cp(k.items, n.ItemEmb, 0)
-	case *model.NeuMF:
-		cp(k.users, n.UserEmb, 0)
-		cp(k.items, n.ItemEmb, 0)
-		cpb(k.users, n.UserBias)
-		cpb(k.items, n.ItemBias)
-		cp(k.users, n.MLPUserEmb, k.off)
-		cp(k.items, n.MLPItemEmb, k.off)
+	t := net.Deep()
+	if !k.neumf {
+		cp(k.users, t.UserMLP, 0)
+		cp(k.items, t.ItemMLP, 0)
+		return
 	}
+	cp(k.users, t.UserGMF, 0)
+	cp(k.items, t.ItemGMF, 0)
+	cpb(k.users, t.UserBias)
+	cpb(k.items, t.ItemBias)
+	cp(k.users, t.UserMLP, k.off)
+	cp(k.items, t.ItemMLP, k.off)
 }
 
 // store writes the current weights into net, which must be the kind of net
 // the kernel was made from.
-func (k *nnKernel) store(net model.Net) {
+func (k *nnKernel) store(net model.DeepNet) {
 	k.copyTables(net, false)
-	var hidden model.Tower
-	var out *model.DenseLayer
-	switch n := net.(type) {
-	case *model.MLP:
-		hidden, out = n.Hidden, &n.Out
-	case *model.NeuMF:
-		hidden, out = n.Hidden, &n.Out
+	t := net.Deep()
+	for j := range t.Hidden {
+		k.tower[j].store(&t.Hidden[j])
 	}
-	for j := range hidden {
-		k.tower[j].store(&hidden[j])
-	}
-	k.out.store(out)
+	k.out.store(t.Out)
 }
 
 // forward computes the pre-activations (biases included) of the m rows

@@ -44,7 +44,7 @@ func TestNNPredictionIndependentOfBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := newNNKernel(m.Net, m.Config)
+		k := newNNKernel(m.Net.(model.DeepNet), m.Config)
 		us, is := s.Test.User[:40], s.Test.Item[:40]
 		all := make([]float32, len(us))
 		k.scoreBatch(all, us, is)

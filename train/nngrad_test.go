@@ -160,7 +160,7 @@ func TestNNGradient(t *testing.T) {
 			if cfg.Implicit() {
 				targets = bin
 			}
-			build := func() model.Net {
+			build := func() model.DeepNet {
 				if c.kind == "mlp" {
 					return model.NewMLP(4, 3, cfg)
 				}
