@@ -195,8 +195,9 @@ func orList(names []string) string {
 }
 
 // Validate reports settings that cannot train: an unknown kind, or a
-// setting the kind reads out of its range. A setting the kind does not
-// read is not checked.
+// setting out of its range. A setting the kind does not read is checked
+// when it is given (not zero after the kind's defaults), so that a value
+// out of range is refused for every kind.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	k, err := lookup(c.Kind)
@@ -204,7 +205,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	for _, ch := range checks {
-		if ch.always || k.ReadsSetting(ch.setting) {
+		if ch.always || k.ReadsSetting(ch.setting) || c.given(ch.setting) {
 			if err := ch.check(c); err != nil {
 				return err
 			}
@@ -214,6 +215,30 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: optimizer %s does not train %s (it trains with %s)", c.Optimizer, c.Kind, orList(k.Optimizers))
 	}
 	return nil
+}
+
+// given reports whether the setting (a JSON name) has a value other
+// than zero in c.
+func (c Config) given(setting string) bool {
+	st, ok := LookupSetting(setting)
+	if !ok {
+		return false
+	}
+	switch p := st.field(&c).(type) {
+	case *int:
+		return *p != 0
+	case *uint64:
+		return *p != 0
+	case *float64:
+		return *p != 0
+	case *bool:
+		return *p
+	case *string:
+		return *p != ""
+	case *Activation:
+		return *p != ""
+	}
+	return false
 }
 
 // settingCheck checks one setting, when the kind reads it or always.

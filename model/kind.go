@@ -68,9 +68,9 @@ func (k *Kind) Trained() bool { return k.ReadsSetting("epochs") }
 var kinds = map[string]*Kind{}
 
 // Register declares a model kind: loadable from a model file, with its
-// default settings. It panics when the name is empty or taken, or a
-// function is missing, as a second declaration of one kind is a
-// programming error.
+// default settings. It panics when the name is empty or taken, a function
+// is missing, or the declaration names a setting SettingList does not
+// have: a declaration is code, and its mistakes are programming errors.
 func Register(k Kind) {
 	switch {
 	case k.Name == "":
@@ -79,6 +79,18 @@ func Register(k Kind) {
 		panic("model: kind " + k.Name + " registered twice")
 	case k.Build == nil || k.Count == nil || k.Describe == nil:
 		panic("model: kind " + k.Name + " lacks Build, Count or Describe")
+	case k.ReadsSetting("optimizer") && len(k.Optimizers) == 0:
+		panic("model: kind " + k.Name + " reads the optimizer but lists none")
+	}
+	for _, name := range k.Reads {
+		if _, ok := LookupSetting(name); !ok {
+			panic("model: kind " + k.Name + " reads an unknown setting " + name)
+		}
+	}
+	for _, r := range k.Space {
+		if _, ok := LookupSetting(r.Name); !ok {
+			panic("model: kind " + k.Name + " searches an unknown setting " + r.Name)
+		}
 	}
 	k.Defaults.Kind = k.Name
 	k.SearchBase.Kind = k.Name

@@ -33,7 +33,7 @@ type Setting struct {
 func (s Setting) Field(c *Config) any { return s.field(c) }
 
 // settingTable lists the settings, in the order help texts show them.
-var settingTable = []Setting{
+var settingTable = withFlags([]Setting{
 	{Name: "dim", Help: fmt.Sprintf("embedding size, 1 to %d", MaxDim), field: func(c *Config) any { return &c.Dim }},
 	{Name: "activation", Help: "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)", field: func(c *Config) any { return &c.Activation }},
 	{Name: "layers", Help: fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", MaxLayers, MaxDim), field: func(c *Config) any { return &c.Layers }},
@@ -55,12 +55,15 @@ var settingTable = []Setting{
 	{Name: "patience", Shared: true, Help: "stop after this many epochs (at least 1) without a better validation loss: RMSE, or cross-entropy for --task implicit (negative: never)", field: func(c *Config) any { return &c.Patience }},
 	{Name: "seed", Shared: true, Help: "seed of the initial weights and of the shuffles", field: func(c *Config) any { return &c.Seed }},
 	{Name: "threads", Shared: true, Help: fmt.Sprintf("goroutines that train dot, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", MaxThreads), field: func(c *Config) any { return &c.Threads }},
-}
+})
 
-func init() {
-	for k := range settingTable {
-		settingTable[k].Flag = strings.ReplaceAll(settingTable[k].Name, "_", "-")
+// withFlags sets each setting's Flag from its Name. It runs as the table
+// is initialized, before any kind registers in an init.
+func withFlags(table []Setting) []Setting {
+	for k := range table {
+		table[k].Flag = strings.ReplaceAll(table[k].Name, "_", "-")
 	}
+	return table
 }
 
 // SettingList returns the settings of Config, in the order help texts
@@ -115,7 +118,8 @@ func (s Setting) zeroIsNone() bool {
 	return s.Name == "l2" || s.Name == "bias_l2" || s.Name == "beta1"
 }
 
-// Get returns the setting's value in c as text.
+// Get returns the setting's value in c as text, as Set reads it (a
+// penalty or beta1 of none as "0").
 func (s Setting) Get(c Config) string {
 	switch p := s.field(&c).(type) {
 	case *int:
@@ -123,6 +127,9 @@ func (s Setting) Get(c Config) string {
 	case *uint64:
 		return strconv.FormatUint(*p, 10)
 	case *float64:
+		if *p < 0 && s.zeroIsNone() {
+			return "0" // none, as Set reads it
+		}
 		return strconv.FormatFloat(*p, 'g', -1, 64)
 	case *bool:
 		return strconv.FormatBool(*p)

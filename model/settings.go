@@ -42,7 +42,7 @@ func (c Config) Unused(setting string) string {
 		}
 		return ""
 	}
-	if v, ok := k.Fixed[setting]; ok && c.stringSetting(setting) != v {
+	if v, ok := k.Fixed[setting]; ok && c.settingText(setting) != v {
 		return k.Why
 	}
 	switch setting {
@@ -80,20 +80,14 @@ func isKnownSetting(s string) bool {
 	return false
 }
 
-// stringSetting returns the value of a string setting of c.
-func (c Config) stringSetting(name string) string {
-	switch name {
-	case "optimizer":
-		return c.Optimizer
-	case "activation":
-		return string(c.Activation)
-	case "init":
-		return c.Init
-	case "task":
-		if c.Task == "" {
-			return TaskRating
-		}
-		return c.Task
+// settingText returns the value of the setting (a JSON name) in c as
+// text, the task "" as TaskRating.
+func (c Config) settingText(name string) string {
+	if name == "task" && c.Task == "" {
+		return TaskRating
+	}
+	if st, ok := LookupSetting(name); ok {
+		return st.Get(c)
 	}
 	return ""
 }
