@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"github.com/recnet/recnet/dataset"
 )
 
@@ -23,17 +24,21 @@ const (
 
 func init() {
 	baseline := Kind{
-		Reads:    []string{"no_scale", "task"},
-		Fixed:    map[string]string{"task": TaskRating},
-		Count:    func(_ Config, users, items int) int64 { return int64(users) + int64(items) + 1 },
-		Describe: describeClosedForm,
+		Reads: []string{"no_scale", "task"},
+		Fixed: map[string]string{"task": TaskRating},
+		Count: func(_ Config, users, items int) int64 { return int64(users) + int64(items) + 1 },
 	}
 	mean, bias := baseline, baseline
 	mean.Name, mean.Doc, mean.Build = meanKind, "baseline: the global mean", buildMean
 	mean.Why = "mean is fitted in closed form (no training settings; rating task: it ranks every item alike)"
 	mean.Count = func(Config, int, int) int64 { return 1 }
+	mean.Describe = func(Config) string { return "the mean of the training ratings, fitted in closed form" }
+	bias.Describe = func(Config) string {
+		d := BiasConfig{}.withDefaults()
+		return fmt.Sprintf("user and item biases about the mean by %d sweeps of alternating least squares (reg %g a user, %g an item)", d.Sweeps, d.RegUser, d.RegItem)
+	}
 	bias.Name, bias.Doc, bias.Build = biasKind, "baseline: mean and user and item biases", buildBias
-	bias.Why = "bias is fitted in closed form (no training settings; rating task)"
+	bias.Why = "bias is fitted by a fixed number of least-squares sweeps (no training settings; rating task)"
 	Register(mean)
 	Register(bias)
 }
@@ -79,13 +84,8 @@ type BiasConfig struct {
 	Sweeps           int
 }
 
-// FitBias fits user and item biases to targets (one per row of r, on the
-// training scale) by alternating least squares:
-//
-//	bi = Σ(r - mu - bu) / (RegItem + n_i),  bu = Σ(r - mu - bi) / (RegUser + n_u)
-//
-// users and items are the sizes of the id maps; ids never rated get bias 0.
-func FitBias(r dataset.Ratings, targets []float32, users, items int, c BiasConfig) *Bias {
+// withDefaults returns c with its zero fields set to Surprise's defaults.
+func (c BiasConfig) withDefaults() BiasConfig {
 	if c.RegUser == 0 {
 		c.RegUser = 15
 	}
@@ -95,6 +95,17 @@ func FitBias(r dataset.Ratings, targets []float32, users, items int, c BiasConfi
 	if c.Sweeps == 0 {
 		c.Sweeps = 10
 	}
+	return c
+}
+
+// FitBias fits user and item biases to targets (one per row of r, on the
+// training scale) by alternating least squares:
+//
+//	bi = Σ(r - mu - bu) / (RegItem + n_i),  bu = Σ(r - mu - bi) / (RegUser + n_u)
+//
+// users and items are the sizes of the id maps; ids never rated get bias 0.
+func FitBias(r dataset.Ratings, targets []float32, users, items int, c BiasConfig) *Bias {
+	c = c.withDefaults()
 	mu := FitMean(targets).Mu
 	bu, bi := make([]float64, users), make([]float64, items)
 	nu, ni := make([]float64, users), make([]float64, items)

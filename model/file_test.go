@@ -77,7 +77,7 @@ func readBoth(t *testing.T, b []byte) (*model.Model, error) {
 
 func assertSameModel(t *testing.T, got, want *model.Model) {
 	t.Helper()
-	if got.Config != want.Config || got.Net.Kind() != want.Net.Kind() ||
+	if got.Config != want.Config.Effective() || got.Net.Kind() != want.Net.Kind() ||
 		math.Float64bits(got.Min) != math.Float64bits(want.Min) || math.Float64bits(got.Max) != math.Float64bits(want.Max) || got.BestEpoch != want.BestEpoch {
 		t.Errorf("got config %+v kind %s range %g..%g best %d, want %+v %s %g..%g %d",
 			got.Config, got.Net.Kind(), got.Min, got.Max, got.BestEpoch,

@@ -100,35 +100,9 @@ func (f *fileReader) readErr(err error, what string) error {
 
 // header reads and checks everything up to the table data.
 func (f *fileReader) header() (*fileHeader, error) {
-	pre := make([]byte, preamble)
-	n, err := io.ReadFull(f.cr, pre[:8])
-	switch {
-	case n == 0 && err == io.EOF:
-		return nil, f.corrupt("empty file")
-	case !bytes.HasPrefix([]byte(fileMagic), pre[:n]):
-		return nil, f.corrupt("not a recnet model file (starts with %q)", pre[:n])
-	case err != nil:
-		return nil, f.readErr(err, "the magic number")
-	}
-	if _, err := io.ReadFull(f.cr, pre[8:12]); err != nil {
-		return nil, f.readErr(err, "the version")
-	}
-	version := binary.LittleEndian.Uint32(pre[8:])
-	if version != FileVersion && version != 1 {
-		return nil, f.versionError(version)
-	}
-	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {
-		return nil, f.readErr(err, "the header length")
-	}
-	hlen := binary.LittleEndian.Uint64(pre[12:])
-	if f.left >= 0 {
-		f.left -= preamble
-		if hlen > uint64(max(f.left-4, 0)) {
-			return nil, f.corrupt("truncated: header length %d but %d bytes left", hlen, f.left)
-		}
-		f.left -= int64(hlen)
-	} else if hlen > maxHeader {
-		return nil, f.corrupt("header length %d is impossible", hlen)
+	version, hlen, err := f.preamble()
+	if err != nil {
+		return nil, err
 	}
 	var hb bytes.Buffer
 	if f.left >= 0 {
@@ -137,36 +111,92 @@ func (f *fileReader) header() (*fileHeader, error) {
 	if _, err := io.CopyN(&hb, f.cr, int64(hlen)); err != nil {
 		return nil, f.readErr(err, "the header")
 	}
-	var h fileHeader
-	if err := json.Unmarshal(hb.Bytes(), &h); err != nil {
+	h, err := decodeHeader(hb.Bytes(), version)
+	if err != nil {
 		return nil, f.corrupt("bad header: %v", err)
+	}
+	if err := checkTables(h); err != nil {
+		return nil, f.corrupt("bad header: %v", err)
+	}
+	if err := f.checkLeft(h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// preamble reads the magic number, the version and the header length,
+// and checks the length against the bytes left when they are known.
+func (f *fileReader) preamble() (version uint32, hlen uint64, err error) {
+	pre := make([]byte, preamble)
+	n, err := io.ReadFull(f.cr, pre[:8])
+	switch {
+	case n == 0 && err == io.EOF:
+		return 0, 0, f.corrupt("empty file")
+	case !bytes.HasPrefix([]byte(fileMagic), pre[:n]):
+		return 0, 0, f.corrupt("not a recnet model file (starts with %q)", pre[:n])
+	case err != nil:
+		return 0, 0, f.readErr(err, "the magic number")
+	}
+	if _, err := io.ReadFull(f.cr, pre[8:12]); err != nil {
+		return 0, 0, f.readErr(err, "the version")
+	}
+	version = binary.LittleEndian.Uint32(pre[8:])
+	if version != FileVersion && version != 1 {
+		return 0, 0, f.versionError(version)
+	}
+	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {
+		return 0, 0, f.readErr(err, "the header length")
+	}
+	hlen = binary.LittleEndian.Uint64(pre[12:])
+	if f.left >= 0 {
+		f.left -= preamble
+		if hlen > uint64(max(f.left-4, 0)) {
+			return 0, 0, f.corrupt("truncated: header length %d but %d bytes left", hlen, f.left)
+		}
+		f.left -= int64(hlen)
+	} else if hlen > maxHeader {
+		return 0, 0, f.corrupt("header length %d is impossible", hlen)
+	}
+	return version, hlen, nil
+}
+
+// decodeHeader decodes the JSON header of a file of the given version: a
+// version 1 file holds its settings flat, with the kind under "model".
+func decodeHeader(b []byte, version uint32) (*fileHeader, error) {
+	var h fileHeader
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, err
 	}
 	if version == 1 {
 		var v1 struct {
 			Config configV1 `json:"config"`
 		}
-		if err := json.Unmarshal(hb.Bytes(), &v1); err != nil {
-			return nil, f.corrupt("bad header: %v", err)
+		if err := json.Unmarshal(b, &v1); err != nil {
+			return nil, err
 		}
 		h.Config = Config{Kind: v1.Config.Model, Training: v1.Config.Training, Settings: v1.Config.Settings}
 	}
-	if err := checkTables(&h); err != nil {
-		return nil, f.corrupt("bad header: %v", err)
-	}
-	if f.left >= 0 {
-		var total int64
-		for _, t := range h.Tables {
-			total += int64(t.Rows) * int64(t.Cols)
-		}
-		if need := 4*total + 4; f.left != need {
-			what := "truncated"
-			if f.left > need {
-				what = "trailing data"
-			}
-			return nil, f.corrupt("%s: tables and checksum take %d bytes but %d are left", what, need, f.left)
-		}
-	}
 	return &h, nil
+}
+
+// checkLeft checks, when the file's size is known, that the bytes left
+// after the header are those of h's tables and the checksum.
+func (f *fileReader) checkLeft(h *fileHeader) error {
+	if f.left < 0 {
+		return nil
+	}
+	var total int64
+	for _, t := range h.Tables {
+		total += int64(t.Rows) * int64(t.Cols)
+	}
+	if need := 4*total + 4; f.left != need {
+		what := "truncated"
+		if f.left > need {
+			what = "trailing data"
+		}
+		return f.corrupt("%s: tables and checksum take %d bytes but %d are left", what, need, f.left)
+	}
+	return nil
 }
 
 // ids decodes the id lists of h into id maps.

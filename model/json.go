@@ -38,3 +38,74 @@ func (a Accuracy) MarshalJSON() ([]byte, error) {
 		RMSEScaled Number `json:"rmse_scaled"`
 	}{a.N, Number(a.RMSE), Number(a.MAE), Number(a.MSEScaled), Number(a.RMSEScaled)})
 }
+
+// MarshalJSON encodes c as {"kind", "training": {...}, "settings": {...}}
+// with only the settings c's kind reads (Unused says which): a setting
+// that has no effect is neither printed nor saved. A kind not registered
+// keeps every setting. The other settings read back as zero, which is
+// what Effective gives.
+func (c Config) MarshalJSON() ([]byte, error) {
+	training, err := c.readFields(c.Training)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := c.readFields(c.Settings)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(struct {
+		Kind     string                     `json:"kind"`
+		Training map[string]json.RawMessage `json:"training"`
+		Settings map[string]json.RawMessage `json:"settings"`
+	}{c.Kind, training, settings})
+}
+
+// readFields returns the JSON fields of part (c's Training or Settings)
+// that c's kind reads.
+func (c Config) readFields(part any) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(part)
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	if _, ok := Lookup(c.WithDefaults().Kind); ok {
+		for name := range fields {
+			if c.Unused(name) != "" {
+				delete(fields, name)
+			}
+		}
+	}
+	return fields, nil
+}
+
+// Effective returns c with every setting its kind does not read (Unused)
+// set to zero: the settings as a model file keeps them.
+func (c Config) Effective() Config {
+	if _, ok := Lookup(c.WithDefaults().Kind); !ok {
+		return c
+	}
+	out := c
+	for _, st := range settingTable {
+		if c.Unused(st.Name) == "" {
+			continue
+		}
+		switch p := st.field(&out).(type) {
+		case *int:
+			*p = 0
+		case *uint64:
+			*p = 0
+		case *float64:
+			*p = 0
+		case *bool:
+			*p = false
+		case *string:
+			*p = ""
+		case *Activation:
+			*p = ""
+		}
+	}
+	return out
+}

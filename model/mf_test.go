@@ -46,7 +46,7 @@ func TestMFNMFFileRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Net.Kind() != m.Net.Kind() || got.Config != m.Config {
+			if got.Net.Kind() != m.Net.Kind() || got.Config != m.Config.Effective() {
 				t.Fatalf("read back kind %q config %+v, wrote %q %+v", got.Net.Kind(), got.Config, m.Net.Kind(), m.Config)
 			}
 			want := m.Net.Params()

@@ -36,8 +36,8 @@ func (s Setting) Field(c *Config) any { return s.field(c) }
 var settingTable = withFlags([]Setting{
 	{Name: "dim", Help: fmt.Sprintf("embedding size, 1 to %d", MaxDim), field: func(c *Config) any { return &c.Dim }},
 	{Name: "activation", Help: "output activation: relu, elu, selu, gelu, tanh, sigmoid or linear (the implicit task always uses sigmoid)", field: func(c *Config) any { return &c.Activation }},
-	{Name: "layers", Help: fmt.Sprintf("mlp and neumf hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", MaxLayers, MaxDim), field: func(c *Config) any { return &c.Layers }},
-	{Name: "dropout", Help: "mlp and neumf: rate of dropout after each hidden layer while training, at least 0 and below 1", field: func(c *Config) any { return &c.Dropout }},
+	{Name: "layers", Help: fmt.Sprintf("hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", MaxLayers, MaxDim), field: func(c *Config) any { return &c.Layers }},
+	{Name: "dropout", Help: "rate of dropout after each hidden layer while training, at least 0 and below 1", field: func(c *Config) any { return &c.Dropout }},
 	{Name: "task", Shared: true, Help: "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)", field: func(c *Config) any { return &c.Task }},
 	{Name: "negatives", Shared: true, Help: fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", MaxNegatives), field: func(c *Config) any { return &c.Negatives }},
 	{Name: "init", Help: "embedding init: he_normal (Keras) or normal", field: func(c *Config) any { return &c.Init }},
@@ -45,7 +45,7 @@ var settingTable = withFlags([]Setting{
 	{Name: "l2", Help: "L2 penalty on embedding rows, at least 0 (0: none)", field: func(c *Config) any { return &c.L2 }},
 	{Name: "bias_l2", Help: "L2 penalty on biases, at least 0 (0: none)", field: func(c *Config) any { return &c.BiasL2 }},
 	{Name: "no_scale", Shared: true, Help: "train on raw ratings instead of min-max scaling them to [0,1]", field: func(c *Config) any { return &c.NoScale }},
-	{Name: "optimizer", Shared: true, Help: "adam (lazy), adagrad (dot only: row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr " + strconv.FormatFloat(AdaGradLR, 'g', -1, 64) + " unless --lr is given) or sgd", field: func(c *Config) any { return &c.Optimizer }},
+	{Name: "optimizer", Shared: true, Help: "adam (lazy), adagrad (row-wise, as LIBMF; one accumulator a row, a third of Adam's memory and the fastest epoch on large tables; lr " + strconv.FormatFloat(AdaGradLR, 'g', -1, 64) + " unless --lr is given) or sgd", field: func(c *Config) any { return &c.Optimizer }},
 	{Name: "lr", Shared: true, Help: "learning rate (above 0)", field: func(c *Config) any { return &c.LR }},
 	{Name: "beta1", Shared: true, Help: "Adam beta1, at least 0 (0: no momentum, RMSProp-like) and below 1", field: func(c *Config) any { return &c.Beta1 }},
 	{Name: "beta2", Shared: true, Help: "Adam beta2 (above 0, below 1)", field: func(c *Config) any { return &c.Beta2 }},
@@ -54,7 +54,7 @@ var settingTable = withFlags([]Setting{
 	{Name: "epochs", Shared: true, Help: fmt.Sprintf("most epochs, 1 to %d", MaxEpochs), field: func(c *Config) any { return &c.Epochs }},
 	{Name: "patience", Shared: true, Help: "stop after this many epochs (at least 1) without a better validation loss: RMSE, or cross-entropy for --task implicit (negative: never)", field: func(c *Config) any { return &c.Patience }},
 	{Name: "seed", Shared: true, Help: "seed of the initial weights and of the shuffles", field: func(c *Config) any { return &c.Seed }},
-	{Name: "threads", Shared: true, Help: fmt.Sprintf("goroutines that train dot, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", MaxThreads), field: func(c *Config) any { return &c.Threads }},
+	{Name: "threads", Shared: true, Help: fmt.Sprintf("goroutines that train, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", MaxThreads), field: func(c *Config) any { return &c.Threads }},
 })
 
 // withFlags sets each setting's Flag from its Name. It runs as the table

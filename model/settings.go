@@ -111,6 +111,3 @@ func describeNet(c Config) string {
 	return fmt.Sprintf("dim %d%s, %s output, L2 %g, %s lr %g, batch %d, up to %d epochs%s",
 		c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, c.Epochs, task)
 }
-
-// describeClosedForm describes a kind fitted in closed form.
-func describeClosedForm(Config) string { return "fitted in closed form" }
