@@ -8,48 +8,49 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-// DefaultNegatives is the number of sampled items each held-out item is
+// DefaultCandidates is the number of sampled items each held-out item is
 // ranked against in the NCF protocol: 99, so that 100 items are ranked, as
 // in He et al. 2017 (its released test lists hold the held-out item and 99
-// sampled ones). The command line calls them the candidates.
-const DefaultNegatives = 99
+// sampled ones, which the paper calls negatives; the negatives of
+// model.Config are those sampled while training).
+const DefaultCandidates = 99
 
 // NCFOptions set the NCF protocol.
 type NCFOptions struct {
-	// Negatives is the number of items sampled per user among the items
-	// the user never rated; zero or less means DefaultNegatives.
-	Negatives int
+	// Candidates is the number of items sampled per user among the items
+	// the user never rated; zero or less means DefaultCandidates.
+	Candidates int
 	// K is the cut-off of HR@K and NDCG@K; zero or less means DefaultK.
 	K int
-	// Seed drives the sampling. The same seed gives the same negatives for
-	// every scorer, so two scorers are compared on the same lists.
+	// Seed drives the sampling. The same seed gives the same candidates
+	// for every scorer, so two scorers are compared on the same lists.
 	Seed uint64
 }
 
 // NCFResult holds the NCF protocol's metrics, averaged over the test rows.
 //
-// For a test row (u, i) the list is i and the negatives sampled for u,
+// For a test row (u, i) the list is i and the candidates sampled for u,
 // ranked by score; with the held-out item at 1-based rank r,
 // HR@K = 1 if r <= K and NDCG@K = 1/log2(r+1) if r <= K (0 otherwise).
 // Scores equal to the held-out item's are ties broken at random: the
 // metrics are their expected values over that draw, so a constant scorer
 // gets exactly the random ranker's figures.
 type NCFResult struct {
-	K, Negatives int
+	K, Candidates int
 	// Cases is the number of test rows ranked. Short counts those whose
-	// user had fewer than Negatives unrated items: they were ranked
+	// user had fewer than Candidates unrated items: they were ranked
 	// against all of them.
 	Cases, Short int
 	HR, NDCG     float64
 	// RandomHR and RandomNDCG are what a random ranking of the same lists
 	// scores in expectation, the trivial baseline: with n candidates per
-	// list HR@K = K/n (10/100 = 0.1 for the paper's 99 negatives) and
+	// list HR@K = K/n (10/100 = 0.1 for the paper's 99 candidates) and
 	// NDCG@K = (1/n) Σ_{r<=K} 1/log2(r+1) (≈ 0.045).
 	RandomHR, RandomNDCG float64
 }
 
 // NCF runs the evaluation protocol of Neural Collaborative Filtering (He
-// et al. 2017) on s: for every test row (u, i) it samples Negatives items
+// et al. 2017) on s: for every test row (u, i) it samples Candidates items
 // u never rated in any part of s (train, validation or test), uniformly
 // without replacement from a generator seeded with (Seed, u), ranks i among
 // them and the sampled items by s.Score, and averages HR@K and NDCG@K (see
@@ -61,13 +62,13 @@ type NCFResult struct {
 // and must be safe for that (a model.Net only reads its tables); the result
 // does not depend on their number.
 func NCF(sc model.Scorer, s *dataset.Split, o NCFOptions) NCFResult {
-	if o.Negatives <= 0 {
-		o.Negatives = DefaultNegatives
+	if o.Candidates <= 0 {
+		o.Candidates = DefaultCandidates
 	}
 	if o.K <= 0 {
 		o.K = DefaultK
 	}
-	res := NCFResult{K: o.K, Negatives: o.Negatives}
+	res := NCFResult{K: o.K, Candidates: o.Candidates}
 	nan := math.NaN()
 	res.HR, res.NDCG, res.RandomHR, res.RandomNDCG = nan, nan, nan, nan
 	users, items := s.Users.Len(), s.Items.Len()
@@ -121,7 +122,7 @@ type ncfState struct {
 // score above it and ties as much, among n sampled.
 type ncfCase struct{ above, ties, n int }
 
-// rank samples the negatives of the test row (u, i), u having rated the
+// rank samples the candidates of the test row (u, i), u having rated the
 // sorted items rated, and ranks i among them by sc.
 func (st *ncfState) rank(sc model.Scorer, u, i int32, rated []int32, o NCFOptions) ncfCase {
 	st.gen++
@@ -134,7 +135,7 @@ func (st *ncfState) rank(sc model.Scorer, u, i int32, rated []int32, o NCFOption
 	}
 	st.pcg.Seed(o.Seed, uint64(u))
 	h := Scored{Item: i, Score: sc.Score(u, i)}
-	c := ncfCase{n: min(o.Negatives, unrated)}
+	c := ncfCase{n: min(o.Candidates, unrated)}
 	st.sample(c.n, unrated, func(j int32) {
 		switch x := (Scored{Item: j, Score: sc.Score(u, j)}); {
 		case x.Score == h.Score || (x.Score != x.Score && h.Score != h.Score):
@@ -196,7 +197,7 @@ type ncfSums struct {
 
 // add adds case c's metrics to s; ideal[r] is the ideal DCG of r hits.
 func (s *ncfSums) add(c ncfCase, o NCFOptions, ideal []float64) {
-	if c.n < o.Negatives {
+	if c.n < o.Candidates {
 		s.short++
 	}
 	// The held-out item's rank is 1+above+x, x uniform in 0..ties.

@@ -57,8 +57,8 @@ func TestNCFPlanted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := eval.NCF(scoreNet(tt.score), s, eval.NCFOptions{Seed: 1})
-		if r.Cases != len(test) || r.Short != 0 || r.K != 10 || r.Negatives != 99 {
-			t.Errorf("%s: %d cases (want %d), %d short, K %d, %d negatives", tt.name, r.Cases, len(test), r.Short, r.K, r.Negatives)
+		if r.Cases != len(test) || r.Short != 0 || r.K != 10 || r.Candidates != 99 {
+			t.Errorf("%s: %d cases (want %d), %d short, K %d, %d candidates", tt.name, r.Cases, len(test), r.Short, r.K, r.Candidates)
 		}
 		if math.Abs(r.HR-tt.hr) > 1e-12 || math.Abs(r.NDCG-tt.ndcg) > 1e-12 {
 			t.Errorf("%s: HR@10 %v, NDCG@10 %v; want %v, %v", tt.name, r.HR, r.NDCG, tt.hr, tt.ndcg)
@@ -95,9 +95,9 @@ func (r *recorder) Score(u, i int32) float32 {
 	return 0
 }
 
-// TestNCFNegatives checks that each user's list is its held-out item and
+// TestNCFCandidates checks that each user's list is its held-out item and
 // 99 distinct items it never rated, the same for the same seed.
-func TestNCFNegatives(t *testing.T) {
+func TestNCFCandidates(t *testing.T) {
 	s := ncfSplit(t)
 	test := heldOut(s)
 	rated := map[[2]int32]bool{}
@@ -134,7 +134,7 @@ func TestNCFNegatives(t *testing.T) {
 	}
 }
 
-// TestNCFShort checks a user with fewer unrated items than negatives is
+// TestNCFShort checks a user with fewer unrated items than candidates is
 // ranked against all of them, and that ties count as the random draw.
 func TestNCFShort(t *testing.T) {
 	// 12 items; user 0 rated 0..8 and holds out 9: three unrated (9 is
@@ -146,10 +146,10 @@ func TestNCFShort(t *testing.T) {
 	s.Test.Append(0, 9, 5)
 	s.Train.Append(1, 0, 4)
 	s.Test.Append(1, 1, 5)
-	// The held-out item ties with every negative: user 0's list has 3
+	// The held-out item ties with every candidate: user 0's list has 3
 	// items, so with K=2 HR = 2/3 and NDCG = (1 + 1/log2 3)/3; user 1's
-	// has 5 (4 negatives): HR = 2/5, NDCG = (1 + 1/log2 3)/5.
-	r := eval.NCF(scoreNet(func(_, _ int32) float32 { return 1 }), s, eval.NCFOptions{Negatives: 4, K: 2, Seed: 3})
+	// has 5 (4 candidates): HR = 2/5, NDCG = (1 + 1/log2 3)/5.
+	r := eval.NCF(scoreNet(func(_, _ int32) float32 { return 1 }), s, eval.NCFOptions{Candidates: 4, K: 2, Seed: 3})
 	d := 1 + 1/math.Log2(3)
 	if r.Cases != 2 || r.Short != 1 {
 		t.Errorf("%d cases, %d short; want 2, 1", r.Cases, r.Short)
@@ -164,7 +164,7 @@ func TestNCFShort(t *testing.T) {
 
 // TestNCFRank checks the held-out item's rank on a list known in full: user
 // 0 rated item 0 and holds out item 1; the four other items are its
-// negatives.
+// candidates.
 func TestNCFRank(t *testing.T) {
 	s := &dataset.Split{Users: dataset.NewIDMap([]string{"a"}), Items: dataset.NewIDMap([]string{"0", "1", "2", "3", "4", "5"})}
 	s.Train.Append(0, 0, 4)
@@ -180,7 +180,7 @@ func TestNCFRank(t *testing.T) {
 		{10, 1, 0.5},
 	}
 	for _, tt := range tests {
-		r := eval.NCF(scoreNet(func(_, i int32) float32 { return scores[i] }), s, eval.NCFOptions{Negatives: 4, K: tt.k})
+		r := eval.NCF(scoreNet(func(_, i int32) float32 { return scores[i] }), s, eval.NCFOptions{Candidates: 4, K: tt.k})
 		if r.Cases != 1 || r.Short != 0 || r.HR != tt.hr || math.Abs(r.NDCG-tt.ndcg) > 1e-12 {
 			t.Errorf("K %d: %+v, want HR %v NDCG %v", tt.k, r, tt.hr, tt.ndcg)
 		}

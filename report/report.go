@@ -111,6 +111,24 @@ func (r Result) neverImproved() string {
 	return fmt.Sprintf("\nThe model never improved on its initial weights: no epoch of %d was better than the start (best epoch 0), so it is the untrained model.\n", len(r.Epochs))
 }
 
+// MarshalJSON encodes r; for a model of the implicit task, whose test is
+// its ranking, without the rating test ("test", "baselines",
+// "beats_bias"), which does not apply to it.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result // without this method
+	if r.Ranking == nil {
+		return json.Marshal(plain(r))
+	}
+	// Fields of the outer struct hide the embedded ones of the same JSON
+	// name, and are left out when nil.
+	return json.Marshal(struct {
+		plain
+		Test      *struct{} `json:"test,omitempty"`
+		Baselines *struct{} `json:"baselines,omitempty"`
+		BeatsBias *struct{} `json:"beats_bias,omitempty"`
+	}{plain: plain(r)})
+}
+
 // WriteJSON writes r as one indented JSON object.
 func (r Result) WriteJSON(w io.Writer) error {
 	e := json.NewEncoder(w)

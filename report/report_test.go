@@ -86,9 +86,9 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func TestWriteJSON(t *testing.T) {
-	s := reportSplit(t)
-	r := New(reportModel(s), s, 3000, 0)
+// writeJSON returns what r.WriteJSON writes, decoded and as written.
+func writeJSON(t *testing.T, r Result) (map[string]any, *bytes.Buffer) {
+	t.Helper()
 	var b bytes.Buffer
 	if err := r.WriteJSON(&b); err != nil {
 		t.Fatal(err)
@@ -97,6 +97,13 @@ func TestWriteJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &v); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, b.String())
 	}
+	return v, &b
+}
+
+func TestWriteJSON(t *testing.T) {
+	s := reportSplit(t)
+	r := New(reportModel(s), s, 3000, 0)
+	v, b := writeJSON(t, r)
 	want := map[string]float64{
 		"data.rows": 3000, "data.users": 150, "data.items": 40, "data.train": 2400,
 		"train_seconds": 1.5, "best_epoch": 2,
@@ -156,6 +163,26 @@ func TestWriteJSONFinite(t *testing.T) {
 		}
 		if got.String() != want.String() {
 			t.Errorf("WriteJSON wrote\n%s\nencoding/json writes\n%s", got.String(), want.String())
+		}
+	}
+}
+
+// TestWriteJSONImplicit checks that the JSON of a model of the implicit
+// task, tested by its ranking, has no rating test: no "test", "baselines"
+// or "beats_bias" (which would read as zeros and false).
+func TestWriteJSONImplicit(t *testing.T) {
+	s := reportSplit(t)
+	r := New(reportModel(s), s, 3000, 0)
+	r.Ranking = &Ranking{}
+	v, _ := writeJSON(t, r)
+	for _, key := range []string{"test", "baselines", "beats_bias"} {
+		if got, ok := v[key]; ok {
+			t.Errorf("the implicit task's JSON has %s: %v", key, got)
+		}
+	}
+	for _, key := range []string{"data", "config", "epochs", "ranking", "best_epoch"} {
+		if _, ok := v[key]; !ok {
+			t.Errorf("the implicit task's JSON lacks %s", key)
 		}
 	}
 }

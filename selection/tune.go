@@ -41,7 +41,7 @@ type Trial struct {
 
 // TuneResult is a finished search.
 type TuneResult struct {
-	Kind    string `json:"model"`
+	Kind    string `json:"kind"`
 	Search  string `json:"search"`  // "random" or "grid"
 	Scoring string `json:"scoring"` // "validation" or "k-fold" with k
 	Seed    uint64 `json:"seed"`

@@ -290,10 +290,14 @@ func TestTuneHeldOut(t *testing.T) {
 		if err := json.Unmarshal(b, &v); err != nil {
 			t.Fatal(err)
 		}
-		for _, key := range []string{"model", "search", "scoring", "seed", "workers", "planned", "trials", "best", "test", "stopped", "cancelled", "dropped", "search_seconds", "final_seconds"} {
+		for _, key := range []string{"kind", "search", "scoring", "seed", "workers", "planned", "trials", "best", "test", "stopped", "cancelled", "dropped", "search_seconds", "final_seconds"} {
 			if _, ok := v[key]; !ok {
 				t.Errorf("JSON lacks %s", key)
 			}
+		}
+		// The kind is "kind", as in the config; "model" would name a file.
+		if v["kind"] != r.Kind || v["model"] != nil {
+			t.Errorf(`JSON "kind" %v, "model" %v; want kind %q and no "model"`, v["kind"], v["model"], r.Kind)
 		}
 	}
 }

@@ -38,18 +38,7 @@ func TestRefusedBeforeWork(t *testing.T) {
 			if args[0] == "train" || args[0] == "tune" || args[0] == "cv" {
 				args = append(args, "--data", never)
 			}
-			stdout, stderr, code := run(t, args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2; stderr %q", code, stderr)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr %q does not say %q", stderr, w)
-				}
-			}
-			if strings.Contains(stdout, "Epoch") || !noDataLine(stdout, stderr) || strings.Contains(stderr, "never-read") {
-				t.Errorf("read the data or trained before refusing:\n%s%s", stdout, stderr)
-			}
+			refusedBeforeData(t, args, c.want...)
 		})
 	}
 }

@@ -61,8 +61,8 @@ type benchResult struct {
 
 // benchRun holds bench's flags.
 type benchRun struct {
-	shape, data, format, threads  string
-	columns                       string
+	src                           sourceFlags
+	shape, threads                string
 	rows, dim, batch, epochs, rep int
 	optimizer                     string
 	lr                            float64
@@ -77,7 +77,7 @@ func benchCmd() *cobra.Command {
 		Short: "Time a training epoch beside a read-only floor pass, per thread count, with test RMSE and peak memory",
 		Long: `Bench makes a ratings table (the built-in course ratings or a synthetic table of a
 MovieLens shape, generated in memory; or --data reads one), splits it 80/10/10 and reports:
-the time to make or load it; for each --threads count, one epoch of dot (the default
+the time to make or load it; for each --threads count, one epoch of ` + model.DefaultKind + ` (the default
 preset, --dim) beside the floor, a read-only pass that computes every prediction over the
 same rows, order and tables without updating anything, both on that many goroutines and
 measured in the same run (the fastest of --repeat); on one thread the write floor too, a
@@ -94,13 +94,11 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f := c.Flags()
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
-	f.StringVar(&r.data, "data", "", "read the ratings from this file or URL instead of generating them (then --shape and --rows are refused)")
-	f.StringVar(&r.format, "format", "auto", "format of --data: "+formatUsage)
-	f.StringVar(&r.columns, "columns", "", "with --data: "+columnsUsage)
-	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("thread counts to measure, comma-separated, each 1 to %d", model.MaxThreads))
+	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
+	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s: a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
 	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
-	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad", "optimizers to measure, comma-separated: adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
+	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad", "optimizer: a comma-separated list, each measured in turn, of adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
 	f.Float64Var(&r.lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
 	f.IntVar(&r.epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
 	f.IntVar(&r.rep, "repeat", 1, fmt.Sprintf("times to measure the epoch and the floor, 1 to %d (the fastest is reported)", maxRepeat))
@@ -151,7 +149,7 @@ func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, b
 	}
 	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
 	res.DataSeconds = time.Since(start).Seconds()
-	res.Config = fmt.Sprintf("dot dim %d, batch %d, seed %d", r.dim, r.batch, r.seed)
+	res.Config = fmt.Sprintf("%s dim %d, batch %d, seed %d", model.DefaultKind, r.dim, r.batch, r.seed)
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 	return s, res, nil
 }
@@ -172,7 +170,7 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
-	if err := r.checkSource(fs); err != nil {
+	if err := firstErr(r.checkSource(fs), r.src.check(fs)); err != nil {
 		return nil, nil, err
 	}
 	cfg := model.Presets["default"]
@@ -235,7 +233,7 @@ func (r *benchRun) checkSource(fs *pflag.FlagSet) error {
 func (r *benchRun) table(cmd *cobra.Command) (*dataset.Dataset, error) {
 	switch {
 	case cmd.Flags().Changed("data"):
-		return loadDataset(cmd.Context(), r.data, r.format, r.columns, "")
+		return r.src.load(cmd.Context(), "")
 	case r.shape == "builtin":
 		return dataset.Builtin(), nil
 	}
@@ -289,7 +287,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 			}
 			for j, m := range tm {
 				res.Threads[o*len(ths)+j].keepFastest(m, rep == 0)
-				fmt.Fprintf(lines, "repeat %d, %s, %d threads: epoch %.3fs, floor %.3fs\n", rep+1, c.Optimizer, m.Threads, m.Epoch.Seconds(), m.Floor.Seconds())
+				fmt.Fprintf(lines, "repeat %d, %s, %s: epoch %.3fs, floor %.3fs\n", rep+1, c.Optimizer, plural(m.Threads, "thread"), m.Epoch.Seconds(), m.Floor.Seconds())
 			}
 		}
 	}
@@ -338,11 +336,11 @@ func (r *benchRun) fit(cmd *cobra.Command, lines io.Writer, s *dataset.Split, cf
 		t0 := time.Now()
 		m, err := train.Fit(cmd.Context(), s, c)
 		if err != nil {
-			return divergedHint(err, nil, c)
+			return divergedHint(err, nil, c, false)
 		}
 		row.Epochs, row.TrainSeconds = r.epochs, time.Since(t0).Seconds()
 		row.TestRMSE = m.Test(s.Test).RMSE
-		fmt.Fprintf(lines, "%s, %d threads: %d epochs in %.1fs, test RMSE %.4f\n", c.Optimizer, row.Threads, r.epochs, row.TrainSeconds, row.TestRMSE)
+		fmt.Fprintf(lines, "%s, %s: %s in %.1fs, test RMSE %.4f\n", c.Optimizer, plural(row.Threads, "thread"), plural(r.epochs, "epoch"), row.TrainSeconds, row.TestRMSE)
 		if j == 0 {
 			mean, bias := model.Baselines(m, s)
 			res.MeanRMSE, res.BiasRMSE = mean.Test(s.Test).RMSE, bias.Test(s.Test).RMSE

@@ -17,6 +17,11 @@ func TestBench(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	for _, w := range []string{"adam, 1 thread: 4 epochs in", "adam, 2 threads: 4 epochs in", "repeat 1, adam, 1 thread: epoch"} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr does not say %q:\n%s", w, stderr)
+		}
+	}
 	var r benchResult
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v: %s", err, out)

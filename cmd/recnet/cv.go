@@ -39,10 +39,10 @@ model sees exactly the same folds. It prints Surprise's table per model (RMSE an
 MAE per fold with their mean and standard deviation, fit and test time), then a
 summary sorted by RMSE with the baselines beside the models.
 
-Every model takes its kind's defaults; --preset (default or seed) applies to dot.
-Models that stop early (dot, mlp, neumf, mf, nmf) validate on --valid-share of each training
+Every model takes its kind's defaults; --preset (default or seed) applies to ` + model.DefaultKind + `.
+Models that stop early (` + strings.Join(cvKinds(true), ", ") + `) validate on --valid-share of each training
 fold (drawn from --seed, the same rows for every model) and train on the rest; the
-baselines (mean, bias) fit on the whole training folds. The (model, fold) jobs run
+baselines (` + strings.Join(cvKinds(false), ", ") + `) fit on the whole training folds. The (model, fold) jobs run
 on --workers goroutines (default: all cores); fit and test times are per job.
 A model whose training diverges on a fold (its loss becomes NaN or infinite) is
 marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
@@ -53,11 +53,11 @@ cv fails (exit 1) only when every job diverges.`,
 	f := c.Flags()
 	r.src.register(f)
 	f.StringVar(&r.kinds, "kinds", strings.Join(train.Kinds(), ","), "comma-separated model kinds to evaluate, each once")
-	f.StringVar(&r.preset, "preset", "default", "settings of dot: default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no dot)")
+	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only mean and bias)")
+	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
 	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c
@@ -87,7 +87,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 		// CrossValidate marks a diverged fold and goes on: no
 		// DivergedError reaches here, only too large, constant and
 		// interrupted, classified as train's.
-		return divergedHint(err, cmd.Flags(), cfgs[0])
+		return divergedHint(err, cmd.Flags(), cfgs[0], false)
 	}
 	if r.asJSON {
 		e := json.NewEncoder(cmd.OutOrStdout())
@@ -150,7 +150,7 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 	for _, name := range strings.Split(kinds, ",") {
 		name = strings.TrimSpace(name)
 		if name == "" {
-			continue
+			return nil, fmt.Errorf("--kinds %s: an empty name in the list (known: %s)", quote.Short(kinds), strings.Join(known, ", "))
 		}
 		if !slices.Contains(known, name) {
 			return nil, fmt.Errorf("--kinds: unknown kind %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
@@ -165,8 +165,18 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 		c.Seed = seed
 		cfgs = append(cfgs, c)
 	}
-	if len(cfgs) == 0 {
-		return nil, fmt.Errorf("--kinds %s names no kind (known: %s)", quote.Short(kinds), strings.Join(known, ", "))
-	}
 	return cfgs, nil
+}
+
+// cvKinds returns the kinds cv trains (those of train.Kinds) that are
+// trained in epochs and stop early (trained), or else those fitted in
+// closed form, from the kinds' declarations.
+func cvKinds(trained bool) []string {
+	var out []string
+	for _, name := range train.Kinds() {
+		if k, ok := model.Lookup(name); ok && k.Trained() == trained {
+			out = append(out, name)
+		}
+	}
+	return out
 }

@@ -35,7 +35,7 @@ type dataFlags struct {
 // The --help of the source flags.
 const (
 	dataUsage    = "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), or builtin (the generated course ratings)"
-	formatUsage  = "auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)"
+	formatUsage  = "format of the ratings table read: auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)"
 	columnsIntro = "map the columns of a table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one); time=none (or time=-) drops a time column, the only mapping a SQLite or Parquet source takes. Without it a header's columns are found by name (case, _, - and spaces ignored; "
 )
 
@@ -43,9 +43,17 @@ const (
 // from package dataset, which owns it.
 var columnsUsage = columnsIntro + dataset.ColumnNames() + "); two columns naming one role are an error; a header names a known column and holds no number, else the first row is data; without a header the columns are user,item,rating (ratings.dat: and timestamp). A time is Unix seconds (a fraction is dropped), RFC 3339, 2006-01-02 or 2006-01-02 15:04:05 (UTC). A table of two columns (user,item) trains --task implicit only"
 
-// register adds --data, --format and --columns to fs.
+// register adds --data, --format and --columns to fs, --data defaulting
+// to the built-in table.
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.data, "data", "builtin", dataUsage)
+	f.registerData(fs, "builtin", "")
+}
+
+// registerData adds --data, --format and --columns to fs, --data
+// defaulting to data, its help ending with more (what its default means
+// where it is not a table).
+func (f *sourceFlags) registerData(fs *pflag.FlagSet, data, more string) {
+	fs.StringVar(&f.data, "data", data, dataUsage+more)
 	fs.StringVar(&f.format, "format", "auto", formatUsage)
 	fs.StringVar(&f.columns, "columns", "", columnsUsage)
 }

@@ -28,8 +28,10 @@ var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", 
 // saved"). A configuration too large to train (train.ErrTooLarge) and a
 // table the task cannot learn from (tableErr) are bad input (exit 2).
 // Other errors pass unchanged;
-// fs may be nil (bench, whose flags are lists).
-func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
+// fs may be nil (bench, whose flags are lists). saves says whether the
+// command would have written a file (train, tune), which the message then
+// says it did not.
+func divergedHint(err error, fs *pflag.FlagSet, c model.Config, saves bool) error {
 	var de *train.DivergedError
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -41,7 +43,7 @@ func divergedHint(err error, fs *pflag.FlagSet, c model.Config) error {
 	case !errors.As(err, &de):
 		return err
 	}
-	return fmt.Errorf("%w and nothing was saved; %s", err, tryHint(fs, c))
+	return fmt.Errorf("%w%s; %s", err, nothingSaved(saves), tryHint(fs, c))
 }
 
 // tryHint suggests the settings to change after a failed run: a lower
@@ -74,12 +76,21 @@ func tryHint(fs *pflag.FlagSet, c model.Config) string {
 
 // neverImproved returns the error of a run whose epochs never beat the
 // initial weights (report.NeverImproved; the report says so in full): the
-// model is the untrained one and is not saved (exit 1). nil for any other
-// run.
-func neverImproved(m *model.Model, fs *pflag.FlagSet) error {
+// model is the untrained one and is not saved (exit 1); saves as for
+// divergedHint. nil for any other run.
+func neverImproved(m *model.Model, fs *pflag.FlagSet, saves bool) error {
 	if !report.NeverImproved(m) {
 		return nil
 	}
-	return fmt.Errorf("train: no epoch of %d improved on the initial weights: the model learned nothing and nothing was saved; %s",
-		len(m.History), tryHint(fs, m.Config))
+	return fmt.Errorf("train: no epoch of %d improved on the initial weights: the model learned nothing%s; %s",
+		len(m.History), nothingSaved(saves), tryHint(fs, m.Config))
+}
+
+// nothingSaved returns " and nothing was saved" for a command that saves
+// (saves), to end the sentence of a failed run; "" for one that never does.
+func nothingSaved(saves bool) string {
+	if saves {
+		return " and nothing was saved"
+	}
+	return ""
 }

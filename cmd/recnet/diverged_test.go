@@ -70,8 +70,8 @@ func TestDivergedMessageOnce(t *testing.T) {
 	data := smallData(t, t.TempDir())
 	_, stderr, code := run(t, "train", "--data", data, "-q", "--epochs", "2", "--lr", "1e30", "--batch", "64")
 	if code != 1 || !strings.Contains(stderr, "epoch 1") || !strings.Contains(stderr, "a lower --lr (now 1e+30)") ||
-		!strings.Contains(stderr, "--batch 64") || strings.Count(stderr, "try") != 1 {
-		t.Errorf("exit %d, want 1 with one hint naming the epoch, --lr 1e30 and --batch 64: %s", code, stderr)
+		!strings.Contains(stderr, "--batch 64") || strings.Count(stderr, "try") != 1 || !strings.Contains(stderr, "and nothing was saved; try") {
+		t.Errorf("exit %d, want 1 with one hint naming the epoch, --lr 1e30 and --batch 64, after saying nothing was saved: %s", code, stderr)
 	}
 }
 
@@ -153,6 +153,10 @@ func TestEvalNCFFitErrors(t *testing.T) {
 			}
 			if strings.Contains(stdout, "HR@") {
 				t.Errorf("reported the model:\n%s", stdout)
+			}
+			// eval saves nothing, ever: its failure does not say so.
+			if c.code == 1 && strings.Contains(stderr, "saved") {
+				t.Errorf("stderr %q speaks of saving, which eval never does", stderr)
 			}
 		})
 	}

@@ -86,11 +86,11 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	ef := &r.ef
 	r.df.register(fs)
 	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own)")
-	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out with sampled negatives)")
+	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split) or ncf (leave-one-out, each held-out item ranked among sampled --candidates)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
 	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
-	fs.IntVar(&ef.candidates, "candidates", eval.DefaultNegatives, fmt.Sprintf("--protocol ncf: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
-		maxCandidates, eval.DefaultNegatives, eval.DefaultNegatives+1))
+	fs.IntVar(&ef.candidates, "candidates", eval.DefaultCandidates, fmt.Sprintf("--protocol ncf: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
+		maxCandidates, eval.DefaultCandidates, eval.DefaultCandidates+1))
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf: no progress bar (there is none when stderr is not a terminal)")
 	// The model flags of train apply to --protocol ncf; they live in their
@@ -122,7 +122,7 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 	case "ncf":
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
-			return badInput(err)
+			return err // bad input
 		}
 		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task)); err != nil {
 			return err
@@ -132,22 +132,26 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 	return oneOf("--protocol", r.ef.protocol, "split", "ncf")
 }
 
-// ncfOnly refuses, for --protocol split, the model and training flags the
-// user set, which apply to --protocol ncf only.
+// ncfOnly refuses, for --protocol split, the flags the user set that
+// apply to --protocol ncf only: --candidates, and the model and training
+// flags.
 func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
+	if fs.Changed("candidates") {
+		return badInput(errors.New("--candidates: applies to --protocol ncf only; --protocol split ranks every item the user has no training or validation rating for"))
+	}
 	var set []string
 	r.cfs.VisitAll(func(f *pflag.Flag) {
 		if f.Changed && f.Name != "seed" {
 			set = append(set, "--"+f.Name)
 		}
 	})
-	if fs.Changed("candidates") {
-		set = append(set, "--candidates")
+	switch len(set) {
+	case 0:
+		return nil
+	case 1:
+		return badInput(fmt.Errorf("%s: applies to --protocol ncf only, which trains its model; --protocol split evaluates the saved --model as it is", set[0]))
 	}
-	if len(set) > 0 {
-		return badInput(fmt.Errorf("%s: model and training flags apply to --protocol ncf only; a saved model is evaluated as it is", strings.Join(set, ", ")))
-	}
-	return nil
+	return badInput(fmt.Errorf("%s: apply to --protocol ncf only, which trains its model; --protocol split evaluates the saved --model as it is", strings.Join(set, ", ")))
 }
 
 // evalSplitRun is what evalSplit measured, for its report.
@@ -226,8 +230,8 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 		Accuracy: accJSON,
 		Ranking: evalRankingJSON{
 			K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
-			Candidates: "items the user has no training or validation rating for",
-			Model:      rm.Metrics(), MostPopular: e.rp.Metrics(),
+			RankedItems: "items the user has no training or validation rating for",
+			Model:       rm.Metrics(), MostPopular: e.rp.Metrics(),
 		},
 	})
 }
@@ -332,14 +336,14 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	start := time.Now()
 	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
 	if err != nil {
-		return divergedHint(err, cmd.Flags(), cfg)
+		return divergedHint(err, cmd.Flags(), cfg, false)
 	}
-	if err := neverImproved(m, cmd.Flags()); err != nil {
+	if err := neverImproved(m, cmd.Flags(), false); err != nil {
 		return err
 	}
 	e := evalNCFRun{m: m, secs: time.Since(start).Seconds(), seed: df.seed,
 		data: report.NewData(s, d.Len(), d.Duplicates)}
-	o := eval.NCFOptions{Negatives: ef.candidates, K: ef.k, Seed: df.seed}
+	o := eval.NCFOptions{Candidates: ef.candidates, K: ef.k, Seed: df.seed}
 	e.rm = eval.NCF(m.Net, s, o)
 	e.rp = eval.NCF(eval.MostPopular(s.Train, s.Items.Len()), s, o)
 	if ef.asJSON {
@@ -404,7 +408,7 @@ func (e *evalNCFRun) json() evalNCFJSON {
 		Protocol: "ncf", Data: e.data,
 		Config: e.m.Config, BestEpoch: e.m.BestEpoch, TrainSeconds: model.Number(e.secs),
 		NCF: evalNCFResultJSON{
-			K: rm.K, Candidates: rm.Negatives, Negatives: e.negatives(), Seed: e.seed, Cases: rm.Cases, Short: rm.Short,
+			K: rm.K, Candidates: rm.Candidates, Negatives: e.negatives(), Seed: e.seed, Cases: rm.Cases, Short: rm.Short,
 			Model:       evalHRJSON{model.Number(rm.HR), model.Number(rm.NDCG)},
 			MostPopular: evalHRJSON{model.Number(rp.HR), model.Number(rp.NDCG)},
 			Random:      evalHRJSON{model.Number(rm.RandomHR), model.Number(rm.RandomNDCG)},
@@ -418,13 +422,13 @@ func (e *evalNCFRun) json() evalNCFJSON {
 func (e *evalNCFRun) write(out io.Writer) {
 	rm, rp := e.rm, e.rp
 	fmt.Fprintf(out, "trained in %.2fs; best epoch %d\n", e.secs, e.m.BestEpoch)
-	fmt.Fprintf(out, "\nNCF protocol: each of %d held-out ratings ranked against %d candidates, items its user never rated (--candidates %d, seed %d)\n",
-		rm.Cases, rm.Negatives, rm.Negatives, e.seed)
+	fmt.Fprintf(out, "\nNCF protocol: each of %s ranked against %s, items its user never rated (--candidates %d, seed %d)\n",
+		plural(rm.Cases, "held-out rating"), plural(rm.Candidates, "candidate"), rm.Candidates, e.seed)
 	if rm.Short > 0 {
-		fmt.Fprintf(out, "%d users had fewer than %d unrated items and were ranked against all of them\n", rm.Short, rm.Negatives)
+		fmt.Fprintf(out, "users with fewer than %s, ranked against all of them: %d\n", plural(rm.Candidates, "unrated item"), rm.Short)
 	}
 	if n := e.negatives(); n > 0 {
-		fmt.Fprintf(out, "training: %d negatives per positive (--negatives %d)\n", n, n)
+		fmt.Fprintf(out, "training: %s per positive (--negatives %d)\n", plural(n, "negative"), n)
 	} else {
 		fmt.Fprintln(out, "training: on the ratings, no sampled negatives (--task rating)")
 	}
@@ -475,7 +479,7 @@ type evalRankingJSON struct {
 	Users       int                 `json:"users"`
 	NoRelevant  int                 `json:"no_relevant"`
 	Items       int                 `json:"items"`
-	Candidates  string              `json:"candidates"`
+	RankedItems string              `json:"ranked_items"` // which items each list is drawn from
 	Model       eval.RankingMetrics `json:"model"`
 	MostPopular eval.RankingMetrics `json:"most_popular"`
 }

@@ -51,6 +51,14 @@ func TestEval(t *testing.T) {
 			t.Errorf("--json lacks %s", key)
 		}
 	}
+	// "candidates" is the number of --protocol ncf's sampled items, not
+	// this protocol's text.
+	if _, ok := lookup(res, "ranking.candidates"); ok {
+		t.Errorf("--json says ranking.candidates, the key of --protocol ncf's number: %v", res["ranking"])
+	}
+	if r, _ := lookup(res, "ranking.ranked_items"); r != "items the user has no training or validation rating for" {
+		t.Errorf("ranking.ranked_items = %v", r)
+	}
 	if k, _ := lookup(res, "ranking.k"); k != 5.0 {
 		t.Errorf("ranking.k = %v, want 5", k)
 	}
@@ -92,7 +100,7 @@ func TestEvalNCF(t *testing.T) {
 		t.Fatalf("eval --protocol ncf: exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"leave-one-out", "HR@10", "NDCG@10", "recnet dot", "most popular", "random (expected)", "Epoch 2/2",
-		fmt.Sprintf("candidates, items its user never rated (--candidates %d,", eval.DefaultNegatives), "training: on the ratings, no sampled negatives"} {
+		fmt.Sprintf("candidates, items its user never rated (--candidates %d,", eval.DefaultCandidates), "training: on the ratings, no sampled negatives"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}

@@ -169,15 +169,17 @@ func (f *sourceFlags) check(fs *pflag.FlagSet) error {
 // flags and --valid-share (of --train/--test without --valid) leave: with
 // none, early stopping cannot work, so a --patience the user set is
 // refused and the default one gets a note (returned) that early stopping
-// is off. A negative patience never stops early and needs no part.
-func noValidation(fs *pflag.FlagSet, f *dataFlags, validShare float64, patience int) (string, error) {
+// is off. A negative patience never stops early and needs no part; a kind
+// fitted in closed form (c's) has no epochs to stop.
+func noValidation(fs *pflag.FlagSet, f *dataFlags, validShare float64, c model.Config) (string, error) {
 	none := f.train != "" && f.valid == "" && validShare == 0
 	if f.train == "" && f.test == "" {
 		fr, err := parseFractions(f.split)
 		none = err == nil && fr.Valid == 0
 	}
-	switch {
-	case !none || patience < 0:
+	patience := c.Patience
+	switch k, ok := model.Lookup(c.Kind); {
+	case !none || patience < 0 || !ok || !k.Trained():
 		return "", nil
 	case fs.Changed("patience"):
 		return "", badInput(fmt.Errorf("--patience %d: there is no validation part to stop early on (give --split a validation fraction, --valid, or --valid-share above 0; or --patience -1)", patience))
@@ -277,6 +279,15 @@ func durationPositive(fs *pflag.FlagSet, name string, d time.Duration) error {
 		return badInput(fmt.Errorf("%s %s: must be above 0", flagName(fs, name), d))
 	}
 	return nil
+}
+
+// plural returns n and the noun one, in the plural unless n is 1: "1
+// epoch", "2 epochs".
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %ss", n, one)
 }
 
 // firstErr returns the first non-nil error.

@@ -48,7 +48,7 @@ item, rating) or a SQLite file (table ratings), which --data reads back.`,
 	}
 	f := c.Flags()
 	f.StringVar(&r.out, "out", "ratings.csv", "output file (- for standard output)"+outputRule)
-	f.StringVar(&r.format, "format", "", "csv, parquet or sqlite (default: from the --out extension, else csv)")
+	f.StringVar(&r.format, "format", "", "format of the ratings table written: csv, parquet or sqlite (default: from the --out extension, else csv)")
 	f.StringVar(&r.shape, "shape", "", "write a MovieLens-shaped table: ml100k, ml1m or ml25m (default: the built-in course ratings)")
 	f.Uint64Var(&r.cfg.Seed, "seed", 42, "generator seed: the same seed writes the same bytes"+seedRule)
 	f.IntVar(&r.cfg.Users, "users", 0, fmt.Sprintf("number of users, 1 to %d (default: 33,901 as the original, or in proportion to --rows); each has 1 to %d ratings", maxGenRows, genMaxPerUser))

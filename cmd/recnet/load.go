@@ -57,7 +57,7 @@ taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 		},
 	}
 	cmd.Flags().StringVar(&path, "model", "model.recnet", "the model file the server serves (for user ids)")
-	cmd.Flags().StringVar(&addr, "addr", "http://127.0.0.1:8080", "server address (loopback only)")
+	cmd.Flags().StringVar(&addr, "addr", "http://127.0.0.1:8080", "the server's address, that the requests are sent to (loopback only)")
 	cmd.Flags().IntVarP(&n, "requests", "n", 20000, fmt.Sprintf("how many requests, 1 to %d", maxRequests))
 	cmd.Flags().IntVarP(&c, "clients", "c", 32, fmt.Sprintf("concurrent clients, 1 to %d", maxClients))
 	cmd.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("length of the recommendation list each request asks for, 1 to %d (the server's limit)", server.MaxK))

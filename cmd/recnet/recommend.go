@@ -193,7 +193,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	if res.Cold {
 		fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
 	} else {
-		fmt.Fprintf(out, "top %d for a new user folded in from %d ratings (no retraining)\n", len(res.Recs), len(ratings))
+		fmt.Fprintf(out, "top %d for a new user folded in from %s (no retraining)\n", len(res.Recs), plural(len(ratings), "rating"))
 	}
 	writeRecs(out, res.Recs, catalog, m.ScoreName())
 	return nil

@@ -23,7 +23,7 @@ func TestRecommendSimilar(t *testing.T) {
 		want []string
 	}{
 		{[]string{"recommend", "--model", m, "--user", user, "-k", "3"}, []string{"top 3 for user " + user, "rank"}},
-		{[]string{"recommend", "--model", m, "--rated", item + "=5", "-k", "4"}, []string{"folded in from 1 ratings", "rank"}},
+		{[]string{"recommend", "--model", m, "--rated", item + "=5", "-k", "4"}, []string{"folded in from 1 rating (", "rank"}},
 		{[]string{"recommend", "--model", m, "-k", "2"}, []string{"cold start"}},
 		{[]string{"similar", "--model", m, "--item", item, "-k", "3"}, []string{"items like " + item, "cosine"}},
 	}

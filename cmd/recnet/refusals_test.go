@@ -60,31 +60,45 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--activation", "nope"}, []string{`--activation "nope"`, "known: "}},
 		{[]string{"train", "--data", never, "--preset", "seed", "--kind", "nope"}, []string{`--kind "nope"`, "known: "}},
 		{[]string{"load", "--model", never, "-k", "101"}, []string{"-k", "100"}},
+		{[]string{"eval", "--data", never, "--candidates", "5"}, []string{"--candidates: applies to --protocol ncf only"}},
+		{[]string{"eval", "--data", never, "--dim", "8"}, []string{"--dim: applies to --protocol ncf only"}},
+		{[]string{"cv", "--data", never, "--kinds", "dot,"}, []string{"--kinds", "empty name"}},
+		{[]string{"cv", "--data", never, "--kinds", ",bias"}, []string{"--kinds", "empty name"}},
+		{[]string{"bench", "--data", "builtin", "--format", "csv"}, []string{"--format", "built-in"}},
 	}
 	for _, c := range cases {
-		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			stdout, stderr, code := run(t, c.args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2; stderr %q", code, stderr)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr %q does not say %q", stderr, w)
-				}
-			}
-			if strings.Contains(stderr, "never-read.csv:") || strings.Contains(stderr, "no such file") || !noDataLine(stdout, stderr) {
-				t.Errorf("read the data before refusing: %q %q", stdout, stderr)
-			}
-		})
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) { refusedBeforeData(t, c.args, c.want...) })
 	}
 }
 
-// TestDefaultPatienceWithoutValidation checks that a run with no
-// validation part and the default patience says early stopping is off.
-func TestDefaultPatienceWithoutValidation(t *testing.T) {
-	stdout, stderr, code := run(t, "train", "--split", "0.9,0,0.1", "--epochs", "1", "-q")
-	if code != 0 || !strings.Contains(stdout+stderr, "early stopping is off") {
-		t.Errorf("exit %d; output does not say early stopping is off:\n%s%s", code, stdout, stderr)
+// refusedBeforeData runs the binary with args and checks that it exits 2
+// with stderr saying each of want, before reading any data or training:
+// no "data ..." line, no epoch, and no word of never-read.csv, the file
+// given to --data where a command reads one (which does not exist, so a
+// refusal after reading it would report the missing file instead).
+func refusedBeforeData(t *testing.T, args []string, want ...string) {
+	t.Helper()
+	stdout, stderr, code := run(t, args...)
+	if code != 2 {
+		t.Errorf("exit %d, want 2; stderr %q", code, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr %q does not say %q", stderr, w)
+		}
+	}
+	if strings.Contains(stdout, "Epoch") || !noDataLine(stdout, stderr) || strings.Contains(stderr, "never-read") || strings.Contains(stderr, "no such file") {
+		t.Errorf("read the data or trained before refusing:\n%s%s", stdout, stderr)
+	}
+}
+
+// TestNoEpochsNoEarlyStopping checks that a kind fitted in closed form,
+// which has no epochs, gets no note that early stopping is off without a
+// validation part.
+func TestNoEpochsNoEarlyStopping(t *testing.T) {
+	stdout, stderr, code := run(t, "train", "--kind", "mean", "--split", "0.8,0,0.2", "-q")
+	if code != 0 || strings.Contains(stdout+stderr, "early stopping") || strings.Contains(stdout+stderr, "epoch") {
+		t.Errorf("exit %d; a kind without epochs is told of early stopping or epochs:\n%s%s", code, stdout, stderr)
 	}
 }
 

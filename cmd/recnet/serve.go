@@ -73,7 +73,7 @@ for up to %v.`, maxFoldInLimit, maxFoldInWait, server.MaxRatings, server.MaxBody
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
 	c.Flags().StringVar(&r.path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&r.addr, "addr", "127.0.0.1:8080", "address to listen on, host:port (not empty)")
+	c.Flags().StringVar(&r.addr, "addr", "127.0.0.1:8080", "the server's address, host:port, that it listens on (not empty)")
 	c.Flags().IntVar(&r.foldLimit, "foldin-limit", runtime.GOMAXPROCS(0), fmt.Sprintf("fold-ins run at once, 1..%d; the default is the number of cores", maxFoldInLimit))
 	c.Flags().DurationVar(&r.foldWait, "foldin-wait", server.DefaultFoldInWait, fmt.Sprintf("how long a fold-in waits for a free slot before a 503, 0..%v", maxFoldInWait))
 	r.cat.register(c)

@@ -24,6 +24,7 @@ type tuneRun struct {
 	df         dataFlags
 	kind       string
 	task       string
+	negatives  int
 	budget     time.Duration
 	trials     int
 	grid       bool
@@ -44,7 +45,7 @@ func tuneCmd() *cobra.Command {
 trial trains on the training part with early stopping on the validation part and is
 scored by validation RMSE, or, with --folds K, by the mean RMSE of K-fold
 cross-validation over the training and validation parts. With --task implicit
-(dot, mlp, neumf) each trial is scored by 1 - NDCG@10 of its ranking of the
+(` + strings.Join(implicitKinds(model.Tunable()), ", ") + `) each trial is scored by 1 - NDCG@10 of its ranking of the
 validation rows, and the best is tested by ranking beside the most-popular baseline. Every trial is printed as it
 finishes. The best configuration is then refitted on the training part (early stopping
 on the validation part) and tested on the test part, which the search never saw;
@@ -64,7 +65,9 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	r.df.register(c.Flags())
 	f := c.Flags()
 	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to tune: "+strings.Join(model.Tunable(), ", "))
-	f.StringVar(&r.task, "task", "rating", "rating (scored by RMSE) or implicit (dot, mlp, neumf: trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
+	f.StringVar(&r.task, "task", model.TaskRating, "rating (scored by RMSE) or implicit ("+strings.Join(implicitKinds(model.Tunable()), ", ")+": trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
+	negatives, _ := model.LookupSetting("negatives")
+	f.IntVar(&r.negatives, "negatives", model.DefaultNegatives, settingUsage(negatives))
 	f.DurationVar(&r.budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")
 	f.IntVar(&r.trials, "trials", 0, fmt.Sprintf("most trials, 1 to %d (default: 20 for random search, the whole grid with --grid)", maxTrials))
 	f.BoolVar(&r.grid, "grid", false, "search the kind's fixed grid instead of drawing at random")
@@ -136,13 +139,13 @@ func (r *tuneRun) load(ctx context.Context, lines io.Writer) (*dataset.Split, er
 // large, constant: exit 2) or a divergence.
 func (r *tuneRun) failed(lines io.Writer, res selection.TuneResult, space selection.Space, metric string, err error) error {
 	if !errors.Is(err, context.Canceled) {
-		return divergedHint(err, nil, space.Base)
+		return divergedHint(err, nil, space.Base, true)
 	}
 	if len(res.Trials) > 0 {
 		fmt.Fprintf(lines, "\ninterrupted after %d of %d trials; best so far: trial %d, %s %.4f\n  %s\n",
 			len(res.Trials), res.Planned, res.Best.Index+1, res.Scoring+" "+metric, res.Best.Score, space.Describe(res.Best.Config))
 	}
-	return fmt.Errorf("tune: %s (%d trials counted; the best configuration was not refitted)", interrupted, len(res.Trials))
+	return fmt.Errorf("tune: %s (%s counted; the best configuration was not refitted)", interrupted, plural(len(res.Trials), "trial"))
 }
 
 // check refuses a flag out of its bounds and returns the search space
@@ -150,8 +153,9 @@ func (r *tuneRun) failed(lines io.Writer, res selection.TuneResult, space select
 func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
-		intIn(fs, "workers", r.workers, 1, maxWorkers), r.df.check(fs),
-		oneOf("--kind", r.kind, model.Tunable()...), kindTask("--task", r.kind, r.task), validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
+		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
+		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task),
+		validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
 	if fs.Changed("task") {
@@ -159,12 +163,18 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 			return selection.Space{}, "", err
 		}
 	}
+	if fs.Changed("negatives") && r.task != model.TaskImplicit {
+		return selection.Space{}, "", badInput(errors.New("--negatives: applies with --task implicit only (negatives are sampled for the implicit task)"))
+	}
 	space, err := selection.DefaultSpace(r.kind)
 	if err != nil {
 		return space, "", badInput(fmt.Errorf("--kind: %w", err))
 	}
 	space.Base.Seed = r.df.seed
 	space.Base.Task = r.task
+	if fs.Changed("negatives") {
+		space.Base.Negatives = r.negatives
+	}
 	if err := space.Base.Validate(); err != nil {
 		return space, "", badInput(err)
 	}
@@ -180,6 +190,32 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	err = firstErr(intInOrZero(fs, "folds", r.folds, 2, maxFolds, "score on the validation part"),
 		checkOutput("out", r.out, r.df.inputs()...))
 	return space, metric, err
+}
+
+// tunable refuses a --kind that has no search space: an unknown one, or
+// one fitted in closed form, naming the kinds tune searches.
+func tunable(kind string) error {
+	k, ok := model.Lookup(kind)
+	if !ok || k.Space != nil {
+		return oneOf("--kind", kind, model.Tunable()...)
+	}
+	why := "nothing to search"
+	if !k.Trained() {
+		why = "it is fitted in closed form"
+	}
+	return badInput(fmt.Errorf("--kind %s: has no search space (%s); tunable kinds: %s", kind, why, strings.Join(model.Tunable(), ", ")))
+}
+
+// implicitKinds returns those of the kinds names that train the implicit
+// task (the others read the task as rating only: model.Kind.Fixed).
+func implicitKinds(names []string) []string {
+	var out []string
+	for _, name := range names {
+		if (model.Config{Kind: name, Training: model.Training{Task: model.TaskImplicit}}).Unused("task") == "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // header says what the search does and how it scores.
@@ -236,8 +272,8 @@ func epochs(es []int) string {
 // writeTune prints the end of a search: what was counted, the best trial
 // and its test accuracy beside the baselines.
 func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testRows int) {
-	fmt.Fprintf(w, "\nsearched %d of %d trials in %.2fs wall time on %d workers; refit and test %.2fs\n",
-		len(r.Trials), r.Planned, r.SearchSeconds, r.Workers, r.FinalSeconds)
+	fmt.Fprintf(w, "\nsearched %d of %s in %.2fs wall time on %s; refit and test %.2fs\n",
+		len(r.Trials), plural(r.Planned, "trial"), r.SearchSeconds, plural(r.Workers, "worker"), r.FinalSeconds)
 	if r.Stopped {
 		fmt.Fprintf(w, "stopped early by the --budget: %d running trials cancelled, %d finished after an unfinished one; neither is counted\n",
 			r.Cancelled, r.Dropped)
@@ -277,8 +313,8 @@ func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testR
 }
 
 // spacesHelp describes the search space of every tunable kind, from the
-// kinds' declarations: the ranges, the epochs and patience the search
-// trains with, and the grid.
+// kinds' declarations: the ranges, the epochs (unless a range draws them)
+// and patience the search trains with, and the grid.
 func spacesHelp() string {
 	var b strings.Builder
 	for _, name := range model.Tunable() {
@@ -291,7 +327,11 @@ func spacesHelp() string {
 				grid = append(grid, g)
 			}
 		}
-		parts = append(parts, fmt.Sprintf("up to %d epochs, patience %d", base.Epochs, base.Patience))
+		if slices.ContainsFunc(k.Space, func(r model.Range) bool { return r.Name == "epochs" }) {
+			parts = append(parts, fmt.Sprintf("patience %d", base.Patience))
+		} else {
+			parts = append(parts, fmt.Sprintf("up to %s, patience %d", plural(base.Epochs, "epoch"), base.Patience))
+		}
 		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name), strings.Join(parts, ", ")+"."))
 		if len(grid) > 0 {
 			b.WriteString(wrapHelp("        ", "Grid: "+strings.Join(grid, " x ")+"."))

@@ -35,19 +35,23 @@ type renamedFlag struct {
 	// that fits tells.
 	like string
 	fits func(string) bool
+	// given is why it is refused when the new flag is given too, whose
+	// value then stands: the hint suggests no other.
+	given string
 }
 
 // renamedFlags are the flag names of older releases that the vocabulary
 // gave another meaning or took away.
 var renamedFlags = []renamedFlag{
-	{[]string{"train", "tune"}, "model", "names a saved model file; choose a kind with", "kind", "K", isKind},
+	{[]string{"train", "tune"}, "model", "names a saved model file; choose a kind with", "kind", "K", isKind,
+		"names a saved model file; --kind chooses the kind"},
 	{[]string{"cv"}, "models", "is renamed; name the kinds with", "kinds", "K1,K2", func(v string) bool {
 		return !slices.ContainsFunc(strings.Split(v, ","), func(k string) bool { return !isKind(k) })
-	}},
+	}, "is renamed --kinds, which is given"},
 	{[]string{"eval"}, "train-negatives", "is renamed (the negatives per positive while training; the items a held-out item is ranked against are --candidates); give", "negatives", "N", func(v string) bool {
 		_, err := strconv.ParseUint(v, 10, 16)
 		return err == nil
-	}},
+	}, "is renamed --negatives (the negatives per positive while training), which is given"},
 }
 
 // isKind reports whether v names a model kind.
@@ -67,12 +71,16 @@ func addRenamed(root *cobra.Command) {
 }
 
 // refuseRenamed refuses a renamed flag the user set on cmd, as bad input
-// naming the flag and the one to use instead.
+// naming the flag and the one to use instead (or, when that one is given
+// too, saying what each means).
 func refuseRenamed(cmd *cobra.Command) error {
 	for _, r := range renamedFlags {
 		f := cmd.Flags().Lookup(r.old)
 		if f == nil || !f.Changed || !slices.Contains(r.cmds, cmd.Name()) {
 			continue
+		}
+		if cmd.Flags().Changed(r.new) {
+			return badInput(fmt.Errorf("%s: --%s %s", cmd.Name(), r.old, r.given))
 		}
 		v := f.Value.String()
 		if !r.fits(v) {

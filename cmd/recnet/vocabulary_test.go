@@ -41,22 +41,30 @@ var vocabulary = []struct {
 		"dir":  "export writes a directory of files, not one file",
 	}},
 
+	// The format of a ratings table, whichever way the command moves it
+	// (read by train and the others, written by gen).
+	{name: "format", meaning: `^format of the ratings table (read|written): .*\bcsv\b.*\bparquet\b`, pinned: true},
+	// The address of recnet's server: serve listens on it, load sends to it.
+	{name: "addr", meaning: `^the server's address\b`, pinned: true},
+	// The optimizer and the goroutines that train: train, tune and eval
+	// take one, bench a list of them that it measures in turn.
+	{name: "optimizer", meaning: `\badam\b.*\badagrad\b.*\bsgd\b`, pinned: true},
+	{name: "threads", meaning: `^goroutines that train\b`, pinned: true},
+
 	{name: "seed", meaning: `^(seed of|generator seed)\b.*` + regexp.QuoteMeta(seedRule) + `$`},
 	{name: "data", meaning: `\bratings\b.*\b(file|URL)\b`},
-	{name: "format", meaning: `\bcsv\b.*\bparquet\b`},
+	{name: "dim", meaning: `^embedding size\b`},
+	{name: "batch", meaning: `^batch size\b`},
 	{name: "json", meaning: `\bone JSON object\b`},
 	{name: "quiet", meaning: `^no progress\b`},
 	{name: "k", meaning: `^length of (the|each) recommendation list\b`},
 	{name: "epochs", meaning: `\bepochs\b`},
 	{name: "lr", meaning: `^learning rate\b`},
-	{name: "optimizer", meaning: `\badam\b.*\badagrad\b.*\bsgd\b`},
-	{name: "threads", meaning: `^(goroutines that train|thread counts to measure)\b`},
 	{name: "task", meaning: `^rating \(.*\) or implicit \(`},
 	{name: "preset", meaning: `\bsettings\b.*\bdefault\b.*\bseed\b`},
 	{name: "folds", meaning: `\bfolds?\b|-fold\b`},
 	{name: "workers", meaning: `\brun at once\b`},
 	{name: "valid-share", meaning: `^share\b.*\bheld out\b.*\bearly stopping\b`},
-	{name: "addr", meaning: `\baddress\b`},
 	{name: "rows", meaning: `\b(rows|ratings)\b`},
 	{name: "shape", meaning: `\bml100k, ml1m or ml25m\b`},
 	{name: "user", meaning: `^raw user id\b`},
@@ -204,6 +212,10 @@ func TestVocabularyFails(t *testing.T) {
 		{"cv --json", "print a table", "cv --json: its help"},
 		{"cv --relevant", "a rating at least this is relevant", `say it in different words ("a rating at least this is relevant"`},
 		{"cv --shape", "table shape", "cv --shape: its help"},
+		{"gen --format", "csv, parquet or sqlite (default: from the --out extension, else csv)", "gen --format: its help"},
+		{"load --addr", "server address (loopback only)", "load --addr: its help"},
+		{"bench --threads", "thread counts to measure, comma-separated, each 1 to 256", "bench --threads: its help"},
+		{"serve --listen", "the server's address, host:port, that it listens on", "serve --listen: means what --addr means"},
 	}
 	for _, tt := range tests {
 		root := rootCmd()
@@ -240,6 +252,10 @@ func TestRenamedRefused(t *testing.T) {
 		{[]string{"cv", "--models", ""}, "--kinds K1,K2"},
 		{[]string{"eval", "--protocol", "ncf", "--train-negatives", "4"}, "eval: --train-negatives is renamed"},
 		{[]string{"eval", "--train-negatives", "4"}, "give --negatives 4"},
+		// With the new flag given too, no other value is suggested.
+		{[]string{"train", "--model", "dot", "--kind", "mlp"}, "train: --model names a saved model file; --kind chooses the kind"},
+		{[]string{"cv", "--models", "dot", "--kinds", "bias"}, "cv: --models is renamed --kinds, which is given"},
+		{[]string{"eval", "--train-negatives", "3", "--negatives", "2"}, "eval: --train-negatives is renamed --negatives"},
 	}
 	for _, tt := range tests {
 		stdout, stderr, code := run(t, tt.args...)
