@@ -57,8 +57,8 @@ func init() {
 		Build: buildMF,
 		Count: countEmbeddings,
 		Describe: func(c Config) string {
-			return fmt.Sprintf("dim %d, per-rating SGD lr %g, reg %g (biases %g), up to %d epochs, patience %d",
-				c.Dim, c.LR, c.L2, c.BiasL2, c.Epochs, c.Patience)
+			return fmt.Sprintf("dim %d, per-rating SGD lr %g, reg %g (biases %g), %s, patience %d",
+				c.Dim, c.LR, c.L2, c.BiasL2, upToEpochs(c.Epochs), c.Patience)
 		},
 	})
 }

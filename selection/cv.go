@@ -398,7 +398,11 @@ func (r CVResult) WriteTable(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f ± %.4f\t%.2f\t%.2f\n", name, m.RMSE.Mean, m.RMSE.Std, m.MAE.Mean, m.MAE.Std, m.FitSeconds.Mean, m.TestSeconds.Mean)
 	}
 	tw.Flush()
-	fmt.Fprintf(b, "\nwall time %.2fs with %d workers (fit and test times are per job; up to %d jobs ran at once)\n", r.WallSeconds, r.Workers, r.Workers)
+	workers := fmt.Sprintf("%d workers", r.Workers)
+	if r.Workers == 1 {
+		workers = "1 worker"
+	}
+	fmt.Fprintf(b, "\nwall time %.2fs with %s (fit and test times are per job; up to %d jobs ran at once)\n", r.WallSeconds, workers, r.Workers)
 	_, err := w.Write(b.Bytes())
 	return err
 }
