@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -16,7 +17,8 @@ import (
 // is a meaningful setting, a negative value asks for it (L2 < 0: no L2;
 // Patience < 0: no early stopping; Beta1 < 0: Adam without momentum,
 // RMSProp-like). A kind reads only some of the settings (Kind.Reads):
-// Validate checks those, and Unused says why another has no effect.
+// Unused says why another has no effect, and the JSON form (the model
+// file's) keeps only those it reads.
 type Config struct {
 	Kind     string `json:"kind"` // model kind; default DefaultKind
 	Training `json:"training"`
@@ -194,10 +196,12 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// Validate reports settings that cannot train: an unknown kind, or a
-// setting out of its range. A setting the kind does not read is checked
-// when it is given (not zero after the kind's defaults), so that a value
-// out of range is refused for every kind.
+// Validate reports settings that cannot train: an unknown kind, a
+// setting out of its range, one that differs from the only value the kind
+// takes (Kind.Fixed), or an optimizer the kind does not train with. A
+// setting the kind does not read is checked when it is given (not zero
+// after the kind's defaults), so that a value out of range is refused for
+// every kind.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	k, err := lookup(c.Kind)
@@ -211,6 +215,11 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(k.Fixed)) {
+		if v := c.settingText(name); c.given(name) && v != k.Fixed[name] {
+			return fmt.Errorf("model: %s %s: %s takes only %s", name, quote.Short(v), c.Kind, k.Fixed[name])
+		}
+	}
 	if k.ReadsSetting("optimizer") && !slices.Contains(k.Optimizers, c.Optimizer) {
 		return fmt.Errorf("model: optimizer %s does not train %s (it trains with %s)", c.Optimizer, c.Kind, orList(k.Optimizers))
 	}
@@ -221,27 +230,11 @@ func (c Config) Validate() error {
 // than zero in c.
 func (c Config) given(setting string) bool {
 	st, ok := LookupSetting(setting)
-	if !ok {
-		return false
-	}
-	switch p := st.field(&c).(type) {
-	case *int:
-		return *p != 0
-	case *uint64:
-		return *p != 0
-	case *float64:
-		return *p != 0
-	case *bool:
-		return *p
-	case *string:
-		return *p != ""
-	case *Activation:
-		return *p != ""
-	}
-	return false
+	return ok && !st.isZero(c)
 }
 
-// settingCheck checks one setting, when the kind reads it or always.
+// settingCheck checks one setting: when the kind reads it, when it is
+// given, or always.
 type settingCheck struct {
 	setting string
 	always  bool // checked for every kind: the zero value passes

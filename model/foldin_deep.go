@@ -37,6 +37,7 @@ type deepFold struct {
 	dh, din  []float32
 }
 
+// newDeepFold returns the fold-in of a net of tables t, with its buffers.
 func newDeepFold(t DeepTables) *deepFold {
 	f := &deepFold{d: t.Dim, hidden: t.Hidden, out: *t.Out, itemMLP: t.ItemMLP,
 		neumf: t.ItemGMF != nil, itemGMF: t.ItemGMF, itemBias: t.ItemBias}

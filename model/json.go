@@ -89,22 +89,8 @@ func (c Config) Effective() Config {
 	}
 	out := c
 	for _, st := range settingTable {
-		if c.Unused(st.Name) == "" {
-			continue
-		}
-		switch p := st.field(&out).(type) {
-		case *int:
-			*p = 0
-		case *uint64:
-			*p = 0
-		case *float64:
-			*p = 0
-		case *bool:
-			*p = false
-		case *string:
-			*p = ""
-		case *Activation:
-			*p = ""
+		if c.Unused(st.Name) != "" {
+			st.clear(&out)
 		}
 	}
 	return out

@@ -61,7 +61,7 @@ type Kind struct {
 func (k *Kind) ReadsSetting(setting string) bool { return slices.Contains(k.Reads, setting) }
 
 // Trained reports whether the kind is trained in epochs (it reads
-// "epochs"), rather than fitted in closed form.
+// "epochs"), rather than fitted in one step (mean, bias).
 func (k *Kind) Trained() bool { return k.ReadsSetting("epochs") }
 
 // kinds maps a kind's name to its declaration.
@@ -69,8 +69,11 @@ var kinds = map[string]*Kind{}
 
 // Register declares a model kind: loadable from a model file, with its
 // default settings. It panics when the name is empty or taken, a function
-// is missing, or the declaration names a setting SettingList does not
-// have: a declaration is code, and its mistakes are programming errors.
+// is missing, Reads names a setting other than by its JSON name in
+// SettingList, Why is empty while some setting is unread, Fixed or Space
+// names a setting the kind does not read, or the kind reads the optimizer
+// but lists none: a declaration is code, and its mistakes are programming
+// errors.
 func Register(k Kind) {
 	switch {
 	case k.Name == "":
@@ -83,13 +86,21 @@ func Register(k Kind) {
 		panic("model: kind " + k.Name + " reads the optimizer but lists none")
 	}
 	for _, name := range k.Reads {
-		if _, ok := LookupSetting(name); !ok {
-			panic("model: kind " + k.Name + " reads an unknown setting " + name)
+		if st, ok := LookupSetting(name); !ok || st.Name != name {
+			panic("model: kind " + k.Name + " reads " + name + ", which is no setting's JSON name")
+		}
+	}
+	if len(k.Reads) < len(settingTable) && k.Why == "" {
+		panic("model: kind " + k.Name + " does not say Why it leaves settings unread")
+	}
+	for name := range k.Fixed {
+		if !k.ReadsSetting(name) {
+			panic("model: kind " + k.Name + " fixes " + name + ", which it does not read")
 		}
 	}
 	for _, r := range k.Space {
-		if _, ok := LookupSetting(r.Name); !ok {
-			panic("model: kind " + k.Name + " searches an unknown setting " + r.Name)
+		if st, ok := LookupSetting(r.Name); !ok || !k.ReadsSetting(st.Name) {
+			panic("model: kind " + k.Name + " searches " + r.Name + ", which it does not read")
 		}
 	}
 	k.Defaults.Kind = k.Name

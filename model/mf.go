@@ -58,7 +58,7 @@ func init() {
 		Count: countEmbeddings,
 		Describe: func(c Config) string {
 			return fmt.Sprintf("dim %d, per-rating SGD lr %g, reg %g (biases %g), %s, patience %d",
-				c.Dim, c.LR, c.L2, c.BiasL2, upToEpochs(c.Epochs), c.Patience)
+				c.Dim, c.LR, max(c.L2, 0), max(c.BiasL2, 0), upToEpochs(c.Epochs), c.Patience)
 		},
 	})
 }

@@ -48,7 +48,7 @@ func init() {
 		Build: buildNMF,
 		Count: countEmbeddings,
 		Describe: func(c Config) string {
-			return fmt.Sprintf("dim %d, multiplicative updates, reg %g, %s, patience %d", c.Dim, c.L2, upToEpochs(c.Epochs), c.Patience)
+			return fmt.Sprintf("dim %d, multiplicative updates, reg %g, %s, patience %d", c.Dim, max(c.L2, 0), upToEpochs(c.Epochs), c.Patience)
 		},
 	})
 }

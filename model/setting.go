@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -116,6 +117,15 @@ func (s Setting) Set(c *Config, text string) error {
 // with a negative value (its zero means the default).
 func (s Setting) zeroIsNone() bool {
 	return s.Name == "l2" || s.Name == "bias_l2" || s.Name == "beta1"
+}
+
+// isZero reports whether the setting is zero in c: its kind's default.
+func (s Setting) isZero(c Config) bool { return reflect.ValueOf(s.field(&c)).Elem().IsZero() }
+
+// clear sets the setting to zero in c.
+func (s Setting) clear(c *Config) {
+	v := reflect.ValueOf(s.field(c)).Elem()
+	v.Set(reflect.Zero(v.Type()))
 }
 
 // Get returns the setting's value in c as text, as Set reads it (a

@@ -11,7 +11,7 @@ import (
 
 // Trainable is implemented by nets only some of whose parameters are trained
 // by the optimizer. Summary counts every parameter of other nets as
-// trainable, except those of kinds fitted in closed form (mean, bias: not
+// trainable, except those of kinds fitted in one step (mean, bias: not
 // Kind.Trained), which count as non-trainable.
 type Trainable interface {
 	// TrainableParams returns how many parameters the optimizer trains.
@@ -26,7 +26,8 @@ type Trainable interface {
 // Total params counts every value of the net's tables. Optimizer params is the
 // state the optimizer keeps while training: for Adam the first and second
 // moment of every trainable parameter plus one step counter (2 x trainable +
-// 1); plain SGD keeps none. Sizes are at 4 bytes a value, in units of 1024
+// 1); for row-wise AdaGrad one accumulator a row and one a bias (2 x
+// (users + items)); plain SGD keeps none. Sizes are at 4 bytes a value, in units of 1024
 // bytes as Keras prints them. Counts have thousands separators ("542,416").
 func (m *Model) Summary(w io.Writer) error {
 	if m.Net == nil {
@@ -74,8 +75,12 @@ func (m *Model) Summary(w io.Writer) error {
 	}
 	cfg := m.Config.WithDefaults()
 	opt := 0
-	if cfg.Optimizer == "adam" && trainable > 0 {
+	switch {
+	case trainable == 0:
+	case cfg.Optimizer == "adam":
 		opt = 2*trainable + 1
+	case cfg.Optimizer == "adagrad":
+		opt = 2 * (len(idsOf(m.Users)) + len(idsOf(m.Items))) // a row's accumulator and its bias's
 	}
 	count := func(label string, n int) {
 		fmt.Fprintf(&b, "%s: %s (%s)\n", label, thousands(n), memSize(4*int64(n)))

@@ -25,7 +25,7 @@ type Space struct {
 // starting from its SearchBase; `recnet tune --help` lists each kind's).
 // Ranges are on ratings min-max scaled to [0,1] (the default), wide enough
 // not to favour one data set. Settings not listed keep the kind's
-// defaults. A kind without a space (mean, bias: fitted in closed form) has
+// defaults. A kind without a space (mean, bias: fitted in one step) has
 // nothing to tune, and is an error.
 func DefaultSpace(kind string) (Space, error) {
 	if kind == "" {

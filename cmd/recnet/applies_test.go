@@ -55,6 +55,7 @@ func TestFlagDoesNotApply(t *testing.T) {
 		{args: []string{"--kind", "neumf", "--pretrained", "a,b", "--layers", "8"}, want: []string{"--layers: does not apply with --pretrained"}, trainOnly: true},
 		{args: []string{"--kind", "neumf", "--pretrained", "a,b", "--init", "normal"}, want: []string{"--init: does not apply with --pretrained"}, trainOnly: true},
 		{args: []string{"--kind", "neumf", "--pretrained", "a,b", "--init-std", "0.1"}, want: []string{"--init-std: does not apply with --pretrained"}, trainOnly: true},
+		{args: []string{"--kind", "neumf", "--pretrained", "a,b", "--activation", "tanh"}, want: []string{"--activation: does not apply with --pretrained"}, trainOnly: true},
 		{args: []string{"--pretrained", "a,b"}, want: []string{"--pretrained starts a neumf; the model is dot"}, trainOnly: true},
 	}
 	// eval --protocol ncf takes train's model flags, and refuses them alike.

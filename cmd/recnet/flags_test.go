@@ -365,7 +365,7 @@ func TestUnknownValueNamesFlag(t *testing.T) {
 		{[]string{"train", "--activation", "swish"}, `--activation "swish": unknown; known: relu, elu, selu, gelu, tanh, sigmoid, linear`},
 		{[]string{"train", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
 		{[]string{"tune", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: dot, mf, mlp, neumf, nmf`},
-		{[]string{"tune", "--kind", "bias"}, `--kind bias: has no search space (it is fitted in closed form); tunable kinds: dot, mf, mlp, neumf, nmf`},
+		{[]string{"tune", "--kind", "bias"}, `--kind bias: has no search space (it is fitted without training settings); tunable kinds: dot, mf, mlp, neumf, nmf`},
 		{[]string{"tune", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"tune", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
 		{[]string{"eval", "--protocol", "ncf", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + models},

@@ -23,11 +23,11 @@ type configFlags struct {
 // register adds the kind flag and a flag for every setting of
 // model.SettingList (but the seed, which the data flags' --seed gives),
 // with its help and bounds from there and its default from the default
-// preset (settingHelp adds what the kinds' declarations say of it); --scale
+// preset (settingUsage adds what the kinds' declarations say of it); --scale
 // is the setting no_scale turned around.
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := settingDefaults()
-	fs.StringVar(&f.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's, measured) or seed (the original lab); another --kind starts from its own defaults")
+	fs.StringVar(&f.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's, measured) or seed (the original lab); refused with another --kind, which starts from its own defaults")
 	fs.StringVar(&f.cfg.Kind, "kind", d.Kind, kindHelp())
 	for _, s := range model.SettingList() {
 		help := settingUsage(s)

@@ -259,6 +259,7 @@ var pretrainedSet = []struct{ flag, why string }{
 	{"layers", "the hidden layers are the mlp file's"},
 	{"init", "every weight is copied from the files"},
 	{"init-std", "every weight is copied from the files"},
+	{"activation", "the output activation is the files'"},
 }
 
 // pretrainedApplies refuses a --pretrained (list) for a kind it does not

@@ -193,7 +193,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 }
 
 // tunable refuses a --kind that has no search space: an unknown one, or
-// one fitted in closed form, naming the kinds tune searches.
+// one fitted without training settings, naming the kinds tune searches.
 func tunable(kind string) error {
 	k, ok := model.Lookup(kind)
 	if !ok || k.Space != nil {
@@ -201,7 +201,7 @@ func tunable(kind string) error {
 	}
 	why := "nothing to search"
 	if !k.Trained() {
-		why = "it is fitted in closed form"
+		why = "it is fitted without training settings"
 	}
 	return badInput(fmt.Errorf("--kind %s: has no search space (%s); tunable kinds: %s", kind, why, strings.Join(model.Tunable(), ", ")))
 }

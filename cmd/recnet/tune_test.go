@@ -32,8 +32,8 @@ func TestTuneRefusals(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--kind", "mean"}, []string{"--kind mean: has no search space", "closed form", "tunable kinds: dot, mf, mlp, neumf, nmf"}},
-		{[]string{"--kind", "bias"}, []string{"--kind bias: has no search space", "closed form"}},
+		{[]string{"--kind", "mean"}, []string{"--kind mean: has no search space", "fitted without training settings", "tunable kinds: dot, mf, mlp, neumf, nmf"}},
+		{[]string{"--kind", "bias"}, []string{"--kind bias: has no search space", "fitted without training settings"}},
 		{[]string{"--negatives", "3"}, []string{"--negatives: applies with --task implicit only"}},
 		{[]string{"--task", "rating", "--negatives", "3"}, []string{"--negatives: applies with --task implicit only"}},
 		{[]string{"--task", "implicit", "--negatives", "0"}, []string{"--negatives 0", "1 to 1000"}},
