@@ -33,9 +33,28 @@ func (m *Model) Summary(w io.Writer) error {
 	if m.Net == nil {
 		return errors.New("model: cannot summarize a model without a net")
 	}
-	kind := m.Net.Kind()
-	title := kind
-	if k, ok := Lookup(kind); ok && k.Title != "" {
+	var b strings.Builder
+	line := m.layerTable(&b)
+	m.paramCounts(&b)
+	b.WriteString(line("_"))
+	cfg := m.Config.WithDefaults()
+	fmt.Fprintf(&b, "Config: %s\n", cfg.Describe())
+	scale := "trained on [0,1]"
+	if cfg.NoScale || !(m.Max > m.Min) {
+		scale = "trained unscaled"
+	}
+	fmt.Fprintf(&b, "Data: %s users, %s items, ratings %g..%g (%s)\n",
+		thousands(len(idsOf(m.Users))), thousands(len(idsOf(m.Items))), m.Min, m.Max, scale)
+	fmt.Fprintf(&b, "History: %d epochs, best epoch %s\n", len(m.History), m.bestEpoch())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// layerTable writes the title and the table of the net's layers to b, and
+// returns the function that draws its rules.
+func (m *Model) layerTable(b *strings.Builder) (line func(ch string) string) {
+	title := m.Net.Kind()
+	if k, ok := Lookup(title); ok && k.Title != "" {
 		title = k.Title
 	}
 	rows := [][3]string{{"Layer (type)", "Output Shape", "Param #"}}
@@ -50,19 +69,22 @@ func (m *Model) Summary(w io.Writer) error {
 	}
 	wid[0] += 4
 	wid[1] += 4
-	line := func(ch string) string { return strings.Repeat(ch, 1+wid[0]+wid[1]+wid[2]) + "\n" }
-
-	var b strings.Builder
-	fmt.Fprintf(&b, "Model: %q\n", title)
+	line = func(ch string) string { return strings.Repeat(ch, 1+wid[0]+wid[1]+wid[2]) + "\n" }
+	fmt.Fprintf(b, "Model: %q\n", title)
 	b.WriteString(line("_"))
 	for k, r := range rows {
-		fmt.Fprintf(&b, " %-*s%-*s%*s\n", wid[0], r[0], wid[1], r[1], wid[2], r[2])
+		fmt.Fprintf(b, " %-*s%-*s%*s\n", wid[0], r[0], wid[1], r[1], wid[2], r[2])
 		if k == 0 {
 			b.WriteString(line("="))
 		}
 	}
 	b.WriteString(line("="))
+	return line
+}
 
+// paramCounts writes the totals of parameters to b: all, trainable, not
+// trainable, and the optimizer's state.
+func (m *Model) paramCounts(b *strings.Builder) {
 	total := 0
 	for _, p := range m.Net.Params() {
 		total += p.Rows * p.Cols
@@ -70,12 +92,11 @@ func (m *Model) Summary(w io.Writer) error {
 	trainable := total
 	if n, ok := m.Net.(Trainable); ok {
 		trainable = n.TrainableParams()
-	} else if k, ok := Lookup(kind); ok && !k.Trained() {
+	} else if k, ok := Lookup(m.Net.Kind()); ok && !k.Trained() {
 		trainable = 0
 	}
-	cfg := m.Config.WithDefaults()
 	opt := 0
-	switch {
+	switch cfg := m.Config.WithDefaults(); {
 	case trainable == 0:
 	case cfg.Optimizer == "adam":
 		opt = 2*trainable + 1
@@ -83,24 +104,12 @@ func (m *Model) Summary(w io.Writer) error {
 		opt = 2 * (len(idsOf(m.Users)) + len(idsOf(m.Items))) // a row's accumulator and its bias's
 	}
 	count := func(label string, n int) {
-		fmt.Fprintf(&b, "%s: %s (%s)\n", label, thousands(n), memSize(4*int64(n)))
+		fmt.Fprintf(b, "%s: %s (%s)\n", label, thousands(n), memSize(4*int64(n)))
 	}
 	count("Total params", total)
 	count("Trainable params", trainable)
 	count("Non-trainable params", total-trainable)
 	count("Optimizer params", opt)
-	b.WriteString(line("_"))
-
-	fmt.Fprintf(&b, "Config: %s\n", cfg.Describe())
-	scale := "trained on [0,1]"
-	if cfg.NoScale || !(m.Max > m.Min) {
-		scale = "trained unscaled"
-	}
-	fmt.Fprintf(&b, "Data: %s users, %s items, ratings %g..%g (%s)\n",
-		thousands(len(idsOf(m.Users))), thousands(len(idsOf(m.Items))), m.Min, m.Max, scale)
-	fmt.Fprintf(&b, "History: %d epochs, best epoch %s\n", len(m.History), m.bestEpoch())
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // bestEpoch describes BestEpoch and, when the history has it, its

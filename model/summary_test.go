@@ -93,3 +93,13 @@ func TestSummaryBaseline(t *testing.T) {
 		t.Error("summary of a model without a net succeeded")
 	}
 }
+
+// TestSummaryAdaGradState counts row-wise AdaGrad's state: one accumulator
+// a row and one a bias, 2 x (3 users + 5 items) = 16, not Adam's moments.
+func TestSummaryAdaGradState(t *testing.T) {
+	m := fileTestModel()
+	m.Config.Optimizer = "adagrad"
+	if got := summaryText(t, m); !strings.Contains(got, "Optimizer params: 16 (64.00 B)") {
+		t.Errorf("adagrad summary lacks its 16 accumulators:\n%s", got)
+	}
+}
