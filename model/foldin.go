@@ -150,6 +150,14 @@ type FoldedUser struct {
 	// Score scores item i (an inner id) for the user, on the training
 	// scale.
 	Score func(i int32) float32
+	// Explain returns the pre-activation score z of item i (before the
+	// output activation, on the training scale), and splits it into a
+	// base, which no rating moves, and one part for each rated item (in
+	// the order FoldInUser got them). When Exact, z = base + Σ parts; a
+	// net whose score is not linear in the ratings documents its
+	// approximation. nil when the net cannot explain.
+	Explain func(i int32) (z, base float64, parts []float64)
+	Exact   bool
 }
 
 // foldInLinear is FoldInUser for a dot or an mf net: the closed form of f.
@@ -158,13 +166,17 @@ func foldInLinear(ctx context.Context, f linearFold, rated []Rated, lambda float
 		return FoldedUser{}, err
 	}
 	u := FoldedUser{Emb: make([]float32, f.dim)}
+	rows := f.rows(rated)
+	var l []float64
 	if len(rated) > 0 {
 		var err error
-		if u.Bias, err = f.solve(f.rows(rated), lambda, u.Emb); err != nil {
+		if u.Bias, l, err = f.solve(rows, lambda, u.Emb); err != nil {
 			return FoldedUser{}, err
 		}
 	}
 	u.Score = func(i int32) float32 { return f.score(u.Emb, u.Bias, i) }
+	u.Explain = func(i int32) (float64, float64, []float64) { return f.explain(rows, l, i) }
+	u.Exact = true
 	return u, nil
 }
 
@@ -201,8 +213,9 @@ func (f linearFold) rows(targets []Rated) []ratedRow {
 }
 
 // solve solves the ridge regression of FoldIn on rows: it writes the user
-// embedding into emb and returns the user bias.
-func (f linearFold) solve(rows []ratedRow, lambda float64, emb []float32) (float32, error) {
+// embedding into emb and returns the user bias and the Cholesky factor of
+// the system, which explains a score (explainLinear).
+func (f linearFold) solve(rows []ratedRow, lambda float64, emb []float32) (float32, []float64, error) {
 	// Normal equations of x_i = (q_i, 1): (Σ x xᵀ + λI) w = Σ x y.
 	dim := f.dim
 	n := dim + 1
@@ -230,12 +243,12 @@ func (f linearFold) solve(rows []ratedRow, lambda float64, emb []float32) (float
 	}
 	w, err := solveCholesky(a, rhs, n)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	for c := range dim {
 		emb[c] = float32(w[c])
 	}
-	return float32(w[dim]), nil
+	return float32(w[dim]), a, nil
 }
 
 // score returns the training-scale score of item i for a user of
@@ -285,13 +298,22 @@ var errNotPositiveDefinite = errors.New("model: fold-in system is not positive d
 // matrix a (row-major) by Cholesky factorization a = L Lᵀ, overwriting a
 // with L in its lower triangle. It returns w.
 func solveCholesky(a, b []float64, n int) ([]float64, error) {
+	if err := factorCholesky(a, n); err != nil {
+		return nil, err
+	}
+	return solveFactored(a, b, n), nil
+}
+
+// factorCholesky overwrites the lower triangle of the symmetric positive
+// definite n x n matrix a with L, where a = L Lᵀ.
+func factorCholesky(a []float64, n int) error {
 	for j := range n {
 		s := a[j*n+j]
 		for k := range j {
 			s -= a[j*n+k] * a[j*n+k]
 		}
 		if !(s > 0) {
-			return nil, errNotPositiveDefinite
+			return errNotPositiveDefinite
 		}
 		d := math.Sqrt(s)
 		a[j*n+j] = d
@@ -303,21 +325,26 @@ func solveCholesky(a, b []float64, n int) ([]float64, error) {
 			a[i*n+j] = s / d
 		}
 	}
+	return nil
+}
+
+// solveFactored solves L Lᵀ w = b for the factor L of factorCholesky.
+func solveFactored(l, b []float64, n int) []float64 {
 	// Forward: L z = b, then back: Lᵀ w = z.
 	w := slices.Clone(b)
 	for i := range n {
 		s := w[i]
 		for k := range i {
-			s -= a[i*n+k] * w[k]
+			s -= l[i*n+k] * w[k]
 		}
-		w[i] = s / a[i*n+i]
+		w[i] = s / l[i*n+i]
 	}
 	for i := n - 1; i >= 0; i-- {
 		s := w[i]
 		for k := i + 1; k < n; k++ {
-			s -= a[k*n+i] * w[k]
+			s -= l[k*n+i] * w[k]
 		}
-		w[i] = s / a[i*n+i]
+		w[i] = s / l[i*n+i]
 	}
-	return w, nil
+	return w
 }

@@ -124,34 +124,84 @@ func (f *deepFold) backward(p, g []float32, i int32, gz float32) {
 // the MLP-branch embedding; for a NeuMF, GMFEmb and Bias are set too. It
 // returns ctx's error when ctx is done before a step.
 func foldInDeep(ctx context.Context, f *deepFold, rows []Rated, lambda float64) (FoldedUser, error) {
-	if err := ctx.Err(); err != nil {
+	p, err := f.fit(ctx, rows, lambda)
+	if err != nil {
 		return FoldedUser{}, err
 	}
 	act := f.out.Act
-	n := f.params()
-	p := make([]float32, n)
-	if len(rows) > 0 {
-		g, mo, v := make([]float32, n), make([]float32, n), make([]float32, n)
-		const b1, b2, eps = 0.9, 0.999, 1e-8
-		for step := 1; step <= foldInSteps; step++ {
-			if err := ctx.Err(); err != nil {
-				return FoldedUser{}, err
-			}
-			for j := range g {
-				g[j] = float32(2 * lambda * float64(p[j]))
-			}
-			for _, r := range rows {
-				y, dy := act.Apply(f.forward(p, r.Item))
-				f.backward(p, g, r.Item, 2*(y-float32(r.Target))*dy)
-			}
-			lr := foldInLR * (1 - float64(step-1)/foldInSteps) * math.Sqrt(1-math.Pow(b2, float64(step))) / (1 - math.Pow(b1, float64(step)))
-			f32.Adam(p, mo, v, g, b1, 1-b1, b2, 1-b2, lr, eps) // the last step in float64
-		}
-	}
 	u := FoldedUser{Emb: p[:f.d]}
 	if f.neumf {
 		u.GMFEmb, u.Bias = p[f.d:2*f.d], p[2*f.d]
 	}
 	u.Score = func(i int32) float32 { y, _ := act.Apply(f.forward(p, i)); return y }
+	if len(rows) <= MaxDeepExplain {
+		u.Explain = f.leaveOneOut(ctx, rows, lambda, p)
+	}
 	return u, nil
+}
+
+// fit returns the user parameters that fold rows in (zero for no rows),
+// or ctx's error when ctx is done before a step.
+func (f *deepFold) fit(ctx context.Context, rows []Rated, lambda float64) ([]float32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	act := f.out.Act
+	n := f.params()
+	p := make([]float32, n)
+	if len(rows) == 0 {
+		return p, nil
+	}
+	g, mo, v := make([]float32, n), make([]float32, n), make([]float32, n)
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	for step := 1; step <= foldInSteps; step++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for j := range g {
+			g[j] = float32(2 * lambda * float64(p[j]))
+		}
+		for _, r := range rows {
+			y, dy := act.Apply(f.forward(p, r.Item))
+			f.backward(p, g, r.Item, 2*(y-float32(r.Target))*dy)
+		}
+		lr := foldInLR * (1 - float64(step-1)/foldInSteps) * math.Sqrt(1-math.Pow(b2, float64(step))) / (1 - math.Pow(b1, float64(step)))
+		f32.Adam(p, mo, v, g, b1, 1-b1, b2, 1-b2, lr, eps) // the last step in float64
+	}
+	return p, nil
+}
+
+// MaxDeepExplain is the most rated items whose parts an mlp or a neumf
+// explains: each part refits the user without one item (FoldedUser.Explain
+// of a deep net), so the cost grows with their square.
+const MaxDeepExplain = 64
+
+// leaveOneOut returns the Explain of a deep fold-in, an approximation: no
+// closed form splits the score of a net with hidden layers. The base is
+// the pre-activation of a cold user (no rating); the part of rated item j
+// is how much the pre-activation drops when the user is folded in again
+// without j. The parts add up to the score less the base only when the
+// score is linear in the ratings; the refits run once, on the first call.
+func (f *deepFold) leaveOneOut(ctx context.Context, rows []Rated, lambda float64, p []float32) func(int32) (float64, float64, []float64) {
+	var without [][]float32 // the user refitted without each rated item
+	cold := make([]float32, len(p))
+	return func(i int32) (float64, float64, []float64) {
+		if without == nil {
+			rest := make([]Rated, 0, len(rows))
+			for j := range rows {
+				rest = append(append(rest[:0], rows[:j]...), rows[j+1:]...)
+				q, err := f.fit(ctx, rest, lambda)
+				if err != nil {
+					return 0, 0, nil // ctx is done: Explain's caller checks it
+				}
+				without = append(without, q)
+			}
+		}
+		full := float64(f.forward(p, i))
+		parts := make([]float64, len(rows))
+		for j, q := range without {
+			parts[j] = full - float64(f.forward(q, i))
+		}
+		return full, float64(f.forward(cold, i)), parts
+	}
 }

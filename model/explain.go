@@ -1,0 +1,151 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/recnet/recnet/internal/quote"
+)
+
+// explain splits the pre-activation score of item i for the user that
+// rows and the Cholesky factor l of the ridge system (A = Σ x xᵀ + λI,
+// x = (q, 1)) fold in. The user's parameters are w = A⁻¹ Σ_j x_j y_j, so
+// the pre-activation x_i·w + b_i (+ mu) is exactly
+//
+//	b_i (+ mu) + Σ_j (x_iᵀ A⁻¹ x_j) y_j
+//
+// and the part of rated item j is (x_iᵀ A⁻¹ x_j) y_j, where y_j is its
+// target less its own bias terms. With no rows (a cold start) every part
+// is empty and the base is the whole score.
+func (f linearFold) explain(rows []ratedRow, l []float64, i int32) (z, base float64, parts []float64) {
+	base = float64(f.itemBi[i])
+	if f.mf {
+		base += float64(f.mu)
+	}
+	if len(rows) == 0 {
+		return base, base, nil
+	}
+	n := f.dim + 1
+	x := f.x(i, make([]float64, n))
+	v := solveFactored(l, x, n) // A⁻¹ x_i
+	parts = make([]float64, len(rows))
+	xj := make([]float64, n)
+	for j, r := range rows {
+		f.x(r.item, xj)
+		var dot float64
+		for c := range n {
+			dot += v[c] * xj[c]
+		}
+		parts[j] = dot * r.y
+		z += parts[j]
+	}
+	return base + z, base, parts
+}
+
+// x writes item i's row of the ridge system, (q_i, 1), into dst.
+func (f linearFold) x(i int32, dst []float64) []float64 {
+	q := f.itemEmb[int(i)*f.dim : int(i)*f.dim+f.dim]
+	for c, v := range q {
+		dst[c] = float64(v)
+	}
+	dst[f.dim] = 1
+	return dst
+}
+
+// Reason is a rated item's part in a recommended item's score.
+type Reason struct {
+	Item  string  `json:"item"`  // the rated item's raw id
+	Part  float64 `json:"part"`  // its part of the score, on Explanation.Scale
+	Share float64 `json:"share"` // Part over the sum of every part
+}
+
+// Explanation splits a recommended item's score into a base, which no
+// rating moves (the item's bias terms), and one part for each rated item:
+// Score = Base + Σ Parts.Part, within float rounding when Exact.
+type Explanation struct {
+	Item  string   `json:"item"`
+	Score float64  `json:"score"`
+	Base  float64  `json:"base"`
+	Parts []Reason `json:"parts"` // every rated item, the largest part first
+	// Scale names what Score, Base and the parts measure: ScoreRating
+	// for a net with a linear or relu output (the unclipped predicted
+	// rating on the original scale; for relu, the score before the relu
+	// cuts it at zero), "logit" for a sigmoid output (the log-odds of a
+	// probability, or of a scaled rating).
+	Scale string `json:"scale"`
+	// Exact is set when the score is linear in the ratings (dot, mf: the
+	// fold-in is a ridge solve) and the split is exact; an mlp or a neumf
+	// gives leave-one-out parts, which need not add up.
+	Exact bool `json:"exact"`
+}
+
+// ScaleLogit names the scale of an explained sigmoid output.
+const ScaleLogit = "logit"
+
+// Explain folds in a new user from ratings (raw item id to rating on the
+// original scale, as FoldIn takes them) and splits the score of each of
+// items for that user among the rated items. lambda is FoldIn's. It wraps
+// ErrUnsupported for a net that cannot fold in or explain (or an mlp or a
+// neumf given more than MaxDeepExplain ratings), and ErrUnknownItem for an
+// unknown item.
+func (m *Model) Explain(ctx context.Context, ratings map[string]float64, items []string, lambda float64) ([]Explanation, error) {
+	net, ok := m.Net.(FoldInNet)
+	if !ok {
+		return nil, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
+	}
+	if lambda == 0 {
+		lambda = net.FoldInLambda()
+	}
+	if !(lambda > 0) || !Finite(lambda) {
+		return nil, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
+	}
+	rated, _, err := m.foldInTargets(ratings)
+	if err != nil {
+		return nil, err
+	}
+	user, err := net.FoldInUser(ctx, rated, lambda)
+	if err != nil {
+		return nil, err
+	}
+	if user.Explain == nil {
+		return nil, fmt.Errorf("%w: a %s net explains at most %d ratings", ErrUnsupported, m.Net.Kind(), MaxDeepExplain)
+	}
+	out := make([]Explanation, len(items))
+	for k, raw := range items {
+		i, ok := m.Items.Inner(raw)
+		if !ok {
+			return nil, fmt.Errorf("%w %s", ErrUnknownItem, quote.Short(raw))
+		}
+		z, base, parts := user.Explain(i)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		out[k] = m.explanation(raw, rated, z, base, parts)
+		out[k].Exact = user.Exact
+	}
+	return out, nil
+}
+
+// explanation maps a split of a pre-activation on the training scale to
+// the scale Explanation names, with the parts sorted.
+func (m *Model) explanation(item string, rated []Rated, z, base float64, parts []float64) Explanation {
+	e := Explanation{Item: item, Scale: ScaleLogit}
+	offset, span := 0.0, 1.0
+	if cfg := m.Config.WithDefaults(); cfg.Activation != Sigmoid {
+		e.Scale = ScoreRating
+		if !cfg.NoScale && m.Max > m.Min {
+			offset, span = m.Min, m.Max-m.Min
+		}
+	}
+	e.Base, e.Score = offset+base*span, offset+z*span
+	var sum float64
+	for _, p := range parts {
+		sum += p
+	}
+	for j, p := range parts {
+		e.Parts = append(e.Parts, Reason{Item: m.Items.Raw(rated[j].Item), Part: p * span, Share: p / sum})
+	}
+	sort.SliceStable(e.Parts, func(a, b int) bool { return e.Parts[a].Part > e.Parts[b].Part })
+	return e
+}

@@ -1,0 +1,103 @@
+package model_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+// explainModel returns a model of the given net over 4 users and 12
+// items, ratings 1..5.
+func explainModel(net model.Net, cfg model.Config) *model.Model {
+	items := make([]string, 12)
+	for i := range items {
+		items[i] = fmt.Sprintf("c%d", i)
+	}
+	return &model.Model{Config: cfg, Net: net, Users: dataset.NewIDMap([]string{"a", "b", "c", "d"}),
+		Items: dataset.NewIDMap(items), Min: 1, Max: 5}
+}
+
+// TestExplainExact folds in a learner on dot (linear and sigmoid outputs)
+// and mf nets and splits each item's score: the base and the parts add up
+// to the score within 1e-5, and the score is the fold-in's own.
+func TestExplainExact(t *testing.T) {
+	ratings := map[string]float64{"c1": 5, "c4": 2, "c7": 4, "c9": 3.5}
+	items := []string{"c0", "c2", "c3", "c11"}
+	cfg := model.Config{Settings: model.Settings{Dim: 3, InitStd: 0.4, Activation: model.Linear}, Training: model.Training{Seed: 5}}
+	sig := cfg
+	sig.Activation = model.Sigmoid
+	mf := model.NewMF(4, 12, model.Config{Kind: "mf", Settings: model.Settings{Dim: 3, InitStd: 0.4}})
+	mf.Mu = 0.6
+	for _, tc := range []struct {
+		name string
+		m    *model.Model
+	}{
+		{"dot linear", explainModel(model.NewDot(4, 12, cfg), cfg)},
+		{"dot sigmoid", explainModel(model.NewDot(4, 12, sig), sig)},
+		{"mf", explainModel(mf, model.Config{Kind: "mf"})},
+	} {
+		es, err := tc.m.Explain(context.Background(), ratings, items, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		user := foldIn(t, tc.m, ratings)
+		for _, e := range es {
+			sum := e.Base
+			for _, p := range e.Parts {
+				sum += p.Part
+			}
+			if !e.Exact || len(e.Parts) != len(ratings) || math.Abs(sum-e.Score) > 1e-5 {
+				t.Errorf("%s %s: exact %v, %d parts, base + parts = %.7f, score %.7f", tc.name, e.Item, e.Exact, len(e.Parts), sum, e.Score)
+			}
+			i, _ := tc.m.Items.Inner(e.Item)
+			want := float64(user.Score(i))
+			if e.Scale == model.ScaleLogit {
+				want = math.Log(want / (1 - want))
+			} else {
+				want = tc.m.Min + want*(tc.m.Max-tc.m.Min)
+			}
+			if math.Abs(want-e.Score) > 1e-4 {
+				t.Errorf("%s %s: explained score %.6f, fold-in %.6f", tc.name, e.Item, e.Score, want)
+			}
+		}
+	}
+}
+
+// foldIn folds a user in from ratings, as Explain does, through the
+// net's own FoldInUser: the unclipped score to compare with.
+func foldIn(t *testing.T, m *model.Model, ratings map[string]float64) model.FoldedUser {
+	t.Helper()
+	net := m.Net.(model.FoldInNet)
+	var rated []model.Rated
+	for i := range int32(m.Items.Len()) {
+		if r, ok := ratings[m.Items.Raw(i)]; ok {
+			rated = append(rated, model.Rated{Item: i, Target: float64(m.ToScale(r))})
+		}
+	}
+	u, err := net.FoldInUser(context.Background(), rated, net.FoldInLambda())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestExplainDeepOneRating checks the leave-one-out parts of an mlp on a
+// case with a known answer: with one rated item, its part is the whole
+// move from the cold user's score.
+func TestExplainDeepOneRating(t *testing.T) {
+	cfg := model.Config{Kind: "mlp", Settings: model.Settings{Dim: 3, InitStd: 0.4, Layers: "4"}}.WithDefaults()
+	m := explainModel(model.NewMLP(4, 12, cfg), cfg)
+	es, err := m.Explain(context.Background(), map[string]float64{"c3": 5}, []string{"c0", "c5"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.Exact || len(e.Parts) != 1 || math.Abs(e.Base+e.Parts[0].Part-e.Score) > 1e-6 || e.Parts[0].Item != "c3" {
+			t.Errorf("%s: %+v: want one part, the score less the base", e.Item, e)
+		}
+	}
+}
