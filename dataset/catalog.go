@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/recnet/recnet/internal/openctx"
+	"github.com/recnet/recnet/internal/quote"
 )
 
 //go:embed course_genre.csv
@@ -44,11 +45,20 @@ func BuiltinCatalog() *Catalog {
 	return c
 }
 
-// Column names (lower case) accepted for the id and title columns.
+// Column names (lower case) accepted for the id, title and genre-list
+// columns.
 var (
-	catalogIDNames    = []string{"course_id", "id", "item", "item_id", "course"}
+	catalogIDNames    = []string{"course_id", "id", "item", "item_id", "course", "movieid"}
 	catalogTitleNames = []string{"title", "name"}
+	catalogListNames  = []string{"genres"}
 	lineBreaks        = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+)
+
+// Genre lists: the separator of a genres column, and the value MovieLens
+// gives a movie without genres.
+const (
+	genreSep = "|"
+	noGenres = "(no genres listed)"
 )
 
 // LoadCatalog reads the catalog file at path as ReadCatalog does. Waiting
@@ -64,12 +74,17 @@ func LoadCatalog(ctx context.Context, path string) (*Catalog, error) {
 }
 
 // ReadCatalog parses a course catalog from CSV. The first record is a
-// header; a leading UTF-8 byte order mark is ignored. The id column is the
-// one named COURSE_ID, id, item, item_id or course, the title column the
-// one named TITLE, title or name (both matched case-insensitively; the
-// title column is optional). Every other column is a genre whose values
-// must be 0 or 1. Titles are trimmed and their line breaks become spaces.
-// An error is a *ParseError naming the file (name), the line and the field.
+// header; a leading UTF-8 byte order mark is ignored. Column names are
+// matched case-insensitively: the id column is the one named COURSE_ID,
+// id, item, item_id, course or movieId, the title column the one named
+// TITLE, title or name (optional), and a column named genres (optional)
+// lists an item's genres separated by "|", as in MovieLens' movies.csv,
+// where "(no genres listed)" means none. Every other column is a genre
+// whose values must be 0 or 1, as in the course catalog. Catalog.Genres
+// are the flag columns in header order, then the listed genres in the
+// order they first appear. Titles are trimmed and their line breaks become
+// spaces. An error is a *ParseError naming the file (name), the line and
+// the field.
 func ReadCatalog(r io.Reader, name string) (*Catalog, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // checked by course, to say how many
@@ -78,6 +93,10 @@ func ReadCatalog(r io.Reader, name string) (*Catalog, error) {
 		return nil, err
 	}
 	c := &Catalog{Genres: h.genres, index: make(map[string]int)}
+	known := make(map[string]bool) // the genres in c.Genres
+	for _, g := range h.genres {
+		known[g] = true
+	}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -92,6 +111,12 @@ func ReadCatalog(r io.Reader, name string) (*Catalog, error) {
 		}
 		c.index[co.ID] = len(c.Courses)
 		c.Courses = append(c.Courses, co)
+		for _, g := range co.Genres {
+			if !known[g] {
+				known[g] = true
+				c.Genres = append(c.Genres, g)
+			}
+		}
 	}
 	if len(c.Courses) == 0 {
 		return nil, &ParseError{File: name, Err: errors.New("catalog has a header but no courses")}
@@ -99,14 +124,14 @@ func ReadCatalog(r io.Reader, name string) (*Catalog, error) {
 	return c, nil
 }
 
-// catalogHeader is a catalog's header: the trimmed column names, the id
-// and title columns (title -1 when there is none), and the genre columns
-// with their names.
+// catalogHeader is a catalog's header: the trimmed column names, the id,
+// title and genre-list columns (title and list -1 when there is none), and
+// the genre flag columns with their names.
 type catalogHeader struct {
-	names     []string
-	id, title int
-	genreCols []int
-	genres    []string
+	names           []string
+	id, title, list int
+	genreCols       []int
+	genres          []string
 }
 
 // readCatalogHeader reads and checks the header record of cr.
@@ -119,7 +144,7 @@ func readCatalogHeader(cr *csv.Reader, name string) (catalogHeader, error) {
 		return catalogHeader{}, csvError(name, err)
 	}
 	head[0] = strings.TrimPrefix(head[0], "\ufeff")
-	h := catalogHeader{names: head, id: -1, title: -1}
+	h := catalogHeader{names: head, id: -1, title: -1, list: -1}
 	for j := range head {
 		col := strings.TrimSpace(head[j])
 		head[j] = col
@@ -128,6 +153,8 @@ func readCatalogHeader(cr *csv.Reader, name string) (catalogHeader, error) {
 			h.id = j
 		case h.title < 0 && slices.Contains(catalogTitleNames, low):
 			h.title = j
+		case h.list < 0 && slices.Contains(catalogListNames, low):
+			h.list = j
 		case col == "":
 			return catalogHeader{}, &ParseError{File: name, Line: 1, Field: fmt.Sprintf("column %d", j+1), Err: errors.New("empty column name")}
 		default:
@@ -136,7 +163,7 @@ func readCatalogHeader(cr *csv.Reader, name string) (catalogHeader, error) {
 		}
 	}
 	if h.id < 0 {
-		return catalogHeader{}, &ParseError{File: name, Line: 1, Err: fmt.Errorf("no id column (want COURSE_ID, id or item) in header %q", strings.Join(head, ","))}
+		return catalogHeader{}, &ParseError{File: name, Line: 1, Err: fmt.Errorf("no id column (want COURSE_ID, id, item or movieId) in header %q", strings.Join(head, ","))}
 	}
 	return h, nil
 }
@@ -166,10 +193,24 @@ func (h catalogHeader) course(cr *csv.Reader, rec []string, name string, seen ma
 		case "0":
 		default:
 			l, _ := cr.FieldPos(j)
-			return Course{}, &ParseError{File: name, Line: l, Field: h.genres[g], Err: fmt.Errorf("genre flag %q is not 0 or 1", rec[j])}
+			return Course{}, &ParseError{File: name, Line: l, Field: h.genres[g], Err: fmt.Errorf("genre flag %s is not 0 or 1", quote.Short(rec[j]))}
 		}
 	}
+	if h.list >= 0 {
+		co.Genres = appendListed(co.Genres, rec[h.list])
+	}
 	return co, nil
+}
+
+// appendListed appends to genres the genres of a genres field, separated
+// by "|", leaving out empty ones, repeats and noGenres.
+func appendListed(genres []string, field string) []string {
+	for g := range strings.SplitSeq(field, genreSep) {
+		if g = strings.TrimSpace(g); g != "" && g != noGenres && !slices.Contains(genres, g) {
+			genres = append(genres, g)
+		}
+	}
+	return genres
 }
 
 // Lookup returns the course with the given id and whether it is in c.

@@ -83,3 +83,56 @@ func TestReadCatalogErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCatalogMovieLens reads the head of MovieLens' movies.csv as it
+// is: a movieId column, quoted titles with commas, and |-separated genres.
+func TestReadCatalogMovieLens(t *testing.T) {
+	in := "movieId,title,genres\n" +
+		"1,Toy Story (1995),Adventure|Animation|Children|Comedy|Fantasy\n" +
+		"11,\"American President, The (1995)\",Comedy|Drama|Romance\n" +
+		"114335,La cravate (1957),(no genres listed)\n" +
+		"2,Jumanji (1995),Adventure|Children|Fantasy\n"
+	c, err := ReadCatalog(strings.NewReader(in), "movies.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Courses) != 4 {
+		t.Fatalf("%d items, want 4", len(c.Courses))
+	}
+	wantGenres := []string{"Adventure", "Animation", "Children", "Comedy", "Fantasy", "Drama", "Romance"}
+	if !slices.Equal(c.Genres, wantGenres) {
+		t.Errorf("Genres = %q, want %q", c.Genres, wantGenres)
+	}
+	for _, tc := range []struct {
+		id, title string
+		genres    []string
+	}{
+		{"1", "Toy Story (1995)", []string{"Adventure", "Animation", "Children", "Comedy", "Fantasy"}},
+		{"11", "American President, The (1995)", []string{"Comedy", "Drama", "Romance"}},
+		{"114335", "La cravate (1957)", nil},
+	} {
+		co, ok := c.Lookup(tc.id)
+		if !ok || co.Title != tc.title || !slices.Equal(co.Genres, tc.genres) {
+			t.Errorf("Lookup(%s) = %+v, %v; want title %q, genres %q", tc.id, co, ok, tc.title, tc.genres)
+		}
+	}
+}
+
+// TestReadCatalogFlagsAndList reads flag columns and a genres list
+// together: a listed genre that is also a flag column is not repeated.
+func TestReadCatalogFlagsAndList(t *testing.T) {
+	in := "\ufeffitem,Python,genres\na,1,Python| Cloud |Cloud\nb,0,\n"
+	c, err := ReadCatalog(strings.NewReader(in), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Genres, []string{"Python", "Cloud"}) {
+		t.Errorf("Genres = %q", c.Genres)
+	}
+	if co, _ := c.Lookup("a"); !slices.Equal(co.Genres, []string{"Python", "Cloud"}) {
+		t.Errorf("a = %+v", co)
+	}
+	if co, _ := c.Lookup("b"); len(co.Genres) != 0 {
+		t.Errorf("b = %+v", co)
+	}
+}

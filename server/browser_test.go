@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,10 +21,13 @@ import (
 // chromiumPath is where Debian's chromium package installs the browser.
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowser drives the page in headless Chromium: search, tick two
-// courses with ratings, ask for recommendations and check they show. With
-// RECNET_SCREENSHOT=1 it writes a full-page screenshot to
-// docs/screenshot.png. It is skipped without Chromium unless CI=true.
+// TestBrowser drives the page in headless Chromium, served a rating model
+// and an implicit one: search, tick two courses of one genre with
+// ratings, ask for recommendations and check that the ticked courses are
+// absent and the scores not all equal, then choose the other model. With
+// RECNET_SCREENSHOT=1 it writes a screenshot of the page with its
+// recommendations, 1280 px wide, to docs/page.png. It is skipped without
+// Chromium unless CI=true.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -43,7 +48,15 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(m, dataset.BuiltinCatalog()).Handler())
+	next, err := train.Fit(context.Background(), split, model.Config{Training: model.Training{Task: model.TaskImplicit, Epochs: 3}, Settings: model.Settings{Dim: 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.NewNamed([]server.Named{{Name: "ratings", Model: m}, {Name: "next", Model: next}}, dataset.BuiltinCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
@@ -70,28 +83,51 @@ func TestBrowser(t *testing.T) {
 	stepCtx, cancelSteps := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelSteps()
 
+	// Tick the first two Python courses that a search for "python" finds.
 	err = chromedp.Do(stepCtx,
 		chromedp.WaitVisible(chromedp.CSS("#results li")),
-		chromedp.SendKeys(chromedp.CSS("#q"), "data"),
+		chromedp.WaitVisible(chromedp.CSS("#models")),
+		chromedp.SendKeys(chromedp.CSS("#q"), "python"),
 		chromedp.Click(chromedp.CSS("#search-form button[type=submit]")),
-		chromedp.Poll[chromedp.Void](`document.getElementById("search-status").textContent.includes("data")`),
-		chromedp.Click(chromedp.CSS("#results li:nth-child(1) input[type=checkbox]")),
-		chromedp.WaitVisible(chromedp.CSS("#results li:nth-child(1) select")),
-		chromedp.Click(chromedp.CSS("#results li:nth-child(2) input[type=checkbox]")),
-		chromedp.WaitVisible(chromedp.CSS("#results li:nth-child(2) select")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("search-status").textContent.includes("python")`),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
+	picks, err := chromedp.Run(stepCtx, chromedp.Evaluate[[]int](`[...document.querySelectorAll("#results li")]
+		.map((li, k) => [...li.querySelectorAll(".genre")].some(g => g.textContent === "Python") ? k + 1 : 0)
+		.filter(k => k > 0).slice(0, 2)`))
+	if err != nil || len(picks) != 2 {
+		t.Fatalf("Python courses among the results: %v (%v)", picks, err)
+	}
+	for _, k := range picks {
+		li := fmt.Sprintf("#results li:nth-child(%d)", k)
+		if err := chromedp.Do(stepCtx,
+			chromedp.Click(chromedp.CSS(li+" input[type=checkbox]")),
+			chromedp.WaitVisible(chromedp.CSS(li+" select")),
+		); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The rating control spans the model's range, 3 to 5 for the courses.
+	opts, err := chromedp.Run(stepCtx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("#results li.taken select")[0].options].map(o => o.value)`))
+	if err != nil || len(opts) < 3 || opts[0] != "5" || opts[len(opts)-1] != "3" {
+		t.Errorf("rating options %q (%v): want 5 down to 3", opts, err)
+	}
 	// Rate the second course 4: pick the option and fire change, as the
 	// keyboard would.
 	if _, err := chromedp.Run(stepCtx, chromedp.Evaluate[bool](`(() => {
-		const s = document.querySelector("#results li:nth-child(2) select");
+		const s = document.querySelectorAll("#results li.taken select")[1];
 		s.value = "4";
 		s.dispatchEvent(new Event("change", {bubbles: true}));
 		return true;
 	})()`)); err != nil {
 		t.Fatal(err)
+	}
+	ticked, err := chromedp.Run(stepCtx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#results li.taken")].map(li => li.dataset.item)`))
+	if err != nil || len(ticked) != 2 {
+		t.Fatalf("ticked %q (%v), want 2", ticked, err)
 	}
 	err = chromedp.Do(stepCtx,
 		chromedp.WaitEnabled(chromedp.CSS("#recommend")),
@@ -101,21 +137,16 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	titles, err := chromedp.Run(stepCtx, chromedp.Evaluate[[]string](
-		`[...document.querySelectorAll("#recs li button.title")].map(b => b.textContent.trim())`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(titles) == 0 || titles[0] == "" {
-		t.Fatalf("recommendations %q: want at least one titled course", titles)
-	}
-	t.Logf("recommended: %s", strings.Join(titles, " | "))
+	checkRecs(t, stepCtx, ticked)
 	chips, err := chromedp.Run(stepCtx, chromedp.Text(chromedp.CSS("#taken")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(chips, "5★") || !strings.Contains(chips, "4★") {
 		t.Errorf("ratings %q: want one 5★ and one 4★", chips)
+	}
+	if os.Getenv("RECNET_SCREENSHOT") == "1" {
+		screenshot(t, stepCtx, "page.png")
 	}
 
 	// Enter on a recommended title shows similar courses.
@@ -132,19 +163,80 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("error box shown (hidden=%v, err=%v)", msg, err)
 	}
 
-	if os.Getenv("RECNET_SCREENSHOT") == "1" {
-		png, err := chromedp.Run(stepCtx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := filepath.Join("..", "docs")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "screenshot.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	// Choosing the implicit model ranks by what learners take next, and
+	// still leaves out the ticked courses.
+	err = chromedp.Do(stepCtx,
+		chromedp.Click(chromedp.CSS(`#model-choices input[value="next"]`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById("recs-status").textContent.includes("probability")`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRecs(t, stepCtx, ticked)
+
+	// At 400 px the page is one column and the loss chart, redrawn at its
+	// width, keeps its labels at their size in CSS pixels.
+	err = chromedp.Do(stepCtx,
+		chromedp.EmulateViewport(400, 900),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#curve svg").viewBox.baseVal.width < 400`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	label, err := chromedp.Run(stepCtx, chromedp.Evaluate[[]float64](`(() => {
+		const t = document.querySelector("#curve svg text").getBoundingClientRect();
+		return [t.height, document.documentElement.scrollWidth];
+	})()`))
+	if err != nil || len(label) != 2 || label[0] < 11 || label[1] > 400 {
+		t.Errorf("at 400 px: chart label height, page width %v (%v); want at least 11 px and at most 400 px", label, err)
 	}
 	cancel()
 	cancelAlloc()
+}
+
+// checkRecs checks the recommendations shown: none of the ticked courses,
+// each with a title, and scores that are not all equal.
+func checkRecs(t *testing.T, ctx context.Context, ticked []string) {
+	t.Helper()
+	type rec struct {
+		Item, Title, Score string
+	}
+	recs, err := chromedp.Run(ctx, chromedp.Evaluate[[]rec](`[...document.querySelectorAll("#recs li")].map(li => ({
+		item: li.dataset.item, title: li.querySelector("button.title").textContent.trim(), score: li.querySelector(".score").textContent}))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 2 {
+		t.Fatalf("recommendations %v: want at least two", recs)
+	}
+	scores := map[string]bool{}
+	for _, r := range recs {
+		if slices.Contains(ticked, r.Item) {
+			t.Errorf("ticked course %s recommended", r.Item)
+		}
+		if r.Title == "" {
+			t.Errorf("recommendation %s has no title", r.Item)
+		}
+		scores[r.Score] = true
+	}
+	if len(scores) < 2 {
+		t.Errorf("scores all equal: %v", recs)
+	}
+	t.Logf("recommended: %v", recs)
+}
+
+// screenshot writes a screenshot of the whole page to docs/name.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "docs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -7,7 +7,7 @@
 //	{"status":"error","error":{"code":"...","message":"..."}}
 //
 // with an HTTP status matching the code: bad_request 400, not_found,
-// unknown_user and unknown_item 404, method_not_allowed 405 (with an Allow
+// unknown_user, unknown_item and unknown_model 404, method_not_allowed 405 (with an Allow
 // header), too_large 413, unsupported 422 (the model's kind of net cannot
 // do what was asked, such as similar items of a bias model), canceled 499
 // (StatusClientClosed: the request ended before its fold-in finished),
@@ -21,9 +21,16 @@
 //	GET  /v1/similar?item=I&k=10    {"item","similar":[{"item","title","genres","score"}]}
 //	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","recommendations"}
 //	GET  /v1/items?q=py&limit=20    {"total","items":[{"item","title","genres"}]}
-//	GET  /v1/model                  kind, config, users, items, rating range, history, best_epoch
+//	GET  /v1/model                  name, kind, score, rating range and step, config, users, items, history, best_epoch, models
 //	GET  /healthz                   {"ok":true}
 //	GET  /metrics                   Prometheus text format (not enveloped)
+//
+// A server holds 1..MaxModels (8) models, each with a name (NewNamed; New
+// serves one, named "default"). Every endpoint takes model=NAME in its
+// query string, the fold-in POST too, and uses the first model without it.
+// /v1/model describes the chosen model, and lists every model under
+// "models": name, kind, score ("rating" or "probability"), min, max and
+// step (the step between ratings; null when the model does not say).
 //
 // k is 1..MaxK (100, default 10) and limit 1..MaxLimit (1000, default 20).
 // A fold-in body is at most MaxBodyBytes (64 KiB) with at most MaxRatings
@@ -38,9 +45,9 @@
 // answers 499. /metrics shows the slots and the fold-ins running.
 // Scores and ratings that are not finite numbers are given as null.
 //
-// The model is held behind an atomic pointer: Swap replaces it without
+// Each model is held behind an atomic pointer: SwapNamed replaces it without
 // dropping a request, and each request uses the one model it started with.
-// No request reads or writes a file. With the model, Swap stores each
+// No request reads or writes a file. With the model, SwapNamed stores each
 // item's JSON label (id, title, genres), so that recommend, similar and
 // fold-in answers are appended to a pooled buffer without reflection; the
 // bytes are those encoding/json would give.

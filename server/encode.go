@@ -23,21 +23,23 @@ type jsonAppender interface {
 	appendJSON(dst []byte) []byte
 }
 
-// served is a model with the JSON labels of its items, swapped together.
+// served is a model with its name and the JSON labels of its items,
+// swapped together.
 type served struct {
-	m *model.Model
+	name string
+	m    *model.Model
 	// labels maps a raw item id to `{"item":ID,"title":T,"genres":[...],"score":`.
 	labels map[string][]byte
 }
 
-// newServed labels every item of m from cat, which may be nil.
-func newServed(m *model.Model, cat *dataset.Catalog) *served {
+// newServed labels every item of m, named name, from cat, which may be nil.
+func newServed(name string, m *model.Model, cat *dataset.Catalog) *served {
 	ids := m.Items.IDs()
 	labels := make(map[string][]byte, len(ids))
 	for _, id := range ids {
 		labels[id] = labelJSON(cat, id)
 	}
-	return &served{m: m, labels: labels}
+	return &served{name: name, m: m, labels: labels}
 }
 
 // label returns the catalog title and genres of an item; genres is never

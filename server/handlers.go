@@ -22,6 +22,7 @@ const (
 	codeNotFound         = "not_found"
 	codeUnknownUser      = "unknown_user"
 	codeUnknownItem      = "unknown_item"
+	codeUnknownModel     = "unknown_model"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeTooLarge         = "too_large"
 	codeUnsupported      = "unsupported"
@@ -329,6 +330,7 @@ func (s *Server) items(r *http.Request, sv *served) (any, *apiError) {
 	}{total, out}, nil
 }
 
+// modelInfo describes the chosen model, and lists every served model.
 func (s *Server) modelInfo(_ *http.Request, sv *served) (any, *apiError) {
 	m := sv.m
 	hist := m.History // model.Epoch encodes NaN losses as null
@@ -339,25 +341,19 @@ func (s *Server) modelInfo(_ *http.Request, sv *served) (any, *apiError) {
 	if m.BestEpoch > 0 {
 		best = &m.BestEpoch
 	}
-	kind := ""
-	if m.Net != nil {
-		kind = m.Net.Kind()
-	}
 	cfg, err := json.Marshal(m.Config)
 	if err != nil {
 		return nil, s.modelError(fmt.Errorf("encode config: %w", err))
 	}
 	return struct {
-		Kind      string          `json:"kind"`
-		Score     string          `json:"score"` // what predictions and rankings give: rating or probability
+		modelEntry
 		Config    json.RawMessage `json:"config"`
 		Users     int             `json:"users"`
 		Items     int             `json:"items"`
-		Min       model.Number    `json:"min"`
-		Max       model.Number    `json:"max"`
 		History   []model.Epoch   `json:"history"`
 		BestEpoch *int            `json:"best_epoch"`
-	}{kind, m.ScoreName(), cfg, m.Users.Len(), m.Items.Len(), model.Number(m.Min), model.Number(m.Max), hist, best}, nil
+		Models    []modelEntry    `json:"models"`
+	}{entry(sv.name, m), cfg, m.Users.Len(), m.Items.Len(), hist, best, s.entries()}, nil
 }
 
 func (s *Server) healthz(*http.Request, *served) (any, *apiError) {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/recnet/recnet/internal/quote"
@@ -36,12 +35,15 @@ const (
 	// WithFoldInLimit) before it is refused with 503, unless
 	// WithFoldInWait says otherwise.
 	DefaultFoldInWait = 5 * time.Second
+	// MaxModels is the most models a Server serves at once.
+	MaxModels = 8
 )
 
-// Server serves a model and its catalog over HTTP. It is safe for
+// Server serves models and their catalog over HTTP. It is safe for
 // concurrent use.
 type Server struct {
-	cur     atomic.Pointer[served]
+	models  []*slot        // in the order given; the first is the default
+	byName  map[string]int // index in models
 	cat     *dataset.Catalog
 	errLog  func(error)
 	routes  map[string]route
@@ -84,14 +86,42 @@ func WithFoldInWait(d time.Duration) Option {
 	return func(s *Server) { s.foldWait = max(d, 0) }
 }
 
-// New returns a server for m, labelling items with titles and genres from
-// cat, which may be nil. m must not be nil.
+// New returns a server for the one model m, named DefaultName, labelling
+// items with titles and genres from cat, which may be nil. m must not be
+// nil.
 func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
-	if m == nil {
-		panic("server: nil model")
+	s, err := NewNamed([]Named{{DefaultName, m}}, cat, opts...)
+	if err != nil {
+		panic(err) // only a nil m
 	}
-	s := &Server{cat: cat, metrics: newMetrics(), foldWait: DefaultFoldInWait}
-	s.cur.Store(newServed(m, cat))
+	return s
+}
+
+// NewNamed returns a server for 1..MaxModels models, labelling items with
+// titles and genres from cat, which may be nil. A request chooses a model
+// by its name with the query parameter model=NAME; without it, it gets
+// the first. Each name must pass CheckName and differ from the others,
+// and no model may be nil.
+func NewNamed(models []Named, cat *dataset.Catalog, opts ...Option) (*Server, error) {
+	if len(models) == 0 || len(models) > MaxModels {
+		return nil, fmt.Errorf("server: %d models, want 1 to %d", len(models), MaxModels)
+	}
+	s := &Server{byName: make(map[string]int, len(models)), cat: cat, metrics: newMetrics(), foldWait: DefaultFoldInWait}
+	for k, nm := range models {
+		if err := CheckName(nm.Name); err != nil {
+			return nil, err
+		}
+		if _, dup := s.byName[nm.Name]; dup {
+			return nil, fmt.Errorf("server: two models named %s", quote.Short(nm.Name))
+		}
+		if nm.Model == nil {
+			return nil, fmt.Errorf("server: model %s is nil", nm.Name)
+		}
+		sl := &slot{name: nm.Name}
+		sl.cur.Store(newServed(nm.Name, nm.Model, cat))
+		s.byName[nm.Name] = k
+		s.models = append(s.models, sl)
+	}
 	WithFoldInLimit(0)(s)
 	for _, o := range opts {
 		o(s)
@@ -106,24 +136,39 @@ func New(m *model.Model, cat *dataset.Catalog, opts ...Option) *Server {
 		"/healthz":      {http.MethodGet, s.healthz},
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
-	return s
+	return s, nil
 }
 
 // Handler returns the HTTP handler serving the API, and the browser page
 // at "/" with its assets under /web/.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Swap replaces the served model atomically, with the JSON labels of its
-// items, built before the switch. Requests already running finish with
-// the model they started with. A nil m is ignored.
+// Swap replaces the first served model atomically, as SwapNamed does. A
+// nil m is ignored.
 func (s *Server) Swap(m *model.Model) {
 	if m != nil {
-		s.cur.Store(newServed(m, s.cat))
+		s.models[0].cur.Store(newServed(s.models[0].name, m, s.cat))
 	}
 }
 
-// Model returns the model being served.
-func (s *Server) Model() *model.Model { return s.cur.Load().m }
+// SwapNamed replaces the model named name atomically, with the JSON
+// labels of its items, built before the switch. Requests already running
+// finish with the model they started with. It returns an error, and
+// changes nothing, when no model has that name or m is nil.
+func (s *Server) SwapNamed(name string, m *model.Model) error {
+	k, ok := s.byName[name]
+	if !ok {
+		return fmt.Errorf("server: no model named %s", quote.Short(name))
+	}
+	if m == nil {
+		return fmt.Errorf("server: model %s is nil", name)
+	}
+	s.models[k].cur.Store(newServed(name, m, s.cat))
+	return nil
+}
+
+// Model returns the first model being served.
+func (s *Server) Model() *model.Model { return s.models[0].cur.Load().m }
 
 // route is one endpoint of the JSON API.
 type route struct {
@@ -155,7 +200,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method != rt.method && (r.Method != http.MethodHead || rt.method != http.MethodGet):
 		code = s.notAllowed(w, r, rt.method)
 	default:
-		data, e := rt.h(r, s.cur.Load())
+		sv, e := s.pick(r)
+		var data any
+		if e == nil {
+			data, e = rt.h(r, sv)
+		}
 		if e != nil {
 			code = s.writeError(w, e)
 		} else {

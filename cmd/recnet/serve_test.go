@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -25,7 +26,17 @@ func TestServe(t *testing.T) {
 		t.Fatalf("train: %s", stderr)
 	}
 	user, _ := firstRow(t, data)
-	cmd := command("serve", "--model", m, "--addr", "127.0.0.1:0")
+	// A second model, named: SIGHUP reloads each, and one that fails keeps
+	// its old version while the other is reloaded.
+	n := filepath.Join(dir, "n.recnet")
+	b, err := os.ReadFile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(n, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := command("serve", "--model", m, "--model", "next="+n, "--addr", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -70,17 +81,26 @@ func TestServe(t *testing.T) {
 		}
 		return env
 	}
-	if env := get("/v1/recommend?user=" + user + "&k=3"); env["status"] != "success" {
-		t.Fatalf("recommend: %v", env)
+	for _, q := range []string{"", "&model=m", "&model=next"} {
+		if env := get("/v1/recommend?user=" + user + "&k=3" + q); env["status"] != "success" {
+			t.Fatalf("recommend%s: %v", q, env)
+		}
 	}
-	if err := os.WriteFile(m, []byte("not a model"), 0o644); err != nil {
+	info, _ := get("/v1/model")["data"].(map[string]any)
+	if models, _ := info["models"].([]any); len(models) != 2 {
+		t.Errorf("/v1/model lists %v, want 2 models", info["models"])
+	}
+	if err := os.WriteFile(n, []byte("not a model"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
-	if l := next(); !strings.Contains(l, "not a recnet model file") {
-		t.Errorf("after SIGHUP with a bad file: %q", l)
+	if l := next(); !strings.Contains(l, "reloaded") || !strings.Contains(l, "model m from") {
+		t.Errorf("after SIGHUP, the good file: %q", l)
 	}
-	if env := get("/v1/recommend?user=" + user + "&k=3"); env["status"] != "success" {
+	if l := next(); !strings.Contains(l, "model next failed") || !strings.Contains(l, "not a recnet model file") {
+		t.Errorf("after SIGHUP, the bad file: %q", l)
+	}
+	if env := get("/v1/recommend?user=" + user + "&k=3&model=next"); env["status"] != "success" {
 		t.Errorf("the old model stopped serving after a bad reload: %v", env)
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -97,5 +117,30 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Error("serve did not stop within 15 s of SIGTERM")
+	}
+}
+
+// TestServeModelsRefused checks that serve refuses bad --model values
+// with exit 2 naming the flag, before loading any file.
+func TestServeModelsRefused(t *testing.T) {
+	never := filepath.Join(t.TempDir(), "never-read.recnet")
+	many := []string{"serve"}
+	for k := range 9 {
+		many = append(many, "--model", fmt.Sprintf("m%d=%s", k, never))
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{many, "--model given 9 times: at most 8"},
+		{[]string{"serve", "--model", "a=" + never, "--model", "a=" + never}, "a second model named a"},
+		{[]string{"serve", "--model", never, "--model", never}, "a second model named never-read"},
+		{[]string{"serve", "--model", "a="}, "no file"},
+		{[]string{"serve", "--model", filepath.Join(filepath.Dir(never), "bad name.recnet")}, "give NAME=FILE"},
+	} {
+		_, stderr, code := run(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "--model") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.args[1:], code, stderr, tc.want)
+		}
 	}
 }

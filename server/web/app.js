@@ -9,11 +9,46 @@
   // taken maps a course id to {item, title, genres, rating}, in tick order.
   const taken = new Map();
   let searchSeq = 0;
-  // scoreName is what the model's recommendation scores are (/v1/model's
-  // score): "rating", or "probability" for a model of the implicit task.
-  let scoreName = "rating";
-  const scoreLabel = () => scoreName === "probability"
+  // cur is the chosen model, as /v1/model lists it: name, score ("rating",
+  // or "probability" for a model of the implicit task), min, max and step
+  // (null when the model does not say, 0 for a continuous scale).
+  // several is set when the server serves more than one model.
+  let cur = { name: "", score: "rating", min: null, max: null, step: null };
+  let several = false;
+  const implicit = () => cur.score === "probability";
+  const scoreLabel = () => implicit()
     ? "Predicted probability of taking the course" : "Predicted rating";
+  // ranks says, for the learner, what a model of each score ranks by.
+  const ranks = (score) => score === "probability"
+    ? "What learners like you take next" : "What you’d rate highest";
+
+  // withModel adds the chosen model to an API path, when there are several.
+  const withModel = (path) => several && cur.name
+    ? path + (path.includes("?") ? "&" : "?") + "model=" + encodeURIComponent(cur.name) : path;
+
+  // ratingSteps returns the ratings the control offers, highest first: the
+  // model's range in its step; a continuous scale (or one whose step is
+  // unknown) in steps of 0.5, or coarser when that makes more than 20.
+  function ratingSteps() {
+    const lo = cur.min ?? 1, hi = cur.max ?? 5;
+    if (!(hi > lo)) return [hi];
+    let step = cur.step > 0 ? cur.step : 0.5;
+    for (const nice of [1, 2, 5, 10, 20, 50, 100]) {
+      if ((hi - lo) / step <= 20) break;
+      if (!(cur.step > 0)) step = nice;
+    }
+    const out = [];
+    for (let k = 0; hi - k * step >= lo - 1e-9 && out.length <= 200; k++) {
+      out.push(Math.round((hi - k * step) * 1000) / 1000);
+    }
+    return out;
+  }
+  // fitRating returns the offered rating nearest to r.
+  function fitRating(r) {
+    const steps = ratingSteps();
+    return steps.reduce((best, v) => Math.abs(v - r) < Math.abs(best - r) ? v : best, steps[0]);
+  }
+  const stars = (r) => implicit() ? "taken" : r + "★";
 
   // el makes an element with attributes and children.
   function el(tag, attrs, ...kids) {
@@ -82,9 +117,12 @@
     }, name(c));
   }
 
+  // ratingSelect is the rating control of a ticked course: the model's
+  // range in its step; none for an implicit model, where a tick is all.
   function ratingSelect(c) {
+    if (implicit()) return null;
     const s = el("select", { "aria-label": "Your rating of " + name(c), "data-item": c.item });
-    for (const r of [5, 4, 3]) {
+    for (const r of ratingSteps()) {
       const o = el("option", { value: String(r), text: r + " ★" });
       if (taken.get(c.item)?.rating === r) o.selected = true;
       s.append(o);
@@ -108,11 +146,11 @@
       box.checked = isTaken;
       const li = el("li", { class: isTaken ? "taken" : "", "data-item": c.item },
         box,
-        el("div", { class: "course" }, titleButton(c), el("span", { class: "id", text: c.item }), genreChips(c.genres)),
-        isTaken ? el("span", { class: "rating" }, ratingSelect(c)) : null,
+        courseLabel(c),
+        isTaken && !implicit() ? el("span", { class: "rating" }, ratingSelect(c)) : null,
       );
       box.addEventListener("change", () => {
-        if (box.checked) taken.set(c.item, { item: c.item, title: c.title, genres: c.genres, rating: 5 });
+        if (box.checked) taken.set(c.item, { item: c.item, title: c.title, genres: c.genres, rating: ratingSteps()[0] });
         else taken.delete(c.item);
         renderResults(items);
         renderTaken();
@@ -124,12 +162,19 @@
   }
   let lastItems = [];
 
+  // courseLabel is a course's title (its id when it has none), its id
+  // beside a title, and its genres.
+  function courseLabel(c) {
+    return el("div", { class: "course" }, titleButton(c),
+      c.title ? el("span", { class: "id", text: c.item }) : null, genreChips(c.genres));
+  }
+
   function renderTaken() {
     const list = $("taken");
     list.replaceChildren(...[...taken.values()].map((t) =>
       el("li", {},
         el("span", { text: name(t) }),
-        el("span", { class: "stars", text: t.rating + "★" }),
+        el("span", { class: "stars", text: stars(t.rating) }),
         el("button", {
           type: "button", "aria-label": "Remove " + name(t), text: "×",
           onclick: () => { taken.delete(t.item); renderResults(lastItems); renderTaken(); $("q").focus(); },
@@ -143,7 +188,7 @@
     const seq = ++searchSeq;
     $("search-status").textContent = "Searching…";
     try {
-      const d = await api("/v1/items?limit=25&q=" + encodeURIComponent(q));
+      const d = await api(withModel("/v1/items?limit=25&q=" + encodeURIComponent(q)));
       if (seq !== searchSeq) return;
       clearError();
       lastItems = d.items;
@@ -160,23 +205,25 @@
   }
 
   // recItem shows one recommended or similar course; label says what its
-  // score is.
+  // score is. Its "because" line is left empty (and hidden) until the
+  // answer gives reasons.
   function recItem(r, label) {
-    const score = r.score == null ? "–" : r.score.toFixed(2);
+    const score = r.score == null ? "–" : r.score.toFixed(3);
     return el("li", { "data-item": r.item },
-      el("div", { class: "course" }, titleButton(r), el("span", { class: "id", text: r.item }), genreChips(r.genres)),
+      courseLabel(r),
       el("span", { class: "score", title: label, text: score }),
+      el("p", { class: "because" }),
     );
   }
 
   async function recommend() {
     const ratings = {};
-    for (const t of taken.values()) ratings[t.item] = t.rating;
+    for (const t of taken.values()) ratings[t.item] = implicit() ? ratingSteps()[0] : t.rating;
     const btn = $("recommend");
     btn.disabled = true;
     $("recs-status").textContent = "Folding you in…";
     try {
-      const d = await api("/v1/foldin", { ratings, k: Number($("k").value) });
+      const d = await api(withModel("/v1/foldin"), { ratings, k: Number($("k").value) });
       clearError();
       $("recs").replaceChildren(...d.recommendations.map((r) => recItem(r, scoreLabel())));
       $("recs-status").textContent = d.recommendations.length === 0
@@ -195,7 +242,7 @@
     $("similar-h").textContent = "Similar to " + name(c);
     $("similar-status").textContent = "Loading…";
     try {
-      const d = await api("/v1/similar?k=8&item=" + encodeURIComponent(c.item));
+      const d = await api(withModel("/v1/similar?k=8&item=" + encodeURIComponent(c.item)));
       clearError();
       $("similar").replaceChildren(...d.similar.map((r) => recItem(r, "Similarity")));
       $("similar-status").textContent = `The ${d.similar.length} courses closest to ${name(c)}; the score is the similarity.`;
@@ -215,7 +262,8 @@
       $("curve-caption").hidden = true;
       return;
     }
-    const W = 640, H = 260, L = 52, R = 16, T = 16, B = 40;
+    // Drawn at the box's width, so that its text stays 12 px at any width.
+    const W = Math.max(280, Math.round(box.clientWidth || 640)), H = W < 520 ? 220 : 260, L = 52, R = 16, T = 16, B = 40;
     const vals = pts.flatMap((h) => [h.loss, h.val_loss]).filter((v) => v != null);
     let lo = Math.min(...vals), hi = Math.max(...vals);
     if (hi === lo) { hi += 0.5; lo -= 0.5; }
@@ -240,7 +288,7 @@
       svg.append(s("line", { class: "grid-line", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
       svg.append(s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, v.toFixed(3)));
     }
-    const step = Math.max(1, Math.ceil((e1 - e0 + 1) / 10));
+    const step = Math.max(1, Math.ceil((e1 - e0 + 1) / Math.max(2, Math.floor((W - L - R) / 40))));
     for (let e = e0; e <= e1; e += step) {
       svg.append(s("text", { x: x(e), y: H - B + 16, "text-anchor": "middle" }, String(e)));
     }
@@ -258,8 +306,8 @@
       svg.append(s("polyline", { class: cls, points: p.map((h) => `${x(h.epoch)},${y(h[key])}`).join(" ") }));
       for (const h of p) svg.append(s("circle", { class: "dot-" + cls, cx: x(h.epoch), cy: y(h[key]), r: 3 }));
     }
-    const lg = s("g", { transform: `translate(${W - R - 170},${T + 4})` });
-    lg.append(s("rect", { x: 0, y: 0, width: 170, height: 40, fill: "#fff", stroke: "#dde1e7", rx: 4 }));
+    const lg = s("g", { transform: `translate(${W - R - 140},${T + 4})` });
+    lg.append(s("rect", { x: 0, y: 0, width: 140, height: 40, fill: "#fff", stroke: "#dde1e7", rx: 4 }));
     lg.append(s("line", { class: "train", x1: 10, x2: 34, y1: 14, y2: 14 }));
     lg.append(s("text", { x: 40, y: 18 }, "train loss"));
     lg.append(s("line", { class: "valid", x1: 10, x2: 34, y1: 30, y2: 30 }));
@@ -270,10 +318,23 @@
 
   function fmt(v) { return v == null ? "n/a" : v.toFixed(4); }
 
+  // loadModel describes the chosen model (the first one until the learner
+  // chooses), offers the choice of models when there are several, and fits
+  // the ratings given so far to the model's range and step.
   async function loadModel() {
     try {
-      const d = await api("/v1/model");
-      if (d.score) scoreName = d.score;
+      const d = await api(withModel("/v1/model"));
+      cur = { name: d.name, score: d.score || "rating", min: d.min, max: d.max, step: d.step };
+      const models = d.models || [];
+      several = models.length > 1;
+      renderChoices(models);
+      for (const t of taken.values()) t.rating = fitRating(t.rating);
+      renderResults(lastItems);
+      renderTaken();
+      const steps = ratingSteps();
+      $("taken-empty").textContent = implicit()
+        ? "No course ticked yet. Tick the courses you took in the search results."
+        : `No course ticked yet. Tick a course in the search results and rate it ${steps[steps.length - 1]} to ${steps[0]}.`;
       const facts = [
         ["Kind", d.kind || "?"],
         ["Users", d.users.toLocaleString("en")],
@@ -281,12 +342,34 @@
         ["Epochs", String((d.history || []).length)],
         ["Best epoch", d.best_epoch == null ? "–" : String(d.best_epoch)],
         ["Rating range", d.min == null ? "–" : `${d.min}–${d.max}`],
+        ["Scores", implicit() ? "probability" : "predicted rating"],
       ];
       $("model-facts").replaceChildren(...facts.map(([k, v]) => el("div", {}, el("dt", { text: k }), el("dd", { text: v }))));
-      drawCurve(d.history, d.best_epoch);
+      lastCurve = [d.history, d.best_epoch];
+      drawCurve(...lastCurve);
     } catch (e) {
       showError(e.message);
     }
+  }
+  let lastCurve = null;
+
+  // renderChoices offers the served models, each by what it ranks, when
+  // there are several.
+  function renderChoices(models) {
+    $("models").hidden = models.length < 2;
+    $("model-choices").replaceChildren(...models.map((m) => {
+      const input = el("input", { type: "radio", name: "model", value: m.name });
+      input.checked = m.name === cur.name;
+      input.addEventListener("change", async () => {
+        cur.name = m.name;
+        const hadRecs = $("recs").children.length > 0;
+        await loadModel();
+        search($("q").value.trim());
+        if (hadRecs && taken.size > 0) recommend();
+      });
+      return el("label", { class: "choice" }, input, el("span", { text: ranks(m.score) }),
+        el("span", { class: "model-name", text: m.name }));
+    }));
   }
 
   function init() {
@@ -301,6 +384,11 @@
       timer = setTimeout(() => search($("q").value.trim()), 250);
     });
     $("recommend").addEventListener("click", recommend);
+    let resized;
+    window.addEventListener("resize", () => {
+      clearTimeout(resized);
+      resized = setTimeout(() => { if (lastCurve) drawCurve(...lastCurve); }, 150);
+    });
     renderTaken();
     search("");
     loadModel();
