@@ -213,7 +213,7 @@ func (s *Server) recommend(r *http.Request, sv *served) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	rs, err := sv.m.Recommend(user, k, nil)
+	rs, err := sv.m.Recommend(user, k, model.RecommendOptions{})
 	if err != nil {
 		return nil, s.modelError(err)
 	}

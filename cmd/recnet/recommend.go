@@ -173,7 +173,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {
-		recs, err := m.Recommend(r.user, r.k, nil)
+		recs, err := m.Recommend(r.user, r.k, model.RecommendOptions{})
 		if err != nil {
 			return badInput(err)
 		}
