@@ -72,4 +72,5 @@ func ExampleModel_Summary() {
 	// Config: dim 8, sigmoid output, L2 0.0001, adam lr 0.001, batch 64, up to 5 epochs
 	// Data: 2 users, 3 items, ratings 1..5 (trained on [0,1])
 	// History: 0 epochs, best epoch none
+	// Seen items: not kept (recommendations cannot leave out what a user rated)
 }

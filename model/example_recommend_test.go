@@ -5,6 +5,7 @@ import (
 	"log"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
 )
 
 func ExampleModel_Recommend() {
@@ -15,7 +16,7 @@ func ExampleModel_Recommend() {
 		{ID: "rust", Title: "Rust in Depth"},
 		{ID: "zig", Title: "Zig Systems Programming"},
 	}}
-	recs, err := m.Recommend("bob", 2, []string{"zig"}) // bob has taken zig
+	recs, err := m.Recommend("bob", 2, model.RecommendOptions{Exclude: []string{"zig"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -50,7 +51,8 @@ func ExampleModel_FoldIn() {
 	}
 	fmt.Println("cold:", res.Cold)
 	for _, r := range res.Recs {
-		fmt.Printf("%s %.2f\n", r.Item, r.Score)
+		// Scores are not clipped: Beyond marks one above the top rating.
+		fmt.Printf("%s %.2f beyond %d\n", r.Item, r.Score, r.Beyond)
 	}
 	// With no ratings it is a cold start: items rank by their bias.
 	res, err = m.FoldIn(nil, 3, 0)
@@ -63,8 +65,8 @@ func ExampleModel_FoldIn() {
 	}
 	// Output:
 	// cold: false
-	// zig 5.00
-	// rust 2.43
+	// zig 5.14 beyond 1
+	// rust 2.43 beyond 0
 	// cold: true
 	// zig 3.00
 	// go 2.00

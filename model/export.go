@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,7 +125,7 @@ func writeNPY(w io.Writer, p Param) error {
 	if _, err := w.Write(npyHeader(p.Rows, p.Cols)); err != nil {
 		return err
 	}
-	return writeFloats(w, p.Data, make([]byte, 4*chunkFloats))
+	return writeWords(w, p.Data, math.Float32bits, make([]byte, 4*chunkFloats))
 }
 
 // writeFileAtomic writes path through atomicfile, wrapping errors.

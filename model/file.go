@@ -9,7 +9,14 @@ package model
 //	20      H     JSON header (fileHeader below): config, kind, rating range,
 //	              raw ids in inner order, history, best epoch, table shapes
 //	20+H    4*N   every table's float32 values, row-major, in header order
+//	        4*S   the seen items, when the header has "seen" (below)
 //	end-4   4     uint32 CRC-32C (Castagnoli) of every byte before it
+//
+// The seen items (see Seen) are, when the header's "seen" object gives R
+// entries and V rating values: U+1 uint32 offsets (U users), R uint32
+// entries item<<8|code, and V float32 rating values; S = U+1+R+V. A file
+// without "seen" (every version 1 file, and a model saved without them)
+// loads with Model.Seen nil.
 //
 // Version 2 saves the settings as Config marshals them: the kind, then the
 // training settings every kind shares and the settings of the kind in
@@ -92,6 +99,25 @@ type fileHeader struct {
 	History    []fileEpoch `json:"history"`
 	BestEpoch  int         `json:"best_epoch"`
 	Tables     []fileTable `json:"tables"`
+	// Step is Model.Step; absent means 0.
+	Step jsonFloat `json:"step,omitempty"`
+	// Seen gives the sizes of the seen section; nil when there is none.
+	Seen *fileSeen `json:"seen,omitempty"`
+}
+
+// fileSeen gives the sizes of the seen section of a model file.
+type fileSeen struct {
+	Ratings int64 `json:"ratings"` // entries
+	Values  int   `json:"values"`  // rating values
+	Approx  bool  `json:"approx,omitempty"`
+}
+
+// words returns the number of 4-byte words of the section for users users.
+func (s *fileSeen) words(users int) int64 {
+	if s == nil {
+		return 0
+	}
+	return int64(users) + 1 + s.Ratings + int64(s.Values)
 }
 
 // fileEpoch is Epoch with floats that may be NaN or infinite (a run without
@@ -149,7 +175,16 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 	}
 	h := &fileHeader{
 		Config: m.Config, Kind: m.Net.Kind(), Min: jsonFloat(m.Min), Max: jsonFloat(m.Max),
-		Users: idsOf(m.Users), Items: idsOf(m.Items), BestEpoch: m.BestEpoch,
+		Users: idsOf(m.Users), Items: idsOf(m.Items), BestEpoch: m.BestEpoch, Step: jsonFloat(m.Step),
+	}
+	if !Finite(m.Step) || m.Step < 0 {
+		return nil, nil, fmt.Errorf("model: rating step %v is not a finite number at least 0", m.Step)
+	}
+	if m.Seen != nil {
+		if err := m.Seen.check(len(h.Users), len(h.Items)); err != nil {
+			return nil, nil, fmt.Errorf("model: %v", err)
+		}
+		h.Seen = &fileSeen{Ratings: int64(len(m.Seen.Packed)), Values: len(m.Seen.Values), Approx: m.Seen.Approx}
 	}
 	for _, e := range m.History {
 		h.History = append(h.History, fileEpoch{e.Epoch, jsonFloat(e.Loss), jsonFloat(e.ValLoss), jsonFloat(e.ValRMSE), jsonFloat(e.Seconds)})
@@ -288,8 +323,20 @@ func (m *Model) Write(w io.Writer) error {
 	}
 	buf := make([]byte, 4*chunkFloats)
 	for _, p := range params {
-		if err := writeFloats(cw, p.Data, buf); err != nil {
+		if err := writeWords(cw, p.Data, math.Float32bits, buf); err != nil {
 			return fmt.Errorf("model: writing table %s: %w", p.Name, err)
+		}
+	}
+	if s := m.Seen; s != nil {
+		err := writeWords(cw, s.Offsets, ident, buf)
+		if err == nil {
+			err = writeWords(cw, s.Packed, ident, buf)
+		}
+		if err == nil {
+			err = writeWords(cw, s.Values, math.Float32bits, buf)
+		}
+		if err != nil {
+			return fmt.Errorf("model: writing the seen items: %w", err)
 		}
 	}
 	if _, err := w.Write(binary.LittleEndian.AppendUint32(nil, cw.crc)); err != nil {
@@ -319,12 +366,16 @@ func (c *crcReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// writeFloats writes data as little-endian float32s, len(buf)/4 at a time.
-func writeFloats(w io.Writer, data []float32, buf []byte) error {
+// ident returns w: the bits of a uint32 word.
+func ident(w uint32) uint32 { return w }
+
+// writeWords writes data as little-endian 4-byte words, bits(v) for each
+// value, len(buf)/4 at a time.
+func writeWords[T any](w io.Writer, data []T, bits func(T) uint32, buf []byte) error {
 	for len(data) > 0 {
 		n := min(len(data), len(buf)/4)
 		for k, v := range data[:n] {
-			binary.LittleEndian.PutUint32(buf[4*k:], math.Float32bits(v))
+			binary.LittleEndian.PutUint32(buf[4*k:], bits(v))
 		}
 		if _, err := w.Write(buf[:4*n]); err != nil {
 			return err

@@ -62,7 +62,7 @@ func TestKWording(t *testing.T) {
 	m := fileTestModel()
 	user := m.Users.IDs()[0]
 	for _, k := range []int{0, -3} {
-		_, err := m.Recommend(user, k, nil)
+		_, err := m.Recommend(user, k, model.RecommendOptions{})
 		if want := fmt.Sprintf("k %d: must be at least 1", k); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Recommend k %d = %v, want %q", k, err, want)
 		}

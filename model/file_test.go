@@ -47,6 +47,12 @@ func fileTestModel() *model.Model {
 			{Epoch: 2, Loss: 0.125, ValLoss: math.NaN(), ValRMSE: math.Inf(1), Seconds: 1e-9},
 		},
 		BestEpoch: 1,
+		Step:      0.5,
+		Seen: &model.Seen{ // alice: i2 4.5, i5 1; bob: none; carol: i1 5
+			Offsets: []uint32{0, 2, 2, 3},
+			Packed:  []uint32{1<<8 | 1, 4<<8 | 0, 0<<8 | 2},
+			Values:  []float32{1, 4.5, 5},
+		},
 	}
 }
 
@@ -82,6 +88,9 @@ func assertSameModel(t *testing.T, got, want *model.Model) {
 		t.Errorf("got config %+v kind %s range %g..%g best %d, want %+v %s %g..%g %d",
 			got.Config, got.Net.Kind(), got.Min, got.Max, got.BestEpoch,
 			want.Config, want.Net.Kind(), want.Min, want.Max, want.BestEpoch)
+	}
+	if got.Step != want.Step || !reflect.DeepEqual(got.Seen, want.Seen) {
+		t.Errorf("step %g, seen %+v; want %g, %+v", got.Step, got.Seen, want.Step, want.Seen)
 	}
 	if !slices.Equal(got.Users.IDs(), want.Users.IDs()) || !slices.Equal(got.Items.IDs(), want.Items.IDs()) {
 		t.Errorf("ids: got %q %q, want %q %q", got.Users.IDs(), got.Items.IDs(), want.Users.IDs(), want.Items.IDs())

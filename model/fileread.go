@@ -51,8 +51,17 @@ func Read(r io.Reader, name string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	seen, err := f.seen(h.Seen, users.Len())
+	if err != nil {
+		return nil, err
+	}
 	if err := f.trailer(); err != nil {
 		return nil, err
+	}
+	if seen != nil {
+		if err := seen.check(users.Len(), items.Len()); err != nil {
+			return nil, f.corrupt("%v", err)
+		}
 	}
 	for _, p := range params {
 		if err := checkFinite(p, " in "+name); err != nil {
@@ -62,6 +71,9 @@ func Read(r io.Reader, name string) (*Model, error) {
 	if err := checkRange(float64(h.Min), float64(h.Max), " in "+name); err != nil {
 		return nil, err
 	}
+	if step := float64(h.Step); !Finite(step) || step < 0 {
+		return nil, fmt.Errorf("%w %s: rating step %v is not a finite number at least 0", ErrCorrupt, name, step)
+	}
 	net, err := Build(h.Kind, h.Config, params)
 	if err != nil {
 		return nil, fmt.Errorf("model: %s holds a %q net that cannot be rebuilt: %w", name, h.Kind, err)
@@ -69,6 +81,7 @@ func Read(r io.Reader, name string) (*Model, error) {
 	m := &Model{
 		Config: h.Config, Net: net, Users: users, Items: items,
 		Min: float64(h.Min), Max: float64(h.Max), BestEpoch: h.BestEpoch,
+		Step: float64(h.Step), Seen: seen,
 	}
 	for _, e := range h.History {
 		m.History = append(m.History, Epoch{e.Epoch, float64(e.Loss), float64(e.ValLoss), float64(e.ValRMSE), float64(e.Seconds)})
@@ -116,6 +129,9 @@ func (f *fileReader) header() (*fileHeader, error) {
 		return nil, f.corrupt("bad header: %v", err)
 	}
 	if err := checkTables(h); err != nil {
+		return nil, f.corrupt("bad header: %v", err)
+	}
+	if err := checkSeenHeader(h, version); err != nil {
 		return nil, f.corrupt("bad header: %v", err)
 	}
 	if err := f.checkLeft(h); err != nil {
@@ -189,12 +205,13 @@ func (f *fileReader) checkLeft(h *fileHeader) error {
 	for _, t := range h.Tables {
 		total += int64(t.Rows) * int64(t.Cols)
 	}
+	total += h.Seen.words(len(h.Users))
 	if need := 4*total + 4; f.left != need {
 		what := "truncated"
 		if f.left > need {
 			what = "trailing data"
 		}
-		return f.corrupt("%s: tables and checksum take %d bytes but %d are left", what, need, f.left)
+		return f.corrupt("%s: tables, seen items and checksum take %d bytes but %d are left", what, need, f.left)
 	}
 	return nil
 }
@@ -223,32 +240,83 @@ func (f *fileReader) ids(h *fileHeader) (users, items *dataset.IDMap, err error)
 	return users, items, nil
 }
 
-// tables reads the table data, decoding chunkFloats values at a time.
+// tables reads the table data.
 func (f *fileReader) tables(tables []fileTable) ([]Param, error) {
 	params := make([]Param, len(tables))
 	buf := make([]byte, 4*chunkFloats)
 	for k, t := range tables {
-		n := t.Rows * t.Cols
-		size := n
-		if f.left < 0 {
-			size = min(n, 1<<20) // unknown input size: grow as data arrives
-		}
-		data := make([]float32, 0, size)
-		for len(data) < n {
-			c := min(n-len(data), chunkFloats)
-			if _, err := io.ReadFull(f.cr, buf[:4*c]); err != nil {
-				return nil, f.readErr(err, "table "+t.Name)
-			}
-			data = slices.Grow(data, c)
-			dst := data[len(data) : len(data)+c]
-			for j := range dst {
-				dst[j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
-			}
-			data = data[:len(data)+c]
+		data, err := readWords(f, buf, t.Rows*t.Cols, "table "+t.Name, math.Float32frombits)
+		if err != nil {
+			return nil, err
 		}
 		params[k] = Param{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Data: data}
 	}
 	return params, nil
+}
+
+// checkSeenHeader checks the sizes of h's seen section: only version 2
+// has one, with at most maxSeenRows entries and 1 to SeenCodes values
+// (none when there are no entries).
+func checkSeenHeader(h *fileHeader, version uint32) error {
+	s := h.Seen
+	switch {
+	case s == nil:
+		return nil
+	case version < 2:
+		return fmt.Errorf("a version %d file has no seen items", version)
+	case s.Ratings < 0 || s.Ratings > maxSeenRows:
+		return fmt.Errorf("%d seen ratings (0 to %d)", s.Ratings, int64(maxSeenRows))
+	case s.Values < 0 || s.Values > SeenCodes || (s.Values == 0 && s.Ratings > 0):
+		return fmt.Errorf("%d seen rating values (1 to %d)", s.Values, SeenCodes)
+	}
+	return nil
+}
+
+// seen reads the seen section that h describes for users users; nil, nil
+// when there is none. Read checks its contents once the checksum holds.
+func (f *fileReader) seen(h *fileSeen, users int) (*Seen, error) {
+	if h == nil {
+		return nil, nil
+	}
+	buf := make([]byte, 4*chunkFloats)
+	s := &Seen{Approx: h.Approx}
+	var err error
+	if s.Offsets, err = readWords(f, buf, users+1, "the seen offsets", ident); err != nil {
+		return nil, err
+	}
+	if s.Packed, err = readWords(f, buf, int(h.Ratings), "the seen items", ident); err != nil {
+		return nil, err
+	}
+	if s.Values, err = readWords(f, buf, h.Values, "the seen rating values", math.Float32frombits); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readWords reads n little-endian 4-byte words, from(w) for each, through
+// buf (len a multiple of 4) a chunk at a time. When the input size is
+// unknown the result grows as data arrives, so a lying length costs no
+// more memory than the data that is there; otherwise checkLeft has
+// bounded n.
+func readWords[T any](f *fileReader, buf []byte, n int, what string, from func(uint32) T) ([]T, error) {
+	size := n
+	if f.left < 0 {
+		size = min(n, 1<<20) // unknown input size: grow as data arrives
+	}
+	data := make([]T, 0, size)
+	for len(data) < n {
+		c := min(n-len(data), len(buf)/4)
+		if _, err := io.ReadFull(f.cr, buf[:4*c]); err != nil {
+			return nil, f.readErr(err, what)
+		}
+		data = slices.Grow(data, c)
+		dst := data[len(data) : len(data)+c]
+		for j := range dst {
+			dst[j] = from(binary.LittleEndian.Uint32(buf[4*j:]))
+		}
+		data = data[:len(data)+c]
+	}
+	return data, nil
 }
 
 // trailer checks the checksum and that nothing follows it.

@@ -22,8 +22,8 @@ const sigmoidClip = 0.01
 
 // FoldInResult is the outcome of FoldIn.
 type FoldInResult struct {
-	// Recs are the recommended items, best first, with predicted ratings
-	// on the original scale.
+	// Recs are the recommended items, best first, with their unclipped
+	// scores on the original scale (see Rec).
 	Recs []Rec
 	// Cold is set when there were no ratings: Recs rank items by item bias
 	// alone and UserEmb and UserBias are zero.
@@ -113,7 +113,7 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 		func(i int32) float64 { return float64(user.Score(i)) })
 	res.Recs = make([]Rec, len(top))
 	for j, r := range top {
-		res.Recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
+		res.Recs[j] = m.rec(r.Item, float32(r.Score))
 	}
 	return res, nil
 }

@@ -128,7 +128,7 @@ func TestFoldInColdStart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []model.Rec{{"zig", 3}, {"go", 2}, {"rust", 1}}
+		want := []model.Rec{{Item: "zig", Score: 3}, {Item: "go", Score: 2}, {Item: "rust", Score: 1}}
 		if !res.Cold || !slices.Equal(res.Recs, want) || res.UserBias != 0 || !slices.Equal(res.UserEmb, []float32{0, 0}) {
 			t.Errorf("FoldIn(%v) = %+v, want Cold, zero user and Recs %v", ratings, res, want)
 		}
@@ -280,7 +280,7 @@ func foldInAgreement(t *testing.T, m *model.Model, s *dataset.Split, n, k int, c
 		if check != nil {
 			check(u, ratings, f)
 		}
-		trained, err := m.Recommend(s.Users.Raw(u), k, exclude)
+		trained, err := m.Recommend(s.Users.Raw(u), k, model.RecommendOptions{Exclude: exclude})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,7 +33,14 @@ type Model struct {
 	Users, Items *dataset.IDMap
 	// Min and Max are the rating range. Unless Config.NoScale, the net was
 	// trained on (r-Min)/(Max-Min).
-	Min, Max  float64
+	Min, Max float64
+	// Step is the spacing of the ratings the model was fitted on (see
+	// RatingStep): 1 for 3, 4, 5, 0.5 for half stars, 0 when continuous
+	// or unknown.
+	Step float64
+	// Seen holds each known user's rated items (see Seen); nil when the
+	// model keeps none, and then Recommend cannot leave them out.
+	Seen      *Seen
 	History   []Epoch
 	BestEpoch int // 1-based epoch whose tables the model holds; 0 if none
 	// Initial is the validation of the initial weights (epoch 0, no
@@ -52,32 +59,41 @@ func (m *Model) ToScale(r float64) float32 {
 }
 
 // FromScale maps a score on the training scale back to a rating, clipped to
-// [Min, Max].
+// [Min, Max]: a prediction of a rating, as Predict gives it.
 //
 // A model of the implicit task predicts probabilities, which FromScale
 // returns as they are.
 func (m *Model) FromScale(s float32) float64 {
-	r := float64(s)
-	if m.Config.Implicit() {
-		return r
-	}
-	if !m.Config.NoScale && m.Max > m.Min {
-		r = m.Min + r*(m.Max-m.Min)
-	}
-	if math.IsNaN(r) {
+	r := m.Unscale(s)
+	if m.Config.Implicit() || math.IsNaN(r) {
 		return r
 	}
 	return min(max(r, m.Min), m.Max)
 }
 
+// Unscale maps a score on the training scale back to the original scale
+// without clipping: a rating model's output may pass Max or fall below
+// Min, which Recommend shows (see Rec.Beyond). A model of the implicit
+// task predicts probabilities, which Unscale returns as they are.
+func (m *Model) Unscale(s float32) float64 {
+	r := float64(s)
+	if !m.Config.Implicit() && !m.Config.NoScale && m.Max > m.Min {
+		r = m.Min + r*(m.Max-m.Min)
+	}
+	return r
+}
+
 // PredictInner returns the rating of inner user u and item i on the
-// original scale.
+// original scale, clipped to [Min, Max] (see FromScale).
 func (m *Model) PredictInner(u, i int32) float64 {
 	return m.FromScale(m.Net.Score(u, i))
 }
 
 // Predict returns the predicted rating of a raw user and item id on the
-// original scale. Unknown ids give ErrUnknownUser or ErrUnknownItem.
+// original scale, clipped to [Min, Max]: a rating of one pair, which
+// cannot be better than Max. Recommend, which ranks items against each
+// other, gives the unclipped score. Unknown ids give ErrUnknownUser or
+// ErrUnknownItem.
 func (m *Model) Predict(user, item string) (float64, error) {
 	u, ok := m.Users.Inner(user)
 	if !ok {
@@ -105,9 +121,10 @@ const (
 	ScoreProbability = "probability" // of an interaction
 )
 
-// ScoreName names what Predict returns and Recommend ranks by:
-// ScoreProbability for a model of the implicit task, ScoreRating
-// otherwise.
+// ScoreName names what Predict returns and Recommend ranks by and gives
+// in Rec.Score: ScoreProbability for a model of the implicit task,
+// ScoreRating (a predicted rating on the original scale, unclipped in
+// Recommend) otherwise.
 func (m *Model) ScoreName() string {
 	if m.Config.Implicit() {
 		return ScoreProbability

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/internal/topk"
@@ -17,9 +18,27 @@ var ErrUnsupported = errors.New("model: not supported by this kind of net")
 type Rec struct {
 	// Item is the raw item id.
 	Item string
-	// Score is the predicted rating on the original scale (Recommend,
-	// FoldIn) or the cosine similarity (Similar).
+	// Score is what the list is ranked by: for Recommend and FoldIn the
+	// model's unclipped output on the original scale, a predicted rating
+	// (ScoreRating) or, for the implicit task, a probability
+	// (ScoreProbability), as ScoreName says; for Similar the cosine
+	// similarity.
 	Score float64
+	// Beyond is +1 when a predicted rating passes the top of the rating
+	// scale (Score > Max), -1 when it falls below the bottom (Score <
+	// Min), and 0 otherwise and for probabilities and cosines.
+	Beyond int
+}
+
+// RecommendOptions set what Recommend leaves out. The zero value leaves
+// out the user's seen items (see Model.Seen) and nothing else.
+type RecommendOptions struct {
+	// IncludeSeen keeps the items the user rated in the rows the model
+	// was fitted on among the candidates.
+	IncludeSeen bool
+	// Exclude lists raw item ids to leave out; ids the model does not
+	// know are ignored.
+	Exclude []string
 }
 
 // checkK reports an error for a k below 1.
@@ -30,16 +49,31 @@ func checkK(k int) error {
 	return nil
 }
 
-// Recommend returns the k items with the highest predicted rating for a
-// known raw user id, best first, leaving out the raw item ids in exclude
-// (ids the model does not know are ignored). Items are ranked by the net's
-// score on the training scale, so that items whose ratings clip to Max
-// still rank by their unclipped score; equal scores go by lower inner item
-// id. Rec.Score is the predicted rating on the original scale, as Predict
-// gives it. It works for any net. k < 1 is an error; when fewer than k
-// items are candidates, all are returned. An unknown user gives an error
-// wrapping ErrUnknownUser.
-func (m *Model) Recommend(user string, k int, exclude []string) ([]Rec, error) {
+// rec returns the Rec of inner item i with score s on the training scale:
+// the score unclipped on the original scale, and where it passes the
+// rating scale.
+func (m *Model) rec(i int32, s float32) Rec {
+	r := Rec{Item: m.Items.Raw(i), Score: m.Unscale(s)}
+	if !m.Config.Implicit() {
+		switch {
+		case r.Score > m.Max:
+			r.Beyond = 1
+		case r.Score < m.Min:
+			r.Beyond = -1
+		}
+	}
+	return r
+}
+
+// Recommend returns the k items with the highest score for a known raw
+// user id, best first. By default it leaves out the items the user rated
+// in the rows the model was fitted on (when the model keeps them: see
+// HasSeen); o can keep them and leave out more. Items are ranked by the
+// net's unclipped output, and Rec.Score is that output on the original
+// scale (see Rec); equal scores go by lower inner item id. It works for
+// any net. k < 1 is an error; when fewer than k items are candidates, all
+// are returned. An unknown user gives an error wrapping ErrUnknownUser.
+func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
 	}
@@ -47,22 +81,22 @@ func (m *Model) Recommend(user string, k int, exclude []string) ([]Rec, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
 	}
-	var skip func(i int32) bool // nil: no item is left out
-	if len(exclude) > 0 {
-		set := make(map[int32]bool, len(exclude))
-		for _, raw := range exclude {
-			if i, ok := m.Items.Inner(raw); ok {
-				set[i] = true
-			}
-		}
-		skip = func(i int32) bool { return set[i] }
+	var skip []int32 // sorted inner ids
+	if !o.IncludeSeen {
+		skip, _ = m.SeenItems(u)
 	}
+	for _, raw := range o.Exclude {
+		if i, ok := m.Items.Inner(raw); ok {
+			skip = append(skip, i)
+		}
+	}
+	slices.Sort(skip)
 	net := m.Net
-	top := topk.Select(nil, m.Items.Len(), k, skip,
+	top := topk.Select(nil, m.Items.Len(), k, topk.Sorted(skip),
 		func(i int32) float64 { return float64(net.Score(u, i)) })
 	recs := make([]Rec, len(top))
 	for j, r := range top {
-		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: m.FromScale(float32(r.Score))}
+		recs[j] = m.rec(r.Item, float32(r.Score))
 	}
 	return recs, nil
 }

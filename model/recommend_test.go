@@ -25,15 +25,15 @@ func TestRecommendByHand(t *testing.T) {
 		exclude []string
 		want    []model.Rec
 	}{
-		{"ann", 3, nil, []model.Rec{{"go", 4}, {"zig", 4}, {"rust", 1}}},
-		{"ann", 1, nil, []model.Rec{{"go", 4}}},
-		{"ann", 10, []string{"go"}, []model.Rec{{"zig", 4}, {"rust", 1}}},
-		{"bob", 3, nil, []model.Rec{{"zig", 5}, {"rust", 4}, {"go", 3}}},
-		{"bob", 2, []string{"zig", "cobol"}, []model.Rec{{"rust", 4}, {"go", 3}}},
+		{"ann", 3, nil, []model.Rec{{Item: "go", Score: 4}, {Item: "zig", Score: 4}, {Item: "rust", Score: 1}}},
+		{"ann", 1, nil, []model.Rec{{Item: "go", Score: 4}}},
+		{"ann", 10, []string{"go"}, []model.Rec{{Item: "zig", Score: 4}, {Item: "rust", Score: 1}}},
+		{"bob", 3, nil, []model.Rec{{Item: "zig", Score: 5}, {Item: "rust", Score: 4}, {Item: "go", Score: 3}}},
+		{"bob", 2, []string{"zig", "cobol"}, []model.Rec{{Item: "rust", Score: 4}, {Item: "go", Score: 3}}},
 		{"bob", 5, []string{"zig", "rust", "go"}, []model.Rec{}},
 	}
 	for _, tt := range tests {
-		got, err := m.Recommend(tt.user, tt.k, tt.exclude)
+		got, err := m.Recommend(tt.user, tt.k, model.RecommendOptions{Exclude: tt.exclude})
 		if err != nil {
 			t.Fatalf("Recommend(%s, %d, %v): %v", tt.user, tt.k, tt.exclude, err)
 		}
@@ -43,8 +43,9 @@ func TestRecommendByHand(t *testing.T) {
 	}
 }
 
-// TestRecommendRanksUnclipped: both items clip to the top rating, but the
-// higher unclipped score ranks first.
+// TestRecommendRanksUnclipped: both items would clip to the top rating,
+// but the higher unclipped score ranks first, and each shows its own
+// score, marked as beyond the top of the scale.
 func TestRecommendRanksUnclipped(t *testing.T) {
 	m := &model.Model{
 		Net: &model.Dot{Users: 1, Items: 3, Dim: 1, Act: model.Linear,
@@ -54,8 +55,8 @@ func TestRecommendRanksUnclipped(t *testing.T) {
 		Items: dataset.NewIDMap([]string{"a", "b", "c"}),
 		Min:   1, Max: 5,
 	}
-	got, err := m.Recommend("u", 3, nil)
-	want := []model.Rec{{"b", 5}, {"a", 5}, {"c", 3}}
+	got, err := m.Recommend("u", 3, model.RecommendOptions{})
+	want := []model.Rec{{Item: "b", Score: 7, Beyond: 1}, {Item: "a", Score: 1 + float64(float32(1.2))*4, Beyond: 1}, {Item: "c", Score: 3}}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("Recommend = %v, %v, want %v", got, err, want)
 	}
@@ -66,8 +67,8 @@ func TestRecommendRanksUnclipped(t *testing.T) {
 func TestRecommendAnyNet(t *testing.T) {
 	m := exampleModel()
 	m.Net = &model.Mean{Mu: 0.5}
-	got, err := m.Recommend("bob", 2, nil)
-	want := []model.Rec{{"go", 3}, {"rust", 3}}
+	got, err := m.Recommend("bob", 2, model.RecommendOptions{})
+	want := []model.Rec{{Item: "go", Score: 3}, {Item: "rust", Score: 3}}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("Recommend = %v, %v, want %v", got, err, want)
 	}
@@ -75,11 +76,11 @@ func TestRecommendAnyNet(t *testing.T) {
 
 func TestRecommendErrors(t *testing.T) {
 	m := exampleModel()
-	if _, err := m.Recommend("cat", 3, nil); !errors.Is(err, model.ErrUnknownUser) || !strings.Contains(err.Error(), `"cat"`) {
+	if _, err := m.Recommend("cat", 3, model.RecommendOptions{}); !errors.Is(err, model.ErrUnknownUser) || !strings.Contains(err.Error(), `"cat"`) {
 		t.Errorf("unknown user: %v, want ErrUnknownUser naming cat", err)
 	}
 	for _, k := range []int{0, -1} {
-		if _, err := m.Recommend("ann", k, nil); err == nil || !strings.HasPrefix(err.Error(), "model: ") {
+		if _, err := m.Recommend("ann", k, model.RecommendOptions{}); err == nil || !strings.HasPrefix(err.Error(), "model: ") {
 			t.Errorf("k=%d: %v, want a model: error", k, err)
 		}
 	}
@@ -105,10 +106,10 @@ func TestSimilarByHand(t *testing.T) {
 		k    int
 		want []model.Rec
 	}{
-		{"a", 10, []model.Rec{{"b", 0.6}, {"c", 0}, {"e", 0}, {"d", -1}}},
-		{"b", 2, []model.Rec{{"c", 0.8}, {"a", 0.6}}},
-		{"d", 1, []model.Rec{{"c", 0}}},
-		{"e", 4, []model.Rec{{"a", 0}, {"b", 0}, {"c", 0}, {"d", 0}}},
+		{"a", 10, []model.Rec{{Item: "b", Score: 0.6}, {Item: "c", Score: 0}, {Item: "e", Score: 0}, {Item: "d", Score: -1}}},
+		{"b", 2, []model.Rec{{Item: "c", Score: 0.8}, {Item: "a", Score: 0.6}}},
+		{"d", 1, []model.Rec{{Item: "c", Score: 0}}},
+		{"e", 4, []model.Rec{{Item: "a", Score: 0}, {Item: "b", Score: 0}, {Item: "c", Score: 0}, {Item: "d", Score: 0}}},
 	}
 	for _, tt := range tests {
 		got, err := m.Similar(tt.item, tt.k)

@@ -21,7 +21,8 @@ type Trainable interface {
 // Summary writes a description of m in the manner of Keras' model.summary():
 // the title (`Model: "recommender_net"` for a dot net, else the kind), a table
 // of the net's layers with their types, output shapes and parameter counts,
-// the parameter totals, then the settings, the data and the training history.
+// the parameter totals, then the settings, the data, the training history
+// and whether the users' seen items are kept (see Seen).
 //
 // Total params counts every value of the net's tables. Optimizer params is the
 // state the optimizer keeps while training: for Adam the first and second
@@ -43,9 +44,14 @@ func (m *Model) Summary(w io.Writer) error {
 	if cfg.NoScale || !(m.Max > m.Min) {
 		scale = "trained unscaled"
 	}
-	fmt.Fprintf(&b, "Data: %s users, %s items, ratings %g..%g (%s)\n",
-		thousands(len(idsOf(m.Users))), thousands(len(idsOf(m.Items))), m.Min, m.Max, scale)
+	step := ""
+	if m.Step > 0 {
+		step = fmt.Sprintf(" in steps of %g", m.Step)
+	}
+	fmt.Fprintf(&b, "Data: %s users, %s items, ratings %g..%g%s (%s)\n",
+		thousands(len(idsOf(m.Users))), thousands(len(idsOf(m.Items))), m.Min, m.Max, step, scale)
 	fmt.Fprintf(&b, "History: %d epochs, best epoch %s\n", len(m.History), m.bestEpoch())
+	fmt.Fprintf(&b, "Seen items: %s\n", m.seenLine())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -159,4 +165,17 @@ func memSize(n int64) string {
 		u++
 	}
 	return fmt.Sprintf("%.2f %s", v, units[u])
+}
+
+// seenLine says whether m keeps its users' seen items, and how many.
+func (m *Model) seenLine() string {
+	if m.Seen == nil {
+		return "not kept (recommendations cannot leave out what a user rated)"
+	}
+	approx := ""
+	if m.Seen.Approx {
+		approx = fmt.Sprintf(", ratings approximate to %d levels", SeenCodes)
+	}
+	return fmt.Sprintf("%s ratings kept (%s), left out of recommendations%s",
+		thousands(len(m.Seen.Packed)), memSize(4*int64(len(m.Seen.Packed)+len(m.Seen.Offsets)+len(m.Seen.Values))), approx)
 }

@@ -39,8 +39,9 @@ Non-trainable params: 0 (0.00 B)
 Optimizer params: 81 (324.00 B)
 ____________________________________________________________
 Config: dim 4, linear output, L2 0.0001, adam lr 0.005, batch 256, up to 50 epochs
-Data: 3 users, 5 items, ratings 0.5..5 (trained on [0,1])
+Data: 3 users, 5 items, ratings 0.5..5 in steps of 0.5 (trained on [0,1])
 History: 2 epochs, best epoch 1 (val RMSE 1.1250)
+Seen items: 3 ratings kept (40.00 B), left out of recommendations
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)

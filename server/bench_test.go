@@ -94,7 +94,7 @@ func BenchmarkRecommend(b *testing.B) {
 		b.ReportAllocs()
 		k := 0
 		for b.Loop() {
-			if _, err := m.Recommend(users[k%len(users)], 10, nil); err != nil {
+			if _, err := m.Recommend(users[k%len(users)], 10, model.RecommendOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			k++

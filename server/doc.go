@@ -17,9 +17,9 @@
 // The endpoints are:
 //
 //	GET  /v1/predict?user=U&item=I  {"user","item","rating"} ("probability" instead of "rating" for an implicit-task model)
-//	GET  /v1/recommend?user=U&k=10  {"user","recommendations":[{"item","title","genres","score"}]}
+//	GET  /v1/recommend?user=U&k=10  {"user","score_kind","seen_left_out","recommendations":[{"item","title","genres","score"}]}
 //	GET  /v1/similar?item=I&k=10    {"item","similar":[{"item","title","genres","score"}]}
-//	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","recommendations"}
+//	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","score_kind","recommendations"}
 //	GET  /v1/items?q=py&limit=20    {"total","items":[{"item","title","genres"}]}
 //	GET  /v1/model                  name, kind, score, rating range and step, config, users, items, history, best_epoch, models
 //	GET  /healthz                   {"ok":true}
@@ -31,6 +31,15 @@
 // /v1/model describes the chosen model, and lists every model under
 // "models": name, kind, score ("rating" or "probability"), min, max and
 // step (the step between ratings; null when the model does not say).
+//
+// recommend leaves out the items the user rated in training when the model
+// keeps them (seen_left_out says so; model.Model.HasSeen);
+// include_seen=true keeps them (true or false, default false). A rated
+// item of a fold-in is never recommended back. Recommend and fold-in
+// scores are the model's unclipped output, labelled by score_kind: "rating"
+// (a predicted rating on the model's scale) or "probability" (an
+// implicit-task model); a predicted rating above the top of the scale has
+// "beyond":1, one below its bottom "beyond":-1, others no "beyond".
 //
 // k is 1..MaxK (100, default 10) and limit 1..MaxLimit (1000, default 20).
 // A fold-in body is at most MaxBodyBytes (64 KiB) with at most MaxRatings

@@ -72,14 +72,18 @@ func labelJSON(cat *dataset.Catalog, id string) []byte {
 }
 
 // recsData is the answer of recommend, similar and fold-in:
-// {KEY:ID,LIST:[recs]} or, for fold-in, {"cold":C,"recommendations":[recs]}.
+// {KEY:ID,LIST:[recs]} or, for fold-in, {"cold":C,"recommendations":[recs]},
+// with "score_kind" and "seen_left_out" after the first member when set.
+// A rec whose Beyond is not 0 ends with "beyond".
 type recsData struct {
-	key, id string // the first member, left out when key is ""
-	cold    *bool  // fold-in's "cold", when not nil
-	list    string
-	recs    []model.Rec
-	labels  map[string][]byte
-	cat     *dataset.Catalog // labels items missing from labels
+	key, id     string // the first member, left out when key is ""
+	cold        *bool  // fold-in's "cold", when not nil
+	scoreKind   string // "score_kind" (model.ScoreName), left out when ""
+	seenLeftOut *bool  // recommend's "seen_left_out", when not nil
+	list        string
+	recs        []model.Rec
+	labels      map[string][]byte
+	cat         *dataset.Catalog // labels items missing from labels
 }
 
 func (d *recsData) appendJSON(b []byte) []byte {
@@ -95,6 +99,16 @@ func (d *recsData) appendJSON(b []byte) []byte {
 		b = strconv.AppendBool(b, *d.cold)
 		b = append(b, ',')
 	}
+	if d.scoreKind != "" {
+		b = append(b, `"score_kind":`...)
+		b = appendString(b, d.scoreKind)
+		b = append(b, ',')
+	}
+	if d.seenLeftOut != nil {
+		b = append(b, `"seen_left_out":`...)
+		b = strconv.AppendBool(b, *d.seenLeftOut)
+		b = append(b, ',')
+	}
 	b = appendString(b, d.list)
 	b = append(b, ":["...)
 	for k, r := range d.recs {
@@ -107,6 +121,10 @@ func (d *recsData) appendJSON(b []byte) []byte {
 		}
 		b = append(b, l...)
 		b = appendNumber(b, r.Score)
+		if r.Beyond != 0 {
+			b = append(b, `,"beyond":`...)
+			b = strconv.AppendInt(b, int64(r.Beyond), 10)
+		}
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)

@@ -208,17 +208,41 @@ func idAndK(r *http.Request, name string) (string, int, *apiError) {
 	return id, k, e
 }
 
-// recommend answers {"user":U,"recommendations":[{"item","title","genres","score"}]}.
+// recommend answers {"user":U,"score_kind":K,"seen_left_out":B,
+// "recommendations":[{"item","title","genres","score"[,"beyond"]}]},
+// leaving out the user's seen items unless include_seen=true.
 func (s *Server) recommend(r *http.Request, sv *served) (any, *apiError) {
 	user, k, e := idAndK(r, "user")
 	if e != nil {
 		return nil, e
 	}
-	rs, err := sv.m.Recommend(user, k, nil)
+	v, _, e := query(r, "include_seen", "include_seen")
+	if e != nil {
+		return nil, e
+	}
+	include, e := boolParam(v, "include_seen")
+	if e != nil {
+		return nil, e
+	}
+	rs, err := sv.m.Recommend(user, k, model.RecommendOptions{IncludeSeen: include})
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	return &recsData{key: "user", id: user, list: "recommendations", recs: rs, labels: sv.labels, cat: s.cat}, nil
+	left := sv.m.HasSeen() && !include
+	return &recsData{key: "user", id: user, scoreKind: sv.m.ScoreName(), seenLeftOut: &left,
+		list: "recommendations", recs: rs, labels: sv.labels, cat: s.cat}, nil
+}
+
+// boolParam returns v, the value of the boolean query parameter name:
+// false when v is empty, else "true" or "false".
+func boolParam(v, name string) (bool, *apiError) {
+	switch v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, badRequest("parameter %s=%s: want true or false", name, quote.Short(v))
 }
 
 // similar answers {"item":I,"similar":[{"item","title","genres","score"}]}.
@@ -299,7 +323,7 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	return &recsData{cold: &res.Cold, list: "recommendations", recs: res.Recs, labels: sv.labels, cat: s.cat}, nil
+	return &recsData{cold: &res.Cold, scoreKind: sv.m.ScoreName(), list: "recommendations", recs: res.Recs, labels: sv.labels, cat: s.cat}, nil
 }
 
 func (s *Server) items(r *http.Request, sv *served) (any, *apiError) {

@@ -92,12 +92,16 @@ func entry(name string, m *model.Model) modelEntry {
 	return modelEntry{name, kind, m.ScoreName(), model.Number(m.Min), model.Number(m.Max), ratingStep(m)}
 }
 
-// ratingStep returns the step between the ratings m was trained on, or
-// nil when the model does not record it.
-//
-// TODO(lead): after the merge with wt-seen, return A13's Model.Step here
-// (1 for 3/4/5, 0.5 for MovieLens, 0 for a continuous scale).
-func ratingStep(*model.Model) *model.Number { return nil }
+// ratingStep returns the step between the ratings m was trained on
+// (model.Model.Step: 1 for 3/4/5, 0.5 for MovieLens), or nil for a
+// continuous scale or a model file that does not record it.
+func ratingStep(m *model.Model) *model.Number {
+	if !(m.Step > 0) {
+		return nil
+	}
+	n := model.Number(m.Step)
+	return &n
+}
 
 // entries lists every served model, in order.
 func (s *Server) entries() []modelEntry {

@@ -32,6 +32,7 @@ type Options struct {
 	Progress func(Progress)
 	every    int
 	dot, mlp *model.Model // WithPretrained
+	noSeen   bool         // WithoutSeen
 }
 
 // Option sets a Fit option.
@@ -40,6 +41,11 @@ type Option func(*Options)
 // WithProgress calls fn during training: every few batches and at the end
 // of every epoch (with Progress.End set). fn runs on the training goroutine.
 func WithProgress(fn func(Progress)) Option { return func(o *Options) { o.Progress = fn } }
+
+// WithoutSeen leaves the model's seen items out (Model.Seen nil): they
+// take about 4 bytes a training or validation rating, and without them
+// Recommend cannot leave out what a user has rated.
+func WithoutSeen() Option { return func(o *Options) { o.noSeen = true } }
 
 // ErrNoTrainRows is returned when the training part is empty.
 var ErrNoTrainRows = errors.New("train: no training rows")
@@ -54,6 +60,11 @@ var ErrNoTrainRows = errors.New("train: no training rows")
 // last epoch's tables. Closed-form models (mean, bias) fit in one step and
 // have no history. A training or validation loss that is not finite stops
 // the fit with a *DivergedError.
+//
+// The model records the spacing of the training and validation ratings
+// (Model.Step) and, unless WithoutSeen, each user's training and
+// validation items with their ratings (Model.Seen), which Recommend leaves
+// out; a table of more than model.MaxSeenItems items keeps none.
 func Fit(ctx context.Context, s *dataset.Split, cfg model.Config, opts ...Option) (*model.Model, error) {
 	o := Options{every: 16}
 	for _, f := range opts {
@@ -79,9 +90,17 @@ func Fit(ctx context.Context, s *dataset.Split, cfg model.Config, opts ...Option
 	if err := checkSize(cfg, s); err != nil {
 		return nil, err
 	}
-	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
+	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max,
+		Step: model.RatingStep(s.Train, s.Valid)}
 	if err := f.Fit(ctx, s, m, &o); err != nil {
 		return nil, err
+	}
+	if !o.noSeen {
+		seen, err := model.NewSeen(s.Users.Len(), s.Items.Len(), s.Train, s.Valid)
+		if err != nil && !errors.Is(err, model.ErrSeenTooLarge) {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		m.Seen = seen // nil when too large: the model says it keeps none
 	}
 	return m, nil
 }

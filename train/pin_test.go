@@ -96,7 +96,7 @@ func pin(t *testing.T, s *dataset.Split, c model.Config) string {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := m.Recommend(m.Users.Raw(0), 10, nil)
+	recs, err := m.Recommend(m.Users.Raw(0), 10, model.RecommendOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -51,9 +52,10 @@ func loadForRecs(ctx context.Context, fs *pflag.FlagSet, path string, k int, cat
 }
 
 // writeRecs prints recommendations with titles and genres where the
-// catalog has them.
-func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string) {
-	fmt.Fprintf(w, "%-4s %-12s %11s  %s\n", "rank", "item", score, "title")
+// catalog has them, their scores under the heading score, and a note on a
+// predicted rating beyond m's rating scale (m nil: no notes).
+func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string, m *model.Model) {
+	fmt.Fprintf(w, "%-4s %-12s %16s  %s\n", "rank", "item", score, "title")
 	for k, r := range recs {
 		title := ""
 		if cat != nil {
@@ -64,8 +66,66 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 				}
 			}
 		}
-		fmt.Fprintf(w, "%-4d %-12s %11.4f  %s\n", k+1, r.Item, r.Score, title)
+		line := strings.TrimRight(fmt.Sprintf("%-4d %-12s %16.4f  %s", k+1, r.Item, r.Score, title), " ")
+		if m != nil {
+			switch r.Beyond {
+			case 1:
+				line += fmt.Sprintf("  (above %g, the top of the scale)", m.Max)
+			case -1:
+				line += fmt.Sprintf("  (below %g, the bottom of the scale)", m.Min)
+			}
+		}
+		fmt.Fprintln(w, line)
 	}
+}
+
+// scoreLabel is the heading of m's recommendation scores.
+func scoreLabel(m *model.Model) string {
+	if m.ScoreName() == model.ScoreRating {
+		return "predicted rating"
+	}
+	return m.ScoreName()
+}
+
+// recsJSON is recommend --json's object.
+type recsJSON struct {
+	User string `json:"user,omitempty"`
+	// Rated is the number of --rated ratings folded in; Cold is set for a
+	// cold start.
+	Rated *int  `json:"rated,omitempty"`
+	Cold  *bool `json:"cold,omitempty"`
+	// ScoreKind is model.ScoreName: "rating" or "probability".
+	ScoreKind string `json:"score_kind"`
+	// SeenLeftOut says whether the user's seen items were left out (--user).
+	SeenLeftOut *bool     `json:"seen_left_out,omitempty"`
+	Recs        []recJSON `json:"recommendations"`
+}
+
+type recJSON struct {
+	Item   string       `json:"item"`
+	Title  string       `json:"title,omitempty"`
+	Genres []string     `json:"genres,omitempty"`
+	Score  model.Number `json:"score"`
+	// Beyond is +1 for a predicted rating above the top of the scale, -1
+	// below its bottom.
+	Beyond int `json:"beyond,omitempty"`
+}
+
+// writeRecsJSON prints out as one JSON object with its recommendations.
+func writeRecsJSON(w io.Writer, out recsJSON, recs []model.Rec, cat *dataset.Catalog) error {
+	out.Recs = make([]recJSON, len(recs))
+	for k, r := range recs {
+		j := recJSON{Item: r.Item, Score: model.Number(r.Score), Beyond: r.Beyond}
+		if cat != nil {
+			if c, ok := cat.Lookup(r.Item); ok {
+				j.Title, j.Genres = c.Title, c.Genres
+			}
+		}
+		out.Recs[k] = j
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 // parseRated reads "C1=5,C2=4" into a map of ratings; "" is none. An
@@ -101,10 +161,11 @@ const minFoldInLambda = 1e-9
 
 // recommendRun holds recommend's flags.
 type recommendRun struct {
-	path, user, rated string
-	k                 int
-	lambda            float64
-	cat               catalogFlag
+	path, user, rated   string
+	k                   int
+	lambda              float64
+	cat                 catalogFlag
+	includeSeen, asJSON bool
 }
 
 func recommendCmd() *cobra.Command {
@@ -113,15 +174,26 @@ func recommendCmd() *cobra.Command {
 		Use:   "recommend --model M [--user U | --rated ITEM=RATING,...]",
 		Short: "Recommend the top-k items a user has not rated, or fold in a new learner's ratings",
 		Long: `Recommend prints the k items with the highest predicted rating (original scale),
-ranked by the unclipped score, labelled with titles and genres from --catalog.
-With --user, a user the model knows is scored directly. With --rated, a new learner
+labelled with titles and genres from --catalog. Items are ranked by the model's
+unclipped output, and that is the score printed (4 digits): a predicted rating can
+pass the top of the rating scale, and the line says so.
+With --user, a user the model knows is scored directly, leaving out the items the
+user rated in training (the model file keeps them unless trained with --seen=false;
+then the output says they cannot be left out); --include-seen keeps them. With --rated, a new learner
 is folded in without retraining: their embedding and bias are solved by ridge
 regression with the item tables fixed (an mlp or a neumf is fitted by 300 Adam
 steps). --user and --rated cannot be given together. Each rating must be finite and
 within the model's rating range (see summary). With neither, a cold-start ranking
 by item bias is printed, and said to be one. An unknown item is an error.
 A model of the implicit task predicts the probability of an interaction, not a
-rating: its scores are printed under a "probability" heading.`,
+rating: its scores are printed under a "probability" heading.
+
+--json prints one object: "user" (or "rated", the number of ratings folded in, and
+"cold"), "score_kind" ("rating": a predicted rating, or "probability"),
+"seen_left_out" (with --user) and "recommendations", a list of {"item", "title",
+"genres", "score", "beyond"}: "beyond" is 1 for a rating above the top of the
+scale, -1 below its bottom, absent otherwise; "title" and "genres" are absent
+where the catalog has none.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
@@ -129,6 +201,8 @@ rating: its scores are printed under a "probability" heading.`,
 	c.Flags().StringVar(&r.user, "user", "", "raw user id known to the model")
 	c.Flags().StringVar(&r.rated, "rated", "", "a new learner's ratings, ITEM=RATING pairs separated by commas")
 	c.Flags().IntVarP(&r.k, "k", "k", 10, fmt.Sprintf("length of the recommendation list, 1 to %d", maxK))
+	c.Flags().BoolVar(&r.includeSeen, "include-seen", false, "with --user, keep the items the user rated in training among the recommendations")
+	c.Flags().BoolVar(&r.asJSON, "json", false, "print one JSON object (see above) instead of the table")
 	c.Flags().Float64Var(&r.lambda, "lambda", 0, fmt.Sprintf("fold-in ridge penalty of --rated, at least %g and finite; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)", minFoldInLambda))
 	r.cat.register(c)
 	return c
@@ -142,6 +216,9 @@ func (r *recommendRun) check(fs *pflag.FlagSet) (map[string]float64, error) {
 	}
 	if err := nonEmpty(fs, "user", r.user); err != nil {
 		return nil, err
+	}
+	if fs.Changed("include-seen") && r.user == "" {
+		return nil, badInput(errors.New("--include-seen applies to --user: a new learner's --rated items are always left out"))
 	}
 	if fs.Changed("lambda") && !(r.lambda >= minFoldInLambda && model.Finite(r.lambda)) {
 		return nil, badInput(fmt.Errorf("--lambda %g: must be at least %g (a smaller penalty leaves the fold-in system singular)", r.lambda, minFoldInLambda))
@@ -173,13 +250,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {
-		recs, err := m.Recommend(r.user, r.k, nil)
-		if err != nil {
-			return badInput(err)
-		}
-		fmt.Fprintf(out, "top %d for user %s\n", len(recs), r.user)
-		writeRecs(out, recs, catalog, m.ScoreName())
-		return nil
+		return r.known(out, m, catalog)
 	}
 	res, err := m.FoldIn(ratings, r.k, r.lambda) // it checks each rating (model.CheckRating)
 	switch {
@@ -190,12 +261,37 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	case err != nil:
 		return err
 	}
+	if r.asJSON {
+		n := len(ratings)
+		return writeRecsJSON(out, recsJSON{Rated: &n, Cold: &res.Cold, ScoreKind: m.ScoreName()}, res.Recs, catalog)
+	}
 	if res.Cold {
 		fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
 	} else {
 		fmt.Fprintf(out, "top %d for a new user folded in from %s (no retraining)\n", len(res.Recs), plural(len(ratings), "rating"))
 	}
-	writeRecs(out, res.Recs, catalog, m.ScoreName())
+	writeRecs(out, res.Recs, catalog, scoreLabel(m), m)
+	return nil
+}
+
+// known prints the recommendations of the known user --user.
+func (r *recommendRun) known(out io.Writer, m *model.Model, catalog *dataset.Catalog) error {
+	recs, err := m.Recommend(r.user, r.k, model.RecommendOptions{IncludeSeen: r.includeSeen})
+	if err != nil {
+		return badInput(err)
+	}
+	if r.asJSON {
+		left := m.HasSeen() && !r.includeSeen
+		return writeRecsJSON(out, recsJSON{User: r.user, ScoreKind: m.ScoreName(), SeenLeftOut: &left}, recs, catalog)
+	}
+	fmt.Fprintf(out, "top %d for user %s\n", len(recs), r.user)
+	switch {
+	case !m.HasSeen():
+		fmt.Fprintln(out, "this model file keeps no seen items (saved by train --seen=false, or by an older recnet): items the user rated cannot be left out")
+	case r.includeSeen:
+		fmt.Fprintln(out, "items the user rated in training are included (--include-seen)")
+	}
+	writeRecs(out, recs, catalog, scoreLabel(m), m)
 	return nil
 }
 
@@ -222,7 +318,7 @@ func similarCmd() *cobra.Command {
 				return badInput(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "items like %s\n", item)
-			writeRecs(cmd.OutOrStdout(), recs, catalog, "cosine")
+			writeRecs(cmd.OutOrStdout(), recs, catalog, "cosine", nil)
 			return nil
 		},
 	}

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/model"
 )
 
 // TestRecommendSimilar trains a small model, then asks for a known user's
@@ -117,5 +122,87 @@ func TestServeRefusesFoldInFlags(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, args[0]) {
 			t.Errorf("%v: exit %d, want 2 naming the flag: %s", args, code, stderr)
 		}
+	}
+}
+
+// TestRecommendSeen: a model keeps its users' seen items unless trained
+// with --seen=false, and recommend, its --json and summary say what they do.
+func TestRecommendSeen(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	m, bare := filepath.Join(dir, "m.recnet"), filepath.Join(dir, "bare.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "2", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	stdout, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "2", "--seen=false", "--out", bare)
+	if code != 0 || !strings.Contains(stdout, "seen items not kept (--seen=false)") {
+		t.Fatalf("train --seen=false: exit %d, %s%s", code, stdout, stderr)
+	}
+	user, item := firstRow(t, data)
+	for _, c := range []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"recommend", "--model", m, "--user", user}, "predicted rating", "cannot be left out"},
+		{[]string{"recommend", "--model", m, "--user", user, "--include-seen", "-k", "100"}, "included (--include-seen)", "cannot be left out"},
+		{[]string{"recommend", "--model", bare, "--user", user}, "cannot be left out", "included"},
+		{[]string{"summary", "--model", m}, "ratings kept", "not kept"},
+		{[]string{"summary", "--model", bare}, "Seen items: not kept", "ratings kept"},
+	} {
+		stdout, stderr, code := run(t, c.args...)
+		if code != 0 || !strings.Contains(stdout, c.want) || strings.Contains(stdout, c.not) {
+			t.Errorf("%v: exit %d, want %q and not %q:\n%s%s", c.args, code, c.want, c.not, stdout, stderr)
+		}
+	}
+	// The user's first data row is a training, validation or test row: the
+	// list with seen items holds it whenever it is seen, the default never.
+	type answer struct {
+		ScoreKind   string `json:"score_kind"`
+		SeenLeftOut bool   `json:"seen_left_out"`
+		Recs        []struct {
+			Item  string   `json:"item"`
+			Score *float64 `json:"score"`
+		} `json:"recommendations"`
+	}
+	lists := map[bool]answer{}
+	for _, include := range []bool{false, true} {
+		stdout, stderr, code := run(t, "recommend", "--model", m, "--user", user, "-k", "100", "--json", fmt.Sprintf("--include-seen=%v", include))
+		var a answer
+		if err := json.Unmarshal([]byte(stdout), &a); code != 0 || err != nil || a.ScoreKind != "rating" || a.SeenLeftOut == include || len(a.Recs) == 0 {
+			t.Fatalf("--json --include-seen=%v: exit %d, %v, %+v: %s", include, code, err, a, stderr)
+		}
+		for _, r := range a.Recs {
+			if r.Score == nil {
+				t.Errorf("--json: item %s has no score", r.Item)
+			}
+		}
+		lists[include] = a
+	}
+	loaded, err := model.Load(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := loaded.Users.Inner(user)
+	seen, _ := loaded.SeenItems(u)
+	if len(seen) == 0 {
+		t.Fatalf("user %s has no seen items", user)
+	}
+	in := func(a answer) (n int) {
+		for _, r := range a.Recs {
+			i, _ := loaded.Items.Inner(r.Item)
+			if slices.Contains(seen, i) {
+				n++
+			}
+		}
+		return n
+	}
+	if n := in(lists[false]); n > 0 {
+		t.Errorf("%d of user %s's seen items recommended", n, user)
+	}
+	if n := in(lists[true]); n == 0 {
+		t.Errorf("--include-seen: none of user %s's %d seen items in a top %d", user, len(seen), len(lists[true].Recs))
+	}
+	if _, stderr, code := run(t, "recommend", "--model", m, "--rated", item+"=5", "--include-seen"); code != 2 || !strings.Contains(stderr, "--include-seen") {
+		t.Errorf("--include-seen with --rated: exit %d, %s; want 2 naming the flag", code, stderr)
 	}
 }

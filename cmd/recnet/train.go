@@ -28,6 +28,7 @@ type trainRun struct {
 	asJSON   bool
 	quiet    bool
 	vshare   float64
+	seen     bool
 }
 
 func trainCmd() *cobra.Command {
@@ -56,6 +57,7 @@ saves nothing (--out and --plot are left as they were).`,
 	fs.StringVar(&r.pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; the embedding size, the hidden layers and every weight come from them: --dim, --layers, --init and --init-std are refused)")
 	fs.BoolVar(&r.asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	fs.BoolVarP(&r.quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
+	fs.BoolVar(&r.seen, "seen", true, fmt.Sprintf("keep each user's training and validation items in the model (about 4 bytes a rating; at most %d items), so that recommend leaves them out; --seen=false leaves them out of the file, for very large tables", model.MaxSeenItems))
 	fs.Float64Var(&r.vshare, "valid-share", 0.1, validShareUsage+"; 0 for none (every epoch then runs blind)")
 	return c
 }
@@ -92,6 +94,9 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	opts := []train.Option{train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
 	if pre != nil {
 		opts = append(opts, pre)
+	}
+	if !r.seen {
+		opts = append(opts, train.WithoutSeen())
 	}
 	start := time.Now()
 	m, err := train.Fit(cmd.Context(), s, cfg, opts...)
@@ -182,8 +187,19 @@ func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, r
 	}
 	if r.out != "" && saved {
 		fmt.Fprintf(lines, "model saved: %s\n", r.out)
+		if !m.HasSeen() {
+			fmt.Fprintf(lines, "seen items not kept (%s): recommend cannot leave out the items a user rated\n", r.noSeenReason())
+		}
 	}
 	return nil
+}
+
+// noSeenReason says why a model keeps no seen items.
+func (r *trainRun) noSeenReason() string {
+	if !r.seen {
+		return "--seen=false"
+	}
+	return fmt.Sprintf("more than %d items", model.MaxSeenItems)
 }
 
 // carveValid returns s with a share of its training rows moved to a
