@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -80,6 +81,10 @@ type Explanation struct {
 	Exact bool `json:"exact"`
 }
 
+// ErrNoSeen is wrapped by the errors of what needs the items a known user
+// rated when the model keeps none (trained with train.WithoutSeen).
+var ErrNoSeen = errors.New("model: the model keeps no seen items")
+
 // ScaleLogit names the scale of an explained sigmoid output.
 const ScaleLogit = "logit"
 
@@ -148,4 +153,26 @@ func (m *Model) explanation(item string, rated []Rated, z, base float64, parts [
 	}
 	sort.SliceStable(e.Parts, func(a, b int) bool { return e.Parts[a].Part > e.Parts[b].Part })
 	return e
+}
+
+// ExplainUser splits the score of each of items for a known user among
+// the items the user rated in training (Model.SeenItems), the same way
+// Explain splits a new learner's: it folds the user in again from those
+// ratings, so the parts explain that fold-in's scores, which come close to
+// the trained user's. It wraps ErrNoSeen when the model keeps no seen
+// items, and ErrUnknownUser for an unknown user.
+func (m *Model) ExplainUser(ctx context.Context, user string, items []string, lambda float64) ([]Explanation, error) {
+	u, ok := m.Users.Inner(user)
+	if !ok {
+		return nil, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
+	}
+	if !m.HasSeen() {
+		return nil, fmt.Errorf("%w: cannot explain through the user's ratings", ErrNoSeen)
+	}
+	seen, ratings := m.SeenItems(u)
+	rs := make(map[string]float64, len(seen))
+	for j, i := range seen {
+		rs[m.Items.Raw(i)] = float64(ratings[j])
+	}
+	return m.Explain(ctx, rs, items, lambda)
 }

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -99,5 +100,36 @@ func TestExplainDeepOneRating(t *testing.T) {
 		if e.Exact || len(e.Parts) != 1 || math.Abs(e.Base+e.Parts[0].Part-e.Score) > 1e-6 || e.Parts[0].Item != "c3" {
 			t.Errorf("%s: %+v: want one part, the score less the base", e.Item, e)
 		}
+	}
+}
+
+// TestExplainUser explains a known user through the items the model keeps
+// as seen: the parts name exactly those items and add up to the score.
+func TestExplainUser(t *testing.T) {
+	cfg := model.Config{Settings: model.Settings{Dim: 3, InitStd: 0.4}, Training: model.Training{Seed: 2}}.WithDefaults()
+	m := explainModel(model.NewDot(4, 12, cfg), cfg)
+	r := dataset.Ratings{User: []int32{1, 1, 1, 2}, Item: []int32{2, 5, 9, 3}, Value: []float32{5, 3, 4, 2}}
+	seen, err := model.NewSeen(m.Users.Len(), m.Items.Len(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seen = seen
+	es, err := m.ExplainUser(context.Background(), "b", []string{"c0", "c11"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		sum, names := e.Base, map[string]bool{}
+		for _, p := range e.Parts {
+			sum += p.Part
+			names[p.Item] = true
+		}
+		if len(e.Parts) != 3 || !names["c2"] || !names["c5"] || !names["c9"] || math.Abs(sum-e.Score) > 1e-5 {
+			t.Errorf("%s: parts %+v (sum %.6f, score %.6f): want c2, c5 and c9, adding up", e.Item, e.Parts, sum, e.Score)
+		}
+	}
+	m.Seen = nil
+	if _, err := m.ExplainUser(context.Background(), "b", []string{"c0"}, 0); !errors.Is(err, model.ErrNoSeen) {
+		t.Errorf("without seen items: %v, want ErrNoSeen", err)
 	}
 }
