@@ -54,7 +54,7 @@ func loadForRecs(ctx context.Context, fs *pflag.FlagSet, path string, k int, cat
 // writeRecs prints recommendations with titles and genres where the
 // catalog has them, their scores under the heading score, and a note on a
 // predicted rating beyond m's rating scale (m nil: no notes).
-func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string, m *model.Model) {
+func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string, m *model.Model, es []model.Explanation) {
 	fmt.Fprintf(w, "%-4s %-12s %16s  %s\n", "rank", "item", score, "title")
 	for k, r := range recs {
 		title := ""
@@ -76,7 +76,27 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 			}
 		}
 		fmt.Fprintln(w, line)
+		if es != nil {
+			writeReasons(w, reasons(es[k], cat))
+		}
 	}
+}
+
+// writeReasons prints a recommendation's reasons on a line of their own.
+func writeReasons(w io.Writer, rs []reasonJSON) {
+	if len(rs) == 0 {
+		fmt.Fprintln(w, "     because: no rated item raised this score (its bias terms did)")
+		return
+	}
+	parts := make([]string, len(rs))
+	for k, r := range rs {
+		name := r.Item
+		if r.Title != "" {
+			name = r.Title
+		}
+		parts[k] = fmt.Sprintf("%s (%.0f%%)", name, 100*float64(r.Share))
+	}
+	fmt.Fprintf(w, "     because you rated %s\n", strings.Join(parts, ", "))
 }
 
 // scoreLabel is the heading of m's recommendation scores.
@@ -97,7 +117,12 @@ type recsJSON struct {
 	// ScoreKind is model.ScoreName: "rating" or "probability".
 	ScoreKind string `json:"score_kind"`
 	// SeenLeftOut says whether the user's seen items were left out (--user).
-	SeenLeftOut *bool     `json:"seen_left_out,omitempty"`
+	SeenLeftOut *bool `json:"seen_left_out,omitempty"`
+	// Exact says whether the reasons' shares split the scores exactly
+	// (dot, mf) or approximate them (mlp, neumf: leave-one-out); absent
+	// with no reasons, when BecauseNote says why.
+	Exact       *bool     `json:"exact,omitempty"`
+	BecauseNote string    `json:"because_note,omitempty"`
 	Recs        []recJSON `json:"recommendations"`
 }
 
@@ -109,17 +134,57 @@ type recJSON struct {
 	// Beyond is +1 for a predicted rating above the top of the scale, -1
 	// below its bottom.
 	Beyond int `json:"beyond,omitempty"`
+	// Because names the rated items that moved the score most.
+	Because []reasonJSON `json:"because,omitempty"`
 }
 
-// writeRecsJSON prints out as one JSON object with its recommendations.
-func writeRecsJSON(w io.Writer, out recsJSON, recs []model.Rec, cat *dataset.Catalog) error {
+// reasonJSON is a rated item's share of a recommendation's score.
+type reasonJSON struct {
+	Item  string       `json:"item"`
+	Title string       `json:"title,omitempty"`
+	Share model.Number `json:"share"`
+}
+
+// maxReasons is how many rated items a recommendation names: the largest
+// positive parts of its score.
+const maxReasons = 3
+
+// reasons returns the rated items of e that raised the score most, at
+// most maxReasons, with their shares of the sum of every part.
+func reasons(e model.Explanation, cat *dataset.Catalog) []reasonJSON {
+	var out []reasonJSON
+	for _, p := range e.Parts {
+		if len(out) == maxReasons || !(p.Part > 0) {
+			break
+		}
+		r := reasonJSON{Item: p.Item, Share: model.Number(p.Share)}
+		if c, ok := catalogLookup(cat, p.Item); ok {
+			r.Title = c.Title
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// catalogLookup returns the catalog's course of id, if there is a catalog.
+func catalogLookup(cat *dataset.Catalog, id string) (dataset.Course, bool) {
+	if cat == nil {
+		return dataset.Course{}, false
+	}
+	return cat.Lookup(id)
+}
+
+// writeRecsJSON prints out as one JSON object with its recommendations
+// and, where es has them (one a recommendation), their reasons.
+func writeRecsJSON(w io.Writer, out recsJSON, recs []model.Rec, es []model.Explanation, cat *dataset.Catalog) error {
 	out.Recs = make([]recJSON, len(recs))
 	for k, r := range recs {
 		j := recJSON{Item: r.Item, Score: model.Number(r.Score), Beyond: r.Beyond}
-		if cat != nil {
-			if c, ok := cat.Lookup(r.Item); ok {
-				j.Title, j.Genres = c.Title, c.Genres
-			}
+		if c, ok := catalogLookup(cat, r.Item); ok {
+			j.Title, j.Genres = c.Title, c.Genres
+		}
+		if es != nil {
+			j.Because = reasons(es[k], cat)
 		}
 		out.Recs[k] = j
 	}
@@ -166,6 +231,7 @@ type recommendRun struct {
 	lambda              float64
 	cat                 catalogFlag
 	includeSeen, asJSON bool
+	explain             bool
 }
 
 func recommendCmd() *cobra.Command {
@@ -203,6 +269,7 @@ where the catalog has none.`,
 	c.Flags().IntVarP(&r.k, "k", "k", 10, fmt.Sprintf("length of the recommendation list, 1 to %d", maxK))
 	c.Flags().BoolVar(&r.includeSeen, "include-seen", false, "with --user, keep the items the user rated in training among the recommendations")
 	c.Flags().BoolVar(&r.asJSON, "json", false, "print one JSON object (see above) instead of the table")
+	c.Flags().BoolVar(&r.explain, "explain", false, "under each item, the rated items (the --rated ones, or --user's in training) that raised its score most, with their shares (--json always has them)")
 	c.Flags().Float64Var(&r.lambda, "lambda", 0, fmt.Sprintf("fold-in ridge penalty of --rated, at least %g and finite; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)", minFoldInLambda))
 	r.cat.register(c)
 	return c
@@ -219,6 +286,9 @@ func (r *recommendRun) check(fs *pflag.FlagSet) (map[string]float64, error) {
 	}
 	if fs.Changed("include-seen") && r.user == "" {
 		return nil, badInput(errors.New("--include-seen applies to --user: a new learner's --rated items are always left out"))
+	}
+	if r.explain && r.user == "" && strings.TrimSpace(r.rated) == "" {
+		return nil, badInput(errors.New("--explain: a cold start has no rated item to explain its scores by; give --user or --rated"))
 	}
 	if fs.Changed("lambda") && !(r.lambda >= minFoldInLambda && model.Finite(r.lambda)) {
 		return nil, badInput(fmt.Errorf("--lambda %g: must be at least %g (a smaller penalty leaves the fold-in system singular)", r.lambda, minFoldInLambda))
@@ -250,7 +320,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {
-		return r.known(out, m, catalog)
+		return r.known(cmd.Context(), out, m, catalog)
 	}
 	res, err := m.FoldIn(ratings, r.k, r.lambda) // it checks each rating (model.CheckRating)
 	switch {
@@ -261,28 +331,83 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	case err != nil:
 		return err
 	}
+	head := recsJSON{Rated: new(int), Cold: &res.Cold, ScoreKind: m.ScoreName()}
+	*head.Rated = len(ratings)
+	var es []model.Explanation
+	if !res.Cold && (r.asJSON || r.explain) {
+		es, err = m.Explain(cmd.Context(), ratings, recItems(res.Recs), r.lambda)
+		if err = head.explained(es, err); err != nil {
+			return err
+		}
+	}
 	if r.asJSON {
-		n := len(ratings)
-		return writeRecsJSON(out, recsJSON{Rated: &n, Cold: &res.Cold, ScoreKind: m.ScoreName()}, res.Recs, catalog)
+		return writeRecsJSON(out, head, res.Recs, es, catalog)
 	}
 	if res.Cold {
 		fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
 	} else {
 		fmt.Fprintf(out, "top %d for a new user folded in from %s (no retraining)\n", len(res.Recs), plural(len(ratings), "rating"))
 	}
-	writeRecs(out, res.Recs, catalog, scoreLabel(m), m)
+	r.writeNote(out, head)
+	writeRecs(out, res.Recs, catalog, scoreLabel(m), m, es)
 	return nil
 }
 
+// recItems returns the items of recs.
+func recItems(recs []model.Rec) []string {
+	out := make([]string, len(recs))
+	for k, r := range recs {
+		out[k] = r.Item
+	}
+	return out
+}
+
+// explained records in h whether explanations es are exact, or, for an
+// error of a model that cannot explain, why there are none; another
+// error is returned.
+func (h *recsJSON) explained(es []model.Explanation, err error) error {
+	switch {
+	case errors.Is(err, model.ErrNoSeen):
+		h.BecauseNote = "the model file keeps no seen items (train --seen=false), so the user's ratings cannot explain the scores"
+	case errors.Is(err, model.ErrUnsupported):
+		h.BecauseNote = err.Error()
+	case err != nil:
+		return err
+	case len(es) > 0:
+		h.Exact = &es[0].Exact
+	}
+	return nil
+}
+
+// writeNote prints, with --explain, why there are no reasons, or that they
+// approximate the scores.
+func (r *recommendRun) writeNote(out io.Writer, h recsJSON) {
+	switch {
+	case !r.explain:
+	case h.BecauseNote != "":
+		fmt.Fprintf(out, "no reasons: %s\n", h.BecauseNote)
+	case h.Exact != nil && !*h.Exact:
+		fmt.Fprintln(out, "reasons approximate: each share is how much the score drops when that rating is left out of the fold-in")
+	}
+}
+
 // known prints the recommendations of the known user --user.
-func (r *recommendRun) known(out io.Writer, m *model.Model, catalog *dataset.Catalog) error {
+func (r *recommendRun) known(ctx context.Context, out io.Writer, m *model.Model, catalog *dataset.Catalog) error {
 	recs, err := m.Recommend(r.user, r.k, model.RecommendOptions{IncludeSeen: r.includeSeen})
 	if err != nil {
 		return badInput(err)
 	}
+	left := m.HasSeen() && !r.includeSeen
+	head := recsJSON{User: r.user, ScoreKind: m.ScoreName(), SeenLeftOut: &left}
+	var es []model.Explanation
+	if r.asJSON || r.explain {
+		es, err = m.ExplainUser(ctx, r.user, recItems(recs), 0)
+		if err = head.explained(es, err); err != nil {
+			return err
+		}
+	}
 	if r.asJSON {
-		left := m.HasSeen() && !r.includeSeen
-		return writeRecsJSON(out, recsJSON{User: r.user, ScoreKind: m.ScoreName(), SeenLeftOut: &left}, recs, catalog)
+		return writeRecsJSON(out, head, recs, es, catalog)
 	}
 	fmt.Fprintf(out, "top %d for user %s\n", len(recs), r.user)
 	switch {
@@ -291,7 +416,8 @@ func (r *recommendRun) known(out io.Writer, m *model.Model, catalog *dataset.Cat
 	case r.includeSeen:
 		fmt.Fprintln(out, "items the user rated in training are included (--include-seen)")
 	}
-	writeRecs(out, recs, catalog, scoreLabel(m), m)
+	r.writeNote(out, head)
+	writeRecs(out, recs, catalog, scoreLabel(m), m, es)
 	return nil
 }
 
@@ -318,7 +444,7 @@ func similarCmd() *cobra.Command {
 				return badInput(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "items like %s\n", item)
-			writeRecs(cmd.OutOrStdout(), recs, catalog, "cosine", nil)
+			writeRecs(cmd.OutOrStdout(), recs, catalog, "cosine", nil, nil)
 			return nil
 		},
 	}

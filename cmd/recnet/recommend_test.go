@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -204,5 +205,49 @@ func TestRecommendSeen(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "recommend", "--model", m, "--rated", item+"=5", "--include-seen"); code != 2 || !strings.Contains(stderr, "--include-seen") {
 		t.Errorf("--include-seen with --rated: exit %d, %s; want 2 naming the flag", code, stderr)
+	}
+}
+
+// TestRecommendExplain checks --explain and --json's because: every item
+// of a known user's and of a folded-in learner's list names rated items
+// with their shares, the learner's among the --rated ones; a cold start
+// is refused with --explain.
+func TestRecommendExplain(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "2", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	user, item := firstRow(t, data)
+	stdout, stderr, code := run(t, "recommend", "--model", m, "--user", user, "-k", "3", "--explain")
+	if code != 0 || strings.Count(stdout, "because you rated") != 3 {
+		t.Errorf("--user --explain: exit %d, want 3 reason lines:\n%s%s", code, stdout, stderr)
+	}
+	type answer struct {
+		Exact *bool `json:"exact"`
+		Recs  []struct {
+			Item    string `json:"item"`
+			Because []struct {
+				Item  string  `json:"item"`
+				Share float64 `json:"share"`
+			} `json:"because"`
+		} `json:"recommendations"`
+	}
+	stdout, stderr, code = run(t, "recommend", "--model", m, "--rated", item+"=5", "-k", "3", "--json")
+	var a answer
+	if err := json.Unmarshal([]byte(stdout), &a); code != 0 || err != nil || a.Exact == nil || !*a.Exact || len(a.Recs) != 3 {
+		t.Fatalf("--rated --json: exit %d, %v, %+v: %s", code, err, a, stderr)
+	}
+	for _, r := range a.Recs {
+		if len(r.Because) == 0 {
+			continue // the one rating lowered this score: its biases put it here
+		}
+		if r.Because[0].Item != item || math.Abs(r.Because[0].Share-1) > 1e-9 {
+			t.Errorf("%s: because %+v, want %s with all of the share", r.Item, r.Because, item)
+		}
+	}
+	if _, stderr, code := run(t, "recommend", "--model", m, "--explain"); code != 2 || !strings.Contains(stderr, "--explain") {
+		t.Errorf("cold start --explain: exit %d, %s", code, stderr)
 	}
 }
