@@ -34,6 +34,7 @@ figures=(
   "tune10|recnet tune --trials 10 --seed 42 2>/dev/null|$tuned"
   "eval|recnet train -q --out m.recnet >/dev/null && recnet eval --model m.recnet|sed -n '/^top-/,\$p'"
   "ncf|recnet eval --protocol ncf -q 2>/dev/null|sed -n '/^NCF protocol/,\$p'"
+  "explain|recnet train -q --out m.recnet >/dev/null && recnet recommend --model m.recnet --user 328666 -k 3 --explain && recnet recommend --model m.recnet --rated PY0101EN=5,DS0101EN=5 -k 3 --explain|"
   "tune-dot|recnet tune --kind dot --trials 20 --seed 42 2>/dev/null|$tuned"
   "tune-mlp|recnet tune --kind mlp --trials 20 --seed 42 2>/dev/null|$tuned"
   "tune-neumf|recnet tune --kind neumf --trials 20 --seed 42 2>/dev/null|$tuned"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/recnet/recnet/internal/quote"
@@ -58,7 +59,7 @@ func (f linearFold) x(i int32, dst []float64) []float64 {
 type Reason struct {
 	Item  string  `json:"item"`  // the rated item's raw id
 	Part  float64 `json:"part"`  // its part of the score, on Explanation.Scale
-	Share float64 `json:"share"` // Part over the sum of every part
+	Share float64 `json:"share"` // Part over the sum of every part's size: the shares' sizes add up to 1
 }
 
 // Explanation splits a recommended item's score into a base, which no
@@ -144,9 +145,9 @@ func (m *Model) explanation(item string, rated []Rated, z, base float64, parts [
 		}
 	}
 	e.Base, e.Score = offset+base*span, offset+z*span
-	var sum float64
+	var sum float64 // of the parts' sizes: a share says how much of all the moving one rating did
 	for _, p := range parts {
-		sum += p
+		sum += math.Abs(p)
 	}
 	for j, p := range parts {
 		e.Parts = append(e.Parts, Reason{Item: m.Items.Raw(rated[j].Item), Part: p * span, Share: p / sum})
