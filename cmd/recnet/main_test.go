@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -121,6 +122,20 @@ func smallData(t *testing.T, dir string) string {
 		t.Fatalf("gen: exit %d: %s", code, stderr)
 	}
 	return p
+}
+
+// trainedSmall writes smallData into a temporary directory and trains a
+// dot model of it for the given epochs, returning the directory, the
+// data file and the model file.
+func trainedSmall(t *testing.T, epochs int) (dir, data, m string) {
+	t.Helper()
+	dir = t.TempDir()
+	data = smallData(t, dir)
+	m = filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", strconv.Itoa(epochs), "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	return dir, data, m
 }
 
 // TestWorkflow trains, saves, predicts, summarizes and exports.

@@ -17,12 +17,7 @@ import (
 // recommendations, a folded-in new learner's, a cold start and similar
 // items, and checks the errors exit with code 2.
 func TestRecommendSimilar(t *testing.T) {
-	dir := t.TempDir()
-	data := smallData(t, dir)
-	m := filepath.Join(dir, "m.recnet")
-	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "3", "--out", m); code != 0 {
-		t.Fatalf("train: %s", stderr)
-	}
+	_, data, m := trainedSmall(t, 3)
 	user, item := firstRow(t, data)
 	cases := []struct {
 		args []string
@@ -75,12 +70,7 @@ func firstRow(t *testing.T, path string) (user, item string) {
 // exit 2 and a message naming what is wrong: ratings outside the model's
 // range or not finite, and --user given with --rated.
 func TestRecommendRefuses(t *testing.T) {
-	dir := t.TempDir()
-	data := smallData(t, dir)
-	m := filepath.Join(dir, "m.recnet")
-	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "1", "--out", m); code != 0 {
-		t.Fatalf("train: %s", stderr)
-	}
+	_, data, m := trainedSmall(t, 1)
 	user, item := firstRow(t, data)
 	for _, c := range []struct {
 		args []string
@@ -213,12 +203,7 @@ func TestRecommendSeen(t *testing.T) {
 // with their shares, the learner's among the --rated ones; a cold start
 // is refused with --explain.
 func TestRecommendExplain(t *testing.T) {
-	dir := t.TempDir()
-	data := smallData(t, dir)
-	m := filepath.Join(dir, "m.recnet")
-	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "2", "--out", m); code != 0 {
-		t.Fatalf("train: %s", stderr)
-	}
+	_, data, m := trainedSmall(t, 2)
 	user, item := firstRow(t, data)
 	stdout, stderr, code := run(t, "recommend", "--model", m, "--user", user, "-k", "3", "--explain")
 	if code != 0 || strings.Count(stdout, "because you rated") != 3 {

@@ -19,12 +19,7 @@ import (
 // recommendation, sends SIGHUP with a corrupt model file (the old model must
 // keep serving), then SIGTERM (a clean exit).
 func TestServe(t *testing.T) {
-	dir := t.TempDir()
-	data := smallData(t, dir)
-	m := filepath.Join(dir, "m.recnet")
-	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "2", "--out", m); code != 0 {
-		t.Fatalf("train: %s", stderr)
-	}
+	dir, data, m := trainedSmall(t, 2)
 	user, _ := firstRow(t, data)
 	// A second model, named: SIGHUP reloads each, and one that fails keeps
 	// its old version while the other is reloaded.
