@@ -99,7 +99,15 @@ func (s *Server) explainFoldIn(ctx context.Context, m *model.Model, ratings map[
 // explanation is a fold-in of their seen items: it takes a fold-in slot,
 // and notes instead of failing when every slot stays busy.
 func (s *Server) explainUser(ctx context.Context, m *model.Model, user string, recs []model.Rec) (*because, *apiError) {
-	if u, ok := m.Users.Inner(user); ok && m.HasSeen() {
+	if !m.HasSeen() { // ExplainUser says so before it folds in: no slot needed
+		_, err := m.ExplainUser(ctx, user, nil, 0)
+		b, err := explainNote(err)
+		if err != nil {
+			return nil, s.modelError(err)
+		}
+		return b, nil
+	}
+	if u, ok := m.Users.Inner(user); ok {
 		seen, _ := m.SeenItems(u)
 		if note := tooManyToExplain(m, len(seen)); note != "" {
 			return &because{note: note}, nil
