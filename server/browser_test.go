@@ -24,7 +24,8 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBrowser drives the page in headless Chromium, served a rating model
 // and an implicit one: search, tick two courses of one genre with
 // ratings, ask for recommendations and check that the ticked courses are
-// absent and the scores not all equal, then choose the other model. With
+// absent, each item has a reason naming a ticked course, and the scores
+// are not all equal, then choose the other model. With
 // RECNET_SCREENSHOT=1 it writes a screenshot of the page with its
 // recommendations, 1280 px wide, to docs/page.png. It is skipped without
 // Chromium unless CI=true.
@@ -195,14 +196,17 @@ func TestBrowser(t *testing.T) {
 }
 
 // checkRecs checks the recommendations shown: none of the ticked courses,
-// each with a title, and scores that are not all equal.
+// each with a title and a reason naming a ticked course ("because you
+// took ..."), and scores that are not all equal.
 func checkRecs(t *testing.T, ctx context.Context, ticked []string) {
 	t.Helper()
 	type rec struct {
-		Item, Title, Score string
+		Item, Title, Score, Because string
+		Reasons                     []string // the items the reason names
 	}
 	recs, err := chromedp.Run(ctx, chromedp.Evaluate[[]rec](`[...document.querySelectorAll("#recs li")].map(li => ({
-		item: li.dataset.item, title: li.querySelector("button.title").textContent.trim(), score: li.querySelector(".score").textContent}))`))
+		item: li.dataset.item, title: li.querySelector("button.title").textContent.trim(), score: li.querySelector(".score").textContent,
+		because: li.querySelector(".because").textContent, reasons: [...li.querySelectorAll(".because .reason")].map(r => r.dataset.item)}))`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,6 +220,9 @@ func checkRecs(t *testing.T, ctx context.Context, ticked []string) {
 		}
 		if r.Title == "" {
 			t.Errorf("recommendation %s has no title", r.Item)
+		}
+		if !strings.HasPrefix(r.Because, "because you took ") || !slices.ContainsFunc(r.Reasons, func(id string) bool { return slices.Contains(ticked, id) }) {
+			t.Errorf("recommendation %s: reason %q naming %q, want one naming a ticked course of %q", r.Item, r.Because, r.Reasons, ticked)
 		}
 		scores[r.Score] = true
 	}

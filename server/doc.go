@@ -17,9 +17,9 @@
 // The endpoints are:
 //
 //	GET  /v1/predict?user=U&item=I  {"user","item","rating"} ("probability" instead of "rating" for an implicit-task model)
-//	GET  /v1/recommend?user=U&k=10  {"user","score_kind","seen_left_out","recommendations":[{"item","title","genres","score"}]}
+//	GET  /v1/recommend?user=U&k=10  {"user","score_kind","seen_left_out","because_exact","recommendations":[{"item","title","genres","score","because"}]}
 //	GET  /v1/similar?item=I&k=10    {"item","similar":[{"item","title","genres","score"}]}
-//	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","score_kind","recommendations"}
+//	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","score_kind","because_exact","recommendations"}
 //	GET  /v1/items?q=py&limit=20    {"total","items":[{"item","title","genres"}]}
 //	GET  /v1/model                  name, kind, score, rating range and step, config, users, items, history, best_epoch, models
 //	GET  /healthz                   {"ok":true}
@@ -41,11 +41,29 @@
 // implicit-task model); a predicted rating above the top of the scale has
 // "beyond":1, one below its bottom "beyond":-1, others no "beyond".
 //
+// Each recommend and fold-in item has "because": the rated items (the
+// user's seen items, or the fold-in's ratings) that add most to its score,
+// at most MaxBecause (3) of them, the largest positive parts of its
+// model.Explanation first, as [{"item","title","share"}] (title from the
+// catalog, "" without one; share is model.Reason.Share, the part over the
+// sum of every part, which passes 1 when other parts are negative). An
+// item with no positive part has an empty list. The answer says once, in
+// "because_exact", whether the split is exact (dot, mf) or leave-one-out
+// (mlp, neumf). When no reasons can be given, "because_exact" and every
+// "because" are absent and "because_note" says why: the model keeps no
+// seen items, its net cannot fold in, an mlp or a neumf has more than
+// model.MaxDeepExplain ratings to explain (each part is a refit; the
+// refits are not started), or, for recommend, every fold-in slot stayed
+// busy (a known user's reasons are a fold-in and take a slot; the list is
+// still answered). because=false, or "because":false in the fold-in body,
+// asks for no reasons: neither member, and no cost. A fold-in explains
+// within its slot, after its own fold-in.
+//
 // k is 1..MaxK (100, default 10) and limit 1..MaxLimit (1000, default 20).
 // A fold-in body is at most MaxBodyBytes (64 KiB) with at most MaxRatings
 // (500) ratings, each a finite number in the model's rating range; unknown
-// fields and a key given twice in an object (an item rated twice) are
-// rejected. Error messages quote at most 80 bytes of an id or value.
+// fields (the body takes "ratings", "k" and "because") and a key given
+// twice in an object (an item rated twice) are rejected. Error messages quote at most 80 bytes of an id or value.
 //
 // Fold-ins cost far more than other requests, so at most WithFoldInLimit
 // of them run at once (GOMAXPROCS by default); a further one waits up to

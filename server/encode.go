@@ -74,7 +74,9 @@ func labelJSON(cat *dataset.Catalog, id string) []byte {
 // recsData is the answer of recommend, similar and fold-in:
 // {KEY:ID,LIST:[recs]} or, for fold-in, {"cold":C,"recommendations":[recs]},
 // with "score_kind" and "seen_left_out" after the first member when set.
-// A rec whose Beyond is not 0 ends with "beyond".
+// A rec whose Beyond is not 0 has "beyond"; with because, "because_exact"
+// or "because_note" follows "seen_left_out" and each rec ends with its
+// "because" list (see because.appendHead and because.appendItem).
 type recsData struct {
 	key, id     string // the first member, left out when key is ""
 	cold        *bool  // fold-in's "cold", when not nil
@@ -82,6 +84,7 @@ type recsData struct {
 	seenLeftOut *bool  // recommend's "seen_left_out", when not nil
 	list        string
 	recs        []model.Rec
+	because     *because // each rec's "because", after "seen_left_out"; nil when not asked
 	labels      map[string][]byte
 	cat         *dataset.Catalog // labels items missing from labels
 }
@@ -109,6 +112,7 @@ func (d *recsData) appendJSON(b []byte) []byte {
 		b = strconv.AppendBool(b, *d.seenLeftOut)
 		b = append(b, ',')
 	}
+	b = d.because.appendHead(b)
 	b = appendString(b, d.list)
 	b = append(b, ":["...)
 	for k, r := range d.recs {
@@ -125,6 +129,7 @@ func (d *recsData) appendJSON(b []byte) []byte {
 			b = append(b, `,"beyond":`...)
 			b = strconv.AppendInt(b, int64(r.Beyond), 10)
 		}
+		b = d.because.appendItem(b, k)
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)

@@ -80,6 +80,15 @@ func TestRecsDataMatchesEncodingJSON(t *testing.T) {
 		Genres []string     `json:"genres"`
 		Score  model.Number `json:"score"`
 	}
+	type reasonJSON struct {
+		Item  string       `json:"item"`
+		Title string       `json:"title"`
+		Share model.Number `json:"share"`
+	}
+	type becauseRec struct {
+		rec
+		Because []reasonJSON `json:"because"`
+	}
 	recs := []model.Rec{{Item: "a", Score: 4.25}, {Item: "b\u2028", Score: math.NaN()}, {Item: "c", Score: 1e-9}, {Item: "not-labelled", Score: -2}}
 	labels := map[string][]byte{}
 	want := make([]rec, len(recs))
@@ -111,6 +120,20 @@ func TestRecsDataMatchesEncodingJSON(t *testing.T) {
 				Cold bool  `json:"cold"`
 				Recs []rec `json:"recommendations"`
 			}{true, append(want[:3:3], rec{"not-labelled", "", []string{}, -2})}},
+		{"foldin because", &recsData{cold: &cold, list: "recommendations", recs: recs[:2], labels: labels, cat: cat,
+			because: &because{exact: true, lists: [][]reason{{{"a", `Tom & "Jerry" <3`, 0.75}, {"b\u2028", "B", 1e-9}}, {}}}},
+			struct {
+				Cold  bool         `json:"cold"`
+				Exact bool         `json:"because_exact"`
+				Recs  []becauseRec `json:"recommendations"`
+			}{true, true, []becauseRec{{want[0], []reasonJSON{{"a", `Tom & "Jerry" <3`, 0.75}, {"b\u2028", "B", 1e-9}}}, {want[1], []reasonJSON{}}}}},
+		{"recommend note", &recsData{key: "user", id: "u", list: "recommendations", recs: recs[:1], labels: labels, cat: cat,
+			because: &because{note: "no <reasons>"}},
+			struct {
+				User string `json:"user"`
+				Note string `json:"because_note"`
+				Recs []rec  `json:"recommendations"`
+			}{"u", "no <reasons>", want[:1]}},
 	} {
 		p, err := encodeSuccess(tt.got)
 		if err != nil {

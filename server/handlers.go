@@ -209,18 +209,24 @@ func idAndK(r *http.Request, name string) (string, int, *apiError) {
 }
 
 // recommend answers {"user":U,"score_kind":K,"seen_left_out":B,
-// "recommendations":[{"item","title","genres","score"[,"beyond"]}]},
-// leaving out the user's seen items unless include_seen=true.
+// "because_exact":E,"recommendations":[{"item","title","genres","score"[,"beyond"],"because"}]},
+// leaving out the user's seen items unless include_seen=true, with
+// "because_note" instead of "because_exact" and the lists when the user's
+// ratings cannot be explained, and neither with because=false.
 func (s *Server) recommend(r *http.Request, sv *served) (any, *apiError) {
 	user, k, e := idAndK(r, "user")
 	if e != nil {
 		return nil, e
 	}
-	v, _, e := query(r, "include_seen", "include_seen")
+	iv, bv, e := query(r, "include_seen", "because")
 	if e != nil {
 		return nil, e
 	}
-	include, e := boolParam(v, "include_seen")
+	include, e := boolParam(iv, "include_seen", false)
+	if e != nil {
+		return nil, e
+	}
+	explain, e := boolParam(bv, "because", true)
 	if e != nil {
 		return nil, e
 	}
@@ -228,16 +234,24 @@ func (s *Server) recommend(r *http.Request, sv *served) (any, *apiError) {
 	if err != nil {
 		return nil, s.modelError(err)
 	}
+	var why *because
+	if explain {
+		if why, e = s.explainUser(r.Context(), sv.m, user, rs); e != nil {
+			return nil, e
+		}
+	}
 	left := sv.m.HasSeen() && !include
 	return &recsData{key: "user", id: user, scoreKind: sv.m.ScoreName(), seenLeftOut: &left,
-		list: "recommendations", recs: rs, labels: sv.labels, cat: s.cat}, nil
+		list: "recommendations", recs: rs, because: why, labels: sv.labels, cat: s.cat}, nil
 }
 
 // boolParam returns v, the value of the boolean query parameter name:
-// false when v is empty, else "true" or "false".
-func boolParam(v, name string) (bool, *apiError) {
+// def when v is empty, else "true" or "false".
+func boolParam(v, name string, def bool) (bool, *apiError) {
 	switch v {
-	case "", "false":
+	case "":
+		return def, nil
+	case "false":
 		return false, nil
 	case "true":
 		return true, nil
@@ -262,14 +276,18 @@ func (s *Server) similar(r *http.Request, sv *served) (any, *apiError) {
 type foldInRequest struct {
 	Ratings map[string]*float64 `json:"ratings"`
 	K       *int                `json:"k"`
+	Because *bool               `json:"because"` // reasons for each item; default true
 }
 
-// foldIn answers {"cold":C,"recommendations":[{"item","title","genres","score"}]}.
+// foldIn answers {"cold":C,"score_kind":K,"because_exact":B,
+// "recommendations":[{"item","title","genres","score"[,"beyond"],"because"}]},
+// with "because_note" instead of "because_exact" and the lists when the
+// learner's ratings cannot be explained, and neither with "because":false.
 func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
 	var req foldInRequest
 	if err == nil {
-		err = checkKeys(b, "ratings", "k")
+		err = checkKeys(b, "ratings", "k", "because")
 	}
 	if err == nil {
 		dec := json.NewDecoder(bytes.NewReader(b))
@@ -323,7 +341,13 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	return &recsData{cold: &res.Cold, scoreKind: sv.m.ScoreName(), list: "recommendations", recs: res.Recs, labels: sv.labels, cat: s.cat}, nil
+	var why *because
+	if req.Because == nil || *req.Because {
+		if why, err = s.explainFoldIn(r.Context(), sv.m, ratings, res.Recs); err != nil {
+			return nil, s.modelError(err)
+		}
+	}
+	return &recsData{cold: &res.Cold, scoreKind: sv.m.ScoreName(), list: "recommendations", recs: res.Recs, because: why, labels: sv.labels, cat: s.cat}, nil
 }
 
 func (s *Server) items(r *http.Request, sv *served) (any, *apiError) {

@@ -205,15 +205,33 @@
   }
 
   // recItem shows one recommended or similar course; label says what its
-  // score is. Its "because" line is left empty (and hidden) until the
-  // answer gives reasons.
+  // score is. Its "because" line names the answer's reasons, if any.
   function recItem(r, label) {
     const score = r.score == null ? "–" : r.score.toFixed(3);
     return el("li", { "data-item": r.item },
       courseLabel(r),
       el("span", { class: "score", title: label, text: score }),
-      el("p", { class: "because" }),
+      becauseLine(r.because),
     );
+  }
+
+  // becauseLine says "because you took X, Y and Z" from an item's
+  // "because": the rated courses with the largest parts of its score, each
+  // by its title (its id without one), with its share in a tooltip. It is
+  // empty, and hidden, without reasons.
+  function becauseLine(reasons) {
+    const p = el("p", { class: "because" });
+    const rs = reasons || [];
+    if (rs.length === 0) return p;
+    p.append("because you took ");
+    rs.forEach((b, k) => {
+      if (k > 0) p.append(k === rs.length - 1 ? " and " : ", ");
+      p.append(el("span", {
+        class: "reason", "data-item": b.item, text: name(b),
+        title: b.share == null ? "" : `${Math.round(b.share * 100)}% of what your ratings add to the score`,
+      }));
+    });
+    return p;
   }
 
   async function recommend() {
@@ -229,7 +247,8 @@
       $("recs-status").textContent = d.recommendations.length === 0
         ? "No recommendations: you have rated every course."
         : `Top ${d.recommendations.length} from your ${taken.size} rating${taken.size === 1 ? "" : "s"}` +
-          (d.cold ? " (cold start: ranked by popularity, as none of your courses was in training)." : `, by ${scoreLabel().toLowerCase()}.`);
+          (d.cold ? " (cold start: ranked by popularity, as none of your courses was in training)." : `, by ${scoreLabel().toLowerCase()}.`) +
+          (d.because_note ? ` No reasons: ${d.because_note}.` : "");
     } catch (e) {
       $("recs-status").textContent = "No recommendations.";
       showError(e.message);
