@@ -96,19 +96,28 @@ const ScaleLogit = "logit"
 // neumf given more than MaxDeepExplain ratings), and ErrUnknownItem for an
 // unknown item.
 func (m *Model) Explain(ctx context.Context, ratings map[string]float64, items []string, lambda float64) ([]Explanation, error) {
+	rated, _, err := m.foldInTargets(ratings)
+	if err != nil {
+		return nil, err
+	}
+	return m.explainRated(ctx, rated, items, lambda)
+}
+
+// explainRated is Explain for rated items in increasing inner id, with
+// their ratings on the training scale.
+func (m *Model) explainRated(ctx context.Context, rated []Rated, items []string, lambda float64) ([]Explanation, error) {
 	net, ok := m.Net.(FoldInNet)
 	if !ok {
 		return nil, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
+	}
+	if _, deep := m.Net.(DeepNet); deep && len(rated) > MaxDeepExplain {
+		return nil, fmt.Errorf("%w: a %s net explains at most %d ratings", ErrUnsupported, m.Net.Kind(), MaxDeepExplain)
 	}
 	if lambda == 0 {
 		lambda = net.FoldInLambda()
 	}
 	if !(lambda > 0) || !Finite(lambda) {
 		return nil, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
-	}
-	rated, _, err := m.foldInTargets(ratings)
-	if err != nil {
-		return nil, err
 	}
 	user, err := net.FoldInUser(ctx, rated, lambda)
 	if err != nil {
@@ -170,10 +179,10 @@ func (m *Model) ExplainUser(ctx context.Context, user string, items []string, la
 	if !m.HasSeen() {
 		return nil, fmt.Errorf("%w: cannot explain through the user's ratings", ErrNoSeen)
 	}
-	seen, ratings := m.SeenItems(u)
-	rs := make(map[string]float64, len(seen))
+	seen, ratings := m.SeenItems(u) // in increasing inner id
+	rated := make([]Rated, len(seen))
 	for j, i := range seen {
-		rs[m.Items.Raw(i)] = float64(ratings[j])
+		rated[j] = Rated{i, float64(m.ToScale(float64(ratings[j])))}
 	}
-	return m.Explain(ctx, rs, items, lambda)
+	return m.explainRated(ctx, rated, items, lambda)
 }

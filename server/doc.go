@@ -46,7 +46,7 @@
 // at most MaxBecause (3) of them, the largest positive parts of its
 // model.Explanation first, as [{"item","title","share"}] (title from the
 // catalog, "" without one; share is model.Reason.Share, the part over the
-// sum of every part, which passes 1 when other parts are negative). An
+// sum of every part's size, so the sizes of all shares add up to 1). An
 // item with no positive part has an empty list. The answer says once, in
 // "because_exact", whether the split is exact (dot, mf) or leave-one-out
 // (mlp, neumf). When no reasons can be given, "because_exact" and every

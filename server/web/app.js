@@ -207,7 +207,14 @@
   // recItem shows one recommended or similar course; label says what its
   // score is. Its "because" line names the answer's reasons, if any.
   function recItem(r, label) {
-    const score = r.score == null ? "–" : r.score.toFixed(3);
+    let score = r.score == null ? "–" : r.score.toFixed(3);
+    if (r.beyond === 1) {
+      score += " (above the top)"; // a predicted rating past the scale: the list ranks by it
+      label += ", above the top of the rating scale";
+    } else if (r.beyond === -1) {
+      score += " (below the bottom)";
+      label += ", below the bottom of the rating scale";
+    }
     return el("li", { "data-item": r.item },
       courseLabel(r),
       el("span", { class: "score", title: label, text: score }),
