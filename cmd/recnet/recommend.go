@@ -134,8 +134,9 @@ type recJSON struct {
 	// Beyond is +1 for a predicted rating above the top of the scale, -1
 	// below its bottom.
 	Beyond int `json:"beyond,omitempty"`
-	// Because names the rated items that moved the score most.
-	Because []reasonJSON `json:"because,omitempty"`
+	// Because names the rated items that raised the score most: [] when
+	// none did, absent when there are no reasons (recsJSON.BecauseNote).
+	Because *[]reasonJSON `json:"because,omitempty"`
 }
 
 // reasonJSON is a rated item's share of a recommendation's score.
@@ -184,7 +185,11 @@ func writeRecsJSON(w io.Writer, out recsJSON, recs []model.Rec, es []model.Expla
 			j.Title, j.Genres = c.Title, c.Genres
 		}
 		if es != nil {
-			j.Because = reasons(es[k], cat)
+			rs := reasons(es[k], cat)
+			if rs == nil {
+				rs = []reasonJSON{}
+			}
+			j.Because = &rs
 		}
 		out.Recs[k] = j
 	}

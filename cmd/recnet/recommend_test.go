@@ -225,6 +225,9 @@ func TestRecommendExplain(t *testing.T) {
 		t.Fatalf("--rated --json: exit %d, %v, %+v: %s", code, err, a, stderr)
 	}
 	for _, r := range a.Recs {
+		if r.Because == nil {
+			t.Errorf("%s: no because", r.Item)
+		}
 		if len(r.Because) == 0 {
 			continue // the one rating lowered this score: its biases put it here
 		}
