@@ -57,9 +57,10 @@ func (f linearFold) x(i int32, dst []float64) []float64 {
 
 // Reason is a rated item's part in a recommended item's score.
 type Reason struct {
-	Item  string  `json:"item"`  // the rated item's raw id
-	Part  float64 `json:"part"`  // its part of the score, on Explanation.Scale
-	Share float64 `json:"share"` // Part over the sum of every part's size: the shares' sizes add up to 1
+	Item   string  `json:"item"`   // the rated item's raw id
+	Rating float64 `json:"rating"` // the learner's rating of it, on the original scale
+	Part   float64 `json:"part"`   // its part of the score, on Explanation.Scale
+	Share  float64 `json:"share"`  // Part over the sum of every part's size: the shares' sizes add up to 1
 }
 
 // Explanation splits a recommended item's score into a base, which no
@@ -77,8 +78,10 @@ type Explanation struct {
 	// probability, or of a scaled rating).
 	Scale string `json:"scale"`
 	// Exact is set when the score is linear in the ratings (dot, mf: the
-	// fold-in is a ridge solve) and the split is exact; an mlp or a neumf
-	// gives leave-one-out parts, which need not add up.
+	// fold-in is a ridge solve), the split is exact, and Score is the
+	// score the list shows; an mlp or a neumf gives leave-one-out parts,
+	// which need not add up, and a known user's explanation (ExplainUser)
+	// explains a refold of the user.
 	Exact bool `json:"exact"`
 }
 
@@ -100,18 +103,22 @@ func (m *Model) Explain(ctx context.Context, ratings map[string]float64, items [
 	if err != nil {
 		return nil, err
 	}
-	return m.explainRated(ctx, rated, items, lambda)
+	orig := make([]float64, len(rated))
+	for j, r := range rated {
+		orig[j] = ratings[m.Items.Raw(r.Item)]
+	}
+	return m.explainRated(ctx, rated, orig, items, lambda)
 }
 
 // explainRated is Explain for rated items in increasing inner id, with
-// their ratings on the training scale.
-func (m *Model) explainRated(ctx context.Context, rated []Rated, items []string, lambda float64) ([]Explanation, error) {
+// their targets on the training scale and, in orig, their ratings.
+func (m *Model) explainRated(ctx context.Context, rated []Rated, orig []float64, items []string, lambda float64) ([]Explanation, error) {
 	net, ok := m.Net.(FoldInNet)
 	if !ok {
 		return nil, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
 	}
 	if _, deep := m.Net.(DeepNet); deep && len(rated) > MaxDeepExplain {
-		return nil, fmt.Errorf("%w: a %s net explains at most %d ratings", ErrUnsupported, m.Net.Kind(), MaxDeepExplain)
+		return nil, fmt.Errorf("%w: kind %s explains at most %d ratings (one refit a rating), and there are %d", ErrUnsupported, m.Net.Kind(), MaxDeepExplain, len(rated))
 	}
 	if lambda == 0 {
 		lambda = net.FoldInLambda()
@@ -124,7 +131,7 @@ func (m *Model) explainRated(ctx context.Context, rated []Rated, items []string,
 		return nil, err
 	}
 	if user.Explain == nil {
-		return nil, fmt.Errorf("%w: a %s net explains at most %d ratings", ErrUnsupported, m.Net.Kind(), MaxDeepExplain)
+		return nil, fmt.Errorf("%w: kind %s explains at most %d ratings (one refit a rating), and there are %d", ErrUnsupported, m.Net.Kind(), MaxDeepExplain, len(rated))
 	}
 	out := make([]Explanation, len(items))
 	for k, raw := range items {
@@ -136,7 +143,7 @@ func (m *Model) explainRated(ctx context.Context, rated []Rated, items []string,
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out[k] = m.explanation(raw, rated, z, base, parts)
+		out[k] = m.explanation(raw, rated, orig, z, base, parts)
 		out[k].Exact = user.Exact
 	}
 	return out, nil
@@ -144,7 +151,7 @@ func (m *Model) explainRated(ctx context.Context, rated []Rated, items []string,
 
 // explanation maps a split of a pre-activation on the training scale to
 // the scale Explanation names, with the parts sorted.
-func (m *Model) explanation(item string, rated []Rated, z, base float64, parts []float64) Explanation {
+func (m *Model) explanation(item string, rated []Rated, orig []float64, z, base float64, parts []float64) Explanation {
 	e := Explanation{Item: item, Scale: ScaleLogit}
 	offset, span := 0.0, 1.0
 	if cfg := m.Config.WithDefaults(); cfg.Activation != Sigmoid {
@@ -159,7 +166,7 @@ func (m *Model) explanation(item string, rated []Rated, z, base float64, parts [
 		sum += math.Abs(p)
 	}
 	for j, p := range parts {
-		e.Parts = append(e.Parts, Reason{Item: m.Items.Raw(rated[j].Item), Part: p * span, Share: p / sum})
+		e.Parts = append(e.Parts, Reason{Item: m.Items.Raw(rated[j].Item), Rating: orig[j], Part: p * span, Share: p / sum})
 	}
 	sort.SliceStable(e.Parts, func(a, b int) bool { return e.Parts[a].Part > e.Parts[b].Part })
 	return e
@@ -168,21 +175,31 @@ func (m *Model) explanation(item string, rated []Rated, z, base float64, parts [
 // ExplainUser splits the score of each of items for a known user among
 // the items the user rated in training (Model.SeenItems), the same way
 // Explain splits a new learner's: it folds the user in again from those
-// ratings, so the parts explain that fold-in's scores, which come close to
-// the trained user's. It wraps ErrNoSeen when the model keeps no seen
-// items, and ErrUnknownUser for an unknown user.
+// ratings. The parts add up to that refold's score (Explanation.Score),
+// which is near the trained user's but not it, so no explanation of a
+// known user is Exact. It wraps ErrUnsupported for a net that cannot fold
+// in, ErrNoSeen when the model keeps no seen items, and ErrUnknownUser for
+// an unknown user.
 func (m *Model) ExplainUser(ctx context.Context, user string, items []string, lambda float64) ([]Explanation, error) {
 	u, ok := m.Users.Inner(user)
 	if !ok {
 		return nil, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
 	}
+	if _, ok := m.Net.(FoldInNet); !ok {
+		return nil, fmt.Errorf("%w: cannot fold in a user of a %s net", ErrUnsupported, m.Net.Kind())
+	}
 	if !m.HasSeen() {
 		return nil, fmt.Errorf("%w: cannot explain through the user's ratings", ErrNoSeen)
 	}
 	seen, ratings := m.SeenItems(u) // in increasing inner id
-	rated := make([]Rated, len(seen))
+	rated, orig := make([]Rated, len(seen)), make([]float64, len(seen))
 	for j, i := range seen {
-		rated[j] = Rated{i, float64(m.ToScale(float64(ratings[j])))}
+		orig[j] = float64(ratings[j])
+		rated[j] = Rated{i, m.foldInTarget(orig[j])}
 	}
-	return m.explainRated(ctx, rated, items, lambda)
+	es, err := m.explainRated(ctx, rated, orig, items, lambda)
+	for k := range es {
+		es[k].Exact = false // the parts explain the refold's score, not the trained user's
+	}
+	return es, err
 }

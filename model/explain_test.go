@@ -178,3 +178,24 @@ func BenchmarkExplainUser(b *testing.B) {
 		k++
 	}
 }
+
+// TestFoldInImplicitRatingIsInteraction folds a learner into an implicit
+// model with their ratings low and high: the model learned from
+// interactions, so how high they rated must not move the list.
+func TestFoldInImplicitRatingIsInteraction(t *testing.T) {
+	cfg := model.Config{Training: model.Training{Task: model.TaskImplicit, Seed: 3}, Settings: model.Settings{Dim: 3, InitStd: 0.4}}.WithDefaults()
+	m := explainModel(model.NewDot(4, 12, cfg), cfg)
+	low, err := m.FoldIn(map[string]float64{"c1": 1, "c4": 1.5}, 5, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	high, err := m.FoldIn(map[string]float64{"c1": 5, "c4": 4}, 5, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range low.Recs {
+		if low.Recs[k] != high.Recs[k] {
+			t.Fatalf("rank %d: %+v with low ratings, %+v with high ones", k+1, low.Recs[k], high.Recs[k])
+		}
+	}
+}

@@ -263,6 +263,16 @@ func (f linearFold) score(emb []float32, b float32, i int32) float32 {
 	return y
 }
 
+// foldInTarget is the fold-in's target of a rating r: r on the training
+// scale, or 1, an interaction, for a model of the implicit task, which
+// learned from interactions and not from how high they were rated.
+func (m *Model) foldInTarget(r float64) float64 {
+	if m.Config.Implicit() {
+		return 1
+	}
+	return float64(m.ToScale(r))
+}
+
 // foldInTargets returns the rated items in inner id order (so that sums do
 // not depend on map order) with their ratings on the training scale, and
 // the set of rated items.
@@ -283,7 +293,7 @@ func (m *Model) foldInTargets(ratings map[string]float64) ([]Rated, map[int32]bo
 		if err := m.CheckRating(raw, r); err != nil {
 			return nil, nil, err
 		}
-		rows = append(rows, Rated{i, float64(m.ToScale(r))})
+		rows = append(rows, Rated{i, m.foldInTarget(r)})
 		seen[i] = true
 	}
 	slices.SortFunc(rows, func(a, b Rated) int { return int(a.Item) - int(b.Item) })
