@@ -94,7 +94,7 @@ func writeReasons(w io.Writer, rs []reasonJSON) {
 		if r.Title != "" {
 			name = r.Title
 		}
-		parts[k] = fmt.Sprintf("%s (%.0f%%)", name, 100*float64(r.Share))
+		parts[k] = fmt.Sprintf("%s (%g, %.0f%%)", name, float64(r.Rating), 100*float64(r.Share))
 	}
 	fmt.Fprintf(w, "     because you rated %s\n", strings.Join(parts, ", "))
 }
@@ -118,12 +118,13 @@ type recsJSON struct {
 	ScoreKind string `json:"score_kind"`
 	// SeenLeftOut says whether the user's seen items were left out (--user).
 	SeenLeftOut *bool `json:"seen_left_out,omitempty"`
-	// Exact says whether the reasons' shares split the scores exactly
-	// (dot, mf) or approximate them (mlp, neumf: leave-one-out); absent
-	// with no reasons, when BecauseNote says why.
-	Exact       *bool     `json:"exact,omitempty"`
-	BecauseNote string    `json:"because_note,omitempty"`
-	Recs        []recJSON `json:"recommendations"`
+	// BecauseExact says whether the reasons split the scores shown
+	// exactly (a learner folded in on dot or mf) or not (mlp, neumf:
+	// leave-one-out; a known user: a refold); absent with no reasons,
+	// when BecauseNote says why. The API says the same.
+	BecauseExact *bool     `json:"because_exact,omitempty"`
+	BecauseNote  string    `json:"because_note,omitempty"`
+	Recs         []recJSON `json:"recommendations"`
 }
 
 type recJSON struct {
@@ -141,9 +142,10 @@ type recJSON struct {
 
 // reasonJSON is a rated item's share of a recommendation's score.
 type reasonJSON struct {
-	Item  string       `json:"item"`
-	Title string       `json:"title,omitempty"`
-	Share model.Number `json:"share"`
+	Item   string       `json:"item"`
+	Title  string       `json:"title,omitempty"`
+	Rating model.Number `json:"rating"`
+	Share  model.Number `json:"share"`
 }
 
 // maxReasons is how many rated items a recommendation names: the largest
@@ -158,7 +160,7 @@ func reasons(e model.Explanation, cat *dataset.Catalog) []reasonJSON {
 		if len(out) == maxReasons || !(p.Part > 0) {
 			break
 		}
-		r := reasonJSON{Item: p.Item, Share: model.Number(p.Share)}
+		r := reasonJSON{Item: p.Item, Rating: model.Number(p.Rating), Share: model.Number(p.Share)}
 		if c, ok := catalogLookup(cat, p.Item); ok {
 			r.Title = c.Title
 		}
@@ -259,12 +261,22 @@ by item bias is printed, and said to be one. An unknown item is an error.
 A model of the implicit task predicts the probability of an interaction, not a
 rating: its scores are printed under a "probability" heading.
 
+--explain prints under each item the rated items (--rated's, or --user's training
+ratings) that raised its score most, with their ratings and shares of all the
+ratings' moves. For a learner folded in on dot or mf the split is exact; for mlp and
+neumf each share is a leave-one-out refit (at most 64 ratings); a known user is
+explained through a refold of their training ratings. A model that cannot explain
+(mean, bias; no seen items kept for --user) refuses --explain.
+
 --json prints one object: "user" (or "rated", the number of ratings folded in, and
 "cold"), "score_kind" ("rating": a predicted rating, or "probability"),
-"seen_left_out" (with --user) and "recommendations", a list of {"item", "title",
-"genres", "score", "beyond"}: "beyond" is 1 for a rating above the top of the
-scale, -1 below its bottom, absent otherwise; "title" and "genres" are absent
-where the catalog has none.`,
+"seen_left_out" (with --user), "because_exact" (whether the reasons split the scores
+exactly) or "because_note" (why there are none), and "recommendations", a list of
+{"item", "title", "genres", "score", "beyond", "because"}: "beyond" is 1 for a rating
+above the top of the scale, -1 below its bottom, absent otherwise; "because" is a
+list of {"item", "title", "rating", "share"}, the up to 3 rated items that raised the
+score most ([] when none did); "title" and "genres" are absent where the catalog has
+none.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
@@ -341,9 +353,12 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	var es []model.Explanation
 	if !res.Cold && (r.asJSON || r.explain) {
 		es, err = m.Explain(cmd.Context(), ratings, recItems(res.Recs), r.lambda)
-		if err = head.explained(es, err); err != nil {
+		if err = firstErr(head.explained(es, err), r.explainable(head)); err != nil {
 			return err
 		}
+	}
+	if res.Cold {
+		head.BecauseNote = "a cold start: no rated item to explain the scores by"
 	}
 	if r.asJSON {
 		return writeRecsJSON(out, head, res.Recs, es, catalog)
@@ -353,7 +368,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	} else {
 		fmt.Fprintf(out, "top %d for a new user folded in from %s (no retraining)\n", len(res.Recs), plural(len(ratings), "rating"))
 	}
-	r.writeNote(out, head)
+	r.writeNote(out, head, false)
 	writeRecs(out, res.Recs, catalog, scoreLabel(m), m, es)
 	return nil
 }
@@ -373,25 +388,38 @@ func recItems(recs []model.Rec) []string {
 func (h *recsJSON) explained(es []model.Explanation, err error) error {
 	switch {
 	case errors.Is(err, model.ErrNoSeen):
-		h.BecauseNote = "the model file keeps no seen items (train --seen=false), so the user's ratings cannot explain the scores"
+		h.BecauseNote = noSeenNote + ": the user's ratings cannot explain the scores"
 	case errors.Is(err, model.ErrUnsupported):
-		h.BecauseNote = err.Error()
+		h.BecauseNote = strings.TrimPrefix(err.Error(), "model: ")
 	case err != nil:
 		return err
 	case len(es) > 0:
-		h.Exact = &es[0].Exact
+		h.BecauseExact = &es[0].Exact
 	}
 	return nil
 }
 
-// writeNote prints, with --explain, why there are no reasons, or that they
-// approximate the scores.
-func (r *recommendRun) writeNote(out io.Writer, h recsJSON) {
+// noSeenNote says why a model cannot leave out or explain by a known
+// user's rated items.
+const noSeenNote = "this model file keeps no seen items (trained with --seen=false, or written by an older recnet)"
+
+// explainable refuses --explain, naming it, when h says there can be no
+// reasons.
+func (r *recommendRun) explainable(h recsJSON) error {
+	if r.explain && h.BecauseNote != "" {
+		return badInput(fmt.Errorf("--explain: %s", h.BecauseNote))
+	}
+	return nil
+}
+
+// writeNote prints, with --explain, how the reasons relate to the scores
+// when they do not split them exactly.
+func (r *recommendRun) writeNote(out io.Writer, h recsJSON, known bool) {
 	switch {
-	case !r.explain:
-	case h.BecauseNote != "":
-		fmt.Fprintf(out, "no reasons: %s\n", h.BecauseNote)
-	case h.Exact != nil && !*h.Exact:
+	case !r.explain || h.BecauseExact == nil || *h.BecauseExact:
+	case known:
+		fmt.Fprintln(out, "reasons: the shares split the score of the user folded in again from their training ratings, which is near the score shown but not it")
+	default:
 		fmt.Fprintln(out, "reasons approximate: each share is how much the score drops when that rating is left out of the fold-in")
 	}
 }
@@ -407,7 +435,7 @@ func (r *recommendRun) known(ctx context.Context, out io.Writer, m *model.Model,
 	var es []model.Explanation
 	if r.asJSON || r.explain {
 		es, err = m.ExplainUser(ctx, r.user, recItems(recs), 0)
-		if err = head.explained(es, err); err != nil {
+		if err = firstErr(head.explained(es, err), r.explainable(head)); err != nil {
 			return err
 		}
 	}
@@ -417,11 +445,11 @@ func (r *recommendRun) known(ctx context.Context, out io.Writer, m *model.Model,
 	fmt.Fprintf(out, "top %d for user %s\n", len(recs), r.user)
 	switch {
 	case !m.HasSeen():
-		fmt.Fprintln(out, "this model file keeps no seen items (saved by train --seen=false, or by an older recnet): items the user rated cannot be left out")
+		fmt.Fprintln(out, noSeenNote+": items the user rated cannot be left out")
 	case r.includeSeen:
 		fmt.Fprintln(out, "items the user rated in training are included (--include-seen)")
 	}
-	r.writeNote(out, head)
+	r.writeNote(out, head, true)
 	writeRecs(out, recs, catalog, scoreLabel(m), m, es)
 	return nil
 }

@@ -210,7 +210,7 @@ func TestRecommendExplain(t *testing.T) {
 		t.Errorf("--user --explain: exit %d, want 3 reason lines:\n%s%s", code, stdout, stderr)
 	}
 	type answer struct {
-		Exact *bool `json:"exact"`
+		Exact *bool `json:"because_exact"`
 		Recs  []struct {
 			Item    string `json:"item"`
 			Because []struct {
@@ -237,5 +237,13 @@ func TestRecommendExplain(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "recommend", "--model", m, "--explain"); code != 2 || !strings.Contains(stderr, "--explain") {
 		t.Errorf("cold start --explain: exit %d, %s", code, stderr)
+	}
+	// A model that cannot explain refuses --explain, naming it.
+	bias := filepath.Join(t.TempDir(), "bias.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--kind", "bias", "--out", bias); code != 0 {
+		t.Fatalf("train bias: %s", stderr)
+	}
+	if _, stderr, code := run(t, "recommend", "--model", bias, "--user", user, "--explain"); code != 2 || !strings.Contains(stderr, "--explain: not supported") || !strings.Contains(stderr, "bias net") {
+		t.Errorf("bias --explain: exit %d, %s", code, stderr)
 	}
 }
