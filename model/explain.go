@@ -166,7 +166,11 @@ func (m *Model) explanation(item string, rated []Rated, orig []float64, z, base 
 		sum += math.Abs(p)
 	}
 	for j, p := range parts {
-		e.Parts = append(e.Parts, Reason{Item: m.Items.Raw(rated[j].Item), Rating: orig[j], Part: p * span, Share: p / sum})
+		share := 0.0
+		if sum > 0 {
+			share = p / sum
+		}
+		e.Parts = append(e.Parts, Reason{Item: m.Items.Raw(rated[j].Item), Rating: orig[j], Part: p * span, Share: share})
 	}
 	sort.SliceStable(e.Parts, func(a, b int) bool { return e.Parts[a].Part > e.Parts[b].Part })
 	return e
@@ -202,4 +206,31 @@ func (m *Model) ExplainUser(ctx context.Context, user string, items []string, la
 		es[k].Exact = false // the parts explain the refold's score, not the trained user's
 	}
 	return es, err
+}
+
+// MaxReasons is how many rated items a recommendation names as its
+// reasons (Top): the CLI's --explain and the API's "because".
+const MaxReasons = 3
+
+// Top returns the rated items that raised e's score most: its largest
+// positive parts, at most n, the largest first; none when no rating
+// raised the score.
+func (e Explanation) Top(n int) []Reason {
+	var out []Reason
+	for _, p := range e.Parts {
+		if len(out) == n || !(p.Part > 0) {
+			break
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Items returns the items of recs, in order.
+func Items(recs []Rec) []string {
+	out := make([]string, len(recs))
+	for k, r := range recs {
+		out[k] = r.Item
+	}
+	return out
 }

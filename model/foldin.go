@@ -139,7 +139,7 @@ type Rated struct {
 }
 
 // FoldedUser is a user a FoldInNet placed: its parameters, and its score
-// of every item.
+// of every item. Its functions are not safe for concurrent use.
 type FoldedUser struct {
 	// Emb and Bias are the user's embedding and bias (for an mlp or a
 	// neumf, the MLP-branch embedding; an mlp has no bias). GMFEmb is a

@@ -148,18 +148,11 @@ type reasonJSON struct {
 	Share  model.Number `json:"share"`
 }
 
-// maxReasons is how many rated items a recommendation names: the largest
-// positive parts of its score.
-const maxReasons = 3
-
-// reasons returns the rated items of e that raised the score most, at
-// most maxReasons, with their shares of the sum of every part.
+// reasons returns the rated items that raised e's score most
+// (model.Explanation.Top), with their titles, ratings and shares.
 func reasons(e model.Explanation, cat *dataset.Catalog) []reasonJSON {
 	var out []reasonJSON
-	for _, p := range e.Parts {
-		if len(out) == maxReasons || !(p.Part > 0) {
-			break
-		}
+	for _, p := range e.Top(model.MaxReasons) {
 		r := reasonJSON{Item: p.Item, Rating: model.Number(p.Rating), Share: model.Number(p.Share)}
 		if c, ok := catalogLookup(cat, p.Item); ok {
 			r.Title = c.Title
@@ -264,7 +257,7 @@ rating: its scores are printed under a "probability" heading.
 --explain prints under each item the rated items (--rated's, or --user's training
 ratings) that raised its score most, with their ratings and shares of all the
 ratings' moves. For a learner folded in on dot or mf the split is exact; for mlp and
-neumf each share is a leave-one-out refit (at most 64 ratings); a known user is
+neumf each share is a leave-one-out refit (at most 10 ratings); a known user is
 explained through a refold of their training ratings. A model that cannot explain
 (mean, bias; no seen items kept for --user) refuses --explain.
 
@@ -352,7 +345,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	*head.Rated = len(ratings)
 	var es []model.Explanation
 	if !res.Cold && (r.asJSON || r.explain) {
-		es, err = m.Explain(cmd.Context(), ratings, recItems(res.Recs), r.lambda)
+		es, err = m.Explain(cmd.Context(), ratings, model.Items(res.Recs), r.lambda)
 		if err = firstErr(head.explained(es, err), r.explainable(head)); err != nil {
 			return err
 		}
@@ -371,15 +364,6 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	r.writeNote(out, head, false)
 	writeRecs(out, res.Recs, catalog, scoreLabel(m), m, es)
 	return nil
-}
-
-// recItems returns the items of recs.
-func recItems(recs []model.Rec) []string {
-	out := make([]string, len(recs))
-	for k, r := range recs {
-		out[k] = r.Item
-	}
-	return out
 }
 
 // explained records in h whether explanations es are exact, or, for an
@@ -434,7 +418,7 @@ func (r *recommendRun) known(ctx context.Context, out io.Writer, m *model.Model,
 	head := recsJSON{User: r.user, ScoreKind: m.ScoreName(), SeenLeftOut: &left}
 	var es []model.Explanation
 	if r.asJSON || r.explain {
-		es, err = m.ExplainUser(ctx, r.user, recItems(recs), 0)
+		es, err = m.ExplainUser(ctx, r.user, model.Items(recs), 0)
 		if err = firstErr(head.explained(es, err), r.explainable(head)); err != nil {
 			return err
 		}
