@@ -199,13 +199,25 @@ func (h catalogHeader) course(cr *csv.Reader, rec []string, name string, seen ma
 	if h.list >= 0 {
 		co.Genres = appendListed(co.Genres, rec[h.list])
 	}
+	if len(co.Genres) > MaxGenres {
+		l, _ := cr.FieldPos(max(h.list, 0))
+		return Course{}, &ParseError{File: name, Line: l, Field: "genres", Err: fmt.Errorf("%d genres, at most %d a course", len(co.Genres), MaxGenres)}
+	}
 	return co, nil
 }
 
+// MaxGenres is the most genres a course of a catalog may have.
+const MaxGenres = 64
+
 // appendListed appends to genres the genres of a genres field, separated
 // by "|", leaving out empty ones, repeats and noGenres.
+// It stops past MaxGenres, which the caller refuses, so that a long field
+// costs no more than that.
 func appendListed(genres []string, field string) []string {
 	for g := range strings.SplitSeq(field, genreSep) {
+		if len(genres) > MaxGenres {
+			break
+		}
 		if g = strings.TrimSpace(g); g != "" && g != noGenres && !slices.Contains(genres, g) {
 			genres = append(genres, g)
 		}

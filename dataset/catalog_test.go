@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -134,5 +135,20 @@ func TestReadCatalogFlagsAndList(t *testing.T) {
 	}
 	if co, _ := c.Lookup("b"); len(co.Genres) != 0 {
 		t.Errorf("b = %+v", co)
+	}
+}
+
+// TestReadCatalogGenresBounded refuses a course with more than MaxGenres
+// genres, naming the line and the field, without reading them all.
+func TestReadCatalogGenresBounded(t *testing.T) {
+	many := make([]string, 60000)
+	for k := range many {
+		many[k] = "g" + strconv.Itoa(k)
+	}
+	csv := "movieId,title,genres\n1,A,Drama\n2,B," + strings.Join(many, "|") + "\n"
+	_, err := ReadCatalog(strings.NewReader(csv), "movies.csv")
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 3 || pe.Field != "genres" || !strings.Contains(err.Error(), "at most 64") {
+		t.Fatalf("got %v, want a ParseError at line 3, field genres", err)
 	}
 }

@@ -181,7 +181,7 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 		return nil, nil, fmt.Errorf("model: rating step %v is not a finite number at least 0", m.Step)
 	}
 	if m.Seen != nil {
-		if err := m.Seen.check(len(h.Users), len(h.Items)); err != nil {
+		if err := firstError(m.Seen.check(len(h.Users), len(h.Items)), m.Seen.checkRange(m.Min, m.Max)); err != nil {
 			return nil, nil, fmt.Errorf("model: %v", err)
 		}
 		h.Seen = &fileSeen{Ratings: int64(len(m.Seen.Packed)), Values: len(m.Seen.Values), Approx: m.Seen.Approx}

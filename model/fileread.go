@@ -59,7 +59,7 @@ func Read(r io.Reader, name string) (*Model, error) {
 		return nil, err
 	}
 	if seen != nil {
-		if err := seen.check(users.Len(), items.Len()); err != nil {
+		if err := firstError(seen.check(users.Len(), items.Len()), seen.checkRange(float64(h.Min), float64(h.Max))); err != nil {
 			return nil, f.corrupt("%v", err)
 		}
 	}

@@ -265,3 +265,29 @@ func onGrid(vals []float64, step float64) bool {
 	}
 	return true
 }
+
+// checkRange reports a rating value outside the model's rating range
+// [lo, hi] (with float32 rounding): a value there would scale to a target
+// no rating gives.
+func (s *Seen) checkRange(lo, hi float64) error {
+	if !(lo < hi) {
+		return nil // no range to hold them (the file's range check says why, if it is bad)
+	}
+	tol := 1e-6 * max(math.Abs(lo), math.Abs(hi), 1)
+	for c, v := range s.Values {
+		if float64(v) < lo-tol || float64(v) > hi+tol {
+			return fmt.Errorf("seen items: rating value %d (%v) is outside the rating range %g..%g", c, v, lo, hi)
+		}
+	}
+	return nil
+}
+
+// firstError returns the first of errs that is not nil.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

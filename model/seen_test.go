@@ -1,12 +1,14 @@
 package model_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/recnet/recnet/dataset"
@@ -209,5 +211,20 @@ func TestReadLyingSeen(t *testing.T) {
 	m.Seen = &model.Seen{Offsets: []uint32{0, 1}, Packed: []uint32{0}, Values: []float32{1}}
 	if err := m.Write(io.Discard); err == nil {
 		t.Error("Write took seen items for 1 user of 3")
+	}
+}
+
+// TestSeenValuesInRange refuses to write (and so to read) seen ratings
+// outside the model's rating range: one would scale to a target no rating
+// gives (3e38 overflows to an infinite target).
+func TestSeenValuesInRange(t *testing.T) {
+	m := fileTestModel()
+	if m.Seen == nil || len(m.Seen.Values) == 0 {
+		t.Fatal("the test model keeps no seen ratings")
+	}
+	m.Seen.Values[len(m.Seen.Values)-1] = 3e38
+	var b bytes.Buffer
+	if err := m.Write(&b); err == nil || !strings.Contains(err.Error(), "outside the rating range") {
+		t.Errorf("Write = %v, want a rating value outside the range", err)
 	}
 }

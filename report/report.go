@@ -63,6 +63,9 @@ type Result struct {
 	// Ranking is set instead of Test and Baselines for a model of the
 	// implicit task, which predicts interactions, not ratings.
 	Ranking *Ranking `json:"ranking,omitempty"`
+	// SeenKept says, when the model was saved, whether its file keeps each
+	// user's rated items (train --seen), which recommend leaves out.
+	SeenKept *bool `json:"seen_kept,omitempty"`
 }
 
 // New builds the result of model m trained on s, testing on s.Test.

@@ -34,7 +34,7 @@ func (f catalogFlag) load(ctx context.Context) (*dataset.Catalog, error) {
 }
 
 func (f *catalogFlag) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.path, "catalog", "builtin", "CSV with id, title and genres columns to label items (MovieLens movies.csv as it is) (builtin: the course catalog; none: ids only)")
+	c.Flags().StringVar(&f.path, "catalog", "builtin", "CSV with id, title and genres columns to label items (MovieLens movies.csv as it is; at most "+strconv.Itoa(dataset.MaxGenres)+" genres a course) (builtin: the course catalog; none: ids only)")
 }
 
 // loadForRecs checks k and loads the model and the catalog that

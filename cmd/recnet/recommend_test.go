@@ -247,3 +247,23 @@ func TestRecommendExplain(t *testing.T) {
 		t.Errorf("bias --explain: exit %d, %s", code, stderr)
 	}
 }
+
+// TestTrainSeenFlag refuses --seen without --out, and train --json says
+// whether the saved file keeps the seen items.
+func TestTrainSeenFlag(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "1", "--seen=false"); code != 2 || !strings.Contains(stderr, "--seen") {
+		t.Errorf("--seen=false without --out: exit %d, %s", code, stderr)
+	}
+	for _, seen := range []bool{true, false} {
+		out := filepath.Join(dir, fmt.Sprintf("m%v.recnet", seen))
+		stdout, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "1", "--json", "--out", out, fmt.Sprintf("--seen=%v", seen))
+		var res struct {
+			SeenKept *bool `json:"seen_kept"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil || res.SeenKept == nil || *res.SeenKept != seen {
+			t.Errorf("--seen=%v --json: exit %d, %v, seen_kept %v: %s", seen, code, err, res.SeenKept, stderr)
+		}
+	}
+}

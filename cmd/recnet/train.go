@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,7 +70,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err // bad input
 	}
-	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs),
+	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
 		checkOutputs(append(r.df.inputs(), pretrainedFiles(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
@@ -171,6 +172,10 @@ func (r *trainRun) save(m *model.Model) error {
 // was saved.
 func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, res report.Result, took time.Duration, saved bool) error {
 	if r.asJSON {
+		if r.out != "" && saved {
+			kept := m.HasSeen()
+			res.SeenKept = &kept
+		}
 		return res.WriteJSON(cmd.OutOrStdout())
 	}
 	if len(m.History) > 0 {
@@ -190,6 +195,15 @@ func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, r
 		if !m.HasSeen() {
 			fmt.Fprintf(lines, "seen items not kept (%s): recommend cannot leave out the items a user rated\n", r.noSeenReason())
 		}
+	}
+	return nil
+}
+
+// seenApplies refuses --seen without --out: it says what the saved file
+// keeps, and with no file it would do nothing.
+func (r *trainRun) seenApplies(fs *pflag.FlagSet) error {
+	if fs.Changed("seen") && r.out == "" {
+		return badInput(errors.New("--seen: says what the model file of --out keeps; there is no --out"))
 	}
 	return nil
 }
