@@ -48,7 +48,24 @@ func loadForRecs(ctx context.Context, fs *pflag.FlagSet, path string, k int, cat
 		return nil, nil, badInput(err)
 	}
 	catalog, err := cat.load(ctx)
+	if err == nil && catalog != nil && !catalogKnows(catalog, m) {
+		if !fs.Changed("catalog") {
+			return m, nil, nil // the built-in course catalog, for a model of other items: ids only
+		}
+		err = badInput(fmt.Errorf("--catalog %s: names none of the model's items (ids like %s); give a catalog of them, or none", quote.Short(cat.path), quote.Short(m.Items.Raw(0))))
+	}
 	return m, catalog, err
+}
+
+// catalogKnows reports whether cat names one of the first items of m (a
+// catalog of other items would label nothing, silently).
+func catalogKnows(cat *dataset.Catalog, m *model.Model) bool {
+	for i := range int32(min(m.Items.Len(), 1000)) {
+		if _, ok := cat.Lookup(m.Items.Raw(i)); ok {
+			return true
+		}
+	}
+	return m.Items.Len() == 0
 }
 
 // writeRecs prints recommendations with titles and genres where the

@@ -267,3 +267,30 @@ func TestTrainSeenFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommendCatalogOfOtherItems: a model of items the built-in course
+// catalog does not name prints ids only by default, and a --catalog given
+// that names none of them is refused.
+func TestRecommendCatalogOfOtherItems(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("userId,movieId,rating\n")
+	for u := range 40 {
+		for i := range 12 {
+			if (u+i)%3 != 0 {
+				fmt.Fprintf(&b, "%d,%d,%g\n", u, 1000+i, float64(1+(u*i)%5))
+			}
+		}
+	}
+	data := write(t, dir, "ratings.csv", b.String())
+	m := filepath.Join(dir, "m.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--epochs", "2", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	if stdout, stderr, code := run(t, "recommend", "--model", m, "--user", "1", "-k", "3"); code != 0 || strings.Contains(stdout, "[") {
+		t.Errorf("default catalog: exit %d, want ids only:\n%s%s", code, stdout, stderr)
+	}
+	if _, stderr, code := run(t, "recommend", "--model", m, "--user", "1", "--catalog", "builtin"); code != 2 || !strings.Contains(stderr, "--catalog") {
+		t.Errorf("--catalog builtin for movie ids: exit %d, %s", code, stderr)
+	}
+}
