@@ -10,19 +10,16 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-// MaxBecause is the most reasons a recommended item lists under "because":
-// the rated items with the largest positive parts of its score.
-const MaxBecause = 3
-
 // noteBusy is the because_note of a recommend answer given while every
 // fold-in slot was taken.
 const noteBusy = "every fold-in slot is busy: the reasons were left out; retry later"
 
-// reason is one entry of an item's "because": a rated item, its catalog
-// title ("" without one), and its share of the score (model.Reason.Share).
+// reason is one entry of an item's "because": a rated item with the
+// learner's rating and its share of the score (model.Reason), and its
+// catalog title ("" without one).
 type reason struct {
-	item, title string
-	share       float64
+	model.Reason
+	title string
 }
 
 // because explains a list of recommendations: one list of reasons per
@@ -34,19 +31,16 @@ type because struct {
 	note  string
 }
 
-// becauseOf keeps the MaxBecause largest positive parts of each
-// explanation, titled from cat, which may be nil.
+// becauseOf keeps the model.MaxReasons top reasons of each explanation
+// (model.Explanation.Top), titled from cat, which may be nil.
 func becauseOf(exps []model.Explanation, cat *dataset.Catalog) *because {
 	b := &because{lists: make([][]reason, len(exps)), exact: true}
 	for k, e := range exps {
 		b.exact = b.exact && e.Exact
 		b.lists[k] = []reason{}
-		for _, p := range e.Parts { // the largest first
-			if len(b.lists[k]) == MaxBecause || !(p.Part > 0) {
-				break
-			}
+		for _, p := range e.Top(model.MaxReasons) {
 			title, _ := label(cat, p.Item)
-			b.lists[k] = append(b.lists[k], reason{p.Item, title, p.Share})
+			b.lists[k] = append(b.lists[k], reason{p, title})
 		}
 	}
 	return b
@@ -73,22 +67,13 @@ func explainNote(err error) (*because, error) {
 	return nil, err
 }
 
-// itemsOf returns the raw ids of recs.
-func itemsOf(recs []model.Rec) []string {
-	out := make([]string, len(recs))
-	for k, r := range recs {
-		out[k] = r.Item
-	}
-	return out
-}
-
 // explainFoldIn explains the fold-in of ratings that gave recs. The caller
 // holds a fold-in slot.
 func (s *Server) explainFoldIn(ctx context.Context, m *model.Model, ratings map[string]float64, recs []model.Rec) (*because, error) {
 	if note := tooManyToExplain(m, len(ratings)); note != "" {
 		return &because{note: note}, nil
 	}
-	exps, err := m.Explain(ctx, ratings, itemsOf(recs), 0)
+	exps, err := m.Explain(ctx, ratings, model.Items(recs), 0)
 	if err != nil {
 		return explainNote(err)
 	}
@@ -96,8 +81,9 @@ func (s *Server) explainFoldIn(ctx context.Context, m *model.Model, ratings map[
 }
 
 // explainUser explains the recommendations recs of the known user, whose
-// explanation is a fold-in of their seen items: it takes a fold-in slot,
-// and notes instead of failing when every slot stays busy.
+// explanation is a fold-in of their seen items: it takes a fold-in slot
+// if one is free, without waiting (a cheap GET does not queue behind
+// fold-ins), and notes instead when every slot is busy.
 func (s *Server) explainUser(ctx context.Context, m *model.Model, user string, recs []model.Rec) (*because, *apiError) {
 	if !m.HasSeen() { // ExplainUser says so before it folds in: no slot needed
 		_, err := m.ExplainUser(ctx, user, nil, 0)
@@ -113,14 +99,11 @@ func (s *Server) explainUser(ctx context.Context, m *model.Model, user string, r
 			return &because{note: note}, nil
 		}
 	}
-	if e := s.acquireFoldIn(ctx); e != nil {
-		if e.code == codeBusy {
-			return &because{note: noteBusy}, nil
-		}
-		return nil, e
+	if !s.tryFoldIn() {
+		return &because{note: noteBusy}, nil
 	}
 	defer s.releaseFoldIn()
-	exps, err := m.ExplainUser(ctx, user, itemsOf(recs), 0)
+	exps, err := m.ExplainUser(ctx, user, model.Items(recs), 0)
 	if err != nil {
 		b, err := explainNote(err)
 		if err != nil {
@@ -159,11 +142,13 @@ func (b *because) appendItem(dst []byte, k int) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"item":`...)
-		dst = appendString(dst, r.item)
+		dst = appendString(dst, r.Item)
 		dst = append(dst, `,"title":`...)
 		dst = appendString(dst, r.title)
+		dst = append(dst, `,"rating":`...)
+		dst = appendNumber(dst, r.Rating)
 		dst = append(dst, `,"share":`...)
-		dst = appendNumber(dst, r.share)
+		dst = appendNumber(dst, r.Share)
 		dst = append(dst, '}')
 	}
 	return append(dst, ']')

@@ -5,14 +5,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 )
 
 // TestBecauseBusy fills the fold-in slots and checks that /v1/recommend,
-// whose reasons are a fold-in, still answers its list, with a note for
-// the reasons it left out.
+// whose reasons are a fold-in, still answers its list at once, with a
+// note for the reasons it left out: it does not wait the fold-in wait (an
+// hour here) behind the fold-ins.
 func TestBecauseBusy(t *testing.T) {
 	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 5, Items: 6, Rank: 2, Rows: 20, Seed: 1})
 	cfg := model.Config{Kind: "dot", Settings: model.Settings{Dim: 2, Activation: model.Linear}}
@@ -21,7 +23,7 @@ func TestBecauseBusy(t *testing.T) {
 	if m.Seen, err = model.NewSeen(d.Users.Len(), d.Items.Len(), d.Ratings); err != nil {
 		t.Fatal(err)
 	}
-	s := New(m, nil, WithFoldInLimit(1), WithFoldInWait(0))
+	s := New(m, nil, WithFoldInLimit(1), WithFoldInWait(time.Hour))
 	target := "/v1/recommend?user=" + d.Users.Raw(0)
 	get := func() (note string, exact *bool) {
 		rec := httptest.NewRecorder()

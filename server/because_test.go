@@ -22,9 +22,10 @@ type becauseAnswer struct {
 	Recs  []struct {
 		Item    string `json:"item"`
 		Because *[]struct {
-			Item  string  `json:"item"`
-			Title string  `json:"title"`
-			Share float64 `json:"share"`
+			Item   string  `json:"item"`
+			Title  string  `json:"title"`
+			Rating float64 `json:"rating"`
+			Share  float64 `json:"share"`
 		} `json:"because"`
 	} `json:"recommendations"`
 }
@@ -63,7 +64,7 @@ func seenDot(t *testing.T) (*model.Model, *dataset.Catalog) {
 	return m, cat
 }
 
-// checkBecause checks that each item's reasons are the MaxBecause largest
+// checkBecause checks that each item's reasons are the model.MaxReasons largest
 // positive parts of want, in order, with their shares and titles.
 func checkBecause(t *testing.T, a becauseAnswer, want []model.Explanation, cat *dataset.Catalog) {
 	t.Helper()
@@ -76,12 +77,7 @@ func checkBecause(t *testing.T, a becauseAnswer, want []model.Explanation, cat *
 		if r.Because == nil {
 			t.Fatalf("item %s has no because", r.Item)
 		}
-		var top []model.Reason
-		for _, p := range want[k].Parts {
-			if p.Part > 0 && len(top) < server.MaxBecause {
-				top = append(top, p)
-			}
-		}
+		top := want[k].Top(model.MaxReasons)
 		got := *r.Because
 		if len(got) != len(top) {
 			t.Errorf("item %s: %d reasons, want %d (%+v)", r.Item, len(got), len(top), want[k].Parts)
@@ -92,8 +88,8 @@ func checkBecause(t *testing.T, a becauseAnswer, want []model.Explanation, cat *
 			if c, ok := cat.Lookup(top[j].Item); ok {
 				title = c.Title
 			}
-			if g.Item != top[j].Item || g.Share != top[j].Share || g.Title != title {
-				t.Errorf("item %s reason %d: %+v, want %s %q share %g", r.Item, j, g, top[j].Item, title, top[j].Share)
+			if g.Item != top[j].Item || g.Rating != top[j].Rating || g.Share != top[j].Share || g.Title != title {
+				t.Errorf("item %s reason %d: %+v, want %s %q rating %g share %g", r.Item, j, g, top[j].Item, title, top[j].Rating, top[j].Share)
 			}
 		}
 		reasons += len(got)
@@ -104,7 +100,7 @@ func checkBecause(t *testing.T, a becauseAnswer, want []model.Explanation, cat *
 }
 
 // TestBecauseFoldIn checks the reasons of a fold-in against
-// model.Explain: the largest positive parts, at most MaxBecause, titled
+// model.Explain: the largest positive parts, at most model.MaxReasons, titled
 // from the catalog, and the answer marked exact for a dot model.
 func TestBecauseFoldIn(t *testing.T) {
 	m, cat := seenDot(t)

@@ -3,9 +3,11 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -138,13 +140,20 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRecs(t, stepCtx, ticked)
+	checkRecs(t, stepCtx, ticked, true)
 	chips, err := chromedp.Run(stepCtx, chromedp.Text(chromedp.CSS("#taken")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(chips, "5★") || !strings.Contains(chips, "4★") {
 		t.Errorf("ratings %q: want one 5★ and one 4★", chips)
+	}
+	// At 1280 px the two columns end near each other: the model's card
+	// fills the left column beside the recommendations.
+	cols, err := chromedp.Run(stepCtx, chromedp.Evaluate[[]float64](
+		`[...document.querySelectorAll("main > .col")].map(c => c.getBoundingClientRect().bottom)`))
+	if err != nil || len(cols) != 2 || math.Abs(cols[0]-cols[1]) > 0.25*max(cols[0], cols[1]) {
+		t.Errorf("at 1280 px the columns end at %v (%v): want within a quarter of each other", cols, err)
 	}
 	if os.Getenv("RECNET_SCREENSHOT") == "1" {
 		screenshot(t, stepCtx, "page.png")
@@ -173,7 +182,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRecs(t, stepCtx, ticked)
+	checkRecs(t, stepCtx, ticked, false)
 
 	// At 400 px the page is one column and the loss chart, redrawn at its
 	// width, keeps its labels at their size in CSS pixels.
@@ -191,28 +200,66 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(label) != 2 || label[0] < 11 || label[1] > 400 {
 		t.Errorf("at 400 px: chart label height, page width %v (%v); want at least 11 px and at most 400 px", label, err)
 	}
+	checkFineScale(t, stepCtx, m)
 	cancel()
 	cancelAlloc()
 }
 
+// checkFineScale serves m as a model rated 0 to 1000 in steps of 0.5 and
+// checks that the rating control still offers the whole range, top and
+// bottom, in at most 201 options of a multiple of the step.
+func checkFineScale(t *testing.T, ctx context.Context, m *model.Model) {
+	t.Helper()
+	fine := *m
+	fine.Min, fine.Max, fine.Step = 0, 1000, 0.5
+	srv := httptest.NewServer(server.New(&fine, dataset.BuiltinCatalog()).Handler())
+	defer srv.Close()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.WaitVisible(chromedp.CSS("#results li")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("taken-empty").textContent.includes("1000")`),
+		chromedp.Click(chromedp.CSS("#results li:first-child input[type=checkbox]")),
+		chromedp.WaitVisible(chromedp.CSS("#results li.taken select")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](
+		`[...document.querySelector("#results li.taken select").options].map(o => Number(o.value))`))
+	if err != nil || len(opts) < 2 || len(opts) > 201 || opts[0] != 1000 || opts[len(opts)-1] != 0 {
+		t.Fatalf("rating options of a 0-1000 scale in 0.5: %d, %v ... %v (%v); want 1000 down to 0, at most 201", len(opts), opts[:min(3, len(opts))], opts[max(0, len(opts)-3):], err)
+	}
+	for _, v := range opts {
+		if math.Mod(v, 0.5) != 0 {
+			t.Errorf("rating option %g is not on the model's step 0.5", v)
+		}
+	}
+}
+
 // checkRecs checks the recommendations shown: none of the ticked courses,
 // each with a title and a reason naming a ticked course ("because you
-// took ..."), and scores that are not all equal.
-func checkRecs(t *testing.T, ctx context.Context, ticked []string) {
+// took ...", with the learner's rating when rated says the model rates,
+// and the share explained in a tooltip), and scores with at least 4
+// decimals that are not all equal.
+func checkRecs(t *testing.T, ctx context.Context, ticked []string, rated bool) {
 	t.Helper()
 	type rec struct {
 		Item, Title, Score, Because string
 		Reasons                     []string // the items the reason names
+		Tips                        []string // their tooltips
 	}
 	recs, err := chromedp.Run(ctx, chromedp.Evaluate[[]rec](`[...document.querySelectorAll("#recs li")].map(li => ({
 		item: li.dataset.item, title: li.querySelector("button.title").textContent.trim(), score: li.querySelector(".score").textContent,
-		because: li.querySelector(".because").textContent, reasons: [...li.querySelectorAll(".because .reason")].map(r => r.dataset.item)}))`))
+		because: li.querySelector(".because").textContent, reasons: [...li.querySelectorAll(".because .reason")].map(r => r.dataset.item),
+		tips: [...li.querySelectorAll(".because .reason")].map(r => r.title)}))`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(recs) < 2 {
 		t.Fatalf("recommendations %v: want at least two", recs)
 	}
+	score := regexp.MustCompile(`^-?[0-9]+\.[0-9]{4,8}( |$)`)
+	stars := regexp.MustCompile(` \([0-9.]+★\)`)
 	scores := map[string]bool{}
 	for _, r := range recs {
 		if slices.Contains(ticked, r.Item) {
@@ -223,6 +270,17 @@ func checkRecs(t *testing.T, ctx context.Context, ticked []string) {
 		}
 		if !strings.HasPrefix(r.Because, "because you took ") || !slices.ContainsFunc(r.Reasons, func(id string) bool { return slices.Contains(ticked, id) }) {
 			t.Errorf("recommendation %s: reason %q naming %q, want one naming a ticked course of %q", r.Item, r.Because, r.Reasons, ticked)
+		}
+		if n := len(stars.FindAllString(r.Because, -1)); rated && n != len(r.Reasons) || !rated && n != 0 {
+			t.Errorf("recommendation %s: reason %q shows %d ratings for %d courses (rated model: %v)", r.Item, r.Because, n, len(r.Reasons), rated)
+		}
+		for _, tip := range r.Tips {
+			if !strings.Contains(tip, "%") || !strings.Contains(tip, "of all") {
+				t.Errorf("recommendation %s: share tooltip %q does not say what a share is", r.Item, tip)
+			}
+		}
+		if !score.MatchString(r.Score) {
+			t.Errorf("recommendation %s: score %q, want 4 to 8 decimals", r.Item, r.Score)
 		}
 		scores[r.Score] = true
 	}

@@ -1,4 +1,4 @@
-// Package server serves a trained recnet model over a JSON HTTP API.
+// Package server serves trained recnet models over a JSON HTTP API.
 //
 // Every response under /v1/ and /healthz is one JSON envelope, in the manner
 // of the Prometheus HTTP API:
@@ -27,7 +27,8 @@
 //
 // A server holds 1..MaxModels (8) models, each with a name (NewNamed; New
 // serves one, named "default"). Every endpoint takes model=NAME in its
-// query string, the fold-in POST too, and uses the first model without it.
+// query string, the fold-in POST too, and uses the first model without it;
+// an empty model= is refused (400).
 // /v1/model describes the chosen model, and lists every model under
 // "models": name, kind, score ("rating" or "probability"), min, max and
 // step (the step between ratings; null when the model does not say).
@@ -43,19 +44,21 @@
 //
 // Each recommend and fold-in item has "because": the rated items (the
 // user's seen items, or the fold-in's ratings) that add most to its score,
-// at most MaxBecause (3) of them, the largest positive parts of its
-// model.Explanation first, as [{"item","title","share"}] (title from the
-// catalog, "" without one; share is model.Reason.Share, the part over the
-// sum of every part's size, so the sizes of all shares add up to 1). An
+// at most model.MaxReasons (3) of them, the largest positive parts of its
+// model.Explanation first (model.Explanation.Top), as
+// [{"item","title","rating","share"}] (title from the catalog, "" without
+// one; rating is the learner's rating of the item, model.Reason.Rating;
+// share is model.Reason.Share, the part over the sum of every part's size,
+// so the sizes of all shares add up to 1). An
 // item with no positive part has an empty list. The answer says once, in
 // "because_exact", whether the split is exact (dot, mf) or leave-one-out
 // (mlp, neumf). When no reasons can be given, "because_exact" and every
 // "because" are absent and "because_note" says why: the model keeps no
 // seen items, its net cannot fold in, an mlp or a neumf has more than
 // model.MaxDeepExplain ratings to explain (each part is a refit; the
-// refits are not started), or, for recommend, every fold-in slot stayed
-// busy (a known user's reasons are a fold-in and take a slot; the list is
-// still answered). because=false, or "because":false in the fold-in body,
+// refits are not started), or, for recommend, every fold-in slot was busy
+// (a known user's reasons are a fold-in and take a slot if one is free,
+// without waiting: the list is still answered at once). because=false, or "because":false in the fold-in body,
 // asks for no reasons: neither member, and no cost. A fold-in explains
 // within its slot, after its own fold-in.
 //

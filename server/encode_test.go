@@ -81,9 +81,10 @@ func TestRecsDataMatchesEncodingJSON(t *testing.T) {
 		Score  model.Number `json:"score"`
 	}
 	type reasonJSON struct {
-		Item  string       `json:"item"`
-		Title string       `json:"title"`
-		Share model.Number `json:"share"`
+		Item   string       `json:"item"`
+		Title  string       `json:"title"`
+		Rating model.Number `json:"rating"`
+		Share  model.Number `json:"share"`
 	}
 	type becauseRec struct {
 		rec
@@ -121,12 +122,12 @@ func TestRecsDataMatchesEncodingJSON(t *testing.T) {
 				Recs []rec `json:"recommendations"`
 			}{true, append(want[:3:3], rec{"not-labelled", "", []string{}, -2})}},
 		{"foldin because", &recsData{cold: &cold, list: "recommendations", recs: recs[:2], labels: labels, cat: cat,
-			because: &because{exact: true, lists: [][]reason{{{"a", `Tom & "Jerry" <3`, 0.75}, {"b\u2028", "B", 1e-9}}, {}}}},
+			because: &because{exact: true, lists: [][]reason{{{model.Reason{Item: "a", Rating: 4.5, Share: 0.75}, `Tom & "Jerry" <3`}, {model.Reason{Item: "b\u2028", Rating: 1, Share: 1e-9}, "B"}}, {}}}},
 			struct {
 				Cold  bool         `json:"cold"`
 				Exact bool         `json:"because_exact"`
 				Recs  []becauseRec `json:"recommendations"`
-			}{true, true, []becauseRec{{want[0], []reasonJSON{{"a", `Tom & "Jerry" <3`, 0.75}, {"b\u2028", "B", 1e-9}}}, {want[1], []reasonJSON{}}}}},
+			}{true, true, []becauseRec{{want[0], []reasonJSON{{"a", `Tom & "Jerry" <3`, 4.5, 0.75}, {"b\u2028", "B", 1, 1e-9}}}, {want[1], []reasonJSON{}}}}},
 		{"recommend note", &recsData{key: "user", id: "u", list: "recommendations", recs: recs[:1], labels: labels, cat: cat,
 			because: &because{note: "no <reasons>"}},
 			struct {

@@ -284,49 +284,13 @@ type foldInRequest struct {
 // with "because_note" instead of "because_exact" and the lists when the
 // learner's ratings cannot be explained, and neither with "because":false.
 func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
-	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
-	var req foldInRequest
-	if err == nil {
-		err = checkKeys(b, "ratings", "k", "because")
+	req, e := readFoldIn(r)
+	if e != nil {
+		return nil, e
 	}
-	if err == nil {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		err = dec.Decode(&req)
-		if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
-			err = errors.New("data after the JSON object")
-		}
-	}
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, &apiError{http.StatusRequestEntityTooLarge, codeTooLarge,
-				fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)}
-		}
-		if err == io.EOF {
-			return nil, badRequest("request body is empty: want {\"ratings\":{...},\"k\":10}")
-		}
-		return nil, badRequest("bad request body: %s", shortMessage(err.Error()))
-	}
-	if len(req.Ratings) > MaxRatings {
-		return nil, badRequest("%d ratings: at most %d are accepted", len(req.Ratings), MaxRatings)
-	}
-	ratings := make(map[string]float64, len(req.Ratings))
-	for id, v := range req.Ratings {
-		if id == "" {
-			return nil, badRequest("empty item id in ratings")
-		}
-		if v == nil {
-			return nil, badRequest("rating of item %s is null", quote.Short(id))
-		}
-		ratings[id] = *v
-	}
-	k := DefaultK
-	if req.K != nil {
-		k = *req.K
-		if k < 1 || k > MaxK {
-			return nil, badRequest("k=%d: want an integer in 1..%d", k, MaxK)
-		}
+	ratings, k, e := req.check()
+	if e != nil {
+		return nil, e
 	}
 	for id, v := range ratings { // before waiting for a slot
 		if err := sv.m.CheckRating(id, v); err != nil {
@@ -348,6 +312,61 @@ func (s *Server) foldIn(r *http.Request, sv *served) (any, *apiError) {
 		}
 	}
 	return &recsData{cold: &res.Cold, scoreKind: sv.m.ScoreName(), list: "recommendations", recs: res.Recs, because: why, labels: sv.labels, cat: s.cat}, nil
+}
+
+// readFoldIn reads and decodes the body of a fold-in request, at most
+// MaxBodyBytes of one JSON object with no unknown or repeated key.
+func readFoldIn(r *http.Request) (*foldInRequest, *apiError) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
+	var req foldInRequest
+	if err == nil {
+		err = checkKeys(b, "ratings", "k", "because")
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&req)
+		if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
+			err = errors.New("data after the JSON object")
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return &req, nil
+	case errors.As(err, &tooBig):
+		return nil, &apiError{http.StatusRequestEntityTooLarge, codeTooLarge,
+			fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)}
+	case err == io.EOF:
+		return nil, badRequest("request body is empty: want {\"ratings\":{...},\"k\":10}")
+	}
+	return nil, badRequest("bad request body: %s", shortMessage(err.Error()))
+}
+
+// check returns the request's ratings, at most MaxRatings of them with
+// non-empty ids and no null, and its k, in 1..MaxK (default DefaultK).
+func (req *foldInRequest) check() (map[string]float64, int, *apiError) {
+	if len(req.Ratings) > MaxRatings {
+		return nil, 0, badRequest("%d ratings: at most %d are accepted", len(req.Ratings), MaxRatings)
+	}
+	ratings := make(map[string]float64, len(req.Ratings))
+	for id, v := range req.Ratings {
+		if id == "" {
+			return nil, 0, badRequest("empty item id in ratings")
+		}
+		if v == nil {
+			return nil, 0, badRequest("rating of item %s is null", quote.Short(id))
+		}
+		ratings[id] = *v
+	}
+	k := DefaultK
+	if req.K != nil {
+		k = *req.K
+		if k < 1 || k > MaxK {
+			return nil, 0, badRequest("k=%d: want an integer in 1..%d", k, MaxK)
+		}
+	}
+	return ratings, k, nil
 }
 
 func (s *Server) items(r *http.Request, sv *served) (any, *apiError) {

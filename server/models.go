@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 
@@ -46,15 +47,21 @@ type slot struct {
 }
 
 // pick returns the model the request names with model=NAME, or the first
-// one. The query is parsed again only when it may hold the parameter.
+// one without the parameter; an empty model= is refused. The query is parsed again only when it may hold the parameter.
 func (s *Server) pick(r *http.Request) (*served, *apiError) {
 	raw := r.URL.RawQuery
 	if !strings.Contains(raw, modelParam) && !strings.Contains(raw, "%") && !strings.Contains(raw, ";") {
 		return s.models[0].cur.Load(), nil
 	}
 	name, _, e := query(r, modelParam, modelParam)
-	if e != nil || name == "" {
-		return s.models[0].cur.Load(), e
+	if e != nil {
+		return nil, e
+	}
+	if name == "" {
+		if q, _ := url.ParseQuery(raw); q.Has(modelParam) { // model= names no model: not the default
+			return nil, badRequest("parameter %q is empty: want a model's name, one of %s", modelParam, strings.Join(s.names(), ", "))
+		}
+		return s.models[0].cur.Load(), nil
 	}
 	k, ok := s.byName[name]
 	if !ok {

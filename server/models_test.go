@@ -78,6 +78,17 @@ func TestNamedModels(t *testing.T) {
 	if code != http.StatusBadRequest {
 		t.Errorf("model=%%zz: %d %+v", code, r.Error)
 	}
+	// An empty model= names no model: refused, not the default.
+	for _, target := range []string{"/v1/recommend?user=bob&model=", "/v1/recommend?model&user=bob", "/v1/model?model=", "/v1/recommend?user=bob&model=&model=next"} {
+		code, r = do(t, h, "GET", target, "")
+		if code != http.StatusBadRequest || r.Error == nil || !strings.Contains(r.Error.Message, `"model"`) {
+			t.Errorf("%s: %d %+v, want 400 naming model", target, code, r.Error)
+		}
+	}
+	code, r = do(t, h, "POST", "/v1/foldin?model=", `{"ratings":{"py":5},"k":1}`)
+	if code != http.StatusBadRequest {
+		t.Errorf("fold-in with model=: %d %+v, want 400", code, r.Error)
+	}
 }
 
 func TestSwapNamed(t *testing.T) {

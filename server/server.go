@@ -246,10 +246,8 @@ func (s *Server) acquireFoldIn(ctx context.Context) *apiError {
 	if ctx.Err() != nil {
 		return errEnded
 	}
-	select {
-	case s.slots <- struct{}{}:
+	if s.tryFoldIn() {
 		return nil
-	default:
 	}
 	busy := &apiError{http.StatusServiceUnavailable, codeBusy,
 		fmt.Sprintf("all %d fold-in slots are busy; retry later", cap(s.slots))}
@@ -265,6 +263,17 @@ func (s *Server) acquireFoldIn(ctx context.Context) *apiError {
 		return busy
 	case <-ctx.Done():
 		return errEnded
+	}
+}
+
+// tryFoldIn takes a fold-in slot if one is free, without waiting, and
+// reports whether it did; the caller gives it back with releaseFoldIn.
+func (s *Server) tryFoldIn() bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+		return false
 	}
 }
 

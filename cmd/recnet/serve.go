@@ -59,7 +59,7 @@ Give --model once per model, as NAME=FILE or as FILE, named then by its file
 name without the extension (model.recnet is "model"); a name is 1 to 32
 letters, digits, '-', '_' or '.', and the names differ. Every request may
 choose a model with model=NAME in its query string (the first one without
-it), for example a rating model and an implicit one:
+it; an empty model= is refused), for example a rating model and an implicit one:
 
   recnet serve --model ratings=r.recnet --model next=n.recnet
 
@@ -69,9 +69,9 @@ or {"status":"error","error":{"code":...,"message":...}}; /metrics is in the
 Prometheus text format. Endpoints:
 
   GET  /v1/predict?user=U&item=I
-  GET  /v1/recommend?user=U&k=10
+  GET  /v1/recommend?user=U&k=10[&include_seen=true][&because=false]
   GET  /v1/similar?item=I&k=10
-  POST /v1/foldin   {"ratings":{"C1":5,"C2":4},"k":10}
+  POST /v1/foldin   {"ratings":{"C1":5,"C2":4},"k":10[,"because":false]}
   GET  /v1/items?q=python&limit=20
   GET  /v1/model      the chosen model, and the list of all of them
   GET  /healthz
@@ -84,9 +84,18 @@ goes away. Fold-in ratings must be finite and within the model's rating range
 (400 otherwise), at most %d of them in a body of at most %d KiB; k is 1..%d.
 HEAD is answered wherever GET is.
 
+recommend leaves out the items the user rated in training unless
+include_seen=true. Each recommend and fold-in item has "because": at most %d
+rated items (model.MaxReasons) that raise its score most, each with the
+learner's rating and its share; because=false ("because":false in the fold-in
+body) asks for none. A known user's reasons refold them and take a fold-in slot
+if one is free, without waiting (a "because_note" says when none was); an mlp
+or a neumf explains at most %d ratings (model.MaxDeepExplain: one refit each).
+
 SIGHUP reloads every model file; a model whose file cannot be loaded keeps
 serving its old version. SIGINT and SIGTERM stop the server, letting requests
-in flight finish for up to %v.`, server.MaxModels, maxFoldInLimit, maxFoldInWait, server.MaxRatings, server.MaxBodyBytes>>10, server.MaxK, shutdownTimeout),
+in flight finish for up to %v.`, server.MaxModels, maxFoldInLimit, maxFoldInWait, server.MaxRatings, server.MaxBodyBytes>>10, server.MaxK,
+			model.MaxReasons, model.MaxDeepExplain, shutdownTimeout),
 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },

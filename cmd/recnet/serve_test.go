@@ -139,3 +139,19 @@ func TestServeModelsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestServeHelp checks that serve --help names the query parameters that
+// change an answer and the limits of the reasons.
+func TestServeHelp(t *testing.T) {
+	stdout, _, code := run(t, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("serve --help: exit %d", code)
+	}
+	help := strings.Join(strings.Fields(stdout), " ")
+	for _, want := range []string{"include_seen=true", "because=false", `"because":false`, "model=NAME", "an empty model= is refused",
+		"at most 3 rated items", "explains at most 10 ratings", "SIGHUP reloads every model file"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("serve --help does not say %q", want)
+		}
+	}
+}

@@ -26,21 +26,24 @@
   const withModel = (path) => several && cur.name
     ? path + (path.includes("?") ? "&" : "?") + "model=" + encodeURIComponent(cur.name) : path;
 
-  // ratingSteps returns the ratings the control offers, highest first: the
-  // model's range in its step; a continuous scale (or one whose step is
-  // unknown) in steps of 0.5, or coarser when that makes more than 20.
+  // ratingSteps returns the ratings the control offers, highest first, at
+  // most maxSteps + 1 of them: the model's range in its step, or in a
+  // multiple of it when the step would make more; a continuous scale (or
+  // one whose step is unknown) in steps of 0.5, or coarser when that makes
+  // more than 20. The range's top and bottom are always offered.
+  const maxSteps = 200;
   function ratingSteps() {
     const lo = cur.min ?? 1, hi = cur.max ?? 5;
     if (!(hi > lo)) return [hi];
-    let step = cur.step > 0 ? cur.step : 0.5;
-    for (const nice of [1, 2, 5, 10, 20, 50, 100]) {
-      if ((hi - lo) / step <= 20) break;
-      if (!(cur.step > 0)) step = nice;
-    }
+    const span = hi - lo;
+    const step = cur.step > 0
+      ? cur.step * Math.max(1, Math.ceil(span / cur.step / maxSteps - 1e-9))
+      : [0.5, 1, 2, 5, 10, 20, 50, 100].find((s) => span / s <= 20) ?? span / 20;
     const out = [];
-    for (let k = 0; hi - k * step >= lo - 1e-9 && out.length <= 200; k++) {
+    for (let k = 0; hi - k * step > lo + 1e-9 * step; k++) {
       out.push(Math.round((hi - k * step) * 1000) / 1000);
     }
+    out.push(lo);
     return out;
   }
   // fitRating returns the offered rating nearest to r.
@@ -204,10 +207,28 @@
     }
   }
 
-  // recItem shows one recommended or similar course; label says what its
-  // score is. Its "because" line names the answer's reasons, if any.
-  function recItem(r, label) {
-    let score = r.score == null ? "–" : r.score.toFixed(3);
+  // scoreDigits returns the digits a list's scores are shown with: 4, as
+  // the CLI shows them, or more, up to 8, until different scores show
+  // differently.
+  function scoreDigits(list) {
+    const xs = list.map((r) => r.score).filter((v) => v != null);
+    const distinct = new Set(xs).size;
+    let d = 4;
+    while (d < 8 && new Set(xs.map((v) => v.toFixed(d))).size < distinct) d++;
+    return d;
+  }
+
+  // recItems shows a list of recommended or similar courses; label says
+  // what their scores are.
+  function recItems(list, label) {
+    const digits = scoreDigits(list);
+    return list.map((r) => recItem(r, label, digits));
+  }
+
+  // recItem shows one recommended or similar course, its score with
+  // digits decimals. Its "because" line names the answer's reasons, if any.
+  function recItem(r, label, digits) {
+    let score = r.score == null ? "–" : r.score.toFixed(digits);
     if (r.beyond === 1) {
       score += " (above the top)"; // a predicted rating past the scale: the list ranks by it
       label += ", above the top of the rating scale";
@@ -222,10 +243,11 @@
     );
   }
 
-  // becauseLine says "because you took X, Y and Z" from an item's
-  // "because": the rated courses with the largest parts of its score, each
-  // by its title (its id without one), with its share in a tooltip. It is
-  // empty, and hidden, without reasons.
+  // becauseLine says "because you took X (5★), Y (4★) and Z (5★)" from an
+  // item's "because": the rated courses with the largest parts of its
+  // score, each by its title (its id without one) and the learner's rating
+  // (none for an implicit model, where a tick is all), with its share in a
+  // tooltip. It is empty, and hidden, without reasons.
   function becauseLine(reasons) {
     const p = el("p", { class: "because" });
     const rs = reasons || [];
@@ -235,10 +257,19 @@
       if (k > 0) p.append(k === rs.length - 1 ? " and " : ", ");
       p.append(el("span", {
         class: "reason", "data-item": b.item, text: name(b),
-        title: b.share == null ? "" : `${Math.round(b.share * 100)}% of what your ratings add to the score`,
+        title: b.share == null ? "" : shareText(b.share),
       }));
+      if (!implicit() && b.rating != null) p.append(el("span", { class: "reason-rating", text: ` (${stars(b.rating)})` }));
     });
     return p;
+  }
+
+  // shareText explains a reason's share (model.Reason.Share): its part of
+  // the score over the sum of the sizes of every rated course's part, so
+  // how much of all the moving your ratings did to this score it did.
+  function shareText(share) {
+    return `Share ${Math.round(share * 100)}%: of all the moves your ratings make to this score ` +
+      "(each rated course's part, up or down, counted by its size), this rating made this much.";
   }
 
   async function recommend() {
@@ -250,7 +281,7 @@
     try {
       const d = await api(withModel("/v1/foldin"), { ratings, k: Number($("k").value) });
       clearError();
-      $("recs").replaceChildren(...d.recommendations.map((r) => recItem(r, scoreLabel())));
+      $("recs").replaceChildren(...recItems(d.recommendations, scoreLabel()));
       $("recs-status").textContent = d.recommendations.length === 0
         ? "No recommendations: you have rated every course."
         : `Top ${d.recommendations.length} from your ${taken.size} rating${taken.size === 1 ? "" : "s"}` +
@@ -270,7 +301,7 @@
     try {
       const d = await api(withModel("/v1/similar?k=8&item=" + encodeURIComponent(c.item)));
       clearError();
-      $("similar").replaceChildren(...d.similar.map((r) => recItem(r, "Similarity")));
+      $("similar").replaceChildren(...recItems(d.similar, "Similarity"));
       $("similar-status").textContent = `The ${d.similar.length} courses closest to ${name(c)}; the score is the similarity.`;
     } catch (e) {
       $("similar").replaceChildren();
