@@ -45,18 +45,9 @@ func getBecause(t *testing.T, h http.Handler, method, target, body string) becau
 // items, and a catalog titling every second item.
 func seenDot(t *testing.T) (*model.Model, *dataset.Catalog) {
 	t.Helper()
-	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 20, Items: 15, Rank: 2, Rows: 200, Noise: 0.3, Seed: 5})
-	s, err := dataset.SplitRandom(d, dataset.Fractions{}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := model.Config{Kind: "dot", Training: model.Training{Seed: 4}, Settings: model.Settings{Dim: 3, Activation: model.Linear, Init: "normal", InitStd: 1}}
-	m := &model.Model{Config: cfg, Net: model.NewDot(s.Users.Len(), s.Items.Len(), cfg), Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
-	if m.Seen, err = model.NewSeen(s.Users.Len(), s.Items.Len(), s.Train, s.Valid); err != nil {
-		t.Fatal(err)
-	}
+	m := seenModel(t, dataset.LowRankConfig{Users: 20, Items: 15, Rank: 2, Rows: 200, Noise: 0.3, Seed: 5}, 4)
 	cat := &dataset.Catalog{}
-	for k, id := range s.Items.IDs() {
+	for k, id := range m.Items.IDs() {
 		if k%2 == 0 {
 			cat.Courses = append(cat.Courses, dataset.Course{ID: id, Title: "Course " + id})
 		}

@@ -11,20 +11,28 @@ import (
 	"github.com/recnet/recnet/server"
 )
 
-// TestRecommendNeverSeen asks /v1/recommend for the full list of every
-// user of a small seeded table: none holds an item the user rated in
-// training unless include_seen=true, which gives every item back.
-func TestRecommendNeverSeen(t *testing.T) {
-	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 30, Items: 25, Rank: 2, Rows: 400, Noise: 0.3, Seed: 3})
+// seenModel returns an untrained dot model (init seed) of a seeded
+// low-rank table that keeps its training and validation items as seen.
+func seenModel(t *testing.T, table dataset.LowRankConfig, seed uint64) *model.Model {
+	t.Helper()
+	d, _ := dataset.GenerateLowRank(table)
 	s, err := dataset.SplitRandom(d, dataset.Fractions{}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := model.Config{Kind: "dot", Training: model.Training{Seed: 2}, Settings: model.Settings{Dim: 3, Activation: model.Linear, Init: "normal", InitStd: 1}}
+	cfg := model.Config{Kind: "dot", Training: model.Training{Seed: seed}, Settings: model.Settings{Dim: 3, Activation: model.Linear, Init: "normal", InitStd: 1}}
 	m := &model.Model{Config: cfg, Net: model.NewDot(s.Users.Len(), s.Items.Len(), cfg), Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
 	if m.Seen, err = model.NewSeen(s.Users.Len(), s.Items.Len(), s.Train, s.Valid); err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// TestRecommendNeverSeen asks /v1/recommend for the full list of every
+// user of a small seeded table: none holds an item the user rated in
+// training unless include_seen=true, which gives every item back.
+func TestRecommendNeverSeen(t *testing.T) {
+	m := seenModel(t, dataset.LowRankConfig{Users: 30, Items: 25, Rank: 2, Rows: 400, Noise: 0.3, Seed: 3}, 2)
 	h := server.New(m, nil).Handler()
 	type answer struct {
 		SeenLeftOut bool `json:"seen_left_out"`
