@@ -52,15 +52,15 @@ func TestRecommendNeverSeen(t *testing.T) {
 		return a
 	}
 	beyond := 0
-	for u := range int32(s.Users.Len()) {
+	for u := range int32(m.Users.Len()) {
 		seen, _ := m.SeenItems(u)
-		user := s.Users.Raw(u)
+		user := m.Users.Raw(u)
 		a := get(fmt.Sprintf("/v1/recommend?user=%s&k=100", user))
-		if !a.SeenLeftOut || len(a.Recs) != s.Items.Len()-len(seen) {
-			t.Errorf("user %s: seen_left_out %v, %d items, want true, %d", user, a.SeenLeftOut, len(a.Recs), s.Items.Len()-len(seen))
+		if !a.SeenLeftOut || len(a.Recs) != m.Items.Len()-len(seen) {
+			t.Errorf("user %s: seen_left_out %v, %d items, want true, %d", user, a.SeenLeftOut, len(a.Recs), m.Items.Len()-len(seen))
 		}
 		for _, r := range a.Recs {
-			i, _ := s.Items.Inner(r.Item)
+			i, _ := m.Items.Inner(r.Item)
 			for _, j := range seen {
 				if i == j {
 					t.Errorf("user %s was recommended %s, which they rated in training", user, r.Item)
@@ -72,14 +72,14 @@ func TestRecommendNeverSeen(t *testing.T) {
 			beyond += r.Beyond * r.Beyond
 		}
 		all := get(fmt.Sprintf("/v1/recommend?user=%s&k=100&include_seen=true", user))
-		if all.SeenLeftOut || len(all.Recs) != s.Items.Len() {
-			t.Errorf("user %s with include_seen: seen_left_out %v, %d items, want false, %d", user, all.SeenLeftOut, len(all.Recs), s.Items.Len())
+		if all.SeenLeftOut || len(all.Recs) != m.Items.Len() {
+			t.Errorf("user %s with include_seen: seen_left_out %v, %d items, want false, %d", user, all.SeenLeftOut, len(all.Recs), m.Items.Len())
 		}
 	}
 	if beyond == 0 {
 		t.Error("no score passed the scale: the test does not check unclipped scores")
 	}
-	if code, r := do(t, h, "GET", "/v1/recommend?user="+s.Users.Raw(0)+"&include_seen=yes", ""); code != http.StatusBadRequest || r.Error == nil {
+	if code, r := do(t, h, "GET", "/v1/recommend?user="+m.Users.Raw(0)+"&include_seen=yes", ""); code != http.StatusBadRequest || r.Error == nil {
 		t.Errorf("include_seen=yes: %d %+v, want 400", code, r)
 	}
 }
