@@ -55,6 +55,7 @@ type Settings struct {
 	BiasL2     float64    `json:"bias_l2"`           // L2 penalty on the biases a batch touches
 	Layers     string     `json:"layers,omitempty"`  // hidden layers of mlp and neumf: widths, each with an optional ":activation" (default relu), e.g. "64,32:tanh,16"
 	Dropout    float64    `json:"dropout,omitempty"` // rate of inverted dropout after each hidden layer while training
+	Alpha      float64    `json:"alpha,omitempty"`   // ials: confidence 1 + alpha·r of an interaction
 }
 
 // Dense is one hidden layer: its width and activation.

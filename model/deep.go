@@ -29,7 +29,7 @@ func deepKind(name, doc string, build func(Config, []Param) (Net, error), count 
 		Doc:        doc,
 		Defaults:   deepDefaults,
 		Reads:      append(netSettings(), "layers", "dropout"),
-		Why:        name + " trains on one goroutine",
+		Why:        name + " is a net trained by an optimizer on one goroutine, with no confidence weights",
 		Optimizers: []string{"adam", "sgd"},
 		Space:      deepSpace,
 		Build:      build,

@@ -85,7 +85,7 @@ func init() {
 		Title:      "recommender_net",
 		Defaults:   Presets["default"],
 		Reads:      append(netSettings(), "threads"),
-		Why:        "dot has no hidden layers",
+		Why:        "dot is a net of embeddings trained by an optimizer, with no hidden layers and no confidence weights",
 		Optimizers: Optimizers,
 		Space: []Range{
 			{Name: "dim", Values: []string{"8", "16", "32", "64", "128"}, Grid: []string{"16", "32", "64"}},

@@ -24,6 +24,10 @@ type Kind struct {
 	Doc string
 	// Title is the title of Summary; "" means Name.
 	Title string
+	// Score names what the kind's scores are (Model.ScoreName): "" for a
+	// predicted rating or, for the implicit task, a probability;
+	// ScoreRelevance for scores that only order the items.
+	Score string
 	// Defaults are the settings Config.WithDefaults fills in for the kind
 	// (Register sets its Kind).
 	Defaults Config

@@ -119,13 +119,20 @@ func (m *Model) ScaleRatings(r dataset.Ratings) []float32 {
 const (
 	ScoreRating      = "rating"      // on the original scale
 	ScoreProbability = "probability" // of an interaction
+	ScoreRelevance   = "relevance"   // a score that orders the items and means nothing alone
 )
 
 // ScoreName names what Predict returns and Recommend ranks by and gives
 // in Rec.Score: ScoreProbability for a model of the implicit task,
 // ScoreRating (a predicted rating on the original scale, unclipped in
 // Recommend) otherwise.
+//
+// A kind may declare its own (Kind.Score): ScoreRelevance for one whose
+// scores only order the items (ials, ease).
 func (m *Model) ScoreName() string {
+	if k, ok := Lookup(m.Config.WithDefaults().Kind); ok && k.Score != "" {
+		return k.Score
+	}
 	if m.Config.Implicit() {
 		return ScoreProbability
 	}

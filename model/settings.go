@@ -70,14 +70,12 @@ func (c Config) Unused(setting string) string {
 	return ""
 }
 
-// isKnownSetting reports whether some kind reads the setting.
+// isKnownSetting reports whether s is a setting of SettingList that a
+// kind may leave unread: every one but the seed, which also seeds the
+// splits and so is read by every program that takes it.
 func isKnownSetting(s string) bool {
-	for _, k := range kinds {
-		if k.ReadsSetting(s) {
-			return true
-		}
-	}
-	return false
+	st, ok := LookupSetting(s)
+	return ok && st.Name != "seed"
 }
 
 // settingText returns the value of the setting (a JSON name) in c as
