@@ -119,6 +119,9 @@ func (c Config) WithDefaults() Config {
 			*v = dv
 		}
 	}
+	if c.Task == "" {
+		c.Task = d.Task // the implicit task of a kind that learns only from interactions (ials)
+	}
 	if c.Activation == "" {
 		c.Activation = d.Activation
 	}
@@ -135,6 +138,7 @@ func (c Config) WithDefaults() Config {
 	def(&c.InitStd, d.InitStd)
 	def(&c.L2, d.L2)
 	def(&c.BiasL2, d.BiasL2)
+	def(&c.Alpha, d.Alpha)
 	if c.Optimizer == "adagrad" {
 		def(&c.LR, AdaGradLR)
 	}
@@ -296,6 +300,12 @@ var checks = []settingCheck{
 		return nil
 	}},
 	{always: true, check: func(c Config) error { return inRange("threads", c.Threads, 0, MaxThreads) }},
+	{setting: "alpha", check: func(c Config) error {
+		if !(c.Alpha > 0) || math.IsInf(c.Alpha, 1) {
+			return fmt.Errorf("model: alpha %g must be above 0 and finite", c.Alpha)
+		}
+		return nil
+	}},
 }
 
 // inRange returns an error when the setting's value v is outside lo..hi.

@@ -132,6 +132,14 @@ func TestValidate(t *testing.T) {
 		{"layer activation", func(c *model.Config) { c.Layers = "64:swish" }, "activation"},
 		{"layers ok", func(c *model.Config) { c.Layers = "64:tanh, 32" }, ""},
 		{"threads", func(c *model.Config) { c.Threads = -1 }, "threads"},
+		{"ials", func(c *model.Config) { *c = model.Config{Kind: "ials"} }, ""},
+		{"alpha negative", func(c *model.Config) { *c = model.Config{Kind: "ials", Settings: model.Settings{Alpha: -1}} }, "alpha"},
+		{"alpha NaN", func(c *model.Config) { *c = model.Config{Kind: "ials", Settings: model.Settings{Alpha: math.NaN()}} }, "alpha"},
+		{"alpha infinite", func(c *model.Config) { *c = model.Config{Kind: "ials", Settings: model.Settings{Alpha: math.Inf(1)}} }, "alpha"},
+		{"alpha given to dot", func(c *model.Config) { c.Alpha = -2 }, "alpha"},
+		{"ials rating task", func(c *model.Config) {
+			*c = model.Config{Kind: "ials", Training: model.Training{Task: model.TaskRating}}
+		}, "task"},
 
 		// Upper bounds on what would exhaust the machine.
 		{"batch at its limit", func(c *model.Config) { c.Batch = model.MaxBatch }, ""},

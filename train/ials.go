@@ -1,0 +1,176 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+)
+
+func init() { Register("ials", Fitter{Fit: fitIALS}) }
+
+// fitIALS trains implicit ALS (model.IALS): from item factors drawn at
+// random, each iteration (an "epoch") solves every user row exactly with
+// the items fixed, then every item row with the users fixed
+// (model.ALSRow), the rows of a half-step shared among GOMAXPROCS
+// goroutines. Each row's solve depends only on the fixed table, so the
+// factors are the same bits for any number of goroutines. An iteration
+// records the confidence-weighted mean squared error over every cell
+// (Epoch.Loss); there is no validation loss and no early stopping: the
+// model holds the last iteration's factors.
+func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
+	cfg := m.Config
+	net := model.NewIALS(s.Users.Len(), s.Items.Len(), cfg)
+	m.Net = net
+	byUser := newInteractions(s.Train.User, s.Train.Item, net.Users)
+	byItem := newInteractions(s.Train.Item, s.Train.User, net.Items)
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		start := time.Now()
+		if err := IALSIteration(ctx, net, byUser, byItem); err != nil {
+			return err
+		}
+		rec := model.Epoch{Epoch: epoch, Loss: ialsLoss(net, byUser), ValLoss: math.NaN(), ValRMSE: math.NaN(),
+			Seconds: time.Since(start).Seconds()}
+		m.History = append(m.History, rec)
+		if o.Progress != nil {
+			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: 1, Batches: 1, Loss: rec.Loss, End: &rec})
+		}
+		if err := diverged(rec, false); err != nil {
+			return err
+		}
+	}
+	m.BestEpoch = len(m.History)
+	return nil
+}
+
+// Interactions holds, for each row (a user, or an item), the columns it
+// interacted with (items, or users), increasing and without repeats: a
+// compressed sparse row table.
+type Interactions struct {
+	Start []int   // row r's columns are Col[Start[r]:Start[r+1]]
+	Col   []int32 // the columns
+}
+
+// newInteractions returns the interactions of rows 0..n-1 from the pairs
+// (rows[k], cols[k]), a pair given twice counted once.
+func newInteractions(rows, cols []int32, n int) Interactions {
+	t := Interactions{Start: make([]int, n+1)}
+	for _, r := range rows {
+		t.Start[r+1]++
+	}
+	for r := range n {
+		t.Start[r+1] += t.Start[r]
+	}
+	col, next := make([]int32, len(rows)), slices.Clone(t.Start[:n])
+	for k, r := range rows {
+		col[next[r]] = cols[k]
+		next[r]++
+	}
+	// Sort each row and drop repeats, compacting in place.
+	w := 0
+	for r := range n {
+		row := col[t.Start[r]:t.Start[r+1]]
+		slices.Sort(row)
+		row = slices.Compact(row)
+		t.Start[r] = w
+		w += copy(col[w:], row)
+	}
+	t.Start[n] = w
+	t.Col = col[:w:w]
+	return t
+}
+
+// Row returns the columns of row r.
+func (t Interactions) Row(r int) []int32 { return t.Col[t.Start[r]:t.Start[r+1]] }
+
+// Len returns the number of interactions.
+func (t Interactions) Len() int { return len(t.Col) }
+
+// IALSIteration runs one iteration of implicit ALS on net: the user
+// half-step, then the item half-step. byUser holds each user's items and
+// byItem each item's users (the same interactions).
+func IALSIteration(ctx context.Context, net *model.IALS, byUser, byItem Interactions) error {
+	if err := IALSHalfStep(ctx, net.UserEmb, net.ItemEmb, byUser, net); err != nil {
+		return err
+	}
+	return IALSHalfStep(ctx, net.ItemEmb, net.UserEmb, byItem, net)
+}
+
+// IALSHalfStep solves every row of dst (a table of len(rows.Start)-1
+// rows) with the table fixed held fixed: the Gramian of fixed once, then
+// one model.ALSRow solve a row, on GOMAXPROCS goroutines. It stops with
+// ctx's error when ctx is done.
+func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, net *model.IALS) error {
+	d := net.Dim
+	others := len(fixed) / d
+	gram := model.Gram(nil, fixed, others, d)
+	n := len(rows.Start) - 1
+	const chunk = 64
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for w := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			row := model.ALSRow{Dim: d, Alpha: net.Alpha, L2: net.L2, Others: others, Gram: gram}
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				for r := lo; r < min(lo+chunk, n); r++ {
+					if err := row.Solve(dst[r*d:r*d+d], fixed, rows.Row(r)); err != nil {
+						errs[w] = fmt.Errorf("train: %w", err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ialsLoss returns the confidence-weighted mean squared error of net over
+// every (user, item) cell,
+//
+//	Σ c (p − s)² / Σ c = (Σ_u P[u]ᵀ(QᵀQ)P[u] + Σ_{(u,i)} ((1+α)(1−s)² − s²)) / (users·items + α·nnz),
+//
+// in O(nnz·Dim + users·Dim²) by the Gramian QᵀQ.
+func ialsLoss(net *model.IALS, byUser Interactions) float64 {
+	d := net.Dim
+	gram := model.Gram(nil, net.ItemEmb, net.Items, d)
+	var sum float64
+	for u := range net.Users {
+		p := net.UserEmb[u*d : u*d+d]
+		for a, x := range p {
+			var s float64
+			for b, y := range p {
+				s += gram[a*d+b] * float64(y)
+			}
+			sum += float64(x) * s
+		}
+		for _, i := range byUser.Row(u) {
+			s := float64(net.Score(int32(u), i))
+			sum += (1+net.Alpha)*(1-s)*(1-s) - s*s
+		}
+	}
+	return sum / (float64(net.Users)*float64(net.Items) + net.Alpha*float64(byUser.Len()))
+}
