@@ -318,9 +318,10 @@ func solveCholesky(a, b []float64, n int) ([]float64, error) {
 // definite n x n matrix a with L, where a = L Lᵀ.
 func factorCholesky(a []float64, n int) error {
 	for j := range n {
+		lj := a[j*n : j*n+j] // row j of L left of the diagonal
 		s := a[j*n+j]
-		for k := range j {
-			s -= a[j*n+k] * a[j*n+k]
+		for _, v := range lj {
+			s -= v * v
 		}
 		if !(s > 0) {
 			return errNotPositiveDefinite
@@ -328,9 +329,10 @@ func factorCholesky(a []float64, n int) error {
 		d := math.Sqrt(s)
 		a[j*n+j] = d
 		for i := j + 1; i < n; i++ {
+			li := a[i*n : i*n+j : i*n+j]
 			s := a[i*n+j]
-			for k := range j {
-				s -= a[i*n+k] * a[j*n+k]
+			for k, v := range lj {
+				s -= li[k] * v
 			}
 			a[i*n+j] = s / d
 		}

@@ -29,8 +29,8 @@ func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) 
 	cfg := m.Config
 	net := model.NewIALS(s.Users.Len(), s.Items.Len(), cfg)
 	m.Net = net
-	byUser := newInteractions(s.Train.User, s.Train.Item, net.Users)
-	byItem := newInteractions(s.Train.Item, s.Train.User, net.Items)
+	byUser := NewInteractions(s.Train.User, s.Train.Item, net.Users)
+	byItem := NewInteractions(s.Train.Item, s.Train.User, net.Items)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		if err := IALSIteration(ctx, net, byUser, byItem); err != nil {
@@ -58,9 +58,9 @@ type Interactions struct {
 	Col   []int32 // the columns
 }
 
-// newInteractions returns the interactions of rows 0..n-1 from the pairs
+// NewInteractions returns the interactions of rows 0..n-1 from the pairs
 // (rows[k], cols[k]), a pair given twice counted once.
-func newInteractions(rows, cols []int32, n int) Interactions {
+func NewInteractions(rows, cols []int32, n int) Interactions {
 	t := Interactions{Start: make([]int, n+1)}
 	for _, r := range rows {
 		t.Start[r+1]++

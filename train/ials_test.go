@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -228,5 +229,30 @@ func TestIALSFoldInSaveLoad(t *testing.T) {
 	}
 	if !slices.Equal(got, want) || l.Config.Alpha != m.Config.Alpha || l.Config.L2 != m.Config.L2 {
 		t.Errorf("loaded model recommends %v (config %+v), saved %v (%+v)", got, l.Config, want, m.Config)
+	}
+}
+
+// BenchmarkIALSIteration times one ials iteration (both half-steps) at 64
+// factors on the interactions of a MovieLens-shaped table:
+// RECNET_IALS_SHAPE names it (default ml1m; ml25m is the goal),
+// made once and not timed.
+func BenchmarkIALSIteration(b *testing.B) {
+	name := os.Getenv("RECNET_IALS_SHAPE")
+	if name == "" {
+		name = "ml1m"
+	}
+	sh, err := dataset.ShapeByName(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := dataset.GenerateShape(sh, 42)
+	net := model.NewIALS(d.Users.Len(), d.Items.Len(), model.Config{Kind: "ials", Settings: model.Settings{Dim: 64}})
+	byUser, byItem := train.NewInteractions(d.Ratings.User, d.Ratings.Item, net.Users), train.NewInteractions(d.Ratings.Item, d.Ratings.User, net.Items)
+	b.ReportMetric(float64(byUser.Len()), "interactions")
+	b.ResetTimer()
+	for range b.N {
+		if err := train.IALSIteration(context.Background(), net, byUser, byItem); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
