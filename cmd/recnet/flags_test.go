@@ -352,7 +352,7 @@ func TestLoadFailedRequests(t *testing.T) {
 // picks from a list is refused with exit 2 by a message that names the
 // flag, quotes the value and lists the known ones.
 func TestUnknownValueNamesFlag(t *testing.T) {
-	const models = "bias, dot, mean, mf, mlp, neumf, nmf"
+	const models = "bias, dot, ials, mean, mf, mlp, neumf, nmf"
 	const formats = "auto, csv, tsv, movielens, parquet"
 	cases := []struct {
 		args []string
@@ -364,8 +364,8 @@ func TestUnknownValueNamesFlag(t *testing.T) {
 		{[]string{"train", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"train", "--activation", "swish"}, `--activation "swish": unknown; known: relu, elu, selu, gelu, tanh, sigmoid, linear`},
 		{[]string{"train", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
-		{[]string{"tune", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: dot, mf, mlp, neumf, nmf`},
-		{[]string{"tune", "--kind", "bias"}, `--kind bias: has no search space (it is fitted without training settings); tunable kinds: dot, mf, mlp, neumf, nmf`},
+		{[]string{"tune", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: dot, ials, mf, mlp, neumf, nmf`},
+		{[]string{"tune", "--kind", "bias"}, `--kind bias: has no search space (it is fitted without training settings); tunable kinds: dot, ials, mf, mlp, neumf, nmf`},
 		{[]string{"tune", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"tune", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
 		{[]string{"eval", "--protocol", "ncf", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + models},

@@ -36,18 +36,18 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		flag string
 		want []string
 	}{
-		{[]string{"train"}, "dim", []string{"; mf 64, nmf 100 (default 32)"}},
-		{[]string{"train"}, "epochs", []string{"; mf 200, nmf 200 (default 50)"}},
-		{[]string{"train"}, "patience", []string{"; mf 20, nmf 10 (default 3)"}},
+		{[]string{"train"}, "dim", []string{"; ials 64, mf 64, nmf 100 (default 32)"}},
+		{[]string{"train"}, "epochs", []string{"; ials 15, mf 200, nmf 200 (default 50)"}},
+		{[]string{"train"}, "patience", []string{"; mf 20, nmf 10 (read by: dot, mf, mlp, neumf, nmf) (default 3)"}},
 		{[]string{"train"}, "layers", []string{"(read by: mlp, neumf)"}},
 		{[]string{"train"}, "dropout", []string{"(read by: mlp, neumf)"}},
 		{[]string{"train"}, "threads", []string{"(read by: dot)"}},
 		{[]string{"train"}, "activation", []string{"(mf, nmf: linear only)"}},
 		{[]string{"train"}, "optimizer", []string{"adam trains dot, mlp, neumf; adagrad dot; sgd dot, mf, mlp, neumf"}},
 		{[]string{"train"}, "preset", []string{"starting settings of dot", "refused with another --kind, which starts from its own defaults"}},
-		{[]string{"eval"}, "dim", []string{"--protocol ncf: embedding size", "; mf 64, nmf 100 (default 32)"}},
+		{[]string{"eval"}, "dim", []string{"--protocol ncf: embedding size", "; ials 64, mf 64, nmf 100 (default 32)"}},
 		{[]string{"eval"}, "layers", []string{"(read by: mlp, neumf)"}},
-		{[]string{"tune"}, "task", []string{"implicit (dot, mlp, neumf:"}},
+		{[]string{"tune"}, "task", []string{"implicit (dot, ials, mlp, neumf: trained on interactions, scored by"}},
 		{[]string{"tune"}, "negatives", []string{"negatives sampled per positive", "(read by: dot, mlp, neumf) (default 4)"}},
 		{[]string{"bench"}, "data", []string{"sqlite:///", "the --shape table"}},
 	}
@@ -68,7 +68,7 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		t.Errorf("tune --negatives %q, train's %q", help("tune"), help("train"))
 	}
 	stdout, _, _ := run(t, "cv", "--help")
-	for _, w := range []string{"Models that stop early (dot, mf, mlp, neumf, nmf)", "baselines (bias, mean)"} {
+	for _, w := range []string{"Models that stop early (dot, ials, mf, mlp, neumf, nmf)", "baselines (bias, mean)"} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("cv --help does not say %q:\n%s", w, stdout)
 		}

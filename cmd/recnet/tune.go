@@ -65,7 +65,7 @@ configuration and scores. Trials run on --workers goroutines (default: all cores
 	r.df.register(c.Flags())
 	f := c.Flags()
 	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to tune: "+strings.Join(model.Tunable(), ", "))
-	f.StringVar(&r.task, "task", model.TaskRating, "rating (scored by RMSE) or implicit ("+strings.Join(implicitKinds(model.Tunable()), ", ")+": trained on interactions with sampled negatives, scored by 1 - NDCG@10 on the validation part)")
+	f.StringVar(&r.task, "task", model.TaskRating, "rating (scored by RMSE) or implicit ("+strings.Join(implicitKinds(model.Tunable()), ", ")+": trained on interactions, scored by 1 - NDCG@10 on the validation part)")
 	negatives, _ := model.LookupSetting("negatives")
 	f.IntVar(&r.negatives, "negatives", model.DefaultNegatives, settingUsage(negatives))
 	f.DurationVar(&r.budget, "budget", 0, "wall-clock limit of the search, above 0, e.g. 10m (default: none)")

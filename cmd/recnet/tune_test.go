@@ -32,7 +32,7 @@ func TestTuneRefusals(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--kind", "mean"}, []string{"--kind mean: has no search space", "fitted without training settings", "tunable kinds: dot, mf, mlp, neumf, nmf"}},
+		{[]string{"--kind", "mean"}, []string{"--kind mean: has no search space", "fitted without training settings", "tunable kinds: dot, ials, mf, mlp, neumf, nmf"}},
 		{[]string{"--kind", "bias"}, []string{"--kind bias: has no search space", "fitted without training settings"}},
 		{[]string{"--negatives", "3"}, []string{"--negatives: applies with --task implicit only"}},
 		{[]string{"--task", "rating", "--negatives", "3"}, []string{"--negatives: applies with --task implicit only"}},
