@@ -119,6 +119,9 @@ func (c Config) WithDefaults() Config {
 			*v = dv
 		}
 	}
+	if c.Task == "" {
+		c.Task = d.Task // a kind of one task (ease) declares it
+	}
 	if c.Activation == "" {
 		c.Activation = d.Activation
 	}

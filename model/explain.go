@@ -75,7 +75,8 @@ type Explanation struct {
 	// for a net with a linear or relu output (the unclipped predicted
 	// rating on the original scale; for relu, the score before the relu
 	// cuts it at zero), "logit" for a sigmoid output (the log-odds of a
-	// probability, or of a scaled rating).
+	// probability, or of a scaled rating), ScoreRelevance for a kind
+	// whose scores only order the items (the score itself).
 	Scale string `json:"scale"`
 	// Exact is set when the score is linear in the ratings (dot, mf: the
 	// fold-in is a ridge solve), the split is exact, and Score is the
@@ -154,7 +155,9 @@ func (m *Model) explainRated(ctx context.Context, rated []Rated, orig []float64,
 func (m *Model) explanation(item string, rated []Rated, orig []float64, z, base float64, parts []float64) Explanation {
 	e := Explanation{Item: item, Scale: ScaleLogit}
 	offset, span := 0.0, 1.0
-	if cfg := m.Config.WithDefaults(); cfg.Activation != Sigmoid {
+	if m.ScoreName() == ScoreRelevance {
+		e.Scale = ScoreRelevance
+	} else if cfg := m.Config.WithDefaults(); cfg.Activation != Sigmoid {
 		e.Scale = ScoreRating
 		if !cfg.NoScale && m.Max > m.Min {
 			offset, span = m.Min, m.Max-m.Min
