@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +176,32 @@ func TestEASETooManyItems(t *testing.T) {
 	_, err := train.Fit(context.Background(), s, model.Config{Kind: "ease"})
 	if !errors.Is(err, train.ErrTooLarge) || !strings.Contains(err.Error(), "ials") {
 		t.Fatalf("error %v, want one wrapping ErrTooLarge that suggests ials", err)
+	}
+}
+
+// BenchmarkEASE fits the weights of 10,000 items from random users of 50
+// items each: with 2,000 users (the users x users Woodbury solve) and
+// with 20,000 (the items x items Cholesky). Run it once:
+//
+//	go test -run '^$' -bench EASE -benchtime 1x -benchmem ./train/
+func BenchmarkEASE(b *testing.B) {
+	const items = 10000
+	for _, users := range []int{2000, 20000} {
+		b.Run("users="+strconv.Itoa(users), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(3, 4))
+			rows := make([][]int32, users)
+			for u := range rows {
+				for range 50 {
+					rows[u] = append(rows[u], int32(rng.IntN(items)))
+				}
+				slices.Sort(rows[u])
+				rows[u] = slices.Compact(rows[u])
+			}
+			for b.Loop() {
+				if _, err := train.EASEWeights(context.Background(), rows, items, 250); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
