@@ -120,7 +120,7 @@ func (c Config) WithDefaults() Config {
 		}
 	}
 	if c.Task == "" {
-		c.Task = d.Task // the implicit task of a kind that learns only from interactions (ials)
+		c.Task = d.Task // the one task of a kind that learns only from interactions (ials, ease)
 	}
 	if c.Activation == "" {
 		c.Activation = d.Activation

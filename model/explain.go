@@ -76,7 +76,7 @@ type Explanation struct {
 	// rating on the original scale; for relu, the score before the relu
 	// cuts it at zero), "logit" for a sigmoid output (the log-odds of a
 	// probability, or of a scaled rating), ScoreRelevance for a kind whose
-	// scores only order the items (ials).
+	// scores only order the items (ials, ease).
 	Scale string `json:"scale"`
 	// Exact is set when the score is linear in the ratings (dot, mf: the
 	// fold-in is a ridge solve), the split is exact, and Score is the
