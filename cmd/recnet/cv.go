@@ -42,7 +42,7 @@ summary sorted by RMSE with the baselines beside the models.
 Every model takes its kind's defaults; --preset (default or seed) applies to ` + model.DefaultKind + `.
 Models that stop early (` + strings.Join(cvKinds(true), ", ") + `) validate on --valid-share of each training
 fold (drawn from --seed, the same rows for every model) and train on the rest; the
-baselines (` + strings.Join(cvKinds(false), ", ") + `) fit on the whole training folds. The (model, fold) jobs run
+others (` + strings.Join(cvKinds(false), ", ") + `) fit on the whole training folds. The (model, fold) jobs run
 on --workers goroutines (default: all cores); fit and test times are per job.
 A model whose training diverges on a fold (its loss becomes NaN or infinite) is
 marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
@@ -52,7 +52,7 @@ cv fails (exit 1) only when every job diverges.`,
 	}
 	f := c.Flags()
 	r.src.register(f)
-	f.StringVar(&r.kinds, "kinds", strings.Join(train.Kinds(), ","), "comma-separated model kinds to evaluate, each once")
+	f.StringVar(&r.kinds, "kinds", strings.Join(ratingKinds(), ","), "comma-separated model kinds to evaluate, each once; kinds of the implicit task only ("+strings.Join(implicitOnly(), ", ")+") rank rather than rate, and are refused: use eval --protocol loo")
 	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
@@ -117,9 +117,8 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	if fs.Changed("preset") && !slices.Contains(kinds, model.DefaultKind) {
 		return nil, badInput(fmt.Errorf("--preset: applies to %s, which --kinds (%s) does not name", model.DefaultKind, list))
 	}
-	trained := func(name string) bool { k, ok := model.Lookup(name); return ok && k.Trained() }
-	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, trained) {
-		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --kinds (%s) names only baselines fitted on the whole training folds", list))
+	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, stopsEarly) {
+		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --kinds (%s) names only models fitted on the whole training folds", list))
 	}
 	return cfgs, nil
 }
@@ -155,6 +154,9 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 		if !slices.Contains(known, name) {
 			return nil, fmt.Errorf("--kinds: unknown kind %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
 		}
+		if slices.Contains(implicitOnly(), name) {
+			return nil, fmt.Errorf("--kinds: %s learns only the implicit task: it ranks items rather than rating them, which cv measures; use eval --protocol loo --kind %s", name, name)
+		}
 		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Kind == name }) {
 			return nil, fmt.Errorf("--kinds: %s named twice (each kind is evaluated once)", name)
 		}
@@ -168,13 +170,43 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 	return cfgs, nil
 }
 
-// cvKinds returns the kinds cv trains (those of train.Kinds) that are
-// trained in epochs and stop early (trained), or else those fitted in
-// closed form, from the kinds' declarations.
-func cvKinds(trained bool) []string {
+// stopsEarly reports whether the kind name stops early (reads patience),
+// on a validation part carved from each training fold.
+func stopsEarly(name string) bool {
+	k, ok := model.Lookup(name)
+	return ok && k.ReadsSetting("patience")
+}
+
+// implicitOnly reports the kinds train trains that learn only the implicit
+// task (Kind.Fixed), from the kinds' declarations.
+func implicitOnly() []string {
 	var out []string
 	for _, name := range train.Kinds() {
-		if k, ok := model.Lookup(name); ok && k.Trained() == trained {
+		if k, ok := model.Lookup(name); ok && k.Fixed["task"] == model.TaskImplicit {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// ratingKinds returns the kinds cv cross-validates: those train trains
+// that can learn ratings.
+func ratingKinds() []string {
+	var out []string
+	for _, name := range train.Kinds() {
+		if !slices.Contains(implicitOnly(), name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// cvKinds returns the kinds cv cross-validates that stop early (early),
+// or else those fitted on the whole training folds.
+func cvKinds(early bool) []string {
+	var out []string
+	for _, name := range ratingKinds() {
+		if stopsEarly(name) == early {
 			out = append(out, name)
 		}
 	}

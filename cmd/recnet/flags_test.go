@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/recnet/recnet/model"
 	"net"
 	"os"
 	"path/filepath"
@@ -352,7 +353,8 @@ func TestLoadFailedRequests(t *testing.T) {
 // picks from a list is refused with exit 2 by a message that names the
 // flag, quotes the value and lists the known ones.
 func TestUnknownValueNamesFlag(t *testing.T) {
-	const models = "bias, dot, ials, mean, mf, mlp, neumf, nmf"
+	models := strings.Join(model.Kinds(), ", ")
+	tunable := strings.Join(model.Tunable(), ", ")
 	const formats = "auto, csv, tsv, movielens, parquet"
 	cases := []struct {
 		args []string
@@ -364,8 +366,8 @@ func TestUnknownValueNamesFlag(t *testing.T) {
 		{[]string{"train", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"train", "--activation", "swish"}, `--activation "swish": unknown; known: relu, elu, selu, gelu, tanh, sigmoid, linear`},
 		{[]string{"train", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
-		{[]string{"tune", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: dot, ials, mf, mlp, neumf, nmf`},
-		{[]string{"tune", "--kind", "bias"}, `--kind bias: has no search space (it is fitted without training settings); tunable kinds: dot, ials, mf, mlp, neumf, nmf`},
+		{[]string{"tune", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + tunable},
+		{[]string{"tune", "--kind", "bias"}, `--kind bias: has no search space (it is fitted without training settings); tunable kinds: ` + tunable},
 		{[]string{"tune", "--task", "rank"}, `--task "rank": unknown; known: rating, implicit`},
 		{[]string{"tune", "--format", "xml"}, `--format "xml": unknown; known: ` + formats},
 		{[]string{"eval", "--protocol", "ncf", "--kind", "svdpp"}, `--kind "svdpp": unknown; known: ` + models},

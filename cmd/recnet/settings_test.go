@@ -47,7 +47,7 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		{[]string{"train"}, "preset", []string{"starting settings of dot", "refused with another --kind, which starts from its own defaults"}},
 		{[]string{"eval"}, "dim", []string{"--protocol ncf: embedding size", "; ials 64, mf 64, nmf 100 (default 32)"}},
 		{[]string{"eval"}, "layers", []string{"(read by: mlp, neumf)"}},
-		{[]string{"tune"}, "task", []string{"implicit (dot, ials, mlp, neumf: trained on interactions, scored by"}},
+		{[]string{"tune"}, "task", []string{"implicit (dot, ease, ials, mlp, neumf: trained on interactions, scored by"}},
 		{[]string{"tune"}, "negatives", []string{"negatives sampled per positive", "(read by: dot, mlp, neumf) (default 4)"}},
 		{[]string{"bench"}, "data", []string{"sqlite:///", "the --shape table"}},
 	}
@@ -67,8 +67,11 @@ func TestSettingHelpFromKinds(t *testing.T) {
 	if strings.TrimSpace(help("tune")) != strings.TrimSpace(help("train")) {
 		t.Errorf("tune --negatives %q, train's %q", help("tune"), help("train"))
 	}
+	if _, stderr, code := run(t, "cv", "--kinds", "dot,ease"); code != 2 || !strings.Contains(stderr, "ease learns only the implicit task") {
+		t.Errorf("cv --kinds dot,ease: exit %d, %s", code, stderr)
+	}
 	stdout, _, _ := run(t, "cv", "--help")
-	for _, w := range []string{"Models that stop early (dot, ials, mf, mlp, neumf, nmf)", "baselines (bias, mean)"} {
+	for _, w := range []string{"Models that stop early (dot, mf, mlp, neumf, nmf)", "others (bias, mean)"} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("cv --help does not say %q:\n%s", w, stdout)
 		}

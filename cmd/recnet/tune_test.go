@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/recnet/recnet/model"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestTuneRefusals(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--kind", "mean"}, []string{"--kind mean: has no search space", "fitted without training settings", "tunable kinds: dot, ials, mf, mlp, neumf, nmf"}},
+		{[]string{"--kind", "mean"}, []string{"--kind mean: has no search space", "fitted without training settings", "tunable kinds: " + strings.Join(model.Tunable(), ", ")}},
 		{[]string{"--kind", "bias"}, []string{"--kind bias: has no search space", "fitted without training settings"}},
 		{[]string{"--negatives", "3"}, []string{"--negatives: applies with --task implicit only"}},
 		{[]string{"--task", "rating", "--negatives", "3"}, []string{"--negatives: applies with --task implicit only"}},
