@@ -100,16 +100,16 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split), ncf (leave-one-out, the latest rating per user when the table has times, each held-out item ranked among sampled --candidates) or loo (ncf, and each held-out item ranked among all the items: full ranking)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
 	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
-	fs.IntVar(&ef.candidates, "candidates", eval.DefaultCandidates, fmt.Sprintf("--protocol ncf and loo: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
+	fs.IntVar(&ef.candidates, "candidates", eval.DefaultCandidates, fmt.Sprintf("--protocol ncf|loo: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
 		maxCandidates, eval.DefaultCandidates, eval.DefaultCandidates+1))
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
-	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf and loo: no progress bar (there is none when stderr is not a terminal)")
+	fs.BoolVarP(&ef.quiet, "quiet", "q", false, "--protocol ncf|loo: no progress bar (there is none when stderr is not a terminal)")
 	// The model flags of train apply to --protocol ncf and loo; they live in their
 	// own set, sharing --seed, so that configFlags.config sees which were
 	// set.
 	r.cf.register(r.cfs)
 	r.cfs.VisitAll(func(f *pflag.Flag) {
-		f.Usage = "--protocol ncf and loo: " + f.Usage
+		f.Usage = "--protocol ncf|loo: " + f.Usage
 		fs.AddFlag(f)
 	})
 	seed := fs.Lookup("seed")
@@ -403,7 +403,7 @@ func ncfSplit(ctx context.Context, df *dataFlags, task string, lines io.Writer) 
 		fmt.Fprintf(lines, "leave-latest-out: %d train, %d validation, %d test (each user's latest rating by time, of users with at least 2; --columns time=none for a random one)\n",
 			s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	} else {
-		fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2; the table has no time column)\n",
+		fmt.Fprintf(lines, "leave-one-out (seed %d): %d train, %d validation, %d test (one random rating per user with at least 2: no time column was read)\n",
 			df.seed, s.Train.Len(), s.Valid.Len(), s.Test.Len())
 	}
 	return d, s, latest, nil
