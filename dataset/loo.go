@@ -22,6 +22,55 @@ import (
 // A data set in which no user has two ratings has nothing to hold out:
 // that is ErrTooFewRows.
 func LeaveOneOut(d *Dataset, seed uint64) (*Split, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x1eaf))
+	return holdOut(d, "two ratings to leave one out", func(own []int32) (t, v int) {
+		t = rng.IntN(len(own))
+		if len(own) < 3 {
+			return t, -1
+		}
+		v = rng.IntN(len(own) - 1) // among the rows other than t
+		if v >= t {
+			v++
+		}
+		return t, v
+	})
+}
+
+// LeaveLatestOut is LeaveOneOut holding out each user's latest rows, as
+// He et al. 2017 do: the user's latest row by Ratings.Time is the test
+// row and the latest of the others the validation row. Of rows of equal
+// time the later in d counts as the later, so the split is deterministic.
+// A data set without a time column is ErrNoTime.
+func LeaveLatestOut(d *Dataset) (*Split, error) {
+	if d.Time == nil {
+		return nil, fmt.Errorf("%w: %s cannot hold out each user's latest rating", ErrNoTime, d.Name)
+	}
+	// latest returns the position in own of the latest row other than skip.
+	latest := func(own []int32, skip int) int {
+		best := -1
+		for k, row := range own {
+			if k != skip && (best < 0 || d.Time[row] >= d.Time[own[best]]) {
+				best = k
+			}
+		}
+		return best
+	}
+	return holdOut(d, "two ratings to leave the latest out", func(own []int32) (t, v int) {
+		t = latest(own, -1)
+		if len(own) < 3 {
+			return t, -1
+		}
+		return t, latest(own, t)
+	})
+}
+
+// holdOut splits d per user: pick is called, users in inner-id order, with
+// the rows of each user with at least two rows (in d's order) and returns
+// the positions in them of the test row and of the validation row (-1
+// for none; it is -1 for a user with two rows). The parts keep d's row
+// order. With no user to hold out a row of, the error is ErrTooFewRows
+// ending "has no user with " + need.
+func holdOut(d *Dataset, need string, pick func(own []int32) (t, v int)) (*Split, error) {
 	n := d.Len()
 	users := d.Users.Len()
 	for _, u := range d.User {
@@ -44,42 +93,29 @@ func LeaveOneOut(d *Dataset, seed uint64) (*Split, error) {
 
 	const train, valid, test = 0, 1, 2
 	part := make([]uint8, n) // zero: train
-	rng := rand.New(rand.NewPCG(seed, 0x1eaf))
 	var sizes [3]int
 	for u := range users {
 		own := rows[start[u]:start[u+1]]
 		if len(own) < 2 {
 			continue
 		}
-		t := rng.IntN(len(own))
+		t, v := pick(own)
 		part[own[t]] = test
 		sizes[test]++
-		if len(own) < 3 {
-			continue
+		if v >= 0 {
+			part[own[v]] = valid
+			sizes[valid]++
 		}
-		v := rng.IntN(len(own) - 1) // among the rows other than t
-		if v >= t {
-			v++
-		}
-		part[own[v]] = valid
-		sizes[valid]++
 	}
 	if sizes[test] == 0 {
-		return nil, fmt.Errorf("%w: %s has no user with two ratings to leave one out", ErrTooFewRows, d.Name)
+		return nil, fmt.Errorf("%w: %s has no user with %s", ErrTooFewRows, d.Name, need)
 	}
-	sizes[train] = n - sizes[valid] - sizes[test]
-	var idx [3][]int
-	for p := range idx {
-		idx[p] = make([]int, 0, sizes[p])
+	// The rows of each part, in d's order, one part after the other.
+	at := [3]int{0, n - sizes[valid] - sizes[test], n - sizes[test]}
+	p := make([]int, n)
+	for k, q := range part {
+		p[at[q]] = k
+		at[q]++
 	}
-	for k, p := range part {
-		idx[p] = append(idx[p], k)
-	}
-	lo, hi := d.Range()
-	return &Split{
-		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated, Layout: d.Layout,
-		Train: d.Subset(idx[train]),
-		Valid: d.Subset(idx[valid]),
-		Test:  d.Subset(idx[test]),
-	}, nil
+	return d.parts(p, n-sizes[valid]-sizes[test], n-sizes[test]), nil
 }

@@ -58,27 +58,43 @@ func Shuffle(n int, seed uint64) []int {
 // fraction of zero leaves that part empty; any positive fraction that would
 // give an empty part is ErrTooFewRows.
 func SplitRandom(d *Dataset, f Fractions, seed uint64) (*Split, error) {
+	a, b, err := cuts(d, f)
+	if err != nil {
+		return nil, err
+	}
+	return d.parts(Shuffle(d.Len(), seed), a, b), nil
+}
+
+// cuts returns where the fractions f (zero: the default) cut the n rows of
+// d: the first a rows train, the rows a..b validate, the rest test, as
+// SplitRandom says.
+func cuts(d *Dataset, f Fractions) (a, b int, err error) {
 	f = f.orDefault()
 	sum := f.Train + f.Valid + f.Test
 	// Negated comparisons also reject NaN; an infinite sum makes the cuts NaN.
 	if !(f.Train > 0) || !(f.Valid >= 0) || !(f.Test >= 0) || math.IsInf(sum, 0) {
-		return nil, fmt.Errorf("dataset: split fractions %g,%g,%g: train must be positive, none negative, all finite", f.Train, f.Valid, f.Test)
+		return 0, 0, fmt.Errorf("dataset: split fractions %g,%g,%g: train must be positive, none negative, all finite", f.Train, f.Valid, f.Test)
 	}
 	n := d.Len()
-	a := int(f.Train / sum * float64(n))
-	b := int((f.Train + f.Valid) / sum * float64(n))
+	a = int(f.Train / sum * float64(n))
+	b = int((f.Train + f.Valid) / sum * float64(n))
 	if f.Valid+f.Test == 0 {
 		a, b = n, n
 	}
 	if a == 0 || (f.Valid > 0 && b == a) || (f.Test > 0 && b == n) {
-		return nil, fmt.Errorf("%w: %s has %d rows, split %g,%g,%g needs at least one row in each part", ErrTooFewRows, d.Name, n, f.Train, f.Valid, f.Test)
+		return 0, 0, fmt.Errorf("%w: %s has %d rows, split %g,%g,%g needs at least one row in each part", ErrTooFewRows, d.Name, n, f.Train, f.Valid, f.Test)
 	}
-	p := Shuffle(n, seed)
+	return a, b, nil
+}
+
+// parts returns the split of d whose train rows are p[:a], validation rows
+// p[a:b] and test rows p[b:].
+func (d *Dataset) parts(p []int, a, b int) *Split {
 	lo, hi := d.Range()
 	return &Split{
 		Name: d.Name, Users: d.Users, Items: d.Items, Min: lo, Max: hi, Unrated: d.Unrated, Layout: d.Layout,
 		Train: d.Subset(p[:a]),
 		Valid: d.Subset(p[a:b]),
 		Test:  d.Subset(p[b:]),
-	}, nil
+	}
 }

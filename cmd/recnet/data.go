@@ -69,7 +69,7 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
-	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1")
+	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1; or time (time:F,F,F for other fractions): a global cut by the table's time column, the last 10% of rows by time test and the 10% before them validate (rows of equal time by their order in the table; no seed), refused for a table without a time column")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles"+seedRule)
 }
 
@@ -139,7 +139,7 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
-	fr, err := parseFractions(f.split)
+	byTime, fr, err := parseSplit(f.split)
 	if err != nil {
 		return nil, 0, 0, badInput(err)
 	}
@@ -149,29 +149,57 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 			return nil, 0, 0, badInput(columnsErr(err))
 		}
 	}
-	s, err = dataset.SplitRandom(d, fr, f.seed)
+	if byTime {
+		s, err = dataset.SplitTime(d, fr)
+		if errors.Is(err, dataset.ErrNoTime) {
+			err = fmt.Errorf("--split %s: %w (map one with --columns time=NAME, or split at random with fractions)", quote.Short(f.split), err)
+		}
+	} else {
+		s, err = dataset.SplitRandom(d, fr, f.seed)
+	}
 	if err != nil {
 		return nil, 0, 0, badInput(err)
 	}
 	return s, d.Len(), d.Duplicates, nil
 }
 
-func parseFractions(s string) (dataset.Fractions, error) {
+// splitTime is the --split that cuts by time, alone or before a colon and
+// its fractions.
+const splitTime = "time"
+
+// parseSplit returns what --split s asks for: a cut by time (s is "time"
+// or "time:F,F,F") or a shuffled split, and the fractions (zero for
+// "time" alone: dataset's default).
+func parseSplit(s string) (byTime bool, f dataset.Fractions, err error) {
+	if s == splitTime {
+		return true, dataset.Fractions{}, nil
+	}
+	if rest, ok := strings.CutPrefix(s, splitTime+":"); ok {
+		f, err = parseFractions(s, rest)
+		return true, f, err
+	}
+	f, err = parseFractions(s, s)
+	return false, f, err
+}
+
+// parseFractions reads the fractions s of --split value (which errors
+// quote).
+func parseFractions(value, s string) (dataset.Fractions, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 3 {
-		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1", s)
+		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1, or time", value)
 	}
 	var v [3]float64
 	for k, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || x < 0 || x != x {
-			return dataset.Fractions{}, fmt.Errorf("--split %q: %q is not a fraction", s, p)
+			return dataset.Fractions{}, fmt.Errorf("--split %q: %q is not a fraction", value, p)
 		}
 		v[k] = x
 	}
 	// Used as given: never renormalised.
 	if sum := v[0] + v[1] + v[2]; math.Abs(sum-1) > 1e-9 || !(v[0] > 0) {
-		return dataset.Fractions{}, fmt.Errorf("--split %q: %s", s, fractionsWrong(v, sum))
+		return dataset.Fractions{}, fmt.Errorf("--split %q: %s", value, fractionsWrong(v, sum))
 	}
 	return dataset.Fractions{Train: v[0], Valid: v[1], Test: v[2]}, nil
 }

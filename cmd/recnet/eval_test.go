@@ -156,7 +156,7 @@ func TestEvalBadInput(t *testing.T) {
 		want string
 	}{
 		{"missing model", []string{"eval", "--model", missing}, "none.recnet"},
-		{"unknown protocol", []string{"eval", "--protocol", "loo"}, "loo"},
+		{"unknown protocol", []string{"eval", "--protocol", "lol"}, "lol"},
 		{"k zero", []string{"eval", "--model", missing, "-k", "0"}, "-k"},
 		{"model flags without ncf", []string{"eval", "--model", missing, "--dim", "8"}, "--dim"},
 		{"ncf with a model file", []string{"eval", "--protocol", "ncf", "--model", missing}, "--kind"},

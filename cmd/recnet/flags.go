@@ -174,8 +174,8 @@ func (f *sourceFlags) check(fs *pflag.FlagSet) error {
 func noValidation(fs *pflag.FlagSet, f *dataFlags, validShare float64, c model.Config) (string, error) {
 	none := f.train != "" && f.valid == "" && validShare == 0
 	if f.train == "" && f.test == "" {
-		fr, err := parseFractions(f.split)
-		none = err == nil && fr.Valid == 0
+		_, fr, err := parseSplit(f.split)
+		none = err == nil && fr != (dataset.Fractions{}) && fr.Valid == 0
 	}
 	patience := c.Patience
 	switch k, ok := model.Lookup(c.Kind); {
@@ -237,7 +237,9 @@ func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) 
 		what += ","
 	}
 	seed := ""
-	if f.train == "" {
+	if byTime, _, _ := parseSplit(f.split); f.train == "" && byTime {
+		seed = " (by time: the latest rows test)"
+	} else if f.train == "" {
 		seed = fmt.Sprintf(" (seed %d)", f.seed)
 	}
 	return fmt.Sprintf("%s %d users, %d items; split %d/%d/%d%s\n", what, s.Users.Len(), s.Items.Len(),

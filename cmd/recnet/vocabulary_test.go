@@ -16,7 +16,7 @@ import (
 // where the flag applies, such as "--protocol ncf: " (the training flags
 // of eval) or "with --data: " (bench's --columns); the flag's meaning is
 // what follows it.
-var contextPrefix = regexp.MustCompile(`^(--[a-z-]+ [a-z0-9]+|with --[a-z-]+): `)
+var contextPrefix = regexp.MustCompile(`^(--[a-z-]+ [a-z0-9|]+|with --[a-z-]+): `)
 
 // vocabulary says what each flag name means, as a regular expression the
 // usage of every flag of that name matches (after contextPrefix), in every
