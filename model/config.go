@@ -47,15 +47,16 @@ type Training struct {
 // net, its initialization and its penalties. Each kind reads some of them
 // (Kind.Reads).
 type Settings struct {
-	Dim        int        `json:"dim"`               // embedding size
-	Activation Activation `json:"activation"`        // output activation
-	Init       string     `json:"init"`              // "he_normal" (Keras) or "normal" (N(0, InitStd²), biases from the mean)
-	InitStd    float64    `json:"init_std"`          // standard deviation of the "normal" init
-	L2         float64    `json:"l2"`                // L2 penalty on the embedding rows a batch touches
-	BiasL2     float64    `json:"bias_l2"`           // L2 penalty on the biases a batch touches
-	Layers     string     `json:"layers,omitempty"`  // hidden layers of mlp and neumf: widths, each with an optional ":activation" (default relu), e.g. "64,32:tanh,16"
-	Dropout    float64    `json:"dropout,omitempty"` // rate of inverted dropout after each hidden layer while training
-	Alpha      float64    `json:"alpha,omitempty"`   // ials: confidence 1 + alpha·r of an interaction
+	Dim        int        `json:"dim"`                // embedding size
+	Activation Activation `json:"activation"`         // output activation
+	Init       string     `json:"init"`               // "he_normal" (Keras) or "normal" (N(0, InitStd²), biases from the mean)
+	InitStd    float64    `json:"init_std"`           // standard deviation of the "normal" init
+	L2         float64    `json:"l2"`                 // L2 penalty on the embedding rows a batch touches
+	BiasL2     float64    `json:"bias_l2"`            // L2 penalty on the biases a batch touches
+	Layers     string     `json:"layers,omitempty"`   // hidden layers of mlp and neumf: widths, each with an optional ":activation" (default relu), e.g. "64,32:tanh,16"
+	Dropout    float64    `json:"dropout,omitempty"`  // rate of inverted dropout after each hidden layer while training
+	Alpha      float64    `json:"alpha,omitempty"`    // ials: confidence 1 + alpha·r of an interaction
+	CGSteps    int        `json:"cg_steps,omitempty"` // ials: conjugate-gradient steps a row and half-step; negative: exact Cholesky solves
 }
 
 // Dense is one hidden layer: its width and activation.
@@ -139,6 +140,7 @@ func (c Config) WithDefaults() Config {
 	def(&c.L2, d.L2)
 	def(&c.BiasL2, d.BiasL2)
 	def(&c.Alpha, d.Alpha)
+	defi(&c.CGSteps, d.CGSteps)
 	if c.Optimizer == "adagrad" {
 		def(&c.LR, AdaGradLR)
 	}
@@ -187,6 +189,7 @@ const (
 	MaxThreads   = 256     // goroutines that train dot
 	MaxNegatives = 1000    // negatives sampled per positive (implicit task)
 	MaxLayers    = 16      // hidden layers of mlp and neumf
+	MaxCGSteps   = 64      // conjugate-gradient steps a row (ials; the exact solve is cheaper past Dim steps)
 )
 
 // DefaultNegatives is the number of negatives the implicit task samples per
@@ -300,6 +303,12 @@ var checks = []settingCheck{
 		return nil
 	}},
 	{always: true, check: func(c Config) error { return inRange("threads", c.Threads, 0, MaxThreads) }},
+	{setting: "cg_steps", check: func(c Config) error {
+		if c.CGSteps > MaxCGSteps {
+			return fmt.Errorf("model: cg steps %d out of range 1..%d (negative: exact solves)", c.CGSteps, MaxCGSteps)
+		}
+		return nil
+	}},
 	{setting: "alpha", check: func(c Config) error {
 		if !(c.Alpha > 0) || math.IsInf(c.Alpha, 1) {
 			return fmt.Errorf("model: alpha %g must be above 0 and finite", c.Alpha)

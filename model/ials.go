@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/recnet/recnet/internal/f32"
@@ -36,6 +37,10 @@ type IALS struct {
 	gram     []float64 // ItemEmbᵀ ItemEmb, for fold-in
 }
 
+// DefaultCGSteps is the ials kind's default number of conjugate-gradient
+// steps a row and half-step (Config.CGSteps).
+const DefaultCGSteps = 3
+
 // ialsKind names the ials kind.
 const ialsKind = "ials"
 
@@ -49,11 +54,11 @@ func init() {
 		Score: ScoreRelevance,
 		Defaults: Config{
 			Training: Training{Task: TaskImplicit, Epochs: 15, Seed: 42},
-			Settings: Settings{Dim: 64, L2: 0.002, Alpha: 2},
+			Settings: Settings{Dim: 64, L2: 0.002, Alpha: 2, CGSteps: DefaultCGSteps},
 		},
-		Reads: []string{"dim", "epochs", "l2", "alpha", "task"},
+		Reads: []string{"dim", "epochs", "l2", "alpha", "cg_steps", "task"},
 		Fixed: map[string]string{"task": TaskImplicit},
-		Why:   "ials solves each user and item row exactly by least squares, every cell weighted by its confidence (no optimizer, batches, biases, layers, sampled negatives or early stopping)",
+		Why:   "ials solves each user and item row by least squares (conjugate gradients or exactly), every cell weighted by its confidence (no optimizer, batches, biases, layers, sampled negatives or early stopping)",
 		Space: []Range{
 			{Name: "dim", Values: []string{"16", "32", "64", "128", "256"}, Grid: []string{"32", "64", "128"}},
 			{Name: "l2", Lo: 1e-4, Hi: 0.1, Log: true, Grid: []string{"0.0005", "0.002", "0.01"}},
@@ -63,8 +68,12 @@ func init() {
 		Build: buildIALS,
 		Count: func(c Config, users, items int) int64 { return (int64(users) + int64(items)) * int64(c.Dim) },
 		Describe: func(c Config) string {
-			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha), L2 %g (scaled by each row's confidence), %d iterations",
-				c.Dim, c.Alpha, max(c.L2, 0), c.Epochs)
+			solve := "exact row solves"
+			if c.CGSteps > 0 {
+				solve = fmt.Sprintf("%d conjugate-gradient steps a row", c.CGSteps)
+			}
+			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha), L2 %g (scaled by each row's confidence), %d iterations of %s",
+				c.Dim, c.Alpha, max(c.L2, 0), c.Epochs, solve)
 		},
 	})
 }
@@ -210,6 +219,91 @@ type ALSRow struct {
 	a, b []float64 // the system, then a's Cholesky factor
 	ys   []float32 // the rows of J, gathered
 	yy   []float32 // their Gramian
+
+	// Gram32 is Gram in float32, which CG reads (Gram32 sets it).
+	Gram32     []float32
+	res, p, ap []float32 // CG's residual, direction and A·direction
+	t          []float32 // y_jᵀv for the rows of J
+}
+
+// SetGram32 sets Gram32 from Gram, reusing its storage.
+func (r *ALSRow) SetGram32() {
+	r.Gram32 = slices.Grow(r.Gram32[:0], len(r.Gram))[:len(r.Gram)]
+	for c, v := range r.Gram {
+		r.Gram32[c] = float32(v)
+	}
+}
+
+// CG runs up to steps steps of conjugate gradients on the row's normal
+// equations (those of Solve), from x's current value (a warm start), in
+// float32. A step costs O(Dim² + |J|·Dim): A·p is Gram32·p + λ_x p +
+// α Σ_{j∈J} y_j (y_jᵀp), A never formed; one more pass of the same cost
+// computes the first residual. It stops early when the residual is
+// exactly zero. With no interactions x is zero (the exact solution).
+// Gram32 must be set (SetGram32).
+func (r *ALSRow) CG(x []float32, y []float32, rows []int32, steps int) {
+	d := r.Dim
+	x = x[:d]
+	if len(rows) == 0 {
+		clear(x)
+		return
+	}
+	if cap(r.res) < d {
+		r.res, r.p, r.ap = make([]float32, d), make([]float32, d), make([]float32, d)
+	}
+	res, p, ap := r.res[:d], r.p[:d], r.ap[:d]
+	n := len(rows)
+	r.ys = slices.Grow(r.ys[:0], n*d)[:n*d]
+	r.t = slices.Grow(r.t[:0], n)[:n]
+	for k, j := range rows {
+		copy(r.ys[k*d:k*d+d], y[int(j)*d:int(j)*d+d])
+	}
+	lambda := float32(r.L2 * (float64(r.Others) + r.Alpha*float64(len(rows))))
+	// res = b − A x, with b = (1+α) Σ y_j: the pass of A x, each row's
+	// weight shifted by −(1+α), negated.
+	r.apply(ap, x, r.ys, n, lambda, float32(1+r.Alpha))
+	for c, v := range ap {
+		res[c] = -v
+	}
+	copy(p, res)
+	rs := f32.Dot(res, res)
+	for range steps {
+		if rs == 0 {
+			return
+		}
+		r.apply(ap, p, r.ys, n, lambda, 0)
+		pap := f32.Dot(p, ap)
+		if !(pap > 0) {
+			return
+		}
+		a := rs / pap
+		f32.SubScaled(x, p, -a)
+		f32.SubScaled(res, ap, a)
+		next := f32.Dot(res, res)
+		beta := next / rs
+		for c, v := range res {
+			p[c] = v + beta*p[c]
+		}
+		rs = next
+	}
+}
+
+// apply sets dst = Gram32·v + λ v + Σ_{j∈J} (α y_jᵀv − shift) y_j, from
+// the rows of J gathered in ys (|J| x Dim), by the matrix kernels: t = ys·v,
+// then dst += tᵀ·ys.
+func (r *ALSRow) apply(dst, v, ys []float32, n int, lambda, shift float32) {
+	d := r.Dim
+	f32.MulNN(dst, v, r.Gram32, 1, d, d, false) // vᵀG = Gv, G symmetric
+	for c, x := range v {
+		dst[c] += lambda * x
+	}
+	t := r.t[:n]
+	f32.MulNN(t, ys, v, n, d, 1, false)
+	alpha := float32(r.Alpha)
+	for k, x := range t {
+		t[k] = alpha*x - shift
+	}
+	f32.MulNN(dst, t, ys, 1, n, d, true)
 }
 
 // Solve writes the row's factors into x (Dim values), from the fixed

@@ -40,6 +40,7 @@ var settingTable = withFlags([]Setting{
 	{Name: "layers", Help: fmt.Sprintf("hidden layers: at most %d, widths (1 to %d), each with an optional :activation (relu when absent), e.g. 64,32:tanh,16; none for no hidden layer", MaxLayers, MaxDim), field: func(c *Config) any { return &c.Layers }},
 	{Name: "dropout", Help: "rate of dropout after each hidden layer while training, at least 0 and below 1", field: func(c *Config) any { return &c.Dropout }},
 	{Name: "alpha", Help: "confidence of an interaction: 1 + alpha (every rating is one interaction; 1 for a cell without one); above 0 and finite", field: func(c *Config) any { return &c.Alpha }},
+	{Name: "cg_steps", Help: fmt.Sprintf("ials: conjugate-gradient steps per user or item row and half-step, warm-started from the row's last value, 1 to %d; negative: solve each row exactly (Cholesky, O(d³) a row)", MaxCGSteps), field: func(c *Config) any { return &c.CGSteps }},
 	{Name: "task", Shared: true, Help: "rating (predict ratings, squared error) or implicit (every rating an interaction, sampled negatives, cross-entropy; ranking metrics)", field: func(c *Config) any { return &c.Task }},
 	{Name: "negatives", Shared: true, Help: fmt.Sprintf("implicit task: negatives sampled per positive each epoch, 1 to %d", MaxNegatives), field: func(c *Config) any { return &c.Negatives }},
 	{Name: "init", Help: "embedding init: he_normal (Keras) or normal", field: func(c *Config) any { return &c.Init }},

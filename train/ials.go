@@ -17,9 +17,10 @@ import (
 func init() { Register("ials", Fitter{Fit: fitIALS}) }
 
 // fitIALS trains implicit ALS (model.IALS): from item factors drawn at
-// random, each iteration (an "epoch") solves every user row exactly with
-// the items fixed, then every item row with the users fixed
-// (model.ALSRow), the rows of a half-step shared among GOMAXPROCS
+// random, each iteration (an "epoch") solves every user row with the
+// items fixed, then every item row with the users fixed (model.ALSRow),
+// by cfg.CGSteps conjugate-gradient steps warm-started from the row's
+// last value, or exactly when CGSteps is negative; the rows of a half-step shared among GOMAXPROCS
 // goroutines. Each row's solve depends only on the fixed table, so the
 // factors are the same bits for any number of goroutines. An iteration
 // records the confidence-weighted mean squared error over every cell
@@ -33,7 +34,7 @@ func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) 
 	byItem := NewInteractions(s.Train.Item, s.Train.User, net.Items)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
-		if err := IALSIteration(ctx, net, byUser, byItem); err != nil {
+		if err := IALSIteration(ctx, net, byUser, byItem, cfg.CGSteps); err != nil {
 			return err
 		}
 		rec := model.Epoch{Epoch: epoch, Loss: ialsLoss(net, byUser), ValLoss: math.NaN(), ValRMSE: math.NaN(),
@@ -95,22 +96,29 @@ func (t Interactions) Len() int { return len(t.Col) }
 
 // IALSIteration runs one iteration of implicit ALS on net: the user
 // half-step, then the item half-step. byUser holds each user's items and
-// byItem each item's users (the same interactions).
-func IALSIteration(ctx context.Context, net *model.IALS, byUser, byItem Interactions) error {
-	if err := IALSHalfStep(ctx, net.UserEmb, net.ItemEmb, byUser, net); err != nil {
+// byItem each item's users (the same interactions). Each row takes
+// cgSteps conjugate-gradient steps from its current value, or an exact
+// solve when cgSteps ≤ 0.
+func IALSIteration(ctx context.Context, net *model.IALS, byUser, byItem Interactions, cgSteps int) error {
+	if err := IALSHalfStep(ctx, net.UserEmb, net.ItemEmb, byUser, net, cgSteps); err != nil {
 		return err
 	}
-	return IALSHalfStep(ctx, net.ItemEmb, net.UserEmb, byItem, net)
+	return IALSHalfStep(ctx, net.ItemEmb, net.UserEmb, byItem, net, cgSteps)
 }
 
 // IALSHalfStep solves every row of dst (a table of len(rows.Start)-1
 // rows) with the table fixed held fixed: the Gramian of fixed once, then
-// one model.ALSRow solve a row, on GOMAXPROCS goroutines. It stops with
+// one model.ALSRow solve a row (cgSteps steps of ALSRow.CG, or
+// ALSRow.Solve when cgSteps ≤ 0), on GOMAXPROCS goroutines. It stops with
 // ctx's error when ctx is done.
-func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, net *model.IALS) error {
+func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, net *model.IALS, cgSteps int) error {
 	d := net.Dim
 	others := len(fixed) / d
 	gram := model.Gram(nil, fixed, others, d)
+	shared := model.ALSRow{Dim: d, Alpha: net.Alpha, L2: net.L2, Others: others, Gram: gram}
+	if cgSteps > 0 {
+		shared.SetGram32()
+	}
 	n := len(rows.Start) - 1
 	const chunk = 64
 	var next atomic.Int64
@@ -120,7 +128,7 @@ func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			row := model.ALSRow{Dim: d, Alpha: net.Alpha, L2: net.L2, Others: others, Gram: gram}
+			row := model.ALSRow{Dim: d, Alpha: net.Alpha, L2: net.L2, Others: others, Gram: gram, Gram32: shared.Gram32}
 			for {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= n {
@@ -131,6 +139,10 @@ func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, 
 					return
 				}
 				for r := lo; r < min(lo+chunk, n); r++ {
+					if cgSteps > 0 {
+						row.CG(dst[r*d:r*d+d], fixed, rows.Row(r), cgSteps)
+						continue
+					}
 					if err := row.Solve(dst[r*d:r*d+d], fixed, rows.Row(r)); err != nil {
 						errs[w] = fmt.Errorf("train: %w", err)
 						return
