@@ -70,7 +70,7 @@ func init() {
 		Describe: func(c Config) string {
 			solve := "exact row solves"
 			if c.CGSteps > 0 {
-				solve = fmt.Sprintf("%d conjugate-gradient steps a row", c.CGSteps)
+				solve = fmt.Sprintf("%d conjugate-gradient step(s) a row", c.CGSteps)
 			}
 			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha), L2 %g (scaled by each row's confidence), %d iterations of %s",
 				c.Dim, c.Alpha, max(c.L2, 0), c.Epochs, solve)

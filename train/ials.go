@@ -186,3 +186,63 @@ func ialsLoss(net *model.IALS, byUser Interactions) float64 {
 	}
 	return sum / (float64(net.Users)*float64(net.Items) + net.Alpha*float64(byUser.Len()))
 }
+
+// measureIALS is MeasureEpoch for ials: one iteration of a fresh net of
+// cfg for each thread count (GOMAXPROCS set to it for the while), beside
+// the floor, the score <P[u], Q[i]> of every training interaction
+// computed user by user on as many goroutines, before and after.
+func measureIALS(s *dataset.Split, cfg model.Config, threads []int) ([]EpochTiming, error) {
+	if s.Train.Len() == 0 {
+		return nil, ErrNoTrainRows
+	}
+	users, items := s.Users.Len(), s.Items.Len()
+	byUser := NewInteractions(s.Train.User, s.Train.Item, users)
+	byItem := NewInteractions(s.Train.Item, s.Train.User, items)
+	var res []EpochTiming
+	for _, t := range threads {
+		t = max(t, 1)
+		net := model.NewIALS(users, items, cfg)
+		// One iteration first, so that the floor reads trained factors.
+		if err := IALSIteration(context.Background(), net, byUser, byItem, cfg.CGSteps); err != nil {
+			return nil, err
+		}
+		prev := runtime.GOMAXPROCS(t)
+		floor := ialsFloor(net, byUser, t)
+		start := time.Now()
+		err := IALSIteration(context.Background(), net, byUser, byItem, cfg.CGSteps)
+		epoch := time.Since(start)
+		floor = min(floor, ialsFloor(net, byUser, t))
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			return nil, err
+		}
+		res = append(res, EpochTiming{Threads: t, Epoch: epoch, Floor: floor, Loss: ialsLoss(net, byUser)})
+	}
+	return res, nil
+}
+
+// ialsFloor times the scores of every interaction of byUser, the users
+// cut into threads contiguous shares, and returns the time.
+func ialsFloor(net *model.IALS, byUser Interactions, threads int) time.Duration {
+	start := time.Now()
+	var wg sync.WaitGroup
+	sums := make([]float32, threads)
+	for w := range threads {
+		lo, hi := w*net.Users/threads, (w+1)*net.Users/threads
+		wg.Go(func() {
+			var s float32
+			for u := lo; u < hi; u++ {
+				for _, i := range byUser.Row(u) {
+					s += net.Score(int32(u), i)
+				}
+			}
+			sums[w] = s
+		})
+	}
+	wg.Wait()
+	floorSink = sums[0]
+	return time.Since(start)
+}
+
+// floorSink keeps ialsFloor's sums alive.
+var floorSink float32

@@ -102,14 +102,19 @@ type EpochTiming struct {
 // the same packed tables, without updating anything. The rows are shuffled
 // once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
 // count starts from the same initial tables. Only cfg.Kind dot (or empty)
-// is measured.
+// and ials are measured; for ials the epoch is one iteration (both
+// half-steps, as IALSIteration) and the floor the scores of every
+// training interaction, each user's in turn, on as many goroutines.
 func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTiming, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
+	if cfg.Kind == "ials" {
+		return measureIALS(s, cfg, threads)
+	}
 	if cfg.Kind != dotKind {
-		return nil, fmt.Errorf("train: can measure the epoch of dot only, not %q", cfg.Kind)
+		return nil, fmt.Errorf("train: can measure the epoch of dot or ials only, not %q", cfg.Kind)
 	}
 	n := s.Train.Len()
 	if n == 0 {

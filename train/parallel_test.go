@@ -151,6 +151,15 @@ func TestMeasureEpoch(t *testing.T) {
 	if res[0].WriteFloor <= 0 || res[1].WriteFloor != 0 {
 		t.Errorf("write floor: %v on 1 thread, %v on 2 (want positive, then 0)", res[0].WriteFloor, res[1].WriteFloor)
 	}
+	ials, err := MeasureEpoch(s, model.Config{Kind: "ials", Settings: model.Settings{Dim: 8}}, 1, 2)
+	if err != nil || len(ials) != 2 || ials[1].Threads != 2 {
+		t.Fatalf("ials: %+v, %v", ials, err)
+	}
+	for _, r := range ials {
+		if r.Epoch <= 0 || r.Floor <= 0 || !(r.Loss > 0) || math.IsInf(r.Loss, 0) || r.WriteFloor != 0 {
+			t.Errorf("ials: got %+v", r)
+		}
+	}
 	if _, err := MeasureEpoch(s, model.Config{Kind: "bias"}, 1); err == nil {
 		t.Error("bias: no error")
 	}

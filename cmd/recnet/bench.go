@@ -64,7 +64,8 @@ type benchRun struct {
 	src                           sourceFlags
 	shape, threads                string
 	rows, dim, batch, epochs, rep int
-	optimizer                     string
+	cgSteps                       int
+	optimizer, kind               string
 	lr                            float64
 	seed                          uint64
 	asJSON                        bool
@@ -95,6 +96,8 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "kind to time: "+model.DefaultKind+" (an epoch of its optimizers) or ials (one iteration, --cg-steps, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
+	f.IntVar(&r.cgSteps, "cg-steps", 0, fmt.Sprintf("--kind ials (which takes --dim 64 unless given): conjugate-gradient steps a row, 1 to %d; negative: exact solves (default %d)", model.MaxCGSteps, model.DefaultCGSteps))
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s: a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
 	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
@@ -150,6 +153,10 @@ func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, b
 	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
 	res.DataSeconds = time.Since(start).Seconds()
 	res.Config = fmt.Sprintf("%s dim %d, batch %d, seed %d", model.DefaultKind, r.dim, r.batch, r.seed)
+	if r.kind == "ials" {
+		c := model.Config{Kind: "ials", Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}.WithDefaults()
+		res.Config = fmt.Sprintf("ials dim %d, %s, seed %d", r.dim, cgWords(c.CGSteps), r.seed)
+	}
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 	return s, res, nil
 }
@@ -162,15 +169,25 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 		intIn(fs, "repeat", r.rep, 1, maxRepeat), positive(fs, "lr", r.lr), seedSet(fs, r.seed)); err != nil {
 		return nil, nil, err
 	}
-	opts, err := r.optimizers()
-	if err != nil {
-		return nil, nil, err
-	}
 	ths, err := parseThreads(r.threads)
 	if err != nil {
 		return nil, nil, badInput(err)
 	}
 	if err := firstErr(r.checkSource(fs), r.src.check(fs)); err != nil {
+		return nil, nil, err
+	}
+	if r.kind == "ials" {
+		cfgs, err := r.checkIALS(fs)
+		return ths, cfgs, err
+	}
+	if err := oneOf("--kind", r.kind, model.DefaultKind, "ials"); err != nil {
+		return nil, nil, err
+	}
+	if fs.Changed("cg-steps") {
+		return nil, nil, badInput(fmt.Errorf("--cg-steps: applies to --kind ials only"))
+	}
+	opts, err := r.optimizers()
+	if err != nil {
 		return nil, nil, err
 	}
 	cfg := model.Presets["default"]
@@ -189,6 +206,27 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 		cfgs = append(cfgs, c)
 	}
 	return ths, cfgs, nil
+}
+
+// checkIALS refuses the flags that do not apply to --kind ials and
+// returns its one config.
+func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
+	for _, name := range []string{"optimizer", "lr", "batch", "epochs"} {
+		if fs.Changed(name) {
+			return nil, badInput(fmt.Errorf("%s: does not apply to --kind ials (bench times one iteration; no optimizer, batches or test RMSE)", flagName(fs, name)))
+		}
+	}
+	r.epochs = 0
+	if !fs.Changed("dim") {
+		d, _ := model.Defaults("ials")
+		r.dim = d.Dim
+	}
+	c := model.Config{Kind: "ials", Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
+	c = c.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, badInput(fmt.Errorf("--cg-steps: %w", err))
+	}
+	return []model.Config{c}, nil
 }
 
 // optimizers returns the names of --optimizer's list, each known.
@@ -273,7 +311,11 @@ func (r *benchResult) memory(mem *benchMem) {
 func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Config, ths []int, res *benchResult, mem *benchMem) error {
 	for _, c := range cfgs {
 		for _, t := range ths {
-			res.Threads = append(res.Threads, benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t})
+			row := benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t}
+			if c.Kind == "ials" {
+				row.Optimizer = "-"
+			}
+			res.Threads = append(res.Threads, row)
 		}
 	}
 	// The repeats go round every optimizer in turn, so that each
@@ -386,6 +428,14 @@ func (r benchResult) write(w io.Writer) error {
 	fmt.Fprintf(&b, "peak RSS %s, Go heap (most reserved) %s, Go total from the OS %s\n", mib(uint64(r.PeakRSSBytes)), mib(r.GoHeapSysPeak), mib(r.GoSysBytes))
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// cgWords names ials' row solve.
+func cgWords(steps int) string {
+	if steps < 0 {
+		return "exact row solves"
+	}
+	return plural(steps, "conjugate-gradient step") + " a row"
 }
 
 func mib(n uint64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
