@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/internal/f32"
 	"github.com/recnet/recnet/model"
 )
 
@@ -114,11 +115,15 @@ func IALSIteration(ctx context.Context, net *model.IALS, byUser, byItem Interact
 func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, net *model.IALS, cgSteps int) error {
 	d := net.Dim
 	others := len(fixed) / d
-	gram := model.Gram(nil, fixed, others, d)
-	shared := model.ALSRow{Dim: d, Alpha: net.Alpha, L2: net.L2, Others: others, Gram: gram}
+	// CG reads the Gramian in float32 only: the matrix kernel makes it.
+	shared := model.ALSRow{Dim: d, Alpha: net.Alpha, L2: net.L2, Others: others}
 	if cgSteps > 0 {
-		shared.SetGram32()
+		shared.Gram32 = make([]float32, d*d)
+		f32.MulTN(shared.Gram32, fixed, fixed, d, others, d, false)
+	} else {
+		shared.Gram = model.Gram(nil, fixed, others, d)
 	}
+	gram := shared.Gram
 	n := len(rows.Start) - 1
 	const chunk = 64
 	var next atomic.Int64
