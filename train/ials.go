@@ -15,7 +15,10 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-func init() { Register("ials", Fitter{Fit: fitIALS}) }
+// ialsKind names the ials kind.
+const ialsKind = "ials"
+
+func init() { Register(ialsKind, Fitter{Fit: fitIALS}) }
 
 // fitIALS trains implicit ALS (model.IALS): from item factors drawn at
 // random, each iteration (an "epoch") solves every user row with the

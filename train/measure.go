@@ -110,7 +110,7 @@ func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTi
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if cfg.Kind == "ials" {
+	if cfg.Kind == ialsKind {
 		return measureIALS(s, cfg, threads)
 	}
 	if cfg.Kind != dotKind {

@@ -21,6 +21,9 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// benchIALS names the ials kind, which bench times by its iteration.
+var benchIALS = (*model.IALS)(nil).Kind()
+
 // benchRow is one thread count's figures.
 type benchRow struct {
 	Optimizer    string  `json:"optimizer"`
@@ -96,8 +99,9 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "kind to time: "+model.DefaultKind+" (an epoch of its optimizers) or ials (one iteration, --cg-steps, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
-	f.IntVar(&r.cgSteps, "cg-steps", 0, fmt.Sprintf("--kind ials (which takes --dim 64 unless given): conjugate-gradient steps a row, 1 to %d; negative: exact solves (default %d)", model.MaxCGSteps, model.DefaultCGSteps))
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
+	cg, _ := model.LookupSetting("cg_steps")
+	f.IntVar(&r.cgSteps, cg.Flag, 0, cg.Help+kindsSay(cg))
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s: a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
 	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
@@ -153,8 +157,8 @@ func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, b
 	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
 	res.DataSeconds = time.Since(start).Seconds()
 	res.Config = fmt.Sprintf("%s dim %d, batch %d, seed %d", model.DefaultKind, r.dim, r.batch, r.seed)
-	if r.kind == "ials" {
-		c := model.Config{Kind: "ials", Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}.WithDefaults()
+	if r.kind == benchIALS {
+		c := model.Config{Kind: benchIALS, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}.WithDefaults()
 		res.Config = fmt.Sprintf("ials dim %d, %s, seed %d", r.dim, cgWords(c.CGSteps), r.seed)
 	}
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
@@ -176,11 +180,11 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	if err := firstErr(r.checkSource(fs), r.src.check(fs)); err != nil {
 		return nil, nil, err
 	}
-	if r.kind == "ials" {
+	if r.kind == benchIALS {
 		cfgs, err := r.checkIALS(fs)
 		return ths, cfgs, err
 	}
-	if err := oneOf("--kind", r.kind, model.DefaultKind, "ials"); err != nil {
+	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS); err != nil {
 		return nil, nil, err
 	}
 	if fs.Changed("cg-steps") {
@@ -218,10 +222,10 @@ func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
 	}
 	r.epochs = 0
 	if !fs.Changed("dim") {
-		d, _ := model.Defaults("ials")
+		d, _ := model.Defaults(benchIALS)
 		r.dim = d.Dim
 	}
-	c := model.Config{Kind: "ials", Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
+	c := model.Config{Kind: benchIALS, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
 	c = c.WithDefaults()
 	if err := c.Validate(); err != nil {
 		return nil, badInput(fmt.Errorf("--cg-steps: %w", err))
@@ -312,7 +316,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 	for _, c := range cfgs {
 		for _, t := range ths {
 			row := benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t}
-			if c.Kind == "ials" {
+			if c.Kind == benchIALS {
 				row.Optimizer = "-"
 			}
 			res.Threads = append(res.Threads, row)
