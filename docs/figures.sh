@@ -50,7 +50,7 @@ figures=(
   "tune-dot-implicit|recnet tune --kind dot --task implicit --trials 20 --seed 42 2>/dev/null|$tuned"
   "tune-mlp-implicit|recnet tune --kind mlp --task implicit --trials 20 --seed 42 2>/dev/null|$tuned"
   "tune-neumf-implicit|recnet tune --kind neumf --task implicit --trials 20 --seed 42 2>/dev/null|$tuned"
-  "implicit-real|for k in dot mlp neumf ials ease; do recnet eval --protocol loo --data ml-latest-small/ratings.csv --kind \$k --task implicit -q 2>/dev/null || exit; done|$loo"
+  "implicit-real|for k in dot mlp neumf ials ease; do recnet eval --protocol loo --data ml-latest-small/ratings.csv --kind \$k --task implicit -q 2>/dev/null && continue; exit 1; done|$loo"
   "foldin|cd '$root' && go test -count=1 -v -run 'FoldInMatchesTrainedIn' ./model/|grep -E 'overlap' | sed 's/^ *//'"
   "implicit-known|cd '$root' && go test -count=1 -v -run TestImplicitKnownAnswer ./train/|grep -E 'HR@10' | sed 's/^ *//'"
   "load|recnet train -q --out m.recnet >/dev/null && { recnet serve --model m.recnet --addr 127.0.0.1:18080 >/dev/null 2>&1 & sleep 2; recnet load --model m.recnet --addr http://127.0.0.1:18080 -n 20000 -c 32; s=\$?; kill %1; exit \$s; }|"

@@ -189,6 +189,12 @@ const (
 	MaxLayers    = 16      // hidden layers of mlp and neumf
 )
 
+// NegativesSpace is what tune --task implicit draws the negatives per
+// positive from, for the kinds that sample them (dot, mlp, neumf); its
+// grid keeps DefaultNegatives. The best dot measured on ml-latest-small
+// took 8 (see the README).
+var NegativesSpace = []string{"1", "2", "4", "8"}
+
 // DefaultNegatives is the number of negatives the implicit task samples per
 // positive, as in Neural Collaborative Filtering.
 const DefaultNegatives = 4
