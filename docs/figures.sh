@@ -26,6 +26,15 @@ export PATH="$work:$PATH"
 epochs="awk '/^Epoch/ { if (!n++) print; else last = \$0; next } last != \"\" { if (n > 2) print \"...\"; print last; last = \"\" } { print }'"
 summary="sed -n '/^Summary/,\$p'"
 tuned="sed -n '/^searched/,\$p'"
+# The real development data, MovieLens' ml-latest-small (../shared/data, or
+# RECNET_MLS naming its ratings.csv), is linked into $work as
+# ml-latest-small/ratings.csv for the figures that read it.
+mls=${RECNET_MLS:-$root/../shared/data/ml-latest-small/ratings.csv}
+if [ -f "$mls" ]; then mkdir "$work/ml-latest-small" && ln -s "$(realpath "$mls")" "$work/ml-latest-small/ratings.csv"; fi
+# loo keeps, of several eval --protocol loo reports one after another, the
+# data and hold-out lines once and each report's model, column-header and
+# score lines.
+loo="awk '/^(data |leave-latest-out)/ && seen[\$1]++ { next } /^(data |leave-latest-out|model |recnet |most popular| +HR@10)/'"
 figures=(
   "train|recnet train -q|$epochs"
   "train-seed|recnet train -q --preset seed|$epochs"
@@ -41,6 +50,7 @@ figures=(
   "tune-dot-implicit|recnet tune --kind dot --task implicit --trials 20 --seed 42 2>/dev/null|$tuned"
   "tune-mlp-implicit|recnet tune --kind mlp --task implicit --trials 20 --seed 42 2>/dev/null|$tuned"
   "tune-neumf-implicit|recnet tune --kind neumf --task implicit --trials 20 --seed 42 2>/dev/null|$tuned"
+  "implicit-real|for k in dot mlp neumf ials ease; do recnet eval --protocol loo --data ml-latest-small/ratings.csv --kind \$k --task implicit -q 2>/dev/null && continue; exit 1; done|$loo"
   "foldin|cd '$root' && go test -count=1 -v -run 'FoldInMatchesTrainedIn' ./model/|grep -E 'overlap' | sed 's/^ *//'"
   "implicit-known|cd '$root' && go test -count=1 -v -run TestImplicitKnownAnswer ./train/|grep -E 'HR@10' | sed 's/^ *//'"
   "load|recnet train -q --out m.recnet >/dev/null && { recnet serve --model m.recnet --addr 127.0.0.1:18080 >/dev/null 2>&1 & sleep 2; recnet load --model m.recnet --addr http://127.0.0.1:18080 -n 20000 -c 32; s=\$?; kill %1; exit \$s; }|"

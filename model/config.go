@@ -192,6 +192,12 @@ const (
 	MaxCGSteps   = 64      // conjugate-gradient steps a row (ials; the exact solve is cheaper past Dim steps)
 )
 
+// NegativesSpace is what tune --task implicit draws the negatives per
+// positive from, for the kinds that sample them (dot, mlp, neumf); its
+// grid keeps DefaultNegatives. The best dot measured on ml-latest-small
+// took 8 (see the README).
+var NegativesSpace = []string{"1", "2", "4", "8"}
+
 // DefaultNegatives is the number of negatives the implicit task samples per
 // positive, as in Neural Collaborative Filtering.
 const DefaultNegatives = 4

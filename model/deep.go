@@ -52,4 +52,5 @@ var deepSpace = []Range{
 	{Name: "l2", Lo: 1e-6, Hi: 1e-3, Log: true, Grid: []string{"1e-05", "0.0001"}},
 	{Name: "dropout", Values: []string{"0", "0.1", "0.2", "0.3"}},
 	{Name: "batch", Values: []string{"128", "256", "512"}},
+	{Name: "negatives", Values: NegativesSpace},
 }

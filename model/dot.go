@@ -94,6 +94,7 @@ func init() {
 			{Name: "bias-l2", Lo: 1e-7, Hi: 1e-4, Log: true},
 			{Name: "batch", Values: []string{"64", "128", "256", "512"}},
 			{Name: "activation", Values: []string{"linear", "relu", "sigmoid"}},
+			{Name: "negatives", Values: NegativesSpace},
 		},
 		SearchBase: Config{Training: Training{Epochs: 100}},
 		Build:      buildDot,

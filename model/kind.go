@@ -43,7 +43,10 @@ type Kind struct {
 	// "optimizer".
 	Optimizers []string
 	// Space is the search space of tune: the settings it varies, in this
-	// order; nil when there is nothing to tune.
+	// order; nil when there is nothing to tune. A search of one task
+	// leaves out the ranges of settings the kind does not read for it
+	// (Config.Unused): the activation for the implicit task, the
+	// negatives for the rating task.
 	Space []Range
 	// SearchBase holds the settings a search starts from where they
 	// differ from Defaults (its zero fields take Defaults).

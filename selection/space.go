@@ -21,13 +21,21 @@ type Space struct {
 	Ranges []model.Range
 }
 
-// DefaultSpace returns the search space a kind declares (model.Kind.Space,
-// starting from its SearchBase; `recnet tune --help` lists each kind's).
-// Ranges are on ratings min-max scaled to [0,1] (the default), wide enough
-// not to favour one data set. Settings not listed keep the kind's
-// defaults. A kind without a space (mean, bias: fitted in one step) has
-// nothing to tune, and is an error.
-func DefaultSpace(kind string) (Space, error) {
+// DefaultSpace returns the search space a kind declares for its default
+// task: TaskSpace(kind, "").
+func DefaultSpace(kind string) (Space, error) { return TaskSpace(kind, "") }
+
+// TaskSpace returns the search space a kind declares (model.Kind.Space,
+// starting from its SearchBase; `recnet tune --help` lists each kind's)
+// for a task (model.TaskRating or model.TaskImplicit; "": the kind's
+// default). Ranges of settings the kind does not read for the task are
+// left out (model.Config.Unused): the implicit task's output is always a
+// sigmoid, so it searches no activation, and the rating task samples no
+// negatives. Ranges are on ratings min-max scaled to [0,1] (the default),
+// wide enough not to favour one data set. Settings not listed keep the
+// kind's defaults. A kind without a space (mean, bias: fitted in one step)
+// has nothing to tune, and is an error.
+func TaskSpace(kind, task string) (Space, error) {
 	if kind == "" {
 		kind = model.DefaultKind
 	}
@@ -38,7 +46,18 @@ func DefaultSpace(kind string) (Space, error) {
 	if k.Space == nil {
 		return Space{}, fmt.Errorf("selection: nothing to tune for kind %q (tunable: %s)", kind, strings.Join(model.Tunable(), ", "))
 	}
-	return Space{Base: k.SearchBase.WithDefaults(), Ranges: slices.Clone(k.Space)}, nil
+	base := k.SearchBase.WithDefaults()
+	if task != "" {
+		base.Task = task
+	}
+	var ranges []model.Range
+	for _, r := range k.Space {
+		if st, ok := model.LookupSetting(r.Name); ok && base.Unused(st.Name) != "" {
+			continue
+		}
+		ranges = append(ranges, r)
+	}
+	return Space{Base: base, Ranges: ranges}, nil
 }
 
 // Validate reports a range that cannot be drawn or set, or a base

@@ -429,9 +429,11 @@ type evalNCFRun struct {
 }
 
 // negatives returns the negatives per positive the model was trained
-// with: those of the implicit task, 0 for the rating task.
+// with: those of the implicit task, 0 for the rating task and for a kind
+// that samples none (ials, ease: every cell without an interaction is
+// one).
 func (e *evalNCFRun) negatives() int {
-	if c := e.m.Config.WithDefaults(); c.Implicit() {
+	if c := e.m.Config.WithDefaults(); c.Implicit() && c.Unused("negatives") == "" {
 		return c.Negatives
 	}
 	return 0
@@ -489,6 +491,8 @@ func (e *evalNCFRun) write(out io.Writer) {
 	}
 	if n := e.negatives(); n > 0 {
 		fmt.Fprintf(out, "training: %s per positive (--negatives %d)\n", plural(n, "negative"), n)
+	} else if c := e.m.Config.WithDefaults(); c.Implicit() {
+		fmt.Fprintf(out, "training: on every user-item cell, those without an interaction as negatives (%s samples none)\n", c.Kind)
 	} else {
 		fmt.Fprintln(out, "training: on the ratings, no sampled negatives (--task rating)")
 	}

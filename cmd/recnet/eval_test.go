@@ -145,6 +145,13 @@ func TestEvalNCF(t *testing.T) {
 			t.Errorf("implicit --json: %s = %v, want %v", key, got, want)
 		}
 	}
+	// A kind of the implicit task that samples no negatives is not said
+	// to train with the default --negatives.
+	ials := []string{"eval", "--protocol", "ncf", "--data", data, "--quiet", "--kind", "ials", "--epochs", "1", "--candidates", "20"}
+	stdout, stderr, code = run(t, ials...)
+	if code != 0 || !strings.Contains(stdout, "(ials samples none)") || strings.Contains(stdout, "negatives per positive") {
+		t.Errorf("%q: exit %d, %s; want its training said to sample no negatives:\n%s", ials, code, stderr, stdout)
+	}
 }
 
 func TestEvalBadInput(t *testing.T) {

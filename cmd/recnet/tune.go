@@ -45,11 +45,13 @@ func tuneCmd() *cobra.Command {
 trial trains on the training part with early stopping on the validation part and is
 scored by validation RMSE, or, with --folds K, by the mean RMSE of K-fold
 cross-validation over the training and validation parts. With --task implicit
-(` + strings.Join(implicitKinds(model.Tunable()), ", ") + `) each trial is scored by 1 - NDCG@10 of its ranking of the
-validation rows, and the best is tested by ranking beside the most-popular baseline. Every trial is printed as it
-finishes. The best configuration is then refitted on the training part (early stopping
-on the validation part) and tested on the test part, which the search never saw;
---out saves that model.
+(` + strings.Join(implicitKinds(model.Tunable()), ", ") + `) each trial is scored by 1 - NDCG@10 of its
+ranking of the validation rows, and the best is tested by ranking beside the most-popular
+baseline; the kinds that sample negatives draw them too (negatives below), unless
+--negatives is given, which every trial then uses. A kind of the implicit task only is
+searched for that task without --task. Every trial is printed as it finishes. The best
+configuration is then refitted on the training part (early stopping on the validation
+part) and tested on the test part, which the search never saw; --out saves that model.
 
 Search spaces (ratings scaled to [0,1]), as each kind declares it:
 ` + spacesHelp() + `
@@ -151,6 +153,9 @@ func (r *tuneRun) failed(lines io.Writer, res selection.TuneResult, space select
 // check refuses a flag out of its bounds and returns the search space
 // and the name of the score trials are ranked by.
 func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
+	if d, ok := model.Defaults(r.kind); ok && d.Task != "" && !fs.Changed("task") {
+		r.task = d.Task // a kind's declared task is its default (ials, ease)
+	}
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
@@ -166,22 +171,24 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if fs.Changed("negatives") && r.task != model.TaskImplicit {
 		return selection.Space{}, "", badInput(errors.New("--negatives: applies with --task implicit only (negatives are sampled for the implicit task)"))
 	}
-	space, err := selection.DefaultSpace(r.kind)
+	space, err := selection.TaskSpace(r.kind, r.task)
 	if err != nil {
 		return space, "", badInput(fmt.Errorf("--kind: %w", err))
 	}
 	space.Base.Seed = r.df.seed
-	space.Base.Task = r.task
 	if fs.Changed("negatives") {
+		if why := space.Base.Unused("negatives"); why != "" {
+			return space, "", badInput(fmt.Errorf("--negatives: %s does not read it: %s", r.kind, why))
+		}
+		// The negatives given are every trial's: none are drawn.
 		space.Base.Negatives = r.negatives
+		space.Ranges = slices.DeleteFunc(space.Ranges, func(p model.Range) bool { return p.Name == "negatives" })
 	}
 	if err := space.Base.Validate(); err != nil {
 		return space, "", badInput(err)
 	}
 	metric := "RMSE"
 	if space.Base.Implicit() {
-		// The implicit task's output is always a sigmoid.
-		space.Ranges = slices.DeleteFunc(space.Ranges, func(p model.Range) bool { return p.Name == "activation" })
 		metric = "1-NDCG@10"
 		if r.folds != 0 {
 			return space, "", badInput(fmt.Errorf("--task implicit is tuned on the validation part; --folds does not apply"))
@@ -313,8 +320,10 @@ func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testR
 }
 
 // spacesHelp describes the search space of every tunable kind, from the
-// kinds' declarations: the ranges, the epochs (unless a range draws them)
-// and patience the search trains with, and the grid.
+// kinds' declarations: the ranges (each of a setting the kind reads for
+// one task only saying which: taskOnly), the epochs (unless a range draws
+// them) and patience the search trains with when the kind reads them, and
+// the grid.
 func spacesHelp() string {
 	var b strings.Builder
 	for _, name := range model.Tunable() {
@@ -322,15 +331,20 @@ func spacesHelp() string {
 		base := k.SearchBase.WithDefaults()
 		var parts, grid []string
 		for _, r := range k.Space {
-			parts = append(parts, r.String())
+			parts = append(parts, r.String()+taskOnly(base, r.Name))
 			if g := r.GridString(); g != "" {
 				grid = append(grid, g)
 			}
 		}
-		if slices.ContainsFunc(k.Space, func(r model.Range) bool { return r.Name == "epochs" }) {
-			parts = append(parts, fmt.Sprintf("patience %d", base.Patience))
-		} else {
-			parts = append(parts, fmt.Sprintf("up to %s, patience %d", plural(base.Epochs, "epoch"), base.Patience))
+		var training []string
+		if k.Trained() && !slices.ContainsFunc(k.Space, func(r model.Range) bool { return r.Name == "epochs" }) {
+			training = append(training, "up to "+plural(base.Epochs, "epoch"))
+		}
+		if k.ReadsSetting("patience") {
+			training = append(training, fmt.Sprintf("patience %d", base.Patience))
+		}
+		if len(training) > 0 {
+			parts = append(parts, strings.Join(training, ", "))
 		}
 		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name), strings.Join(parts, ", ")+"."))
 		if len(grid) > 0 {
@@ -338,6 +352,26 @@ func spacesHelp() string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// taskOnly returns " (--task implicit)" or " (rating task)" for a setting
+// (named as its flag) that a kind, with the settings base, reads for that
+// task only; "" otherwise.
+func taskOnly(base model.Config, setting string) string {
+	st, _ := model.LookupSetting(setting)
+	read := map[string]bool{}
+	for _, task := range model.Tasks {
+		c := base
+		c.Task = task
+		read[task] = c.Unused(st.Name) == ""
+	}
+	switch {
+	case read[model.TaskImplicit] && !read[model.TaskRating]:
+		return " (--task implicit)"
+	case read[model.TaskRating] && !read[model.TaskImplicit]:
+		return " (rating task)"
+	}
+	return ""
 }
 
 // wrapHelp writes text after the first line's prefix, wrapped at 88
