@@ -103,6 +103,9 @@ func (m *Model) FoldInContext(ctx context.Context, ratings map[string]float64, k
 	if err != nil {
 		return FoldInResult{}, err
 	}
+	if len(rated) == 0 && m.ScoreName() == ScoreRelevance {
+		return m.coldByPopularity(k)
+	}
 	user, err := net.FoldInUser(ctx, rated, lambda)
 	if err != nil {
 		return FoldInResult{}, err
@@ -359,4 +362,25 @@ func solveFactored(l, b []float64, n int) []float64 {
 		w[i] = s / l[i*n+i]
 	}
 	return w
+}
+
+// coldByPopularity is the cold start of a kind whose scores only order
+// items and that has no item biases (ials, ease: a learner with no ratings
+// scores every item 0): the items ranked by how many users rated them in
+// training (Model.Seen), the count as the score. It wraps ErrNoSeen when
+// the model keeps no seen items.
+func (m *Model) coldByPopularity(k int) (FoldInResult, error) {
+	if !m.HasSeen() {
+		return FoldInResult{}, fmt.Errorf("%w: a %s model ranks a learner with no ratings by popularity, from its seen items", ErrNoSeen, m.Net.Kind())
+	}
+	counts := make([]float64, m.Items.Len())
+	for _, e := range m.Seen.Packed {
+		counts[e>>8]++
+	}
+	top := topk.Select(nil, len(counts), k, nil, func(i int32) float64 { return counts[i] })
+	res := FoldInResult{Cold: true, Recs: make([]Rec, len(top))}
+	for j, r := range top {
+		res.Recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score}
+	}
+	return res, nil
 }
