@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +24,12 @@ import (
 // chromiumPath is where Debian's chromium package installs the browser.
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowser drives the page in headless Chromium, served a rating model
-// and an implicit one: search, tick two courses of one genre with
-// ratings, ask for recommendations and check that the ticked courses are
-// absent, each item has a reason naming a ticked course, and the scores
-// are not all equal, then choose the other model. With
+// TestBrowser drives the page in headless Chromium, served a rating
+// model, an implicit one and an ease one: search, tick two courses of one
+// genre with ratings, ask for recommendations and check that the ticked
+// courses are absent, each item has a reason naming a ticked course, and
+// the scores are not all equal, then choose the implicit model and the
+// ease one (checkRelevance). With
 // RECNET_SCREENSHOT=1 it writes a screenshot of the page with its
 // recommendations, 1280 px wide, to docs/page.png. It is skipped without
 // Chromium unless CI=true.
@@ -55,7 +57,11 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := server.NewNamed([]server.Named{{Name: "ratings", Model: m}, {Name: "next", Model: next}}, dataset.BuiltinCatalog())
+	ease, err := train.Fit(context.Background(), split, model.Config{Kind: "ease"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.NewNamed([]server.Named{{Name: "ratings", Model: m}, {Name: "next", Model: next}, {Name: "ease", Model: ease}}, dataset.BuiltinCatalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,13 +181,7 @@ func TestBrowser(t *testing.T) {
 
 	// Choosing the implicit model ranks by what learners take next, and
 	// still leaves out the ticked courses.
-	err = chromedp.Do(stepCtx,
-		chromedp.Click(chromedp.CSS(`#model-choices input[value="next"]`)),
-		chromedp.Poll[chromedp.Void](`document.getElementById("recs-status").textContent.includes("probability")`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	chooseModel(t, stepCtx, "next", "probability")
 	checkRecs(t, stepCtx, ticked, false)
 
 	// At 400 px the page is one column and the loss chart, redrawn at its
@@ -200,9 +200,44 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(label) != 2 || label[0] < 11 || label[1] > 400 {
 		t.Errorf("at 400 px: chart label height, page width %v (%v); want at least 11 px and at most 400 px", label, err)
 	}
+	checkRelevance(t, stepCtx, ticked) // last: ease has no loss curve
 	checkFineScale(t, stepCtx, m)
 	cancel()
 	cancelAlloc()
+}
+
+// chooseModel chooses the served model name and waits until the
+// recommendations' status says want.
+func chooseModel(t *testing.T, ctx context.Context, name, want string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#model-choices input[value="`+name+`"]`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById("recs-status").textContent.includes(`+strconv.Quote(want)+`)`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkRelevance chooses the ease model, whose scores only order the
+// courses, and checks that it is offered as ranking what learners take
+// next, with no rating control (a tick is all), its scores labelled
+// relevance, and the ticked courses left out.
+func checkRelevance(t *testing.T, ctx context.Context, ticked []string) {
+	t.Helper()
+	choice, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#model-choices label:has(input[value="ease"])`)))
+	if err != nil || !strings.Contains(choice, "What learners like you take next") {
+		t.Errorf("ease choice %q (%v): want what learners like you take next", choice, err)
+	}
+	chooseModel(t, ctx, "ease", "by relevance")
+	page, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
+		String(document.querySelectorAll("#results li.taken").length),
+		String(document.querySelectorAll("#results li.taken select").length),
+		document.getElementById("model-facts").textContent]`))
+	if err != nil || len(page) != 3 || page[0] != "2" || page[1] != "0" || !strings.Contains(page[2], "Scoresrelevance") {
+		t.Errorf("ease model: ticked, rating controls, facts %q (%v); want 2 ticked, no control, scores relevance", page, err)
+	}
+	checkRecs(t, ctx, ticked, false)
 }
 
 // checkFineScale serves m as a model rated 0 to 1000 in steps of 0.5 and

@@ -16,7 +16,7 @@
 //
 // The endpoints are:
 //
-//	GET  /v1/predict?user=U&item=I  {"user","item","rating"} ("probability" instead of "rating" for an implicit-task model)
+//	GET  /v1/predict?user=U&item=I  {"user","item",SCORE} (SCORE the model's score: "rating", "probability" or "relevance")
 //	GET  /v1/recommend?user=U&k=10  {"user","score_kind","seen_left_out","because_exact","recommendations":[{"item","title","genres","score","because"}]}
 //	GET  /v1/similar?item=I&k=10    {"item","similar":[{"item","title","genres","score"}]}
 //	POST /v1/foldin                 {"ratings":{"C1":5},"k":10} -> {"cold","score_kind","because_exact","recommendations"}
@@ -30,17 +30,21 @@
 // query string, the fold-in POST too, and uses the first model without it;
 // an empty model= is refused (400).
 // /v1/model describes the chosen model, and lists every model under
-// "models": name, kind, score ("rating" or "probability"), min, max and
-// step (the step between ratings; null when the model does not say).
+// "models": name, kind, score (model.Model.ScoreName: "rating",
+// "probability" or "relevance"), min, max and step (the step between
+// ratings; null when the model does not say). predict gives its score
+// under that name: {"user","item","relevance"} for an ials or ease model.
 //
 // recommend leaves out the items the user rated in training when the model
 // keeps them (seen_left_out says so; model.Model.HasSeen);
 // include_seen=true keeps them (true or false, default false). A rated
 // item of a fold-in is never recommended back. Recommend and fold-in
 // scores are the model's unclipped output, labelled by score_kind: "rating"
-// (a predicted rating on the model's scale) or "probability" (an
-// implicit-task model); a predicted rating above the top of the scale has
-// "beyond":1, one below its bottom "beyond":-1, others no "beyond".
+// (a predicted rating on the model's scale), "probability" (an
+// implicit-task model) or "relevance" (a kind whose scores only order the
+// items, such as ials and ease, and mean nothing alone); a predicted
+// rating above the top of the scale has "beyond":1, one below its bottom
+// "beyond":-1, others no "beyond".
 //
 // Each recommend and fold-in item has "because": the rated items (the
 // user's seen items, or the fold-in's ratings) that add most to its score,

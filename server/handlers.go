@@ -175,22 +175,31 @@ func (s *Server) predict(r *http.Request, sv *served) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	rating, err := sv.m.Predict(user, it)
+	score, err := sv.m.Predict(user, it)
 	if err != nil {
 		return nil, s.modelError(err)
 	}
-	if sv.m.ScoreName() == model.ScoreProbability {
-		return struct {
-			User        string       `json:"user"`
-			Item        string       `json:"item"`
-			Probability model.Number `json:"probability"`
-		}{user, it, model.Number(rating)}, nil
-	}
-	return struct {
-		User   string       `json:"user"`
-		Item   string       `json:"item"`
-		Rating model.Number `json:"rating"`
-	}{user, it, model.Number(rating)}, nil
+	return &predictData{user, it, sv.m.ScoreName(), score}, nil
+}
+
+// predictData is the answer of predict: {"user":U,"item":I,NAME:S}, the
+// score under the model's ScoreName ("rating", "probability" or
+// "relevance").
+type predictData struct {
+	user, item, name string
+	score            float64
+}
+
+func (d *predictData) appendJSON(b []byte) []byte {
+	b = append(b, `{"user":`...)
+	b = appendString(b, d.user)
+	b = append(b, `,"item":`...)
+	b = appendString(b, d.item)
+	b = append(b, ',')
+	b = appendString(b, d.name)
+	b = append(b, ':')
+	b = appendNumber(b, d.score)
+	return append(b, '}')
 }
 
 // idAndK reads the required id parameter name and k (1..MaxK, default

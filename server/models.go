@@ -84,7 +84,7 @@ func (s *Server) names() []string {
 type modelEntry struct {
 	Name  string        `json:"name"`
 	Kind  string        `json:"kind"`
-	Score string        `json:"score"` // what its rankings give: rating or probability
+	Score string        `json:"score"` // what its rankings give: model.Model.ScoreName (rating, probability or relevance)
 	Min   model.Number  `json:"min"`
 	Max   model.Number  `json:"max"`
 	Step  *model.Number `json:"step"` // between ratings; null when unknown, 0 for a continuous scale

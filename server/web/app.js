@@ -9,18 +9,28 @@
   // taken maps a course id to {item, title, genres, rating}, in tick order.
   const taken = new Map();
   let searchSeq = 0;
-  // cur is the chosen model, as /v1/model lists it: name, score ("rating",
-  // or "probability" for a model of the implicit task), min, max and step
-  // (null when the model does not say, 0 for a continuous scale).
+  // cur is the chosen model, as /v1/model lists it: name, score ("rating";
+  // "probability" for a model of the implicit task; "relevance" for a kind
+  // whose scores only order the courses, such as ials and ease), min, max
+  // and step (null when the model does not say, 0 for a continuous scale).
   // several is set when the server serves more than one model.
   let cur = { name: "", score: "rating", min: null, max: null, step: null };
   let several = false;
-  const implicit = () => cur.score === "probability";
-  const scoreLabel = () => implicit()
-    ? "Predicted probability of taking the course" : "Predicted rating";
-  // ranks says, for the learner, what a model of each score ranks by.
-  const ranks = (score) => score === "probability"
-    ? "What learners like you take next" : "What you’d rate highest";
+  // scores says, for each score a model gives, whether a tick is all the
+  // learner gives it (no rating), how its scores are labelled, what the
+  // model facts call them, and what it ranks by, for the learner.
+  const scores = {
+    rating: { tick: false, label: "Predicted rating", fact: "predicted rating", ranks: "What you’d rate highest" },
+    probability: {
+      tick: true, label: "Predicted probability of taking the course", fact: "probability",
+      ranks: "What learners like you take next",
+    },
+    relevance: { tick: true, label: "Relevance", fact: "relevance", ranks: "What learners like you take next" },
+  };
+  const scoreOf = (score) => scores[score] || scores.rating;
+  const implicit = () => scoreOf(cur.score).tick;
+  const scoreLabel = () => scoreOf(cur.score).label;
+  const ranks = (score) => scoreOf(score).ranks;
 
   // withModel adds the chosen model to an API path, when there are several.
   const withModel = (path) => several && cur.name
@@ -399,7 +409,7 @@
         ["Epochs", String((d.history || []).length)],
         ["Best epoch", d.best_epoch == null ? "–" : String(d.best_epoch)],
         ["Rating range", d.min == null ? "–" : `${d.min}–${d.max}`],
-        ["Scores", implicit() ? "probability" : "predicted rating"],
+        ["Scores", scoreOf(cur.score).fact],
       ];
       $("model-facts").replaceChildren(...facts.map(([k, v]) => el("div", {}, el("dt", { text: k }), el("dd", { text: v }))));
       lastCurve = [d.history, d.best_epoch];

@@ -1,0 +1,96 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/server"
+	"github.com/recnet/recnet/train"
+)
+
+// TestRelevanceModel serves a small ials and a small ease model, whose
+// scores only order the items, and checks that /v1/model says their score
+// is "relevance", and that /v1/predict and /v1/recommend give the score
+// under that name, not as a rating or a probability.
+func TestRelevanceModel(t *testing.T) {
+	d, _ := dataset.GenerateCourses(dataset.CourseConfig{Users: 200, Items: 30, Rows: 1400})
+	split, err := dataset.SplitRandom(d, dataset.Fractions{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []model.Config{
+		{Kind: "ials", Training: model.Training{Epochs: 2}, Settings: model.Settings{Dim: 4}},
+		{Kind: "ease"},
+	} {
+		m, err := train.Fit(context.Background(), split, cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", cfg.Kind, err)
+		}
+		if m.ScoreName() != model.ScoreRelevance {
+			t.Fatalf("%s: ScoreName %q, want %q", cfg.Kind, m.ScoreName(), model.ScoreRelevance)
+		}
+		h := server.New(m, nil).Handler()
+		user, item := m.Users.Raw(0), m.Items.Raw(0)
+
+		var info struct {
+			Data struct {
+				Score  string `json:"score"`
+				Models []struct {
+					Score string `json:"score"`
+				} `json:"models"`
+			} `json:"data"`
+		}
+		body := get(t, h, "/v1/model", &info)
+		if info.Data.Score != "relevance" || len(info.Data.Models) != 1 || info.Data.Models[0].Score != "relevance" {
+			t.Errorf("%s: /v1/model %s; want score relevance, in the list too", cfg.Kind, body)
+		}
+
+		var pred struct {
+			Data map[string]json.RawMessage `json:"data"`
+		}
+		body = get(t, h, "/v1/predict?user="+user+"&item="+item, &pred)
+		want, err := m.Predict(user, item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got float64
+		if len(pred.Data) != 3 || json.Unmarshal(pred.Data["relevance"], &got) != nil || got != want {
+			t.Errorf("%s: /v1/predict %s; want user, item and relevance %v", cfg.Kind, body, want)
+		}
+		if !strings.HasPrefix(body, `{"status":"success","data":{"user":`) {
+			t.Errorf("%s: /v1/predict %s; want user, item, then the score", cfg.Kind, body)
+		}
+
+		var recs struct {
+			Data struct {
+				ScoreKind string `json:"score_kind"`
+			} `json:"data"`
+		}
+		body = get(t, h, "/v1/recommend?user="+user+"&k=2&because=false", &recs)
+		if recs.Data.ScoreKind != "relevance" {
+			t.Errorf("%s: /v1/recommend %s; want score_kind relevance", cfg.Kind, body)
+		}
+	}
+}
+
+// get answers GET target from h, decoding the body into v, and returns
+// the body.
+func get(t *testing.T, h http.Handler, target string, v any) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+	body := rec.Body.String()
+	if rec.Code != 200 {
+		t.Fatalf("GET %s: %d %s", target, rec.Code, body)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("GET %s: %v: %s", target, err, body)
+	}
+	return body
+}
