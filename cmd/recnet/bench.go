@@ -225,10 +225,13 @@ func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
 		d, _ := model.Defaults(benchIALS)
 		r.dim = d.Dim
 	}
+	if err := cgStepsIn(fs, r.cgSteps); err != nil {
+		return nil, err
+	}
 	c := model.Config{Kind: benchIALS, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
 	c = c.WithDefaults()
-	if err := c.Validate(); err != nil {
-		return nil, badInput(fmt.Errorf("--cg-steps: %w", err))
+	if err := c.Validate(); err != nil { // the flags checked, nothing is left for it to refuse
+		return nil, badInput(err)
 	}
 	return []model.Config{c}, nil
 }
