@@ -51,6 +51,7 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--kind", "bias", "--task", "implicit"}, []string{"--task"}},
 		{[]string{"tune", "--data", never, "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"tune", "--data", never, "--kind", "nmf", "--task", "implicit"}, []string{"--task", "nmf"}},
+		{[]string{"tune", "--data", never, "--kind", "ials", "--task", "rating"}, []string{"--task", "ials", "implicit task only"}},
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"recommend", "--model", never, "--rated", "a=4", "--lambda", "1e-300"}, []string{"--lambda", "at least"}},
 		{[]string{"completion", "nope"}, []string{"completion"}},
