@@ -210,9 +210,19 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
+// A SettingError is an error of one setting, which a kind's Check refuses
+// for that kind: Setting is its JSON name (as in SettingList), Msg says why.
+type SettingError struct {
+	Setting, Msg string
+}
+
+// Error returns "model: SETTING: MSG".
+func (e *SettingError) Error() string { return "model: " + e.Setting + ": " + e.Msg }
+
 // Validate reports settings that cannot train: an unknown kind, a
 // setting out of its range, one that differs from the only value the kind
-// takes (Kind.Fixed), or an optimizer the kind does not train with. A
+// takes (Kind.Fixed), an optimizer the kind does not train with, or
+// settings the kind's Check refuses (a *SettingError). A
 // setting the kind does not read is checked when it is given (not zero
 // after the kind's defaults), so that a value out of range is refused for
 // every kind.
@@ -236,6 +246,9 @@ func (c Config) Validate() error {
 	}
 	if k.ReadsSetting("optimizer") && !slices.Contains(k.Optimizers, c.Optimizer) {
 		return fmt.Errorf("model: optimizer %s does not train %s (it trains with %s)", c.Optimizer, c.Kind, orList(k.Optimizers))
+	}
+	if k.Check != nil {
+		return k.Check(c)
 	}
 	return nil
 }

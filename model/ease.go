@@ -56,6 +56,12 @@ func init() {
 		Describe: func(c Config) string {
 			return fmt.Sprintf("EASE item-item weights in closed form, λ %g, implicit task", c.L2)
 		},
+		Check: func(c Config) error {
+			if !(c.L2 > 0) { // a penalty of none is stored negative
+				return &SettingError{Setting: "l2", Msg: "ease needs a positive l2, its λ; a penalty of none does not apply"}
+			}
+			return nil
+		},
 	})
 }
 
@@ -156,9 +162,9 @@ func (e *EASE) SummaryRows() []SummaryRow {
 	}
 }
 
-// FoldInLambda returns 1: an EASE folds a user in with no penalty, and
-// ignores the one it is given.
-func (e *EASE) FoldInLambda() float64 { return 1 }
+// FoldInLambda returns 0: an EASE folds a user in with no penalty, and
+// ignores the one it is given (recommend refuses --lambda for it).
+func (e *EASE) FoldInLambda() float64 { return 0 }
 
 // FoldInUser places a new user from the items they rated (their ratings
 // do not matter: ease learns interactions): the user's row x is those

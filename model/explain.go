@@ -121,11 +121,11 @@ func (m *Model) explainRated(ctx context.Context, rated []Rated, orig []float64,
 	if _, deep := m.Net.(DeepNet); deep && len(rated) > MaxDeepExplain {
 		return nil, fmt.Errorf("%w: kind %s explains at most %d ratings (one refit a rating), and there are %d", ErrUnsupported, m.Net.Kind(), MaxDeepExplain, len(rated))
 	}
-	if lambda == 0 {
-		lambda = net.FoldInLambda()
-	}
-	if !(lambda > 0) || !Finite(lambda) {
+	if lambda != 0 && (!(lambda > 0) || !Finite(lambda)) {
 		return nil, fmt.Errorf("model: fold-in lambda must be positive and finite, got %g", lambda)
+	}
+	if lambda == 0 {
+		lambda = net.FoldInLambda() // 0 for a net that takes no penalty (ease)
 	}
 	user, err := net.FoldInUser(ctx, rated, lambda)
 	if err != nil {

@@ -62,6 +62,11 @@ type Kind struct {
 	// Describe describes cfg (defaults applied) in one line: the settings
 	// that matter for the kind, as a summary shows them.
 	Describe func(cfg Config) string
+	// Check, when not nil, refuses settings (defaults applied, each
+	// within its bounds) that the kind cannot train with although another
+	// kind could, such as ease's l2 of 0 (no penalty); Config.Validate
+	// calls it last. Its error is a *SettingError.
+	Check func(cfg Config) error
 }
 
 // ReadsSetting reports whether the kind reads the setting (a JSON name).

@@ -14,27 +14,29 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-func init() { Register("ease", Fitter{Fit: fitEASE}) }
+func init() { Register("ease", Fitter{Fit: fitEASE, Check: checkEASE}) }
 
 // errNotPositiveDefinite is the error of an ease fit whose
 // system XᵀX + λI (or XXᵀ + λI) Cholesky could not factor.
 var errNotPositiveDefinite = fmt.Errorf("train: ease system is not positive definite")
 
-// fitEASE sets m.Net to the EASE of s.Train: X is the 0/1 user x item
-// matrix of the training rows (a rating of any value is an interaction),
-// λ the l2 setting. It refuses more than model.MaxEASEItems items.
-func fitEASE(ctx context.Context, s *dataset.Split, m *model.Model, _ *Options) error {
-	n := s.Items.Len()
-	if n > model.MaxEASEItems {
+// checkEASE refuses more than model.MaxEASEItems items, an error wrapping
+// ErrTooLarge that suggests ials.
+func checkEASE(_ model.Config, s *dataset.Split) error {
+	if n := s.Items.Len(); n > model.MaxEASEItems {
 		return fmt.Errorf("train: ease on %d items needs about %.1f GiB for its items x items matrices: %w (at most %d items); use --kind ials, whose memory grows with items x factors",
 			n, 12*float64(n)*float64(n)/(1<<30), ErrTooLarge, model.MaxEASEItems)
 	}
-	lambda := m.Config.L2
-	if !(lambda > 0) {
-		return fmt.Errorf("train: ease needs a positive l2 (its λ), got %g", lambda)
-	}
+	return nil
+}
+
+// fitEASE sets m.Net to the EASE of s.Train: X is the 0/1 user x item
+// matrix of the training rows (a rating of any value is an interaction),
+// λ the l2 setting (positive: the kind's Check refuses another).
+func fitEASE(ctx context.Context, s *dataset.Split, m *model.Model, _ *Options) error {
+	n := s.Items.Len()
 	rows := interactionRows(s.Train, s.Users.Len())
-	w, err := EASEWeights(ctx, rows, n, lambda)
+	w, err := EASEWeights(ctx, rows, n, m.Config.L2)
 	if err != nil {
 		return err
 	}

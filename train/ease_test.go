@@ -163,19 +163,24 @@ func TestEASERoundTrip(t *testing.T) {
 }
 
 // TestEASETooManyItems checks the refusal of more than model.MaxEASEItems
-// items, before any items x items matrix is made.
+// items, before any items x items matrix is made: just past the cap, and
+// past the items (about 23,200) whose weights alone exceed
+// train.MaxTrainFloats, where Fit's estimate of the memory of training
+// once refused first, with words for a dot (dim, layers, batch).
 func TestEASETooManyItems(t *testing.T) {
-	d := &dataset.Dataset{Name: "wide", Users: dataset.NewIDMap(nil), Items: dataset.NewIDMap(nil)}
-	for u := range 4 {
-		d.Users.Add("u" + strconv.Itoa(u))
-	}
-	for i := range model.MaxEASEItems + 1 {
-		d.Ratings.Append(int32(i%4), d.Items.Add("i"+strconv.Itoa(i)), 1)
-	}
-	s := &dataset.Split{Name: "wide", Train: d.Ratings, Users: d.Users, Items: d.Items, Min: 1, Max: 1}
-	_, err := train.Fit(context.Background(), s, model.Config{Kind: "ease"})
-	if !errors.Is(err, train.ErrTooLarge) || !strings.Contains(err.Error(), "ials") {
-		t.Fatalf("error %v, want one wrapping ErrTooLarge that suggests ials", err)
+	for _, items := range []int{model.MaxEASEItems + 1, 24000} {
+		d := &dataset.Dataset{Name: "wide", Users: dataset.NewIDMap(nil), Items: dataset.NewIDMap(nil)}
+		for u := range 4 {
+			d.Users.Add("u" + strconv.Itoa(u))
+		}
+		for i := range items {
+			d.Ratings.Append(int32(i%4), d.Items.Add("i"+strconv.Itoa(i)), 1)
+		}
+		s := &dataset.Split{Name: "wide", Train: d.Ratings, Users: d.Users, Items: d.Items, Min: 1, Max: 1}
+		_, err := train.Fit(context.Background(), s, model.Config{Kind: "ease"})
+		if !errors.Is(err, train.ErrTooLarge) || !strings.Contains(err.Error(), "ials") || strings.Contains(err.Error(), "dim") {
+			t.Errorf("%d items: error %v, want one wrapping ErrTooLarge that suggests ials", items, err)
+		}
 	}
 }
 

@@ -87,6 +87,11 @@ func Fit(ctx context.Context, s *dataset.Split, cfg model.Config, opts ...Option
 	if err := NeedVariety(s.Name, cfg.Task, s.Train); err != nil {
 		return nil, err
 	}
+	if f.Check != nil {
+		if err := f.Check(cfg, s); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkSize(cfg, s); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,11 @@ type Fitter struct {
 	// batch (cfg has its defaults), which TrainFloats counts; nil means
 	// none.
 	RowFloats func(cfg model.Config) int64
+	// Check, when not nil, refuses training cfg (defaults applied and
+	// checked) on s before anything is allocated, where the kind has its
+	// own limit, such as ease's number of items; Fit calls it before its
+	// estimate of the memory of training (ErrTooLarge).
+	Check func(cfg model.Config, s *dataset.Split) error
 }
 
 // fitters maps a kind's name to its fitter.

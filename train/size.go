@@ -19,10 +19,11 @@ const MaxTrainFloats = 1 << 31
 var ErrTooLarge = errors.New("too large to train")
 
 // epochLen returns the rows of one training epoch on s: the training rows,
-// and for the implicit task their sampled negatives.
+// and for the implicit task their sampled negatives when the kind samples
+// them (reads "negatives"; ials and ease weigh every cell instead).
 func epochLen(s *dataset.Split, cfg model.Config) int {
 	n := s.Train.Len()
-	if cfg.Implicit() {
+	if k, ok := model.Lookup(cfg.Kind); cfg.Implicit() && ok && k.ReadsSetting("negatives") {
 		n *= 1 + cfg.Negatives
 	}
 	return n

@@ -146,3 +146,23 @@ func TestNeedVariety(t *testing.T) {
 		}
 	}
 }
+
+// TestEpochLen checks the rows of an implicit epoch: the training rows with
+// their sampled negatives for a kind that samples them, the training rows
+// alone for ials and ease, which weigh every cell instead.
+func TestEpochLen(t *testing.T) {
+	var r dataset.Ratings
+	for k := range 10 {
+		r.Append(int32(k%3), int32(k), 1)
+	}
+	s := &dataset.Split{Train: r}
+	for _, c := range []struct {
+		kind string
+		want int
+	}{{"dot", 10 * (1 + 3)}, {"mlp", 10 * (1 + 3)}, {"ials", 10}, {"ease", 10}} {
+		cfg := model.Config{Kind: c.kind, Training: model.Training{Task: model.TaskImplicit, Negatives: 3}}.WithDefaults()
+		if got := epochLen(s, cfg); got != c.want {
+			t.Errorf("%s: epochLen %d, want %d", c.kind, got, c.want)
+		}
+	}
+}

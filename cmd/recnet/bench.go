@@ -102,7 +102,7 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
 	cg, _ := model.LookupSetting("cg_steps")
 	f.IntVar(&r.cgSteps, cg.Flag, 0, cg.Help+kindsSay(cg))
-	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s: a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
+	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s (ials: that run its row solves): a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
 	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
 	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad", "optimizer: a comma-separated list, each measured in turn, of adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
@@ -225,10 +225,13 @@ func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
 		d, _ := model.Defaults(benchIALS)
 		r.dim = d.Dim
 	}
+	if err := cgStepsIn(fs, r.cgSteps); err != nil {
+		return nil, err
+	}
 	c := model.Config{Kind: benchIALS, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
 	c = c.WithDefaults()
-	if err := c.Validate(); err != nil {
-		return nil, badInput(fmt.Errorf("--cg-steps: %w", err))
+	if err := c.Validate(); err != nil { // the flags checked, nothing is left for it to refuse
+		return nil, badInput(err)
 	}
 	return []model.Config{c}, nil
 }

@@ -203,9 +203,13 @@ func ratingKinds() []string {
 
 // cvKinds returns the kinds cv cross-validates that stop early (early),
 // or else those fitted on the whole training folds.
-func cvKinds(early bool) []string {
+func cvKinds(early bool) []string { return earlyKinds(ratingKinds(), early) }
+
+// earlyKinds returns the kinds of names that stop early (early), or else
+// those that do not.
+func earlyKinds(names []string, early bool) []string {
 	var out []string
-	for _, name := range ratingKinds() {
+	for _, name := range names {
 		if stopsEarly(name) == early {
 			out = append(out, name)
 		}

@@ -66,7 +66,8 @@ and the number of such users is printed. Equal scores rank by lower item id.
 
 --protocol ncf follows Neural Collaborative Filtering (He et al. 2017): it
 holds out one rating per user with at least two (and one more per user with
-three, for early stopping): each user's latest by the table's time column, or
+three, for early stopping; a kind that does not stop early, ` + strings.Join(earlyKinds(train.Kinds(), false), ", ") + `,
+trains on it too): each user's latest by the table's time column, or
 a random one drawn with --seed when the table has none (--columns time=none
 drops it), and says which. Then it trains the model the model flags describe
 (--kind, --dim, --epochs, ...; --negatives is the implicit task's negatives
@@ -344,8 +345,16 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 		return err
 	}
 	fmt.Fprintln(lines, describe(cfg))
+	fit := s
+	if !stopsEarly(cfg.Kind) {
+		// As cv: a kind that does not stop early trains on the
+		// validation rows too.
+		fit = &dataset.Split{Name: s.Name, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max, Unrated: s.Unrated,
+			Train: dataset.Concat(s.Train, s.Valid)}
+		fmt.Fprintf(lines, "%s does not stop early: it trains on the training and validation rows (%d)\n", cfg.Kind, fit.Train.Len())
+	}
 	start := time.Now()
-	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
+	m, err := train.Fit(cmd.Context(), fit, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)))
 	if err != nil {
 		return divergedHint(err, cmd.Flags(), cfg, false)
 	}

@@ -152,6 +152,23 @@ func TestEvalNCF(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "(ials samples none)") || strings.Contains(stdout, "negatives per positive") {
 		t.Errorf("%q: exit %d, %s; want its training said to sample no negatives:\n%s", ials, code, stderr, stdout)
 	}
+	// ials does not stop early: it trains on the training and the
+	// validation rows, as cv's kinds that do not; dot keeps its
+	// validation rows for early stopping.
+	var trainRows, validRows int
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, "leave-") {
+			_, after, _ := strings.Cut(l, ": ")
+			fmt.Sscanf(after, "%d train, %d validation", &trainRows, &validRows)
+		}
+	}
+	want := fmt.Sprintf("ials does not stop early: it trains on the training and validation rows (%d)", trainRows+validRows)
+	if validRows == 0 || !strings.Contains(stdout, want) {
+		t.Errorf("%q: output lacks %q (%d validation rows):\n%s", ials, want, validRows, stdout)
+	}
+	if stdout, _, _ := run(t, implicit...); strings.Contains(stdout, "does not stop early") {
+		t.Errorf("%q: dot said to train on its validation rows:\n%s", implicit, stdout)
+	}
 }
 
 func TestEvalBadInput(t *testing.T) {

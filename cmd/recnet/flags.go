@@ -207,8 +207,12 @@ func validShareApplies(fs *pflag.FlagSet, f *dataFlags, v float64, zeroOK, also 
 }
 
 // kindTask refuses a --task (flag names it) that the model kind does not
-// train, as model.Config.Unused says, before any data is read.
+// train: another than the one task the kind takes (model.Kind.Fixed), or
+// one model.Config.Unused says it does not read, before any data is read.
 func kindTask(flag, kind, task string) error {
+	if k, ok := model.Lookup(kind); ok && task != "" && k.Fixed["task"] != "" && k.Fixed["task"] != task {
+		return badInput(fmt.Errorf("%s %s: %s learns the %s task only", flag, quote.Short(task), quote.Short(kind), k.Fixed["task"]))
+	}
 	if task == "" || task == model.TaskRating {
 		return nil
 	}

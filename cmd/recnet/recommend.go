@@ -297,7 +297,7 @@ none.`,
 	c.Flags().BoolVar(&r.includeSeen, "include-seen", false, "with --user, keep the items the user rated in training among the recommendations")
 	c.Flags().BoolVar(&r.asJSON, "json", false, "print one JSON object (see above) instead of the table")
 	c.Flags().BoolVar(&r.explain, "explain", false, "under each item, the rated items (the --rated ones, or --user's in training) that raised its score most, with their shares (--json always has them)")
-	c.Flags().Float64Var(&r.lambda, "lambda", 0, fmt.Sprintf("fold-in ridge penalty of --rated, at least %g and finite; refused with --user or without ratings (default: the model's, model.DefaultFoldInLambda or model.DefaultDeepFoldInLambda)", minFoldInLambda))
+	c.Flags().Float64Var(&r.lambda, "lambda", 0, fmt.Sprintf("fold-in ridge penalty of --rated, at least %g and finite; refused with --user, without ratings or for a model that folds in with no penalty (ease) (default: the model's, model.DefaultFoldInLambda, model.DefaultDeepFoldInLambda or the l2 of ials)", minFoldInLambda))
 	r.cat.register(c)
 	return c
 }
@@ -344,6 +344,9 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 	m, catalog, err := loadForRecs(cmd.Context(), cmd.Flags(), r.path, r.k, r.cat)
 	if err != nil {
 		return err
+	}
+	if f, ok := m.Net.(model.FoldInNet); ok && f.FoldInLambda() == 0 && cmd.Flags().Changed("lambda") {
+		return badInput(fmt.Errorf("--lambda: a %s model folds in a learner with no penalty (its scores sum the rated items' weights)", m.Net.Kind()))
 	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {

@@ -294,3 +294,25 @@ func TestRecommendCatalogOfOtherItems(t *testing.T) {
 		t.Errorf("--catalog builtin for movie ids: exit %d, %s", code, stderr)
 	}
 }
+
+// TestRecommendEASERefusesLambda checks that --lambda is refused with
+// exit 2 for an ease model, whose fold-in takes no penalty (it would be
+// ignored), and that --rated without it folds a learner in.
+func TestRecommendEASERefusesLambda(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	m := filepath.Join(dir, "ease.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--quiet", "--kind", "ease", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	_, item := firstRow(t, data)
+	_, stderr, code := run(t, "recommend", "--model", m, "--rated", item+"=4", "--lambda", "0.5")
+	if code != 2 || !strings.Contains(stderr, "--lambda") || !strings.Contains(stderr, "ease") {
+		t.Errorf("--lambda with ease: exit %d, want 2 naming --lambda and ease: %s", code, stderr)
+	}
+	for _, args := range [][]string{{"--rated", item + "=4"}, {"--rated", item + "=4", "--explain"}} {
+		if _, stderr, code := run(t, append([]string{"recommend", "--model", m}, args...)...); code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+}

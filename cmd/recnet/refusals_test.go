@@ -51,6 +51,7 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--kind", "bias", "--task", "implicit"}, []string{"--task"}},
 		{[]string{"tune", "--data", never, "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"tune", "--data", never, "--kind", "nmf", "--task", "implicit"}, []string{"--task", "nmf"}},
+		{[]string{"tune", "--data", never, "--kind", "ials", "--task", "rating"}, []string{"--task", "ials", "implicit task only"}},
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--kind", "mf", "--task", "implicit"}, []string{"--task", "mf"}},
 		{[]string{"recommend", "--model", never, "--rated", "a=4", "--lambda", "1e-300"}, []string{"--lambda", "at least"}},
 		{[]string{"completion", "nope"}, []string{"completion"}},
@@ -65,6 +66,10 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"cv", "--data", never, "--kinds", "dot,"}, []string{"--kinds", "empty name"}},
 		{[]string{"cv", "--data", never, "--kinds", ",bias"}, []string{"--kinds", "empty name"}},
 		{[]string{"bench", "--data", "builtin", "--format", "csv"}, []string{"--format", "built-in"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--cg-steps", "0"}, []string{"--cg-steps 0", "1 to 64"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--cg-steps", "65"}, []string{"--cg-steps 65", "1 to 64"}},
+		{[]string{"bench", "--kind", "ials", "--cg-steps", "0"}, []string{"--cg-steps 0", "1 to 64"}},
+		{[]string{"train", "--data", never, "--kind", "ease", "--l2", "0"}, []string{"--l2 0", "ease needs a positive l2"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) { refusedBeforeData(t, c.args, c.want...) })

@@ -162,6 +162,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
 		intIn(fs, "epochs", v.Epochs, 1, model.MaxEpochs), intIn(fs, "threads", v.Threads, 1, model.MaxThreads),
 		intIn(fs, "negatives", v.Negatives, 1, model.MaxNegatives),
+		cgStepsIn(fs, v.CGSteps),
 		floatsIn(fs),
 	)
 	switch {
@@ -192,6 +193,15 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		changed("preset", presetKind(v.Kind)),
 		changed("optimizer", kindOptimizer(v.Kind, v.Optimizer)),
 	)
+}
+
+// cgStepsIn refuses a --cg-steps the user set to 0 (which the model would
+// replace by its default) or above model.MaxCGSteps.
+func cgStepsIn(fs *pflag.FlagSet, v int) error {
+	if fs.Changed("cg-steps") && (v == 0 || v > model.MaxCGSteps) {
+		return badInput(fmt.Errorf("%s %d: must be 1 to %d, or negative for exact solves", flagName(fs, "cg-steps"), v, model.MaxCGSteps))
+	}
+	return nil
 }
 
 // presetKind refuses a --preset for a kind other than model.DefaultKind:
@@ -247,7 +257,24 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if err := unusedFlag(fs, c); err != nil {
 		return c, err
 	}
-	return c, badInput(c.Validate())
+	return c, validate(fs, c)
+}
+
+// validate returns model.Config.Validate's error as bad input; one of a
+// setting the kind refuses (a model.SettingError) names its flag and, when
+// the user set it, the value given.
+func validate(fs *pflag.FlagSet, c model.Config) error {
+	err := c.Validate()
+	var se *model.SettingError
+	if !errors.As(err, &se) {
+		return badInput(err)
+	}
+	st, _ := model.LookupSetting(se.Setting)
+	name := flagName(fs, st.Flag)
+	if f := fs.Lookup(st.Flag); f != nil && f.Changed {
+		name += " " + f.Value.String()
+	}
+	return badInput(fmt.Errorf("%s: %s", name, se.Msg))
 }
 
 // apply copies the setting st from the flags to c when the user set its

@@ -42,18 +42,20 @@ func tuneCmd() *cobra.Command {
 		Short: "Search model settings by random search or grid, then test the best on unseen rows",
 		Long: `Tune splits the ratings as train does (--split, --seed) and searches the settings of
 --kind: random search (--trials draws, default 20) or a fixed grid (--grid). Each
-trial trains on the training part with early stopping on the validation part and is
-scored by validation RMSE, or, with --folds K, by the mean RMSE of K-fold
-cross-validation over the training and validation parts. With --task implicit
+trial trains on the training part (with early stopping on the validation part for
+the kinds that stop early: ` + strings.Join(earlyKinds(model.Tunable(), true), ", ") + `) and is scored by
+validation RMSE, or, with --folds K, by the mean RMSE of K-fold cross-validation
+over the training and validation parts. With --task implicit
 (` + strings.Join(implicitKinds(model.Tunable()), ", ") + `) each trial is scored by 1 - NDCG@10 of its
 ranking of the validation rows, and the best is tested by ranking beside the most-popular
 baseline; the kinds that sample negatives draw them too (negatives below), unless
 --negatives is given, which every trial then uses. A kind of the implicit task only is
 searched for that task without --task. Every trial is printed as it finishes. The best
 configuration is then refitted on the training part (early stopping on the validation
-part) and tested on the test part, which the search never saw; --out saves that model.
+part where the kind stops early) and tested on the test part, which the search never
+saw; --out saves that model.
 
-Search spaces (ratings scaled to [0,1]), as each kind declares it:
+Search spaces, as each kind declares it (the rating task's on ratings scaled to [0,1]):
 ` + spacesHelp() + `
 
 --budget stops the search cleanly at a wall-clock limit: running trials are cancelled
