@@ -241,7 +241,7 @@ func (c Config) Validate() error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(k.Fixed)) {
 		if v := c.settingText(name); c.given(name) && v != k.Fixed[name] {
-			return fmt.Errorf("model: %s %s: %s takes only %s", name, quote.Short(v), c.Kind, k.Fixed[name])
+			return &SettingError{Setting: name, Msg: fmt.Sprintf("%s: %s takes only %s", quote.Short(v), c.Kind, k.Fixed[name])}
 		}
 	}
 	if k.ReadsSetting("optimizer") && !slices.Contains(k.Optimizers, c.Optimizer) {

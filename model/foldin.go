@@ -131,7 +131,8 @@ type FoldInNet interface {
 	// start) with the penalty lambda (positive), and returns the user. It
 	// returns ctx's error when ctx is done first.
 	FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error)
-	// FoldInLambda is the penalty FoldIn uses when given 0.
+	// FoldInLambda is the penalty FoldIn uses when given 0; 0 when the
+	// fold-in takes no penalty (ease).
 	FoldInLambda() float64
 }
 

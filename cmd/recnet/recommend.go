@@ -377,7 +377,11 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 		return writeRecsJSON(out, head, res.Recs, es, catalog)
 	}
 	if res.Cold {
-		fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
+		if m.ScoreName() == model.ScoreRelevance {
+			fmt.Fprintf(out, "cold start: no ratings given, ranked by how many users took each item\n")
+		} else {
+			fmt.Fprintf(out, "cold start: no ratings given, ranked by item bias alone\n")
+		}
 	} else {
 		fmt.Fprintf(out, "top %d for a new user folded in from %s (no retraining)\n", len(res.Recs), plural(len(ratings), "rating"))
 	}
