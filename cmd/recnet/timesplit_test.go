@@ -115,3 +115,23 @@ func TestEvalLOO(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainSaysTask: train's model line names the task it trains for,
+// the rating task included.
+func TestTrainSaysTask(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--epochs", "1"}, ", rating task"},
+		{[]string{"--epochs", "1", "--task", "implicit"}, "implicit task with 4 negatives"},
+		{[]string{"--kind", "ials", "--epochs", "1"}, ", implicit task"},
+	} {
+		stdout, stderr, code := run(t, append([]string{"train", "--data", data, "--quiet"}, c.args...)...)
+		if code != 0 || !strings.Contains(stdout, c.want) {
+			t.Errorf("train %v: exit %d, want %q in:\n%s%s", c.args, code, c.want, stdout, stderr)
+		}
+	}
+}

@@ -262,9 +262,19 @@ func progress(w io.Writer, quiet bool, epochs int) func(train.Progress) {
 
 // describe returns one line with the settings that matter for cfg's
 // kind, as its declaration describes them.
+//
+// It always names the task: a kind's description says "implicit task"
+// when it learns one, and the rating task is said here.
 func describe(c model.Config) string {
 	c = c.WithDefaults()
-	return "model " + c.Kind + ": " + c.Describe()
+	d := c.Describe()
+	switch {
+	case !c.Implicit():
+		d += ", rating task"
+	case !strings.Contains(d, "implicit task"):
+		d += ", implicit task"
+	}
+	return "model " + c.Kind + ": " + d
 }
 
 // pretrainedFiles returns the model files --pretrained names, each
