@@ -117,6 +117,9 @@ func buildEASE(_ Config, params []Param) (Net, error) {
 	return e, nil
 }
 
+// Sizes returns the numbers of users and items the net holds.
+func (e *EASE) Sizes() (users, items int) { return len(e.Offsets) - 1, e.Items }
+
 // Kind returns "ease".
 func (e *EASE) Kind() string { return easeKind }
 

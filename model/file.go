@@ -250,15 +250,14 @@ func checkRange(min, max float64, where string) error {
 
 // checkTables checks the table list of h: names present and unique, shapes
 // non-negative, sizes bounded, and id-indexed tables (user_embedding,
-// user_bias, item_embedding, item_bias, and ease's item_weights and
-// user_counts) with one row per id.
+// user_bias, item_embedding, item_bias) with one row per id; a net of
+// other tables says its sizes (Sizer), which Read checks once it is built.
 func checkTables(h *fileHeader) error {
 	if len(h.Tables) > maxTables {
 		return fmt.Errorf("%d tables (at most %d)", len(h.Tables), maxTables)
 	}
 	ids := map[string]int{"user_embedding": len(h.Users), "user_bias": len(h.Users),
-		"item_embedding": len(h.Items), "item_bias": len(h.Items),
-		"item_weights": len(h.Items), "user_counts": len(h.Users)} // ease's
+		"item_embedding": len(h.Items), "item_bias": len(h.Items)}
 	seen := map[string]bool{}
 	var total int64
 	for _, t := range h.Tables {

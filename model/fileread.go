@@ -78,6 +78,11 @@ func Read(r io.Reader, name string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: %s holds a %q net that cannot be rebuilt: %w", name, h.Kind, err)
 	}
+	if s, ok := net.(Sizer); ok {
+		if u, i := s.Sizes(); u != users.Len() || i != items.Len() {
+			return nil, fmt.Errorf("%w %s: its %s net holds %d users and %d items, its ids %d and %d", ErrCorrupt, name, h.Kind, u, i, users.Len(), items.Len())
+		}
+	}
 	m := &Model{
 		Config: h.Config, Net: net, Users: users, Items: items,
 		Min: float64(h.Min), Max: float64(h.Max), BestEpoch: h.BestEpoch,

@@ -34,6 +34,14 @@ type Net interface {
 	SummaryRows() []SummaryRow
 }
 
+// A Sizer is a net whose tables are not the id-indexed embedding and bias
+// tables a model file checks by name (ease's weights and user rows): it
+// says how many users and items it holds, and Read refuses a file whose
+// ids disagree.
+type Sizer interface {
+	Sizes() (users, items int)
+}
+
 // findParam returns the table called name with the given shape.
 func findParam(params []Param, name string, rows, cols int) ([]float32, error) {
 	for _, p := range params {

@@ -190,6 +190,15 @@ func (m *Model) HasSeen() bool { return m.Seen != nil }
 // SeenItems returns the items (inner ids, increasing) that inner user u
 // rated in the rows m was fitted on, and their ratings on the original
 // scale (approximate when m.Seen.Approx). It returns nil, nil when m keeps
+// SeenCount returns how many items user u rated in the rows the model was
+// fitted on, without decoding them (0 without seen items).
+func (m *Model) SeenCount(u int32) int {
+	if m.Seen == nil || u < 0 || int(u)+1 >= len(m.Seen.Offsets) {
+		return 0
+	}
+	return int(m.Seen.Offsets[u+1] - m.Seen.Offsets[u])
+}
+
 // no seen items or u is not a known user.
 func (m *Model) SeenItems(u int32) (items []int32, ratings []float32) {
 	if m.Seen == nil || u < 0 || int(u)+1 >= len(m.Seen.Offsets) {

@@ -228,3 +228,17 @@ func TestSeenValuesInRange(t *testing.T) {
 		t.Errorf("Write = %v, want a rating value outside the range", err)
 	}
 }
+
+// TestSeenCount: SeenCount is the length of SeenItems for every user, and
+// 0 for a user out of range.
+func TestSeenCount(t *testing.T) {
+	m := fileTestModel()
+	for u := range int32(m.Users.Len()) {
+		if items, _ := m.SeenItems(u); m.SeenCount(u) != len(items) {
+			t.Errorf("user %d: SeenCount %d, %d seen items", u, m.SeenCount(u), len(items))
+		}
+	}
+	if n := m.SeenCount(int32(m.Users.Len())); n != 0 {
+		t.Errorf("user out of range: %d", n)
+	}
+}

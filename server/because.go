@@ -94,8 +94,7 @@ func (s *Server) explainUser(ctx context.Context, m *model.Model, user string, r
 		return b, nil
 	}
 	if u, ok := m.Users.Inner(user); ok {
-		seen, _ := m.SeenItems(u)
-		if note := tooManyToExplain(m, len(seen)); note != "" {
+		if note := tooManyToExplain(m, m.SeenCount(u)); note != "" {
 			return &because{note: note}, nil
 		}
 	}

@@ -17,17 +17,25 @@ import (
 
 // TestGenInterrupted checks that SIGTERM during gen stops the write: exit
 // 1, the target as it was, no temporary file left.
-func TestGenInterrupted(t *testing.T) {
-	dir := t.TempDir()
-	out := write(t, dir, "big.csv", "old\n")
-	cmd := command("gen", "--shape", "ml25m", "--out", out)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+// startCommand starts recnet with args, its stderr kept, and returns the
+// command, its stderr and the channel its exit error arrives on.
+func startCommand(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, chan error) {
+	t.Helper()
+	cmd := command(args...)
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	return cmd, stderr, done
+}
+
+func TestGenInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	out := write(t, dir, "big.csv", "old\n")
+	cmd, stderr, done := startCommand(t, "gen", "--shape", "ml25m", "--out", out)
 	for tmp := ""; tmp == ""; time.Sleep(10 * time.Millisecond) { // wait until it writes
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
@@ -87,15 +95,8 @@ func TestFIFOInputsInterrupted(t *testing.T) {
 		{"train", "--kind", "neumf", "--data", data, "--epochs", "1", "--pretrained", fifo + "," + fifo, "--out", filepath.Join(dir, "p.recnet")},
 	} {
 		t.Run(args[0]+" "+args[1], func(t *testing.T) {
-			cmd := command(args...)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			waitOnFIFO(t, cmd.Process.Pid, done, &stderr)
+			cmd, stderr, done := startCommand(t, args...)
+			waitOnFIFO(t, cmd.Process.Pid, done, stderr)
 			cmd.Process.Signal(syscall.SIGTERM)
 			var err error
 			select {
