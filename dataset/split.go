@@ -33,7 +33,9 @@ type Split struct {
 // value means 0.8, 0.1, 0.1.
 type Fractions struct{ Train, Valid, Test float64 }
 
-func (f Fractions) orDefault() Fractions {
+// OrDefault returns f, or 0.8, 0.1, 0.1 for the zero value: the shares
+// a split cuts by.
+func (f Fractions) OrDefault() Fractions {
 	if f == (Fractions{}) {
 		return Fractions{0.8, 0.1, 0.1}
 	}
@@ -69,7 +71,7 @@ func SplitRandom(d *Dataset, f Fractions, seed uint64) (*Split, error) {
 // d: the first a rows train, the rows a..b validate, the rest test, as
 // SplitRandom says.
 func cuts(d *Dataset, f Fractions) (a, b int, err error) {
-	f = f.orDefault()
+	f = f.OrDefault()
 	sum := f.Train + f.Valid + f.Test
 	// Negated comparisons also reject NaN; an infinite sum makes the cuts NaN.
 	if !(f.Train > 0) || !(f.Valid >= 0) || !(f.Test >= 0) || math.IsInf(sum, 0) {

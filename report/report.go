@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"time"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/eval"
@@ -24,6 +26,64 @@ type Data struct {
 	Test       int     `json:"test"`
 	Min        float64 `json:"min_rating"`
 	Max        float64 `json:"max_rating"`
+	// Split says how the rows were split, where the run split a table
+	// (or read given parts).
+	Split *SplitUsed `json:"split,omitempty"`
+}
+
+// SplitUsed says how a table's rows were split into train, validation
+// and test parts: the "split" object of Data.
+type SplitUsed struct {
+	// Kind is "random" (shuffled by Seed), "time" (a global cut by each
+	// row's time) or "files" (the parts were given as files; no shares).
+	Kind string `json:"kind"`
+	// Seed is the shuffle's seed of a random split.
+	Seed uint64 `json:"seed,omitempty"`
+	// Shares are the fractions of rows asked for each part.
+	Shares *Shares `json:"shares,omitempty"`
+	// ValidFrom and TestFrom are, for a split by time, the times the
+	// validation and test parts start at (their earliest row's time, UTC,
+	// RFC 3339); empty for an empty part.
+	ValidFrom string `json:"valid_from,omitempty"`
+	TestFrom  string `json:"test_from,omitempty"`
+}
+
+// Shares are the fractions of rows a split asks for each part.
+type Shares struct {
+	Train float64 `json:"train"`
+	Valid float64 `json:"valid"`
+	Test  float64 `json:"test"`
+}
+
+// NewSplitUsed returns a split of kind kind by the fractions f (zero: the
+// default shares), with seed for a random split; for a split by time,
+// the start times of s's validation and test parts.
+func NewSplitUsed(kind string, f dataset.Fractions, seed uint64, s *dataset.Split) *SplitUsed {
+	f = f.OrDefault()
+	u := &SplitUsed{Kind: kind, Shares: &Shares{Train: f.Train, Valid: f.Valid, Test: f.Test}}
+	if kind == SplitRandom {
+		u.Seed = seed
+	}
+	if kind == SplitTime {
+		u.ValidFrom, u.TestFrom = firstTime(s.Valid), firstTime(s.Test)
+	}
+	return u
+}
+
+// The kinds of SplitUsed.
+const (
+	SplitRandom = "random"
+	SplitTime   = "time"
+	SplitFiles  = "files"
+)
+
+// firstTime returns the earliest time of r's rows (UTC, RFC 3339), or
+// "" when r has no rows or no times.
+func firstTime(r dataset.Ratings) string {
+	if len(r.Time) == 0 {
+		return ""
+	}
+	return time.Unix(slices.Min(r.Time), 0).UTC().Format(time.RFC3339)
 }
 
 // NewData returns the shape of split s of a table of rows rows, of which

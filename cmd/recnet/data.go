@@ -12,6 +12,7 @@ import (
 	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
 	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
 	"github.com/recnet/recnet/internal/quote"
+	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
 	"github.com/spf13/pflag"
 )
@@ -161,6 +162,19 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		return nil, 0, 0, badInput(err)
 	}
 	return s, d.Len(), d.Duplicates, nil
+}
+
+// splitUsed returns how the data flags split s: given files, a cut by
+// time (with where each part starts) or a shuffle, and the shares.
+func (f *dataFlags) splitUsed(s *dataset.Split) *report.SplitUsed {
+	if f.train != "" {
+		return &report.SplitUsed{Kind: report.SplitFiles}
+	}
+	byTime, fr, _ := parseSplit(f.split) // load refused a bad --split
+	if byTime {
+		return report.NewSplitUsed(report.SplitTime, fr, 0, s)
+	}
+	return report.NewSplitUsed(report.SplitRandom, fr, f.seed, s)
 }
 
 // splitTime is the --split that cuts by time, alone or before a colon and

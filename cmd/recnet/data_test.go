@@ -210,7 +210,7 @@ func TestDataLinesSame(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--data", data}, " (seed 42)\n"},
+		{[]string{"--data", data}, " (random 0.8,0.1,0.1, seed 42)\n"},
 		{[]string{"--train", tr, "--test", te}, "; test " + te + ": "},
 	} {
 		trained, stderr, code := run(t, append([]string{"train", "--epochs", "1", "-q", "--out", m}, c.args...)...)

@@ -207,6 +207,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	// --relevant says otherwise.
 	e := evalSplitRun{m: m, tested: ms.Test.Len(), sk: sk, implicit: m.Config.Implicit(),
 		data: report.NewData(s, rows, dups), lines: df.dataLines(s, rows, s)}
+	e.data.Split = df.splitUsed(s)
 	if !e.implicit {
 		e.acc = eval.Compare(m, ms, ms.Test)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/report"
 	"github.com/spf13/pflag"
 )
 
@@ -240,14 +241,28 @@ func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) 
 	} else {
 		what += ","
 	}
-	seed := ""
-	if byTime, _, _ := parseSplit(f.split); f.train == "" && byTime {
-		seed = " (by time: the latest rows test)"
-	} else if f.train == "" {
-		seed = fmt.Sprintf(" (seed %d)", f.seed)
-	}
 	return fmt.Sprintf("%s %d users, %d items; split %d/%d/%d%s\n", what, s.Users.Len(), s.Items.Len(),
-		split.Train.Len(), split.Valid.Len(), split.Test.Len(), seed) + columnsLine(s.Layout)
+		split.Train.Len(), split.Valid.Len(), split.Test.Len(), splitHow(f.splitUsed(s))) + columnsLine(s.Layout)
+}
+
+// splitHow says in a parenthesis how a table was split (u): at random
+// with its shares and seed, or by time with its shares and the times the
+// validation and test parts start at; nothing for given files.
+func splitHow(u *report.SplitUsed) string {
+	if u.Shares == nil {
+		return ""
+	}
+	shares := fmt.Sprintf("%g,%g,%g", u.Shares.Train, u.Shares.Valid, u.Shares.Test)
+	if u.Kind != report.SplitTime {
+		return fmt.Sprintf(" (%s %s, seed %d)", u.Kind, shares, u.Seed)
+	}
+	how := " (by time " + shares + ": the latest rows test"
+	for _, p := range []struct{ part, from string }{{"validation", u.ValidFrom}, {"test", u.TestFrom}} {
+		if p.from != "" {
+			how += fmt.Sprintf("; %s from %s", p.part, p.from)
+		}
+	}
+	return how + ")"
 }
 
 // tableLines returns the lines that say what was read of the whole table

@@ -15,7 +15,7 @@ import (
 // gets the same test RMSE (same rows in the same order, same seed).
 func TestGenShapeFormats(t *testing.T) {
 	dir := t.TempDir()
-	line := regexp.MustCompile(`(?m)^data .*: (\d+ rows, \d+ users, \d+ items; split \d+/\d+/\d+)(?: \(seed \d+\))?$`)
+	line := regexp.MustCompile(`(?m)^data .*: (\d+ rows, \d+ users, \d+ items; split \d+/\d+/\d+)(?: \(random [0-9.,]+, seed \d+\))?$`)
 	rmse := regexp.MustCompile(`(?m)^recnet dot .*$`)
 	var first, firstRMSE string
 	for _, out := range []string{"r.csv", "r.parquet", "r.db"} {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // timedData writes a table of 40 users who each rate 8 of 20 items, one
@@ -132,6 +133,59 @@ func TestTrainSaysTask(t *testing.T) {
 		stdout, stderr, code := run(t, append([]string{"train", "--data", data, "--quiet"}, c.args...)...)
 		if code != 0 || !strings.Contains(stdout, c.want) {
 			t.Errorf("train %v: exit %d, want %q in:\n%s%s", c.args, code, c.want, stdout, stderr)
+		}
+	}
+}
+
+// TestSplitRecorded: train --json records the split it used in
+// data.split (its kind, shares and seed, and for a cut by time where the
+// validation and test parts start), and the text line says the same.
+func TestSplitRecorded(t *testing.T) {
+	dir := t.TempDir()
+	data := timedData(t, dir)
+	other := filepath.Join(dir, "test.csv")
+	if b, err := os.ReadFile(data); err != nil || os.WriteFile(other, b, 0o644) != nil {
+		t.Fatal("cannot copy the table")
+	}
+	at := func(row int) string { return time.Unix(1_600_000_000+60*int64(row), 0).UTC().Format(time.RFC3339) }
+	for _, c := range []struct {
+		args []string
+		want map[string]any // keys of data.split
+		line string
+	}{
+		{[]string{"--data", data, "--split", "time:0.5,0.25,0.25"},
+			map[string]any{"kind": "time", "shares.train": 0.5, "shares.valid": 0.25, "shares.test": 0.25,
+				"valid_from": at(160), "test_from": at(240), "seed": nil},
+			"split 160/80/80 (by time 0.5,0.25,0.25: the latest rows test; validation from " + at(160) + "; test from " + at(240) + ")\n"},
+		{[]string{"--data", data, "--split", "time"},
+			map[string]any{"kind": "time", "shares.train": 0.8, "shares.valid": 0.1, "shares.test": 0.1,
+				"valid_from": at(256), "test_from": at(288)},
+			"split 256/32/32 (by time 0.8,0.1,0.1: the latest rows test; validation from " + at(256) + "; test from " + at(288) + ")\n"},
+		{[]string{"--data", data, "--split", "0.7,0.2,0.1", "--seed", "7"},
+			map[string]any{"kind": "random", "seed": 7.0, "shares.train": 0.7, "shares.valid": 0.2, "shares.test": 0.1, "test_from": nil},
+			"split 224/64/32 (random 0.7,0.2,0.1, seed 7)\n"},
+		{[]string{"--train", data, "--test", other},
+			map[string]any{"kind": "files", "shares": nil, "seed": nil},
+			"split 288/32/320\n"},
+	} {
+		args := append([]string{"train", "--kind", "mean", "--quiet"}, c.args...)
+		stdout, stderr, code := run(t, append(args, "--json")...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", c.args, code, stderr)
+		}
+		var res map[string]any
+		if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+			t.Fatal(err)
+		}
+		for key, want := range c.want {
+			got, ok := lookup(res, "data.split."+key)
+			if want == nil && ok || want != nil && got != want {
+				t.Errorf("%q: data.split.%s = %v (present %v), want %v", c.args, key, got, ok, want)
+			}
+		}
+		text, stderr, code := run(t, args...)
+		if first := text[:strings.Index(text, "\n")+1]; code != 0 || !strings.HasSuffix(first, c.line) {
+			t.Errorf("%q: exit %d %s; first line %q, want it to end %q", c.args, code, stderr, first, c.line)
 		}
 	}
 }

@@ -105,6 +105,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 		return divergedHint(err, fs, cfg, true)
 	}
 	res := report.New(m, s, rows, dups)
+	res.Data.Split = r.df.splitUsed(s)
 	failed := neverImproved(m, fs, true)
 	if failed == nil {
 		if err := r.save(m); err != nil {
