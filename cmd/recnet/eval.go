@@ -38,7 +38,7 @@ type evalRun struct {
 func evalCmd() *cobra.Command {
 	r := evalRun{cfs: pflag.NewFlagSet("model", pflag.ContinueOnError)}
 	c := &cobra.Command{
-		Use:   "eval --model M [--data F] | eval --protocol ncf|loo [--data F] [model flags]",
+		Use:   "eval --model M [--data F] | eval --protocol loo --model M [--data F | --test F] | eval --protocol ncf|loo [--data F] [model flags]",
 		Short: "Evaluate a model: RMSE and MAE, top-k recommendation metrics, or the NCF protocol, beside baselines",
 		Long: `Eval measures a saved model on the test part of a split: the one the data flags
 build (the same --data, --split and --seed as train rebuild the same split) or
@@ -83,7 +83,18 @@ recall@k (equal to HR@k, with one held-out item per user) for the model and
 most-popular, beside the sampled figures on the same held-out items. It
 scores every user against every item: users x items score calls, about 6
 million on ml-latest-small (610 x 9,724, a second for dot), 10 billion on
-MovieLens-25M, where it is too slow for the neural kinds.`,
+MovieLens-25M, where it is too slow for the neural kinds.
+
+--protocol loo --model M ranks for a saved model instead: the held-out rows
+are the test part of the data flags' split (the same --data, --split and
+--seed as train rebuild it) or --train/--test files, or a --test file alone.
+Each test interaction is relevant (--relevant does not apply) and is ranked
+among all the items its user has no training interaction with: the model's
+seen items (train --seen; a --test file alone needs them), or without them the
+split's training and validation rows. It reports HR@k, NDCG@k and recall@k
+for the model and for most-popular (items ranked by the number of those
+interactions); there are no sampled figures (--candidates and the model flags
+do not apply).`,
 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
@@ -97,7 +108,7 @@ MovieLens-25M, where it is too slow for the neural kinds.`,
 func (r *evalRun) register(fs *pflag.FlagSet) {
 	ef := &r.ef
 	r.df.register(fs)
-	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf or loo, which train their own)")
+	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own; --protocol loo trains its own unless --model is given)")
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split), ncf (leave-one-out, the latest rating per user when the table has times, each held-out item ranked among sampled --candidates) or loo (ncf, and each held-out item ranked among all the items: full ranking)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
 	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
@@ -131,7 +142,15 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 			return err
 		}
 		return evalSplit(cmd, &r.df, &r.ef)
-	case "ncf", "loo":
+	case "loo":
+		if fs.Changed("model") {
+			if err := firstErr(r.looSavedOnly(fs), r.df.check(fs)); err != nil {
+				return err
+			}
+			return evalLOOSaved(cmd, &r.df, &r.ef)
+		}
+		fallthrough
+	case "ncf":
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return err // bad input
@@ -148,8 +167,17 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 // apply to --protocol ncf and loo only: --candidates, and the model and training
 // flags.
 func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
+	return r.trainingOnly(fs, "only", "--protocol split ranks every item the user has no training or validation rating for",
+		"--protocol split evaluates the saved --model as it is")
+}
+
+// trainingOnly refuses the flags the user set that apply only where eval
+// trains its model (--protocol ncf and loo, where says when): --candidates,
+// saying candidates instead, and the model and training flags, saying
+// saved instead.
+func (r *evalRun) trainingOnly(fs *pflag.FlagSet, where, candidates, saved string) error {
 	if fs.Changed("candidates") {
-		return badInput(errors.New("--candidates: applies to --protocol ncf and loo only; --protocol split ranks every item the user has no training or validation rating for"))
+		return badInput(fmt.Errorf("--candidates: applies to --protocol ncf and loo %s; %s", where, candidates))
 	}
 	var set []string
 	r.cfs.VisitAll(func(f *pflag.Flag) {
@@ -161,9 +189,9 @@ func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
 	case 0:
 		return nil
 	case 1:
-		return badInput(fmt.Errorf("%s: applies to --protocol ncf and loo only, which train its model; --protocol split evaluates the saved --model as it is", set[0]))
+		return badInput(fmt.Errorf("%s: applies to --protocol ncf and loo %s, which train its model; %s", set[0], where, saved))
 	}
-	return badInput(fmt.Errorf("%s: apply to --protocol ncf and loo only, which train its model; --protocol split evaluates the saved --model as it is", strings.Join(set, ", ")))
+	return badInput(fmt.Errorf("%s: apply to --protocol ncf and loo %s, which train its model; %s", strings.Join(set, ", "), where, saved))
 }
 
 // evalSplitRun is what evalSplit measured, for its report.
@@ -195,12 +223,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if err := tableErr(train.NeedRatings(s.Name, s.Unrated, m.Config.Task)); err != nil {
 		return err
 	}
-	if s.Test.Len() == 0 {
-		return badInput(errors.New("eval: the split has no test rows: give it a test fraction or --test"))
-	}
-	ms, sk := evalRemap(m, s)
-	if ms.Test.Len() == 0 {
-		return badInput(fmt.Errorf("eval: none of the %d test rows has a user and an item the model knows", s.Test.Len()))
+	ms, sk, err := evalTestRows(m, s)
+	if err != nil {
+		return err
 	}
 	// A model of the implicit task predicts interactions, not ratings: it
 	// has no rating accuracy, and every test row is relevant unless
@@ -290,6 +315,19 @@ func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 		fmt.Fprintf(out, "%-22s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f\n", r.name,
 			r.r.Precision, r.r.Recall, r.r.NDCG, r.r.HitRate, r.r.MAP, r.r.Coverage)
 	}
+}
+
+// evalTestRows returns s in m's ids (evalRemap) and what was dropped,
+// refusing a split without test rows or none that m knows.
+func evalTestRows(m *model.Model, s *dataset.Split) (*dataset.Split, evalSkipped, error) {
+	if s.Test.Len() == 0 {
+		return nil, evalSkipped{}, badInput(errors.New("eval: the split has no test rows: give it a test fraction or --test"))
+	}
+	ms, sk := evalRemap(m, s)
+	if ms.Test.Len() == 0 {
+		return nil, evalSkipped{}, badInput(fmt.Errorf("eval: none of the %d test rows has a user and an item the model knows", s.Test.Len()))
+	}
+	return ms, sk, nil
 }
 
 // remap returns s with every row's ids mapped through the model's id maps
@@ -383,7 +421,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 func ncfApplies(fs *pflag.FlagSet, df *dataFlags) error {
 	switch {
 	case fs.Changed("model"):
-		return badInput(errors.New("--protocol ncf and loo train their own model on a leave-one-out split: choose its kind with --kind, not a file with --model"))
+		return badInput(errors.New("--protocol ncf trains its own model on a leave-one-out split: choose its kind with --kind, not a file with --model (--protocol loo takes one)"))
 	case df.train != "" || df.valid != "" || df.test != "" || fs.Changed("split"):
 		return badInput(errors.New("--protocol ncf and loo make their own leave-one-out split of --data: --split, --train, --valid and --test do not apply"))
 	}
@@ -456,9 +494,8 @@ func (e *evalNCFRun) json() evalNCFJSON {
 	var full *evalFullJSON
 	if e.full != nil {
 		protocol = "loo"
-		full = &evalFullJSON{K: e.full.Model.K, Users: e.full.Model.Users, Items: e.full.Model.Items,
-			RankedItems: "items the user has no training or validation rating for",
-			Model:       evalFull(e.full.Model), MostPopular: evalFull(e.full.Popular)}
+		f := fullJSON(*e.full, "items the user has no training or validation rating for")
+		full = &f
 	}
 	return evalNCFJSON{
 		Protocol: protocol, Holdout: holdout(e.latest), Data: e.data, Full: full,
@@ -483,16 +520,9 @@ func (e *evalNCFRun) write(out io.Writer) {
 		held = "a random one per user"
 	}
 	if f := e.full; f != nil {
-		k := fmt.Sprint(f.Model.K)
 		fmt.Fprintf(out, "\nfull ranking: each of %s (%s) ranked among all %d items but its user's training and validation ones\n",
 			plural(f.Model.Users, "held-out rating"), held, f.Model.Items)
-		fmt.Fprintf(out, "%-22s %9s %9s %9s\n", "", "HR@"+k, "NDCG@"+k, "R@"+k)
-		for _, r := range []struct {
-			name string
-			r    eval.RankingResult
-		}{{"recnet " + e.m.Config.Kind, f.Model}, {"most popular", f.Popular}} {
-			fmt.Fprintf(out, "%-22s %9.4f %9.4f %9.4f\n", r.name, r.r.HitRate, r.r.NDCG, r.r.Recall)
-		}
+		writeFull(out, e.m.Config.Kind, *f)
 	}
 	fmt.Fprintf(out, "\nNCF protocol: each of %s (%s) ranked against %s, items its user never rated (--candidates %d, seed %d)\n",
 		plural(rm.Cases, "held-out rating"), held, plural(rm.Candidates, "candidate"), rm.Candidates, e.seed)
@@ -511,6 +541,19 @@ func (e *evalNCFRun) write(out io.Writer) {
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "recnet "+e.m.Config.Kind, rm.HR, rm.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "most popular", rp.HR, rp.NDCG)
 	fmt.Fprintf(out, "%-22s %9.4f %9.4f\n", "random (expected)", rm.RandomHR, rm.RandomNDCG)
+}
+
+// writeFull prints the table of a full ranking c: HR@k, NDCG@k and R@k of
+// the model of kind kind and of most-popular.
+func writeFull(out io.Writer, kind string, c eval.RankingComparison) {
+	k := fmt.Sprint(c.Model.K)
+	fmt.Fprintf(out, "%-22s %9s %9s %9s\n", "", "HR@"+k, "NDCG@"+k, "R@"+k)
+	for _, r := range []struct {
+		name string
+		r    eval.RankingResult
+	}{{"recnet " + kind, c.Model}, {"most popular", c.Popular}} {
+		fmt.Fprintf(out, "%-22s %9.4f %9.4f %9.4f\n", r.name, r.r.HitRate, r.r.NDCG, r.r.Recall)
+	}
 }
 
 // skipped counts the rows eval left out because the model does not know
@@ -596,6 +639,13 @@ type evalFullMetrics struct {
 
 func evalFull(r eval.RankingResult) evalFullMetrics {
 	return evalFullMetrics{model.Number(r.HitRate), model.Number(r.NDCG), model.Number(r.Recall)}
+}
+
+// fullJSON returns the JSON object of the full ranking c, whose lists
+// are drawn from ranked.
+func fullJSON(c eval.RankingComparison, ranked string) evalFullJSON {
+	return evalFullJSON{K: c.Model.K, Users: c.Model.Users, Items: c.Model.Items, RankedItems: ranked,
+		Model: evalFull(c.Model), MostPopular: evalFull(c.Popular)}
 }
 
 type evalFullJSON struct {
