@@ -229,7 +229,7 @@ func checkRelevance(t *testing.T, ctx context.Context, ticked []string) {
 	if err != nil || !strings.Contains(choice, "What learners like you take next") {
 		t.Errorf("ease choice %q (%v): want what learners like you take next", choice, err)
 	}
-	chooseModel(t, ctx, "ease", "by relevance")
+	chooseModel(t, ctx, "ease", "from your 2 courses, by relevance")
 	page, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
 		String(document.querySelectorAll("#results li.taken").length),
 		String(document.querySelectorAll("#results li.taken select").length),

@@ -94,3 +94,75 @@ func get(t *testing.T, h http.Handler, target string, v any) string {
 	}
 	return body
 }
+
+// TestNextToTake serves what the README's serve instructions do on
+// generated course data: a rating model "ratings" beside an implicit one
+// "next" (ials, then ease). /v1/model lists "next" with the score
+// relevance, by which the page offers its list as what learners like you
+// take next; POST /v1/foldin?model=next with the learner's chosen
+// courses answers the library's fold-in list for them, which leaves them
+// out, under score_kind relevance.
+func TestNextToTake(t *testing.T) {
+	d, _ := dataset.GenerateCourses(dataset.CourseConfig{Users: 200, Items: 30, Rows: 1400})
+	split, err := dataset.SplitRandom(d, dataset.Fractions{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratings, err := train.Fit(context.Background(), split, model.Config{Kind: "bias"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []model.Config{
+		{Kind: "ials", Training: model.Training{Epochs: 2}, Settings: model.Settings{Dim: 4}},
+		{Kind: "ease"},
+	} {
+		next, err := train.Fit(context.Background(), split, cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", cfg.Kind, err)
+		}
+		s, err := server.NewNamed([]server.Named{{Name: "ratings", Model: ratings}, {Name: "next", Model: next}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := s.Handler()
+		// A tick is all: the page sends the top of the model's range.
+		chosen := map[string]float64{d.Items.Raw(0): next.Max, d.Items.Raw(1): next.Max}
+		b, err := json.Marshal(map[string]any{"ratings": chosen, "k": 5, "because": false})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info struct {
+			Data struct {
+				Models []struct{ Name, Score string } `json:"models"`
+			} `json:"data"`
+		}
+		got := get(t, h, "/v1/model", &info)
+		if m := info.Data.Models; len(m) != 2 || m[0].Score != "rating" || m[1].Name != "next" || m[1].Score != "relevance" {
+			t.Errorf("%s: /v1/model %s; want ratings by rating, next by relevance", cfg.Kind, got)
+		}
+
+		code, r := do(t, h, "POST", "/v1/foldin?model=next", string(b))
+		var recs struct {
+			ScoreKind       string `json:"score_kind"`
+			Recommendations []struct {
+				Item  string
+				Score float64
+			} `json:"recommendations"`
+		}
+		if code != 200 || json.Unmarshal(r.Data, &recs) != nil {
+			t.Fatalf("%s: fold-in: %d %s %+v", cfg.Kind, code, r.Data, r.Error)
+		}
+		want, err := next.FoldIn(chosen, 5, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if recs.ScoreKind != "relevance" || len(recs.Recommendations) != len(want.Recs) || want.Cold {
+			t.Fatalf("%s: fold-in %s; want score_kind relevance and the %d items of FoldIn", cfg.Kind, r.Data, len(want.Recs))
+		}
+		for k, rec := range recs.Recommendations {
+			if _, took := chosen[rec.Item]; took || rec.Item != want.Recs[k].Item || rec.Score != want.Recs[k].Score {
+				t.Errorf("%s: item %d is %s %v; want %s %v, and no chosen course", cfg.Kind, k, rec.Item, rec.Score, want.Recs[k].Item, want.Recs[k].Score)
+			}
+		}
+	}
+}

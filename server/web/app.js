@@ -294,7 +294,7 @@
       $("recs").replaceChildren(...recItems(d.recommendations, scoreLabel()));
       $("recs-status").textContent = d.recommendations.length === 0
         ? "No recommendations: you have rated every course."
-        : `Top ${d.recommendations.length} from your ${taken.size} rating${taken.size === 1 ? "" : "s"}` +
+        : `Top ${d.recommendations.length} from your ${taken.size} ${implicit() ? "course" : "rating"}${taken.size === 1 ? "" : "s"}` +
           (d.cold ? " (cold start: ranked by popularity, as none of your courses was in training)." : `, by ${scoreLabel().toLowerCase()}.`) +
           (d.because_note ? ` No reasons: ${d.because_note}.` : "");
     } catch (e) {
