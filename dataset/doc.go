@@ -40,4 +40,7 @@
 //
 // GenerateShape and WriteShapeCSV make synthetic MovieLens-shaped tables
 // (ShapeML100K, ShapeML1M, ShapeML25M) for benchmarks and tests.
+// GenerateCourses, GenerateLowRank and GeneratePlanted make known-answer
+// data: course ratings, low-rank ratings, and planted groups of users who
+// take their own group's items only, for the implicit task.
 package dataset

@@ -44,3 +44,17 @@ func ExampleWriteCSV() {
 	// 42,PY0101EN,3
 	// 42,ML0101ENv3,4
 }
+
+// Planted groups: every user takes items of its own group only, here 2
+// of its group's 4.
+func ExampleGeneratePlanted() {
+	d, group := dataset.GeneratePlanted(dataset.PlantedConfig{Groups: []int{3, 2}, Items: 4, Take: 2})
+	fmt.Println(d, "groups", group, "unrated", d.Unrated)
+	for k, u := range d.User {
+		if int(d.Item[k])/4 != group[u] {
+			fmt.Println("row", k, "leaves its group")
+		}
+	}
+	// Output:
+	// 10 rows, 5 users, 8 items groups [0 0 0 1 1] unrated true
+}

@@ -14,16 +14,17 @@ import (
 	"github.com/recnet/recnet/train"
 )
 
-// TestRelevanceModel serves a small ials and a small ease model, whose
-// scores only order the items, and checks that /v1/model says their score
-// is "relevance", and that /v1/predict and /v1/recommend give the score
-// under that name, not as a rating or a probability.
-func TestRelevanceModel(t *testing.T) {
+// relevanceModels returns a split of generated course data and a small
+// ials and a small ease model fitted on it, whose scores only order the
+// items.
+func relevanceModels(t *testing.T) (*dataset.Split, []*model.Model) {
+	t.Helper()
 	d, _ := dataset.GenerateCourses(dataset.CourseConfig{Users: 200, Items: 30, Rows: 1400})
 	split, err := dataset.SplitRandom(d, dataset.Fractions{}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var models []*model.Model
 	for _, cfg := range []model.Config{
 		{Kind: "ials", Training: model.Training{Epochs: 2}, Settings: model.Settings{Dim: 4}},
 		{Kind: "ease"},
@@ -32,6 +33,19 @@ func TestRelevanceModel(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", cfg.Kind, err)
 		}
+		models = append(models, m)
+	}
+	return split, models
+}
+
+// TestRelevanceModel serves a small ials and a small ease model, whose
+// scores only order the items, and checks that /v1/model says their score
+// is "relevance", and that /v1/predict and /v1/recommend give the score
+// under that name, not as a rating or a probability.
+func TestRelevanceModel(t *testing.T) {
+	_, models := relevanceModels(t)
+	for _, m := range models {
+		cfg := m.Config
 		if m.ScoreName() != model.ScoreRelevance {
 			t.Fatalf("%s: ScoreName %q, want %q", cfg.Kind, m.ScoreName(), model.ScoreRelevance)
 		}
@@ -103,30 +117,20 @@ func get(t *testing.T, h http.Handler, target string, v any) string {
 // courses answers the library's fold-in list for them, which leaves them
 // out, under score_kind relevance.
 func TestNextToTake(t *testing.T) {
-	d, _ := dataset.GenerateCourses(dataset.CourseConfig{Users: 200, Items: 30, Rows: 1400})
-	split, err := dataset.SplitRandom(d, dataset.Fractions{}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	split, models := relevanceModels(t)
 	ratings, err := train.Fit(context.Background(), split, model.Config{Kind: "bias"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cfg := range []model.Config{
-		{Kind: "ials", Training: model.Training{Epochs: 2}, Settings: model.Settings{Dim: 4}},
-		{Kind: "ease"},
-	} {
-		next, err := train.Fit(context.Background(), split, cfg)
-		if err != nil {
-			t.Fatalf("%s: %v", cfg.Kind, err)
-		}
+	for _, next := range models {
+		cfg := next.Config
 		s, err := server.NewNamed([]server.Named{{Name: "ratings", Model: ratings}, {Name: "next", Model: next}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		h := s.Handler()
 		// A tick is all: the page sends the top of the model's range.
-		chosen := map[string]float64{d.Items.Raw(0): next.Max, d.Items.Raw(1): next.Max}
+		chosen := map[string]float64{split.Items.Raw(0): next.Max, split.Items.Raw(1): next.Max}
 		b, err := json.Marshal(map[string]any{"ratings": chosen, "k": 5, "because": false})
 		if err != nil {
 			t.Fatal(err)

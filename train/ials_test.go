@@ -17,47 +17,32 @@ import (
 )
 
 // groupSplit plants 4 groups of users (30, 50, 70 and 90 users) and 4
-// groups of 10 items: each user interacts with 6 of its group's 10 items,
-// so that the larger groups' items are the more popular and most-popular
-// ranks another group's items first for most users. Every row goes to
-// training. groupOf gives a user's group.
-func groupSplit(t testing.TB) *dataset.Split {
+// groups of 10 items (dataset.GeneratePlanted): each user interacts with
+// 6 of its group's 10 items, so that the larger groups' items are the more
+// popular and most-popular ranks another group's items first for most
+// users. Every row goes to training. It returns each user's group.
+func groupSplit(t testing.TB) (*dataset.Split, []int) {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(7, 8))
-	d := &dataset.Dataset{Name: "groups", Users: dataset.NewIDMap(nil), Items: dataset.NewIDMap(nil)}
-	for i := range 40 {
-		d.Items.Add("i" + strconv.Itoa(i))
-	}
-	for g := range 4 {
-		for n := range 30 + 20*g {
-			uid := d.Users.Add("g" + strconv.Itoa(g) + "u" + strconv.Itoa(n))
-			for _, j := range rng.Perm(10)[:6] {
-				d.Ratings.Append(uid, int32(g*10+j), 1)
-			}
-		}
-	}
+	d, group := dataset.GeneratePlanted(dataset.PlantedConfig{Groups: []int{30, 50, 70, 90}, Items: 10, Take: 6, Seed: 7})
 	s, err := dataset.SplitRandom(d, dataset.Fractions{Train: 1}, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, group
 }
-
-// groupOf returns the planted group of a user of groupSplit.
-func groupOf(s *dataset.Split, u int) int { return int(s.Users.Raw(int32(u))[1] - '0') }
 
 // TestIALSPlantedGroups: ials ranks each user's 4 unseen items of its own
 // group above every item of the other groups, with conjugate gradients
 // (the default) and with exact solves.
 func TestIALSPlantedGroups(t *testing.T) {
-	s := groupSplit(t)
+	s, group := groupSplit(t)
 	for _, steps := range []int{0, -1} {
-		t.Run(strconv.Itoa(steps), func(t *testing.T) { plantedGroups(t, s, steps) })
+		t.Run(strconv.Itoa(steps), func(t *testing.T) { plantedGroups(t, s, group, steps) })
 	}
 }
 
 // plantedGroups checks TestIALSPlantedGroups with the given CG steps.
-func plantedGroups(t *testing.T, s *dataset.Split, steps int) {
+func plantedGroups(t *testing.T, s *dataset.Split, group []int, steps int) {
 	m, err := train.Fit(context.Background(), s, model.Config{Kind: "ials", Settings: model.Settings{Dim: 4, CGSteps: steps}})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +55,7 @@ func plantedGroups(t *testing.T, s *dataset.Split, steps int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := groupOf(s, u)
+		g := group[u]
 		for _, r := range recs {
 			i, _ := m.Items.Inner(r.Item)
 			if int(i)/10 != g {
@@ -204,7 +189,7 @@ func bruteALS(y []float32, items, d int, rated []int32, alpha, l2 float64) []flo
 // goroutines of a half-step, with conjugate gradients (the default) or
 // exact solves.
 func TestIALSThreadsSameBits(t *testing.T) {
-	s := groupSplit(t)
+	s, _ := groupSplit(t)
 	for _, steps := range []int{0, 1, -1} {
 		cfg := model.Config{Kind: "ials", Training: model.Training{Epochs: 3}, Settings: model.Settings{Dim: 8, CGSteps: steps}}
 		fit := func(procs int) []float32 {
@@ -227,7 +212,7 @@ func TestIALSThreadsSameBits(t *testing.T) {
 // its score exactly, and a saved model loads to the same scores and
 // recommendations.
 func TestIALSFoldInSaveLoad(t *testing.T) {
-	s := groupSplit(t)
+	s, _ := groupSplit(t)
 	ctx := context.Background()
 	m, err := train.Fit(ctx, s, model.Config{Kind: "ials", Training: model.Training{Epochs: 30}, Settings: model.Settings{Dim: 8}})
 	if err != nil {

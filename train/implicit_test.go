@@ -2,8 +2,6 @@ package train_test
 
 import (
 	"context"
-	"math/rand/v2"
-	"strconv"
 	"testing"
 
 	"github.com/recnet/recnet/dataset"
@@ -12,25 +10,16 @@ import (
 	"github.com/recnet/recnet/train"
 )
 
-// clusterSplit makes implicit data with a known answer: 4 groups of users,
-// each interacting only with its own 8 of 32 items, every item equally
-// popular overall. A user's held-out item is always one of its group's 8,
-// so a model that learned the groups puts it in the top 10 nearly always,
-// while popularity can only guess.
+// clusterSplit makes implicit data with a known answer
+// (dataset.GeneratePlanted): 4 groups of 100 users, each interacting only
+// with its own 8 of 32 items (5 of them, rated 3 to 5), every item about
+// equally popular overall, split at random 0.8, 0.1, 0.1. A user's
+// held-out item is always one of its group's 8, so a model that learned
+// the groups puts it in the top 10 nearly always, while popularity can
+// only guess.
 func clusterSplit(t testing.TB) *dataset.Split {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(5, 6))
-	d := &dataset.Dataset{Name: "clusters", Users: dataset.NewIDMap(nil), Items: dataset.NewIDMap(nil)}
-	for i := range 32 {
-		d.Items.Add("i" + strconv.Itoa(i))
-	}
-	for u := range 400 {
-		uid := d.Users.Add("u" + strconv.Itoa(u))
-		g := u % 4
-		for _, j := range rng.Perm(8)[:5] {
-			d.Ratings.Append(uid, int32(g*8+j), float32(3+rng.IntN(3)))
-		}
-	}
+	d, _ := dataset.GeneratePlanted(dataset.PlantedConfig{Rated: true, Seed: 5})
 	s, err := dataset.SplitRandom(d, dataset.Fractions{}, 42)
 	if err != nil {
 		t.Fatal(err)

@@ -7,31 +7,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/dataset"
 )
 
-// plantedHeldOut writes two groups of users, ten of group a taking items
-// a0..a4 and five of group b taking b0..b4, each user holding out one of
-// its group's items (user k the item k mod 5): the other four are the
-// training file, the held-out one the test file. In training each a item
-// has 8 interactions and each b item 4.
+// plantedHeldOut writes two planted groups (dataset.GeneratePlanted):
+// ten users of group 0 take all of its items i0..i4 and five of group 1
+// all of i5..i9. Each user u (inner id) holds out its group's item u mod 5:
+// the other four are the training file, the held-out one the test file. In
+// training each item of group 0 has 8 interactions and each of group 1 4.
 func plantedHeldOut(t *testing.T, dir string) (tr, te string) {
 	t.Helper()
+	d, _ := dataset.GeneratePlanted(dataset.PlantedConfig{Groups: []int{10, 5}, Items: 5, Take: 5})
 	var train, test strings.Builder
 	train.WriteString("user,item\n")
 	test.WriteString("user,item\n")
-	for _, g := range []struct {
-		name  string
-		users int
-	}{{"a", 10}, {"b", 5}} {
-		for u := range g.users {
-			for i := range 5 {
-				w := &train
-				if i == u%5 {
-					w = &test
-				}
-				fmt.Fprintf(w, "%s%d,%s%d\n", g.name, u, g.name, i)
-			}
+	for k, u := range d.User {
+		w := &train
+		if int(d.Item[k])%5 == int(u)%5 {
+			w = &test
 		}
+		fmt.Fprintf(w, "%s,%s\n", d.Users.Raw(u), d.Items.Raw(d.Item[k]))
 	}
 	return write(t, dir, "tr.csv", train.String()), write(t, dir, "te.csv", test.String())
 }
@@ -40,8 +36,8 @@ func plantedHeldOut(t *testing.T, dir string) (tr, te string) {
 // interaction among the items its user has not interacted with in
 // training, with a known answer. ease ranks each user's held-out item
 // first (its group's only unseen item; the other group's items score 0).
-// Most-popular ranks an a user's held-out item (8 interactions) first and a
-// b user's (4) sixth, behind the five a items: at k 1, HR 10/15; at k 10,
+// Most-popular ranks a group 0 user's held-out item (8 interactions) first
+// and a group 1 user's (4) sixth, behind group 0's five: at k 1, HR 10/15; at k 10,
 // HR 1 and NDCG (10 + 5/log2(7))/15. A --test file alone leaves out the
 // model's seen items, as --train with it does.
 func TestEvalLOOSaved(t *testing.T) {
