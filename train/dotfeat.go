@@ -50,9 +50,15 @@ func fitDotFeatures(ctx context.Context, s *dataset.Split, m *model.Model, o *Op
 		clear(feats.ItemBias)
 	}
 	net.Feats, net.FeatEmb, net.FeatBias = len(f.Names), feats.ItemEmb, feats.ItemBias
-	k := newFeatKernel(net, f, scratch(cfg, s))
-	m.Net = net
 	m.Features = model.NewItemFeatures(f, s.Items.Len(), s.Train, s.Valid)
+	cold := make([]bool, s.Items.Len())
+	for _, i := range m.Features.New {
+		cold[i] = true
+		clear(net.ItemEmb[int(i)*net.Dim : int(i)*net.Dim+net.Dim])
+	}
+	k := newFeatKernel(net, f, scratch(cfg, s))
+	k.cold = cold
+	m.Net = net
 	return loop(ctx, s, m, k, o)
 }
 
@@ -74,6 +80,11 @@ type featKernel struct {
 	grad                [3][]float32 // their gradients, gn floats a slot
 	gn                  int
 	q                   []float32 // an item's effective row: dim weights and the bias
+	// cold marks the items without a training or validation row (nil:
+	// none). Their id rows are not trained: their id embedding stays 0,
+	// and store gives them the mean id bias of the other items, so that
+	// their scores come from their features alone.
+	cold []bool
 }
 
 func newFeatKernel(d *model.Dot, f *dataset.Features, cfg model.Config) *featKernel {
@@ -175,7 +186,9 @@ func (k *featKernel) grads(u, i int32, g float32) {
 		gu[j] += g*q[j] + k.l2*p
 	}
 	gu[d] += g + k.bl2*pu[b]
-	k.addItem(k.slot(1, &k.items, i), k.items.row(i), pu, g)
+	if k.cold == nil || !k.cold[i] {
+		k.addItem(k.slot(1, &k.items, i), k.items.row(i), pu, g)
+	}
 	for _, x := range k.f.Of(i) {
 		k.addItem(k.slot(2, &k.feats, x), k.feats.row(x), pu, g)
 	}
@@ -199,11 +212,25 @@ func (k *featKernel) slot(t int, tab *dotTable, r int32) []float32 {
 }
 
 // store writes the current weights into the net: the user rows, the
-// feature rows and each item's effective row.
+// feature rows and each item's effective row, a cold item's from the mean
+// id bias and its features.
 func (k *featKernel) store() {
 	d := k.net
 	k.users.store(d.UserEmb, d.UserBias)
 	k.feats.store(d.FeatEmb, d.FeatBias)
 	k.items.store(d.ItemEmb, d.ItemBias)
+	var sum float64
+	warm := 0
+	for i, c := range k.cold {
+		if !c {
+			sum += float64(d.ItemBias[i])
+			warm++
+		}
+	}
+	for i, c := range k.cold {
+		if c && warm > 0 {
+			d.ItemBias[i] = float32(sum / float64(warm))
+		}
+	}
 	model.Materialize(d.ItemEmb, d.ItemBias, d.ItemEmb, d.ItemBias, d.FeatEmb, d.FeatBias, d.Dim, k.f)
 }
