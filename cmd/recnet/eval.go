@@ -125,8 +125,24 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		finiteFlag(fs, "relevant", r.ef.relevant)); err != nil {
 		return err
 	}
+	switch byItems, _, _ := parseItemsSplit(r.df.split); {
+	case r.ef.protocol == "split" && byItems:
+		cfg, err := r.cf.config(r.cfs, r.df.seed)
+		if err != nil {
+			return err // bad input
+		}
+		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task), featuresApply(&r.df, cfg.Kind), r.candidatesOnly(fs)); err != nil {
+			return err
+		}
+		return evalItems(cmd, &r.df, &r.ef, cfg)
+	case r.ef.protocol != "split" && r.df.itemFeatures != "":
+		return badInput(errors.New("--item-features: applies to eval with --split items (which trains a model with them); --protocol ncf and loo train without"))
+	}
 	switch r.ef.protocol {
 	case "split":
+		if r.df.itemFeatures != "" {
+			return badInput(errors.New("--item-features: eval of a saved --model reads its features from the model file; give --split items to train and rank held-out items with them"))
+		}
 		if err := firstErr(r.ncfOnly(fs), r.df.check(fs)); err != nil {
 			return err
 		}
@@ -148,8 +164,8 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 // apply to --protocol ncf and loo only: --candidates, and the model and training
 // flags.
 func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
-	if fs.Changed("candidates") {
-		return badInput(errors.New("--candidates: applies to --protocol ncf and loo only; --protocol split ranks every item the user has no training or validation rating for"))
+	if err := r.candidatesOnly(fs); err != nil {
+		return err
 	}
 	var set []string
 	r.cfs.VisitAll(func(f *pflag.Flag) {
@@ -164,6 +180,15 @@ func (r *evalRun) ncfOnly(fs *pflag.FlagSet) error {
 		return badInput(fmt.Errorf("%s: applies to --protocol ncf and loo only, which train its model; --protocol split evaluates the saved --model as it is", set[0]))
 	}
 	return badInput(fmt.Errorf("%s: apply to --protocol ncf and loo only, which train its model; --protocol split evaluates the saved --model as it is", strings.Join(set, ", ")))
+}
+
+// candidatesOnly refuses --candidates where it does not apply: eval
+// --protocol split, which ranks every candidate.
+func (r *evalRun) candidatesOnly(fs *pflag.FlagSet) error {
+	if fs.Changed("candidates") {
+		return badInput(errors.New("--candidates: applies to --protocol ncf and loo only; --protocol split ranks every item the user has no training or validation rating for"))
+	}
+	return nil
 }
 
 // evalSplitRun is what evalSplit measured, for its report.

@@ -241,7 +241,9 @@ func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) 
 		what += ","
 	}
 	seed := ""
-	if byTime, _, _ := parseSplit(f.split); f.train == "" && byTime {
+	if byItems, _, _ := parseItemsSplit(f.split); f.train == "" && byItems {
+		seed = fmt.Sprintf(" (seed %d; items: %d held out, every rating of them tests)", f.seed, len(f.held))
+	} else if byTime, _, _ := parseSplit(f.split); f.train == "" && byTime {
 		seed = " (by time: the latest rows test)"
 	} else if f.train == "" {
 		seed = fmt.Sprintf(" (seed %d)", f.seed)
