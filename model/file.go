@@ -226,6 +226,9 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 	if err := checkTables(h); err != nil {
 		return nil, nil, fmt.Errorf("model: %s", err)
 	}
+	if fn, ok := m.Net.(featureNet); ok && fn.FeatureRows() > 0 && m.Features == nil {
+		return nil, nil, errors.New("model: feature tables without item features")
+	}
 	if f := m.Features; f != nil {
 		if err := checkFeatures(f, m.Net, len(h.Items)); err != nil {
 			return nil, nil, fmt.Errorf("model: %s", err)
