@@ -36,7 +36,6 @@ func featuresData(t *testing.T, dir string) (data, catalog string) {
 	return write(t, dir, "ratings.csv", b.String()), write(t, dir, "catalog.csv", c.String())
 }
 
-
 // TestItemFeaturesCLI trains dot with --item-features, then checks that
 // train says what it read, that a new item of a user's genre is
 // recommended and marked new (text and JSON), and that the features
