@@ -85,35 +85,33 @@ func TestItemFeaturesCLI(t *testing.T) {
 }
 
 // TestItemFeaturesRefused checks the refusals of --item-features and
-// --split items, exit 2 naming the flag, and the errors of a bad features
-// file, naming the file, the line and the field.
+// --split items, exit 2 naming the flag before any data is read, and the
+// errors of a bad features file, naming the file, the line and the field.
 func TestItemFeaturesRefused(t *testing.T) {
 	dir := t.TempDir()
-	data, cat := featuresData(t, dir)
+	never := filepath.Join(dir, "never-read.csv")
+	for _, c := range [][]string{
+		{"train", "--data", never, "--kind", "mlp", "--item-features", never, "--item-features", "mlp"},
+		{"tune", "--data", never, "--kind", "ials", "--item-features", never, "--item-features", "ials"},
+		{"eval", "--data", never, "--split", "items", "--task", "implicit", "--split items", "needs --item-features"},
+		{"eval", "--data", never, "--protocol", "loo", "--item-features", never, "--item-features", "--split items"},
+		{"eval", "--data", never, "--item-features", never, "--item-features", "model file"},
+		{"train", "--data", never, "--split", "items:1.5", "--split", "items:1.5"},
+	} {
+		args, want := c[:len(c)-2], c[len(c)-2:]
+		t.Run(strings.Join(args, " "), func(t *testing.T) { refusedBeforeData(t, args, want...) })
+	}
+	data, _ := featuresData(t, dir)
 	bad := write(t, dir, "bad.csv", "item,A\ni1,1\ni2,yes\n")
 	noID := write(t, dir, "noid.csv", "name,A\nx,1\n")
-	cases := []struct {
-		args []string
-		want []string
-	}{
-		{[]string{"train", "--data", data, "--kind", "mlp", "--item-features", cat}, []string{"--item-features", "mlp"}},
-		{[]string{"tune", "--data", data, "--kind", "ials", "--item-features", cat}, []string{"--item-features", "ials"}},
-		{[]string{"eval", "--data", data, "--split", "items", "--task", "implicit"}, []string{"--split items", "--item-features"}},
-		{[]string{"eval", "--data", data, "--protocol", "loo", "--item-features", cat}, []string{"--item-features"}},
-		{[]string{"eval", "--data", data, "--item-features", cat}, []string{"--item-features", "model file"}},
-		{[]string{"train", "--data", data, "--split", "items:1.5"}, []string{"--split", "items:1.5"}},
-		{[]string{"train", "--data", data, "--task", "implicit", "--item-features", bad}, []string{"--item-features", "bad.csv:3", `"A"`, `"yes"`}},
-		{[]string{"train", "--data", data, "--task", "implicit", "--item-features", noID}, []string{"--item-features", "noid.csv:1", "no id column"}},
-	}
-	for _, c := range cases {
-		_, stderr, code := run(t, c.args...)
+	for file, want := range map[string][]string{bad: {"bad.csv:3", `"A"`, `"yes"`}, noID: {"noid.csv:1", "no id column"}} {
+		_, stderr, code := run(t, "train", "--data", data, "--task", "implicit", "--item-features", file)
 		if code != 2 {
-			t.Errorf("%v: exit %d, want 2: %s", c.args, code, stderr)
-			continue
+			t.Errorf("%s: exit %d, want 2: %s", file, code, stderr)
 		}
-		for _, w := range c.want {
+		for _, w := range append(want, "--item-features") {
 			if !strings.Contains(stderr, w) {
-				t.Errorf("%v: stderr %q lacks %q", c.args, stderr, w)
+				t.Errorf("%s: stderr %q lacks %q", file, stderr, w)
 			}
 		}
 	}
