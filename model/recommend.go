@@ -156,7 +156,7 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		})
 	recs := make([]Rec, len(top))
 	for j, r := range top {
-		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score}
+		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score, New: m.Features.IsNew(r.Item)}
 	}
 	return recs, nil
 }

@@ -280,7 +280,7 @@ type validation struct {
 func newValidation(s *dataset.Split, m *model.Model) *validation {
 	v := &validation{bce: m.Config.Implicit()}
 	if v.bce {
-		v.us, v.is, v.ts = implicitValidation(s, m.Config)
+		v.us, v.is, v.ts = implicitValidation(s, m)
 	} else {
 		v.us, v.is, v.ts, v.orig = s.Valid.User, s.Valid.Item, m.ScaleRatings(s.Valid), s.Valid.Value
 	}
