@@ -288,8 +288,10 @@ explained through a refold of their training ratings. A model that cannot explai
 "cold"), "score_kind" ("rating": a predicted rating, or "probability"),
 "seen_left_out" (with --user), "because_exact" (whether the reasons split the scores
 exactly) or "because_note" (why there are none), and "recommendations", a list of
-{"item", "title", "genres", "score", "beyond", "because"}: "beyond" is 1 for a rating
-above the top of the scale, -1 below its bottom, absent otherwise; "because" is a
+{"item", "title", "genres", "score", "beyond", "new", "because"}: "beyond" is 1 for a rating
+above the top of the scale, -1 below its bottom, absent otherwise; "new" is true for an
+item no one had taken when a model with --item-features was trained (scored by its
+features; the text marks it "(new: no one had taken it)"), absent otherwise; "because" is a
 list of {"item", "title", "rating", "share"}, the up to 3 rated items that raised the
 score most ([] when none did); "title" and "genres" are absent where the catalog has
 none.`,
