@@ -30,6 +30,9 @@ func checkFeatures(cfg model.Config, s *dataset.Split, f *dataset.Features) erro
 	if len(f.Names) == 0 {
 		return fmt.Errorf("train: item features name no feature")
 	}
+	if cfg.Threads > 1 {
+		return fmt.Errorf("train: dot trains with item features on one goroutine, not %d threads", cfg.Threads)
+	}
 	if err := f.Check(s.Items.Len()); err != nil {
 		return fmt.Errorf("train: item features: %w", err)
 	}

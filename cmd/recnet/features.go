@@ -44,10 +44,16 @@ func parseItemsSplit(s string) (bool, float64, error) {
 }
 
 // featuresApply refuses --item-features for a kind that does not train
-// with item features.
-func featuresApply(f *dataFlags, kind string) error {
-	if f.itemFeatures != "" && kind != model.DefaultKind {
+// with item features, and with more than one of --threads (threads; 0 for
+// a command without the flag), which dot with features does not use.
+func featuresApply(f *dataFlags, kind string, threads int) error {
+	switch {
+	case f.itemFeatures == "":
+		return nil
+	case kind != model.DefaultKind:
 		return badInput(fmt.Errorf("--item-features: %s does not train with item features; dot does", kind))
+	case threads > 1:
+		return badInput(fmt.Errorf("--threads %d: dot trains with --item-features on one goroutine", threads))
 	}
 	return nil
 }

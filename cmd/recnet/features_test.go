@@ -97,6 +97,7 @@ func TestItemFeaturesRefused(t *testing.T) {
 		{"eval", "--data", never, "--protocol", "loo", "--item-features", never, "--item-features", "--split items"},
 		{"eval", "--data", never, "--item-features", never, "--item-features", "model file"},
 		{"train", "--data", never, "--split", "items:1.5", "--split", "items:1.5"},
+		{"train", "--data", never, "--threads", "2", "--item-features", never, "--threads 2", "one goroutine"},
 	} {
 		args, want := c[:len(c)-2], c[len(c)-2:]
 		t.Run(strings.Join(args, " "), func(t *testing.T) { refusedBeforeData(t, args, want...) })
