@@ -23,6 +23,13 @@ package model
 // objects of their own. Version 1 saved them as one flat object, with the
 // kind under "model"; Read reads both.
 //
+// Version 3 is version 2 with item features (Model.Features): a
+// "features" object in the header (feature names, each item's features as
+// offsets and indices, the new items) and the feature tables among the
+// tables; item_embedding and item_bias hold each item's effective row.
+// Write writes it only for a model with features, so a model without them
+// is the same version 2 file as before.
+//
 // The trailer does not depend on the version: in every version the last four
 // bytes are the CRC-32C of the bytes before them. That lets Read tell a file
 // of another version (ErrVersion) from a damaged version field (ErrCorrupt).
