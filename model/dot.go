@@ -25,6 +25,11 @@ type Dot struct {
 	ItemEmb           []float32 // Items x Dim
 	UserBias          []float32 // Users
 	ItemBias          []float32 // Items
+	// FeatEmb and FeatBias are the feature tables of a net trained with
+	// item features (Feats x Dim and Feats), nil otherwise; ItemEmb and
+	// ItemBias then hold each item's effective row (see Materialize).
+	Feats             int
+	FeatEmb, FeatBias []float32
 }
 
 // dotLayer names the per-row dot product in summaries.
@@ -120,6 +125,17 @@ func buildDot(cfg Config, params []Param) (Net, error) {
 	if err != nil {
 		return nil, err
 	}
+	if hasParam(params, featureBias) {
+		get(&d.FeatEmb, featureEmbedding, d.Dim)
+		get(&d.FeatBias, featureBias, 1)
+		if err != nil {
+			return nil, err
+		}
+		d.Feats = len(d.FeatBias)
+		if len(d.FeatEmb) != d.Feats*d.Dim {
+			return nil, fmt.Errorf("model: dot feature tables disagree on the number of features")
+		}
+	}
 	d.Users, d.Items = len(d.UserBias), len(d.ItemBias)
 	if len(d.UserEmb) != d.Users*d.Dim || len(d.ItemEmb) != d.Items*d.Dim {
 		return nil, fmt.Errorf("model: dot tables disagree on the number of users or items")
@@ -198,28 +214,43 @@ func (d *Dot) Score(u, i int32) float32 {
 	return y
 }
 
-// Params returns the four tables.
+// Params returns the four tables, and the two feature tables of a net
+// trained with item features.
 func (d *Dot) Params() []Param {
-	return []Param{
+	p := []Param{
 		{"user_embedding", d.Users, d.Dim, d.UserEmb},
 		{"user_bias", d.Users, 1, d.UserBias},
 		{"item_embedding", d.Items, d.Dim, d.ItemEmb},
 		{"item_bias", d.Items, 1, d.ItemBias},
 	}
+	if d.FeatBias != nil {
+		p = append(p, Param{featureEmbedding, d.Feats, d.Dim, d.FeatEmb}, Param{featureBias, d.Feats, 1, d.FeatBias})
+	}
+	return p
 }
+
+// FeatureRows returns the number of feature rows: 0 without item
+// features.
+func (d *Dot) FeatureRows() int { return d.Feats }
 
 // SummaryRows describes the net as Keras' summary of the lab's model would.
 func (d *Dot) SummaryRows() []SummaryRow {
 	dim := fmt.Sprintf("(None, %d)", d.Dim)
-	return []SummaryRow{
+	rows := []SummaryRow{
 		{"user_embedding", "Embedding", dim, d.Users * d.Dim},
 		{"user_bias", "Embedding", "(None, 1)", d.Users},
 		{"item_embedding", "Embedding", dim, d.Items * d.Dim},
 		{"item_bias", "Embedding", "(None, 1)", d.Items},
+	}
+	if d.FeatBias != nil {
+		rows = append(rows, SummaryRow{featureEmbedding, "Embedding (summed per item)", dim, d.Feats * d.Dim},
+			SummaryRow{featureBias, "Embedding (summed per item)", "(None, 1)", d.Feats})
+	}
+	return append(rows, []SummaryRow{
 		{dotLayer, "Dot (per row)", "(None, 1)", 0},
 		{"add", "Add", "(None, 1)", 0},
 		{"activation", "Activation (" + string(d.Act) + ")", "(None, 1)", 0},
-	}
+	}...)
 }
 
 // Dot32 returns the dot product of two equal-length vectors, summed in

@@ -23,6 +23,13 @@ package model
 // objects of their own. Version 1 saved them as one flat object, with the
 // kind under "model"; Read reads both.
 //
+// Version 3 is version 2 with item features (Model.Features): a
+// "features" object in the header (feature names, each item's features as
+// offsets and indices, the new items) and the feature tables among the
+// tables; item_embedding and item_bias hold each item's effective row.
+// Write writes it only for a model with features, so a model without them
+// is the same version 2 file as before.
+//
 // The trailer does not depend on the version: in every version the last four
 // bytes are the CRC-32C of the bytes before them. That lets Read tell a file
 // of another version (ErrVersion) from a damaged version field (ErrCorrupt).
@@ -44,9 +51,17 @@ import (
 	"github.com/recnet/recnet/internal/openctx"
 )
 
-// FileVersion is the version of the model file format that Write writes.
-// Read reads it and every earlier version (1).
+// FileVersion is the version of the model file format that Write writes
+// for a model without item features. Read reads it and every earlier
+// version (1).
 const FileVersion = 2
+
+// FeaturesFileVersion is the version Write writes for a model with item
+// features (Model.Features): version 2 and a "features" object in the
+// header (feature names, each item's features, the new items), with the
+// feature tables among the tables. A reader of version 2 refuses it,
+// rather than lose the features.
+const FeaturesFileVersion = 3
 
 // configV1 is a Config as version 1 files hold it: one flat object, with
 // the kind under "model".
@@ -103,6 +118,19 @@ type fileHeader struct {
 	Step jsonFloat `json:"step,omitempty"`
 	// Seen gives the sizes of the seen section; nil when there is none.
 	Seen *fileSeen `json:"seen,omitempty"`
+	// Features are the item features (version 3 only); nil when there are
+	// none.
+	Features *fileFeatures `json:"features,omitempty"`
+}
+
+// fileFeatures are a model's ItemFeatures in the file header: the feature
+// names, each item's features in compressed rows (offsets, one more than
+// the items, into index) and the new items, inner ids ascending.
+type fileFeatures struct {
+	Names   []string `json:"names"`
+	Offsets []int32  `json:"offsets"`
+	Index   []int32  `json:"index"`
+	New     []int32  `json:"new"`
 }
 
 // fileSeen gives the sizes of the seen section of a model file.
@@ -204,6 +232,18 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 	}
 	if err := checkTables(h); err != nil {
 		return nil, nil, fmt.Errorf("model: %s", err)
+	}
+	if fn, ok := m.Net.(featureNet); ok && fn.FeatureRows() > 0 && m.Features == nil {
+		return nil, nil, errors.New("model: feature tables without item features")
+	}
+	if f := m.Features; f != nil {
+		if err := checkFeatures(f, m.Net, len(h.Items)); err != nil {
+			return nil, nil, fmt.Errorf("model: %s", err)
+		}
+		h.Features = &fileFeatures{Names: f.Names, Offsets: f.Offsets, Index: f.Index, New: f.New}
+		if h.Features.New == nil {
+			h.Features.New = []int32{}
+		}
 	}
 	if !allUTF8(h.Users) || !allUTF8(h.Items) {
 		h.IDEncoding = idsBase64
@@ -317,7 +357,11 @@ func (m *Model) Write(w io.Writer) error {
 	cw := &crcWriter{w: w}
 	pre := make([]byte, preamble, preamble+len(js))
 	copy(pre, fileMagic)
-	binary.LittleEndian.PutUint32(pre[8:], FileVersion)
+	version := uint32(FileVersion)
+	if h.Features != nil {
+		version = FeaturesFileVersion
+	}
+	binary.LittleEndian.PutUint32(pre[8:], version)
 	binary.LittleEndian.PutUint64(pre[12:], uint64(len(js)))
 	if _, err := cw.Write(append(pre, js...)); err != nil {
 		return fmt.Errorf("model: writing model file: %w", err)
@@ -414,4 +458,14 @@ func LoadContext(ctx context.Context, path string) (*Model, error) {
 // atomicfile.ErrTarget, and left as it was.
 func (m *Model) Save(path string) error {
 	return writeFileAtomic(path, m.Write)
+}
+
+// checkFeatures checks item features f against net, of items items: a
+// net with as many feature rows as f names features.
+func checkFeatures(f *ItemFeatures, net Net, items int) error {
+	fn, ok := net.(featureNet)
+	if !ok || fn.FeatureRows() == 0 {
+		return fmt.Errorf("item features without feature tables in a %s net", net.Kind())
+	}
+	return f.check(items, fn.FeatureRows())
 }

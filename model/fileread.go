@@ -88,6 +88,9 @@ func Read(r io.Reader, name string) (*Model, error) {
 		Min: float64(h.Min), Max: float64(h.Max), BestEpoch: h.BestEpoch,
 		Step: float64(h.Step), Seen: seen,
 	}
+	if err := m.readFeatures(h.Features, name); err != nil {
+		return nil, err
+	}
 	for _, e := range h.History {
 		m.History = append(m.History, Epoch{e.Epoch, float64(e.Loss), float64(e.ValLoss), float64(e.ValRMSE), float64(e.Seconds)})
 	}
@@ -133,6 +136,9 @@ func (f *fileReader) header() (*fileHeader, error) {
 	if err != nil {
 		return nil, f.corrupt("bad header: %v", err)
 	}
+	if (h.Features != nil) != (version == FeaturesFileVersion) {
+		return nil, f.corrupt("bad header: item features in a version %d file", version)
+	}
 	if err := checkTables(h); err != nil {
 		return nil, f.corrupt("bad header: %v", err)
 	}
@@ -162,7 +168,7 @@ func (f *fileReader) preamble() (version uint32, hlen uint64, err error) {
 		return 0, 0, f.readErr(err, "the version")
 	}
 	version = binary.LittleEndian.Uint32(pre[8:])
-	if version != FileVersion && version != 1 {
+	if version != FileVersion && version != FeaturesFileVersion && version != 1 {
 		return 0, 0, f.versionError(version)
 	}
 	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {
@@ -367,4 +373,27 @@ func (f *fileReader) versionError(v uint32) error {
 		return f.corrupt("checksum mismatch (the version field reads %d)", v)
 	}
 	return fmt.Errorf("%w %d in %s (this build reads versions 1 to %d)", ErrVersion, v, f.name, FileVersion)
+}
+
+// readFeatures sets m.Features from the header's features ff (nil: none),
+// refusing features that disagree with the net, and a net with feature
+// tables but no features.
+func (m *Model) readFeatures(ff *fileFeatures, name string) error {
+	fn, ok := m.Net.(featureNet)
+	rows := 0
+	if ok {
+		rows = fn.FeatureRows()
+	}
+	if ff == nil {
+		if rows > 0 {
+			return fmt.Errorf("%w %s: feature tables without item features", ErrCorrupt, name)
+		}
+		return nil
+	}
+	f := &ItemFeatures{Features: dataset.Features{Names: ff.Names, Offsets: ff.Offsets, Index: ff.Index}, New: ff.New}
+	if err := checkFeatures(f, m.Net, m.Items.Len()); err != nil {
+		return fmt.Errorf("%w %s: %v", ErrCorrupt, name, err)
+	}
+	m.Features = f
+	return nil
 }

@@ -40,7 +40,10 @@ type Model struct {
 	Step float64
 	// Seen holds each known user's rated items (see Seen); nil when the
 	// model keeps none, and then Recommend cannot leave them out.
-	Seen      *Seen
+	Seen *Seen
+	// Features are the item features a dot net was trained with (see
+	// ItemFeatures), nil without.
+	Features  *ItemFeatures
 	History   []Epoch
 	BestEpoch int // 1-based epoch whose tables the model holds; 0 if none
 	// Initial is the validation of the initial weights (epoch 0, no

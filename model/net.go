@@ -55,3 +55,13 @@ func findParam(params []Param, name string, rows, cols int) ([]float32, error) {
 	}
 	return nil, fmt.Errorf("model: table %s is missing", name)
 }
+
+// hasParam reports whether params hold a table called name.
+func hasParam(params []Param, name string) bool {
+	for _, p := range params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}

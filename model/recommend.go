@@ -28,6 +28,10 @@ type Rec struct {
 	// scale (Score > Max), -1 when it falls below the bottom (Score <
 	// Min), and 0 otherwise and for probabilities and cosines.
 	Beyond int
+	// New is set for an item of a model trained with item features that
+	// had no interaction to train on: its score comes from its features
+	// alone.
+	New bool
 }
 
 // RecommendOptions set what Recommend leaves out. The zero value leaves
@@ -53,7 +57,7 @@ func checkK(k int) error {
 // the score unclipped on the original scale, and where it passes the
 // rating scale.
 func (m *Model) rec(i int32, s float32) Rec {
-	r := Rec{Item: m.Items.Raw(i), Score: m.Unscale(s)}
+	r := Rec{Item: m.Items.Raw(i), Score: m.Unscale(s), New: m.Features.IsNew(i)}
 	if !m.Config.Implicit() {
 		switch {
 		case r.Score > m.Max:
@@ -152,7 +156,7 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		})
 	recs := make([]Rec, len(top))
 	for j, r := range top {
-		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score}
+		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score, New: m.Features.IsNew(r.Item)}
 	}
 	return recs, nil
 }

@@ -52,6 +52,10 @@ func (m *Model) Summary(w io.Writer) error {
 		thousands(len(idsOf(m.Users))), thousands(len(idsOf(m.Items))), m.Min, m.Max, step, scale)
 	fmt.Fprintf(&b, "History: %d epochs, best epoch %s\n", len(m.History), m.bestEpoch())
 	fmt.Fprintf(&b, "Seen items: %s\n", m.seenLine())
+	if f := m.Features; f != nil {
+		fmt.Fprintf(&b, "Item features: %s features (each item's row is its id row plus its features' rows); %s new items, no one had taken them: scored by their features\n",
+			thousands(len(f.Names)), thousands(len(f.New)))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -35,7 +35,9 @@ type Data struct {
 // and test parts: the "split" object of Data.
 type SplitUsed struct {
 	// Kind is "random" (shuffled by Seed), "time" (a global cut by each
-	// row's time) or "files" (the parts were given as files; no shares).
+	// row's time), "items" (a share of the items held out, every rating of
+	// them a test row) or "files" (the parts were given as files; no
+	// shares).
 	Kind string `json:"kind"`
 	// Seed is the shuffle's seed of a random split.
 	Seed uint64 `json:"seed,omitempty"`
@@ -46,6 +48,10 @@ type SplitUsed struct {
 	// RFC 3339); empty for an empty part.
 	ValidFrom string `json:"valid_from,omitempty"`
 	TestFrom  string `json:"test_from,omitempty"`
+	// HeldItems and ItemShare are, for a split by items, the number of
+	// items held out and the share of the items asked for.
+	HeldItems int     `json:"held_items,omitempty"`
+	ItemShare float64 `json:"item_share,omitempty"`
 }
 
 // Shares are the fractions of rows a split asks for each part.
@@ -75,6 +81,7 @@ const (
 	SplitRandom = "random"
 	SplitTime   = "time"
 	SplitFiles  = "files"
+	SplitItems  = "items"
 )
 
 // firstTime returns the earliest time of r's rows (UTC, RFC 3339), or

@@ -198,7 +198,7 @@ func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o opt
 	n, diverged := 0, 0
 	runJobs(ctx, o.workers, jobs, func(ctx context.Context, k int) done {
 		m, f := k/folds, k%folds
-		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(res.Seed, f))
+		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(res.Seed, f), o.fit...)
 		return done{m: m, f: f, fold: fit.fold, early: fit.early, err: err}
 	}, func(r done) {
 		if isDiverged(r.err) {
@@ -283,7 +283,7 @@ type foldFit struct {
 
 // fitFold fits cfg on the fold (with a carved validation part when cfg
 // stops early, see CrossValidate) and tests it on the fold's test rows.
-func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64) (foldFit, error) {
+func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, opts ...train.Option) (foldFit, error) {
 	s := p.full
 	if cfg.Patience > 0 {
 		var err error
@@ -292,7 +292,7 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 		}
 	}
 	start := time.Now()
-	m, err := train.Fit(ctx, s, cfg)
+	m, err := train.Fit(ctx, s, cfg, opts...)
 	if isDiverged(err) {
 		return foldFit{fold: Fold{
 			RMSE: math.NaN(), MAE: math.NaN(), FitSeconds: time.Since(start).Seconds(),
@@ -308,7 +308,7 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 		// on all the training rows.
 		s, early = p.full, false
 		start = time.Now()
-		if m, err = train.Fit(ctx, s, cfg); err != nil {
+		if m, err = train.Fit(ctx, s, cfg, opts...); err != nil {
 			return foldFit{}, err
 		}
 	}

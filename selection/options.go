@@ -3,6 +3,8 @@ package selection
 import (
 	"runtime"
 	"time"
+
+	"github.com/recnet/recnet/train"
 )
 
 // Option sets an option of CrossValidate or Tune; each option says which
@@ -19,6 +21,7 @@ type options struct {
 	grid          bool
 	budget        time.Duration
 	trialProgress func(TuneProgress)
+	fit           []train.Option
 }
 
 func newOptions(opts []Option) options {
@@ -74,4 +77,10 @@ func WithBudget(d time.Duration) Option { return func(o *options) { o.budget = d
 // Tune.
 func WithTuneProgress(fn func(TuneProgress)) Option {
 	return func(o *options) { o.trialProgress = fn }
+}
+
+// WithFitOptions passes opts to every train.Fit of CrossValidate and Tune,
+// such as train.WithItemFeatures. Both read it.
+func WithFitOptions(opts ...train.Option) Option {
+	return func(o *options) { o.fit = append(o.fit, opts...) }
 }

@@ -122,7 +122,7 @@ func Tune(ctx context.Context, s *dataset.Split, space Space, opts ...Option) (T
 	if res.Best.Diverged {
 		return res, fmt.Errorf("selection: every one of the %d trials diverged: %s", len(res.Trials), train.DivergedReason)
 	}
-	err = refit(ctx, s, &res)
+	err = refit(ctx, s, &res, o.fit...)
 	return res, err
 }
 
@@ -224,9 +224,9 @@ func search(ctx context.Context, res *TuneResult, cfgs []model.Config, score sco
 // s.Valid, and tests it on s.Test beside the baselines (ranks it beside
 // the most-popular one, for the implicit task), setting res's Model, Test
 // or Ranking, and FinalSeconds.
-func refit(ctx context.Context, s *dataset.Split, res *TuneResult) error {
+func refit(ctx context.Context, s *dataset.Split, res *TuneResult, opts ...train.Option) error {
 	start := time.Now()
-	m, err := train.Fit(ctx, s, res.Best.Config)
+	m, err := train.Fit(ctx, s, res.Best.Config, opts...)
 	if err != nil && ctx.Err() != nil {
 		return interrupted(*res, ctx.Err())
 	}
@@ -304,7 +304,7 @@ func fitter(s *dataset.Split, o options, implicit bool) (int, fitFunc, error) {
 		}
 		fit := &dataset.Split{Name: s.Name, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max, Train: s.Train, Valid: s.Valid}
 		return 1, func(ctx context.Context, _ int, cfg model.Config) (float64, int, error) {
-			m, err := train.Fit(ctx, fit, cfg)
+			m, err := train.Fit(ctx, fit, cfg, o.fit...)
 			switch {
 			case err != nil:
 				return 0, 0, err
@@ -322,7 +322,7 @@ func fitter(s *dataset.Split, o options, implicit bool) (int, fitFunc, error) {
 		return 0, nil, err
 	}
 	return len(parts), func(ctx context.Context, j int, cfg model.Config) (float64, int, error) {
-		f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j))
+		f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j), o.fit...)
 		return f.fold.RMSE, f.fold.BestEpoch, err
 	}, nil
 }

@@ -74,7 +74,8 @@ func labelJSON(cat *dataset.Catalog, id string) []byte {
 // recsData is the answer of recommend, similar and fold-in:
 // {KEY:ID,LIST:[recs]} or, for fold-in, {"cold":C,"recommendations":[recs]},
 // with "score_kind" and "seen_left_out" after the first member when set.
-// A rec whose Beyond is not 0 has "beyond"; with because, "because_exact"
+// A rec whose Beyond is not 0 has "beyond", a new one (Rec.New)
+// "new":true; with because, "because_exact"
 // or "because_note" follows "seen_left_out" and each rec ends with its
 // "because" list (see because.appendHead and because.appendItem).
 type recsData struct {
@@ -128,6 +129,9 @@ func (d *recsData) appendJSON(b []byte) []byte {
 		if r.Beyond != 0 {
 			b = append(b, `,"beyond":`...)
 			b = strconv.AppendInt(b, int64(r.Beyond), 10)
+		}
+		if r.New {
+			b = append(b, `,"new":true`...)
 		}
 		b = d.because.appendItem(b, k)
 		b = append(b, '}')

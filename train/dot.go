@@ -21,6 +21,9 @@ func dotRowFloats(cfg model.Config) int64 { return 2*(int64(cfg.Dim)+16) + 4 }
 
 // fitDot trains RecommenderNet.
 func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
+	if o.features != nil {
+		return fitDotFeatures(ctx, s, m, o, o.features)
+	}
 	cfg := m.Config
 	net := model.NewDot(s.Users.Len(), s.Items.Len(), cfg)
 	m.Net = net

@@ -31,8 +31,9 @@ type Options struct {
 	// the training goroutine.
 	Progress func(Progress)
 	every    int
-	dot, mlp *model.Model // WithPretrained
-	noSeen   bool         // WithoutSeen
+	dot, mlp *model.Model      // WithPretrained
+	noSeen   bool              // WithoutSeen
+	features *dataset.Features // WithItemFeatures
 }
 
 // Option sets a Fit option.
@@ -85,6 +86,9 @@ func Fit(ctx context.Context, s *dataset.Split, cfg model.Config, opts ...Option
 		return nil, err
 	}
 	if err := NeedVariety(s.Name, cfg.Task, s.Train); err != nil {
+		return nil, err
+	}
+	if err := checkFeatures(cfg, s, o.features); err != nil {
 		return nil, err
 	}
 	if f.Check != nil {
@@ -276,7 +280,7 @@ type validation struct {
 func newValidation(s *dataset.Split, m *model.Model) *validation {
 	v := &validation{bce: m.Config.Implicit()}
 	if v.bce {
-		v.us, v.is, v.ts = implicitValidation(s, m.Config)
+		v.us, v.is, v.ts = implicitValidation(s, m)
 	} else {
 		v.us, v.is, v.ts, v.orig = s.Valid.User, s.Valid.Item, m.ScaleRatings(s.Valid), s.Valid.Value
 	}

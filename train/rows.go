@@ -25,6 +25,7 @@ type epochRows struct {
 	negatives int
 	items     int
 	rated     userItems
+	pool      []int32 // the items negatives are drawn from (nil: all; see negativePool)
 }
 
 // packedRow is one training row, packed so that gathering it in shuffled
@@ -58,6 +59,7 @@ func newEpochRows(s *dataset.Split, m *model.Model) *epochRows {
 	} else {
 		r.negatives, r.items = cfg.Negatives, s.Items.Len()
 		r.rated = groupItems(s.Users.Len(), s.Train)
+		r.pool = negativePool(m)
 		n *= 1 + cfg.Negatives
 	}
 	bufs := 2
@@ -96,7 +98,7 @@ func (r *epochRows) next(rng *rand.Rand) (us, is []int32, ts []float32) {
 		us[j], is[j], ts[j] = u, r.train.Item[p], 1
 		j++
 		for range r.negatives {
-			us[j], is[j], ts[j] = u, r.rated.sample(rng, u, r.items), 0
+			us[j], is[j], ts[j] = u, r.rated.sampleFrom(rng, u, r.items, r.pool), 0
 			j++
 		}
 	}
@@ -174,9 +176,18 @@ func (g userItems) has(u, i int32) bool {
 // rated (nearly) every item it gives up after a bounded number of draws and
 // returns the last draw.
 func (g userItems) sample(rng *rand.Rand, u int32, items int) int32 {
+	return g.sampleFrom(rng, u, items, nil)
+}
+
+// sampleFrom is sample drawing from pool instead, when it is not nil.
+func (g userItems) sampleFrom(rng *rand.Rand, u int32, items int, pool []int32) int32 {
 	var i int32
 	for range 64 {
-		i = int32(rng.IntN(items))
+		if pool != nil {
+			i = pool[rng.IntN(len(pool))]
+		} else {
+			i = int32(rng.IntN(items))
+		}
 		if !g.has(u, i) {
 			return i
 		}
@@ -188,18 +199,37 @@ func (g userItems) sample(rng *rand.Rand, u int32, items int) int32 {
 // validation rating as a positive with cfg.Negatives sampled items the user
 // rated in neither part as negatives, drawn once from the seed so that every
 // epoch is scored on the same rows.
-func implicitValidation(s *dataset.Split, cfg model.Config) (us, is []int32, ts []float32) {
+func implicitValidation(s *dataset.Split, m *model.Model) (us, is []int32, ts []float32) {
+	cfg := m.Config
 	if s.Valid.Len() == 0 {
 		return nil, nil, nil
 	}
 	rated := groupItems(s.Users.Len(), s.Train, s.Valid)
+	pool := negativePool(m)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x7a11d))
 	items := s.Items.Len()
 	for p, u := range s.Valid.User {
 		us, is, ts = append(us, u), append(is, s.Valid.Item[p]), append(ts, 1)
 		for range cfg.Negatives {
-			us, is, ts = append(us, u), append(is, rated.sample(rng, u, items)), append(ts, 0)
+			us, is, ts = append(us, u), append(is, rated.sampleFrom(rng, u, items, pool)), append(ts, 0)
 		}
 	}
 	return us, is, ts
+}
+
+// negativePool returns the items negatives are drawn from: nil (every
+// item) unless the model has item features and new items (no training or
+// validation row), which are then never drawn: no one took them because
+// they are new, which says nothing of their features.
+func negativePool(m *model.Model) []int32 {
+	if m.Features == nil || len(m.Features.New) == 0 {
+		return nil
+	}
+	pool := make([]int32, 0, m.Items.Len()-len(m.Features.New))
+	for i := range int32(m.Items.Len()) {
+		if !m.Features.IsNew(i) {
+			pool = append(pool, i)
+		}
+	}
+	return pool
 }

@@ -31,6 +31,9 @@ type dataFlags struct {
 	train, valid, test string
 	split              string
 	seed               uint64
+	itemFeatures       string
+	// held are the items --split items held out (inner ids), set by load.
+	held []int32
 }
 
 // The --help of the source flags.
@@ -70,8 +73,9 @@ func (f *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.train, "train", "", "explicit training file (with --test, instead of --split)")
 	fs.StringVar(&f.valid, "valid", "", "explicit validation file")
 	fs.StringVar(&f.test, "test", "", "explicit test file")
-	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1; or time (time:F,F,F for other fractions): a global cut by the table's time column, the last 10% of rows by time test and the 10% before them validate (rows of equal time by their order in the table; no seed), refused for a table without a time column")
+	fs.StringVar(&f.split, "split", "0.8,0.1,0.1", "train,validation,test fractions of a shuffled split: each at least 0, the training one above 0, summing to 1; or time (time:F,F,F for other fractions): a global cut by the table's time column, the last 10% of rows by time test and the 10% before them validate (rows of equal time by their order in the table; no seed), refused for a table without a time column; or items (items:F for another share): 10% of the items, seeded, held out entirely, every rating of them a test row, a tenth of the other rows validating")
 	fs.Uint64Var(&f.seed, "seed", 42, "seed of the split shuffle, the initialization and the epoch shuffles"+seedRule)
+	fs.StringVar(&f.itemFeatures, "item-features", "", itemFeaturesUsage)
 }
 
 // loadOptions returns the reading options --format and --columns give.
@@ -140,9 +144,16 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 		}
 		return s, s.Train.Len() + s.Valid.Len() + s.Test.Len(), 0, nil
 	}
-	byTime, fr, err := parseSplit(f.split)
+	byItems, share, err := parseItemsSplit(f.split)
 	if err != nil {
 		return nil, 0, 0, badInput(err)
+	}
+	var byTime bool
+	var fr dataset.Fractions
+	if !byItems {
+		if byTime, fr, err = parseSplit(f.split); err != nil {
+			return nil, 0, 0, badInput(err)
+		}
 	}
 	d := dataset.Builtin()
 	if f.data != "builtin" {
@@ -150,12 +161,17 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 			return nil, 0, 0, badInput(columnsErr(err))
 		}
 	}
-	if byTime {
+	switch {
+	case byItems:
+		if s, f.held, err = dataset.SplitItems(d, share, f.seed); err != nil {
+			err = fmt.Errorf("--split %s: %w", quote.Short(f.split), err)
+		}
+	case byTime:
 		s, err = dataset.SplitTime(d, fr)
 		if errors.Is(err, dataset.ErrNoTime) {
 			err = fmt.Errorf("--split %s: %w (map one with --columns time=NAME, or split at random with fractions)", quote.Short(f.split), err)
 		}
-	} else {
+	default:
 		s, err = dataset.SplitRandom(d, fr, f.seed)
 	}
 	if err != nil {
@@ -169,6 +185,12 @@ func (f *dataFlags) load(ctx context.Context) (s *dataset.Split, rows, dups int,
 func (f *dataFlags) splitUsed(s *dataset.Split) *report.SplitUsed {
 	if f.train != "" {
 		return &report.SplitUsed{Kind: report.SplitFiles}
+	}
+	if byItems, share, _ := parseItemsSplit(f.split); byItems {
+		if share == 0 {
+			share = dataset.DefaultHeldOutItems
+		}
+		return &report.SplitUsed{Kind: report.SplitItems, Seed: f.seed, HeldItems: len(f.held), ItemShare: share}
 	}
 	byTime, fr, _ := parseSplit(f.split) // load refused a bad --split
 	if byTime {

@@ -136,8 +136,24 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		finiteFlag(fs, "relevant", r.ef.relevant)); err != nil {
 		return err
 	}
+	switch byItems, _, _ := parseItemsSplit(r.df.split); {
+	case r.ef.protocol == "split" && byItems:
+		cfg, err := r.cf.config(r.cfs, r.df.seed)
+		if err != nil {
+			return err // bad input
+		}
+		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task), featuresApply(&r.df, cfg.Kind, cfg.Threads), r.candidatesOnly(fs)); err != nil {
+			return err
+		}
+		return evalItems(cmd, &r.df, &r.ef, cfg)
+	case r.ef.protocol != "split" && r.df.itemFeatures != "":
+		return badInput(errors.New("--item-features: applies to eval with --split items (which trains a model with them); --protocol ncf and loo train without"))
+	}
 	switch r.ef.protocol {
 	case "split":
+		if r.df.itemFeatures != "" {
+			return badInput(errors.New("--item-features: eval of a saved --model reads its features from the model file; give --split items to train and rank held-out items with them"))
+		}
 		if err := firstErr(r.ncfOnly(fs), r.df.check(fs)); err != nil {
 			return err
 		}
@@ -192,6 +208,15 @@ func (r *evalRun) trainingOnly(fs *pflag.FlagSet, where, candidates, saved strin
 		return badInput(fmt.Errorf("%s: applies to --protocol ncf and loo %s, which train its model; %s", set[0], where, saved))
 	}
 	return badInput(fmt.Errorf("%s: apply to --protocol ncf and loo %s, which train its model; %s", strings.Join(set, ", "), where, saved))
+}
+
+// candidatesOnly refuses --candidates where it does not apply: eval
+// --split items, which ranks every held-out item.
+func (r *evalRun) candidatesOnly(fs *pflag.FlagSet) error {
+	if fs.Changed("candidates") {
+		return badInput(errors.New("--candidates: applies to --protocol ncf and loo only; --split items ranks every held-out item"))
+	}
+	return nil
 }
 
 // evalSplitRun is what evalSplit measured, for its report.

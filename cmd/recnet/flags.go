@@ -249,6 +249,9 @@ func (f *dataFlags) dataLines(s *dataset.Split, rows int, split *dataset.Split) 
 // with its shares and seed, or by time with its shares and the times the
 // validation and test parts start at; nothing for given files.
 func splitHow(u *report.SplitUsed) string {
+	if u.Kind == report.SplitItems {
+		return fmt.Sprintf(" (items %g, seed %d: %d items held out, every rating of them tests)", u.ItemShare, u.Seed, u.HeldItems)
+	}
 	if u.Shares == nil {
 		return ""
 	}

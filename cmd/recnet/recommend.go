@@ -92,6 +92,9 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 				line += fmt.Sprintf("  (below %g, the bottom of the scale)", m.Min)
 			}
 		}
+		if r.New {
+			line += "  (new: no one had taken it)"
+		}
 		fmt.Fprintln(w, line)
 		if es != nil {
 			writeReasons(w, reasons(es[k], cat))
@@ -152,6 +155,9 @@ type recJSON struct {
 	// Beyond is +1 for a predicted rating above the top of the scale, -1
 	// below its bottom.
 	Beyond int `json:"beyond,omitempty"`
+	// New is set for an item no one had taken when the model was trained
+	// (item features): its score comes from its features alone.
+	New bool `json:"new,omitempty"`
 	// Because names the rated items that raised the score most: [] when
 	// none did, absent when there are no reasons (recsJSON.BecauseNote).
 	Because *[]reasonJSON `json:"because,omitempty"`
@@ -192,7 +198,7 @@ func catalogLookup(cat *dataset.Catalog, id string) (dataset.Course, bool) {
 func writeRecsJSON(w io.Writer, out recsJSON, recs []model.Rec, es []model.Explanation, cat *dataset.Catalog) error {
 	out.Recs = make([]recJSON, len(recs))
 	for k, r := range recs {
-		j := recJSON{Item: r.Item, Score: model.Number(r.Score), Beyond: r.Beyond}
+		j := recJSON{Item: r.Item, Score: model.Number(r.Score), Beyond: r.Beyond, New: r.New}
 		if c, ok := catalogLookup(cat, r.Item); ok {
 			j.Title, j.Genres = c.Title, c.Genres
 		}
@@ -282,8 +288,10 @@ explained through a refold of their training ratings. A model that cannot explai
 "cold"), "score_kind" ("rating": a predicted rating, or "probability"),
 "seen_left_out" (with --user), "because_exact" (whether the reasons split the scores
 exactly) or "because_note" (why there are none), and "recommendations", a list of
-{"item", "title", "genres", "score", "beyond", "because"}: "beyond" is 1 for a rating
-above the top of the scale, -1 below its bottom, absent otherwise; "because" is a
+{"item", "title", "genres", "score", "beyond", "new", "because"}: "beyond" is 1 for a rating
+above the top of the scale, -1 below its bottom, absent otherwise; "new" is true for an
+item no one had taken when a model with --item-features was trained (scored by its
+features; the text marks it "(new: no one had taken it)"), absent otherwise; "because" is a
 list of {"item", "title", "rating", "share"}, the up to 3 rated items that raised the
 score most ([] when none did); "title" and "genres" are absent where the catalog has
 none.`,

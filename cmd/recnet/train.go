@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
@@ -70,7 +71,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err // bad input
 	}
-	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
+	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(&r.df, cfg.Kind, cfg.Threads), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
 		checkOutputs(append(r.df.inputs(), pretrainedFiles(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
@@ -85,6 +86,11 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	feats, said, err := r.df.loadFeatures(cmd.Context(), s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(lines, said)
 	var pre train.Option
 	if r.pretrain != "" {
 		if pre, err = pretrained(cmd.Context(), r.pretrain, &cfg); err != nil {
@@ -98,6 +104,9 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	}
 	if !r.seen {
 		opts = append(opts, train.WithoutSeen())
+	}
+	if feats != nil {
+		opts = append(opts, train.WithItemFeatures(feats))
 	}
 	start := time.Now()
 	m, err := train.Fit(cmd.Context(), s, cfg, opts...)
@@ -114,6 +123,11 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	}
 	if err := r.report(cmd, lines, m, res, time.Since(start), failed == nil); err != nil {
 		return err
+	}
+	if feats != nil && r.df.held != nil {
+		c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, r.df.held, feats, eval.DefaultK, r.df.seed)
+		fmt.Fprintf(lines, "held-out items (%d, %d test users), NDCG@%d: model %.4f, random %.4f, most popular within genre %.4f\n",
+			c.Items, c.Model.Users, c.Model.K, c.Model.NDCG, c.Random.NDCG, c.GenrePopular.NDCG)
 	}
 	return failed
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/selection"
+	"github.com/recnet/recnet/train"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -33,6 +34,7 @@ type tuneRun struct {
 	validShare float64
 	out        string
 	asJSON     bool
+	feats      *dataset.Features // --item-features, read by load
 }
 
 func tuneCmd() *cobra.Command {
@@ -135,6 +137,12 @@ func (r *tuneRun) load(ctx context.Context, lines io.Writer) (*dataset.Split, er
 	}
 	fmt.Fprint(lines, r.df.dataLines(loaded, rows, s))
 	fmt.Fprint(lines, carved)
+	feats, said, err := r.df.loadFeatures(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprint(lines, said)
+	r.feats = feats
 	return s, nil
 }
 
@@ -161,7 +169,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
-		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task),
+		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(&r.df, r.kind, 0),
 		validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
@@ -265,6 +273,9 @@ func (r *tuneRun) options(lines io.Writer, space selection.Space, metric string)
 	}
 	if r.grid {
 		opts = append(opts, selection.WithGrid())
+	}
+	if r.feats != nil {
+		opts = append(opts, selection.WithFitOptions(train.WithItemFeatures(r.feats)))
 	}
 	return opts
 }

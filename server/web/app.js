@@ -246,6 +246,10 @@
       score += " (below the bottom)";
       label += ", below the bottom of the rating scale";
     }
+    if (r.new) {
+      score += " (new)"; // no one had taken it: scored by its genres alone
+      label += ", a new course no one has taken yet, scored by its genres";
+    }
     return el("li", { "data-item": r.item },
       courseLabel(r),
       el("span", { class: "score", title: label, text: score }),

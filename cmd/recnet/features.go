@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/eval"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/report"
+	"github.com/recnet/recnet/train"
+	"github.com/spf13/cobra"
+)
+
+// itemFeaturesUsage is the --help of --item-features.
+var itemFeaturesUsage = fmt.Sprintf("item features (dot only): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
+	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features. "+
+	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features)", dataset.MaxFeatures, dataset.MaxGenres)
+
+// splitItems is the --split that holds out whole items, alone or before a
+// colon and the share of items held out.
+const splitItems = "items"
+
+// parseItemsSplit returns whether --split s holds out items ("items" or
+// "items:F") and the share of items held out (0: the default).
+func parseItemsSplit(s string) (bool, float64, error) {
+	if s == splitItems {
+		return true, 0, nil
+	}
+	rest, ok := strings.CutPrefix(s, splitItems+":")
+	if !ok {
+		return false, 0, nil
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+	if err != nil || !(v > 0 && v < 1) {
+		return true, 0, fmt.Errorf("--split %q: want items or items:F, F the share of items held out, above 0 and below 1", s)
+	}
+	return true, v, nil
+}
+
+// featuresApply refuses --item-features for a kind that does not train
+// with item features, and with more than one of --threads (threads; 0 for
+// a command without the flag), which dot with features does not use.
+func featuresApply(f *dataFlags, kind string, threads int) error {
+	switch {
+	case f.itemFeatures == "":
+		return nil
+	case kind != model.DefaultKind:
+		return badInput(fmt.Errorf("--item-features: %s does not train with item features; dot does", kind))
+	case threads > 1:
+		return badInput(fmt.Errorf("--threads %d: dot trains with --item-features on one goroutine", threads))
+	}
+	return nil
+}
+
+// loadFeatures reads --item-features (builtin: the built-in catalog) and
+// returns the features of s's items, adding the catalog's items no one
+// rated to s.Items, and a line saying what was read; nil features and ""
+// without the flag. Every error is an input error.
+func (f *dataFlags) loadFeatures(ctx context.Context, s *dataset.Split) (*dataset.Features, string, error) {
+	if f.itemFeatures == "" {
+		return nil, "", nil
+	}
+	var cat *dataset.Catalog
+	if f.itemFeatures == "builtin" {
+		cat = dataset.BuiltinCatalog()
+	} else {
+		var err error
+		if cat, err = dataset.LoadCatalog(ctx, f.itemFeatures); err != nil {
+			return nil, "", badInput(fmt.Errorf("--item-features: %w", err))
+		}
+	}
+	feats, n, err := cat.ItemFeatures(s.Items)
+	if err == nil && len(feats.Names) == 0 {
+		err = errors.New("the catalog names no genre")
+	}
+	if err != nil {
+		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", f.itemFeatures, err))
+	}
+	return feats, fmt.Sprintf("item features %s: %d features for %d items; %d items added without interactions (new), %d rated items without features\n",
+		f.itemFeatures, len(feats.Names), len(cat.Courses), n.Added, n.Without), nil
+}
+
+// evalItems trains a model of cfg's kind on --split items, with
+// --item-features, and ranks each test user's held-out items among all the
+// held-out items, beside a random order and most-popular-within-genre.
+func evalItems(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config) error {
+	switch fs := cmd.Flags(); {
+	case fs.Changed("model"):
+		return badInput(errors.New("--split items: eval trains its own model on the split: choose its kind with --kind, not a file with --model"))
+	case df.itemFeatures == "":
+		return badInput(errors.New("--split items: eval needs --item-features: without features a model can only rank the held-out items, which no one rated in training, at random"))
+	case fs.Changed("relevant"):
+		return badInput(errors.New("--relevant: does not apply with --split items, where every rating of a held-out item is relevant"))
+	}
+	lines := reportLines(cmd, ef.asJSON, ef.quiet)
+	s, rows, dups, err := df.load(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if err := learnable(s.Name, s.Unrated, cfg.Task, s.Train); err != nil {
+		return err
+	}
+	fmt.Fprint(lines, df.dataLines(s, rows, s))
+	feats, said, err := df.loadFeatures(cmd.Context(), s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(lines, said)
+	fmt.Fprintln(lines, describe(cfg))
+	start := time.Now()
+	m, err := train.Fit(cmd.Context(), s, cfg, train.WithProgress(progress(lines, ef.quiet, cfg.Epochs)), train.WithItemFeatures(feats))
+	if err != nil {
+		return divergedHint(err, cmd.Flags(), cfg, false)
+	}
+	if err := neverImproved(m, cmd.Flags(), false); err != nil {
+		return err
+	}
+	c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, df.held, feats, ef.k, df.seed)
+	e := evalItemsJSON{Protocol: "items", Data: report.NewData(s, rows, dups), Config: m.Config, BestEpoch: m.BestEpoch,
+		TrainSeconds: model.Number(time.Since(start).Seconds()), HeldOut: len(df.held), K: c.Model.K, Users: c.Model.Users,
+		Model: evalFull(c.Model), Random: evalFull(c.Random), GenrePopular: evalFull(c.GenrePopular)}
+	if ef.asJSON {
+		return evalWriteJSON(cmd.OutOrStdout(), e)
+	}
+	writeEvalItems(cmd.OutOrStdout(), e, df.seed)
+	return nil
+}
+
+// evalItemsJSON is the JSON of eval --split items.
+type evalItemsJSON struct {
+	Protocol     string          `json:"protocol"`
+	Data         report.Data     `json:"data"`
+	Config       model.Config    `json:"config"`
+	BestEpoch    int             `json:"best_epoch"`
+	TrainSeconds model.Number    `json:"train_seconds"`
+	HeldOut      int             `json:"held_out_items"`
+	K            int             `json:"k"`
+	Users        int             `json:"users"`
+	Model        evalFullMetrics `json:"model"`
+	Random       evalFullMetrics `json:"random"`
+	GenrePopular evalFullMetrics `json:"most_popular_within_genre"`
+}
+
+// writeEvalItems prints eval --split items' report.
+func writeEvalItems(out io.Writer, e evalItemsJSON, seed uint64) {
+	fmt.Fprintf(out, "trained in %.2fs; best epoch %d\n", float64(e.TrainSeconds), e.BestEpoch)
+	fmt.Fprintf(out, "\nheld-out items: each of %d test users ranks all %d held-out items (none rated in training); every test rating is relevant\n", e.Users, e.HeldOut)
+	fmt.Fprintf(out, "most popular within genre: an item scores the mean over its genres of the genre's training interactions\n")
+	k := fmt.Sprint(e.K)
+	fmt.Fprintf(out, "%-28s %9s %9s %9s\n", "", "HR@"+k, "NDCG@"+k, "R@"+k)
+	for _, r := range []struct {
+		name string
+		m    evalFullMetrics
+	}{{"recnet " + e.Config.Kind + " (features)", e.Model}, {fmt.Sprintf("random (seed %d)", seed), e.Random}, {"most popular within genre", e.GenrePopular}} {
+		fmt.Fprintf(out, "%-28s %9.4f %9.4f %9.4f\n", r.name, float64(r.m.HR), float64(r.m.NDCG), float64(r.m.Recall))
+	}
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// featuresData writes a small table of two groups of users, each taking
+// the items of one genre, and a catalog of its items with their genres
+// plus two items no one rated (n1 of genre A, n2 of genre B).
+func featuresData(t *testing.T, dir string) (data, catalog string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("user,item\n")
+	for u := range 60 {
+		lo := 0
+		if u%2 == 1 {
+			lo = 10
+		}
+		for j := range 6 {
+			b.WriteString("u" + itoa(u) + ",i" + itoa(lo+(u+j)%10) + "\n")
+		}
+	}
+	var c strings.Builder
+	c.WriteString("item,A,B\n")
+	for i := range 20 {
+		if i < 10 {
+			c.WriteString("i" + itoa(i) + ",1,0\n")
+		} else {
+			c.WriteString("i" + itoa(i) + ",0,1\n")
+		}
+	}
+	c.WriteString("n1,1,0\nn2,0,1\n")
+	return write(t, dir, "ratings.csv", b.String()), write(t, dir, "catalog.csv", c.String())
+}
+
+// TestItemFeaturesCLI trains dot with --item-features, then checks that
+// train says what it read, that a new item of a user's genre is
+// recommended and marked new (text and JSON), and that the features
+// survive the model file.
+func TestItemFeaturesCLI(t *testing.T) {
+	dir := t.TempDir()
+	data, cat := featuresData(t, dir)
+	m := filepath.Join(dir, "m.recnet")
+	out, stderr, code := run(t, "train", "--data", data, "--task", "implicit", "--item-features", cat, "--epochs", "30", "--lr", "0.01", "--dim", "8", "-q", "--out", m)
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "item features "+cat+": 2 features for 22 items; 2 items added without interactions (new), 0 rated items without features") {
+		t.Errorf("train does not say what it read of the features:\n%s", out)
+	}
+	// u0 takes genre A: among the items it has not taken, n1 (genre A, new)
+	// must come before every item of genre B.
+	out, stderr, code = run(t, "recommend", "--model", m, "--user", "u0", "-k", "20", "--json")
+	if code != 0 {
+		t.Fatalf("recommend: exit %d: %s", code, stderr)
+	}
+	var recs struct {
+		Recs []struct {
+			Item string `json:"item"`
+			New  bool   `json:"new"`
+		} `json:"recommendations"`
+	}
+	if err := json.Unmarshal([]byte(out), &recs); err != nil {
+		t.Fatal(err, out)
+	}
+	rank := map[string]int{}
+	for k, r := range recs.Recs {
+		rank[r.Item] = k
+		if r.New != (r.Item == "n1" || r.Item == "n2") {
+			t.Errorf("%s: new %v", r.Item, r.New)
+		}
+	}
+	for i := 10; i < 20; i++ {
+		if b, ok := rank["i"+itoa(i)]; ok && b < rank["n1"] {
+			t.Errorf("u0 (genre A) ranks i%d of genre B (%d) above the new item n1 of genre A (%d)", i, b, rank["n1"])
+		}
+	}
+	out, _, _ = run(t, "recommend", "--model", m, "--user", "u0", "-k", "20")
+	if !strings.Contains(out, "(new: no one had taken it)") {
+		t.Errorf("recommend does not mark the new items:\n%s", out)
+	}
+}
+
+// TestItemFeaturesRefused checks the refusals of --item-features and
+// --split items, exit 2 naming the flag before any data is read, and the
+// errors of a bad features file, naming the file, the line and the field.
+func TestItemFeaturesRefused(t *testing.T) {
+	dir := t.TempDir()
+	never := filepath.Join(dir, "never-read.csv")
+	for _, c := range [][]string{
+		{"train", "--data", never, "--kind", "mlp", "--item-features", never, "--item-features", "mlp"},
+		{"tune", "--data", never, "--kind", "ials", "--item-features", never, "--item-features", "ials"},
+		{"eval", "--data", never, "--split", "items", "--task", "implicit", "--split items", "needs --item-features"},
+		{"eval", "--data", never, "--protocol", "loo", "--item-features", never, "--item-features", "--split items"},
+		{"eval", "--data", never, "--item-features", never, "--item-features", "model file"},
+		{"train", "--data", never, "--split", "items:1.5", "--split", "items:1.5"},
+		{"train", "--data", never, "--threads", "2", "--item-features", never, "--threads 2", "one goroutine"},
+	} {
+		args, want := c[:len(c)-2], c[len(c)-2:]
+		t.Run(strings.Join(args, " "), func(t *testing.T) { refusedBeforeData(t, args, want...) })
+	}
+	data, _ := featuresData(t, dir)
+	bad := write(t, dir, "bad.csv", "item,A\ni1,1\ni2,yes\n")
+	noID := write(t, dir, "noid.csv", "name,A\nx,1\n")
+	for file, want := range map[string][]string{bad: {"bad.csv:3", `"A"`, `"yes"`}, noID: {"noid.csv:1", "no id column"}} {
+		_, stderr, code := run(t, "train", "--data", data, "--task", "implicit", "--item-features", file)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2: %s", file, code, stderr)
+		}
+		for _, w := range append(want, "--item-features") {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%s: stderr %q lacks %q", file, stderr, w)
+			}
+		}
+	}
+}
+
+// TestEvalSplitItems runs eval --split items with features on the small
+// table: it reports the model beside random and most-popular-within-genre.
+func TestEvalSplitItems(t *testing.T) {
+	dir := t.TempDir()
+	data, cat := featuresData(t, dir)
+	out, stderr, code := run(t, "eval", "--data", data, "--split", "items:0.2", "--item-features", cat, "--task", "implicit", "--epochs", "30", "--lr", "0.01", "--dim", "8", "-q", "--json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var e struct {
+		Protocol string `json:"protocol"`
+		HeldOut  int    `json:"held_out_items"`
+		Model    struct {
+			NDCG float64 `json:"ndcg"`
+		} `json:"model"`
+		Random struct {
+			NDCG float64 `json:"ndcg"`
+		} `json:"random"`
+		Genre struct {
+			NDCG float64 `json:"ndcg"`
+		} `json:"most_popular_within_genre"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err, out)
+	}
+	if e.Protocol != "items" || e.HeldOut != 4 || !(e.Model.NDCG > e.Random.NDCG) || !(e.Model.NDCG >= e.Genre.NDCG) {
+		t.Errorf("eval --split items: %+v", e)
+	}
+}
