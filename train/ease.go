@@ -4,11 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
@@ -72,42 +67,35 @@ func EASEWeights(ctx context.Context, rows [][]int32, items int, lambda float64)
 	return easeDirect(ctx, rows, items, lambda)
 }
 
-// easeDirect inverts G = XᵀX + λI by Cholesky (gonum's Potrf and Potri,
-// in place in one items x items float64 matrix).
+// easeDirect inverts G = XᵀX + λI in place in one items x items float32
+// matrix (invertSPD), which then becomes the weights.
 func easeDirect(ctx context.Context, rows [][]int32, n int, lambda float64) ([]float32, error) {
 	g := coCounts(rows, n) // upper triangle of G
 	for i := range n {
-		g[i*n+i] += lambda
+		g[i*n+i] += float32(lambda)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := invertSPD(ctx, g, n); err != nil {
 		return nil, err
 	}
-	t, ok := lapack64.Potrf(blas64.Symmetric{N: n, Stride: n, Data: g, Uplo: blas.Upper})
-	if !ok {
-		return nil, errNotPositiveDefinite
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if _, ok := lapack64.Potri(t); !ok {
-		return nil, errNotPositiveDefinite
-	}
-	w := make([]float32, n*n)
-	for i := range n {
-		d := g[i*n+i]
-		for j := range n {
-			if j != i {
-				// B[j, i] = -P[j, i]/P[i, i]; P's upper triangle holds P[min, max].
-				w[i*n+j] = float32(-g[min(i, j)*n+max(i, j)] / d)
+	// Row i of the weights is B[:, i] = -P[:, i]/P[i, i] = -P[i, :]/P[i, i].
+	parallelTiles(ceilDiv(n, sweepBlock), func(t int) {
+		for i := t * sweepBlock; i < min(n, (t+1)*sweepBlock); i++ {
+			row := g[i*n : i*n+n]
+			d := float64(row[i])
+			for j, v := range row {
+				row[j] = float32(-float64(v) / d)
 			}
+			row[i] = 0
 		}
-	}
-	return w, nil
+	})
+	return g, nil
 }
 
 // easeWoodbury computes the weights from S = Xᵀ K⁻¹ X, K = XXᵀ + λI (users
-// x users): as P = (I - S)/λ, B[j, i] = -P[j, i]/P[i, i] = S[j, i]/(1 -
-// S[i, i]) for j ≠ i, and λ cancels.
+// x users, inverted by invertSPD): as P = (I - S)/λ, B[j, i] = -P[j, i]/P[i, i]
+// = S[j, i]/(1 - S[i, i]) for j ≠ i, and λ cancels. Z = K⁻¹X (users x
+// items) is summed from the sparse rows of X, and row i of S (= column i)
+// from the rows of Z of item i's users.
 func easeWoodbury(ctx context.Context, rows [][]int32, n int, lambda float64) ([]float32, error) {
 	m := len(rows)
 	byItem := make([][]int32, n) // the users of each item, increasing
@@ -116,60 +104,65 @@ func easeWoodbury(ctx context.Context, rows [][]int32, n int, lambda float64) ([
 			byItem[i] = append(byItem[i], int32(u))
 		}
 	}
-	k := coCounts(byItem, m)  // upper triangle of K
-	y := make([]float64, m*n) // X, then K⁻¹X
-	for u, row := range rows {
-		k[u*m+u] += lambda
-		for _, i := range row {
-			y[u*n+int(i)] = 1
+	k := coCounts(byItem, m) // upper triangle of K
+	for u := range m {
+		k[u*m+u] += float32(lambda)
+	}
+	if err := invertSPD(ctx, k, m); err != nil {
+		return nil, err
+	}
+	z := make([]float32, m*n)
+	parallelTiles(ceilDiv(m, 64), func(t int) {
+		for u := t * 64; u < min(m, (t+1)*64); u++ {
+			zu := z[u*n : u*n+n]
+			for v, c := range k[u*m : u*m+m] {
+				for _, i := range rows[v] {
+					zu[i] += c
+				}
+			}
 		}
-	}
-	t, ok := lapack64.Potrf(blas64.Symmetric{N: m, Stride: m, Data: k, Uplo: blas.Upper})
-	if !ok {
-		return nil, errNotPositiveDefinite
-	}
-	lapack64.Potrs(t, blas64.General{Rows: m, Cols: n, Stride: n, Data: y})
+	})
+	k = nil
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	w := make([]float32, n*n)
-	var wg sync.WaitGroup
-	const workers = 2
-	for g := range workers {
-		wg.Go(func() {
-			s := make([]float64, n) // S[:, i] = S[i, :]
-			for i := g; i < n; i += workers {
-				clear(s)
-				for _, u := range byItem[i] {
-					for j, v := range y[int(u)*n : int(u)*n+n] {
-						s[j] += v
-					}
+	parallelTiles(ceilDiv(n, 64), func(t int) {
+		for i := t * 64; i < min(n, (t+1)*64); i++ {
+			wi := w[i*n : i*n+n]
+			for _, u := range byItem[i] {
+				for j, v := range z[int(u)*n : int(u)*n+n] {
+					wi[j] += v
 				}
-				d := 1 - s[i]
-				wi := w[i*n : i*n+n]
-				for j, v := range s {
-					wi[j] = float32(v / d)
-				}
-				wi[i] = 0
 			}
-		})
-	}
-	wg.Wait()
+			d := 1 - float64(wi[i])
+			for j, v := range wi {
+				wi[j] = float32(float64(v) / d)
+			}
+			wi[i] = 0
+		}
+	})
 	return w, nil
 }
 
 // coCounts returns the upper triangle of the n x n matrix of how many of
 // lists (each increasing, ids below n) hold both a and b, a ≤ b: XᵀX for
-// user rows, XXᵀ for item columns.
-func coCounts(lists [][]int32, n int) []float64 {
-	c := make([]float64, n*n)
-	for _, l := range lists {
-		for x, a := range l {
-			ca := c[int(a)*n:]
-			for _, b := range l[x:] {
-				ca[b]++
+// user rows, XXᵀ for item columns. Whole numbers are exact in float32
+// below 2²⁴, more than any count here; stripes of rows a are counted in
+// parallel.
+func coCounts(lists [][]int32, n int) []float32 {
+	c := make([]float32, n*n)
+	parallelTiles(ceilDiv(n, sweepBlock), func(t int) {
+		lo, hi := int32(t*sweepBlock), int32(min(n, (t+1)*sweepBlock))
+		for _, l := range lists {
+			x, _ := slices.BinarySearch(l, lo)
+			for ; x < len(l) && l[x] < hi; x++ {
+				ca := c[int(l[x])*n:]
+				for _, b := range l[x:] {
+					ca[b]++
+				}
 			}
 		}
-	}
+	})
 	return c
 }
