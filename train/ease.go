@@ -3,13 +3,19 @@ package train
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
 )
 
-func init() { Register("ease", Fitter{Fit: fitEASE, Check: checkEASE}) }
+// easeKind names the ease kind.
+const easeKind = "ease"
+
+func init() { Register(easeKind, Fitter{Fit: fitEASE, Check: checkEASE}) }
 
 // errNotPositiveDefinite is the error of an ease fit whose
 // system XᵀX + λI (or XXᵀ + λI) Cholesky could not factor.
@@ -165,4 +171,61 @@ func coCounts(lists [][]int32, n int) []float32 {
 		}
 	})
 	return c
+}
+
+// measureEASE is MeasureEpoch for ease: the fit of cfg on s.Train for
+// each thread count (GOMAXPROCS set to it for the while), beside the
+// floor, the score x_u·B[:, i] of every training interaction computed
+// user by user on as many goroutines, after the fit.
+func measureEASE(s *dataset.Split, cfg model.Config, threads []int) ([]EpochTiming, error) {
+	if err := checkEASE(cfg, s); err != nil {
+		return nil, err
+	}
+	if s.Train.Len() == 0 {
+		return nil, ErrNoTrainRows
+	}
+	var res []EpochTiming
+	for _, t := range threads {
+		t = max(t, 1)
+		m := &model.Model{Config: cfg}
+		runtime.GC() // the last count's weights
+		prev := runtime.GOMAXPROCS(t)
+		start := time.Now()
+		err := fitEASE(context.Background(), s, m, nil)
+		epoch := time.Since(start)
+		var floor time.Duration
+		if err == nil {
+			floor = easeFloor(m.Net.(*model.EASE), t)
+		}
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			return nil, err
+		}
+		res = append(res, EpochTiming{Threads: t, Epoch: epoch, Floor: floor})
+	}
+	return res, nil
+}
+
+// easeFloor times the scores of every training interaction of e, the
+// users cut into threads contiguous shares, and returns the time.
+func easeFloor(e *model.EASE, threads int) time.Duration {
+	users, _ := e.Sizes()
+	start := time.Now()
+	var wg sync.WaitGroup
+	sums := make([]float32, threads)
+	for w := range threads {
+		lo, hi := w*users/threads, (w+1)*users/threads
+		wg.Go(func() {
+			var s float32
+			for u := lo; u < hi; u++ {
+				for _, i := range e.UserItems[e.Offsets[u]:e.Offsets[u+1]] {
+					s += e.Score(int32(u), i)
+				}
+			}
+			sums[w] = s
+		})
+	}
+	wg.Wait()
+	floorSink = sums[0]
+	return time.Since(start)
 }
