@@ -26,7 +26,7 @@ var errNotPositiveDefinite = fmt.Errorf("train: ease system is not positive defi
 func checkEASE(_ model.Config, s *dataset.Split) error {
 	if n := s.Items.Len(); n > model.MaxEASEItems {
 		return fmt.Errorf("train: ease on %d items needs about %.1f GiB for its items x items matrices: %w (at most %d items); use --kind ials, whose memory grows with items x factors",
-			n, 12*float64(n)*float64(n)/(1<<30), ErrTooLarge, model.MaxEASEItems)
+			n, 4*float64(n)*float64(n)/(1<<30), ErrTooLarge, model.MaxEASEItems)
 	}
 	return nil
 }
@@ -64,8 +64,11 @@ func interactionRows(r dataset.Ratings, users int) [][]int32 {
 // the result is B[:, i]; diag(B) = 0). With at most half as many users as
 // items it solves the users x users system of the Woodbury identity,
 // P = (I - Xᵀ(XXᵀ + λI)⁻¹X)/λ, instead of the items x items one: the same
-// weights within rounding, at a fraction of the cost. It returns ctx's
-// error when ctx is done first.
+// weights within rounding, at a fraction of the cost. The inverse is
+// invertSPD's, in float32 on both cores: on ml-latest-small its weights
+// are within 3.4e-6 of the largest weight of gonum's float64 solve, and
+// the top-10 lists the same (TestEASEFloat32). The result has the same
+// bits for any GOMAXPROCS. It returns ctx's error when ctx is done first.
 func EASEWeights(ctx context.Context, rows [][]int32, items int, lambda float64) ([]float32, error) {
 	if 2*len(rows) <= items {
 		return easeWoodbury(ctx, rows, items, lambda)
