@@ -239,3 +239,25 @@ func TestEASEFloat32(t *testing.T) {
 		}
 	}
 }
+
+// TestEASEWeightsProcs checks that both solves give the same bits on 1
+// and 2 goroutines, on sizes of several pivot blocks.
+func TestEASEWeightsProcs(t *testing.T) {
+	const items = 2*sweepBlock + 100
+	for _, users := range []int{2 * items, items / 3} { // direct, Woodbury
+		rows := randomRows(uint64(users), users, items, 25)
+		var w [2][]float32
+		for p := range w {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p + 1))
+			var err error
+			if w[p], err = EASEWeights(context.Background(), rows, items, 100); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for k := range w[0] {
+			if math.Float32bits(w[0][k]) != math.Float32bits(w[1][k]) {
+				t.Fatalf("%d users: weight %d is %g on 1 goroutine, %g on 2", users, k, w[0][k], w[1][k])
+			}
+		}
+	}
+}
