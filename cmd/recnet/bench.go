@@ -292,6 +292,9 @@ func (r *benchRun) checkEASE(fs *pflag.FlagSet) ([]model.Config, error) {
 	if r.users == 0 {
 		r.users = 2 * r.items
 	}
+	if !fs.Changed("rows") && !fs.Changed("shape") && !fs.Changed("data") && easeRowsPerUser*r.users > maxGenRows {
+		return nil, badInput(fmt.Errorf("--users %d: %d ratings a user would make more than %d; give --rows", r.users, easeRowsPerUser, maxGenRows))
+	}
 	c := model.Config{Kind: benchEASE, Training: model.Training{Seed: r.seed}}.WithDefaults()
 	if err := c.Validate(); err != nil { // nothing is left for it to refuse
 		return nil, badInput(err)

@@ -104,6 +104,7 @@ func TestBenchEASE(t *testing.T) {
 		{"--kind", "ease", "--dim", "8"},
 		{"--kind", "ease", "--items", "20001"},
 		{"--kind", "ease", "--users", "10", "--shape", "ml100k"},
+		{"--kind", "ease", "--users", "3000000"},
 		{"--kind", "ials", "--items", "100"},
 	} {
 		if _, stderr, code := run(t, append([]string{"bench"}, tc...)...); code != 2 || !strings.Contains(stderr, tc[2]) {
