@@ -17,8 +17,9 @@ const easeKind = "ease"
 
 func init() { Register(easeKind, Fitter{Fit: fitEASE, Check: checkEASE}) }
 
-// errNotPositiveDefinite is the error of an ease fit whose
-// system XᵀX + λI (or XXᵀ + λI) Cholesky could not factor.
+// errNotPositiveDefinite is the error of an ease fit whose system
+// XᵀX + λI (or XXᵀ + λI) has a pivot block of invertSPD that Cholesky
+// could not factor.
 var errNotPositiveDefinite = fmt.Errorf("train: ease system is not positive definite")
 
 // checkEASE refuses more than model.MaxEASEItems items, an error wrapping
