@@ -27,8 +27,11 @@ type EASE struct {
 }
 
 // MaxEASEItems is the most items an ease model is fitted for: its fit
-// holds an items x items float64 matrix and the float32 weights, 12 bytes
-// an item pair (4.5 GiB at the limit), within train's MaxTrainFloats.
+// holds one items x items float32 matrix, inverted in place into the
+// weights (4 bytes an item pair), and with fewer users than half the
+// items the users x users inverse and a users x items product beside it
+// (up to 7 bytes an item pair): 1.5 to 2.6 GiB at the limit, within
+// train's MaxTrainFloats.
 // Larger catalogues take ials, whose memory grows with items x factors.
 const MaxEASEItems = 20000
 

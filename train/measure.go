@@ -104,17 +104,22 @@ type EpochTiming struct {
 // count starts from the same initial tables. Only cfg.Kind dot (or empty)
 // and ials are measured; for ials the epoch is one iteration (both
 // half-steps, as IALSIteration) and the floor the scores of every
-// training interaction, each user's in turn, on as many goroutines.
+// training interaction, each user's in turn, on as many goroutines. For
+// ease the epoch is the whole fit (the weights in closed form) and the
+// floor the same scores from the fitted weights.
 func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTiming, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if cfg.Kind == ialsKind {
+	switch cfg.Kind {
+	case ialsKind:
 		return measureIALS(s, cfg, threads)
+	case easeKind:
+		return measureEASE(s, cfg, threads)
 	}
 	if cfg.Kind != dotKind {
-		return nil, fmt.Errorf("train: can measure the epoch of dot or ials only, not %q", cfg.Kind)
+		return nil, fmt.Errorf("train: can measure the epoch of dot, ials or ease only, not %q", cfg.Kind)
 	}
 	n := s.Train.Len()
 	if n == 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,13 @@ import (
 
 // benchIALS names the ials kind, which bench times by its iteration.
 var benchIALS = (*model.IALS)(nil).Kind()
+
+// benchEASE names the ease kind, which bench times by its whole fit.
+var benchEASE = (*model.EASE)(nil).Kind()
+
+// easeRowsPerUser is the ratings a user of bench's ease table has unless
+// --rows says otherwise.
+const easeRowsPerUser = 50
 
 // benchRow is one thread count's figures.
 type benchRow struct {
@@ -46,6 +54,7 @@ type benchRow struct {
 
 // benchResult is what `recnet bench --json` prints.
 type benchResult struct {
+	Kind          string     `json:"kind"`
 	Data          string     `json:"data"`
 	Rows          int        `json:"rows"`
 	Users         int        `json:"users"`
@@ -67,7 +76,7 @@ type benchRun struct {
 	src                           sourceFlags
 	shape, threads                string
 	rows, dim, batch, epochs, rep int
-	cgSteps                       int
+	cgSteps, items, users         int
 	optimizer, kind               string
 	lr                            float64
 	seed                          uint64
@@ -91,15 +100,23 @@ count; the test RMSE of a model trained --epochs epochs with that many threads, 
 the bias baseline; and peak memory (VmHWM and the Go runtime's).
 
 The default table is ml1m-shaped (about 1M ratings), light enough for a laptop; ask for
-the 25M-row MovieLens size with --shape ml25m.`,
+the 25M-row MovieLens size with --shape ml25m.
+
+--kind ease times the whole fit (the items x items weights in closed form) on a table of
+--items items (default 10000) and --users users (default twice the items: the items x items
+solve; fewer than half the items take the users x users one), --rows ratings (default ` + fmt.Sprint(easeRowsPerUser) + ` a
+user), unless --shape or --data names another; the floor is the scores of every training
+interaction from the fitted weights. Peak RSS is the whole process, table included.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
 	f := c.Flags()
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
-	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
+	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size); with --kind %s and no --shape, the ratings of its table (default %d a user)", maxGenRows, benchEASE, easeRowsPerUser))
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
+	f.IntVar(&r.items, "items", 10000, fmt.Sprintf("--kind %s: items of the generated table, 1 to %d (the kind's limit)", benchEASE, model.MaxEASEItems))
+	f.IntVar(&r.users, "users", 0, fmt.Sprintf("number of users, 1 to %d, of the table --kind %s generates (default: twice --items)", maxGenRows, benchEASE))
 	cg, _ := model.LookupSetting("cg_steps")
 	f.IntVar(&r.cgSteps, cg.Flag, 0, cg.Help+kindsSay(cg))
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s (ials: that run its row solves): a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
@@ -157,10 +174,15 @@ func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, b
 	res := benchResult{Data: d.Name, Rows: d.Len(), Users: s.Users.Len(), Items: s.Items.Len(), Train: s.Train.Len(), Repeats: r.rep}
 	res.DataSeconds = time.Since(start).Seconds()
 	res.Config = fmt.Sprintf("%s dim %d, batch %d, seed %d", model.DefaultKind, r.dim, r.batch, r.seed)
-	if r.kind == benchIALS {
+	switch r.kind {
+	case benchIALS:
 		c := model.Config{Kind: benchIALS, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}.WithDefaults()
 		res.Config = fmt.Sprintf("ials dim %d, %s, seed %d", r.dim, cgWords(c.CGSteps), r.seed)
+	case benchEASE:
+		c := model.Config{Kind: benchEASE}.WithDefaults()
+		res.Config = fmt.Sprintf("ease λ %g, seed %d", c.L2, r.seed)
 	}
+	res.Kind = r.kind
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 	return s, res, nil
 }
@@ -180,11 +202,22 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	if err := firstErr(r.checkSource(fs), r.src.check(fs)); err != nil {
 		return nil, nil, err
 	}
-	if r.kind == benchIALS {
+	if r.kind != benchEASE {
+		for _, name := range []string{"items", "users"} {
+			if fs.Changed(name) {
+				return nil, nil, badInput(fmt.Errorf("%s: applies to --kind %s only", flagName(fs, name), benchEASE))
+			}
+		}
+	}
+	switch r.kind {
+	case benchIALS:
 		cfgs, err := r.checkIALS(fs)
 		return ths, cfgs, err
+	case benchEASE:
+		cfgs, err := r.checkEASE(fs)
+		return ths, cfgs, err
 	}
-	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS); err != nil {
+	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS, benchEASE); err != nil {
 		return nil, nil, err
 	}
 	if fs.Changed("cg-steps") {
@@ -236,6 +269,39 @@ func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
 	return []model.Config{c}, nil
 }
 
+// checkEASE refuses the flags that do not apply to --kind ease, and
+// --items and --users out of bounds or beside --shape or --data, and
+// returns its one config.
+func (r *benchRun) checkEASE(fs *pflag.FlagSet) ([]model.Config, error) {
+	for _, name := range []string{"optimizer", "lr", "batch", "epochs", "dim", "cg-steps"} {
+		if fs.Changed(name) {
+			return nil, badInput(fmt.Errorf("%s: does not apply to --kind ease (bench times its closed-form fit at the default λ)", flagName(fs, name)))
+		}
+	}
+	r.epochs = 0
+	if err := firstErr(intIn(fs, "items", r.items, 1, model.MaxEASEItems), intIn(fs, "users", r.users, 1, maxGenRows)); err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"items", "users"} {
+		for _, other := range []string{"shape", "data"} {
+			if fs.Changed(name) && fs.Changed(other) {
+				return nil, badInput(fmt.Errorf("%s: makes the generated ease table, which --%s replaces", flagName(fs, name), other))
+			}
+		}
+	}
+	if r.users == 0 {
+		r.users = 2 * r.items
+	}
+	if !fs.Changed("rows") && !fs.Changed("shape") && !fs.Changed("data") && easeRowsPerUser*r.users > maxGenRows {
+		return nil, badInput(fmt.Errorf("--users %d: %d ratings a user would make more than %d; give --rows", r.users, easeRowsPerUser, maxGenRows))
+	}
+	c := model.Config{Kind: benchEASE, Training: model.Training{Seed: r.seed}}.WithDefaults()
+	if err := c.Validate(); err != nil { // nothing is left for it to refuse
+		return nil, badInput(err)
+	}
+	return []model.Config{c}, nil
+}
+
 // optimizers returns the names of --optimizer's list, each known.
 func (r *benchRun) optimizers() ([]string, error) {
 	var opts []string
@@ -281,6 +347,13 @@ func (r *benchRun) table(cmd *cobra.Command) (*dataset.Dataset, error) {
 		return r.src.load(cmd.Context(), "")
 	case r.shape == "builtin":
 		return dataset.Builtin(), nil
+	case r.kind == benchEASE && !cmd.Flags().Changed("shape"):
+		rows := r.rows
+		if rows == 0 {
+			rows = easeRowsPerUser * r.users
+		}
+		sh := dataset.Shape{Name: fmt.Sprintf("ease-%dx%d", r.users, r.items), Users: r.users, Items: r.items, Rows: rows}
+		return dataset.GenerateShape(sh, r.seed), nil
 	}
 	sh, err := dataset.ShapeByName(r.shape)
 	if err != nil {
@@ -319,7 +392,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 	for _, c := range cfgs {
 		for _, t := range ths {
 			row := benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t}
-			if c.Kind == benchIALS {
+			if c.Kind == benchIALS || c.Kind == benchEASE {
 				row.Optimizer = "-"
 			}
 			res.Threads = append(res.Threads, row)
@@ -336,7 +409,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 			}
 			for j, m := range tm {
 				res.Threads[o*len(ths)+j].keepFastest(m, rep == 0)
-				fmt.Fprintf(lines, "repeat %d, %s, %s: epoch %.3fs, floor %.3fs\n", rep+1, c.Optimizer, plural(m.Threads, "thread"), m.Epoch.Seconds(), m.Floor.Seconds())
+				fmt.Fprintf(lines, "repeat %d, %s, %s: epoch %.3fs, floor %.3fs\n", rep+1, cmp.Or(c.Optimizer, c.Kind), plural(m.Threads, "thread"), m.Epoch.Seconds(), m.Floor.Seconds())
 			}
 		}
 	}
@@ -428,7 +501,11 @@ func (r benchResult) write(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%-9s  %-6g  %7d  %7.3f  %7.3f  %11.2f  %13s  %11s  %8.2f  %s\n", t.Optimizer, t.LR, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, wf, wr, t.SpeedUp, rmse)
 	}
-	fmt.Fprintf(&b, "\nfloor: a read-only pass computing every prediction; write floor: reading and writing back\nevery line the updates touch, no arithmetic (one thread); both over the same rows and tables\n")
+	if r.Kind == benchEASE {
+		fmt.Fprintf(&b, "\nepoch: the whole ease fit (weights in closed form); floor: the scores of every training\ninteraction from the fitted weights\n")
+	} else {
+		fmt.Fprintf(&b, "\nfloor: a read-only pass computing every prediction; write floor: reading and writing back\nevery line the updates touch, no arithmetic (one thread); both over the same rows and tables\n")
+	}
 	if i := slices.IndexFunc(r.Threads, func(t benchRow) bool { return t.Epochs > 0 }); i >= 0 {
 		fmt.Fprintf(&b, "\nbias baseline test RMSE %.4f, global mean %.4f\n", r.BiasRMSE, r.MeanRMSE)
 	}

@@ -75,3 +75,40 @@ func TestAdaGradLR(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchEASE times ease on a small generated table: the table has the
+// --items and --users asked for, one row per thread count with positive
+// times, and the flags that do not apply to ease (or apply to it only)
+// are refused, naming the flag.
+func TestBenchEASE(t *testing.T) {
+	out, stderr, code := run(t, "bench", "--kind", "ease", "--items", "300", "--users", "100", "--threads", "1,2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r benchResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if r.Kind != "ease" || r.Items != 300 || r.Users != 100 || r.Rows != 100*easeRowsPerUser || len(r.Threads) != 2 {
+		t.Fatalf("result %+v", r)
+	}
+	for _, row := range r.Threads {
+		if row.EpochSeconds <= 0 || row.FloorSeconds <= 0 || row.Epochs != 0 {
+			t.Errorf("row %+v", row)
+		}
+	}
+	if !strings.Contains(stderr, "repeat 1, ease, 2 threads: epoch") {
+		t.Errorf("stderr does not name the kind:\n%s", stderr)
+	}
+	for _, tc := range [][]string{
+		{"--kind", "ease", "--dim", "8"},
+		{"--kind", "ease", "--items", "20001"},
+		{"--kind", "ease", "--users", "10", "--shape", "ml100k"},
+		{"--kind", "ease", "--users", "3000000"},
+		{"--kind", "ials", "--items", "100"},
+	} {
+		if _, stderr, code := run(t, append([]string{"bench"}, tc...)...); code != 2 || !strings.Contains(stderr, tc[2]) {
+			t.Errorf("%v: exit %d, %s", tc, code, stderr)
+		}
+	}
+}

@@ -67,6 +67,7 @@ var vocabulary = []struct {
 	{name: "valid-share", meaning: `^share\b.*\bheld out\b.*\bearly stopping\b`},
 	{name: "rows", meaning: `\b(rows|ratings)\b`},
 	{name: "shape", meaning: `\bml100k, ml1m or ml25m\b`},
+	{name: "users", meaning: `^number of users, 1 to\b`},
 	{name: "user", meaning: `^raw user id\b`},
 }
 

@@ -221,3 +221,12 @@ func adamFMA(w, m, v, g []float32, b1, c1, b2, c2, lr, eps float32) int {
 	adamAVX(&w[0], &m[0], &v[0], &g[0], n, b1, c1, b2, c2, lr, eps)
 	return n
 }
+
+// gemmStrided is Gemm on the assembly kernels when they are in use.
+func gemmStrided(dst []float32, ldd int, a []float32, ars, acs int, b []float32, ldb int, m, k, n int, acc bool) {
+	if !useAsm {
+		gemmGeneric(dst, ldd, a, ars, acs, b, ldb, m, k, n, acc)
+		return
+	}
+	gemm(dst, ldd, &a[0], ars, acs, b, ldb, m, k, n, acc)
+}
