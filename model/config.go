@@ -23,6 +23,12 @@ type Config struct {
 	Kind     string `json:"kind"` // model kind; default DefaultKind
 	Training `json:"training"`
 	Settings `json:"settings"`
+	// Members points to the settings of a blend's members (see Blend),
+	// one each, in order; nil for every other kind, and for a blend that
+	// takes its kind's default members. It is a pointer so that Config
+	// stays comparable with ==, which compares a blend's members by
+	// identity: compare MemberList to compare them by value.
+	Members *[]Config `json:"members,omitempty"`
 }
 
 // Training holds the settings every trainer shares: the task, the
@@ -154,11 +160,23 @@ func (c Config) WithDefaults() Config {
 	if c.Layers == "" {
 		c.Layers = d.Layers
 	}
+	if c.Members == nil {
+		c.Members = d.Members
+	}
 	if c.Implicit() {
 		c.Activation = Sigmoid
 		defi(&c.Negatives, DefaultNegatives)
 	}
 	return c
+}
+
+// MemberList returns the settings of a blend's members (Members); nil for
+// another kind.
+func (c Config) MemberList() []Config {
+	if c.Members == nil {
+		return nil
+	}
+	return *c.Members
 }
 
 // Implicit reports whether c trains for the implicit task.

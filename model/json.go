@@ -57,7 +57,8 @@ func (c Config) MarshalJSON() ([]byte, error) {
 		Kind     string                     `json:"kind"`
 		Training map[string]json.RawMessage `json:"training"`
 		Settings map[string]json.RawMessage `json:"settings"`
-	}{c.Kind, training, settings})
+		Members  []Config                   `json:"members,omitempty"`
+	}{c.Kind, training, settings, c.MemberList()})
 }
 
 // readFields returns the JSON fields of part (c's Training or Settings)
