@@ -44,13 +44,14 @@ func init() {
 		members[k] = Config{Kind: name}
 	}
 	Register(Kind{
-		Name:     BlendKind,
-		Doc:      "a non-negative linear blend of rating kinds (recnet blend --kinds), weights fitted on the validation part",
-		Defaults: Config{Members: &members},
-		Reads:    []string{"no_scale", "task"},
-		Fixed:    map[string]string{"task": TaskRating},
-		Why:      "a blend's members train with their own settings (recnet blend sets them), and its weights are fitted by non-negative least squares (rating task)",
-		Build:    buildBlend,
+		Name:      BlendKind,
+		Doc:       "a non-negative linear blend of rating kinds (recnet blend --kinds), weights fitted on the validation part",
+		Defaults:  Config{Members: &members},
+		Reads:     []string{"no_scale", "task"},
+		Fixed:     map[string]string{"task": TaskRating},
+		Why:       "a blend's members train with their own settings (recnet blend sets them), and its weights are fitted by non-negative least squares (rating task)",
+		FitsValid: true,
+		Build:     buildBlend,
 		Count: func(c Config, users, items int) int64 {
 			n := int64(len(c.MemberList()) + 1)
 			for _, mc := range c.MemberList() {

@@ -62,6 +62,9 @@ type Kind struct {
 	// Describe describes cfg (defaults applied) in one line: the settings
 	// that matter for the kind, as a summary shows them.
 	Describe func(cfg Config) string
+	// FitsValid is set for a kind fitted on the validation part as well
+	// as the training part (blend: its weights), which needs one.
+	FitsValid bool
 	// Check, when not nil, refuses settings (defaults applied, each
 	// within its bounds) that the kind cannot train with although another
 	// kind could, such as ease's l2 of 0 (no penalty); Config.Validate
@@ -71,6 +74,15 @@ type Kind struct {
 
 // ReadsSetting reports whether the kind reads the setting (a JSON name).
 func (k *Kind) ReadsSetting(setting string) bool { return slices.Contains(k.Reads, setting) }
+
+// UsesValid reports whether a model of c (defaults applied) fits or
+// stops early on a validation part: its Patience is positive or its kind
+// FitsValid. cv carves one from each training fold for it.
+func (c Config) UsesValid() bool {
+	c = c.WithDefaults()
+	k, ok := kinds[c.Kind]
+	return c.Patience > 0 || ok && k.FitsValid
+}
 
 // Trained reports whether the kind is trained in epochs (it reads
 // "epochs"), rather than fitted in one step (mean, bias).

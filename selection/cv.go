@@ -136,7 +136,8 @@ type CVResult struct {
 // scale per fold. A configuration whose Patience is positive stops early
 // on a validation part: a share (WithValidShare, default 0.1) of the
 // training folds, drawn from seed, the same rows for every such model; it
-// trains on the rest. A kind fitted in closed form (it keeps no training
+// trains on the rest. A blend (model.Kind.FitsValid) fits its weights on
+// that part. A kind fitted in closed form (it keeps no training
 // history, as mean and bias) cannot stop early and is fitted on the whole
 // training folds. Zero fields of a configuration take its kind's defaults.
 //
@@ -285,7 +286,7 @@ type foldFit struct {
 // stops early, see CrossValidate) and tests it on the fold's test rows.
 func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, opts ...train.Option) (foldFit, error) {
 	s := p.full
-	if cfg.Patience > 0 {
+	if cfg.UsesValid() {
 		var err error
 		if s, err = p.withValid(share, seed); err != nil {
 			return foldFit{}, err
@@ -303,7 +304,7 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 		return foldFit{}, err
 	}
 	early := s != p.full
-	if early && len(m.History) == 0 {
+	if early && len(m.History) == 0 && cfg.Patience > 0 {
 		// Fitted in closed form: it ignored the validation rows, so fit it
 		// on all the training rows.
 		s, early = p.full, false

@@ -52,7 +52,7 @@ cv fails (exit 1) only when every job diverges.`,
 	}
 	f := c.Flags()
 	r.src.register(f)
-	f.StringVar(&r.kinds, "kinds", strings.Join(ratingKinds(), ","), "comma-separated model kinds to evaluate, each once; kinds of the implicit task only ("+strings.Join(implicitOnly(), ", ")+") rank rather than rate, and are refused: use eval --protocol loo")
+	f.StringVar(&r.kinds, "kinds", strings.Join(cvDefaultKinds(), ","), "comma-separated model kinds to evaluate, each once; kinds of the implicit task only ("+strings.Join(implicitOnly(), ", ")+") rank rather than rate, and are refused: use eval --protocol loo; "+model.BlendKind+" (its default members, fitted again) only when named")
 	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
@@ -170,11 +170,25 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 	return cfgs, nil
 }
 
-// stopsEarly reports whether the kind name stops early (reads patience),
-// on a validation part carved from each training fold.
+// stopsEarly reports whether the kind name stops early (reads patience)
+// or fits its weights (FitsValid) on a validation part carved from each
+// training fold.
 func stopsEarly(name string) bool {
 	k, ok := model.Lookup(name)
-	return ok && k.ReadsSetting("patience")
+	return ok && (k.ReadsSetting("patience") || k.FitsValid)
+}
+
+// cvDefaultKinds returns the kinds cv evaluates by default: the rating
+// kinds but those fitted on a validation part as well (a blend fits its
+// members again).
+func cvDefaultKinds() []string {
+	var out []string
+	for _, name := range ratingKinds() {
+		if k, ok := model.Lookup(name); ok && !k.FitsValid {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // implicitOnly reports the kinds train trains that learn only the implicit

@@ -25,8 +25,9 @@ var divergeFlags = []string{"lr", "init-std", "batch", "eps", "beta1", "beta2", 
 // flags of divergeFlags the user set, with their values, or else, for the
 // normal init, a smaller --init-std. A diverged run is a failure while
 // running (exit 1), and so is an interruption ("interrupted: nothing
-// saved"). A configuration too large to train (train.ErrTooLarge) and a
-// table the task cannot learn from (tableErr) are bad input (exit 2).
+// saved"). A configuration too large to train (train.ErrTooLarge), a
+// blend without a validation part (train.ErrNoValidation) and a table
+// the task cannot learn from (tableErr) are bad input (exit 2).
 // Other errors pass unchanged;
 // fs may be nil (bench, whose flags are lists). saves says whether the
 // command would have written a file (train, tune), which the message then
@@ -38,6 +39,8 @@ func divergedHint(err error, fs *pflag.FlagSet, c model.Config, saves bool) erro
 		return errors.New("train: " + interrupted)
 	case errors.Is(err, train.ErrTooLarge):
 		return badInput(err)
+	case errors.Is(err, train.ErrNoValidation):
+		return badInput(fmt.Errorf("%w (give --split a validation fraction, --valid, or --valid-share above 0)", err))
 	case errors.Is(err, train.ErrConstant), errors.Is(err, train.ErrNoRatings):
 		return tableErr(err)
 	case !errors.As(err, &de):
