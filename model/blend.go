@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -287,4 +288,57 @@ func (m *Model) Member(k int) *Model {
 	}
 	return &Model{Config: b.Configs[k], Net: b.Members[k], Users: m.Users, Items: m.Items,
 		Min: m.Min, Max: m.Max, Step: m.Step, Seen: m.Seen}
+}
+
+// Embeddings returns the blend's user and item embeddings: the rows of
+// the members that hold both tables and a weight above 0, side by side,
+// each member's scaled by √w_k, so that a user's row dotted with an
+// item's is Σ_k w_k <p_k, q_k>, the blended factor part of the score (all
+// of it but the biases and the intercept for dot members of a linear
+// output and mf members). Export writes them and Similar compares them;
+// none when no member has embeddings.
+func (b *Blend) Embeddings() []Param {
+	type member struct {
+		tabs  [2]Param // user_embedding, item_embedding
+		scale float32
+	}
+	var ms []member
+	cols := 0
+	for k, m := range b.Members {
+		var e member
+		for _, p := range m.Params() {
+			switch p.Name {
+			case "user_embedding":
+				e.tabs[0] = p
+			case "item_embedding":
+				e.tabs[1] = p
+			}
+		}
+		if e.tabs[0].Cols == 0 || e.tabs[0].Cols != e.tabs[1].Cols || !(b.Weights[k] > 0) {
+			continue
+		}
+		e.scale = float32(math.Sqrt(float64(b.Weights[k])))
+		ms = append(ms, e)
+		cols += e.tabs[0].Cols
+	}
+	if cols == 0 {
+		return nil
+	}
+	out := make([]Param, 2)
+	for t, name := range []string{"user_embedding", "item_embedding"} {
+		rows := ms[0].tabs[t].Rows
+		p := Param{Name: name, Rows: rows, Cols: cols, Data: make([]float32, rows*cols)}
+		off := 0
+		for _, e := range ms {
+			src := e.tabs[t]
+			for r := range min(rows, src.Rows) {
+				for c := range src.Cols {
+					p.Data[r*cols+off+c] = e.scale * src.Data[r*src.Cols+c]
+				}
+			}
+			off += src.Cols
+		}
+		out[t] = p
+	}
+	return out
 }

@@ -71,7 +71,7 @@ func ExportPaths(dir string) []string {
 // embedding returns the net's table called name, checking it has one row per
 // id.
 func (m *Model) embedding(name string, ids []string) (Param, error) {
-	for _, p := range m.Net.Params() {
+	for _, p := range netParams(m.Net) {
 		if p.Name != name {
 			continue
 		}
@@ -81,6 +81,22 @@ func (m *Model) embedding(name string, ids []string) (Param, error) {
 		return p, nil
 	}
 	return Param{}, fmt.Errorf("model: a %q net has no %s table to export", m.Net.Kind(), name)
+}
+
+// An embedder is a net whose user and item embeddings are not among its
+// tables (a blend's are its members', side by side): Embeddings returns
+// them as tables named user_embedding and item_embedding, or none.
+type embedder interface {
+	Embeddings() []Param
+}
+
+// netParams returns the net's tables, with its embeddings when it is an
+// embedder.
+func netParams(n Net) []Param {
+	if e, ok := n.(embedder); ok {
+		return append(e.Embeddings(), n.Params()...)
+	}
+	return n.Params()
 }
 
 // writeEmbeddingCSV writes a header idCol,prefix0,prefix1,... and a row per id.

@@ -107,7 +107,7 @@ func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error)
 
 // itemEmbedding returns the net's "item_embedding" table.
 func (m *Model) itemEmbedding() (Param, error) {
-	for _, p := range m.Net.Params() {
+	for _, p := range netParams(m.Net) {
 		if p.Name == "item_embedding" {
 			if p.Cols < 1 || len(p.Data) != p.Rows*p.Cols || p.Rows < m.Items.Len() {
 				return Param{}, fmt.Errorf("model: item_embedding has shape %dx%d (%d values) for %d items", p.Rows, p.Cols, len(p.Data), m.Items.Len())
