@@ -52,11 +52,11 @@ weighted), serves and summarizes like any other.`,
 	fs := c.Flags()
 	r.df.register(fs)
 	r.cf.register(fs)
-	fs.StringVar(&r.kinds, "kinds", strings.Join(model.DefaultBlendMembers, ","), "comma-separated member kinds, each once, of the rating task (known: "+strings.Join(blendKinds(), ", ")+")")
+	fs.StringVar(&r.kinds, "kinds", strings.Join(model.DefaultBlendMembers, ","), "comma-separated model kinds to blend, each once, of the rating task (known: "+strings.Join(blendKinds(), ", ")+")")
 	fs.StringVar(&r.out, "out", "", "save the blend to this model file"+outputRule)
 	fs.BoolVar(&r.asJSON, "json", false, "print one JSON object to stdout instead of the report (train's, with the members)")
-	fs.BoolVarP(&r.quiet, "quiet", "q", false, "with --json, no report lines on stderr")
-	fs.BoolVar(&r.seen, "seen", true, fmt.Sprintf("keep each user's training and validation items in the model (about 4 bytes a rating; at most %d items), so that recommend leaves them out", model.MaxSeenItems))
+	fs.BoolVarP(&r.quiet, "quiet", "q", false, "no progress: no epoch lines (with --json, nothing on stderr)")
+	fs.BoolVar(&r.seen, "seen", true, seenUsage())
 	fs.Float64Var(&r.vshare, "valid-share", 0.1, validShareUsage+"; the members stop early and the weights are fitted on it")
 	return c
 }
@@ -88,11 +88,14 @@ func (r *blendRun) run(cmd *cobra.Command) error {
 		return badInput(errors.New("a blend fits its weights on the validation part, and there is none: give --split a validation fraction, --valid, or --valid-share above 0"))
 	}
 	fmt.Fprintln(lines, describe(cfg))
-	opts := []train.Option{train.WithProgress(func(p train.Progress) {
-		if p.End != nil {
-			fmt.Fprintln(lines, report.EpochLine(*p.End, p.Epochs))
-		}
-	})}
+	var opts []train.Option
+	if !r.quiet {
+		opts = append(opts, train.WithProgress(func(p train.Progress) {
+			if p.End != nil {
+				fmt.Fprintln(lines, report.EpochLine(*p.End, p.Epochs))
+			}
+		}))
+	}
 	if !r.seen {
 		opts = append(opts, train.WithoutSeen())
 	}

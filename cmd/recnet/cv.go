@@ -42,7 +42,8 @@ summary sorted by RMSE with the baselines beside the models.
 Every model takes its kind's defaults; --preset (default or seed) applies to ` + model.DefaultKind + `.
 Models that stop early (` + strings.Join(cvKinds(true), ", ") + `) validate on --valid-share of each training
 fold (drawn from --seed, the same rows for every model) and train on the rest; the
-others (` + strings.Join(cvKinds(false), ", ") + `) fit on the whole training folds. The (model, fold) jobs run
+others (` + strings.Join(cvKinds(false), ", ") + `) fit on the whole training folds; a ` + model.BlendKind + `, when named, fits its members on the rest
+and its weights on the validation part. The (model, fold) jobs run
 on --workers goroutines (default: all cores); fit and test times are per job.
 A model whose training diverges on a fold (its loss becomes NaN or infinite) is
 marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
@@ -117,7 +118,7 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	if fs.Changed("preset") && !slices.Contains(kinds, model.DefaultKind) {
 		return nil, badInput(fmt.Errorf("--preset: applies to %s, which --kinds (%s) does not name", model.DefaultKind, list))
 	}
-	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, stopsEarly) {
+	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, usesValid) {
 		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --kinds (%s) names only models fitted on the whole training folds", list))
 	}
 	return cfgs, nil
@@ -170,12 +171,19 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 	return cfgs, nil
 }
 
-// stopsEarly reports whether the kind name stops early (reads patience)
-// or fits its weights (FitsValid) on a validation part carved from each
-// training fold.
+// stopsEarly reports whether the kind name stops early (reads patience),
+// on a validation part carved from each training fold.
 func stopsEarly(name string) bool {
 	k, ok := model.Lookup(name)
-	return ok && (k.ReadsSetting("patience") || k.FitsValid)
+	return ok && k.ReadsSetting("patience")
+}
+
+// usesValid reports whether the kind name stops early or fits its
+// weights (a blend: model.Kind.FitsValid) on a validation part carved
+// from each training fold.
+func usesValid(name string) bool {
+	k, ok := model.Lookup(name)
+	return stopsEarly(name) || ok && k.FitsValid
 }
 
 // cvDefaultKinds returns the kinds cv evaluates by default: the rating
@@ -217,7 +225,7 @@ func ratingKinds() []string {
 
 // cvKinds returns the kinds cv cross-validates that stop early (early),
 // or else those fitted on the whole training folds.
-func cvKinds(early bool) []string { return earlyKinds(ratingKinds(), early) }
+func cvKinds(early bool) []string { return earlyKinds(cvDefaultKinds(), early) }
 
 // earlyKinds returns the kinds of names that stop early (early), or else
 // those that do not.

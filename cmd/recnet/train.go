@@ -59,7 +59,7 @@ saves nothing (--out and --plot are left as they were).`,
 	fs.StringVar(&r.pretrain, "pretrained", "", "neumf: start from a trained dot and a trained mlp model file, as DOT,MLP (same data, split and --seed; the embedding size, the hidden layers and every weight come from them: --dim, --layers, --init and --init-std are refused)")
 	fs.BoolVar(&r.asJSON, "json", false, "print one JSON object to stdout instead of the report")
 	fs.BoolVarP(&r.quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
-	fs.BoolVar(&r.seen, "seen", true, fmt.Sprintf("keep each user's training and validation items in the model (about 4 bytes a rating; at most %d items), so that recommend leaves them out; --seen=false leaves them out of the file, for very large tables", model.MaxSeenItems))
+	fs.BoolVar(&r.seen, "seen", true, seenUsage())
 	fs.Float64Var(&r.vshare, "valid-share", 0.1, validShareUsage+"; 0 for none (every epoch then runs blind)")
 	return c
 }
@@ -212,6 +212,11 @@ func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, r
 		}
 	}
 	return nil
+}
+
+// seenUsage is the help of --seen (train, blend).
+func seenUsage() string {
+	return fmt.Sprintf("keep each user's training and validation items in the model (about 4 bytes a rating; at most %d items), so that recommend leaves them out; --seen=false leaves them out of the file, for very large tables", model.MaxSeenItems)
 }
 
 // seenApplies refuses --seen without --out: it says what the saved file
