@@ -68,7 +68,8 @@ type Kind struct {
 	// Check, when not nil, refuses settings (defaults applied, each
 	// within its bounds) that the kind cannot train with although another
 	// kind could, such as ease's l2 of 0 (no penalty); Config.Validate
-	// calls it last. Its error is a *SettingError.
+	// calls it last. Its error is a *SettingError when it refuses one
+	// setting (a blend's refusals of its members are plain errors).
 	Check func(cfg Config) error
 }
 

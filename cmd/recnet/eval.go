@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ and the number of such users is printed. Equal scores rank by lower item id.
 
 --protocol ncf follows Neural Collaborative Filtering (He et al. 2017): it
 holds out one rating per user with at least two (and one more per user with
-three, for early stopping; a kind that does not stop early, ` + strings.Join(earlyKinds(train.Kinds(), false), ", ") + `,
+three, for early stopping; a kind that does not stop early, ` + strings.Join(slices.DeleteFunc(earlyKinds(train.Kinds(), false), usesValid), ", ") + `,
 trains on it too): each user's latest by the table's time column, or
 a random one drawn with --seed when the table has none (--columns time=none
 drops it), and says which. Then it trains the model the model flags describe
@@ -410,7 +411,7 @@ func evalNCF(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config)
 	}
 	fmt.Fprintln(lines, describe(cfg))
 	fit := s
-	if !stopsEarly(cfg.Kind) {
+	if !usesValid(cfg.Kind) {
 		// As cv: a kind that does not stop early trains on the
 		// validation rows too.
 		fit = &dataset.Split{Name: s.Name, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max, Unrated: s.Unrated,
