@@ -99,7 +99,9 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
+	ialsDefaults, _ := model.Defaults(benchIALS)
+	ialsDim := ialsDefaults.Dim
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim "+strconv.Itoa(ialsDim)+" (its default) unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
 	cg, _ := model.LookupSetting("cg_steps")
 	f.IntVar(&r.cgSteps, cg.Flag, 0, cg.Help+kindsSay(cg))
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s (ials: that run its row solves): a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
