@@ -59,7 +59,7 @@ func searchTables(t *testing.T) []*dataset.Dataset {
 // searchGrid returns the settings the search tries for a kind, the
 // kind's current implicit defaults first.
 func searchGrid(kind string) []model.Config {
-	base := model.Config{Kind: kind, Training: model.Training{Task: model.TaskImplicit}}
+	base := model.Config{Kind: strings.TrimSuffix(kind, "-nostop"), Training: model.Training{Task: model.TaskImplicit}}
 	out := []model.Config{base}
 	add := func(set func(c *model.Config)) {
 		c := base
@@ -77,6 +77,15 @@ func searchGrid(kind string) []model.Config {
 			negatives int
 		}{{128, 1e-5, 0.002, 8}, {64, 1e-5, 0.002, 8}, {128, 1e-4, 0.002, 8}, {128, 1e-5, 0.002, 4}} {
 			add(func(c *model.Config) { c.Dim, c.L2, c.LR, c.Negatives = s.dim, s.l2, s.lr, s.negatives })
+		}
+	case "dot-nostop":
+		// The settings that stopped after 1 to 6 epochs above, trained
+		// 20 epochs without early stopping on validation cross-entropy.
+		out = out[:0]
+		for _, dim := range []int{64, 128} {
+			add(func(c *model.Config) {
+				c.Dim, c.L2, c.LR, c.Negatives, c.Patience, c.Epochs = dim, 1e-5, 0.002, 8, -1, 20
+			})
 		}
 	case "ials":
 		for _, dim := range []int{64, 128} {
@@ -186,6 +195,9 @@ func settingName(c model.Config) string {
 	}
 	if c.Alpha != 0 {
 		parts = append(parts, fmt.Sprint("alpha ", c.Alpha))
+	}
+	if c.Patience < 0 {
+		parts = append(parts, fmt.Sprint(c.Epochs, " epochs, no early stopping"))
 	}
 	if len(parts) == 0 {
 		return "defaults"
