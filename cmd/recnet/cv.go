@@ -64,7 +64,7 @@ and kinds that learn only ratings are refused.`,
 	f := c.Flags()
 	r.src.register(f)
 	f.StringVar(&r.kinds, "kinds", strings.Join(ratingKinds(), ","), "comma-separated model kinds to evaluate, each once; kinds of the implicit task only ("+strings.Join(implicitOnly(), ", ")+") rank rather than rate, and are refused unless --task implicit (default then: "+strings.Join(implicitKinds(train.Kinds()), ",")+")")
-	f.StringVar(&r.task, "task", model.TaskRating, "rating: RMSE and MAE of predicted ratings; implicit: HR@10, NDCG@10 and recall@10 of a full ranking, every row an interaction")
+	f.StringVar(&r.task, "task", model.TaskRating, "rating (RMSE and MAE of predicted ratings) or implicit (HR@10, NDCG@10 and recall@10 of a full ranking, every row an interaction)")
 	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
