@@ -110,12 +110,32 @@ func (c Config) Hidden() []Dense {
 }
 
 // WithDefaults returns c with every zero field set from the defaults of its
-// kind (DefaultKind when c names none; nothing for a kind not registered).
+// kind (DefaultKind when c names none; nothing for a kind not registered):
+// for the implicit task, first from the kind's ImplicitDefaults, then from
+// its Defaults.
 func (c Config) WithDefaults() Config {
 	if c.Kind == "" {
 		c.Kind = DefaultKind
 	}
 	d, _ := Defaults(c.Kind)
+	if c.Task == "" {
+		c.Task = d.Task // the one task of a kind that learns only from interactions (ials, ease)
+	}
+	if k, ok := kinds[c.Kind]; ok && c.Implicit() {
+		c.fill(k.ImplicitDefaults)
+	}
+	c.fill(d)
+	if c.Implicit() {
+		c.Activation = Sigmoid
+		if c.Negatives == 0 {
+			c.Negatives = DefaultNegatives
+		}
+	}
+	return c
+}
+
+// fill sets every zero field of c but the kind and the task from d.
+func (c *Config) fill(d Config) {
 	def := func(v *float64, dv float64) {
 		if *v == 0 {
 			*v = dv
@@ -125,9 +145,6 @@ func (c Config) WithDefaults() Config {
 		if *v == 0 {
 			*v = dv
 		}
-	}
-	if c.Task == "" {
-		c.Task = d.Task // the one task of a kind that learns only from interactions (ials, ease)
 	}
 	if c.Activation == "" {
 		c.Activation = d.Activation
@@ -142,6 +159,7 @@ func (c Config) WithDefaults() Config {
 	defi(&c.Batch, d.Batch)
 	defi(&c.Epochs, d.Epochs)
 	defi(&c.Patience, d.Patience)
+	defi(&c.Negatives, d.Negatives)
 	def(&c.InitStd, d.InitStd)
 	def(&c.L2, d.L2)
 	def(&c.BiasL2, d.BiasL2)
@@ -163,11 +181,6 @@ func (c Config) WithDefaults() Config {
 	if c.Members == nil {
 		c.Members = d.Members
 	}
-	if c.Implicit() {
-		c.Activation = Sigmoid
-		defi(&c.Negatives, DefaultNegatives)
-	}
-	return c
 }
 
 // MemberList returns the settings of a blend's members (Members); nil for
@@ -217,7 +230,8 @@ const (
 var NegativesSpace = []string{"1", "2", "4", "8"}
 
 // DefaultNegatives is the number of negatives the implicit task samples per
-// positive, as in Neural Collaborative Filtering.
+// positive, as in Neural Collaborative Filtering, for a kind whose
+// ImplicitDefaults give none.
 const DefaultNegatives = 4
 
 // orList joins names as "a, b or c", for messages.

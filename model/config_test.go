@@ -344,3 +344,36 @@ func TestParams(t *testing.T) {
 		t.Errorf("Params = %d, NewMLP holds %d", got, n)
 	}
 }
+
+// TestImplicitDefaults: on the implicit task a kind's zero settings take
+// its ImplicitDefaults first, then its Defaults; the rating task keeps
+// Defaults; a setting given wins over both.
+func TestImplicitDefaults(t *testing.T) {
+	for _, name := range model.Kinds() {
+		k, _ := model.Lookup(name)
+		imp := k.ImplicitDefaults
+		if imp == (model.Config{}) {
+			continue
+		}
+		got := model.Config{Kind: name, Training: model.Training{Task: model.TaskImplicit}}.WithDefaults()
+		if imp.Dim != 0 && got.Dim != imp.Dim || imp.L2 != 0 && got.L2 != imp.L2 || imp.LR != 0 && got.LR != imp.LR ||
+			imp.Negatives != 0 && got.Negatives != imp.Negatives || imp.Alpha != 0 && got.Alpha != imp.Alpha || imp.Epochs != 0 && got.Epochs != imp.Epochs {
+			t.Errorf("%s implicit: %+v, want its implicit defaults %+v", name, got, imp)
+		}
+		if got.Batch != k.Defaults.WithDefaults().Batch {
+			t.Errorf("%s implicit: batch %d, want the kind's default %d", name, got.Batch, k.Defaults.Batch)
+		}
+		if k.Defaults.Task == "" {
+			if r := (model.Config{Kind: name}).WithDefaults(); r != k.Defaults.WithDefaults() {
+				t.Errorf("%s rating: %+v, want %+v", name, r, k.Defaults.WithDefaults())
+			}
+		}
+		given := model.Config{Kind: name, Training: model.Training{Task: model.TaskImplicit, Negatives: 3}, Settings: model.Settings{Dim: 7, L2: 0.5, Alpha: 0.25}}.WithDefaults()
+		if given.Dim != 7 || given.L2 != 0.5 || given.Negatives != 3 || given.Alpha != 0.25 {
+			t.Errorf("%s implicit with settings given: %+v", name, given)
+		}
+		if k.TaskDefaults(model.TaskImplicit) != got {
+			t.Errorf("%s: TaskDefaults %+v, WithDefaults %+v", name, k.TaskDefaults(model.TaskImplicit), got)
+		}
+	}
+}

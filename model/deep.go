@@ -32,9 +32,12 @@ func deepKind(name, doc string, build func(Config, []Param) (Net, error), count 
 		Why:        name + " is a net trained by an optimizer on one goroutine, with no confidence weights",
 		Optimizers: []string{"adam", "sgd"},
 		Space:      deepSpace,
-		Build:      build,
-		Count:      count,
-		Describe:   describeNet,
+		// Not searched by cross-validation yet (see the README): the
+		// rating defaults and DefaultNegatives.
+		ImplicitDefaults: Config{Training: Training{Negatives: DefaultNegatives}},
+		Build:            build,
+		Count:            count,
+		Describe:         describeNet,
 	}
 }
 

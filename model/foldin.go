@@ -268,10 +268,15 @@ func (f linearFold) score(emb []float32, b float32, i int32) float32 {
 }
 
 // foldInTarget is the fold-in's target of a rating r: r on the training
-// scale, or 1, an interaction, for a model of the implicit task, which
-// learned from interactions and not from how high they were rated.
+// scale; for a model of the implicit task, which learned from
+// interactions, 1, or r on its original scale for a kind that weighs an
+// interaction by its value (one that reads "alpha": ials's confidence
+// 1 + α·r).
 func (m *Model) foldInTarget(r float64) float64 {
 	if m.Config.Implicit() {
+		if k, ok := kinds[m.Config.Kind]; ok && k.ReadsSetting("alpha") {
+			return max(r, 0)
+		}
 		return 1
 	}
 	return float64(m.ToScale(r))

@@ -21,12 +21,13 @@ import (
 //	Σ_u Σ_i c_ui (p_ui − <P[u], Q[i]>)² + Σ_u λ_u |P[u]|² + Σ_i λ_i |Q[i]|²
 //
 // over every (user, item) cell, where p_ui is 1 for an interaction and 0
-// otherwise and the confidence c_ui is 1 + α on an interaction (every
-// rating of the implicit task is one) and 1 elsewhere. The penalty is
-// scaled as Rendle et al. 2022 scale it with ν = 1: λ_u = λ·Σ_i c_ui =
-// λ·(items + α·n_u) for a user of n_u interactions, and λ_i = λ·(users +
-// α·n_i) for an item, so that λ weighs against the row's whole loss. The
-// scores only order the items (ScoreRelevance).
+// otherwise and the confidence c_ui is 1 + α·r_ui on an interaction of
+// value r_ui (its rating on the original scale, or 1 on a table of 0/1
+// interactions) and 1 elsewhere. The penalty is scaled as Rendle et al.
+// 2022 scale it with ν = 1: λ_u = λ·Σ_i c_ui = λ·(items + α·Σ_i r_ui)
+// for a user, and λ_i = λ·(users + α·Σ_u r_ui) for an item, so that λ
+// weighs against the row's whole loss. The scores only order the items
+// (ScoreRelevance).
 type IALS struct {
 	Users, Items, Dim int
 	Alpha, L2         float64   // α and λ, which FoldInUser uses
@@ -44,9 +45,9 @@ const DefaultCGSteps = 3
 // ialsKind names the ials kind.
 const ialsKind = "ials"
 
-// The ials kind's defaults: dim 64, λ 0.002 (scaled as IALS says), α 2
-// and 15 iterations, chosen on ml-latest-small and the built-in data
-// (see the README).
+// The ials kind's defaults (dim 128, λ 0.005, α 3, 15 iterations) were
+// chosen by cross-validation on ml-latest-small and generated tables
+// (selection's TestImplicitDefaultsSearch; see the README).
 func init() {
 	Register(Kind{
 		Name:  ialsKind,
@@ -54,7 +55,7 @@ func init() {
 		Score: ScoreRelevance,
 		Defaults: Config{
 			Training: Training{Task: TaskImplicit, Epochs: 15, Seed: 42},
-			Settings: Settings{Dim: 64, L2: 0.002, Alpha: 2, CGSteps: DefaultCGSteps},
+			Settings: Settings{Dim: 128, L2: 0.005, Alpha: 3, CGSteps: DefaultCGSteps},
 		},
 		Reads: []string{"dim", "epochs", "l2", "alpha", "cg_steps", "task"},
 		Fixed: map[string]string{"task": TaskImplicit},
@@ -72,7 +73,7 @@ func init() {
 			if c.CGSteps > 0 {
 				solve = fmt.Sprintf("%d conjugate-gradient step(s) a row", c.CGSteps)
 			}
-			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha), L2 %g (scaled by each row's confidence), %d iterations of %s",
+			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha·r), L2 %g (scaled by each row's confidence), %d iterations of %s",
 				c.Dim, c.Alpha, max(c.L2, 0), c.Epochs, solve)
 		},
 	})
@@ -155,16 +156,17 @@ func (n *IALS) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (F
 	}
 	n.gramOnce.Do(func() { n.gram = Gram(nil, n.ItemEmb, n.Items, n.Dim) })
 	items := make([]int32, len(rated))
+	vals := make([]float32, len(rated))
 	for j, r := range rated {
-		items[j] = r.Item
+		items[j], vals[j] = r.Item, float32(r.Target)
 	}
 	row := ALSRow{Dim: n.Dim, Alpha: n.Alpha, L2: lambda, Others: n.Items, Gram: n.gram}
 	u := FoldedUser{Emb: make([]float32, n.Dim), Exact: true}
-	if err := row.Solve(u.Emb, n.ItemEmb, items); err != nil {
+	if err := row.Solve(u.Emb, n.ItemEmb, items, vals); err != nil {
 		return FoldedUser{}, err
 	}
 	u.Score = func(i int32) float32 { return Dot32(u.Emb, n.ItemEmb[int(i)*n.Dim:int(i)*n.Dim+n.Dim]) }
-	u.Explain = func(i int32) (float64, float64, []float64) { return row.explain(n.ItemEmb, items, i) }
+	u.Explain = func(i int32) (float64, float64, []float64) { return row.explain(n.ItemEmb, items, vals, i) }
 	return u, nil
 }
 
@@ -202,11 +204,13 @@ func Gram(dst []float64, y []float32, rows, dim int) []float64 {
 //
 //	Σ_j c_j (p_j − <x, y_j>)² + λ_x |x|²
 //
-// over every row j of Y, c_j = 1 + α and p_j = 1 for j in J, c_j = 1
-// and p_j = 0 elsewhere, λ_x = L2·(Others + α·|J|). The normal equations
+// over every row j of Y, c_j = 1 + α·r_j and p_j = 1 for j in J (r_j
+// the interaction's value; 1 when the values are nil), c_j = 1 and p_j =
+// 0 elsewhere, λ_x = L2·(Others + α·Σ_{j∈J} r_j). The normal equations
 //
-//	(YᵀY + α Σ_{j∈J} y_j y_jᵀ + λ_x I) x = (1+α) Σ_{j∈J} y_j
+//	(YᵀY + α Σ_{j∈J} r_j y_j y_jᵀ + λ_x I) x = Σ_{j∈J} (1+α·r_j) y_j
 //
+// are formed so that values all 1 give the same bits as nil values.
 // take the Gramian YᵀY (Gram), computed once per half-step, so a row
 // costs O(|J|·Dim² + Dim³). Solve keeps its buffers: an ALSRow is for
 // one goroutine.
@@ -218,6 +222,7 @@ type ALSRow struct {
 
 	a, b []float64 // the system, then a's Cholesky factor
 	ys   []float32 // the rows of J, gathered
+	ws   []float32 // the rows of J, each times its value
 	yy   []float32 // their Gramian
 
 	// Gram32 is Gram in float32, which CG reads (Gram32 sets it).
@@ -235,13 +240,13 @@ func (r *ALSRow) SetGram32() {
 }
 
 // CG runs up to steps steps of conjugate gradients on the row's normal
-// equations (those of Solve), from x's current value (a warm start), in
-// float32. A step costs O(Dim² + |J|·Dim): A·p is Gram32·p + λ_x p +
-// α Σ_{j∈J} y_j (y_jᵀp), A never formed; one more pass of the same cost
+// equations (those of Solve, vals the values of rows or nil), from x's
+// current value (a warm start), in float32. A step costs O(Dim² + |J|·Dim):
+// A·p is Gram32·p + λ_x p + α Σ_{j∈J} r_j y_j (y_jᵀp), A never formed; one more pass of the same cost
 // computes the first residual. It stops early when the residual is
 // exactly zero. With no interactions x is zero (the exact solution).
 // Gram32 must be set (SetGram32).
-func (r *ALSRow) CG(x []float32, y []float32, rows []int32, steps int) {
+func (r *ALSRow) CG(x []float32, y []float32, rows []int32, vals []float32, steps int) {
 	d := r.Dim
 	x = x[:d]
 	if len(rows) == 0 {
@@ -258,10 +263,10 @@ func (r *ALSRow) CG(x []float32, y []float32, rows []int32, steps int) {
 	for k, j := range rows {
 		copy(r.ys[k*d:k*d+d], y[int(j)*d:int(j)*d+d])
 	}
-	lambda := float32(r.L2 * (float64(r.Others) + r.Alpha*float64(len(rows))))
-	// res = b − A x, with b = (1+α) Σ y_j: the pass of A x, each row's
-	// weight shifted by −(1+α), negated.
-	r.apply(ap, x, r.ys, n, lambda, float32(1+r.Alpha))
+	lambda := float32(r.L2 * (float64(r.Others) + r.Alpha*valueSum(vals, n)))
+	// res = b − A x, with b = Σ (1+α·r_j) y_j: the pass of A x, each row's
+	// weight shifted by −(1+α·r_j), negated.
+	r.apply(ap, x, r.ys, vals, n, lambda, true)
 	for c, v := range ap {
 		res[c] = -v
 	}
@@ -271,7 +276,7 @@ func (r *ALSRow) CG(x []float32, y []float32, rows []int32, steps int) {
 		if rs == 0 {
 			return
 		}
-		r.apply(ap, p, r.ys, n, lambda, 0)
+		r.apply(ap, p, r.ys, vals, n, lambda, false)
 		pap := f32.Dot(p, ap)
 		if !(pap > 0) {
 			return
@@ -288,10 +293,11 @@ func (r *ALSRow) CG(x []float32, y []float32, rows []int32, steps int) {
 	}
 }
 
-// apply sets dst = Gram32·v + λ v + Σ_{j∈J} (α y_jᵀv − shift) y_j, from
-// the rows of J gathered in ys (|J| x Dim), by the matrix kernels: t = ys·v,
-// then dst += tᵀ·ys.
-func (r *ALSRow) apply(dst, v, ys []float32, n int, lambda, shift float32) {
+// apply sets dst = Gram32·v + λ v + Σ_{j∈J} (α r_j y_jᵀv − s_j) y_j, from
+// the rows of J gathered in ys (|J| x Dim) and their values vals (nil: all
+// 1), s_j = 1 + α·r_j when shift is set and 0 otherwise, by the matrix
+// kernels: t = ys·v, then dst += tᵀ·ys.
+func (r *ALSRow) apply(dst, v, ys, vals []float32, n int, lambda float32, shift bool) {
 	d := r.Dim
 	f32.MulNN(dst, v, r.Gram32, 1, d, d, false) // vᵀG = Gv, G symmetric
 	for c, x := range v {
@@ -299,19 +305,26 @@ func (r *ALSRow) apply(dst, v, ys []float32, n int, lambda, shift float32) {
 	}
 	t := r.t[:n]
 	f32.MulNN(t, ys, v, n, d, 1, false)
-	alpha := float32(r.Alpha)
 	for k, x := range t {
-		t[k] = alpha*x - shift
+		v := 1.0
+		if vals != nil {
+			v = float64(vals[k])
+		}
+		var sh float32
+		if shift {
+			sh = float32(1 + r.Alpha*v)
+		}
+		t[k] = float32(r.Alpha*v)*x - sh
 	}
 	f32.MulNN(dst, t, ys, 1, n, d, true)
 }
 
 // Solve writes the row's factors into x (Dim values), from the fixed
 // table y (Others x Dim) and the row's interactions J (indices into y,
-// without repeats). With no interactions x is zero. It returns an error
+// without repeats) with their values vals (nil: all 1). With no interactions x is zero. It returns an error
 // when the system is not positive definite (no penalty and a degenerate
 // Y).
-func (r *ALSRow) Solve(x []float32, y []float32, rows []int32) error {
+func (r *ALSRow) Solve(x []float32, y []float32, rows []int32, vals []float32) error {
 	d := r.Dim
 	if len(rows) == 0 {
 		clear(x[:d])
@@ -322,25 +335,34 @@ func (r *ALSRow) Solve(x []float32, y []float32, rows []int32) error {
 	}
 	r.a, r.b = r.a[:d*d], r.b[:d]
 	if need := len(rows) * d; cap(r.ys) < need {
-		r.ys = make([]float32, need)
+		r.ys, r.ws = make([]float32, need), make([]float32, need)
 	}
-	ys := r.ys[:len(rows)*d]
+	ys, ws := r.ys[:len(rows)*d], r.ws[:len(rows)*d]
+	// b = (1+α) Σ y_j + α Σ (r_j − 1) y_j: the second sum is exactly 0 on
+	// values of 1.
 	clear(r.b)
+	extra := make([]float64, d)
 	for k, j := range rows {
 		v := y[int(j)*d : int(j)*d+d]
 		copy(ys[k*d:], v)
+		rv := float32(1)
+		if vals != nil {
+			rv = vals[k]
+		}
 		for c, f := range v {
 			r.b[c] += float64(f)
+			ws[k*d+c] = rv * f
+			extra[c] += float64(rv-1) * float64(f)
 		}
 	}
-	f32.MulTN(r.yy, ys, ys, d, len(rows), d, false)
-	lambda := r.L2 * (float64(r.Others) + r.Alpha*float64(len(rows)))
+	f32.MulTN(r.yy, ys, ws, d, len(rows), d, false)
+	lambda := r.L2 * (float64(r.Others) + r.Alpha*valueSum(vals, len(rows)))
 	for c := range d * d {
 		r.a[c] = r.Gram[c] + r.Alpha*float64(r.yy[c])
 	}
 	for c := range d {
 		r.a[c*d+c] += lambda
-		r.b[c] *= 1 + r.Alpha
+		r.b[c] = r.b[c]*(1+r.Alpha) + r.Alpha*extra[c]
 	}
 	// MulTN's sums need not be symmetric to the bit: take the lower triangle.
 	if err := factorCholesky(r.a, d); err != nil {
@@ -354,10 +376,10 @@ func (r *ALSRow) Solve(x []float32, y []float32, rows []int32) error {
 }
 
 // explain splits the score of item i for the row last solved from the
-// fixed rows of J: part_j = (1+α)·y_iᵀA⁻¹y_j, whose sum is the score
+// fixed rows of J: part_j = (1+α·r_j)·y_iᵀA⁻¹y_j, whose sum is the score
 // (before the factors' rounding to float32). With no interactions every
 // part is empty and the score is zero.
-func (r *ALSRow) explain(y []float32, rows []int32, i int32) (z, base float64, parts []float64) {
+func (r *ALSRow) explain(y []float32, rows []int32, vals []float32, i int32) (z, base float64, parts []float64) {
 	if len(rows) == 0 {
 		return 0, 0, nil
 	}
@@ -373,8 +395,25 @@ func (r *ALSRow) explain(y []float32, rows []int32, i int32) (z, base float64, p
 		for c, f := range y[int(j)*d : int(j)*d+d] {
 			s += v[c] * float64(f)
 		}
-		parts[k] = (1 + r.Alpha) * s
+		rv := 1.0
+		if vals != nil {
+			rv = float64(vals[k])
+		}
+		parts[k] = (1 + r.Alpha*rv) * s
 		z += parts[k]
 	}
 	return z, 0, parts
+}
+
+// valueSum returns the sum of the n values vals, or n when vals is nil
+// (every value 1).
+func valueSum(vals []float32, n int) float64 {
+	if vals == nil {
+		return float64(n)
+	}
+	var s float64
+	for _, v := range vals {
+		s += float64(v)
+	}
+	return s
 }

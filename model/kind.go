@@ -31,6 +31,12 @@ type Kind struct {
 	// Defaults are the settings Config.WithDefaults fills in for the kind
 	// (Register sets its Kind).
 	Defaults Config
+	// ImplicitDefaults are the settings the kind takes by default on the
+	// implicit task where they differ from Defaults (its zero fields take
+	// Defaults; its Kind and Task are ignored): Config.WithDefaults
+	// fills them in first when the task is implicit. The number of
+	// negatives is one of them (DefaultNegatives when zero).
+	ImplicitDefaults Config
 	// Reads lists the settings the kind's training reads, by their JSON
 	// names ("dim", "lr", "init_std"...); the others have no effect on it.
 	Reads []string
@@ -157,6 +163,13 @@ func Defaults(kind string) (Config, bool) {
 		return Config{}, false
 	}
 	return k.Defaults, true
+}
+
+// TaskDefaults returns the default settings of the kind for a task
+// (TaskRating or TaskImplicit; "": the kind's default task), as
+// Config.WithDefaults fills them in.
+func (k *Kind) TaskDefaults(task string) Config {
+	return Config{Kind: k.Name, Training: Training{Task: task}}.WithDefaults()
 }
 
 // Kinds returns the registered model kinds, sorted.

@@ -68,6 +68,11 @@ type Fold struct {
 	// Diverged is set when training blew up on this fold (a
 	// train.DivergedError): RMSE and MAE are NaN.
 	Diverged bool `json:"diverged,omitempty"`
+	// Ranked is set on the implicit task (CrossValidateRanking), whose
+	// folds hold HR, NDCG and Recall at eval.DefaultK instead of RMSE and
+	// MAE (NaN).
+	Ranked           bool `json:"-"`
+	HR, NDCG, Recall float64
 }
 
 // CVModel is one model's cross-validation result.
@@ -88,6 +93,11 @@ type CVModel struct {
 	MAE         Stat `json:"mae"`
 	FitSeconds  Stat `json:"fit_seconds"`
 	TestSeconds Stat `json:"test_seconds"`
+	// HR, NDCG and Recall are set on the implicit task
+	// (CrossValidateRanking), where RMSE and MAE are NaN.
+	HR     *Stat `json:"hr,omitempty"`
+	NDCG   *Stat `json:"ndcg,omitempty"`
+	Recall *Stat `json:"recall,omitempty"`
 }
 
 // summarize sets m's statistics from its folds.
@@ -103,6 +113,10 @@ func (m *CVModel) summarize() {
 	m.MAE = col(func(f Fold) float64 { return f.MAE })
 	m.FitSeconds = col(func(f Fold) float64 { return f.FitSeconds })
 	m.TestSeconds = col(func(f Fold) float64 { return f.TestSeconds })
+	if len(m.Folds) > 0 && m.Folds[0].Ranked {
+		hr, ndcg, recall := col(func(f Fold) float64 { return f.HR }), col(func(f Fold) float64 { return f.NDCG }), col(func(f Fold) float64 { return f.Recall })
+		m.HR, m.NDCG, m.Recall = &hr, &ndcg, &recall
+	}
 	m.DivergedFolds = nil
 	for j, f := range m.Folds {
 		if f.Diverged {
@@ -119,6 +133,9 @@ func (m *CVModel) summarize() {
 // fit_seconds, test_seconds as {mean, std}; NaN and infinite numbers are
 // null.
 type CVResult struct {
+	// Task is the task cross-validated: model.TaskRating (CrossValidate)
+	// or model.TaskImplicit (CrossValidateRanking).
+	Task       string  `json:"task"`
 	Data       string  `json:"data"`
 	Rows       int     `json:"rows"`
 	Folds      int     `json:"folds"`
@@ -128,6 +145,9 @@ type CVResult struct {
 	// WallSeconds is the wall time of the whole run.
 	WallSeconds float64   `json:"wall_seconds"`
 	Models      []CVModel `json:"models"`
+	// Popular is the most-popular baseline on the same folds, on the
+	// implicit task.
+	Popular *CVModel `json:"most_popular,omitempty"`
 }
 
 // CrossValidate evaluates every configuration on the same k folds of d
@@ -158,11 +178,11 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	if err != nil {
 		return CVResult{}, fmt.Errorf("selection: %w", err)
 	}
-	res := CVResult{Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
-	if res.Models, err = newModels(cfgs, folds); err != nil {
+	res := CVResult{Task: model.TaskRating, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
+	if res.Models, err = newModels(cfgs, folds, model.TaskRating); err != nil {
 		return CVResult{}, err
 	}
-	if err := runFolds(ctx, &res, splits, o); err != nil {
+	if err := runFolds(ctx, &res, splits, o, testRating); err != nil {
 		return CVResult{}, err
 	}
 	for k := range res.Models {
@@ -176,7 +196,7 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 // the worker pool, setting the models' Folds and EarlyStopping (see
 // CrossValidate). It returns the first job's error other than a
 // divergence, or an error when the jobs stopped early or all diverged.
-func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o options) error {
+func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o options, test foldTest) error {
 	folds := len(splits)
 	full := make([]model.Config, len(res.Models)) // read by the workers
 	for k, m := range res.Models {
@@ -199,7 +219,7 @@ func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o opt
 	n, diverged := 0, 0
 	runJobs(ctx, o.workers, jobs, func(ctx context.Context, k int) done {
 		m, f := k/folds, k%folds
-		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(res.Seed, f), o.fit...)
+		fit, err := fitFold(ctx, &parts[f], full[m], o.valid, foldSeed(res.Seed, f), test, o.fit...)
 		return done{m: m, f: f, fold: fit.fold, early: fit.early, err: err}
 	}, func(r done) {
 		if isDiverged(r.err) {
@@ -232,19 +252,27 @@ func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o opt
 	return nil
 }
 
-// newModels returns the results to fill of cfgs, each with its kind's
-// defaults and named by its kind, "#2", "#3"... added when a kind comes
-// again; or the error of the first that cannot be cross-validated.
-func newModels(cfgs []model.Config, folds int) ([]CVModel, error) {
+// newModels returns the results to fill of cfgs for the task, each with
+// its kind's defaults (for the implicit task, a configuration that names
+// no task is set to it) and named by its kind, "#2", "#3"... added when a
+// kind comes again; or the error of the first that cannot be
+// cross-validated.
+func newModels(cfgs []model.Config, folds int, task string) ([]CVModel, error) {
 	models := make([]CVModel, len(cfgs))
 	count := map[string]int{}
 	for k, c := range cfgs {
+		if k, ok := model.Lookup(c.Kind); ok && k.Fixed["task"] != "" && k.Fixed["task"] != task {
+			return nil, fmt.Errorf("selection: cross-validation of the %s task, and %s learns only the %s task", task, c.Kind, k.Fixed["task"])
+		}
+		if task == model.TaskImplicit && c.Task == "" {
+			c.Task = task
+		}
 		c = c.WithDefaults()
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("selection: %w", err)
 		}
-		if c.Implicit() {
-			return nil, fmt.Errorf("selection: cross-validation measures rating accuracy, and %s is trained for the implicit task: rank it with the NCF protocol or tune it", c.Kind)
+		if c.Implicit() != (task == model.TaskImplicit) {
+			return nil, fmt.Errorf("selection: cross-validation of the %s task, and %s is trained for the %s task: cross-validate it with that task", task, c.Kind, c.Task)
 		}
 		count[c.Kind]++
 		name := c.Kind
@@ -282,9 +310,20 @@ type foldFit struct {
 	early bool // it stopped early on the carved validation part
 }
 
+// A foldTest tests a model fitted on s's training rows (and stopped
+// early on its validation rows, if any) on s's test rows.
+type foldTest func(m *model.Model, s *dataset.Split) Fold
+
+// testRating is the foldTest of the rating task: RMSE and MAE on the
+// original scale.
+func testRating(m *model.Model, s *dataset.Split) Fold {
+	acc := m.Test(s.Test)
+	return Fold{RMSE: acc.RMSE, MAE: acc.MAE}
+}
+
 // fitFold fits cfg on the fold (with a carved validation part when cfg
 // stops early, see CrossValidate) and tests it on the fold's test rows.
-func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, opts ...train.Option) (foldFit, error) {
+func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, test foldTest, opts ...train.Option) (foldFit, error) {
 	s := p.full
 	if cfg.UsesValid() {
 		var err error
@@ -296,7 +335,7 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	m, err := train.Fit(ctx, s, cfg, opts...)
 	if isDiverged(err) {
 		return foldFit{fold: Fold{
-			RMSE: math.NaN(), MAE: math.NaN(), FitSeconds: time.Since(start).Seconds(),
+			RMSE: math.NaN(), MAE: math.NaN(), HR: math.NaN(), NDCG: math.NaN(), Recall: math.NaN(), Ranked: cfg.Implicit(), FitSeconds: time.Since(start).Seconds(),
 			TrainRows: s.Train.Len(), ValidRows: s.Valid.Len(), TestRows: s.Test.Len(), Diverged: true,
 		}, early: s != p.full}, err
 	}
@@ -315,11 +354,9 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	}
 	fit := time.Since(start).Seconds()
 	start = time.Now()
-	acc := m.Test(s.Test)
-	f := Fold{
-		RMSE: acc.RMSE, MAE: acc.MAE, FitSeconds: fit, TestSeconds: time.Since(start).Seconds(),
-		TrainRows: s.Train.Len(), ValidRows: s.Valid.Len(), TestRows: s.Test.Len(), BestEpoch: m.BestEpoch,
-	}
+	f := test(m, s)
+	f.FitSeconds, f.TestSeconds = fit, time.Since(start).Seconds()
+	f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch = s.Train.Len(), s.Valid.Len(), s.Test.Len(), m.BestEpoch
 	return foldFit{model: m, fold: f, early: early}, nil
 }
 
@@ -331,11 +368,10 @@ func (s Stat) MarshalJSON() ([]byte, error) {
 	}{model.Number(s.Mean), model.Number(s.Std)})
 }
 
-// MarshalJSON encodes f with NaN as null.
+// MarshalJSON encodes f with NaN as null: rmse and mae on the rating
+// task, hr, ndcg and recall on the implicit task.
 func (f Fold) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		RMSE        model.Number `json:"rmse"`
-		MAE         model.Number `json:"mae"`
+	type times struct {
 		FitSeconds  model.Number `json:"fit_seconds"`
 		TestSeconds model.Number `json:"test_seconds"`
 		TrainRows   int          `json:"train_rows"`
@@ -343,7 +379,21 @@ func (f Fold) MarshalJSON() ([]byte, error) {
 		TestRows    int          `json:"test_rows"`
 		BestEpoch   int          `json:"best_epoch"`
 		Diverged    bool         `json:"diverged,omitempty"`
-	}{model.Number(f.RMSE), model.Number(f.MAE), model.Number(f.FitSeconds), model.Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch, f.Diverged})
+	}
+	t := times{model.Number(f.FitSeconds), model.Number(f.TestSeconds), f.TrainRows, f.ValidRows, f.TestRows, f.BestEpoch, f.Diverged}
+	if f.Ranked {
+		return json.Marshal(struct {
+			HR     model.Number `json:"hr"`
+			NDCG   model.Number `json:"ndcg"`
+			Recall model.Number `json:"recall"`
+			times
+		}{model.Number(f.HR), model.Number(f.NDCG), model.Number(f.Recall), t})
+	}
+	return json.Marshal(struct {
+		RMSE model.Number `json:"rmse"`
+		MAE  model.Number `json:"mae"`
+		times
+	}{model.Number(f.RMSE), model.Number(f.MAE), t})
 }
 
 // WriteTable writes r as Surprise's cross_validate(verbose=True) does: a
@@ -351,6 +401,9 @@ func (f Fold) MarshalJSON() ([]byte, error) {
 // mean and standard deviation, then a summary with one row per model,
 // sorted by mean RMSE, and the wall time.
 func (r CVResult) WriteTable(w io.Writer) error {
+	if r.Task == model.TaskImplicit {
+		return r.writeRankingTable(w)
+	}
 	b := &bytes.Buffer{}
 	for _, m := range r.Models {
 		fmt.Fprintf(b, "Evaluating RMSE, MAE of algorithm %s on %d split(s).\n", m.Name, len(m.Folds))
@@ -358,33 +411,13 @@ func (r CVResult) WriteTable(w io.Writer) error {
 			fmt.Fprintf(b, "(early stopping on a validation part of %.12g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
 		}
 		b.WriteString("\n")
-		row := func(name string, xs []float64, s Stat, prec int) {
-			line := fmt.Sprintf("%-18s", name)
-			for _, x := range append(xs, s.Mean, s.Std) {
-				line += fmt.Sprintf("%-8.*f", prec, x)
-			}
-			b.WriteString(strings.TrimRight(line, " ") + "\n")
-		}
-		head := fmt.Sprintf("%-18s", "")
-		for j := range m.Folds {
-			head += fmt.Sprintf("%-8s", fmt.Sprintf("Fold %d", j+1))
-		}
-		b.WriteString(head + "Mean    Std\n")
-		col := func(f func(Fold) float64) []float64 {
-			xs := make([]float64, len(m.Folds))
-			for k, x := range m.Folds {
-				xs[k] = f(x)
-			}
-			return xs
-		}
-		row("RMSE (testset)", col(func(f Fold) float64 { return f.RMSE }), m.RMSE, 4)
-		row("MAE (testset)", col(func(f Fold) float64 { return f.MAE }), m.MAE, 4)
-		row("Fit time", col(func(f Fold) float64 { return f.FitSeconds }), m.FitSeconds, 2)
-		row("Test time", col(func(f Fold) float64 { return f.TestSeconds }), m.TestSeconds, 2)
-		if d := m.DivergedFolds; len(d) > 0 {
-			folds := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(d)), ", "), "[]")
-			fmt.Fprintf(b, "diverged on folds %s (RMSE and MAE are NaN there): %s\n", folds, train.DivergedReason)
-		}
+		writeFoldRows(b, m, []foldColumn{
+			{"RMSE (testset)", 4, func(f Fold) float64 { return f.RMSE }, m.RMSE},
+			{"MAE (testset)", 4, func(f Fold) float64 { return f.MAE }, m.MAE},
+			{"Fit time", 2, func(f Fold) float64 { return f.FitSeconds }, m.FitSeconds},
+			{"Test time", 2, func(f Fold) float64 { return f.TestSeconds }, m.TestSeconds},
+		})
+		writeDiverged(b, m, "RMSE and MAE")
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, seed %d), by mean test RMSE (± population std over folds)\n\n",
@@ -399,13 +432,55 @@ func (r CVResult) WriteTable(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f ± %.4f\t%.2f\t%.2f\n", name, m.RMSE.Mean, m.RMSE.Std, m.MAE.Mean, m.MAE.Std, m.FitSeconds.Mean, m.TestSeconds.Mean)
 	}
 	tw.Flush()
+	writeWall(b, r)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// A foldColumn is one measure of a model's block in a table: a row of
+// its value per fold, then its mean and standard deviation.
+type foldColumn struct {
+	name string
+	prec int
+	get  func(Fold) float64
+	stat Stat
+}
+
+// writeFoldRows writes the header of m's folds and a row per column.
+func writeFoldRows(b *bytes.Buffer, m CVModel, cols []foldColumn) {
+	head := fmt.Sprintf("%-18s", "")
+	for j := range m.Folds {
+		head += fmt.Sprintf("%-8s", fmt.Sprintf("Fold %d", j+1))
+	}
+	b.WriteString(head + "Mean    Std\n")
+	for _, c := range cols {
+		line := fmt.Sprintf("%-18s", c.name)
+		for _, f := range m.Folds {
+			line += fmt.Sprintf("%-8.*f", c.prec, c.get(f))
+		}
+		for _, x := range []float64{c.stat.Mean, c.stat.Std} {
+			line += fmt.Sprintf("%-8.*f", c.prec, x)
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+}
+
+// writeDiverged says on which folds m diverged, if any, and that its
+// measures are NaN there.
+func writeDiverged(b *bytes.Buffer, m CVModel, measures string) {
+	if d := m.DivergedFolds; len(d) > 0 {
+		folds := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(d)), ", "), "[]")
+		fmt.Fprintf(b, "diverged on folds %s (%s are NaN there): %s\n", folds, measures, train.DivergedReason)
+	}
+}
+
+// writeWall writes the wall time line that ends a table.
+func writeWall(b *bytes.Buffer, r CVResult) {
 	workers := fmt.Sprintf("%d workers", r.Workers)
 	if r.Workers == 1 {
 		workers = "1 worker"
 	}
 	fmt.Fprintf(b, "\nwall time %.2fs with %s (fit and test times are per job; up to %d jobs ran at once)\n", r.WallSeconds, workers, r.Workers)
-	_, err := w.Write(b.Bytes())
-	return err
 }
 
 // byRMSE returns the models sorted by mean RMSE (NaN last), ties in input

@@ -26,8 +26,8 @@ type Space struct {
 func DefaultSpace(kind string) (Space, error) { return TaskSpace(kind, "") }
 
 // TaskSpace returns the search space a kind declares (model.Kind.Space,
-// starting from its SearchBase; `recnet tune --help` lists each kind's)
-// for a task (model.TaskRating or model.TaskImplicit; "": the kind's
+// starting from its SearchBase, then the kind's defaults for the task;
+// `recnet tune --help` lists each kind's) for a task (model.TaskRating or model.TaskImplicit; "": the kind's
 // default). Ranges of settings the kind does not read for the task are
 // left out (model.Config.Unused): the implicit task's output is always a
 // sigmoid, so it searches no activation, and the rating task samples no
@@ -46,10 +46,11 @@ func TaskSpace(kind, task string) (Space, error) {
 	if k.Space == nil {
 		return Space{}, fmt.Errorf("selection: nothing to tune for kind %q (tunable: %s)", kind, strings.Join(model.Tunable(), ", "))
 	}
-	base := k.SearchBase.WithDefaults()
+	base := k.SearchBase
 	if task != "" {
 		base.Task = task
 	}
+	base = base.WithDefaults() // the task's defaults (model.Kind.ImplicitDefaults)
 	var ranges []model.Range
 	for _, r := range k.Space {
 		if st, ok := model.LookupSetting(r.Name); ok && base.Unused(st.Name) != "" {

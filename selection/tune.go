@@ -322,7 +322,7 @@ func fitter(s *dataset.Split, o options, implicit bool) (int, fitFunc, error) {
 		return 0, nil, err
 	}
 	return len(parts), func(ctx context.Context, j int, cfg model.Config) (float64, int, error) {
-		f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j), o.fit...)
+		f, err := fitFold(ctx, &parts[j], cfg, o.valid, foldSeed(o.seed, j), testRating, o.fit...)
 		return f.fold.RMSE, f.fold.BestEpoch, err
 	}, nil
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -34,8 +35,9 @@ func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) 
 	cfg := m.Config
 	net := model.NewIALS(s.Users.Len(), s.Items.Len(), cfg)
 	m.Net = net
-	byUser := NewInteractions(s.Train.User, s.Train.Item, net.Users)
-	byItem := NewInteractions(s.Train.Item, s.Train.User, net.Items)
+	vals := confidenceValues(s.Train.Value)
+	byUser := NewInteractions(s.Train.User, s.Train.Item, vals, net.Users)
+	byItem := NewInteractions(s.Train.Item, s.Train.User, vals, net.Items)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		if err := IALSIteration(ctx, net, byUser, byItem, cfg.CGSteps); err != nil {
@@ -55,17 +57,34 @@ func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) 
 	return nil
 }
 
+// confidenceValues returns the values ials weighs the training rows by
+// (confidence 1 + α·r): the ratings on their original scale, a negative
+// one taken as 0. A table of interactions (every value 1) gives the same
+// factors as no values.
+func confidenceValues(ratings []float32) []float32 {
+	vals := make([]float32, len(ratings))
+	for k, r := range ratings {
+		vals[k] = max(r, 0)
+	}
+	return vals
+}
+
 // Interactions holds, for each row (a user, or an item), the columns it
-// interacted with (items, or users), increasing and without repeats: a
-// compressed sparse row table.
+// interacted with (items, or users), increasing and without repeats, and
+// their values: a compressed sparse row table.
 type Interactions struct {
-	Start []int   // row r's columns are Col[Start[r]:Start[r+1]]
-	Col   []int32 // the columns
+	Start []int     // row r's columns are Col[Start[r]:Start[r+1]]
+	Col   []int32   // the columns
+	Val   []float32 // the values of Col, or nil: every value 1
 }
 
 // NewInteractions returns the interactions of rows 0..n-1 from the pairs
-// (rows[k], cols[k]), a pair given twice counted once.
-func NewInteractions(rows, cols []int32, n int) Interactions {
+// (rows[k], cols[k]) with the values vals[k] (nil: every value 1), a pair
+// given twice counted once, with the larger of its values.
+func NewInteractions(rows, cols []int32, vals []float32, n int) Interactions {
+	if vals != nil {
+		return newValuedInteractions(rows, cols, vals, n)
+	}
 	t := Interactions{Start: make([]int, n+1)}
 	for _, r := range rows {
 		t.Start[r+1]++
@@ -92,8 +111,56 @@ func NewInteractions(rows, cols []int32, n int) Interactions {
 	return t
 }
 
+// newValuedInteractions is NewInteractions with values.
+func newValuedInteractions(rows, cols []int32, vals []float32, n int) Interactions {
+	type cell struct {
+		col int32
+		val float32
+	}
+	t := Interactions{Start: make([]int, n+1)}
+	for _, r := range rows {
+		t.Start[r+1]++
+	}
+	for r := range n {
+		t.Start[r+1] += t.Start[r]
+	}
+	cells, next := make([]cell, len(rows)), slices.Clone(t.Start[:n])
+	for k, r := range rows {
+		cells[next[r]] = cell{cols[k], vals[k]}
+		next[r]++
+	}
+	t.Col, t.Val = make([]int32, 0, len(rows)), make([]float32, 0, len(rows))
+	for r := range n {
+		row := cells[t.Start[r]:t.Start[r+1]]
+		slices.SortFunc(row, func(a, b cell) int {
+			if a.col != b.col {
+				return int(a.col) - int(b.col)
+			}
+			return cmp.Compare(a.val, b.val)
+		})
+		t.Start[r] = len(t.Col)
+		for k, c := range row {
+			if k+1 < len(row) && row[k+1].col == c.col {
+				continue // the larger value follows
+			}
+			t.Col, t.Val = append(t.Col, c.col), append(t.Val, c.val)
+		}
+	}
+	t.Start[n] = len(t.Col)
+	return t
+}
+
 // Row returns the columns of row r.
 func (t Interactions) Row(r int) []int32 { return t.Col[t.Start[r]:t.Start[r+1]] }
+
+// Values returns the values of row r's columns, or nil when every value
+// is 1.
+func (t Interactions) Values(r int) []float32 {
+	if t.Val == nil {
+		return nil
+	}
+	return t.Val[t.Start[r]:t.Start[r+1]]
+}
 
 // Len returns the number of interactions.
 func (t Interactions) Len() int { return len(t.Col) }
@@ -148,10 +215,10 @@ func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, 
 				}
 				for r := lo; r < min(lo+chunk, n); r++ {
 					if cgSteps > 0 {
-						row.CG(dst[r*d:r*d+d], fixed, rows.Row(r), cgSteps)
+						row.CG(dst[r*d:r*d+d], fixed, rows.Row(r), rows.Values(r), cgSteps)
 						continue
 					}
-					if err := row.Solve(dst[r*d:r*d+d], fixed, rows.Row(r)); err != nil {
+					if err := row.Solve(dst[r*d:r*d+d], fixed, rows.Row(r), rows.Values(r)); err != nil {
 						errs[w] = fmt.Errorf("train: %w", err)
 						return
 					}
@@ -171,13 +238,13 @@ func IALSHalfStep(ctx context.Context, dst, fixed []float32, rows Interactions, 
 // ialsLoss returns the confidence-weighted mean squared error of net over
 // every (user, item) cell,
 //
-//	Σ c (p − s)² / Σ c = (Σ_u P[u]ᵀ(QᵀQ)P[u] + Σ_{(u,i)} ((1+α)(1−s)² − s²)) / (users·items + α·nnz),
+//	Σ c (p − s)² / Σ c = (Σ_u P[u]ᵀ(QᵀQ)P[u] + Σ_{(u,i)} ((1+α·r)(1−s)² − s²)) / (users·items + α·Σ r),
 //
 // in O(nnz·Dim + users·Dim²) by the Gramian QᵀQ.
 func ialsLoss(net *model.IALS, byUser Interactions) float64 {
 	d := net.Dim
 	gram := model.Gram(nil, net.ItemEmb, net.Items, d)
-	var sum float64
+	var sum, total float64
 	for u := range net.Users {
 		p := net.UserEmb[u*d : u*d+d]
 		for a, x := range p {
@@ -187,12 +254,17 @@ func ialsLoss(net *model.IALS, byUser Interactions) float64 {
 			}
 			sum += float64(x) * s
 		}
-		for _, i := range byUser.Row(u) {
-			s := float64(net.Score(int32(u), i))
-			sum += (1+net.Alpha)*(1-s)*(1-s) - s*s
+		vals := byUser.Values(u)
+		for k, i := range byUser.Row(u) {
+			s, r := float64(net.Score(int32(u), i)), 1.0
+			if vals != nil {
+				r = float64(vals[k])
+			}
+			sum += (1+net.Alpha*r)*(1-s)*(1-s) - s*s
+			total += r
 		}
 	}
-	return sum / (float64(net.Users)*float64(net.Items) + net.Alpha*float64(byUser.Len()))
+	return sum / (float64(net.Users)*float64(net.Items) + net.Alpha*total)
 }
 
 // measureIALS is MeasureEpoch for ials: one iteration of a fresh net of
@@ -204,8 +276,9 @@ func measureIALS(s *dataset.Split, cfg model.Config, threads []int) ([]EpochTimi
 		return nil, ErrNoTrainRows
 	}
 	users, items := s.Users.Len(), s.Items.Len()
-	byUser := NewInteractions(s.Train.User, s.Train.Item, users)
-	byItem := NewInteractions(s.Train.Item, s.Train.User, items)
+	vals := confidenceValues(s.Train.Value)
+	byUser := NewInteractions(s.Train.User, s.Train.Item, vals, users)
+	byItem := NewInteractions(s.Train.Item, s.Train.User, vals, items)
 	var res []EpochTiming
 	for _, t := range threads {
 		t = max(t, 1)

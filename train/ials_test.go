@@ -79,19 +79,82 @@ func TestALSRowBruteForce(t *testing.T) {
 		y[k] = float32(rng.NormFloat64())
 	}
 	alpha, l2 := 3.0, 0.05
-	for _, rated := range [][]int32{{0, 2}, {1}, {0, 1, 2, 3, 4}, nil} {
+	for _, tc := range []struct {
+		rated []int32
+		vals  []float32
+	}{{rated: []int32{0, 2}}, {rated: []int32{1}}, {rated: []int32{0, 1, 2, 3, 4}}, {},
+		{[]int32{0, 2}, []float32{5, 0.5}}, {[]int32{1, 3, 4}, []float32{2, 4, 1}}} {
 		row := model.ALSRow{Dim: d, Alpha: alpha, L2: l2, Others: items, Gram: model.Gram(nil, y, items, d)}
 		got := make([]float32, d)
-		if err := row.Solve(got, y, rated); err != nil {
+		if err := row.Solve(got, y, tc.rated, tc.vals); err != nil {
 			t.Fatal(err)
 		}
-		want := bruteALS(y, items, d, rated, alpha, l2)
+		want := bruteALS(y, items, d, tc.rated, tc.vals, alpha, l2)
 		for c := range d {
 			if math.Abs(float64(got[c])-want[c]) > 1e-5 {
-				t.Errorf("items %v: x = %v, brute force %v", rated, got, want)
+				t.Errorf("items %v, values %v: x = %v, brute force %v", tc.rated, tc.vals, got, want)
 				break
 			}
 		}
+		if tc.vals == nil {
+			continue
+		}
+		row.SetGram32()
+		cg := make([]float32, d)
+		row.CG(cg, y, tc.rated, tc.vals, d)
+		if e := relErr(cg, got); e > 1e-4 {
+			t.Errorf("items %v, values %v: CG %v, exact %v (relative error %.2g)", tc.rated, tc.vals, cg, got, e)
+		}
+	}
+}
+
+// TestALSRowOnes: values all 1 give the same bits as no values (a table
+// of 0/1 interactions), by both solves.
+func TestALSRowOnes(t *testing.T) {
+	const d, items = 8, 40
+	rng := rand.New(rand.NewPCG(5, 6))
+	y := make([]float32, items*d)
+	for k := range y {
+		y[k] = float32(rng.NormFloat64() / 3)
+	}
+	rated := []int32{1, 4, 9, 16, 25, 36}
+	ones := []float32{1, 1, 1, 1, 1, 1}
+	row := model.ALSRow{Dim: d, Alpha: 2.5, L2: 0.01, Others: items, Gram: model.Gram(nil, y, items, d)}
+	row.SetGram32()
+	a, b := make([]float32, d), make([]float32, d)
+	if err := row.Solve(a, y, rated, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := row.Solve(b, y, rated, ones); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a, b) {
+		t.Errorf("Solve: nil values %v, ones %v", a, b)
+	}
+	clear(a)
+	clear(b)
+	row.CG(a, y, rated, nil, 3)
+	row.CG(b, y, rated, ones, 3)
+	if !slices.Equal(a, b) {
+		t.Errorf("CG: nil values %v, ones %v", a, b)
+	}
+}
+
+// TestInteractionsValues: a pair given twice keeps its larger value, and
+// the columns are sorted with their values.
+func TestInteractionsValues(t *testing.T) {
+	in := train.NewInteractions([]int32{0, 0, 1, 0}, []int32{3, 1, 2, 3}, []float32{2, 5, 4, 4.5}, 2)
+	if got := in.Row(0); !slices.Equal(got, []int32{1, 3}) {
+		t.Errorf("row 0 columns %v, want [1 3]", got)
+	}
+	if got := in.Values(0); !slices.Equal(got, []float32{5, 4.5}) {
+		t.Errorf("row 0 values %v, want [5 4.5]", got)
+	}
+	if got := in.Values(1); !slices.Equal(got, []float32{4}) {
+		t.Errorf("row 1 values %v, want [4]", got)
+	}
+	if in.Len() != 3 {
+		t.Errorf("%d interactions, want 3", in.Len())
 	}
 }
 
@@ -115,18 +178,18 @@ func TestALSRowCG(t *testing.T) {
 			}
 			slices.Sort(rated)
 			want := make([]float32, tc.d)
-			if err := row.Solve(want, y, rated); err != nil {
+			if err := row.Solve(want, y, rated, nil); err != nil {
 				t.Fatal(err)
 			}
 			got := make([]float32, tc.d)
 			for range tc.rounds {
-				row.CG(got, y, rated, tc.steps)
+				row.CG(got, y, rated, nil, tc.steps)
 			}
 			if e := relErr(got, want); e > 1e-4 {
 				t.Errorf("d %d, %d items: CG %v, exact %v (relative error %.2g)", tc.d, n, got, want, e)
 			}
 			got = slices.Clone(want)
-			row.CG(got, y, rated, tc.steps)
+			row.CG(got, y, rated, nil, tc.steps)
 			if e := relErr(got, want); e > 1e-5 {
 				t.Errorf("d %d, %d items: CG from the solution moved to %v (relative error %.2g)", tc.d, n, got, e)
 			}
@@ -146,15 +209,19 @@ func relErr(got, want []float32) float64 {
 
 // bruteALS solves min Σ_i c_i (p_i − <x, y_i>)² + λ_u|x|² over every item
 // by Gaussian elimination of its normal equations, summed cell by cell.
-func bruteALS(y []float32, items, d int, rated []int32, alpha, l2 float64) []float64 {
+func bruteALS(y []float32, items, d int, rated []int32, vals []float32, alpha, l2 float64) []float64 {
 	a := make([][]float64, d)
 	for r := range a {
 		a[r] = make([]float64, d+1)
 	}
 	for i := range items {
 		c, p := 1.0, 0.0
-		if slices.Contains(rated, int32(i)) {
-			c, p = 1+alpha, 1
+		if k := slices.Index(rated, int32(i)); k >= 0 {
+			r := 1.0
+			if vals != nil {
+				r = float64(vals[k])
+			}
+			c, p = 1+alpha*r, 1
 		}
 		for r := range d {
 			for s := range d {
@@ -163,8 +230,15 @@ func bruteALS(y []float32, items, d int, rated []int32, alpha, l2 float64) []flo
 			a[r][d] += c * p * float64(y[i*d+r])
 		}
 	}
+	sum := float64(len(rated))
+	if vals != nil {
+		sum = 0
+		for _, v := range vals {
+			sum += float64(v)
+		}
+	}
 	for r := range d {
-		a[r][r] += l2 * (float64(items) + alpha*float64(len(rated)))
+		a[r][r] += l2 * (float64(items) + alpha*sum)
 	}
 	for col := range d {
 		for r := col + 1; r < d; r++ {
@@ -299,7 +373,7 @@ func BenchmarkIALSIteration(b *testing.B) {
 	}
 	d := dataset.GenerateShape(sh, 42)
 	net := model.NewIALS(d.Users.Len(), d.Items.Len(), model.Config{Kind: "ials", Settings: model.Settings{Dim: 64}})
-	byUser, byItem := train.NewInteractions(d.Ratings.User, d.Ratings.Item, net.Users), train.NewInteractions(d.Ratings.Item, d.Ratings.User, net.Items)
+	byUser, byItem := train.NewInteractions(d.Ratings.User, d.Ratings.Item, nil, net.Users), train.NewInteractions(d.Ratings.Item, d.Ratings.User, nil, net.Items)
 	b.ReportMetric(float64(byUser.Len()), "interactions")
 	b.ResetTimer()
 	for range b.N {

@@ -114,7 +114,9 @@ interaction from the fitted weights. Peak RSS is the whole process, table includ
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size); with --kind %s and no --shape, the ratings of its table (default %d a user)", maxGenRows, benchEASE, easeRowsPerUser))
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
+	ialsDefaults, _ := model.Defaults(benchIALS)
+	ialsDim := ialsDefaults.Dim
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim "+strconv.Itoa(ialsDim)+" (its default) unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
 	f.IntVar(&r.items, "items", 10000, fmt.Sprintf("--kind %s: items of the generated table, 1 to %d (the kind's limit)", benchEASE, model.MaxEASEItems))
 	f.IntVar(&r.users, "users", 0, fmt.Sprintf("number of users, 1 to %d, of the table --kind %s generates (default: twice --items)", maxGenRows, benchEASE))
 	cg, _ := model.LookupSetting("cg_steps")

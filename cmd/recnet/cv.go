@@ -19,6 +19,7 @@ import (
 type cvRun struct {
 	src        sourceFlags
 	kinds      string
+	task       string
 	preset     string
 	folds      int
 	seed       uint64
@@ -47,13 +48,24 @@ and its weights on the validation part. The (model, fold) jobs run
 on --workers goroutines (default: all cores); fit and test times are per job.
 A model whose training diverges on a fold (its loss becomes NaN or infinite) is
 marked diverged there, in the table and the JSON, with NaN scores, and sorted last;
-cv fails (exit 1) only when every job diverges.`,
+cv fails (exit 1) only when every job diverges.
+
+With --task implicit cv cross-validates ranking instead: every row is an
+interaction, whatever its rating (as the implicit task trains on them); the same
+folds are cut, each model trains for the implicit task at its implicit defaults,
+and each user of a held-out fold has every item it has no training row for ranked
+(full ranking, as eval --protocol loo ranks). The table gives HR@10, NDCG@10 and
+recall@10 per fold with their mean and standard deviation, beside most popular
+(counted on each fold's training rows) on the same folds; the summary is sorted by
+NDCG@10. --kinds then defaults to the kinds that learn the implicit task (` + strings.Join(implicitKinds(train.Kinds()), ", ") + `),
+and kinds that learn only ratings are refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
 	f := c.Flags()
 	r.src.register(f)
-	f.StringVar(&r.kinds, "kinds", strings.Join(cvDefaultKinds(), ","), "comma-separated model kinds to evaluate, each once; kinds of the implicit task only ("+strings.Join(implicitOnly(), ", ")+") rank rather than rate, and are refused: use eval --protocol loo; "+model.BlendKind+" (its default members, fitted again) only when named")
+	f.StringVar(&r.kinds, "kinds", strings.Join(cvDefaultKinds(), ","), "comma-separated model kinds to evaluate, each once; kinds of the implicit task only ("+strings.Join(implicitOnly(), ", ")+") rank rather than rate, and are refused unless --task implicit (default then: "+strings.Join(implicitKinds(train.Kinds()), ",")+"); "+model.BlendKind+" (its default members, fitted again) only when named")
+	f.StringVar(&r.task, "task", model.TaskRating, "rating (RMSE and MAE of predicted ratings) or implicit (HR@10, NDCG@10 and recall@10 of a full ranking, every row an interaction)")
 	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
@@ -83,7 +95,11 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
 		opts = append(opts, selection.WithCVProgress(cvProgress(errw)))
 	}
-	res, err := selection.CrossValidate(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
+	cv := selection.CrossValidate
+	if r.task == model.TaskImplicit {
+		cv = selection.CrossValidateRanking
+	}
+	res, err := cv(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
 	if err != nil {
 		// CrossValidate marks a diverged fold and goes on: no
 		// DivergedError reaches here, only too large, constant and
@@ -106,19 +122,26 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 		r.src.check(fs)); err != nil {
 		return nil, err
 	}
-	cfgs, err := cvConfigs(r.kinds, r.preset, r.seed)
+	if err := oneOf("--task", r.task, model.Tasks...); err != nil {
+		return nil, err
+	}
+	kinds := r.kinds
+	if r.task == model.TaskImplicit && !fs.Changed("kinds") {
+		kinds = strings.Join(implicitKinds(train.Kinds()), ",")
+	}
+	cfgs, err := cvConfigs(kinds, r.preset, r.seed, r.task)
 	if err != nil {
 		return nil, badInput(err)
 	}
-	var kinds []string
+	var names []string
 	for _, c := range cfgs {
-		kinds = append(kinds, c.Kind)
+		names = append(names, c.Kind)
 	}
-	list := strings.Join(kinds, ", ")
-	if fs.Changed("preset") && !slices.Contains(kinds, model.DefaultKind) {
+	list := strings.Join(names, ", ")
+	if fs.Changed("preset") && !slices.Contains(names, model.DefaultKind) {
 		return nil, badInput(fmt.Errorf("--preset: applies to %s, which --kinds (%s) does not name", model.DefaultKind, list))
 	}
-	if fs.Changed("valid-share") && !slices.ContainsFunc(kinds, usesValid) {
+	if fs.Changed("valid-share") && !slices.ContainsFunc(names, usesValid) {
 		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --kinds (%s) names only models fitted on the whole training folds", list))
 	}
 	return cfgs, nil
@@ -138,9 +161,10 @@ func cvProgress(w io.Writer) func(selection.CVProgress) {
 }
 
 // cvConfigs returns the configuration of each kind named in kinds (the
-// value of --kinds): the kind's defaults, the preset for dot, seeded with
-// seed.
-func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
+// value of --kinds) for the task: the kind's defaults for it, the preset
+// for dot (on the implicit task, the default preset is dot's implicit
+// defaults), seeded with seed.
+func cvConfigs(kinds, preset string, seed uint64, task string) ([]model.Config, error) {
 	known := train.Kinds()
 	p, err := model.Preset(preset)
 	if err != nil {
@@ -155,15 +179,19 @@ func cvConfigs(kinds, preset string, seed uint64) ([]model.Config, error) {
 		if !slices.Contains(known, name) {
 			return nil, fmt.Errorf("--kinds: unknown kind %s (known: %s)", quote.Short(name), strings.Join(known, ", "))
 		}
-		if slices.Contains(implicitOnly(), name) {
-			return nil, fmt.Errorf("--kinds: %s learns only the implicit task: it ranks items rather than rating them, which cv measures; use eval --protocol loo --kind %s", name, name)
+		if task == model.TaskRating && slices.Contains(implicitOnly(), name) {
+			return nil, fmt.Errorf("--kinds: %s learns only the implicit task: it ranks items rather than rating them, which cv measures; use cv --task implicit, or eval --protocol loo --kind %s", name, name)
+		}
+		if task == model.TaskImplicit && !slices.Contains(implicitKinds(train.Kinds()), name) {
+			return nil, fmt.Errorf("--kinds: %s learns only ratings, and --task implicit ranks interactions (kinds of that task: %s)", name, strings.Join(implicitKinds(train.Kinds()), ", "))
 		}
 		if slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.Kind == name }) {
 			return nil, fmt.Errorf("--kinds: %s named twice (each kind is evaluated once)", name)
 		}
-		c := model.Config{Kind: name}.WithDefaults()
-		if name == p.Kind {
+		c := model.Config{Kind: name, Training: model.Training{Task: task}}.WithDefaults()
+		if name == p.Kind && (task == model.TaskRating || preset != "default") {
 			c = p
+			c.Task = task
 		}
 		c.Seed = seed
 		cfgs = append(cfgs, c)

@@ -39,6 +39,20 @@ func TestCV(t *testing.T) {
 	}
 }
 
+// TestCVImplicit: cv --task implicit ranks, beside most popular.
+func TestCVImplicit(t *testing.T) {
+	data := smallData(t, t.TempDir())
+	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "2", "--task", "implicit", "--kinds", "ials,ease", "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"of ials on 2 split(s), full ranking", "of most popular on 2 split(s)", "NDCG@10", "by mean NDCG@10", "vs most popular"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
 // TestCVJSON checks that --json prints one object with every fold.
 func TestCVJSON(t *testing.T) {
 	data := smallData(t, t.TempDir())
@@ -77,6 +91,9 @@ func TestCVBadInput(t *testing.T) {
 		{"one fold", []string{"cv", "--folds", "1", "--kinds", "bias"}, []string{"--folds"}},
 		{"missing file", []string{"cv", "--data", filepath.Join(dir, "nope.csv"), "--kinds", "bias"}, []string{"nope.csv"}},
 		{"unknown preset", []string{"cv", "--preset", "fast", "--kinds", "bias"}, []string{"fast"}},
+		{"unknown task", []string{"cv", "--task", "clicks", "--kinds", "bias"}, []string{"--task", "clicks"}},
+		{"rating kind, implicit task", []string{"cv", "--task", "implicit", "--kinds", "ials,mf"}, []string{"--kinds", "mf", "learns only ratings"}},
+		{"implicit kind, rating task", []string{"cv", "--kinds", "ease"}, []string{"--kinds", "ease", "cv --task implicit"}},
 		{"tune a baseline", []string{"tune", "--kind", "bias"}, []string{"bias"}},
 		{"tune one fold", []string{"tune", "--folds", "1"}, []string{"--folds"}},
 	}

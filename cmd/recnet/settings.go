@@ -27,7 +27,7 @@ type configFlags struct {
 // is the setting no_scale turned around.
 func (f *configFlags) register(fs *pflag.FlagSet) {
 	d := settingDefaults()
-	fs.StringVar(&f.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's, measured) or seed (the original lab); refused with another --kind, which starts from its own defaults")
+	fs.StringVar(&f.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's, measured; with --task implicit, its implicit defaults) or seed (the original lab); refused with another --kind, which starts from its own defaults (for its task)")
 	fs.StringVar(&f.cfg.Kind, "kind", d.Kind, kindHelp())
 	for _, s := range model.SettingList() {
 		help := settingUsage(s)
@@ -76,13 +76,15 @@ func flagDefaults(c model.Config) model.Config {
 
 // kindsSay returns what the kinds' declarations say of the setting st,
 // for the end of its --help: the kinds whose default differs from the
-// flag's (settingDefaults; "; mf 64, nmf 100"), the kinds that read it
+// flag's (settingDefaults; "; mf 64, nmf 100"), the kinds whose default
+// on the implicit task differs from their rating default ("; with --task
+// implicit: dot 8"), the kinds that read it
 // when some kind trained in epochs does not ("(read by: mlp, neumf)"), the
 // one value some kinds take ("(mf, nmf: linear only)"), and for the
 // optimizer the kinds each trains.
 func kindsSay(st model.Setting) string {
 	want := st.Get(settingDefaults())
-	var defaults, readers, values []string
+	var defaults, implicit, readers, values []string
 	all := true                    // every kind trained in epochs reads st
 	fixed := map[string][]string{} // a value of values -> the kinds that take only it
 	for _, name := range model.Kinds() {
@@ -99,13 +101,22 @@ func kindsSay(st model.Setting) string {
 			fixed[v] = append(fixed[v], name)
 			continue
 		}
-		if v := st.Get(flagDefaults(k.Defaults.WithDefaults())); v != want {
-			defaults = append(defaults, name+" "+v)
+		rating := st.Get(flagDefaults(k.Defaults.WithDefaults()))
+		if rating != want {
+			defaults = append(defaults, name+" "+rating)
+		}
+		if k.Defaults.Task == "" && st.Name != "activation" && st.Name != "task" {
+			if v := st.Get(flagDefaults(k.TaskDefaults(model.TaskImplicit))); v != rating {
+				implicit = append(implicit, name+" "+v)
+			}
 		}
 	}
 	var b strings.Builder
 	if len(defaults) > 0 {
 		b.WriteString("; " + strings.Join(defaults, ", "))
+	}
+	if len(implicit) > 0 {
+		b.WriteString("; with --task implicit: " + strings.Join(implicit, ", "))
 	}
 	if st.Name == "optimizer" {
 		b.WriteString(" (" + optimizerKinds() + ")")
@@ -238,10 +249,16 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 	if err != nil {
 		return c, badInput(fmt.Errorf("--preset: %w", err))
 	}
-	if f.cfg.Kind != c.Kind {
+	var task string // the kind's default task unless --task says
+	if fs.Changed("task") {
+		task = f.cfg.Task
+	}
+	if f.cfg.Kind != c.Kind || (task == model.TaskImplicit && f.preset == "default") {
 		// The presets are the default kind's (check refuses --preset
-		// with another); another kind starts from its own defaults.
-		c = model.Config{Kind: f.cfg.Kind, Training: model.Training{Seed: c.Seed}}.WithDefaults()
+		// with another); another kind starts from its own defaults, and
+		// the default preset on the implicit task is the kind's
+		// defaults for that task (model.Kind.ImplicitDefaults).
+		c = model.Config{Kind: f.cfg.Kind, Training: model.Training{Task: task, Seed: c.Seed}}.WithDefaults()
 	}
 	for _, st := range model.SettingList() {
 		if err := f.apply(fs, &c, st); err != nil {

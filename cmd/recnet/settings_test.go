@@ -36,7 +36,7 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		flag string
 		want []string
 	}{
-		{[]string{"train"}, "dim", []string{"; ials 64, mf 64, nmf 100 (default 32)"}},
+		{[]string{"train"}, "dim", []string{"; ials 128, mf 64, nmf 100 (default 32)"}},
 		{[]string{"train"}, "epochs", []string{"; ials 15, mf 200, nmf 200 (default 50)"}},
 		{[]string{"train"}, "patience", []string{"; mf 20, nmf 10 (read by: dot, mf, mlp, neumf, nmf) (default 3)"}},
 		{[]string{"train"}, "layers", []string{"(read by: mlp, neumf)"}},
@@ -45,7 +45,7 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		{[]string{"train"}, "activation", []string{"(mf, nmf: linear only)"}},
 		{[]string{"train"}, "optimizer", []string{"adam trains dot, mlp, neumf; adagrad dot; sgd dot, mf, mlp, neumf"}},
 		{[]string{"train"}, "preset", []string{"starting settings of dot", "refused with another --kind, which starts from its own defaults"}},
-		{[]string{"eval"}, "dim", []string{"--protocol ncf|loo: embedding size", "; ials 64, mf 64, nmf 100 (default 32)"}},
+		{[]string{"eval"}, "dim", []string{"--protocol ncf|loo: embedding size", "; ials 128, mf 64, nmf 100 (default 32)"}},
 		{[]string{"eval"}, "layers", []string{"(read by: mlp, neumf)"}},
 		{[]string{"tune"}, "task", []string{"implicit (dot, ease, ials, mlp, neumf: trained on interactions, scored by"}},
 		{[]string{"tune"}, "negatives", []string{"negatives sampled per positive", "(read by: dot, mlp, neumf) (default 4)"}},

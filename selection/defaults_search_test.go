@@ -1,0 +1,216 @@
+package selection_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/model"
+	"github.com/recnet/recnet/selection"
+)
+
+// The search that chose the implicit defaults (see the README), run only
+// when asked:
+//
+//	go test -count=1 -run TestImplicitDefaultsSearch -timeout 0 ./selection/ \
+//	    -args -implicit-search DIR -search-kinds dot,ials,ease
+//
+// It cross-validates (CrossValidateRanking, 3 folds, seed 42) each setting
+// of a small grid per kind on ml-latest-small (RECNET_MLS, default
+// /work/shared/data/ml-latest-small/ratings.csv) and on generated tables,
+// and scores a setting by the geometric mean over the tables of its mean
+// NDCG@10 over most popular's. It writes every fold to DIR/results.jsonl
+// and the settings by score to DIR/summary.txt.
+var (
+	implicitSearch = flag.String("implicit-search", "", "run the implicit defaults search, writing its results to this directory")
+	searchKinds    = flag.String("search-kinds", "dot,ials,ease", "kinds the implicit defaults search covers")
+	searchFolds    = flag.Int("search-folds", 3, "folds of each table in the implicit defaults search")
+)
+
+// searchTables returns the tables of the search: ml-latest-small, when
+// present, and generated tables (the course ratings at a quarter of their
+// size, MovieLens-shaped tables of 100,000 rows).
+func searchTables(t *testing.T) []*dataset.Dataset {
+	var out []*dataset.Dataset
+	mls := os.Getenv("RECNET_MLS")
+	if mls == "" {
+		mls = "/work/shared/data/ml-latest-small/ratings.csv"
+	}
+	if d, err := dataset.Load(context.Background(), mls, dataset.Options{}); err == nil {
+		d.Name = "ml-latest-small"
+		out = append(out, d)
+	} else {
+		t.Logf("ml-latest-small left out: %v", err)
+	}
+	courses, _ := dataset.GenerateCourses(dataset.CourseConfig{Users: 8000, Rows: 55000, Seed: 42})
+	courses.Name = "courses/55000"
+	out = append(out, courses, dataset.GenerateShape(dataset.ShapeML100K, 42), dataset.GenerateShape(dataset.ShapeML25M.Scaled(100000), 42))
+	return out
+}
+
+// searchGrid returns the settings the search tries for a kind, the
+// kind's current implicit defaults first.
+func searchGrid(kind string) []model.Config {
+	base := model.Config{Kind: strings.TrimSuffix(kind, "-nostop"), Training: model.Training{Task: model.TaskImplicit}}
+	out := []model.Config{base}
+	add := func(set func(c *model.Config)) {
+		c := base
+		set(&c)
+		out = append(out, c)
+	}
+	switch kind {
+	case "dot", "mlp", "neumf":
+		// Around the best dot measured on ml-latest-small before (dim
+		// 128, l2 1e-5, lr 0.002, 8 negatives), one setting changed at a
+		// time.
+		for _, s := range []struct {
+			dim       int
+			l2, lr    float64
+			negatives int
+		}{{128, 1e-5, 0.002, 8}, {64, 1e-5, 0.002, 8}, {128, 1e-4, 0.002, 8}, {128, 1e-5, 0.002, 4}} {
+			add(func(c *model.Config) { c.Dim, c.L2, c.LR, c.Negatives = s.dim, s.l2, s.lr, s.negatives })
+		}
+	case "dot-nostop":
+		// The settings that stopped after 1 to 6 epochs above, trained
+		// 20 epochs without early stopping on validation cross-entropy.
+		out = out[:0]
+		for _, dim := range []int{64, 128} {
+			add(func(c *model.Config) {
+				c.Dim, c.L2, c.LR, c.Negatives, c.Patience, c.Epochs = dim, 1e-5, 0.002, 8, -1, 20
+			})
+		}
+	case "ials":
+		for _, dim := range []int{64, 128} {
+			for _, l2 := range []float64{0.001, 0.005} {
+				for _, alpha := range []float64{0.3, 1, 3} {
+					add(func(c *model.Config) { c.Dim, c.L2, c.Alpha = dim, l2, alpha })
+				}
+			}
+		}
+	case "ease":
+		for _, l2 := range []float64{50, 100, 250, 500, 1000} {
+			add(func(c *model.Config) { c.L2 = l2 })
+		}
+	}
+	return out
+}
+
+// searchRecord is one line of results.jsonl: a setting's folds on a table.
+type searchRecord struct {
+	Kind, Setting, Table string
+	NDCG, HR, Recall     []float64
+	PopularNDCG          []float64
+	FitSeconds           []float64
+	BestEpochs           []int
+}
+
+// TestImplicitDefaultsSearch runs the search (see implicitSearch).
+func TestImplicitDefaultsSearch(t *testing.T) {
+	if *implicitSearch == "" {
+		t.Skip("the implicit defaults search runs with -implicit-search DIR (it takes many minutes)")
+	}
+	if err := os.MkdirAll(*implicitSearch, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tables := searchTables(t)
+	for _, kind := range strings.Split(*searchKinds, ",") {
+		searchKind(t, kind, tables)
+	}
+}
+
+// searchKind cross-validates the grid of kind on every table, appends
+// the folds to results.jsonl and the ranking of the settings to
+// summary.txt.
+func searchKind(t *testing.T, kind string, tables []*dataset.Dataset) {
+	grid := searchGrid(kind)
+	raw, err := os.OpenFile(filepath.Join(*implicitSearch, "results.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	logRatio := make([]float64, len(grid)) // Σ over tables of log(NDCG / popular NDCG)
+	perTable := make([][]string, len(grid))
+	for _, d := range tables {
+		res, err := selection.CrossValidateRanking(context.Background(), d, grid, *searchFolds, 42)
+		if err != nil {
+			t.Fatalf("%s on %s: %v", kind, d.Name, err)
+		}
+		for k, m := range res.Models {
+			rec := searchRecord{Kind: kind, Setting: settingName(grid[k]), Table: d.Name}
+			for j, f := range m.Folds {
+				rec.NDCG, rec.HR, rec.Recall = append(rec.NDCG, f.NDCG), append(rec.HR, f.HR), append(rec.Recall, f.Recall)
+				rec.PopularNDCG = append(rec.PopularNDCG, res.Popular.Folds[j].NDCG)
+				rec.FitSeconds, rec.BestEpochs = append(rec.FitSeconds, f.FitSeconds), append(rec.BestEpochs, f.BestEpoch)
+			}
+			line, _ := json.Marshal(rec)
+			fmt.Fprintln(raw, string(line))
+			ratio := m.NDCG.Mean / res.Popular.NDCG.Mean
+			logRatio[k] += math.Log(ratio)
+			perTable[k] = append(perTable[k], fmt.Sprintf("%s %.4f (x%.3f)", d.Name, m.NDCG.Mean, ratio))
+		}
+		t.Logf("%s on %s done in %.0fs", kind, d.Name, res.WallSeconds)
+	}
+	order := make([]int, len(grid))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return -cmpFloat(logRatio[a], logRatio[b]) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d settings, %d-fold cross-validation (full ranking, NDCG@10) on %d tables, by the geometric mean of NDCG@10 / most popular's\n", kind, len(grid), *searchFolds, len(tables))
+	for _, k := range order {
+		fmt.Fprintf(&b, "  x%.3f  %-40s %s\n", math.Exp(logRatio[k]/float64(len(tables))), settingName(grid[k]), strings.Join(perTable[k], ", "))
+	}
+	t.Log("\n" + b.String())
+	sum, err := os.OpenFile(filepath.Join(*implicitSearch, "summary.txt"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sum.Close()
+	fmt.Fprint(sum, b.String())
+}
+
+// settingName names the settings of c the grids vary; "defaults" when it
+// sets none.
+func settingName(c model.Config) string {
+	var parts []string
+	if c.Dim != 0 {
+		parts = append(parts, fmt.Sprint("dim ", c.Dim))
+	}
+	if c.L2 != 0 {
+		parts = append(parts, fmt.Sprint("l2 ", c.L2))
+	}
+	if c.LR != 0 {
+		parts = append(parts, fmt.Sprint("lr ", c.LR))
+	}
+	if c.Negatives != 0 {
+		parts = append(parts, fmt.Sprint("negatives ", c.Negatives))
+	}
+	if c.Alpha != 0 {
+		parts = append(parts, fmt.Sprint("alpha ", c.Alpha))
+	}
+	if c.Patience < 0 {
+		parts = append(parts, fmt.Sprint(c.Epochs, " epochs, no early stopping"))
+	}
+	if len(parts) == 0 {
+		return "defaults"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
