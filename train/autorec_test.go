@@ -130,7 +130,7 @@ func TestAutoRecLowRank(t *testing.T) {
 func fitLowRankAutoRec(t *testing.T, s *dataset.Split) *model.Model {
 	t.Helper()
 	cfg := autorecCfg(10, 1)
-	cfg.LR, cfg.Batch, cfg.Epochs, cfg.Patience = 0.003, 16, 300, 30
+	cfg.LR, cfg.Batch, cfg.Epochs, cfg.Patience = 0.001, 16, 500, 30
 	m, err := Fit(context.Background(), s, cfg)
 	if err != nil {
 		t.Fatal(err)
