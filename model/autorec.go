@@ -11,14 +11,19 @@ import (
 // vector r_i of its training ratings over the users, encoded by one
 // hidden layer of Hidden sigmoid units and decoded back over the users:
 //
-//	h_i = sigmoid(V r_i + b),  r̂_i = W h_i + c,  score(u, i) = W_u · h_i + c_u
+//	h_i = sigmoid(V r_i + b),  r̂_i = (W + 1 s) h_i + c,  score(u, i) = (W_u + s) · h_i + c_u
 //
 // trained (train.Fit with Config.Kind "autorec") to minimize, over the
 // observed entries only,
 //
-//	½ Σ_(u,i) (r̂_i[u] − t_ui)² + (λ/2)(|W|² + |V|²)
+//	½ Σ_(u,i) (r̂_i[u] − t_ui)² + (λ/2)(|W|² + |V|² + |s|²)
 //
-// where t_ui is the rating on the training scale. The input of a rating
+// where t_ui is the rating on the training scale. The row s, shared by
+// every user, is recnet's addition to the paper's net: it learns from
+// all the users what an item's code says of its ratings (an item bias,
+// s · h_i), which a user of a few ratings could not learn in W_u alone;
+// on the built-in course data (about six ratings a user) it is what lets
+// autorec beat the bias baseline. The input of a rating
 // is AutoRecShift + t_ui (AutoRecInput), so that the lowest rating, 0 on
 // the training scale, is not read as a missing one. Enc holds V by user (row u
 // is the column of V that user u's rating feeds), Dec holds W (row u is
@@ -32,6 +37,7 @@ type AutoRec struct {
 	EncBias              []float32 // Hidden: b
 	Dec                  []float32 // Users x Hidden: W by user
 	DecBias              []float32 // Users: c
+	Shared               []float32 // Hidden: s, the decoder row every user shares
 	Code                 []float32 // Items x Hidden: h_i
 }
 
@@ -58,8 +64,8 @@ func init() {
 		Name: autorecKind,
 		Doc:  "item-based AutoRec (Sedhain et al. 2015): each item's ratings through one sigmoid hidden layer of dim units back to its users",
 		Defaults: Config{
-			Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 64, Epochs: 200, Patience: 5, Seed: 42},
-			Settings: Settings{Dim: 500, L2: 1},
+			Training: Training{Optimizer: "adam", LR: 0.003, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 16, Epochs: 300, Patience: 10, Seed: 42},
+			Settings: Settings{Dim: 500, L2: 3},
 		},
 		Reads:      append(EpochSettings(), "l2", "optimizer", "lr", "beta1", "beta2", "eps", "batch", "task"),
 		Fixed:      map[string]string{"optimizer": "adam", "task": TaskRating},
@@ -74,7 +80,7 @@ func init() {
 		Build: buildAutoRec,
 		Count: func(c Config, users, items int) int64 {
 			u, i, h := int64(users), int64(items), int64(c.Dim)
-			return 2*u*h + h + u + i*h
+			return 2*u*h + 2*h + u + i*h
 		},
 		Describe: func(c Config) string {
 			l2, _ := c.PositiveL2()
@@ -97,7 +103,7 @@ func NewAutoRec(users, items int, cfg Config) *AutoRec {
 	l2, _ := cfg.PositiveL2()
 	n := &AutoRec{Users: users, Items: items, Hidden: h, L2: l2,
 		Enc: make([]float32, users*h), EncBias: make([]float32, h),
-		Dec: make([]float32, users*h), DecBias: make([]float32, users), Code: make([]float32, items*h)}
+		Dec: make([]float32, users*h), DecBias: make([]float32, users), Shared: make([]float32, h), Code: make([]float32, items*h)}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xa7e0))
 	std := math.Sqrt(2 / float64(users+h))
 	for k := range n.Enc {
@@ -126,6 +132,7 @@ func buildAutoRec(cfg Config, params []Param) (Net, error) {
 	}
 	get(&n.Dec, "user_embedding", -1, h)
 	get(&n.DecBias, "user_bias", len(n.Dec)/h, 1)
+	get(&n.Shared, "decoder_shared", 1, h)
 	get(&n.Code, "item_embedding", -1, h)
 	get(&n.Enc, "encoder", len(n.Dec)/h, h)
 	get(&n.EncBias, "encoder_bias", 1, h)
@@ -139,10 +146,11 @@ func buildAutoRec(cfg Config, params []Param) (Net, error) {
 // Kind returns "autorec".
 func (n *AutoRec) Kind() string { return autorecKind }
 
-// Score returns W_u · h_i + c_u from the cached code of item i.
+// Score returns W_u · h_i + s · h_i + c_u from the cached code of item i.
 func (n *AutoRec) Score(u, i int32) float32 {
 	h := n.Hidden
-	return Dot32(n.Dec[int(u)*h:int(u)*h+h], n.Code[int(i)*h:int(i)*h+h]) + n.DecBias[u]
+	code := n.Code[int(i)*h : int(i)*h+h]
+	return Dot32(n.Dec[int(u)*h:int(u)*h+h], code) + Dot32(n.Shared, code) + n.DecBias[u]
 }
 
 // Params returns the decoder (user_embedding, user_bias), the items'
@@ -151,6 +159,7 @@ func (n *AutoRec) Params() []Param {
 	return []Param{
 		{"user_embedding", n.Users, n.Hidden, n.Dec},
 		{"user_bias", n.Users, 1, n.DecBias},
+		{"decoder_shared", 1, n.Hidden, n.Shared},
 		{"item_embedding", n.Items, n.Hidden, n.Code},
 		{"encoder", n.Users, n.Hidden, n.Enc},
 		{"encoder_bias", 1, n.Hidden, n.EncBias},
@@ -159,7 +168,7 @@ func (n *AutoRec) Params() []Param {
 
 // TrainableParams counts the encoder and the decoder, not the codes,
 // which are computed from them.
-func (n *AutoRec) TrainableParams() int { return 2*n.Users*n.Hidden + n.Hidden + n.Users }
+func (n *AutoRec) TrainableParams() int { return 2*n.Users*n.Hidden + 2*n.Hidden + n.Users }
 
 // SummaryRows describes the net for a summary.
 func (n *AutoRec) SummaryRows() []SummaryRow {
@@ -169,6 +178,7 @@ func (n *AutoRec) SummaryRows() []SummaryRow {
 		{"encoder", "Dense (sigmoid)", hid, n.Users*n.Hidden + n.Hidden},
 		{"item_embedding", "Code (cached h)", hid, n.Items * n.Hidden},
 		{"user_embedding", "Dense (linear)", fmt.Sprintf("(None, %d)", n.Users), n.Users*n.Hidden + n.Users},
+		{"decoder_shared", "Dense (shared row)", "(None, 1)", n.Hidden},
 	}
 }
 
@@ -183,13 +193,19 @@ func (n *AutoRec) SummaryRows() []SummaryRow {
 func (n *AutoRec) FoldInLambda() float64 { return DefaultFoldInLambda }
 
 // FoldInUser places a new learner as a new column of the output layer:
-// the codes h_i of the items stay as trained (the encoder's input of a
+// the codes h_i of the items and the shared row s stay as trained (the encoder's input of a
 // rated item would change by the learner's one entry; the paper's "new
 // column" view leaves it out), and the learner's decoder row and bias
-// solve the ridge regression of FoldIn on the rated items' codes, a
+// solve the ridge regression of FoldIn on the rated items' codes (the
+// targets less s · h_i, as a dot net's less its item biases), a
 // (Hidden+1)-square system. Explain splits a score exactly among the
 // rated items, as a dot net's fold-in does.
 func (n *AutoRec) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (FoldedUser, error) {
-	f := linearFold{dim: n.Hidden, itemEmb: n.Code, itemBi: make([]float32, n.Items), act: Linear}
+	h := n.Hidden
+	bi := make([]float32, n.Items) // s · h_i, the shared row's item bias
+	for i := range bi {
+		bi[i] = Dot32(n.Shared, n.Code[i*h:i*h+h])
+	}
+	f := linearFold{dim: h, itemEmb: n.Code, itemBi: bi, act: Linear}
 	return foldInLinear(ctx, f, rated, lambda)
 }

@@ -13,8 +13,11 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
+// autorecKind names the autorec kind.
+const autorecKind = "autorec"
+
 func init() {
-	Register("autorec", Fitter{Fit: fitAutoRec, RowFloats: func(c model.Config) int64 { return 3 * int64(c.Dim) }})
+	Register(autorecKind, Fitter{Fit: fitAutoRec, RowFloats: func(c model.Config) int64 { return 3 * int64(c.Dim) }})
 }
 
 // fitAutoRec trains item-based AutoRec (model.AutoRec) by Adam on batches
@@ -49,23 +52,19 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
-		var sse float64
-		var done int
-		for b := range batches {
+		sse, err := t.epoch(order, cfg.Batch, func(b int, sse float64, done int) error {
 			if err := ctx.Err(); err != nil {
 				return err
-			}
-			batch := order[b*cfg.Batch : min((b+1)*cfg.Batch, len(order))]
-			sse += t.step(batch)
-			for _, i := range batch {
-				done += t.r.start[i+1] - t.r.start[i]
 			}
 			if o.Progress != nil && (b+1)%o.every == 0 {
 				o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: b + 1, Batches: batches, Loss: sse / float64(done)})
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		t.codes(t.net)
-		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(done), Seconds: time.Since(start).Seconds()}
+		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(len(t.r.user)), Seconds: time.Since(start).Seconds()}
 		rec.ValLoss, rec.ValRMSE = val.run(m, t)
 		m.History = append(m.History, rec)
 		if o.Progress != nil {
@@ -92,6 +91,76 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 		m.BestEpoch = len(m.History)
 	}
 	return nil
+}
+
+// epoch trains on the items of order in batches of the given size, then
+// computes every item's code, calling after (if not nil) after each batch
+// with its index, the squared errors so far and their number; an error
+// from after stops the epoch. It returns the squared errors.
+func (t *autorecTrainer) epoch(order []int32, size int, after func(b int, sse float64, done int) error) (float64, error) {
+	var sse float64
+	var done int
+	for b := 0; b*size < len(order); b++ {
+		batch := order[b*size : min((b+1)*size, len(order))]
+		sse += t.step(batch)
+		for _, i := range batch {
+			done += t.r.start[i+1] - t.r.start[i]
+		}
+		if after != nil {
+			if err := after(b, sse, done); err != nil {
+				return sse, err
+			}
+		}
+	}
+	t.codes(t.net)
+	return sse, nil
+}
+
+// measureAutoRec is MeasureEpoch for autorec: one epoch of a fresh net of
+// cfg (the items in the order of Fit's first epoch, the codes computed
+// after it) for each thread count (GOMAXPROCS set to it for the while),
+// beside the floor, the score W_u·h_i + c_u of every training rating from
+// the cached codes on as many goroutines, before and after.
+func measureAutoRec(s *dataset.Split, cfg model.Config, threads []int) ([]EpochTiming, error) {
+	if s.Train.Len() == 0 {
+		return nil, ErrNoTrainRows
+	}
+	m := &model.Model{Config: cfg, Min: s.Min, Max: s.Max}
+	var res []EpochTiming
+	for _, n := range threads {
+		n = max(n, 1)
+		prev := runtime.GOMAXPROCS(n)
+		t := newAutoRecTrainer(s, m, n)
+		order := slices.Clone(t.rated)
+		rng := newShuffleRNG(cfg)
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		floor := t.floor()
+		start := time.Now()
+		sse, _ := t.epoch(order, cfg.Batch, nil)
+		epoch := time.Since(start)
+		floor = min(floor, t.floor())
+		runtime.GOMAXPROCS(prev)
+		res = append(res, EpochTiming{Threads: n, Epoch: epoch, Floor: floor, Loss: sse / float64(len(t.r.user))})
+	}
+	return res, nil
+}
+
+// floor times the scores of every training rating from the cached codes,
+// the items shared among the workers, and returns the time.
+func (t *autorecTrainer) floor() time.Duration {
+	start := time.Now()
+	sums := make([]float32, t.threads)
+	t.parallel(func(w int) {
+		var sum float32
+		for i := w; i < t.net.Items; i += t.threads {
+			for _, u := range t.r.user[t.r.start[i]:t.r.start[i+1]] {
+				sum += t.net.Score(u, int32(i))
+			}
+		}
+		sums[w] = sum
+	})
+	floorSink = sums[0]
+	return time.Since(start)
 }
 
 // itemRatings holds the training ratings by item, each item's users
@@ -147,8 +216,11 @@ type autorecTrainer struct {
 
 	mEnc, vEnc, mDec, vDec []float32 // Adam's moments, Users x Hidden
 	mDB, vDB, mEB, vEB     []float32 // of the decoder and encoder biases
+	mSh, vSh               []float32 // of the shared decoder row
 	gEnc, gDec, gDB        []float32 // gradients, zero outside a batch
-	gEB                    []float32
+	gEB, gSh               []float32
+	sumE                   []float32 // each batch item's sum of errors
+	nnz                    float32   // training ratings
 	inBatch                []int32   // each user's ratings in the batch, zero outside one
 	h, dz                  []float32 // batch x Hidden: codes and pre-activation gradients
 	e                      []float32 // each rating's error in the batch
@@ -175,8 +247,9 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 		mDB: make([]float32, users), vDB: make([]float32, users), mEB: make([]float32, hid), vEB: make([]float32, hid),
 		gEnc: make([]float32, uh), gDec: make([]float32, uh), gDB: make([]float32, users), gEB: make([]float32, hid),
 		inBatch: make([]int32, users), h: make([]float32, b*hid), dz: make([]float32, b*hid),
-		sse: make([]float64, b)}
+		sse: make([]float64, b), sumE: make([]float32, b), mSh: make([]float32, hid), vSh: make([]float32, hid), gSh: make([]float32, hid)}
 	t.e = make([]float32, len(t.r.user))
+	t.nnz = float32(len(t.r.user))
 	t.bufs, t.touched = make([]workerBuf, t.threads), make([][]int32, t.threads)
 	for w := range t.bufs {
 		t.bufs[w] = workerBuf{rows: make([]float32, autorecChunk*hid), y: make([]float32, autorecChunk)}
@@ -222,6 +295,7 @@ func userBounds(perUser []float32, n int) []int {
 func cloneAutoRec(n *model.AutoRec) *model.AutoRec {
 	c := *n
 	c.Enc, c.EncBias, c.Dec, c.DecBias, c.Code = slices.Clone(n.Enc), slices.Clone(n.EncBias), slices.Clone(n.Dec), slices.Clone(n.DecBias), slices.Clone(n.Code)
+	c.Shared = slices.Clone(n.Shared)
 	return &c
 }
 
@@ -235,6 +309,7 @@ func (t *autorecTrainer) store() {
 	copy(b.EncBias, n.EncBias)
 	copy(b.Dec, n.Dec)
 	copy(b.DecBias, n.DecBias)
+	copy(b.Shared, n.Shared)
 	copy(b.Code, n.Code)
 }
 
@@ -320,29 +395,34 @@ func (t *autorecTrainer) codes(net *model.AutoRec) {
 
 // itemGrad runs item i forward and back: its code into h, its raters'
 // errors into t.e, and the gradient of the loss with respect to its
-// pre-activation into dz. It returns the item's squared errors.
-func (t *autorecTrainer) itemGrad(w *workerBuf, i int32, h, dz []float32) float64 {
+// pre-activation into dz. It returns the item's squared errors and the
+// sum of its errors.
+func (t *autorecTrainer) itemGrad(w *workerBuf, i int32, h, dz []float32) (float64, float32) {
 	net, d := t.net, t.net.Hidden
 	t.encode(net, w, h, i)
 	clear(dz)
+	shared := f32.Dot(net.Shared, h)
 	var sse float64
+	var sumE float32
 	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
 		q1 := min(q0+autorecChunk, t.r.start[i+1])
 		rows := t.gather(w, net.Dec, d, q0, q1)
 		y := w.y[:q1-q0]
 		f32.MulNN(y, rows, h, q1-q0, d, 1, false)
 		for k, u := range t.r.user[q0:q1] {
-			e := y[k] + net.DecBias[u] - t.r.t[q0+k]
+			e := y[k] + shared + net.DecBias[u] - t.r.t[q0+k]
 			y[k] = e
 			sse += float64(e) * float64(e)
+			sumE += e
 		}
 		copy(t.e[q0:q1], y)
 		f32.MulNN(dz, y, rows, 1, q1-q0, d, true)
 	}
+	axpy(dz, sumE, net.Shared)
 	for j, y := range h {
 		dz[j] *= y * (1 - y)
 	}
-	return sse
+	return sse, sumE
 }
 
 // step trains one batch of items and returns its squared errors.
@@ -351,25 +431,35 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 	t.opt.next()
 	t.parallel(func(w int) { t.update(t.touched[w]) })
 	t.opt.step3(t.net.EncBias, t.mEB, t.vEB, t.gEB)
+	t.opt.step3(t.net.Shared, t.mSh, t.vSh, t.gSh)
 	return sse
 }
 
 // grad computes the batch's gradient: each item's pass (on the workers,
 // an item each in turn), then each worker's users' rows (t.touched[w]
-// lists them) and the encoder bias. It returns the squared errors.
+// lists them), the encoder bias and the shared decoder row, which takes
+// the share of the penalty of the batch's ratings among all. It returns
+// the squared errors.
 func (t *autorecTrainer) grad(batch []int32) float64 {
 	d := t.net.Hidden
 	t.parallel(func(w int) {
 		for k := w; k < len(batch); k += t.threads {
-			t.sse[k] = t.itemGrad(&t.bufs[w], batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
+			t.sse[k], t.sumE[k] = t.itemGrad(&t.bufs[w], batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 		}
 	})
 	t.parallel(func(w int) { t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0]) })
 	clear(t.gEB)
+	clear(t.gSh)
 	var sse float64
-	for k := range batch {
+	var n int
+	for k, i := range batch {
 		axpy(t.gEB, 1, t.dz[k*d:k*d+d])
+		axpy(t.gSh, t.sumE[k], t.h[k*d:k*d+d])
 		sse += t.sse[k]
+		n += t.r.start[i+1] - t.r.start[i]
+	}
+	if share := t.l2 * float32(n) / t.nnz; share > 0 {
+		axpy(t.gSh, share, t.net.Shared)
 	}
 	return sse
 }

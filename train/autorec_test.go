@@ -21,8 +21,8 @@ func autorecCfg(hidden int, l2 float64) model.Config {
 
 // TestAutoRecGradient checks the gradient of one batch of every item
 // (each user's whole penalty then falls in it) against central finite
-// differences of the objective ½ Σ e² + (λ/2)(|W|² + |V|²), for the
-// decoder, its biases, the encoder and its bias.
+// differences of the objective ½ Σ e² + (λ/2)(|W|² + |V|² + |s|²), for
+// the decoder, its biases, its shared row, the encoder and its bias.
 func TestAutoRecGradient(t *testing.T) {
 	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 9, Items: 6, Rank: 2, Rows: 30, Noise: 0.2, Seed: 3})
 	s, err := dataset.SplitRandom(d, dataset.Fractions{Train: 1}, 1)
@@ -40,6 +40,7 @@ func TestAutoRecGradient(t *testing.T) {
 	}
 	for k := range net.EncBias {
 		net.EncBias[k] = float32(math.Cos(float64(k))) * 0.2
+		net.Shared[k] = float32(math.Sin(float64(k)+1)) * 0.4
 	}
 	for u := range net.DecBias {
 		net.DecBias[u] += float32(u%3) * 0.05
@@ -63,6 +64,9 @@ func TestAutoRecGradient(t *testing.T) {
 				}
 			}
 		}
+		for _, w := range net.Shared {
+			j += lambda / 2 * float64(w) * float64(w)
+		}
 		return j
 	}
 	tr.grad(tr.rated)
@@ -85,6 +89,7 @@ func TestAutoRecGradient(t *testing.T) {
 	check("decoder bias", net.DecBias, tr.gDB)
 	check("encoder", net.Enc, tr.gEnc)
 	check("encoder bias", net.EncBias, tr.gEB)
+	check("shared decoder row", net.Shared, tr.gSh)
 }
 
 // TestSigmoid32 compares the sigmoid of the encoder with the float64 one.

@@ -101,20 +101,26 @@ type EpochTiming struct {
 // that computes every prediction over the same rows, in the same order, from
 // the same packed tables, without updating anything. The rows are shuffled
 // once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
-// count starts from the same initial tables. Only cfg.Kind dot (or empty)
-// and ials are measured; for ials the epoch is one iteration (both
+// count starts from the same initial tables. Only cfg.Kind dot (or empty),
+// ials and autorec are measured; for ials the epoch is one iteration (both
 // half-steps, as IALSIteration) and the floor the scores of every
-// training interaction, each user's in turn, on as many goroutines.
+// training interaction, each user's in turn, on as many goroutines; for
+// autorec the epoch is one epoch of its batches of items with the codes
+// computed after it, and the floor the scores of every training rating
+// from the codes.
 func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTiming, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if cfg.Kind == ialsKind {
+	switch cfg.Kind {
+	case ialsKind:
 		return measureIALS(s, cfg, threads)
-	}
-	if cfg.Kind != dotKind {
-		return nil, fmt.Errorf("train: can measure the epoch of dot or ials only, not %q", cfg.Kind)
+	case autorecKind:
+		return measureAutoRec(s, cfg, threads)
+	case dotKind:
+	default:
+		return nil, fmt.Errorf("train: can measure the epoch of dot, ials or autorec only, not %q", cfg.Kind)
 	}
 	n := s.Train.Len()
 	if n == 0 {

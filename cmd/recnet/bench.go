@@ -24,6 +24,10 @@ import (
 // benchIALS names the ials kind, which bench times by its iteration.
 var benchIALS = (*model.IALS)(nil).Kind()
 
+// benchAutoRec names the autorec kind, which bench times by one epoch of
+// its defaults.
+var benchAutoRec = (*model.AutoRec)(nil).Kind()
+
 // benchRow is one thread count's figures.
 type benchRow struct {
 	Optimizer    string  `json:"optimizer"`
@@ -99,7 +103,7 @@ the 25M-row MovieLens size with --shape ml25m.`,
 	f.StringVar(&r.shape, "shape", "ml1m", "table to generate in memory: builtin (the course ratings), ml100k, ml1m or ml25m (synthetic, of that MovieLens size; --shape ml25m for the 25M-row table)")
 	f.IntVar(&r.rows, "rows", 0, fmt.Sprintf("scale the --shape (ml100k, ml1m or ml25m; not builtin, not with --data) to about this many ratings, 1 to %d (default: its own size)", maxGenRows))
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply)")
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer) or "+benchIALS+" (one iteration with --cg-steps, --dim 64 unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply) or "+benchAutoRec+" (one epoch of its defaults, --dim 500 hidden units unless given, against a read-only pass scoring every training rating; --optimizer, --lr, --batch and --epochs do not apply)")
 	cg, _ := model.LookupSetting("cg_steps")
 	f.IntVar(&r.cgSteps, cg.Flag, 0, cg.Help+kindsSay(cg))
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s (ials: that run its row solves): a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
@@ -161,6 +165,10 @@ func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, b
 		c := model.Config{Kind: benchIALS, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}.WithDefaults()
 		res.Config = fmt.Sprintf("ials dim %d, %s, seed %d", r.dim, cgWords(c.CGSteps), r.seed)
 	}
+	if r.kind == benchAutoRec {
+		c := model.Config{Kind: benchAutoRec, Settings: model.Settings{Dim: r.dim}}.WithDefaults()
+		res.Config = fmt.Sprintf("autorec %s, seed %d", c.Describe(), r.seed)
+	}
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 	return s, res, nil
 }
@@ -180,11 +188,11 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	if err := firstErr(r.checkSource(fs), r.src.check(fs)); err != nil {
 		return nil, nil, err
 	}
-	if r.kind == benchIALS {
-		cfgs, err := r.checkIALS(fs)
+	if r.kind == benchIALS || r.kind == benchAutoRec {
+		cfgs, err := r.checkOneConfig(fs)
 		return ths, cfgs, err
 	}
-	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS); err != nil {
+	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS, benchAutoRec); err != nil {
 		return nil, nil, err
 	}
 	if fs.Changed("cg-steps") {
@@ -212,23 +220,33 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	return ths, cfgs, nil
 }
 
-// checkIALS refuses the flags that do not apply to --kind ials and
-// returns its one config.
-func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
+// checkOneConfig refuses the flags that do not apply to --kind ials or
+// autorec and returns its one config.
+func (r *benchRun) checkOneConfig(fs *pflag.FlagSet) ([]model.Config, error) {
 	for _, name := range []string{"optimizer", "lr", "batch", "epochs"} {
-		if fs.Changed(name) {
+		if !fs.Changed(name) {
+			continue
+		}
+		if r.kind == benchIALS {
 			return nil, badInput(fmt.Errorf("%s: does not apply to --kind ials (bench times one iteration; no optimizer, batches or test RMSE)", flagName(fs, name)))
 		}
+		return nil, badInput(fmt.Errorf("%s: does not apply to --kind autorec (bench times one epoch of its defaults; no test RMSE)", flagName(fs, name)))
 	}
 	r.epochs = 0
 	if !fs.Changed("dim") {
-		d, _ := model.Defaults(benchIALS)
+		d, _ := model.Defaults(r.kind)
 		r.dim = d.Dim
+	}
+	if r.kind == benchAutoRec && fs.Changed("cg-steps") {
+		return nil, badInput(fmt.Errorf("--cg-steps: applies to --kind ials only"))
 	}
 	if err := cgStepsIn(fs, r.cgSteps); err != nil {
 		return nil, err
 	}
 	c := model.Config{Kind: benchIALS, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
+	if r.kind == benchAutoRec {
+		c = model.Config{Kind: benchAutoRec, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim}}
+	}
 	c = c.WithDefaults()
 	if err := c.Validate(); err != nil { // the flags checked, nothing is left for it to refuse
 		return nil, badInput(err)
@@ -319,7 +337,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 	for _, c := range cfgs {
 		for _, t := range ths {
 			row := benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t}
-			if c.Kind == benchIALS {
+			if c.Kind == benchIALS || c.Kind == benchAutoRec {
 				row.Optimizer = "-"
 			}
 			res.Threads = append(res.Threads, row)
