@@ -16,14 +16,16 @@ import (
 // trained (train.Fit with Config.Kind "autorec") to minimize, over the
 // observed entries only,
 //
-//	½ Σ_(u,i) (r̂_i[u] − t_ui)² + (λ/2)(|W|² + |V|² + |s|²)
+//	½ Σ_(u,i) (r̂_i[u] − t_ui)² + (λ/2)(|W|² + |V|² + |s|²) + (λ_b/2) Σ_u (c_u − μ)²
 //
-// where t_ui is the rating on the training scale. The row s, shared by
+// where t_ui is the rating on the training scale, λ the l2 setting, λ_b
+// bias_l2 and μ the training mean (where every c_u starts). The row s, shared by
 // every user, is recnet's addition to the paper's net: it learns from
 // all the users what an item's code says of its ratings (an item bias,
 // s · h_i), which a user of a few ratings could not learn in W_u alone;
-// on the built-in course data (about six ratings a user) it is what lets
-// autorec beat the bias baseline. The input of a rating
+// so is λ_b, which keeps a user of a few ratings near the mean: on the
+// built-in course data (about six ratings a user) autorec stayed at the
+// global mean's RMSE without it (5-fold cv 0.818). The input of a rating
 // is AutoRecShift + t_ui (AutoRecInput), so that the lowest rating, 0 on
 // the training scale, is not read as a missing one. Enc holds V by user (row u
 // is the column of V that user u's rating feeds), Dec holds W (row u is
@@ -65,9 +67,9 @@ func init() {
 		Doc:  "item-based AutoRec (Sedhain et al. 2015): each item's ratings through one sigmoid hidden layer of dim units back to its users",
 		Defaults: Config{
 			Training: Training{Optimizer: "adam", LR: 0.003, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 16, Epochs: 300, Patience: 10, Seed: 42},
-			Settings: Settings{Dim: 500, L2: 3},
+			Settings: Settings{Dim: 500, L2: 3, BiasL2: 1},
 		},
-		Reads:      append(EpochSettings(), "l2", "optimizer", "lr", "beta1", "beta2", "eps", "batch", "task"),
+		Reads:      append(EpochSettings(), "l2", "bias_l2", "optimizer", "lr", "beta1", "beta2", "eps", "batch", "task"),
 		Fixed:      map[string]string{"optimizer": "adam", "task": TaskRating},
 		Optimizers: []string{"adam"},
 		Why:        "autorec is one sigmoid hidden layer and a linear output, its weights initialized by Glorot (encoder) and at zero (decoder), trained by Adam in batches of items on every core (the same bits for any number), on the rating task",
@@ -83,9 +85,9 @@ func init() {
 			return 2*u*h + 2*h + u + i*h
 		},
 		Describe: func(c Config) string {
-			l2, _ := c.PositiveL2()
-			return fmt.Sprintf("%d sigmoid hidden units, linear output, L2 %g, adam lr %g, batch %d items, %s",
-				c.Dim, l2, c.LR, c.Batch, upToEpochs(c.Epochs))
+			l2, bl2 := c.PositiveL2()
+			return fmt.Sprintf("%d sigmoid hidden units, linear output, L2 %g, bias L2 %g, adam lr %g, batch %d items, %s",
+				c.Dim, l2, bl2, c.LR, c.Batch, upToEpochs(c.Epochs))
 		},
 	})
 }

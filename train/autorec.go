@@ -28,7 +28,8 @@ func init() {
 // only the encoder and decoder rows of users rated in the batch move, and
 // each of them takes the share n_ub/n_u of the penalty λ (n_ub of its n_u
 // training ratings in the batch), so that an epoch adds up to the
-// objective's whole penalty. After each epoch every item's code is
+// objective's whole penalty; so does each user's decoder bias of its
+// penalty toward the training mean, (bias_l2/2)(c_u − μ)². After each epoch every item's code is
 // computed anew and the model validated; early stopping is loop's.
 //
 // A batch runs on GOMAXPROCS goroutines: first the items (each its own
@@ -221,6 +222,7 @@ type autorecTrainer struct {
 	gEB, gSh               []float32
 	sumE                   []float32 // each batch item's sum of errors
 	nnz                    float32   // training ratings
+	mu, biasL2             float32   // the training mean, and the penalty of c_u - mu
 	inBatch                []int32   // each user's ratings in the batch, zero outside one
 	h, dz                  []float32 // batch x Hidden: codes and pre-activation gradients
 	e                      []float32 // each rating's error in the batch
@@ -250,6 +252,8 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 		sse: make([]float64, b), sumE: make([]float32, b), mSh: make([]float32, hid), vSh: make([]float32, hid), gSh: make([]float32, hid)}
 	t.e = make([]float32, len(t.r.user))
 	t.nnz = float32(len(t.r.user))
+	_, bl2 := cfg.PositiveL2()
+	t.mu, t.biasL2 = mu, float32(bl2)
 	t.bufs, t.touched = make([]workerBuf, t.threads), make([][]int32, t.threads)
 	for w := range t.bufs {
 		t.bufs[w] = workerBuf{rows: make([]float32, autorecChunk*hid), y: make([]float32, autorecChunk)}
@@ -466,7 +470,9 @@ func (t *autorecTrainer) grad(batch []int32) float64 {
 
 // userGrad sums the gradients of the users in [lo, hi) over the batch's
 // items, in batch order, adds each one's share of the penalty, and
-// returns them appended to touched.
+// returns them appended to touched. The decoder bias c_u takes its share
+// of the penalty (bias_l2/2)(c_u − μ)², μ the training mean where it
+// starts.
 func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []int32 {
 	net, d := t.net, t.net.Hidden
 	for k, i := range batch {
@@ -490,6 +496,9 @@ func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []
 			row := int(u) * d
 			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
 			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
+		}
+		if t.biasL2 > 0 {
+			t.gDB[u] += t.biasL2 * float32(t.inBatch[u]) / t.perUser[u] * (net.DecBias[u] - t.mu)
 		}
 	}
 	return touched

@@ -21,16 +21,18 @@ func autorecCfg(hidden int, l2 float64) model.Config {
 
 // TestAutoRecGradient checks the gradient of one batch of every item
 // (each user's whole penalty then falls in it) against central finite
-// differences of the objective ½ Σ e² + (λ/2)(|W|² + |V|² + |s|²), for
-// the decoder, its biases, its shared row, the encoder and its bias.
+// differences of the objective ½ Σ e² + (λ/2)(|W|² + |V|² + |s|²) +
+// (λ_b/2) Σ (c_u − μ)², for the decoder, its biases, its shared row, the
+// encoder and its bias.
 func TestAutoRecGradient(t *testing.T) {
 	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 9, Items: 6, Rank: 2, Rows: 30, Noise: 0.2, Seed: 3})
 	s, err := dataset.SplitRandom(d, dataset.Fractions{Train: 1}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const lambda = 0.3
+	const lambda, biasL2 = 0.3, 0.7
 	cfg := autorecCfg(5, lambda)
+	cfg.BiasL2 = biasL2
 	m := &model.Model{Config: cfg, Min: s.Min, Max: s.Max}
 	tr := newAutoRecTrainer(s, m, 2)
 	net := tr.net
@@ -66,6 +68,11 @@ func TestAutoRecGradient(t *testing.T) {
 		}
 		for _, w := range net.Shared {
 			j += lambda / 2 * float64(w) * float64(w)
+		}
+		for u, c := range net.DecBias {
+			if tr.perUser[u] > 0 {
+				j += biasL2 / 2 * math.Pow(float64(c-tr.mu), 2)
+			}
 		}
 		return j
 	}
