@@ -158,6 +158,12 @@ func NeedVariety(name, task string, parts ...dataset.Ratings) error {
 	return fmt.Errorf("train: all %d ratings of %s are %g: %w for the %s task", n, name, first, ErrConstant, cmp.Or(task, model.TaskRating))
 }
 
+// scorer scores a pair with the current weights, on the training scale:
+// what validation reads of a model being trained.
+type scorer interface {
+	score(u, i int32) float32
+}
+
 // epochTrainer is a model trained in epochs by loop.
 type epochTrainer interface {
 	// epoch trains once over the rows in the given order, in batches of
@@ -242,7 +248,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 
 // initialScore validates the initial weights of t, records them in
 // m.Initial as epoch 0 and returns their early-stopping criterion.
-func initialScore(m *model.Model, t epochTrainer, val *validation) float64 {
+func initialScore(m *model.Model, t scorer, val *validation) float64 {
 	rec := model.Epoch{Loss: math.NaN()}
 	rec.ValLoss, rec.ValRMSE = val.run(m, t)
 	m.Initial = &rec
@@ -294,7 +300,7 @@ func (v *validation) len() int { return len(v.us) }
 // cross-entropy) and, for the rating task, the RMSE on the original scale,
 // scoring with the trainer's current weights; NaN, NaN when there are no
 // validation rows.
-func (v *validation) run(m *model.Model, t epochTrainer) (loss, rmse float64) {
+func (v *validation) run(m *model.Model, t scorer) (loss, rmse float64) {
 	if len(v.us) == 0 {
 		return math.NaN(), math.NaN()
 	}

@@ -101,12 +101,14 @@ type EpochTiming struct {
 // that computes every prediction over the same rows, in the same order, from
 // the same packed tables, without updating anything. The rows are shuffled
 // once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
-// count starts from the same initial tables. Only cfg.Kind dot (or empty)
-// and ials are measured; for ials the epoch is one iteration (both
+// count starts from the same initial tables. Only cfg.Kind dot (or empty),
+// ials and autorec are measured; for ials the epoch is one iteration (both
 // half-steps, as IALSIteration) and the floor the scores of every
-// training interaction, each user's in turn, on as many goroutines. For
-// ease the epoch is the whole fit (the weights in closed form) and the
-// floor the same scores from the fitted weights.
+// training interaction, each user's in turn, on as many goroutines; for
+// autorec the epoch is one epoch of its batches of items with the codes
+// computed after it, and the floor the scores of every training rating
+// from the codes. For ease the epoch is the whole fit (the weights in
+// closed form) and the floor the same scores from the fitted weights.
 func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTiming, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -117,9 +119,11 @@ func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTi
 		return measureIALS(s, cfg, threads)
 	case easeKind:
 		return measureEASE(s, cfg, threads)
-	}
-	if cfg.Kind != dotKind {
-		return nil, fmt.Errorf("train: can measure the epoch of dot, ials or ease only, not %q", cfg.Kind)
+	case autorecKind:
+		return measureAutoRec(s, cfg, threads)
+	case dotKind:
+	default:
+		return nil, fmt.Errorf("train: can measure the epoch of dot, ials, ease or autorec only, not %q", cfg.Kind)
 	}
 	n := s.Train.Len()
 	if n == 0 {

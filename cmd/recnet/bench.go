@@ -32,6 +32,10 @@ var benchEASE = (*model.EASE)(nil).Kind()
 // --rows says otherwise.
 const easeRowsPerUser = 50
 
+// benchAutoRec names the autorec kind, which bench times by one epoch of
+// its defaults.
+var benchAutoRec = (*model.AutoRec)(nil).Kind()
+
 // benchRow is one thread count's figures.
 type benchRow struct {
 	Optimizer    string  `json:"optimizer"`
@@ -116,7 +120,7 @@ interaction from the fitted weights. Peak RSS is the whole process, table includ
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
 	ialsDefaults, _ := model.Defaults(benchIALS)
 	ialsDim := ialsDefaults.Dim
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim "+strconv.Itoa(ialsDim)+" (its default) unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim "+strconv.Itoa(ialsDim)+" (its default) unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply), "+benchAutoRec+" (one epoch of its defaults, --dim 500 hidden units unless given, against a read-only pass scoring every training rating; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
 	f.IntVar(&r.items, "items", 10000, fmt.Sprintf("--kind %s: items of the generated table, 1 to %d (the kind's limit)", benchEASE, model.MaxEASEItems))
 	f.IntVar(&r.users, "users", 0, fmt.Sprintf("number of users, 1 to %d, of the table --kind %s generates (default: twice --items)", maxGenRows, benchEASE))
 	cg, _ := model.LookupSetting("cg_steps")
@@ -184,6 +188,10 @@ func (r *benchRun) split(cmd *cobra.Command, lines io.Writer) (*dataset.Split, b
 		c := model.Config{Kind: benchEASE}.WithDefaults()
 		res.Config = fmt.Sprintf("ease λ %g, seed %d", c.L2, r.seed)
 	}
+	if r.kind == benchAutoRec {
+		c := model.Config{Kind: benchAutoRec, Settings: model.Settings{Dim: r.dim}}.WithDefaults()
+		res.Config = fmt.Sprintf("autorec %s, seed %d", c.Describe(), r.seed)
+	}
 	res.Kind = r.kind
 	fmt.Fprintf(lines, "data %s: %d rows, %d users, %d items, %d training rows; made in %.1fs\n", res.Data, res.Rows, res.Users, res.Items, res.Train, res.DataSeconds)
 	return s, res, nil
@@ -212,14 +220,14 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 		}
 	}
 	switch r.kind {
-	case benchIALS:
-		cfgs, err := r.checkIALS(fs)
+	case benchIALS, benchAutoRec:
+		cfgs, err := r.checkOneConfig(fs)
 		return ths, cfgs, err
 	case benchEASE:
 		cfgs, err := r.checkEASE(fs)
 		return ths, cfgs, err
 	}
-	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS, benchEASE); err != nil {
+	if err := oneOf("--kind", r.kind, model.DefaultKind, benchIALS, benchEASE, benchAutoRec); err != nil {
 		return nil, nil, err
 	}
 	if fs.Changed("cg-steps") {
@@ -247,23 +255,33 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	return ths, cfgs, nil
 }
 
-// checkIALS refuses the flags that do not apply to --kind ials and
-// returns its one config.
-func (r *benchRun) checkIALS(fs *pflag.FlagSet) ([]model.Config, error) {
+// checkOneConfig refuses the flags that do not apply to --kind ials or
+// autorec and returns its one config.
+func (r *benchRun) checkOneConfig(fs *pflag.FlagSet) ([]model.Config, error) {
 	for _, name := range []string{"optimizer", "lr", "batch", "epochs"} {
-		if fs.Changed(name) {
+		if !fs.Changed(name) {
+			continue
+		}
+		if r.kind == benchIALS {
 			return nil, badInput(fmt.Errorf("%s: does not apply to --kind ials (bench times one iteration; no optimizer, batches or test RMSE)", flagName(fs, name)))
 		}
+		return nil, badInput(fmt.Errorf("%s: does not apply to --kind autorec (bench times one epoch of its defaults; no test RMSE)", flagName(fs, name)))
 	}
 	r.epochs = 0
 	if !fs.Changed("dim") {
-		d, _ := model.Defaults(benchIALS)
+		d, _ := model.Defaults(r.kind)
 		r.dim = d.Dim
+	}
+	if r.kind == benchAutoRec && fs.Changed("cg-steps") {
+		return nil, badInput(fmt.Errorf("--cg-steps: applies to --kind ials only"))
 	}
 	if err := cgStepsIn(fs, r.cgSteps); err != nil {
 		return nil, err
 	}
 	c := model.Config{Kind: benchIALS, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim, CGSteps: r.cgSteps}}
+	if r.kind == benchAutoRec {
+		c = model.Config{Kind: benchAutoRec, Training: model.Training{Seed: r.seed}, Settings: model.Settings{Dim: r.dim}}
+	}
 	c = c.WithDefaults()
 	if err := c.Validate(); err != nil { // the flags checked, nothing is left for it to refuse
 		return nil, badInput(err)
@@ -394,7 +412,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 	for _, c := range cfgs {
 		for _, t := range ths {
 			row := benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t}
-			if c.Kind == benchIALS || c.Kind == benchEASE {
+			if c.Kind == benchIALS || c.Kind == benchEASE || c.Kind == benchAutoRec {
 				row.Optimizer = "-"
 			}
 			res.Threads = append(res.Threads, row)

@@ -1,0 +1,527 @@
+package train
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/internal/f32"
+	"github.com/recnet/recnet/model"
+)
+
+// autorecKind names the autorec kind.
+const autorecKind = "autorec"
+
+func init() {
+	Register(autorecKind, Fitter{Fit: fitAutoRec, RowFloats: func(c model.Config) int64 { return 3 * int64(c.Dim) }})
+}
+
+// fitAutoRec trains item-based AutoRec (model.AutoRec) by Adam on batches
+// of cfg.Batch items, the items shuffled each epoch from the seed. A batch
+// costs O(ratings·Hidden), never users x items: each item's encoder input
+// is a gather of the encoder rows of its raters, and its output, error and
+// gradient are taken on those raters only. The update is lazy, as dot's:
+// only the encoder and decoder rows of users rated in the batch move, and
+// each of them takes the share n_ub/n_u of the penalty λ (n_ub of its n_u
+// training ratings in the batch), so that an epoch adds up to the
+// objective's whole penalty; so does each user's decoder bias of its
+// penalty toward the training mean, (bias_l2/2)(c_u − μ)². After each epoch every item's code is
+// computed anew and the model validated; early stopping is loop's.
+//
+// A batch runs on GOMAXPROCS goroutines: first the items (each its own
+// forward and backward pass), then the users, cut into ranges (each
+// worker sums its users' gradients over the batch's items in batch order
+// and steps their rows). No sum depends on how the work is cut, so a seed
+// gives the same bits for any number of goroutines.
+func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
+	cfg := m.Config
+	t := newAutoRecTrainer(s, m, runtime.GOMAXPROCS(0))
+	m.Net = t.best
+	val := newValidation(s, m)
+	rng := newShuffleRNG(cfg)
+	order := slices.Clone(t.rated)
+	batches := (len(order) + cfg.Batch - 1) / cfg.Batch
+	best, bad := math.Inf(1), 0
+	early := cfg.Patience > 0 && val.len() > 0
+	if early {
+		best = initialScore(m, t, val)
+	}
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		start := time.Now()
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		sse, err := t.epoch(order, cfg.Batch, func(b int, sse float64, done int) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if o.Progress != nil && (b+1)%o.every == 0 {
+				o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: b + 1, Batches: batches, Loss: sse / float64(done)})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(len(t.r.user)), Seconds: time.Since(start).Seconds()}
+		rec.ValLoss, rec.ValRMSE = val.run(m, t)
+		m.History = append(m.History, rec)
+		if o.Progress != nil {
+			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
+		}
+		if err := diverged(rec, val.len() > 0); err != nil {
+			return err
+		}
+		if !early {
+			continue
+		}
+		if crit := criterion(cfg, rec); crit < best {
+			best, bad = crit, 0
+			t.store()
+			m.BestEpoch = epoch
+			continue
+		}
+		if bad++; bad >= cfg.Patience {
+			break
+		}
+	}
+	if !early {
+		t.store()
+		m.BestEpoch = len(m.History)
+	}
+	return nil
+}
+
+// epoch trains on the items of order in batches of the given size, then
+// computes every item's code, calling after (if not nil) after each batch
+// with its index, the squared errors so far and their number; an error
+// from after stops the epoch. It returns the squared errors.
+func (t *autorecTrainer) epoch(order []int32, size int, after func(b int, sse float64, done int) error) (float64, error) {
+	var sse float64
+	var done int
+	for b := 0; b*size < len(order); b++ {
+		batch := order[b*size : min((b+1)*size, len(order))]
+		sse += t.step(batch)
+		for _, i := range batch {
+			done += t.r.start[i+1] - t.r.start[i]
+		}
+		if after != nil {
+			if err := after(b, sse, done); err != nil {
+				return sse, err
+			}
+		}
+	}
+	t.codes(t.net)
+	return sse, nil
+}
+
+// measureAutoRec is MeasureEpoch for autorec: one epoch of a fresh net of
+// cfg (the items in the order of Fit's first epoch, the codes computed
+// after it) for each thread count (GOMAXPROCS set to it for the while),
+// beside the floor, the score W_u·h_i + c_u of every training rating from
+// the cached codes on as many goroutines, before and after.
+func measureAutoRec(s *dataset.Split, cfg model.Config, threads []int) ([]EpochTiming, error) {
+	if s.Train.Len() == 0 {
+		return nil, ErrNoTrainRows
+	}
+	m := &model.Model{Config: cfg, Min: s.Min, Max: s.Max}
+	var res []EpochTiming
+	for _, n := range threads {
+		n = max(n, 1)
+		prev := runtime.GOMAXPROCS(n)
+		t := newAutoRecTrainer(s, m, n)
+		order := slices.Clone(t.rated)
+		rng := newShuffleRNG(cfg)
+		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		floor := t.floor()
+		start := time.Now()
+		sse, _ := t.epoch(order, cfg.Batch, nil)
+		epoch := time.Since(start)
+		floor = min(floor, t.floor())
+		runtime.GOMAXPROCS(prev)
+		res = append(res, EpochTiming{Threads: n, Epoch: epoch, Floor: floor, Loss: sse / float64(len(t.r.user))})
+	}
+	return res, nil
+}
+
+// floor times the scores of every training rating from the cached codes,
+// the items shared among the workers, and returns the time.
+func (t *autorecTrainer) floor() time.Duration {
+	start := time.Now()
+	sums := make([]float32, t.threads)
+	t.parallel(func(w int) {
+		var sum float32
+		for i := w; i < t.net.Items; i += t.threads {
+			for _, u := range t.r.user[t.r.start[i]:t.r.start[i+1]] {
+				sum += t.net.Score(u, int32(i))
+			}
+		}
+		sums[w] = sum
+	})
+	floorSink = sums[0]
+	return time.Since(start)
+}
+
+// itemRatings holds the training ratings by item, each item's users
+// increasing: item i's are at [start[i], start[i+1]), with their targets
+// on the training scale and their inputs (model.AutoRecInput).
+type itemRatings struct {
+	start []int
+	user  []int32
+	t, x  []float32
+}
+
+// newItemRatings returns the training ratings of s by item, a rating of
+// one pair given twice kept twice.
+func newItemRatings(s *dataset.Split, m *model.Model) itemRatings {
+	items := s.Items.Len()
+	target := m.ScaleRatings(s.Train)
+	n := len(target)
+	r := itemRatings{start: make([]int, items+1), user: make([]int32, n), t: make([]float32, n), x: make([]float32, n)}
+	for _, i := range s.Train.Item {
+		r.start[i+1]++
+	}
+	for i := range items {
+		r.start[i+1] += r.start[i]
+	}
+	pos := make([]int32, n) // rows by item, then by user within an item
+	next := slices.Clone(r.start[:items])
+	for k, i := range s.Train.Item {
+		pos[next[i]] = int32(k)
+		next[i]++
+	}
+	for i := range items {
+		slices.SortStableFunc(pos[r.start[i]:r.start[i+1]], func(a, b int32) int {
+			return int(s.Train.User[a]) - int(s.Train.User[b])
+		})
+	}
+	for q, k := range pos {
+		r.user[q], r.t[q], r.x[q] = s.Train.User[k], target[k], model.AutoRecInput(target[k])
+	}
+	return r
+}
+
+// autorecTrainer holds an autorec net in training, its Adam state and its
+// batch buffers.
+type autorecTrainer struct {
+	net, best *model.AutoRec // trained in place; the best epoch's copy (the model's net)
+	r         itemRatings
+	rated     []int32   // the items with training ratings
+	perUser   []float32 // each user's number of training ratings
+	l2        float32
+	opt       *optim
+	threads   int
+	bounds    []int // worker w's users are [bounds[w], bounds[w+1]), about as many ratings each
+
+	mEnc, vEnc, mDec, vDec []float32 // Adam's moments, Users x Hidden
+	mDB, vDB, mEB, vEB     []float32 // of the decoder and encoder biases
+	mSh, vSh               []float32 // of the shared decoder row
+	gEnc, gDec, gDB        []float32 // gradients, zero outside a batch
+	gEB, gSh               []float32
+	sumE                   []float32 // each batch item's sum of errors
+	nnz                    float32   // training ratings
+	mu, biasL2             float32   // the training mean, and the penalty of c_u - mu
+	inBatch                []int32   // each user's ratings in the batch, zero outside one
+	h, dz                  []float32 // batch x Hidden: codes and pre-activation gradients
+	e                      []float32 // each rating's error in the batch
+	sse                    []float64 // each batch item's squared errors
+	bufs                   []workerBuf
+	touched                [][]int32 // each worker's users in the batch
+}
+
+// newAutoRecTrainer returns the trainer of a fresh net for s, its decoder
+// biases at the training mean and its codes computed.
+func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTrainer {
+	cfg := m.Config
+	users, items := s.Users.Len(), s.Items.Len()
+	net := model.NewAutoRec(users, items, cfg)
+	mu := startBias(s, m)
+	for u := range net.DecBias {
+		net.DecBias[u] = mu
+	}
+	hid, uh := net.Hidden, users*net.Hidden
+	b := min(cfg.Batch, items)
+	t := &autorecTrainer{net: net, r: newItemRatings(s, m), perUser: make([]float32, users),
+		l2: float32(net.L2), opt: newOptim("adam", cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps), threads: max(threads, 1),
+		mEnc: make([]float32, uh), vEnc: make([]float32, uh), mDec: make([]float32, uh), vDec: make([]float32, uh),
+		mDB: make([]float32, users), vDB: make([]float32, users), mEB: make([]float32, hid), vEB: make([]float32, hid),
+		gEnc: make([]float32, uh), gDec: make([]float32, uh), gDB: make([]float32, users), gEB: make([]float32, hid),
+		inBatch: make([]int32, users), h: make([]float32, b*hid), dz: make([]float32, b*hid),
+		sse: make([]float64, b), sumE: make([]float32, b), mSh: make([]float32, hid), vSh: make([]float32, hid), gSh: make([]float32, hid)}
+	t.e = make([]float32, len(t.r.user))
+	t.nnz = float32(len(t.r.user))
+	_, bl2 := cfg.PositiveL2()
+	t.mu, t.biasL2 = mu, float32(bl2)
+	t.bufs, t.touched = make([]workerBuf, t.threads), make([][]int32, t.threads)
+	for w := range t.bufs {
+		t.bufs[w] = workerBuf{rows: make([]float32, autorecChunk*hid), y: make([]float32, autorecChunk)}
+	}
+	for _, u := range t.r.user {
+		t.perUser[u]++
+	}
+	for i := range items {
+		if t.r.start[i+1] > t.r.start[i] {
+			t.rated = append(t.rated, int32(i))
+		}
+	}
+	t.bounds = userBounds(t.perUser, t.threads)
+	t.codes(net)
+	t.best = cloneAutoRec(net)
+	return t
+}
+
+// userBounds cuts the users into n ranges of about as many ratings.
+func userBounds(perUser []float32, n int) []int {
+	var total float64
+	for _, c := range perUser {
+		total += float64(c)
+	}
+	bounds := make([]int, n+1)
+	bounds[n] = len(perUser)
+	var sum float64
+	w := 1
+	for u, c := range perUser {
+		for w < n && sum >= total*float64(w)/float64(n) {
+			bounds[w] = u
+			w++
+		}
+		sum += float64(c)
+	}
+	for ; w < n; w++ {
+		bounds[w] = len(perUser)
+	}
+	return bounds
+}
+
+// cloneAutoRec returns a copy of n with its own tables.
+func cloneAutoRec(n *model.AutoRec) *model.AutoRec {
+	c := *n
+	c.Enc, c.EncBias, c.Dec, c.DecBias, c.Code = slices.Clone(n.Enc), slices.Clone(n.EncBias), slices.Clone(n.Dec), slices.Clone(n.DecBias), slices.Clone(n.Code)
+	c.Shared = slices.Clone(n.Shared)
+	return &c
+}
+
+// score scores with the current weights and the codes of the last epoch.
+func (t *autorecTrainer) score(u, i int32) float32 { return t.net.Score(u, i) }
+
+// store copies the current weights and codes into the model's net.
+func (t *autorecTrainer) store() {
+	n, b := t.net, t.best
+	copy(b.Enc, n.Enc)
+	copy(b.EncBias, n.EncBias)
+	copy(b.Dec, n.Dec)
+	copy(b.DecBias, n.DecBias)
+	copy(b.Shared, n.Shared)
+	copy(b.Code, n.Code)
+}
+
+// parallel runs f(w) for w in [0, threads), f(0) on the calling goroutine.
+func (t *autorecTrainer) parallel(f func(w int)) {
+	var wg sync.WaitGroup
+	for w := 1; w < t.threads; w++ {
+		wg.Go(func() { f(w) })
+	}
+	f(0)
+	wg.Wait()
+}
+
+// autorecChunk is the most raters an item's pass gathers at once: the
+// rows of a chunk go through the matrix kernels together, and each
+// worker's gather buffer holds autorecChunk x Hidden floats.
+const autorecChunk = 128
+
+// workerBuf is one worker's gather buffers.
+type workerBuf struct {
+	rows []float32 // autorecChunk x Hidden: gathered encoder or decoder rows
+	y    []float32 // autorecChunk: the chunk's outputs
+}
+
+// gather copies the rows of tab (rows of d floats) of the users of
+// ratings [q0, q1) into w.rows, and returns them.
+func (t *autorecTrainer) gather(w *workerBuf, tab []float32, d, q0, q1 int) []float32 {
+	for k, u := range t.r.user[q0:q1] {
+		copy(w.rows[k*d:k*d+d], tab[int(u)*d:int(u)*d+d])
+	}
+	return w.rows[:(q1-q0)*d]
+}
+
+// encode sets h to item i's code sigmoid(b + Σ x_ui V_u) under net, the
+// sum taken a chunk of raters at a time by the matrix kernel.
+func (t *autorecTrainer) encode(net *model.AutoRec, w *workerBuf, h []float32, i int32) {
+	d := net.Hidden
+	copy(h, net.EncBias)
+	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
+		q1 := min(q0+autorecChunk, t.r.start[i+1])
+		f32.MulNN(h, t.r.x[q0:q1], t.gather(w, net.Enc, d, q0, q1), 1, q1-q0, d, true)
+	}
+	sigmoid32(h)
+}
+
+// sigmoid32 sets each z of h to 1/(1+e^-z) in float32: e^-z as 2^n·2^f,
+// n = round(-z log₂e) (ties up), |f| ≤ ½, 2^f by its Taylor polynomial
+// of degree 6 (the sigmoid's relative error below 2e-6 for |z| ≤ 16 and
+// 1e-5 beyond, float32's rounding of z log₂e), every step
+// rounded to float32 (no fused multiply-add), so that the bits are the
+// same on every architecture. z log₂e is cut to ±126 (a sigmoid below
+// 2^-126 is returned as about that).
+func sigmoid32(h []float32) {
+	for j, z := range h {
+		y := -z * 1.442695041
+		if y < -126 {
+			y = -126
+		} else if y > 126 {
+			y = 126
+		}
+		n := int32(y + 126.5) // round(y) + 126: y + 126.5 > 0 truncates down
+		f := y - float32(n-126)
+		p := float32(f * 1.540353e-4)
+		p = float32(f * (1.3333558e-3 + p))
+		p = float32(f * (9.618129e-3 + p))
+		p = float32(f * (5.5504109e-2 + p))
+		p = float32(f * (0.24022651 + p))
+		p = float32(f * (0.69314718 + p))
+		e := (1 + p) * math.Float32frombits(uint32(n+1)<<23) // 2^(n-126) has exponent field n+1
+		h[j] = 1 / (1 + e)
+	}
+}
+
+// codes sets every item's code of net from its encoder.
+func (t *autorecTrainer) codes(net *model.AutoRec) {
+	d := net.Hidden
+	t.parallel(func(w int) {
+		for i := w; i < net.Items; i += t.threads {
+			t.encode(net, &t.bufs[w], net.Code[i*d:i*d+d], int32(i))
+		}
+	})
+}
+
+// itemGrad runs item i forward and back: its code into h, its raters'
+// errors into t.e, and the gradient of the loss with respect to its
+// pre-activation into dz. It returns the item's squared errors and the
+// sum of its errors.
+func (t *autorecTrainer) itemGrad(w *workerBuf, i int32, h, dz []float32) (float64, float32) {
+	net, d := t.net, t.net.Hidden
+	t.encode(net, w, h, i)
+	clear(dz)
+	shared := f32.Dot(net.Shared, h)
+	var sse float64
+	var sumE float32
+	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
+		q1 := min(q0+autorecChunk, t.r.start[i+1])
+		rows := t.gather(w, net.Dec, d, q0, q1)
+		y := w.y[:q1-q0]
+		f32.MulNN(y, rows, h, q1-q0, d, 1, false)
+		for k, u := range t.r.user[q0:q1] {
+			e := y[k] + shared + net.DecBias[u] - t.r.t[q0+k]
+			y[k] = e
+			sse += float64(e) * float64(e)
+			sumE += e
+		}
+		copy(t.e[q0:q1], y)
+		f32.MulNN(dz, y, rows, 1, q1-q0, d, true)
+	}
+	axpy(dz, sumE, net.Shared)
+	for j, y := range h {
+		dz[j] *= y * (1 - y)
+	}
+	return sse, sumE
+}
+
+// step trains one batch of items and returns its squared errors.
+func (t *autorecTrainer) step(batch []int32) float64 {
+	sse := t.grad(batch)
+	t.opt.next()
+	t.parallel(func(w int) { t.update(t.touched[w]) })
+	t.opt.step3(t.net.EncBias, t.mEB, t.vEB, t.gEB)
+	t.opt.step3(t.net.Shared, t.mSh, t.vSh, t.gSh)
+	return sse
+}
+
+// grad computes the batch's gradient: each item's pass (on the workers,
+// an item each in turn), then each worker's users' rows (t.touched[w]
+// lists them), the encoder bias and the shared decoder row, which takes
+// the share of the penalty of the batch's ratings among all. It returns
+// the squared errors.
+func (t *autorecTrainer) grad(batch []int32) float64 {
+	d := t.net.Hidden
+	t.parallel(func(w int) {
+		for k := w; k < len(batch); k += t.threads {
+			t.sse[k], t.sumE[k] = t.itemGrad(&t.bufs[w], batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
+		}
+	})
+	t.parallel(func(w int) { t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0]) })
+	clear(t.gEB)
+	clear(t.gSh)
+	var sse float64
+	var n int
+	for k, i := range batch {
+		axpy(t.gEB, 1, t.dz[k*d:k*d+d])
+		axpy(t.gSh, t.sumE[k], t.h[k*d:k*d+d])
+		sse += t.sse[k]
+		n += t.r.start[i+1] - t.r.start[i]
+	}
+	if share := t.l2 * float32(n) / t.nnz; share > 0 {
+		axpy(t.gSh, share, t.net.Shared)
+	}
+	return sse
+}
+
+// userGrad sums the gradients of the users in [lo, hi) over the batch's
+// items, in batch order, adds each one's share of the penalty, and
+// returns them appended to touched. The decoder bias c_u takes its share
+// of the penalty (bias_l2/2)(c_u − μ)², μ the training mean where it
+// starts.
+func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []int32 {
+	net, d := t.net, t.net.Hidden
+	for k, i := range batch {
+		raters := t.r.user[t.r.start[i]:t.r.start[i+1]]
+		a, _ := slices.BinarySearch(raters, int32(lo))
+		h, dz := t.h[k*d:k*d+d], t.dz[k*d:k*d+d]
+		for q := t.r.start[i] + a; q < t.r.start[i+1] && int(t.r.user[q]) < hi; q++ {
+			u := int(t.r.user[q])
+			if t.inBatch[u] == 0 {
+				touched = append(touched, int32(u))
+			}
+			t.inBatch[u]++
+			axpy(t.gDec[u*d:u*d+d], t.e[q], h)
+			t.gDB[u] += t.e[q]
+			axpy(t.gEnc[u*d:u*d+d], t.r.x[q], dz)
+		}
+	}
+	for _, u := range touched {
+		share := t.l2 * float32(t.inBatch[u]) / t.perUser[u]
+		if share > 0 {
+			row := int(u) * d
+			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
+			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
+		}
+		if t.biasL2 > 0 {
+			t.gDB[u] += t.biasL2 * float32(t.inBatch[u]) / t.perUser[u] * (net.DecBias[u] - t.mu)
+		}
+	}
+	return touched
+}
+
+// update takes an Adam step on the rows of the touched users and clears
+// their gradients.
+func (t *autorecTrainer) update(touched []int32) {
+	net, d := t.net, t.net.Hidden
+	for _, u := range touched {
+		row := int(u) * d
+		t.opt.step3(net.Dec[row:row+d], t.mDec[row:row+d], t.vDec[row:row+d], t.gDec[row:row+d])
+		t.opt.step3(net.Enc[row:row+d], t.mEnc[row:row+d], t.vEnc[row:row+d], t.gEnc[row:row+d])
+		t.opt.step3(net.DecBias[u:u+1], t.mDB[u:u+1], t.vDB[u:u+1], t.gDB[u:u+1])
+		clear(t.gDec[row : row+d])
+		clear(t.gEnc[row : row+d])
+		t.gDB[u], t.inBatch[u] = 0, 0
+	}
+}
+
+// axpy sets dst += a·x, each product rounded before its sum, by the
+// matrix kernel (a 1x1 by 1xlen(dst) product added to dst).
+func axpy(dst []float32, a float32, x []float32) {
+	c := [1]float32{a}
+	f32.MulNN(dst, c[:], x, 1, 1, len(dst), true)
+}
