@@ -59,7 +59,7 @@ cv fails (exit 1) only when every job diverges.`,
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
 	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
-	f.StringVar(&r.features, "item-features", "", itemFeaturesUsage+"; every kind of --kinds must then be "+model.DefaultKind)
+	f.StringVar(&r.features, "item-features", "", itemFeaturesUsage)
 	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c

@@ -18,9 +18,10 @@ import (
 )
 
 // itemFeaturesUsage is the --help of --item-features.
-var itemFeaturesUsage = fmt.Sprintf("item features (dot only): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
+var itemFeaturesUsage = fmt.Sprintf("item features (dot only; cv takes it with --kinds dot): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
 	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features. "+
-	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features)", dataset.MaxFeatures, dataset.MaxGenres)
+	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features). "+
+	"Dot with features trains on one goroutine: --threads above 1 is refused", dataset.MaxFeatures, dataset.MaxGenres)
 
 // splitItems is the --split that holds out whole items, alone or before a
 // colon and the share of items held out.
