@@ -81,8 +81,9 @@ type featKernel struct {
 	opt                 *optim
 	touched             [3][]int32   // users, items, features touched by the batch, in slot order
 	grad                [3][]float32 // their gradients, gn floats a slot
-	gn                  int
-	q                   []float32 // an item's effective row: dim weights and the bias
+	gn                  int          // floats a slot: dim, the bias and (items) the batch's rows of the item
+	q                   []float32    // an item's effective row: dim weights and the bias
+	eff                 []float32    // the effective row of each touched item, by slot, gn floats a slot
 	// cold marks the items without a training or validation row (nil:
 	// none). Their id rows are not trained: their id embedding stays 0,
 	// and store gives them the mean id bias of the other items, so that
@@ -94,12 +95,12 @@ func newFeatKernel(d *model.Dot, f *dataset.Features, cfg model.Config) *featKer
 	l2, bl2 := cfg.PositiveL2()
 	moments := cfg.Optimizer == "adam"
 	k := &featKernel{
-		dim: d.Dim, act: d.Act, bce: cfg.Implicit(), f: f, net: d, gn: d.Dim + 1,
+		dim: d.Dim, act: d.Act, bce: cfg.Implicit(), f: f, net: d, gn: d.Dim + 2,
 		users: newDotTable(d.Users, d.Dim, moments), items: newDotTable(d.Items, d.Dim, moments),
 		feats: newDotTable(d.Feats, d.Dim, moments),
 		l2:    float32(2 * l2), bl2: float32(2 * bl2),
 		opt: newOptim(cfg.Optimizer, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps),
-		q:   make([]float32, d.Dim+1),
+		q:   make([]float32, d.Dim+2),
 	}
 	b := cfg.Batch
 	most := 0
@@ -110,6 +111,7 @@ func newFeatKernel(d *model.Dot, f *dataset.Features, cfg model.Config) *featKer
 		k.touched[t] = make([]int32, 0, n)
 		k.grad[t] = make([]float32, n*k.gn)
 	}
+	k.eff = make([]float32, min(b, d.Items)*k.gn)
 	k.users.load(d.UserEmb, d.UserBias)
 	k.items.load(d.ItemEmb, d.ItemBias)
 	k.feats.load(d.FeatEmb, d.FeatBias)
@@ -151,14 +153,19 @@ func (k *featKernel) epoch(us, is []int32, ts []float32, batch int, after func(b
 }
 
 // batch trains on one mini-batch and returns the sum of its losses before
-// the update, as dotKernel.batch does.
+// the update, as dotKernel.batch does. An item's effective row is computed
+// once a batch, when its slot is claimed, and the gradient of its rows is
+// summed in the slot as that of the effective row; spread then gives each
+// of the item's rows (its id row and its features' rows) its share.
 func (k *featKernel) batch(us, is []int32, ts []float32) float64 {
 	n := len(us)
 	inv := 2 / float32(n)
+	d, b := k.dim, k.users.bias()
 	var sse float64
 	for r, u := range us {
-		x := k.preact(u, is[r])
-		y, dy := k.act.Apply(x)
+		gi, q := k.itemSlot(is[r])
+		pu := k.users.row(u)
+		y, dy := k.act.Apply(model.Dot32(pu[:d], q[:d]) + pu[b] + q[d])
 		e := y - ts[r]
 		var g float32
 		if k.bce {
@@ -168,8 +175,16 @@ func (k *featKernel) batch(us, is []int32, ts []float32) float64 {
 			sse += float64(e * e)
 			g = inv * e * dy
 		}
-		k.grads(u, is[r], g)
+		gu := k.slot(0, &k.users, u)
+		for j, p := range pu[:d] {
+			gu[j] += g*q[j] + k.l2*p
+			gi[j] += g * p
+		}
+		gu[d] += g + k.bl2*pu[b]
+		gi[d] += g
+		gi[d+1]++
 	}
+	k.spread()
 	k.opt.next()
 	for t, tab := range []*dotTable{&k.users, &k.items, &k.feats} {
 		k.opt.updateRows(tab, k.touched[t], k.grad[t], k.gn)
@@ -178,33 +193,47 @@ func (k *featKernel) batch(us, is []int32, ts []float32) float64 {
 	return sse
 }
 
-// grads adds the gradient of one row, whose loss has derivative g in its
-// output before activation, to its user's, its item's and its item's
-// features' slots; k.q holds the item's effective row.
-func (k *featKernel) grads(u, i int32, g float32) {
-	d, b := k.dim, k.users.bias()
-	pu, q := k.users.row(u), k.q
-	gu := k.slot(0, &k.users, u)
-	for j, p := range pu[:d] {
-		gu[j] += g*q[j] + k.l2*p
+// itemSlot returns item i's gradient slot in the batch (dim floats, the
+// bias and the count of the batch's rows of i) and its effective row,
+// computed when the slot is claimed.
+func (k *featKernel) itemSlot(i int32) (g, q []float32) {
+	claimed := len(k.touched[1])
+	g = k.slot(1, &k.items, i)
+	s := int(*slotOf(k.items.row(i), k.items.bo))
+	q = k.eff[s*k.gn : s*k.gn+k.gn]
+	if s == claimed {
+		copy(q, k.effective(i))
 	}
-	gu[d] += g + k.bl2*pu[b]
-	if k.cold == nil || !k.cold[i] {
-		k.addItem(k.slot(1, &k.items, i), k.items.row(i), pu, g)
-	}
-	for _, x := range k.f.Of(i) {
-		k.addItem(k.slot(2, &k.feats, x), k.feats.row(x), pu, g)
-	}
+	return g, q
 }
 
-// addItem adds to gi the gradient of an item-side row w (an id row or a
-// feature row) of a pair with user row pu and derivative g.
-func (k *featKernel) addItem(gi, w, pu []float32, g float32) {
+// spread turns each touched item's slot, the gradient of its effective row
+// summed over the batch's c rows of it, into its id row's gradient and
+// adds it to its features' slots, each row's plus c times its L2 gradient
+// (each row of the batch pays the penalty). A cold item's id row gets none.
+func (k *featKernel) spread() {
 	d, b := k.dim, k.items.bias()
-	for j, p := range pu[:d] {
-		gi[j] += g*p + k.l2*w[j]
+	for s, i := range k.touched[1] {
+		G := k.grad[1][s*k.gn : s*k.gn+k.gn]
+		c := G[d+1]
+		for _, x := range k.f.Of(i) {
+			gx, w := k.slot(2, &k.feats, x), k.feats.row(x)
+			for j, v := range G[:d] {
+				gx[j] += v + c*k.l2*w[j]
+			}
+			gx[d] += G[d] + c*k.bl2*w[b]
+		}
+		if k.cold != nil && k.cold[i] {
+			clear(G)
+			continue
+		}
+		w := k.items.row(i)
+		for j, v := range G[:d] {
+			G[j] = v + c*k.l2*w[j]
+		}
+		G[d] += c * k.bl2 * w[b]
+		G[d+1] = 0
 	}
-	gi[d] += g + k.bl2*w[b]
 }
 
 // slot returns the gradient slot of row r of table t (0 users, 1 items,

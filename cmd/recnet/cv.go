@@ -25,6 +25,7 @@ type cvRun struct {
 	seed       uint64
 	workers    int
 	validShare float64
+	features   string
 	asJSON     bool
 	quiet      bool
 }
@@ -71,6 +72,7 @@ and kinds that learn only ratings are refused.`,
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
 	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
+	f.StringVar(&r.features, "item-features", "", itemFeaturesUsage)
 	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c
@@ -89,10 +91,18 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if d.Len() < 2*r.folds {
 		return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), r.folds))
 	}
+	feats, said, err := loadItemFeatures(cmd.Context(), r.features, d.Items)
+	if err != nil {
+		return err
+	}
 	opts := []selection.Option{selection.WithWorkers(r.workers), selection.WithValidShare(r.validShare)}
+	if feats != nil {
+		opts = append(opts, selection.WithFitOptions(train.WithItemFeatures(feats)))
+	}
 	if !r.quiet {
 		errw := cmd.ErrOrStderr()
 		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
+		fmt.Fprint(errw, said)
 		opts = append(opts, selection.WithCVProgress(cvProgress(errw)))
 	}
 	cv := selection.CrossValidate
@@ -136,6 +146,12 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	var names []string
 	for _, c := range cfgs {
 		names = append(names, c.Kind)
+		if r.features != "" && c.Kind != model.DefaultKind {
+			return nil, badInput(fmt.Errorf("--item-features: %s does not train with item features (--kinds names it): give --kinds %s", c.Kind, model.DefaultKind))
+		}
+		if err := featuresApply(r.features, c.Kind, c.Threads); err != nil {
+			return nil, err
+		}
 	}
 	list := strings.Join(names, ", ")
 	if fs.Changed("preset") && !slices.Contains(names, model.DefaultKind) {

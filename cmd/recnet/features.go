@@ -18,9 +18,10 @@ import (
 )
 
 // itemFeaturesUsage is the --help of --item-features.
-var itemFeaturesUsage = fmt.Sprintf("item features (dot only): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
+var itemFeaturesUsage = fmt.Sprintf("item features (dot only; cv takes it with --kinds dot): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
 	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features. "+
-	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features)", dataset.MaxFeatures, dataset.MaxGenres)
+	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features). "+
+	"Dot with features trains on one goroutine: --threads above 1 is refused", dataset.MaxFeatures, dataset.MaxGenres)
 
 // splitItems is the --split that holds out whole items, alone or before a
 // colon and the share of items held out.
@@ -43,12 +44,13 @@ func parseItemsSplit(s string) (bool, float64, error) {
 	return true, v, nil
 }
 
-// featuresApply refuses --item-features for a kind that does not train
-// with item features, and with more than one of --threads (threads; 0 for
-// a command without the flag), which dot with features does not use.
-func featuresApply(f *dataFlags, kind string, threads int) error {
+// featuresApply refuses --item-features (file, "" without it) for a kind
+// that does not train with item features, and with more than one of
+// --threads (threads; 0 for a command without the flag), which dot with
+// features does not use.
+func featuresApply(file, kind string, threads int) error {
 	switch {
-	case f.itemFeatures == "":
+	case file == "":
 		return nil
 	case kind != model.DefaultKind:
 		return badInput(fmt.Errorf("--item-features: %s does not train with item features; dot does", kind))
@@ -63,27 +65,35 @@ func featuresApply(f *dataFlags, kind string, threads int) error {
 // rated to s.Items, and a line saying what was read; nil features and ""
 // without the flag. Every error is an input error.
 func (f *dataFlags) loadFeatures(ctx context.Context, s *dataset.Split) (*dataset.Features, string, error) {
-	if f.itemFeatures == "" {
+	return loadItemFeatures(ctx, f.itemFeatures, s.Items)
+}
+
+// loadItemFeatures reads the features file (the value of --item-features;
+// builtin: the built-in catalog) and returns the features of items, adding
+// the catalog's items no one rated to items, and a line saying what was
+// read; nil features and "" for no file. Every error is an input error.
+func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*dataset.Features, string, error) {
+	if file == "" {
 		return nil, "", nil
 	}
 	var cat *dataset.Catalog
-	if f.itemFeatures == "builtin" {
+	if file == "builtin" {
 		cat = dataset.BuiltinCatalog()
 	} else {
 		var err error
-		if cat, err = dataset.LoadCatalog(ctx, f.itemFeatures); err != nil {
+		if cat, err = dataset.LoadCatalog(ctx, file); err != nil {
 			return nil, "", badInput(fmt.Errorf("--item-features: %w", err))
 		}
 	}
-	feats, n, err := cat.ItemFeatures(s.Items)
+	feats, n, err := cat.ItemFeatures(items)
 	if err == nil && len(feats.Names) == 0 {
 		err = errors.New("the catalog names no genre")
 	}
 	if err != nil {
-		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", f.itemFeatures, err))
+		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", file, err))
 	}
 	return feats, fmt.Sprintf("item features %s: %d features for %d items; %d items added without interactions (new), %d rated items without features\n",
-		f.itemFeatures, len(feats.Names), len(cat.Courses), n.Added, n.Without), nil
+		file, len(feats.Names), len(cat.Courses), n.Added, n.Without), nil
 }
 
 // evalItems trains a model of cfg's kind on --split items, with

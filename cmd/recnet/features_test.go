@@ -98,6 +98,8 @@ func TestItemFeaturesRefused(t *testing.T) {
 		{"eval", "--data", never, "--item-features", never, "--item-features", "model file"},
 		{"train", "--data", never, "--split", "items:1.5", "--split", "items:1.5"},
 		{"train", "--data", never, "--threads", "2", "--item-features", never, "--threads 2", "one goroutine"},
+		{"cv", "--data", never, "--kinds", "dot,mf", "--item-features", never, "--item-features", "mf"},
+		{"cv", "--data", never, "--item-features", never, "--item-features", "--kinds dot"},
 	} {
 		args, want := c[:len(c)-2], c[len(c)-2:]
 		t.Run(strings.Join(args, " "), func(t *testing.T) { refusedBeforeData(t, args, want...) })
@@ -145,5 +147,60 @@ func TestEvalSplitItems(t *testing.T) {
 	}
 	if e.Protocol != "items" || e.HeldOut != 4 || !(e.Model.NDCG > e.Random.NDCG) || !(e.Model.NDCG >= e.Genre.NDCG) {
 		t.Errorf("eval --split items: %+v", e)
+	}
+}
+
+// TestCVItemFeatures cross-validates dot with --item-features on a rated
+// table: cv says what it read of the features (the catalog's unrated
+// items added) and the features reach every fit: a rating is 5 where a
+// user's group (u%2) matches an item's genre (i%2) and 1 elsewhere, so the
+// genre tells every rating and dot with features must score well below the
+// RMSE of predicting the mean (2), on every fold.
+func TestCVItemFeatures(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("user,item,rating\n")
+	for u := range 300 {
+		for j := range 10 {
+			i := (u + 3*j) % 20
+			r := 1 + (u+i)%2*4 // group u%2 likes genre i%2
+			b.WriteString("u" + itoa(u) + ",i" + itoa(i) + "," + itoa(r) + "\n")
+		}
+	}
+	data := write(t, dir, "ratings.csv", b.String())
+	var c strings.Builder
+	c.WriteString("item,A,B\n")
+	for i := range 20 {
+		c.WriteString("i" + itoa(i) + map[bool]string{true: ",1,0\n", false: ",0,1\n"}[i%2 == 0])
+	}
+	c.WriteString("n1,1,0\n")
+	cat := write(t, dir, "catalog.csv", c.String())
+	args := []string{"cv", "--data", data, "--kinds", "dot", "--folds", "2", "--workers", "1", "--json"}
+	plain, stderr, code := run(t, args...)
+	if code != 0 {
+		t.Fatalf("cv: exit %d: %s", code, stderr)
+	}
+	feat, stderr, code := run(t, append(args, "--item-features", cat)...)
+	if code != 0 {
+		t.Fatalf("cv --item-features: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "item features "+cat+": 2 features for 21 items; 1 items added without interactions (new), 0 rated items without features") {
+		t.Errorf("cv does not say what it read of the features:\n%s", stderr)
+	}
+	rmse := func(out string) []float64 {
+		var r struct {
+			Models []struct {
+				Folds []struct {
+					RMSE float64 `json:"rmse"`
+				} `json:"folds"`
+			} `json:"models"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Models) != 1 || len(r.Models[0].Folds) != 2 {
+			t.Fatalf("cv --json: %v\n%s", err, out)
+		}
+		return []float64{r.Models[0].Folds[0].RMSE, r.Models[0].Folds[1].RMSE}
+	}
+	if p, f := rmse(plain), rmse(feat); p[0] == f[0] || p[1] == f[1] || f[0] > 1 || f[1] > 1 {
+		t.Errorf("cv --item-features: RMSE %v by fold (without features %v), want below 1", f, p)
 	}
 }
