@@ -169,27 +169,36 @@ type CVResult struct {
 // by model and fold, so they do not depend on the scheduling. The first
 // other error (or ctx's end) stops every job and is returned.
 func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config, folds int, seed uint64, opts ...Option) (CVResult, error) {
+	res, _, err := crossValidate(ctx, d, cfgs, folds, seed, model.TaskRating, testRating, opts)
+	return res, err
+}
+
+// crossValidate cuts d into folds with seed and fits and tests every
+// configuration on them for the task, as CrossValidate documents; it
+// returns the folds too, for a baseline on the same ones, and leaves
+// WallSeconds to its caller.
+func crossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config, folds int, seed uint64, task string, test foldTest, opts []Option) (CVResult, []*dataset.Split, error) {
 	o := newOptions(opts)
 	start := time.Now()
 	if len(cfgs) == 0 {
-		return CVResult{}, fmt.Errorf("selection: no model to cross-validate")
+		return CVResult{}, nil, fmt.Errorf("selection: no model to cross-validate")
 	}
 	splits, err := dataset.KFold(d, folds, seed)
 	if err != nil {
-		return CVResult{}, fmt.Errorf("selection: %w", err)
+		return CVResult{}, nil, fmt.Errorf("selection: %w", err)
 	}
-	res := CVResult{Task: model.TaskRating, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
-	if res.Models, err = newModels(cfgs, folds, model.TaskRating); err != nil {
-		return CVResult{}, err
+	res := CVResult{Task: task, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
+	if res.Models, err = newModels(cfgs, folds, task); err != nil {
+		return CVResult{}, nil, err
 	}
-	if err := runFolds(ctx, &res, splits, o, testRating); err != nil {
-		return CVResult{}, err
+	if err := runFolds(ctx, &res, splits, o, test); err != nil {
+		return CVResult{}, nil, err
 	}
 	for k := range res.Models {
 		res.Models[k].summarize()
 	}
 	res.WallSeconds = time.Since(start).Seconds()
-	return res, nil
+	return res, splits, nil
 }
 
 // runFolds fits and tests every model of res on every fold of splits on

@@ -30,24 +30,11 @@ import (
 // A configuration that names no task is trained for the implicit task; one
 // of a kind that learns only ratings (mf, nmf, mean, bias) is refused.
 func CrossValidateRanking(ctx context.Context, d *dataset.Dataset, cfgs []model.Config, folds int, seed uint64, opts ...Option) (CVResult, error) {
-	o := newOptions(opts)
 	start := time.Now()
-	if len(cfgs) == 0 {
-		return CVResult{}, fmt.Errorf("selection: no model to cross-validate")
-	}
-	splits, err := dataset.KFold(d, folds, seed)
+	res, splits, err := crossValidate(ctx, d, cfgs, folds, seed, model.TaskImplicit,
+		func(m *model.Model, s *dataset.Split) Fold { return testRanking(m.Net, s) }, opts)
 	if err != nil {
-		return CVResult{}, fmt.Errorf("selection: %w", err)
-	}
-	res := CVResult{Task: model.TaskImplicit, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
-	if res.Models, err = newModels(cfgs, folds, model.TaskImplicit); err != nil {
 		return CVResult{}, err
-	}
-	if err := runFolds(ctx, &res, splits, o, func(m *model.Model, s *dataset.Split) Fold { return testRanking(m.Net, s) }); err != nil {
-		return CVResult{}, err
-	}
-	for k := range res.Models {
-		res.Models[k].summarize()
 	}
 	pop := CVModel{Name: "most popular", Folds: make([]Fold, folds)}
 	for j, s := range splits {
