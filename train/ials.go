@@ -85,13 +85,7 @@ func NewInteractions(rows, cols []int32, vals []float32, n int) Interactions {
 	if vals != nil {
 		return newValuedInteractions(rows, cols, vals, n)
 	}
-	t := Interactions{Start: make([]int, n+1)}
-	for _, r := range rows {
-		t.Start[r+1]++
-	}
-	for r := range n {
-		t.Start[r+1] += t.Start[r]
-	}
+	t := Interactions{Start: rowStarts(rows, n)}
 	col, next := make([]int32, len(rows)), slices.Clone(t.Start[:n])
 	for k, r := range rows {
 		col[next[r]] = cols[k]
@@ -111,19 +105,27 @@ func NewInteractions(rows, cols []int32, vals []float32, n int) Interactions {
 	return t
 }
 
+// rowStarts returns where each of rows 0..n-1 starts among the pairs
+// grouped by row, rows given by the pairs' row numbers, and the end (n+1
+// offsets).
+func rowStarts(rows []int32, n int) []int {
+	start := make([]int, n+1)
+	for _, r := range rows {
+		start[r+1]++
+	}
+	for r := range n {
+		start[r+1] += start[r]
+	}
+	return start
+}
+
 // newValuedInteractions is NewInteractions with values.
 func newValuedInteractions(rows, cols []int32, vals []float32, n int) Interactions {
 	type cell struct {
 		col int32
 		val float32
 	}
-	t := Interactions{Start: make([]int, n+1)}
-	for _, r := range rows {
-		t.Start[r+1]++
-	}
-	for r := range n {
-		t.Start[r+1] += t.Start[r]
-	}
+	t := Interactions{Start: rowStarts(rows, n)}
 	cells, next := make([]cell, len(rows)), slices.Clone(t.Start[:n])
 	for k, r := range rows {
 		cells[next[r]] = cell{cols[k], vals[k]}
