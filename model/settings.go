@@ -106,8 +106,8 @@ func describeNet(c Config) string {
 		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
 	}
 	l2, _ := c.PositiveL2()
-	return fmt.Sprintf("dim %d%s, %s output, L2 %g, %s lr %g, batch %d, %s%s",
-		c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, upToEpochs(c.Epochs), task)
+	return fmt.Sprintf("dim %d%s%s, %s output, L2 %g, %s lr %g, batch %d, %s%s",
+		c.Dim, net, svdppSays(c), c.Activation, l2, c.Optimizer, c.LR, c.Batch, upToEpochs(c.Epochs), task)
 }
 
 // upToEpochs says "up to n epochs", with n = 1 as one epoch.
