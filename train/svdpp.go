@@ -16,14 +16,15 @@ import (
 //
 // An epoch visits the users in a random order, cut into windows of whole
 // users of at least window rows each; a window's rows are shuffled
-// together. s_u is summed afresh from y as it stands when the user's
+// together. Window 0 makes the whole epoch one window, its rows in their
+// given (shuffled) order. s_u is summed afresh from y as it stands when the user's
 // window begins, and when it ends the gradient gathered for s_u, times
 // |N(u)|^-½, is pushed to every y_j of N(u): y is read and written once a
 // user an epoch, which costs O(ratings · dim), not O(ratings · |N(u)| ·
 // dim). At the end of an epoch every s_u is summed afresh, for validation.
 type ratedState struct {
 	dim    int
-	window int       // least rows of a window (1: a window a user)
+	window int       // least rows of a window (1: a window a user; 0: one window)
 	rated  userItems // N(u): each user's training items, sorted
 	sum    []float32 // users x dim: s_u
 	acc    []float32 // users x dim: the gradient gathered for s_u
@@ -86,6 +87,10 @@ func newRated(s *dataset.Split, cfg model.Config) []float32 {
 func (st *ratedState) group(us, is []int32, ts []float32) ([]int32, []int32, []float32) {
 	for k := range st.order {
 		st.order[k] = int32(k)
+	}
+	if st.window == 0 {
+		st.bounds, st.wuser = append(st.bounds[:0], 0, int32(len(us))), append(st.wuser[:0], 0, int32(len(st.order)))
+		return us, is, ts
 	}
 	st.rng.Shuffle(len(st.order), func(a, b int) { st.order[a], st.order[b] = st.order[b], st.order[a] })
 	for r, u := range st.order {
