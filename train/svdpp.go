@@ -14,17 +14,16 @@ import (
 // |N(u)|^-½ Σ_{j∈N(u)} y_j cached per user, and per user the gradient
 // with respect to s_u gathered over the user's rows.
 //
-// An epoch visits the users in a random order, cut into windows of whole
-// users of at least window rows each; a window's rows are shuffled
-// together. Window 0 makes the whole epoch one window, its rows in their
-// given (shuffled) order. s_u is summed afresh from y as it stands when the user's
+// An epoch runs in windows of whole users: either a window a user, the
+// users in a random order and each user's rows together (mf), or the
+// whole epoch one window, its rows in their given shuffled order (dot). s_u is summed afresh from y as it stands when the user's
 // window begins, and when it ends the gradient gathered for s_u, times
 // |N(u)|^-½, is pushed to every y_j of N(u): y is read and written once a
 // user an epoch, which costs O(ratings · dim), not O(ratings · |N(u)| ·
 // dim). At the end of an epoch every s_u is summed afresh, for validation.
 type ratedState struct {
 	dim    int
-	window int       // least rows of a window (1: a window a user; 0: one window)
+	one    bool      // the whole epoch one window, else a window a user
 	rated  userItems // N(u): each user's training items, sorted
 	sum    []float32 // users x dim: s_u
 	acc    []float32 // users x dim: the gradient gathered for s_u
@@ -39,13 +38,13 @@ type ratedState struct {
 }
 
 // newRatedState returns the svdpp state for dim-wide rows over the
-// training ratings of s, in windows of at least window rows, its orders
-// drawn from seed.
-func newRatedState(s *dataset.Split, dim, window int, seed uint64) *ratedState {
+// training ratings of s, in one window or a window a user, its user
+// order drawn from seed.
+func newRatedState(s *dataset.Split, dim int, one bool, seed uint64) *ratedState {
 	users := s.Users.Len()
 	n := s.Train.Len()
 	return &ratedState{
-		dim: dim, window: window, rated: groupItems(users, s.Train),
+		dim: dim, one: one, rated: groupItems(users, s.Train),
 		sum: make([]float32, users*dim), acc: make([]float32, users*dim),
 		rng:   rand.New(rand.NewPCG(seed, 0x5dd9)),
 		order: make([]int32, users), rank: make([]int32, users), count: make([]int32, users+1),
@@ -81,14 +80,14 @@ func newRated(s *dataset.Split, cfg model.Config) []float32 {
 	return src.ItemEmb
 }
 
-// group returns the rows us, is, ts by window (see ratedState): the
-// users in a random order, each user's rows in one window, each window's
-// rows shuffled.
+// group returns the rows us, is, ts by window (see ratedState): as given
+// in one window, or a window a user, the users in a random order, each
+// user's rows in their given order.
 func (st *ratedState) group(us, is []int32, ts []float32) ([]int32, []int32, []float32) {
 	for k := range st.order {
 		st.order[k] = int32(k)
 	}
-	if st.window == 0 {
+	if st.one {
 		st.bounds, st.wuser = append(st.bounds[:0], 0, int32(len(us))), append(st.wuser[:0], 0, int32(len(st.order)))
 		return us, is, ts
 	}
@@ -103,7 +102,7 @@ func (st *ratedState) group(us, is []int32, ts []float32) ([]int32, []int32, []f
 	st.bounds, st.wuser = append(st.bounds[:0], 0), append(st.wuser[:0], 0)
 	for r := range st.order {
 		st.count[r+1] += st.count[r]
-		if st.count[r+1]-st.bounds[len(st.bounds)-1] >= int32(st.window) || r == len(st.order)-1 {
+		if st.count[r+1] > st.count[r] || r == len(st.order)-1 {
 			st.bounds, st.wuser = append(st.bounds, st.count[r+1]), append(st.wuser, int32(r+1))
 		}
 	}
@@ -113,19 +112,7 @@ func (st *ratedState) group(us, is []int32, ts []float32) ([]int32, []int32, []f
 		st.us[p], st.is[p], st.ts[p] = u, is[k], ts[k]
 	}
 	n := len(us)
-	us, is, ts = st.us[:n], st.is[:n], st.ts[:n]
-	if st.window > 1 {
-		for w := range len(st.bounds) - 1 {
-			lo, hi := st.bounds[w], st.bounds[w+1]
-			st.rng.Shuffle(int(hi-lo), func(a, b int) {
-				a, b = a+int(lo), b+int(lo)
-				us[a], us[b] = us[b], us[a]
-				is[a], is[b] = is[b], is[a]
-				ts[a], ts[b] = ts[b], ts[a]
-			})
-		}
-	}
-	return us, is, ts
+	return st.us[:n], st.is[:n], st.ts[:n]
 }
 
 // windows calls begin with the users of each window that begins at a row

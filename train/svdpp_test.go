@@ -161,7 +161,7 @@ func TestMFRatedMatchesSurprise(t *testing.T) {
 	}
 	k := newMFKernel(net, cfg)
 	k.withRated(s, net, cfg)
-	order := newRatedState(s, d, 1, cfg.Seed) // draws the kernel's user order
+	order := newRatedState(s, d, false, cfg.Seed) // draws the kernel's user order
 	for range 5 {
 		if _, err := k.epoch(us, is, ts, 4, nil); err != nil {
 			t.Fatal(err)

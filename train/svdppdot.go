@@ -20,7 +20,7 @@ type dotRated struct {
 // of s, starting y from net.Rated.
 func (k *dotKernel) withRated(s *dataset.Split, net *model.Dot, cfg model.Config) {
 	r := &dotRated{
-		st:  newRatedState(s, k.dim, 0, cfg.Seed),
+		st:  newRatedState(s, k.dim, true, cfg.Seed),
 		y:   newDotTable(net.Items, k.dim, k.opt.adam),
 		tmp: make([]float32, k.dim),
 	}

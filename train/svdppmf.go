@@ -25,7 +25,7 @@ func (r *mfRated) begin(users []int32) {
 // withRated sets k up to train the svdpp setting over the training ratings
 // of s, starting y from net.Rated.
 func (k *mfKernel) withRated(s *dataset.Split, net *model.MF, cfg model.Config) {
-	r := &mfRated{st: newRatedState(s, k.dim, 1, cfg.Seed), y: append([]float32(nil), net.Rated...), tmp: make([]float32, k.dim)}
+	r := &mfRated{st: newRatedState(s, k.dim, false, cfg.Seed), y: append([]float32(nil), net.Rated...), tmp: make([]float32, k.dim)}
 	k.rated = r
 	r.st.refresh(r.yrow)
 }
