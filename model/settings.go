@@ -54,6 +54,10 @@ func (c Config) Unused(setting string) string {
 		if c.Implicit() {
 			return "the implicit task learns interactions, not rating values"
 		}
+	case "svdpp":
+		if c.Implicit() {
+			return "svdpp is for the rating task (on the implicit task the rated items are the positives)"
+		}
 	case "negatives":
 		if !c.Implicit() {
 			return "negatives are sampled for the implicit task only"
