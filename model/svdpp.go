@@ -89,7 +89,7 @@ func checkSVDpp(c Config) error {
 	case c.Implicit():
 		return &SettingError{Setting: "svdpp", Msg: "svdpp is for the rating task (on the implicit task the rated items are the positives)"}
 	case c.Threads > 1:
-		return &SettingError{Setting: "threads", Msg: fmt.Sprintf("%d: svdpp trains on one goroutine", c.Threads)}
+		return &SettingError{Setting: "threads", Msg: fmt.Sprintf("svdpp trains on one goroutine, not %d", c.Threads)}
 	}
 	return nil
 }
