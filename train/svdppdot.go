@@ -103,12 +103,10 @@ func (k *dotKernel) ratedGrads(us, is []int32, ts []float32, lo, hi int) float64
 	return sse
 }
 
-// begin sums s_u afresh for each of users.
-func (r *dotRated) begin(users []int32) {
-	for _, u := range users {
-		r.st.begin(u, r.yrow)
-	}
-}
+// begin clears the gathered gradients as the epoch's one window begins:
+// every s_u is already summed from y as it stands (refresh, after the
+// last epoch and in withRated).
+func (r *dotRated) begin([]int32) { clear(r.st.acc) }
 
 // pushRated adds, for each of users u, |N(u)|^-½ times u's gathered
 // gradient, and the L2 penalty's, to the y slot of every item of N(u).
