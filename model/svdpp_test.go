@@ -2,7 +2,6 @@ package model_test
 
 import (
 	"bytes"
-	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -108,21 +107,6 @@ func TestSVDppFoldInAndExplain(t *testing.T) {
 			t.Errorf("%s: folded-in bias %g, want 0", tc.name, res.UserBias)
 		}
 		ratings["c2"] = 1 // a rating s does not predict, so that every part moves
-		es, err := tc.m.Explain(context.Background(), ratings, []string{"c0", "c3", "c11"}, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		user := foldIn(t, tc.m, ratings)
-		for _, e := range es {
-			sum := e.Base
-			for _, p := range e.Parts {
-				sum += p.Part
-			}
-			i, _ := tc.m.Items.Inner(e.Item)
-			want := tc.m.Min + float64(user.Score(i))*(tc.m.Max-tc.m.Min)
-			if !e.Exact || len(e.Parts) != len(ratings) || math.Abs(sum-e.Score) > 1e-5 || math.Abs(want-e.Score) > 1e-4 {
-				t.Errorf("%s %s: exact %v, %d parts, base + parts = %.7f, score %.7f, fold-in %.7f", tc.name, e.Item, e.Exact, len(e.Parts), sum, e.Score, want)
-			}
-		}
+		checkExplainExact(t, tc.name, tc.m, ratings, []string{"c0", "c3", "c11"})
 	}
 }

@@ -141,6 +141,19 @@ func (st *ratedState) windowOf(p int) int {
 	return w - 1
 }
 
+// epoch runs an epoch of the rows us, is, ts by window (group) in
+// batches of batch rows, step training on the rows lo..hi of the grouped
+// rows, then sums every s_u afresh from y (y(j) is row j of y). after is
+// as in batches.
+func (st *ratedState) epoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error,
+	step func(us, is []int32, ts []float32, lo, hi int) float64, y func(j int32) []float32) (float64, error) {
+	us, is, ts = st.group(us, is, ts)
+	sse, err := batches(len(us), batch, after, func(int, int) {},
+		func(lo, hi int) float64 { return step(us, is, ts, lo, hi) })
+	st.refresh(y)
+	return sse, err
+}
+
 // of returns user u's row of t (sum or acc).
 func (st *ratedState) of(t []float32, u int32) []float32 {
 	o := int(u) * st.dim

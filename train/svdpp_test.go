@@ -144,16 +144,7 @@ func TestMFRatedMatchesSurprise(t *testing.T) {
 	net.Mu = 0.6
 	net.Rated = newRated(s, cfg)
 	d := net.Dim
-	rows := func(t []float32, n int) [][]float64 {
-		out := make([][]float64, n)
-		for r := range out {
-			for _, v := range t[r*d : (r+1)*d] {
-				out[r] = append(out[r], float64(v))
-			}
-		}
-		return out
-	}
-	pu, qi, yj := rows(net.UserEmb, 4), rows(net.ItemEmb, 4), rows(net.Rated, 4)
+	pu, qi, yj := float64Rows(net.UserEmb, 4, d), float64Rows(net.ItemEmb, 4, d), float64Rows(net.Rated, 4, d)
 	bu, bi := make([]float64, 4), make([]float64, 4)
 	rated := map[int32][]int32{}
 	for r, u := range us {
@@ -170,13 +161,6 @@ func TestMFRatedMatchesSurprise(t *testing.T) {
 		surpriseSVDpp(0.6, bu, bi, pu, qi, yj, rated, gu, gi, gt, 0.05, 0.03, 0.01)
 	}
 	k.store()
-	check := func(name string, got []float32, want []float64) {
-		for j, w := range want {
-			if math.Abs(float64(got[j])-w) > 1e-5 {
-				t.Errorf("%s[%d] = %.7f, want %.7f", name, j, got[j], w)
-			}
-		}
-	}
 	whole := make([][]float64, 4) // the saved user rows: p_u + |N(u)|^-½ Σ y_j
 	for u := range whole {
 		whole[u] = slices.Clone(pu[u])
@@ -186,11 +170,11 @@ func TestMFRatedMatchesSurprise(t *testing.T) {
 			}
 		}
 	}
-	check("user_bias", net.UserBias, bu)
-	check("item_bias", net.ItemBias, bi)
-	check("user_embedding", net.UserEmb, slices.Concat(whole...))
-	check("item_embedding", net.ItemEmb, slices.Concat(qi...))
-	check("rated_embedding", net.Rated, slices.Concat(yj...))
+	checkNear(t, "user_bias", net.UserBias, bu)
+	checkNear(t, "item_bias", net.ItemBias, bi)
+	checkNear(t, "user_embedding", net.UserEmb, slices.Concat(whole...))
+	checkNear(t, "item_embedding", net.ItemEmb, slices.Concat(qi...))
+	checkNear(t, "rated_embedding", net.Rated, slices.Concat(yj...))
 }
 
 // choiceData makes a table where what a user chose to rate may tell their

@@ -39,12 +39,7 @@ func (r *mfRated) yrow(j int32) []float32 {
 // ratedEpoch is epoch with the svdpp setting: the rows regrouped by user
 // (ratedState), then every s_u summed afresh.
 func (k *mfKernel) ratedEpoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error) (float64, error) {
-	r := k.rated
-	us, is, ts = r.st.group(us, is, ts)
-	sse, err := batches(len(us), batch, after, func(int, int) {},
-		func(lo, hi int) float64 { return k.ratedSteps(us, is, ts, lo, hi) })
-	r.st.refresh(r.yrow)
-	return sse, err
+	return k.rated.st.epoch(us, is, ts, batch, after, k.ratedSteps, k.rated.yrow)
 }
 
 // ratedSteps makes one SGD step per row lo..hi of the rows of group (a
