@@ -56,7 +56,7 @@ func init() {
 			{Name: "lr", Lo: 0.002, Hi: 0.05, Log: true, Grid: []string{"0.01", "0.02"}},
 			{Name: "l2", Lo: 5e-4, Hi: 0.05, Log: true, Grid: []string{"0.002", "0.005", "0.02"}},
 			{Name: "epochs", Lo: 10, Hi: 200, Int: true},
-			// No svdpp: it makes an epoch about four times dearer, and
+			// No svdpp: it makes an epoch two to four times dearer, and
 			// six random trials on a low-rank table (selection's
 			// TestTunedKnownAnswer) drew worse with it in the space.
 		},

@@ -60,7 +60,10 @@ and each user of a held-out fold has every item it has no training row for ranke
 recall@10 per fold with their mean and standard deviation, beside most popular
 (counted on each fold's training rows) on the same folds; the summary is sorted by
 NDCG@10. --kinds then defaults to the kinds that learn the implicit task (` + strings.Join(implicitKinds(train.Kinds()), ", ") + `),
-and kinds that learn only ratings are refused.`,
+and kinds that learn only ratings are refused.
+
+--svdpp sets the svdpp setting for every kind of --kinds that reads it, and is refused when
+none does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
@@ -75,7 +78,7 @@ and kinds that learn only ratings are refused.`,
 	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
 	f.StringVar(&r.features, "item-features", "", itemFeaturesUsage)
 	svdpp, _ := model.LookupSetting("svdpp")
-	f.BoolVar(&r.svdpp, svdpp.Flag, false, svdpp.Help+"; cv sets it for every kind of --kinds that reads it (refused when none does)")
+	f.BoolVar(&r.svdpp, svdpp.Flag, false, settingUsage(svdpp))
 	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c
