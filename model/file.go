@@ -364,7 +364,7 @@ func (m *Model) Write(w io.Writer) error {
 	switch {
 	case h.Features != nil:
 		version = FeaturesFileVersion
-	case h.Config.SVDpp:
+	case h.Config.withSVDpp():
 		version = SVDppFileVersion
 	}
 	binary.LittleEndian.PutUint32(pre[8:], version)

@@ -139,7 +139,7 @@ func (f *fileReader) header() (*fileHeader, error) {
 	if (h.Features != nil) != (version == FeaturesFileVersion) {
 		return nil, f.corrupt("bad header: item features in a version %d file", version)
 	}
-	if h.Config.SVDpp != (version == SVDppFileVersion) {
+	if h.Config.withSVDpp() != (version == SVDppFileVersion) {
 		return nil, f.corrupt("bad header: the svdpp setting in a version %d file", version)
 	}
 	if err := checkTables(h); err != nil {

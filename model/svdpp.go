@@ -21,10 +21,22 @@ import (
 const ratedEmbedding = "rated_embedding"
 
 // SVDppFileVersion is the version Write writes for a model trained with
-// the svdpp setting: version 2 with the rated_embedding table. A reader of
+// the svdpp setting, or a blend with a member trained with it: version 2
+// with rated_embedding tables. A reader of
 // version 2, which would score known users right but fold new learners in
 // without the y table, refuses it.
 const SVDppFileVersion = 4
+
+// withSVDpp reports whether c or one of its blend members has the svdpp
+// setting: its model file is then version 4.
+func (c Config) withSVDpp() bool {
+	for _, m := range c.MemberList() {
+		if m.SVDpp {
+			return true
+		}
+	}
+	return c.SVDpp
+}
 
 // RatedSum sets dst (of the nets' Dim) to |N|^-½ Σ_{j∈items} y_j, the rows
 // y_j of y (Items x len(dst)) summed in the order of items, then scaled;

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,5 +33,21 @@ func TestSVDppModel(t *testing.T) {
 		if out, errs, code := run(t, "eval", "--model", path); code != 0 || !strings.Contains(out, "recnet "+kind) {
 			t.Errorf("%s: eval exit %d:\n%s%s", kind, code, out, errs)
 		}
+	}
+}
+
+// TestSVDppBlendMember blends dot trained with --svdpp and bias: the file
+// is version 4, as the member's y table needs, and the blend folds in.
+func TestSVDppBlendMember(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "blend.recnet")
+	if out, errs, code := run(t, "blend", "--kinds", "dot,bias", "--svdpp", "--epochs", "2", "--out", path, "--quiet"); code != 0 {
+		t.Fatalf("blend exit %d:\n%s%s", code, out, errs)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 12 || b[8] != 4 {
+		t.Fatalf("blend file: %v, version byte %v, want 4", err, b[8:12])
+	}
+	if out, errs, code := run(t, "recommend", "--model", path, "--rated", "BC0101EN=5,CC0101EN=4"); code != 0 {
+		t.Errorf("recommend exit %d:\n%s%s", code, out, errs)
 	}
 }
