@@ -63,6 +63,7 @@ type Settings struct {
 	Dropout    float64    `json:"dropout,omitempty"`  // rate of inverted dropout after each hidden layer while training
 	Alpha      float64    `json:"alpha,omitempty"`    // ials: confidence 1 + alpha·r of an interaction
 	CGSteps    int        `json:"cg_steps,omitempty"` // ials: conjugate-gradient steps a row and half-step; negative: exact Cholesky solves
+	SVDpp      bool       `json:"svdpp,omitempty"`    // dot, mf: add SVD++'s |N(u)|^-½ Σ y_j over the items the user rated to the user's vector
 }
 
 // Dense is one hidden layer: its width and activation.

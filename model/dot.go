@@ -30,6 +30,10 @@ type Dot struct {
 	// ItemBias then hold each item's effective row (see Materialize).
 	Feats             int
 	FeatEmb, FeatBias []float32
+	// Rated is SVD++'s y table (Items x Dim) of a net trained with the
+	// svdpp setting, nil otherwise; UserEmb then holds each user's whole
+	// vector, p_u + |N(u)|^-½ Σ_{j∈N(u)} y_j (see RatedSum).
+	Rated []float32
 }
 
 // dotLayer names the per-row dot product in summaries.
@@ -89,7 +93,7 @@ func init() {
 		Doc:        "RecommenderNet",
 		Title:      "recommender_net",
 		Defaults:   Presets["default"],
-		Reads:      append(netSettings(), "threads"),
+		Reads:      append(netSettings(), "threads", "svdpp"),
 		Why:        "dot is a net of embeddings trained by an optimizer, with no hidden layers and no confidence weights",
 		Optimizers: Optimizers,
 		Space: []Range{
@@ -100,6 +104,7 @@ func init() {
 			{Name: "batch", Values: []string{"64", "128", "256", "512"}},
 			{Name: "activation", Values: []string{"linear", "relu", "sigmoid"}},
 			{Name: "negatives", Values: NegativesSpace},
+			{Name: "svdpp", Values: []string{"false", "true"}},
 		},
 		SearchBase: Config{Training: Training{Epochs: 100}},
 		// The implicit task keeps the rating defaults but for the
@@ -110,6 +115,7 @@ func init() {
 		Build:            buildDot,
 		Count:            countEmbeddings,
 		Describe:         describeNet,
+		Check:            checkSVDpp,
 	})
 }
 
@@ -145,14 +151,21 @@ func buildDot(cfg Config, params []Param) (Net, error) {
 	if len(d.UserEmb) != d.Users*d.Dim || len(d.ItemEmb) != d.Items*d.Dim {
 		return nil, fmt.Errorf("model: dot tables disagree on the number of users or items")
 	}
+	if d.Rated, err = readRated(cfg, params, d.Items, d.Dim); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
 // countEmbeddings counts an embedding and a bias a user and an item: the
 // parameters of dot, mf and nmf (nmf's biases are never used, but its
-// trainer keeps them).
+// trainer keeps them), and with the svdpp setting an item's y.
 func countEmbeddings(cfg Config, users, items int) int64 {
-	return (int64(users) + int64(items)) * (int64(cfg.Dim) + 1)
+	n := (int64(users) + int64(items)) * (int64(cfg.Dim) + 1)
+	if cfg.SVDpp {
+		n += int64(items) * int64(cfg.Dim)
+	}
+	return n
 }
 
 // NewDot returns a RecommenderNet for the given numbers of users and items,
@@ -231,7 +244,7 @@ func (d *Dot) Params() []Param {
 	if d.FeatBias != nil {
 		p = append(p, Param{featureEmbedding, d.Feats, d.Dim, d.FeatEmb}, Param{featureBias, d.Feats, 1, d.FeatBias})
 	}
-	return p
+	return append(p, ratedParams(d.Items, d.Dim, d.Rated)...)
 }
 
 // FeatureRows returns the number of feature rows: 0 without item
@@ -251,6 +264,7 @@ func (d *Dot) SummaryRows() []SummaryRow {
 		rows = append(rows, SummaryRow{featureEmbedding, "Embedding (summed per item)", dim, d.Feats * d.Dim},
 			SummaryRow{featureBias, "Embedding (summed per item)", "(None, 1)", d.Feats})
 	}
+	rows = append(rows, ratedSummary(d.Items, d.Dim, dim, d.Rated)...)
 	return append(rows, []SummaryRow{
 		{dotLayer, "Dot (per row)", "(None, 1)", 0},
 		{"add", "Add", "(None, 1)", 0},
@@ -270,7 +284,7 @@ func (d *Dot) FoldInUser(ctx context.Context, rated []Rated, lambda float64) (Fo
 	if d.Act != Linear && d.Act != ReLU && d.Act != Sigmoid {
 		return FoldedUser{}, fmt.Errorf("%w: cannot fold in a user of a dot net with a %s output", ErrUnsupported, d.Act)
 	}
-	f := linearFold{dim: d.Dim, itemEmb: d.ItemEmb, itemBi: d.ItemBias, act: d.Act}
+	f := linearFold{dim: d.Dim, itemEmb: d.ItemEmb, itemBi: d.ItemBias, act: d.Act, rated: d.Rated}
 	return foldInLinear(ctx, f, rated, lambda)
 }
 

@@ -18,8 +18,11 @@ import (
 //	b_i (+ mu) + Σ_j (x_iᵀ A⁻¹ x_j) y_j
 //
 // and the part of rated item j is (x_iᵀ A⁻¹ x_j) y_j, where y_j is its
-// target less its own bias terms. With no rows (a cold start) every part
-// is empty and the base is the whole score.
+// target less its own bias terms. With the svdpp setting y_j also loses
+// <s, q_j> and the user's vector gains s = |N|^-½ Σ_j y'_j (y' the y
+// table), so rated item j's part also holds |N|^-½ <y'_j, q_i>: the split
+// stays exact. With no rows (a cold start) every part is empty and the
+// base is the whole score.
 func (f linearFold) explain(rows []ratedRow, l []float64, i int32) (z, base float64, parts []float64) {
 	base = float64(f.itemBi[i])
 	if f.mf {
@@ -40,6 +43,9 @@ func (f linearFold) explain(rows []ratedRow, l []float64, i int32) (z, base floa
 			dot += v[c] * xj[c]
 		}
 		parts[j] = dot * r.y
+		if f.rated != nil {
+			parts[j] += float64(RatedScale(len(rows))) * float64(Dot32(f.rated[int(r.item)*f.dim:int(r.item)*f.dim+f.dim], f.itemEmb[int(i)*f.dim:int(i)*f.dim+f.dim]))
+		}
 		z += parts[j]
 	}
 	return base + z, base, parts

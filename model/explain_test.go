@@ -41,29 +41,37 @@ func TestExplainExact(t *testing.T) {
 		{"dot sigmoid", explainModel(model.NewDot(4, 12, sig), sig)},
 		{"mf", explainModel(mf, model.Config{Kind: "mf"})},
 	} {
-		es, err := tc.m.Explain(context.Background(), ratings, items, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
+		checkExplainExact(t, tc.name, tc.m, ratings, items)
+	}
+}
+
+// checkExplainExact explains items for a learner of ratings on m: every
+// explanation must be exact, with a part for each rating, its base and
+// parts adding up to its score within 1e-5, and its score the fold-in's.
+func checkExplainExact(t *testing.T, name string, m *model.Model, ratings map[string]float64, items []string) {
+	t.Helper()
+	es, err := m.Explain(context.Background(), ratings, items, 0)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	user := foldIn(t, m, ratings)
+	for _, e := range es {
+		sum := e.Base
+		for _, p := range e.Parts {
+			sum += p.Part
 		}
-		user := foldIn(t, tc.m, ratings)
-		for _, e := range es {
-			sum := e.Base
-			for _, p := range e.Parts {
-				sum += p.Part
-			}
-			if !e.Exact || len(e.Parts) != len(ratings) || math.Abs(sum-e.Score) > 1e-5 {
-				t.Errorf("%s %s: exact %v, %d parts, base + parts = %.7f, score %.7f", tc.name, e.Item, e.Exact, len(e.Parts), sum, e.Score)
-			}
-			i, _ := tc.m.Items.Inner(e.Item)
-			want := float64(user.Score(i))
-			if e.Scale == model.ScaleLogit {
-				want = math.Log(want / (1 - want))
-			} else {
-				want = tc.m.Min + want*(tc.m.Max-tc.m.Min)
-			}
-			if math.Abs(want-e.Score) > 1e-4 {
-				t.Errorf("%s %s: explained score %.6f, fold-in %.6f", tc.name, e.Item, e.Score, want)
-			}
+		if !e.Exact || len(e.Parts) != len(ratings) || math.Abs(sum-e.Score) > 1e-5 {
+			t.Errorf("%s %s: exact %v, %d parts, base + parts = %.7f, score %.7f", name, e.Item, e.Exact, len(e.Parts), sum, e.Score)
+		}
+		i, _ := m.Items.Inner(e.Item)
+		want := float64(user.Score(i))
+		if e.Scale == model.ScaleLogit {
+			want = math.Log(want / (1 - want))
+		} else {
+			want = m.Min + want*(m.Max-m.Min)
+		}
+		if math.Abs(want-e.Score) > 1e-4 {
+			t.Errorf("%s %s: explained score %.6f, fold-in %.6f", name, e.Item, e.Score, want)
 		}
 	}
 }

@@ -30,6 +30,9 @@ package model
 // Write writes it only for a model with features, so a model without them
 // is the same version 2 file as before.
 //
+// Version 4 is version 2 with the svdpp setting (SVDppFileVersion): the
+// rated_embedding table among the tables.
+//
 // The trailer does not depend on the version: in every version the last four
 // bytes are the CRC-32C of the bytes before them. That lets Read tell a file
 // of another version (ErrVersion) from a damaged version field (ErrCorrupt).
@@ -358,8 +361,11 @@ func (m *Model) Write(w io.Writer) error {
 	pre := make([]byte, preamble, preamble+len(js))
 	copy(pre, fileMagic)
 	version := uint32(FileVersion)
-	if h.Features != nil {
+	switch {
+	case h.Features != nil:
 		version = FeaturesFileVersion
+	case h.Config.withSVDpp():
+		version = SVDppFileVersion
 	}
 	binary.LittleEndian.PutUint32(pre[8:], version)
 	binary.LittleEndian.PutUint64(pre[12:], uint64(len(js)))

@@ -139,6 +139,9 @@ func (f *fileReader) header() (*fileHeader, error) {
 	if (h.Features != nil) != (version == FeaturesFileVersion) {
 		return nil, f.corrupt("bad header: item features in a version %d file", version)
 	}
+	if h.Config.withSVDpp() != (version == SVDppFileVersion) {
+		return nil, f.corrupt("bad header: the svdpp setting in a version %d file", version)
+	}
 	if err := checkTables(h); err != nil {
 		return nil, f.corrupt("bad header: %v", err)
 	}
@@ -168,7 +171,7 @@ func (f *fileReader) preamble() (version uint32, hlen uint64, err error) {
 		return 0, 0, f.readErr(err, "the version")
 	}
 	version = binary.LittleEndian.Uint32(pre[8:])
-	if version != FileVersion && version != FeaturesFileVersion && version != 1 {
+	if version != FileVersion && version != FeaturesFileVersion && version != SVDppFileVersion && version != 1 {
 		return 0, 0, f.versionError(version)
 	}
 	if _, err := io.ReadFull(f.cr, pre[12:]); err != nil {

@@ -170,13 +170,17 @@ func foldInLinear(ctx context.Context, f linearFold, rated []Rated, lambda float
 		return FoldedUser{}, err
 	}
 	u := FoldedUser{Emb: make([]float32, f.dim)}
-	rows := f.rows(rated)
+	s := f.ratedSum(rated)
+	rows := f.rows(rated, s)
 	var l []float64
 	if len(rated) > 0 {
 		var err error
 		if u.Bias, l, err = f.solve(rows, lambda, u.Emb); err != nil {
 			return FoldedUser{}, err
 		}
+	}
+	for c, v := range s {
+		u.Emb[c] += v
 	}
 	u.Score = func(i int32) float32 { return f.score(u.Emb, u.Bias, i) }
 	u.Explain = func(i int32) (float64, float64, []float64) { return f.explain(rows, l, i) }
@@ -185,13 +189,34 @@ func foldInLinear(ctx context.Context, f linearFold, rated []Rated, lambda float
 }
 
 // linearFold is the closed-form fold-in of a dot or an mf net: its item
-// tables, mf's global mean and the output activation.
+// tables, mf's global mean, the output activation and, with the svdpp
+// setting, the y table (nil without).
+//
+// With y, the user's vector is p + s, s = |N|^-½ Σ_j y_j over the rated
+// items (RatedSum), and the ridge penalty is on p as in training: the
+// targets lose <s, q_j> before the solve, and s is added to its p.
 type linearFold struct {
 	dim             int
 	itemEmb, itemBi []float32
 	mu              float32
 	act             Activation
 	mf              bool
+	rated           []float32
+}
+
+// ratedSum returns the svdpp part s of the vector of a user who rated the
+// items of targets, or nil for a net without y.
+func (f linearFold) ratedSum(targets []Rated) []float32 {
+	if f.rated == nil {
+		return nil
+	}
+	items := make([]int32, len(targets))
+	for j, r := range targets {
+		items[j] = r.Item
+	}
+	s := make([]float32, f.dim)
+	RatedSum(s, f.rated, items)
+	return s
 }
 
 // ratedRow is a rated item with the regression target y of its rating.
@@ -201,9 +226,9 @@ type ratedRow struct {
 }
 
 // rows returns the regression targets of the ratings: the training-scale
-// rating (its logit, clipped, for a sigmoid output) less the item bias and
-// mf's mean.
-func (f linearFold) rows(targets []Rated) []ratedRow {
+// rating (its logit, clipped, for a sigmoid output) less the item bias,
+// mf's mean and <s, q_i> (s the svdpp part, nil without).
+func (f linearFold) rows(targets []Rated, s []float32) []ratedRow {
 	rows := make([]ratedRow, len(targets))
 	for j, r := range targets {
 		t := r.Target
@@ -212,6 +237,9 @@ func (f linearFold) rows(targets []Rated) []ratedRow {
 			t = math.Log(t / (1 - t))
 		}
 		rows[j] = ratedRow{r.Item, t - float64(f.mu) - float64(f.itemBi[r.Item])}
+		if s != nil {
+			rows[j].y -= float64(Dot32(s, f.itemEmb[int(r.Item)*f.dim:int(r.Item)*f.dim+f.dim]))
+		}
 	}
 	return rows
 }

@@ -54,6 +54,10 @@ func (c Config) Unused(setting string) string {
 		if c.Implicit() {
 			return "the implicit task learns interactions, not rating values"
 		}
+	case "svdpp":
+		if c.Implicit() {
+			return "svdpp is for the rating task (on the implicit task the rated items are the positives)"
+		}
 	case "negatives":
 		if !c.Implicit() {
 			return "negatives are sampled for the implicit task only"
@@ -106,8 +110,8 @@ func describeNet(c Config) string {
 		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
 	}
 	l2, _ := c.PositiveL2()
-	return fmt.Sprintf("dim %d%s, %s output, L2 %g, %s lr %g, batch %d, %s%s",
-		c.Dim, net, c.Activation, l2, c.Optimizer, c.LR, c.Batch, upToEpochs(c.Epochs), task)
+	return fmt.Sprintf("dim %d%s%s, %s output, L2 %g, %s lr %g, batch %d, %s%s",
+		c.Dim, net, svdppSays(c), c.Activation, l2, c.Optimizer, c.LR, c.Batch, upToEpochs(c.Epochs), task)
 }
 
 // upToEpochs says "up to n epochs", with n = 1 as one epoch.

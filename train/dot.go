@@ -21,10 +21,13 @@ func dotRowFloats(cfg model.Config) int64 { return 2*(int64(cfg.Dim)+16) + 4 }
 
 // fitDot trains RecommenderNet.
 func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
+	cfg := m.Config
+	if err := checkRated(cfg, o); err != nil {
+		return err
+	}
 	if o.features != nil {
 		return fitDotFeatures(ctx, s, m, o, o.features)
 	}
-	cfg := m.Config
 	net := model.NewDot(s.Users.Len(), s.Items.Len(), cfg)
 	m.Net = net
 	if cfg.Init == "normal" {
@@ -36,8 +39,14 @@ func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) e
 		}
 		clear(net.UserBias)
 	}
+	if cfg.SVDpp {
+		net.Rated = newRated(s, cfg)
+	}
 	k := newDotKernel(net, scratch(cfg, s))
 	k.bce = cfg.Implicit()
+	if cfg.SVDpp {
+		k.withRated(s, net, cfg)
+	}
 	return loop(ctx, s, m, dotEpochs{k, net}, o)
 }
 

@@ -135,7 +135,7 @@ func withOtherGenre(s *dataset.Split, f *dataset.Features) dataset.Split {
 // mlsRatings returns the path of ml-latest-small's ratings.csv: the
 // RECNET_MLS variable, or shared/data/ml-latest-small/ratings.csv in a
 // parent directory; it skips the test when there is none.
-func mlsRatings(t *testing.T) string {
+func mlsRatings(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("RECNET_MLS"); p != "" {
 		return p

@@ -331,6 +331,9 @@ func (v *validation) run(m *model.Model, t scorer) (loss, rmse float64) {
 
 // score returns the net's output for (u, i) from the packed weights.
 func (k *dotKernel) score(u, i int32) float32 {
+	if k.rated != nil {
+		return k.ratedScore(u, i)
+	}
 	y, _ := k.act.Apply(k.preact(u, i))
 	return y
 }

@@ -27,6 +27,7 @@ type dotKernel struct {
 	su, si   []int32   // per row of a batch: its user's and its item's gradient slot
 	nu, ni   []int32   // the next batch's rows, for forwardVec to prefetch
 	par      *parallel // set when training on more than one goroutine
+	rated    *dotRated // set when training with the svdpp setting
 }
 
 func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
@@ -54,6 +55,9 @@ func newDotKernel(d *model.Dot, cfg model.Config) *dotKernel {
 func (k *dotKernel) store(d *model.Dot) {
 	k.users.store(d.UserEmb, d.UserBias)
 	k.items.store(d.ItemEmb, d.ItemBias)
+	if k.rated != nil {
+		k.storeRated(d)
+	}
 }
 
 // slot returns the gradient of row r in the current batch, whose slot
@@ -93,6 +97,9 @@ func claim(t *dotTable, r int32, touched *[]int32, grad []float32, n int) int32 
 func (k *dotKernel) epoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error) (float64, error) {
 	if k.par != nil {
 		return k.parEpoch(us, is, ts, batch, after)
+	}
+	if k.rated != nil {
+		return k.ratedEpoch(us, is, ts, batch, after)
 	}
 	return batches(len(us), batch, after,
 		func(lo, hi int) { k.prefetch(us[lo:hi], is[lo:hi]) },
@@ -152,8 +159,23 @@ func bce(y, t float32) float64 {
 func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
 	n := len(us)
 	is, ts = is[:n], ts[:n]
-	xs, gs := k.xs[:n], k.gs[:n]
+	xs := k.xs[:n]
 	k.forward(xs, us, is)
+	sse := k.losses(xs, ts)
+	k.grads(us, is)
+	k.opt.next()
+	k.opt.updateRows(&k.users, k.utouched, k.ugrad, k.gn)
+	k.opt.updateRows(&k.items, k.itouched, k.igrad, k.gn)
+	k.utouched, k.itouched = k.utouched[:0], k.itouched[:0]
+	return sse
+}
+
+// losses returns the sum of the losses of the outputs before activation
+// xs for the targets ts, and sets k.gs to the gradient of the batch's mean
+// loss with respect to each.
+func (k *dotKernel) losses(xs, ts []float32) float64 {
+	n := len(xs)
+	ts, gs := ts[:n], k.gs[:n]
 	inv := 2 / float32(n)
 	var sse float64
 	for r, x := range xs {
@@ -168,11 +190,6 @@ func (k *dotKernel) batch(us, is []int32, ts []float32) float64 {
 			gs[r] = inv * e * dy
 		}
 	}
-	k.grads(us, is)
-	k.opt.next()
-	k.opt.updateRows(&k.users, k.utouched, k.ugrad, k.gn)
-	k.opt.updateRows(&k.items, k.itouched, k.igrad, k.gn)
-	k.utouched, k.itouched = k.utouched[:0], k.itouched[:0]
 	return sse
 }
 

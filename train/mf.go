@@ -29,7 +29,15 @@ func fitMF(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) er
 	mfZeroUnseen(net.UserEmb, uSeen, net.Dim)
 	mfZeroUnseen(net.ItemEmb, iSeen, net.Dim)
 	m.Net = net
-	return loop(ctx, s, m, newMFKernel(net, cfg), o)
+	if err := checkRated(cfg, o); err != nil {
+		return err
+	}
+	k := newMFKernel(net, cfg)
+	if cfg.SVDpp {
+		net.Rated = newRated(s, cfg)
+		k.withRated(s, net, cfg)
+	}
+	return loop(ctx, s, m, k, o)
 }
 
 // mfSeen reports which users and which items have a rating in r.
@@ -62,6 +70,7 @@ type mfKernel struct {
 	lr           float32
 	reg, breg    float32 // Surprise's reg_pu = reg_qi, and reg_bu = reg_bi
 	net          *model.MF
+	rated        *mfRated // set when training with the svdpp setting
 }
 
 func newMFKernel(net *model.MF, cfg model.Config) *mfKernel {
@@ -104,6 +113,9 @@ func (k *mfKernel) row(t []float32, r int32) []float32 {
 // epoch makes one SGD step per row, in the given order, calling after (if
 // not nil) every batch rows.
 func (k *mfKernel) epoch(us, is []int32, ts []float32, batch int, after func(b int, sse float64) error) (float64, error) {
+	if k.rated != nil {
+		return k.ratedEpoch(us, is, ts, batch, after)
+	}
 	var sse float64
 	n := len(us)
 	for b, lo := 0, 0; lo < n; b, lo = b+1, lo+batch {
@@ -154,6 +166,9 @@ func (k *mfKernel) steps(us, is []int32, ts []float32) float64 {
 
 // score returns mu + bu + bi + <pu, qi> from the packed tables.
 func (k *mfKernel) score(u, i int32) float32 {
+	if k.rated != nil {
+		return k.ratedScore(u, i)
+	}
 	d := k.dim
 	pu, qi := k.row(k.users, u), k.row(k.items, i)
 	return k.mu + pu[d] + qi[d] + model.Dot32(pu[:d], qi[:d])
@@ -163,4 +178,7 @@ func (k *mfKernel) score(u, i int32) float32 {
 func (k *mfKernel) store() {
 	mfUnpack(k.users, k.stride, k.dim, k.net.UserEmb, k.net.UserBias)
 	mfUnpack(k.items, k.stride, k.dim, k.net.ItemEmb, k.net.ItemBias)
+	if k.rated != nil {
+		k.storeRated()
+	}
 }

@@ -77,17 +77,7 @@ func TestMFEpochMatchesReference(t *testing.T) {
 	us := []int32{0, 1, 0, 2, 3, 1, 0, 3}
 	is := []int32{0, 0, 1, 2, 1, 2, 2, 0}
 	ts := []float32{1, 0.5, 0, 0.75, 0.25, 1, 0.5, 0}
-	d := net.Dim
-	rows := func(t []float32, n int) [][]float64 {
-		out := make([][]float64, n)
-		for r := range out {
-			for _, v := range t[r*d : (r+1)*d] {
-				out[r] = append(out[r], float64(v))
-			}
-		}
-		return out
-	}
-	pu, qi := rows(net.UserEmb, 4), rows(net.ItemEmb, 3)
+	pu, qi := float64Rows(net.UserEmb, 4, net.Dim), float64Rows(net.ItemEmb, 3, net.Dim)
 	bu, bi := make([]float64, 4), make([]float64, 3)
 	k := newMFKernel(net, cfg.WithDefaults())
 	for range 5 {
@@ -97,17 +87,31 @@ func TestMFEpochMatchesReference(t *testing.T) {
 		surpriseSVD(0.6, bu, bi, pu, qi, us, is, ts, 0.05, 0.03, 0.01)
 	}
 	k.store()
-	check := func(name string, got []float32, want []float64) {
-		for j, w := range want {
-			if math.Abs(float64(got[j])-w) > 1e-5 {
-				t.Errorf("%s[%d] = %.7f, want %.7f", name, j, got[j], w)
-			}
+	checkNear(t, "user_bias", net.UserBias, bu)
+	checkNear(t, "item_bias", net.ItemBias, bi)
+	checkNear(t, "user_embedding", net.UserEmb, slices.Concat(pu...))
+	checkNear(t, "item_embedding", net.ItemEmb, slices.Concat(qi...))
+}
+
+// float64Rows returns the first n rows of d values of t, in float64.
+func float64Rows(t []float32, n, d int) [][]float64 {
+	out := make([][]float64, n)
+	for r := range out {
+		for _, v := range t[r*d : (r+1)*d] {
+			out[r] = append(out[r], float64(v))
 		}
 	}
-	check("user_bias", net.UserBias, bu)
-	check("item_bias", net.ItemBias, bi)
-	check("user_embedding", net.UserEmb, slices.Concat(pu...))
-	check("item_embedding", net.ItemEmb, slices.Concat(qi...))
+	return out
+}
+
+// checkNear reports each value of got farther than 1e-5 from want's.
+func checkNear(t *testing.T, name string, got []float32, want []float64) {
+	t.Helper()
+	for j, w := range want {
+		if math.Abs(float64(got[j])-w) > 1e-5 {
+			t.Errorf("%s[%d] = %.7f, want %.7f", name, j, got[j], w)
+		}
+	}
 }
 
 // TestMFKnownAnswer trains the mf kind with its defaults on data with

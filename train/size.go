@@ -41,7 +41,8 @@ func scratch(cfg model.Config, s *dataset.Split) model.Config {
 // needs for the given numbers of users and items and rows an epoch: four
 // copies of the weights (the net, the packed training tables, two optimizer
 // moments), the batch buffers of min(Batch, rows) rows and the epoch's row
-// buffers.
+// buffers; with the svdpp setting, each user's cached sum and gathered
+// gradient and the rated items with the rows regrouped (ratedState).
 func TrainFloats(cfg model.Config, users, items, rows int) int64 {
 	cfg = cfg.WithDefaults()
 	b := int64(max(1, min(cfg.Batch, rows)))
@@ -49,7 +50,11 @@ func TrainFloats(cfg model.Config, users, items, rows int) int64 {
 	if f := fitters[cfg.Kind].RowFloats; f != nil {
 		perRow = f(cfg)
 	}
-	return 4*cfg.Params(users, items) + b*perRow + 6*int64(rows)
+	n := 4*cfg.Params(users, items) + b*perRow + 6*int64(rows)
+	if cfg.SVDpp {
+		n += 2*int64(users)*int64(cfg.Dim) + 4*int64(rows)
+	}
+	return n
 }
 
 // checkSize returns an error wrapping ErrTooLarge when training cfg on s

@@ -26,6 +26,7 @@ type cvRun struct {
 	workers    int
 	validShare float64
 	features   string
+	svdpp      bool
 	asJSON     bool
 	quiet      bool
 }
@@ -59,7 +60,10 @@ and each user of a held-out fold has every item it has no training row for ranke
 recall@10 per fold with their mean and standard deviation, beside most popular
 (counted on each fold's training rows) on the same folds; the summary is sorted by
 NDCG@10. --kinds then defaults to the kinds that learn the implicit task (` + strings.Join(implicitKinds(train.Kinds()), ", ") + `),
-and kinds that learn only ratings are refused.`,
+and kinds that learn only ratings are refused.
+
+--svdpp sets the svdpp setting for every kind of --kinds that reads it, and is refused when
+none does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return r.run(cmd) },
 	}
@@ -73,6 +77,8 @@ and kinds that learn only ratings are refused.`,
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
 	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
 	f.StringVar(&r.features, "item-features", "", itemFeaturesUsage)
+	svdpp, _ := model.LookupSetting("svdpp")
+	f.BoolVar(&r.svdpp, svdpp.Flag, false, settingUsage(svdpp))
 	f.BoolVar(&r.asJSON, "json", false, "print the result as one JSON object instead of the table")
 	f.BoolVarP(&r.quiet, "quiet", "q", false, "no progress on stderr")
 	return c
@@ -143,13 +149,16 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	if err != nil {
 		return nil, badInput(err)
 	}
+	if err := r.svdppApply(cfgs); err != nil {
+		return nil, err
+	}
 	var names []string
 	for _, c := range cfgs {
 		names = append(names, c.Kind)
 		if r.features != "" && c.Kind != model.DefaultKind {
 			return nil, badInput(fmt.Errorf("--item-features: %s does not train with item features (--kinds names it): give --kinds %s", c.Kind, model.DefaultKind))
 		}
-		if err := featuresApply(r.features, c.Kind, c.Threads); err != nil {
+		if err := featuresApply(r.features, c.Kind, c.Threads, c.SVDpp); err != nil {
 			return nil, err
 		}
 	}
@@ -161,6 +170,24 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 		return nil, badInput(fmt.Errorf("--valid-share: applies to the models that stop early, and --kinds (%s) names only models fitted on the whole training folds", list))
 	}
 	return cfgs, nil
+}
+
+// svdppApply sets the svdpp setting, with --svdpp, in each of cfgs whose
+// kind reads it, and refuses the flag when none does.
+func (r *cvRun) svdppApply(cfgs []model.Config) error {
+	if !r.svdpp {
+		return nil
+	}
+	var why string
+	for k := range cfgs {
+		if why = cfgs[k].Unused("svdpp"); why == "" {
+			cfgs[k].SVDpp = true
+		}
+	}
+	if !slices.ContainsFunc(cfgs, func(c model.Config) bool { return c.SVDpp }) {
+		return badInput(fmt.Errorf("--svdpp: does not apply: no kind of --kinds reads it (%s)", why))
+	}
+	return nil
 }
 
 // cvProgress returns the progress callback that prints each finished job

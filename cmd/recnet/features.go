@@ -21,7 +21,7 @@ import (
 var itemFeaturesUsage = fmt.Sprintf("item features (dot only; cv takes it with --kinds dot): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
 	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features. "+
 	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features). "+
-	"Dot with features trains on one goroutine: --threads above 1 is refused", dataset.MaxFeatures, dataset.MaxGenres)
+	"Dot with features trains on one goroutine: --threads above 1 is refused, and so is --svdpp", dataset.MaxFeatures, dataset.MaxGenres)
 
 // splitItems is the --split that holds out whole items, alone or before a
 // colon and the share of items held out.
@@ -47,8 +47,8 @@ func parseItemsSplit(s string) (bool, float64, error) {
 // featuresApply refuses --item-features (file, "" without it) for a kind
 // that does not train with item features, and with more than one of
 // --threads (threads; 0 for a command without the flag), which dot with
-// features does not use.
-func featuresApply(file, kind string, threads int) error {
+// features does not use, or with --svdpp (svdpp), which it does not train.
+func featuresApply(file, kind string, threads int, svdpp bool) error {
 	switch {
 	case file == "":
 		return nil
@@ -56,6 +56,8 @@ func featuresApply(file, kind string, threads int) error {
 		return badInput(fmt.Errorf("--item-features: %s does not train with item features; dot does", kind))
 	case threads > 1:
 		return badInput(fmt.Errorf("--threads %d: dot trains with --item-features on one goroutine", threads))
+	case svdpp:
+		return badInput(fmt.Errorf("--svdpp: dot does not train it with --item-features"))
 	}
 	return nil
 }

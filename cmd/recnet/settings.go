@@ -40,8 +40,12 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 			fs.StringVar(p, s.Flag, *s.Field(&d).(*string), help)
 		case *model.Activation:
 			fs.StringVar(&f.activation, s.Flag, string(d.Activation), help)
-		case *bool: // no_scale
-			fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training"+kindsSay(s))
+		case *bool:
+			if s.Name == "no_scale" {
+				fs.BoolVar(&f.scale, "scale", true, "min-max scale ratings to [0,1] for training"+kindsSay(s))
+				continue
+			}
+			fs.BoolVar(p, s.Flag, *s.Field(&d).(*bool), help)
 		}
 	}
 }

@@ -169,7 +169,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
-		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0),
+		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0, false),
 		validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
@@ -193,6 +193,10 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 		// The negatives given are every trial's: none are drawn.
 		space.Base.Negatives = r.negatives
 		space.Ranges = slices.DeleteFunc(space.Ranges, func(p model.Range) bool { return p.Name == "negatives" })
+	}
+	if r.df.itemFeatures != "" {
+		// Dot does not train svdpp with item features (featuresApply).
+		space.Ranges = slices.DeleteFunc(space.Ranges, func(p model.Range) bool { return p.Name == "svdpp" })
 	}
 	if err := space.Base.Validate(); err != nil {
 		return space, "", badInput(err)
