@@ -72,7 +72,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 		return err // bad input
 	}
 	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
-		checkOutputs(append(r.df.inputs(), pretrainedFiles(r.pretrain)...), "out", r.out, "plot", r.plotPath))
+		checkOutputs(append(r.df.inputs(), pretrainedInputs(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
 	}
@@ -295,6 +295,15 @@ func describe(c model.Config) string {
 		d += ", implicit task"
 	}
 	return "model " + c.Kind + ": " + d
+}
+
+// pretrainedInputs returns the files --pretrained names as inputs.
+func pretrainedInputs(list string) []input {
+	var ins []input
+	for _, f := range pretrainedFiles(list) {
+		ins = append(ins, input{"pretrained", f})
+	}
+	return ins
 }
 
 // pretrainedFiles returns the model files --pretrained names, each
