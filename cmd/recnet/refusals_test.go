@@ -70,6 +70,10 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--kind", "ials", "--cg-steps", "65"}, []string{"--cg-steps 65", "1 to 64"}},
 		{[]string{"bench", "--kind", "ials", "--cg-steps", "0"}, []string{"--cg-steps 0", "1 to 64"}},
 		{[]string{"train", "--data", never, "--kind", "ease", "--l2", "0"}, []string{"--l2 0", "ease needs a positive l2"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "0"}, []string{"--alpha 0", "above 0"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "-1"}, []string{"--alpha -1", "above 0"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "+Inf"}, []string{"--alpha +Inf", "finite"}},
+		{[]string{"eval", "--data", never, "--protocol", "loo", "--kind", "ials", "--alpha", "0"}, []string{"--alpha 0", "above 0"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) { refusedBeforeData(t, c.args, c.want...) })
