@@ -285,9 +285,9 @@ func learnable(name string, unrated bool, task string, r dataset.Ratings) error 
 func tableErr(err error) error {
 	switch {
 	case errors.Is(err, train.ErrNoRatings):
-		return badInput(fmt.Errorf("%w (--task implicit of train, tune and eval --protocol ncf), or map its rating column with --columns", err))
+		return badInput(fmt.Errorf("%w (--task implicit of train, tune, cv and eval --protocol ncf), or map its rating column with --columns", err))
 	case errors.Is(err, train.ErrConstant):
-		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
+		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, cv, eval --protocol ncf)", err))
 	}
 	return err
 }
