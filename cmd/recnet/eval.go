@@ -118,7 +118,7 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own; --protocol loo trains its own unless --model is given)")
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split), ncf (leave-one-out, the latest rating per user when the table has times, each held-out item ranked among sampled --candidates) or loo (ncf, and each held-out item ranked among all the items: full ranking)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
-	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
+	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted (not with --protocol ncf or loo, where every held-out item is relevant)")
 	fs.IntVar(&ef.candidates, "candidates", eval.DefaultCandidates, fmt.Sprintf("--protocol ncf|loo: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
 		maxCandidates, eval.DefaultCandidates, eval.DefaultCandidates+1))
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
@@ -177,6 +177,9 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return err // bad input
+		}
+		if fs.Changed("relevant") {
+			return badInput(fmt.Errorf("--relevant: does not apply to --protocol %s, which holds out one rating a user and counts each held-out item relevant", r.ef.protocol))
 		}
 		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task)); err != nil {
 			return err

@@ -74,6 +74,8 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "-1"}, []string{"--alpha -1", "above 0"}},
 		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "+Inf"}, []string{"--alpha +Inf", "finite"}},
 		{[]string{"eval", "--data", never, "--protocol", "loo", "--kind", "ials", "--alpha", "0"}, []string{"--alpha 0", "above 0"}},
+		{[]string{"eval", "--data", never, "--protocol", "ncf", "--relevant", "4"}, []string{"--relevant", "--protocol ncf"}},
+		{[]string{"eval", "--data", never, "--protocol", "loo", "--relevant", "99"}, []string{"--relevant", "--protocol loo"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) { refusedBeforeData(t, c.args, c.want...) })
