@@ -223,7 +223,7 @@ func parseSplit(s string) (byTime bool, f dataset.Fractions, err error) {
 func parseFractions(value, s string) (dataset.Fractions, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 3 {
-		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1, or time", value)
+		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1, time (time:F,F,F) or items (items:F)", value)
 	}
 	var v [3]float64
 	for k, p := range parts {

@@ -75,6 +75,7 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "+Inf"}, []string{"--alpha +Inf", "finite"}},
 		{[]string{"eval", "--data", never, "--protocol", "loo", "--kind", "ials", "--alpha", "0"}, []string{"--alpha 0", "above 0"}},
 		{[]string{"eval", "--data", never, "--protocol", "ncf", "--relevant", "4"}, []string{"--relevant", "--protocol ncf"}},
+		{[]string{"train", "--data", never, "--split", "bogus"}, []string{`--split "bogus"`, "0.8,0.1,0.1", "time", "items"}},
 		{[]string{"train", "--data", never, "--kind", "ease", "--seen=false", "--out", never + ".recnet"}, []string{"--seen=false", "ease"}},
 		{[]string{"eval", "--data", never, "--protocol", "loo", "--relevant", "99"}, []string{"--relevant", "--protocol loo"}},
 	}
