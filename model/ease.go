@@ -55,6 +55,8 @@ func init() {
 		Why:      "ease is fitted in closed form, B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹ (λ the l2 setting), on the implicit task",
 		Space:    []Range{{Name: "l2", Lo: 10, Hi: 2000, Log: true, Grid: []string{"50", "100", "250", "500"}}},
 		Build:    buildEASE,
+		// Its net scores a user from the user's items, which it keeps.
+		KeepsUserItems: true,
 		Count: func(_ Config, users, items int) int64 {
 			return int64(items)*int64(items) + int64(users)
 		},

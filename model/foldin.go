@@ -67,12 +67,16 @@ func (m *Model) FoldIn(ratings map[string]float64, k int, lambda float64) (FoldI
 var ErrBadRating = errors.New("model: bad rating")
 
 // CheckRating returns an error wrapping ErrBadRating, naming the item, if
-// the rating r of item is not finite or, for a model with a range
-// (Max > Min), outside Min..Max.
+// the rating r of item is not finite or, for a model with a range (Min
+// and Max not both 0), outside Min..Max. A model whose training values
+// were all one value (Min == Max: a table of interactions, 1..1, or of
+// one rating) takes only that value.
 func (m *Model) CheckRating(item string, r float64) error {
 	switch {
 	case !Finite(r):
 		return fmt.Errorf("%w %g of item %s: not finite", ErrBadRating, r, quote.Short(item))
+	case m.Min == m.Max && m.Min != 0 && r != m.Min:
+		return fmt.Errorf("%w %g of item %s: the model learned from values that were all %g (interactions), and takes only %g", ErrBadRating, r, quote.Short(item), m.Min, m.Min)
 	case m.Max > m.Min && (r < m.Min || r > m.Max):
 		return fmt.Errorf("%w %g of item %s: outside the model's range %g..%g", ErrBadRating, r, quote.Short(item), m.Min, m.Max)
 	}

@@ -196,6 +196,16 @@ func TestFoldInRatingRange(t *testing.T) {
 	if err := noRange.CheckRating("go", -7); err != nil {
 		t.Errorf("a model without a range refused -7: %v", err)
 	}
+	// A model of interactions (1..1) takes 1 and nothing else.
+	ones := &model.Model{Net: m.Net, Users: m.Users, Items: m.Items, Min: 1, Max: 1}
+	if _, err := ones.FoldIn(map[string]float64{"go": 1, "rust": 1}, 1, 0); err != nil {
+		t.Errorf("interactions 1 on a 1..1 model: %v", err)
+	}
+	for _, r := range []float64{-3, 0, 5, 1000} {
+		if _, err := ones.FoldIn(map[string]float64{"go": r}, 1, 0); !errors.Is(err, model.ErrBadRating) {
+			t.Errorf("rating %g on a 1..1 model: error %v, want ErrBadRating", r, err)
+		}
+	}
 }
 
 // TestFoldInContext checks that a deep fold-in stops when its context is

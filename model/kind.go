@@ -71,6 +71,10 @@ type Kind struct {
 	// FitsValid is set for a kind fitted on the validation part as well
 	// as the training part (blend: its weights), which needs one.
 	FitsValid bool
+	// KeepsUserItems is set for a kind whose net holds each known user's
+	// items to score from (ease): its file keeps them whatever else is
+	// left out, and a model without its seen items is not one to make.
+	KeepsUserItems bool
 	// Check, when not nil, refuses settings (defaults applied, each
 	// within its bounds) that the kind cannot train with although another
 	// kind could, such as ease's l2 of 0 (no penalty); Config.Validate

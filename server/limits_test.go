@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/recnet/recnet/server"
 )
 
 // TestFoldInBadRatings lists fold-in ratings that must be refused with a
@@ -26,6 +28,24 @@ func TestFoldInBadRatings(t *testing.T) {
 	}
 	if code, r := do(t, h, "POST", "/v1/foldin", `{"ratings":{"go":1,"rust":5},"k":1}`); code != http.StatusOK {
 		t.Errorf("ratings at the ends of the range: %d %+v", code, r.Error)
+	}
+}
+
+// TestFoldInInteractionModel checks that a model trained on interactions
+// alone (range 1..1) folds in 1 and refuses any other value with a 400
+// naming the item, as recommend --rated does.
+func TestFoldInInteractionModel(t *testing.T) {
+	m := testModel(0.25)
+	m.Min, m.Max = 1, 1
+	h := server.New(m, nil).Handler()
+	for _, body := range []string{`{"ratings":{"go":-50}}`, `{"ratings":{"go":5}}`, `{"ratings":{"go":1,"rust":0}}`} {
+		code, r := do(t, h, "POST", "/v1/foldin", body)
+		if code != http.StatusBadRequest || r.Error == nil || !strings.Contains(r.Error.Message, "takes only 1") {
+			t.Errorf("%s: got %d %+v, want 400 saying the model takes only 1", body, code, r.Error)
+		}
+	}
+	if code, r := do(t, h, "POST", "/v1/foldin", `{"ratings":{"go":1,"rust":1},"k":1}`); code != http.StatusOK {
+		t.Errorf("interactions of value 1: %d %+v", code, r.Error)
 	}
 }
 

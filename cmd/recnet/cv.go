@@ -90,7 +90,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	d, err := r.src.load(cmd.Context(), "")
+	d, err := r.src.load(cmd.Context(), r.task)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,5 +135,29 @@ func TestTune(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "summary", "--model", out); code != 0 {
 		t.Errorf("summary of the tuned model: exit %d: %s", code, stderr)
+	}
+}
+
+// TestCVImplicitInteractions checks that cv --task implicit reads a table
+// of interactions only (user,item) and one whose ratings are all one
+// value, as train does, while the rating task still refuses them.
+func TestCVImplicitInteractions(t *testing.T) {
+	dir := t.TempDir()
+	pairs, _ := featuresData(t, dir)
+	b, err := os.ReadFile(pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ones := strings.ReplaceAll(strings.TrimSpace(string(b)), "\n", ",1\n") + ",1\n"
+	ones = strings.Replace(ones, "user,item,1", "user,item,rating", 1)
+	constant := write(t, dir, "ones.csv", ones)
+	for _, data := range []string{pairs, constant} {
+		out, stderr, code := run(t, "cv", "--task", "implicit", "--data", data, "--kinds", "ease", "--folds", "2", "-q")
+		if code != 0 || !strings.Contains(out, "NDCG@10") {
+			t.Errorf("cv --task implicit --data %s: exit %d, want 0 and a table; stdout %s stderr %s", filepath.Base(data), code, out, stderr)
+		}
+		if _, stderr, code := run(t, "cv", "--data", data, "--kinds", "mf", "--folds", "2", "-q"); code != 2 || !strings.Contains(stderr, "--task implicit") {
+			t.Errorf("cv --data %s (rating task): exit %d, want 2 naming --task implicit; stderr %s", filepath.Base(data), code, stderr)
+		}
 	}
 }

@@ -223,7 +223,7 @@ func parseSplit(s string) (byTime bool, f dataset.Fractions, err error) {
 func parseFractions(value, s string) (dataset.Fractions, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 3 {
-		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1, or time", value)
+		return dataset.Fractions{}, fmt.Errorf("--split %q: want three fractions like 0.8,0.1,0.1, time (time:F,F,F) or items (items:F)", value)
 	}
 	var v [3]float64
 	for k, p := range parts {
@@ -285,9 +285,9 @@ func learnable(name string, unrated bool, task string, r dataset.Ratings) error 
 func tableErr(err error) error {
 	switch {
 	case errors.Is(err, train.ErrNoRatings):
-		return badInput(fmt.Errorf("%w (--task implicit of train, tune and eval --protocol ncf), or map its rating column with --columns", err))
+		return badInput(fmt.Errorf("%w (--task implicit of train, tune, cv and eval --protocol ncf), or map its rating column with --columns", err))
 	case errors.Is(err, train.ErrConstant):
-		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, eval --protocol ncf)", err))
+		return badInput(fmt.Errorf("%w; for interactions use --task implicit (train, tune, cv, eval --protocol ncf)", err))
 	}
 	return err
 }

@@ -44,7 +44,13 @@ func evalCmd() *cobra.Command {
 		Long: `Eval measures a saved model on the test part of a split: the one the data flags
 build (the same --data, --split and --seed as train rebuild the same split) or
 --train/--test files. Rows map raw ids through the model's id maps; test rows
-whose user or item the model does not know are skipped and counted.
+whose user or item the model does not know are skipped and counted. A split
+other than the model's (another --seed, --split or fractions) may put rows the
+model was fitted on in the test part: those among the model's seen items (train
+--seen) are left out of every figure and counted, and the seen items are not
+ranked; a model that keeps no seen items is refused (exit 2) with a --seed other
+than its own (it records no more of its split: give it the data flags it was
+trained with).
 
 It reports RMSE and MAE beside the global-mean and user+item-bias baselines
 fitted on the training part, then recommends the -k best items to every user
@@ -112,7 +118,7 @@ func (r *evalRun) register(fs *pflag.FlagSet) {
 	fs.StringVar(&ef.model, "model", "model.recnet", "model file to evaluate (not with --protocol ncf, which trains its own; --protocol loo trains its own unless --model is given)")
 	fs.StringVar(&ef.protocol, "protocol", "split", "split (the test part of the data flags' split), ncf (leave-one-out, the latest rating per user when the table has times, each held-out item ranked among sampled --candidates) or loo (ncf, and each held-out item ranked among all the items: full ranking)")
 	fs.IntVarP(&ef.k, "k", "k", eval.DefaultK, fmt.Sprintf("length of each recommendation list, 1 to %d", maxK))
-	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted")
+	fs.Float64Var(&ef.relevant, "relevant", eval.DefaultRelevant, "a test rating at or above this (original scale) is relevant, within the model's rating range (see summary); users with none are left out of the averages and counted (not with --protocol ncf or loo, where every held-out item is relevant)")
 	fs.IntVar(&ef.candidates, "candidates", eval.DefaultCandidates, fmt.Sprintf("--protocol ncf|loo: items sampled per user among those the user never rated that the held-out item is ranked against, 1 to %d (%d: %d items ranked, as in He et al. 2017)",
 		maxCandidates, eval.DefaultCandidates, eval.DefaultCandidates+1))
 	fs.BoolVar(&ef.asJSON, "json", false, "print one JSON object to stdout instead of the report")
@@ -171,6 +177,9 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		cfg, err := r.cf.config(r.cfs, r.df.seed)
 		if err != nil {
 			return err // bad input
+		}
+		if fs.Changed("relevant") {
+			return badInput(fmt.Errorf("--relevant: does not apply to --protocol %s, which holds out one rating a user and counts each held-out item relevant", r.ef.protocol))
 		}
 		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task)); err != nil {
 			return err
@@ -242,6 +251,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if cmd.Flags().Changed("relevant") && !(ef.relevant >= m.Min && ef.relevant <= m.Max) {
 		return badInput(fmt.Errorf("--relevant %g: outside the model's rating range %g to %g (no test rating could be relevant, or every one would)", ef.relevant, m.Min, m.Max))
 	}
+	if df.train == "" && m.Config.Seed != df.seed && !m.HasSeen() {
+		return badInput(fmt.Errorf("--seed %d: the model was trained with seed %d and keeps no seen items (--seen=false) to leave out, so its training rows could be scored as test rows: give --seed %d and the split it was trained with", df.seed, m.Config.Seed, m.Config.Seed))
+	}
 	s, rows, dups, err := df.load(cmd.Context())
 	if err != nil {
 		return err
@@ -252,6 +264,9 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	ms, sk, err := evalTestRows(m, s)
 	if err != nil {
 		return err
+	}
+	if sk.Trained = evalUntrained(m, ms); ms.Test.Len() == 0 {
+		return badInput(fmt.Errorf("eval: every one of the %d test rows the model knows is a row it was fitted on (its seen items): the split is not the model's; give the data flags it was trained with (its seed: %d)", sk.Trained, m.Config.Seed))
 	}
 	// A model of the implicit task predicts interactions, not ratings: it
 	// has no rating accuracy, and every test row is relevant unless
@@ -266,7 +281,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if e.implicit && !cmd.Flags().Changed("relevant") {
 		relevant = m.Min
 	}
-	seen := dataset.Concat(ms.Train, ms.Valid)
+	seen := dataset.Concat(ms.Train, ms.Valid, seenRatings(m))
 	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
 	e.rm = eval.Ranking(m.Net, seen, ms.Test, items, o)
@@ -305,8 +320,8 @@ func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 	m, sk := e.m, e.sk
 	fmt.Fprint(out, e.lines)
 	fmt.Fprintf(out, "model %s: %s, %d users, %d items\n", ef.model, m.Config.Kind, m.Users.Len(), m.Items.Len())
-	if df.train == "" && m.Config.Seed != df.seed {
-		fmt.Fprintf(out, "note: the model was trained with seed %d; with --seed %d its training rows may be among these test rows\n", m.Config.Seed, df.seed)
+	if sk.Trained > 0 {
+		fmt.Fprintf(out, "test rows the model was fitted on (its seen items: the split is not the model's), left out: %d\n", sk.Trained)
 	}
 	if sk.TestRows == 0 {
 		fmt.Fprintf(out, "test rows: %d, all known to the model\n", e.tested)
@@ -589,6 +604,29 @@ type evalSkipped struct {
 	UnknownUser int `json:"unknown_user"` // test rows whose user is unknown
 	UnknownItem int `json:"unknown_item"` // test rows whose user is known and item unknown
 	OtherRows   int `json:"train_valid_rows"`
+	// Trained counts the test rows left out as rows the model was fitted
+	// on (its seen items), which a split other than its own puts there.
+	Trained int `json:"trained_rows"`
+}
+
+// evalUntrained drops from ms's test rows those among the items the model
+// m was fitted on (its seen items, in m's ids like ms) and returns how
+// many it dropped; a model that keeps no seen items drops none.
+func evalUntrained(m *model.Model, ms *dataset.Split) int {
+	if !m.HasSeen() {
+		return 0
+	}
+	var out dataset.Ratings
+	t := ms.Test
+	for k, v := range t.Value {
+		items, _ := m.SeenItems(t.User[k])
+		if _, found := slices.BinarySearch(items, t.Item[k]); !found {
+			out.Append(t.User[k], t.Item[k], v)
+		}
+	}
+	n := t.Len() - out.Len()
+	ms.Test = out
+	return n
 }
 
 // The JSON objects of eval. Numbers that may be NaN (no row, no user

@@ -72,22 +72,39 @@ func TestEval(t *testing.T) {
 	}
 
 	// Another seed rebuilds another split: the model saw some of its test
-	// rows, and eval says so.
-	if stdout, _, _ = run(t, "eval", "--model", modelPath, "--data", data, "--seed", "7"); !strings.Contains(stdout, "note: the model was trained with seed 42") {
-		t.Errorf("no note on a split with another seed:\n%s", stdout)
+	// rows, and eval leaves them out and says so.
+	if stdout, _, _ = run(t, "eval", "--model", modelPath, "--data", data, "--seed", "7"); !strings.Contains(stdout, "test rows the model was fitted on (its seen items: the split is not the model's), left out: ") {
+		t.Errorf("no word of the fitted rows on a split with another seed:\n%s", stdout)
 	}
 
 	// Rows from another file map through the model's ids; unknown ones are
-	// skipped and counted.
+	// skipped and counted, and one the model was fitted on (the table's
+	// first row) is left out.
 	b, _ := os.ReadFile(data)
-	first := strings.Split(strings.Split(string(b), "\n")[1], ",")
-	other := write(t, dir, "other.csv", "user,item,rating\n"+first[0]+","+first[1]+",5\nnobody,"+first[1]+",4\n"+first[0]+",C999XX,5\n")
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")[1:]
+	first := strings.Split(lines[0], ",")
+	rated := map[string]bool{}
+	for _, l := range lines {
+		if f := strings.Split(l, ","); f[0] == first[0] {
+			rated[f[1]] = true
+		}
+	}
+	unrated := ""
+	for _, l := range lines {
+		if f := strings.Split(l, ","); !rated[f[1]] {
+			unrated = f[1]
+			break
+		}
+	}
+	other := write(t, dir, "other.csv", "user,item,rating\n"+first[0]+","+first[1]+",5\nnobody,"+first[1]+",4\n"+first[0]+",C999XX,5\n"+first[0]+","+unrated+",4\n")
 	stdout, stderr, code = run(t, "eval", "--model", modelPath, "--train", data, "--test", other)
 	if code != 0 {
 		t.Fatalf("eval --test: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "test rows: 1 evaluated, 2 skipped (unknown to the model: 1 by user, 1 by item)") {
-		t.Errorf("eval on another file does not count the skipped rows:\n%s", stdout)
+	for _, want := range []string{"test rows: 1 evaluated, 2 skipped (unknown to the model: 1 by user, 1 by item)", "fitted on (its seen items: the split is not the model's), left out: 1"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval on another file does not say %q:\n%s", want, stdout)
+		}
 	}
 }
 

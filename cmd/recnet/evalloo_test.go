@@ -134,7 +134,7 @@ func TestEvalLOOSavedRefusals(t *testing.T) {
 	dir := t.TempDir()
 	tr, te := plantedHeldOut(t, dir)
 	m := filepath.Join(dir, "unseen.recnet")
-	if _, stderr, code := run(t, "train", "--kind", "ease", "--train", tr, "--test", te, "--valid-share", "0", "-q", "--seen=false", "--out", m); code != 0 {
+	if _, stderr, code := run(t, "train", "--kind", "ials", "--dim", "4", "--epochs", "2", "--train", tr, "--test", te, "--valid-share", "0", "-q", "--seen=false", "--out", m); code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
 	for _, c := range []struct {

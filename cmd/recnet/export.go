@@ -41,7 +41,7 @@ func exportCmd() *cobra.Command {
 
 // checkExportDir refuses an --dir that exists and is not a directory, or
 // whose files could not be written (see checkOutput), before any work.
-func checkExportDir(dir, input string) error {
+func checkExportDir(dir, modelFile string) error {
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil // created by Export
 	}
@@ -49,7 +49,7 @@ func checkExportDir(dir, input string) error {
 		return err
 	}
 	for _, f := range model.ExportPaths(dir) {
-		if err := checkOutput("dir", f, input); err != nil {
+		if err := checkOutput("dir", f, input{"model", modelFile}); err != nil {
 			return err
 		}
 	}

@@ -19,7 +19,7 @@ import (
 
 // itemFeaturesUsage is the --help of --item-features.
 var itemFeaturesUsage = fmt.Sprintf("item features (dot only; cv takes it with --kinds dot): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
-	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features. "+
+	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features; a file that names none of the rated items is refused. "+
 	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features). "+
 	"Dot with features trains on one goroutine: --threads above 1 is refused, and so is --svdpp", dataset.MaxFeatures, dataset.MaxGenres)
 
@@ -87,9 +87,14 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 			return nil, "", badInput(fmt.Errorf("--item-features: %w", err))
 		}
 	}
+	rated := items.Len()
 	feats, n, err := cat.ItemFeatures(items)
-	if err == nil && len(feats.Names) == 0 {
+	switch {
+	case err != nil:
+	case len(feats.Names) == 0:
 		err = errors.New("the catalog names no genre")
+	case rated > 0 && n.Without == rated:
+		err = fmt.Errorf("the catalog names none of the %d rated items (are its ids the table's?)", rated)
 	}
 	if err != nil {
 		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", file, err))

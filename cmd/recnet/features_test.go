@@ -107,7 +107,11 @@ func TestItemFeaturesRefused(t *testing.T) {
 	data, _ := featuresData(t, dir)
 	bad := write(t, dir, "bad.csv", "item,A\ni1,1\ni2,yes\n")
 	noID := write(t, dir, "noid.csv", "name,A\nx,1\n")
-	for file, want := range map[string][]string{bad: {"bad.csv:3", `"A"`, `"yes"`}, noID: {"noid.csv:1", "no id column"}} {
+	// A catalog of other items (ids this table does not have) names none
+	// of the rated items.
+	others := write(t, dir, "others.csv", "item,A,B\nx1,1,0\nx2,0,1\n")
+	for file, want := range map[string][]string{bad: {"bad.csv:3", `"A"`, `"yes"`}, noID: {"noid.csv:1", "no id column"},
+		others: {"others.csv", "none of the 20 rated items"}} {
 		_, stderr, code := run(t, "train", "--data", data, "--task", "implicit", "--item-features", file)
 		if code != 2 {
 			t.Errorf("%s: exit %d, want 2: %s", file, code, stderr)

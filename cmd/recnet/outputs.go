@@ -15,11 +15,17 @@ import (
 // outputRule ends the --help of every flag that names a file to write.
 const outputRule = " (written to a temporary file and renamed; a symbolic link is followed and the regular file it names is replaced, the link kept; an input file, a directory, a device, a FIFO, a socket or a dangling link is refused)"
 
+// input is a file a command reads, with the flag that names it: every
+// output is checked against the inputs so that no write replaces one.
+type input struct {
+	flag, path string
+}
+
 // checkOutput refuses, as an input error naming the flag, an output path
-// that atomicfile would not replace or that is one of inputs. An empty path
-// passes. "-" is refused: only gen writes to standard output, and it checks
-// its --out with checkOutputOrStdout.
-func checkOutput(flag, path string, inputs ...string) error {
+// that atomicfile would not replace or that is one of inputs (naming the
+// input's flag too). An empty path passes. "-" is refused: only gen writes
+// to standard output, and it checks its --out with checkOutputOrStdout.
+func checkOutput(flag, path string, inputs ...input) error {
 	if path == "" {
 		return nil
 	}
@@ -29,12 +35,23 @@ func checkOutput(flag, path string, inputs ...string) error {
 	if err := checkDir(flag, filepath.Dir(path), "the directory of "+path); err != nil {
 		return err
 	}
-	return outputErr(flag, atomicfile.Check(path, inputs...))
+	if err := atomicfile.Check(path); err != nil {
+		return outputErr(flag, err)
+	}
+	for _, in := range inputs {
+		if err := atomicfile.Check(path, in.path); err != nil {
+			if errors.Is(err, atomicfile.ErrTarget) {
+				return badInput(fmt.Errorf("--%s and --%s name one file: %w", flag, in.flag, err))
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // checkOutputOrStdout is checkOutput for a flag where "-" means standard
 // output.
-func checkOutputOrStdout(flag, path string, inputs ...string) error {
+func checkOutputOrStdout(flag, path string, inputs ...input) error {
 	if path == "-" {
 		return nil
 	}
@@ -68,10 +85,16 @@ func outputErr(flag string, err error) error {
 }
 
 // inputs returns the files the data flags read: --data (the database file
-// of a sqlite: URL), --train, --valid and --test. URLs and "builtin" name no
-// file and are left out.
-func (f *dataFlags) inputs() []string {
-	return []string{inputFile(f.data), inputFile(f.train), inputFile(f.valid), inputFile(f.test)}
+// of a sqlite: URL), --train, --valid, --test and --item-features. URLs and
+// "builtin" name no file and are left out.
+func (f *dataFlags) inputs() []input {
+	var ins []input
+	for _, in := range [...]input{{"data", f.data}, {"train", f.train}, {"valid", f.valid}, {"test", f.test}, {"item-features", f.itemFeatures}} {
+		if p := inputFile(in.path); p != "" {
+			ins = append(ins, input{in.flag, p})
+		}
+	}
+	return ins
 }
 
 // inputFile returns the file a data source reads (dataset.LocalFile): the
@@ -88,7 +111,7 @@ func inputFile(src string) string {
 // checkOutputs checks each flag's output path (given as flag, path pairs)
 // with checkOutput against inputs, and refuses two flags that name the same
 // file, whatever the paths.
-func checkOutputs(inputs []string, flagPaths ...string) error {
+func checkOutputs(inputs []input, flagPaths ...string) error {
 	for k := 0; k+1 < len(flagPaths); k += 2 {
 		if err := checkOutput(flagPaths[k], flagPaths[k+1], inputs...); err != nil {
 			return err

@@ -87,19 +87,7 @@ func TestOutputsRefused(t *testing.T) {
 		{"export --dir over the model", []string{"export", "--model", selfModel, "--dir", expSelf}, "--dir", selfModel},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			before := snapshot(t, c.target)
-			_, stderr, code := run(t, c.args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
-			}
-			if !strings.Contains(stderr, c.flag) {
-				t.Errorf("error does not name %s: %s", c.flag, stderr)
-			}
-			if after := snapshot(t, c.target); after != before {
-				t.Errorf("%s changed: %s -> %s", c.target, before, after)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { refusedOutput(t, c.args, c.target, c.flag) })
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -326,5 +314,55 @@ func TestPretrainedInputNotOverwritten(t *testing.T) {
 	_, stderr, code := run(t, "train", "--kind", "neumf", "--pretrained", dot+", "+mlp, "--out", mlp)
 	if b, _ := os.ReadFile(mlp); code != 2 || string(b) != "an mlp model\n" || !strings.Contains(stderr, "--out") {
 		t.Errorf("exit %d, mlp file %q, want exit 2 naming --out and the file kept; stderr %s", code, b, stderr)
+	}
+}
+
+// TestOutputsNotInputs checks that no output replaces a file an input flag
+// other than the data flags reads (--item-features, --pretrained, the
+// --model of export), directly or through a symbolic link: each is refused
+// with exit 2 naming both flags, and the input is left as it was.
+func TestOutputsNotInputs(t *testing.T) {
+	dir := t.TempDir()
+	data, cat := featuresData(t, dir)
+	link := filepath.Join(dir, "cat.recnet")
+	if err := os.Symlink("catalog.csv", link); err != nil {
+		t.Fatal(err)
+	}
+	dot := write(t, dir, "dot.recnet", "a dot model\n")
+	mlp := write(t, dir, "mlp.recnet", "an mlp model\n")
+	train := []string{"train", "--data", data, "--task", "implicit", "--item-features", cat, "--epochs", "1", "-q"}
+	cases := []struct {
+		name       string
+		args       []string
+		out, input string
+		target     string
+	}{
+		{"train --out the features", append(train, "--out", cat), "--out", "--item-features", cat},
+		{"train --out a link to the features", append(train, "--out", link), "--out", "--item-features", cat},
+		{"train --plot the features", append(train, "--plot", cat), "--plot", "--item-features", cat},
+		{"tune --out the features", []string{"tune", "--data", data, "--task", "implicit", "--kind", "dot", "--item-features", cat, "--trials", "1", "--out", cat}, "--out", "--item-features", cat},
+		{"train --plot a pretrained model", []string{"train", "--kind", "neumf", "--pretrained", dot + "," + mlp, "--plot", dot}, "--plot", "--pretrained", dot},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { refusedOutput(t, c.args, c.target, c.out, c.input) })
+	}
+}
+
+// refusedOutput runs args and checks that they exit 2 naming every flag
+// of flags, leaving target as it was.
+func refusedOutput(t *testing.T, args []string, target string, flags ...string) {
+	t.Helper()
+	before := snapshot(t, target)
+	_, stderr, code := run(t, args...)
+	if code != 2 {
+		t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
+	}
+	for _, flag := range flags {
+		if !strings.Contains(stderr, flag) {
+			t.Errorf("error does not name %s: %s", flag, stderr)
+		}
+	}
+	if after := snapshot(t, target); after != before {
+		t.Errorf("%s changed: %s -> %s", target, before, after)
 	}
 }

@@ -272,7 +272,8 @@ then the output says they cannot be left out); --include-seen keeps them. With -
 is folded in without retraining: their embedding and bias are solved by ridge
 regression with the item tables fixed (an mlp or a neumf is fitted by 300 Adam
 steps). --user and --rated cannot be given together. Each rating must be finite and
-within the model's rating range (see summary). With neither, a cold-start ranking
+within the model's rating range (see summary); a model trained on one value (a table of
+interactions, range 1..1) takes only that value. With neither, a cold-start ranking
 by item bias is printed, and said to be one. An unknown item is an error.
 A model of the implicit task predicts the probability of an interaction, not a
 rating: its scores are printed under a "probability" heading.

@@ -316,3 +316,24 @@ func TestRecommendEASERefusesLambda(t *testing.T) {
 		}
 	}
 }
+
+// TestRatedInteractionModel checks that recommend --rated on a model
+// trained on interactions alone (range 1..1) folds in 1 and refuses any
+// other rating with exit 2 naming --rated.
+func TestRatedInteractionModel(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := featuresData(t, dir)
+	m := filepath.Join(dir, "ui.recnet")
+	if _, stderr, code := run(t, "train", "--data", data, "--kind", "ials", "--dim", "4", "--epochs", "2", "-q", "--out", m); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	for _, r := range []string{"-3", "5", "1000"} {
+		_, stderr, code := run(t, "recommend", "--model", m, "--rated", "i0="+r, "--catalog", "none")
+		if code != 2 || !strings.Contains(stderr, "--rated") || !strings.Contains(stderr, "takes only 1") {
+			t.Errorf("--rated i0=%s: exit %d, want 2 naming --rated; stderr %s", r, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, "recommend", "--model", m, "--rated", "i0=1,i1=1", "--catalog", "none"); code != 0 {
+		t.Errorf("--rated i0=1,i1=1: exit %d: %s", code, stderr)
+	}
+}

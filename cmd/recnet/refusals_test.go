@@ -75,6 +75,14 @@ func TestIgnoredFlagsRefused(t *testing.T) {
 		{[]string{"train", "--data", never, "--kind", "ials", "--cg-steps", "65"}, []string{"--cg-steps 65", "1 to 64"}},
 		{[]string{"bench", "--kind", "ials", "--cg-steps", "0"}, []string{"--cg-steps 0", "1 to 64"}},
 		{[]string{"train", "--data", never, "--kind", "ease", "--l2", "0"}, []string{"--l2 0", "ease needs a positive l2"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "0"}, []string{"--alpha 0", "above 0"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "-1"}, []string{"--alpha -1", "above 0"}},
+		{[]string{"train", "--data", never, "--kind", "ials", "--alpha", "+Inf"}, []string{"--alpha +Inf", "finite"}},
+		{[]string{"eval", "--data", never, "--protocol", "loo", "--kind", "ials", "--alpha", "0"}, []string{"--alpha 0", "above 0"}},
+		{[]string{"eval", "--data", never, "--protocol", "ncf", "--relevant", "4"}, []string{"--relevant", "--protocol ncf"}},
+		{[]string{"train", "--data", never, "--split", "bogus"}, []string{`--split "bogus"`, "0.8,0.1,0.1", "time", "items"}},
+		{[]string{"train", "--data", never, "--kind", "ease", "--seen=false", "--out", never + ".recnet"}, []string{"--seen=false", "ease"}},
+		{[]string{"eval", "--data", never, "--protocol", "loo", "--relevant", "99"}, []string{"--relevant", "--protocol loo"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) { refusedBeforeData(t, c.args, c.want...) })

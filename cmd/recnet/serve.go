@@ -81,7 +81,8 @@ Fold-ins are bounded: at most --foldin-limit run at once (default: the number of
 cores, 1..%d), each further one waits up to --foldin-wait (0..%v) for a slot
 and is then refused with 503 and the code "busy"; a fold-in stops when its client
 goes away. Fold-in ratings must be finite and within the model's rating range
-(400 otherwise), at most %d of them in a body of at most %d KiB; k is 1..%d.
+(a model trained on one value, as a table of interactions, 1..1, takes only it;
+400 otherwise), at most %d of them in a body of at most %d KiB; k is 1..%d.
 HEAD is answered wherever GET is.
 
 recommend leaves out the items the user rated in training unless

@@ -358,6 +358,7 @@ var floatBounds = []struct {
 	{"dropout", 0, 1, false, true, "none"},
 	{"l2", 0, math.Inf(1), false, false, "none"},
 	{"bias-l2", 0, math.Inf(1), false, false, "none"},
+	{"alpha", 0, math.Inf(1), true, false, ""},
 }
 
 // floatsIn refuses a float flag of floatBounds the user set outside its

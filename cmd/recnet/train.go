@@ -71,8 +71,8 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err // bad input
 	}
-	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
-		checkOutputs(append(r.df.inputs(), pretrainedFiles(r.pretrain)...), "out", r.out, "plot", r.plotPath))
+	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
+		checkOutputs(append(r.df.inputs(), pretrainedInputs(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
 	}
@@ -216,14 +216,24 @@ func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, r
 
 // seenUsage is the help of --seen (train, blend).
 func seenUsage() string {
-	return fmt.Sprintf("keep each user's training and validation items in the model (about 4 bytes a rating; at most %d items), so that recommend leaves them out; --seen=false leaves them out of the file, for very large tables", model.MaxSeenItems)
+	var keep []string
+	for _, name := range model.Kinds() {
+		if k, _ := model.Lookup(name); k.KeepsUserItems {
+			keep = append(keep, name)
+		}
+	}
+	return fmt.Sprintf("keep each user's training and validation items in the model (about 4 bytes a rating; at most %d items), so that recommend leaves them out; --seen=false leaves them out of the file, for very large tables (refused for %s, whose file keeps them to score from)", model.MaxSeenItems, strings.Join(keep, ", "))
 }
 
 // seenApplies refuses --seen without --out: it says what the saved file
-// keeps, and with no file it would do nothing.
-func (r *trainRun) seenApplies(fs *pflag.FlagSet) error {
+// keeps, and with no file it would do nothing; and --seen=false for a kind
+// whose file keeps each user's items to score from (ease).
+func (r *trainRun) seenApplies(fs *pflag.FlagSet, kind string) error {
 	if fs.Changed("seen") && r.out == "" {
 		return badInput(errors.New("--seen: says what the model file of --out keeps; there is no --out"))
+	}
+	if k, ok := model.Lookup(kind); ok && k.KeepsUserItems && !r.seen {
+		return badInput(fmt.Errorf("--seen=false: %s scores each user from the user's items, which its file keeps, so they cannot be left out of it (and recommend leaves them out of the lists)", kind))
 	}
 	return nil
 }
@@ -295,6 +305,15 @@ func describe(c model.Config) string {
 		d += ", implicit task"
 	}
 	return "model " + c.Kind + ": " + d
+}
+
+// pretrainedInputs returns the files --pretrained names as inputs.
+func pretrainedInputs(list string) []input {
+	var ins []input
+	for _, f := range pretrainedFiles(list) {
+		ins = append(ins, input{"pretrained", f})
+	}
+	return ins
 }
 
 // pretrainedFiles returns the model files --pretrained names, each
