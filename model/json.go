@@ -24,8 +24,9 @@ func (e Epoch) MarshalJSON() ([]byte, error) {
 		Loss    Number `json:"loss"`
 		ValLoss Number `json:"val_loss"`
 		ValRMSE Number `json:"val_rmse"`
+		ValNDCG Number `json:"val_ndcg"`
 		Seconds Number `json:"seconds"`
-	}{e.Epoch, Number(e.Loss), Number(e.ValLoss), Number(e.ValRMSE), Number(e.Seconds)})
+	}{e.Epoch, Number(e.Loss), Number(e.ValLoss), Number(e.ValRMSE), Number(e.ValNDCG), Number(e.Seconds)})
 }
 
 // MarshalJSON encodes a with NaN and infinite numbers as null.

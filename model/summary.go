@@ -133,7 +133,9 @@ func (m *Model) bestEpoch() string {
 		if e.Epoch != m.BestEpoch {
 			continue
 		}
-		if !math.IsNaN(e.ValRMSE) {
+		if !math.IsNaN(e.ValNDCG) {
+			s += fmt.Sprintf(" (val NDCG@10 %.4f)", e.ValNDCG)
+		} else if !math.IsNaN(e.ValRMSE) {
 			s += fmt.Sprintf(" (val RMSE %.4f)", e.ValRMSE)
 		} else if !math.IsNaN(e.ValLoss) {
 			s += fmt.Sprintf(" (val loss %.4f)", e.ValLoss)
