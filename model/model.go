@@ -27,7 +27,7 @@ type Epoch struct {
 	// (the implicit task's early stopping of dot and mf); NaN when not
 	// measured.
 	ValNDCG float64 `json:"val_ndcg"`
-	Seconds float64 `json:"seconds"`  // training time of the epoch, validation excluded
+	Seconds float64 `json:"seconds"` // training time of the epoch, validation excluded
 }
 
 // Model is a trained net with everything needed to use it: its settings,
