@@ -25,9 +25,9 @@ const (
 
 // rankingScorer is an epochTrainer whose score only reads the current
 // weights, so that several goroutines may call it at once, and whose full
-// ranking of a user is one row against the item table. dot and mf are;
-// mlp and neumf (scratch buffers, and a tower per pair) are not, and keep
-// validation cross-entropy.
+// ranking of a user is one row against the item table. dot is, with or
+// without item features; mlp and neumf (scratch buffers, and a tower per
+// pair) are not, and keep validation cross-entropy.
 type rankingScorer interface {
 	epochTrainer
 	concurrentScore()
@@ -35,7 +35,6 @@ type rankingScorer interface {
 
 func (dotEpochs) concurrentScore()   {}
 func (*featKernel) concurrentScore() {}
-func (*mfKernel) concurrentScore()   {}
 
 // rankValidation ranks, after each epoch of the implicit task, each sampled
 // validation user's validation items among every item the user has no
