@@ -77,7 +77,9 @@ func searchGrid(kind string) []model.Config {
 			l2, lr    float64
 			negatives int
 		}{{128, 1e-5, 0.002, 8}, {64, 1e-5, 0.002, 8}, {128, 1e-4, 0.002, 8}, {128, 1e-5, 0.001, 8}, {128, 1e-5, 0.002, 4}, {64, 1e-4, 0.001, 4}} {
-			add(func(c *model.Config) { c.Dim, c.L2, c.LR, c.Negatives, c.Epochs, c.Patience = s.dim, s.l2, s.lr, s.negatives, 30, 5 })
+			add(func(c *model.Config) {
+				c.Dim, c.L2, c.LR, c.Negatives, c.Epochs, c.Patience = s.dim, s.l2, s.lr, s.negatives, 30, 5
+			})
 		}
 	case "dot-nostop":
 		// The settings that stopped after 1 to 6 epochs above, trained
