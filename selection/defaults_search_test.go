@@ -247,3 +247,22 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
+
+// TestSearchScore: the real table weighs as much as the generated tables
+// together; without it the score is their geometric mean.
+func TestSearchScore(t *testing.T) {
+	for _, tc := range []struct {
+		ratios []float64
+		real   bool
+		want   float64
+	}{
+		{[]float64{4, 1, 1, 1}, true, 2},             // sqrt(4 × 1)
+		{[]float64{1, 2, 4, 8}, true, 2},             // sqrt(1 × 4)
+		{[]float64{2, 8}, false, 4},                  // geometric mean
+		{[]float64{1.5, 0.5, 0.5, 0.5}, true, 0.866}, // sqrt(1.5 × 0.5)
+	} {
+		if got := searchScore(tc.ratios, tc.real); math.Abs(got-tc.want) > 1e-3 {
+			t.Errorf("searchScore(%v, %v) = %v, want %v", tc.ratios, tc.real, got, tc.want)
+		}
+	}
+}
