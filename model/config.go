@@ -44,7 +44,7 @@ type Training struct {
 	Eps       float64 `json:"eps"`
 	Batch     int     `json:"batch"`
 	Epochs    int     `json:"epochs"`            // most epochs to run
-	Patience  int     `json:"patience"`          // epochs without a better validation RMSE before stopping
+	Patience  int     `json:"patience"`          // epochs without a better validation criterion (see train.Fit) before stopping
 	Seed      uint64  `json:"seed"`              // init and shuffle seed
 	Threads   int     `json:"threads,omitempty"` // goroutines that train dot (LIBMF-style blocks); 0 means 1. Deterministic for a seed and a thread count
 }

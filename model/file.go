@@ -159,6 +159,9 @@ type fileEpoch struct {
 	ValLoss jsonFloat `json:"val_loss"`
 	ValRMSE jsonFloat `json:"val_rmse"`
 	Seconds jsonFloat `json:"seconds"`
+	// ValNDCG is absent when not measured, and in files written before
+	// it was.
+	ValNDCG *jsonFloat `json:"val_ndcg,omitempty"`
 }
 
 type fileTable struct {
@@ -218,7 +221,12 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 		h.Seen = &fileSeen{Ratings: int64(len(m.Seen.Packed)), Values: len(m.Seen.Values), Approx: m.Seen.Approx}
 	}
 	for _, e := range m.History {
-		h.History = append(h.History, fileEpoch{e.Epoch, jsonFloat(e.Loss), jsonFloat(e.ValLoss), jsonFloat(e.ValRMSE), jsonFloat(e.Seconds)})
+		fe := fileEpoch{e.Epoch, jsonFloat(e.Loss), jsonFloat(e.ValLoss), jsonFloat(e.ValRMSE), jsonFloat(e.Seconds), nil}
+		if !math.IsNaN(e.ValNDCG) {
+			v := jsonFloat(e.ValNDCG)
+			fe.ValNDCG = &v
+		}
+		h.History = append(h.History, fe)
 	}
 	if err := checkRange(m.Min, m.Max, ""); err != nil {
 		return nil, nil, err

@@ -43,8 +43,8 @@ func fileTestModel() *model.Model {
 		Items: dataset.NewIDMap([]string{"i1", "i2", "i3", "i4", "i5"}),
 		Min:   0.5, Max: 5,
 		History: []model.Epoch{
-			{Epoch: 1, Loss: 0.25, ValLoss: 0.5, ValRMSE: 1.125, Seconds: 0.01},
-			{Epoch: 2, Loss: 0.125, ValLoss: math.NaN(), ValRMSE: math.Inf(1), Seconds: 1e-9},
+			{Epoch: 1, Loss: 0.25, ValLoss: 0.5, ValRMSE: 1.125, ValNDCG: 0.375, Seconds: 0.01},
+			{Epoch: 2, Loss: 0.125, ValLoss: math.NaN(), ValRMSE: math.Inf(1), ValNDCG: math.NaN(), Seconds: 1e-9},
 		},
 		BestEpoch: 1,
 		Step:      0.5,
@@ -95,10 +95,10 @@ func assertSameModel(t *testing.T, got, want *model.Model) {
 	if !slices.Equal(got.Users.IDs(), want.Users.IDs()) || !slices.Equal(got.Items.IDs(), want.Items.IDs()) {
 		t.Errorf("ids: got %q %q, want %q %q", got.Users.IDs(), got.Items.IDs(), want.Users.IDs(), want.Items.IDs())
 	}
-	bits := func(h []model.Epoch) [][5]uint64 {
-		var out [][5]uint64
+	bits := func(h []model.Epoch) [][6]uint64 {
+		var out [][6]uint64
 		for _, e := range h {
-			out = append(out, [5]uint64{uint64(e.Epoch), math.Float64bits(e.Loss), math.Float64bits(e.ValLoss), math.Float64bits(e.ValRMSE), math.Float64bits(e.Seconds)})
+			out = append(out, [6]uint64{uint64(e.Epoch), math.Float64bits(e.Loss), math.Float64bits(e.ValLoss), math.Float64bits(e.ValRMSE), math.Float64bits(e.ValNDCG), math.Float64bits(e.Seconds)})
 		}
 		return out
 	}
@@ -175,7 +175,7 @@ func TestFileRoundTripOddIDsAndBaselines(t *testing.T) {
 // TestEpochFields guards the file format: fileEpoch in file.go mirrors Epoch
 // field by field and must be extended with it.
 func TestEpochFields(t *testing.T) {
-	if n := reflect.TypeFor[model.Epoch]().NumField(); n != 5 {
+	if n := reflect.TypeFor[model.Epoch]().NumField(); n != 6 {
 		t.Errorf("Epoch has %d fields; update fileEpoch in file.go and this test", n)
 	}
 }

@@ -92,7 +92,11 @@ func Read(r io.Reader, name string) (*Model, error) {
 		return nil, err
 	}
 	for _, e := range h.History {
-		m.History = append(m.History, Epoch{e.Epoch, float64(e.Loss), float64(e.ValLoss), float64(e.ValRMSE), float64(e.Seconds)})
+		ndcg := math.NaN()
+		if e.ValNDCG != nil {
+			ndcg = float64(*e.ValNDCG)
+		}
+		m.History = append(m.History, Epoch{e.Epoch, float64(e.Loss), float64(e.ValLoss), float64(e.ValRMSE), ndcg, float64(e.Seconds)})
 	}
 	return m, nil
 }

@@ -39,5 +39,11 @@ func TestReadVersion1(t *testing.T) {
 		if math.Abs(got-tc.want) > 1e-6*math.Abs(tc.want) {
 			t.Errorf("%s: predicts %v, the writing build %v", tc.file, got, tc.want)
 		}
+		// Files written before the validation NDCG was recorded have none.
+		for _, e := range m.History {
+			if !math.IsNaN(e.ValNDCG) {
+				t.Errorf("%s: epoch %d has validation NDCG %v, want NaN (not measured)", tc.file, e.Epoch, e.ValNDCG)
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"math"
 )
 
 // Number is a float64 whose JSON form is null when it is NaN or infinite,
@@ -17,15 +18,22 @@ func (n Number) MarshalJSON() ([]byte, error) {
 	return json.Marshal(float64(n))
 }
 
-// MarshalJSON encodes e with NaN and infinite numbers as null.
+// MarshalJSON encodes e with NaN and infinite numbers as null, and
+// without val_ndcg when it was not measured (NaN).
 func (e Epoch) MarshalJSON() ([]byte, error) {
+	var ndcg *Number
+	if !math.IsNaN(e.ValNDCG) {
+		n := Number(e.ValNDCG)
+		ndcg = &n
+	}
 	return json.Marshal(struct {
-		Epoch   int    `json:"epoch"`
-		Loss    Number `json:"loss"`
-		ValLoss Number `json:"val_loss"`
-		ValRMSE Number `json:"val_rmse"`
-		Seconds Number `json:"seconds"`
-	}{e.Epoch, Number(e.Loss), Number(e.ValLoss), Number(e.ValRMSE), Number(e.Seconds)})
+		Epoch   int     `json:"epoch"`
+		Loss    Number  `json:"loss"`
+		ValLoss Number  `json:"val_loss"`
+		ValRMSE Number  `json:"val_rmse"`
+		ValNDCG *Number `json:"val_ndcg,omitempty"`
+		Seconds Number  `json:"seconds"`
+	}{e.Epoch, Number(e.Loss), Number(e.ValLoss), Number(e.ValRMSE), ndcg, Number(e.Seconds)})
 }
 
 // MarshalJSON encodes a with NaN and infinite numbers as null.

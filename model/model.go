@@ -22,7 +22,12 @@ type Epoch struct {
 	Loss    float64 `json:"loss"`     // mean training MSE on the training scale
 	ValLoss float64 `json:"val_loss"` // validation MSE on the training scale
 	ValRMSE float64 `json:"val_rmse"` // validation RMSE on the original scale
-	Seconds float64 `json:"seconds"`  // training time of the epoch, validation excluded
+	// ValNDCG is the validation NDCG@10 of a sample of users, each
+	// validation item ranked among all items the user has not trained on
+	// (the implicit task's early stopping of dot and mf); NaN when not
+	// measured.
+	ValNDCG float64 `json:"val_ndcg"`
+	Seconds float64 `json:"seconds"` // training time of the epoch, validation excluded
 }
 
 // Model is a trained net with everything needed to use it: its settings,

@@ -123,7 +123,7 @@ func (m *Model) paramCounts(b *strings.Builder) {
 }
 
 // bestEpoch describes BestEpoch and, when the history has it, its
-// validation RMSE.
+// validation RMSE, NDCG@10 or loss (the first measured).
 func (m *Model) bestEpoch() string {
 	if m.BestEpoch == 0 {
 		return "none"
@@ -135,6 +135,8 @@ func (m *Model) bestEpoch() string {
 		}
 		if !math.IsNaN(e.ValRMSE) {
 			s += fmt.Sprintf(" (val RMSE %.4f)", e.ValRMSE)
+		} else if !math.IsNaN(e.ValNDCG) {
+			s += fmt.Sprintf(" (val NDCG@10 %.4f)", e.ValNDCG)
 		} else if !math.IsNaN(e.ValLoss) {
 			s += fmt.Sprintf(" (val loss %.4f)", e.ValLoss)
 		}

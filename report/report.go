@@ -210,8 +210,12 @@ func (r Result) WriteJSON(w io.Writer) error {
 func EpochLine(e model.Epoch, epochs int) string {
 	if math.IsNaN(e.ValRMSE) && !math.IsNaN(e.ValLoss) {
 		// The implicit task: the loss is cross-entropy and there is no RMSE.
-		return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f",
+		s := fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f",
 			e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss)
+		if !math.IsNaN(e.ValNDCG) {
+			s += fmt.Sprintf(" - val_ndcg@10: %.4f", e.ValNDCG)
+		}
+		return s
 	}
 	return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f - val_rmse: %.4f",
 		e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss, e.ValRMSE)

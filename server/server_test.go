@@ -32,7 +32,7 @@ func testModel(biasItem0 float32) *model.Model {
 		Items:     dataset.NewIDMap([]string{"go", "rust", "zig", "py"}),
 		Min:       1,
 		Max:       5,
-		History:   []model.Epoch{{Epoch: 1, Loss: 0.5, ValLoss: math.NaN(), ValRMSE: math.NaN(), Seconds: 0.1}},
+		History:   []model.Epoch{{Epoch: 1, Loss: 0.5, ValLoss: math.NaN(), ValRMSE: math.NaN(), ValNDCG: math.NaN(), Seconds: 0.1}},
 		BestEpoch: 0,
 	}
 }

@@ -48,7 +48,7 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 	best, bad := math.Inf(1), 0
 	early := cfg.Patience > 0 && val.len() > 0
 	if early {
-		best = initialScore(m, t, val)
+		best = initialScore(m, t, val, nil)
 	}
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
@@ -65,7 +65,7 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 		if err != nil {
 			return err
 		}
-		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(len(t.r.user)), Seconds: time.Since(start).Seconds()}
+		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(len(t.r.user)), ValNDCG: math.NaN(), Seconds: time.Since(start).Seconds()}
 		rec.ValLoss, rec.ValRMSE = val.run(m, t)
 		m.History = append(m.History, rec)
 		if o.Progress != nil {

@@ -55,7 +55,9 @@ var ErrNoTrainRows = errors.New("train: no training rows")
 // the settings of cfg (zero fields mean the kind's defaults) on s.Train,
 // validating on s.Valid after every epoch. With a validation part and
 // Patience > 0 it first scores the initial weights (m.Initial, epoch 0),
-// stops once validation RMSE has not improved on the best so far for
+// stops once validation RMSE (on the implicit task validation NDCG@RankK
+// of a sample of users for dot and mf, see rankValidation, and validation
+// cross-entropy for the others) has not improved on the best so far for
 // Patience epochs and keeps the best epoch's tables, or the initial ones
 // (BestEpoch 0) when no epoch beat them; otherwise the model holds the
 // last epoch's tables. Closed-form models (mean, bias) fit in one step and
@@ -186,6 +188,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 	val := newValidation(s, m)
 	rng := newShuffleRNG(cfg)
 	n := rows.len()
+	rank := newRankValidation(s, m, t, n)
 	batches := (n + cfg.Batch - 1) / cfg.Batch
 	best := math.Inf(1)
 	bad := 0
@@ -193,7 +196,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 	if early {
 		// The initial weights are epoch 0, the best until an epoch beats
 		// them. Scoring them draws no random number and changes no weight.
-		best = initialScore(m, t, val)
+		best = initialScore(m, t, val, rank)
 	}
 	pending := rows.ahead(rng)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
@@ -219,6 +222,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		}
 		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(n), Seconds: time.Since(start).Seconds()}
 		rec.ValLoss, rec.ValRMSE = val.run(m, t)
+		rec.ValNDCG = rank.run(t)
 		m.History = append(m.History, rec)
 		if o.Progress != nil {
 			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
@@ -248,16 +252,21 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 
 // initialScore validates the initial weights of t, records them in
 // m.Initial as epoch 0 and returns their early-stopping criterion.
-func initialScore(m *model.Model, t scorer, val *validation) float64 {
+func initialScore(m *model.Model, t scorer, val *validation, rank *rankValidation) float64 {
 	rec := model.Epoch{Loss: math.NaN()}
 	rec.ValLoss, rec.ValRMSE = val.run(m, t)
+	rec.ValNDCG = rank.run(t)
 	m.Initial = &rec
 	return criterion(m.Config, rec)
 }
 
 // criterion returns what early stopping minimizes: validation RMSE for the
-// rating task, validation cross-entropy for the implicit task.
+// rating task; for the implicit task minus the validation NDCG@RankK when
+// it was measured (see rankValidation), else validation cross-entropy.
 func criterion(cfg model.Config, rec model.Epoch) float64 {
+	if cfg.Implicit() && !math.IsNaN(rec.ValNDCG) {
+		return -rec.ValNDCG
+	}
 	if cfg.Implicit() {
 		return rec.ValLoss
 	}

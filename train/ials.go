@@ -43,7 +43,7 @@ func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) 
 		if err := IALSIteration(ctx, net, byUser, byItem, cfg.CGSteps); err != nil {
 			return err
 		}
-		rec := model.Epoch{Epoch: epoch, Loss: ialsLoss(net, byUser), ValLoss: math.NaN(), ValRMSE: math.NaN(),
+		rec := model.Epoch{Epoch: epoch, Loss: ialsLoss(net, byUser), ValLoss: math.NaN(), ValRMSE: math.NaN(), ValNDCG: math.NaN(),
 			Seconds: time.Since(start).Seconds()}
 		m.History = append(m.History, rec)
 		if o.Progress != nil {

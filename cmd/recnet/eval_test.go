@@ -277,3 +277,37 @@ func TestPretrainedNeuMF(t *testing.T) {
 		t.Errorf("two dot models: exit %d, %s; want 2 naming the need for one dot and one mlp", code, stderr)
 	}
 }
+
+// TestImplicitDotValNDCG: an implicit dot shows its validation NDCG@10 per
+// epoch, in the output and in --json's epochs; mlp's epochs have none.
+func TestImplicitDotValNDCG(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData(t, dir)
+	for _, kind := range []string{"dot", "mlp"} {
+		stdout, stderr, code := run(t, "train", "--kind", kind, "--task", "implicit", "--dim", "8",
+			"--data", data, "--quiet", "--epochs", "2")
+		if code != 0 {
+			t.Fatalf("%s: train exit %d: %s", kind, code, stderr)
+		}
+		if got := strings.Contains(stdout, "val_ndcg@10: "); got != (kind == "dot") {
+			t.Errorf("%s: output shows val_ndcg@10 %v, want %v:\n%s", kind, got, kind == "dot", stdout)
+		}
+		stdout, stderr, code = run(t, "train", "--kind", kind, "--task", "implicit", "--dim", "8",
+			"--data", data, "--quiet", "--epochs", "2", "--json")
+		if code != 0 {
+			t.Fatalf("%s: train --json exit %d: %s", kind, code, stderr)
+		}
+		var got struct {
+			Epochs []map[string]any `json:"epochs"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil || len(got.Epochs) != 2 {
+			t.Fatalf("%s: --json epochs %v (%v):\n%s", kind, got.Epochs, err, stdout)
+		}
+		for _, e := range got.Epochs {
+			v, ok := e["val_ndcg"].(float64)
+			if ok != (kind == "dot") || (ok && !(v >= 0 && v <= 1)) {
+				t.Errorf("%s: epoch %v: val_ndcg %v (present %v)", kind, e["epoch"], e["val_ndcg"], ok)
+			}
+		}
+	}
+}
