@@ -14,6 +14,11 @@ import (
 var (
 	ErrUnknownUser = errors.New("model: unknown user")
 	ErrUnknownItem = errors.New("model: unknown item")
+	// ErrColdUser is returned by Recommend for a user the model knows by
+	// id but kept no training or validation row of (see Model.Seen): the
+	// net learned nothing of it, and its list would be the same for
+	// anyone. Fold its ratings in instead (FoldIn).
+	ErrColdUser = errors.New("model: cold user")
 )
 
 // Epoch is one epoch of training history.

@@ -76,7 +76,9 @@ func (m *Model) rec(i int32, s float32) Rec {
 // net's unclipped output, and Rec.Score is that output on the original
 // scale (see Rec); equal scores go by lower inner item id. It works for
 // any net. k < 1 is an error; when fewer than k items are candidates, all
-// are returned. An unknown user gives an error wrapping ErrUnknownUser.
+// are returned. An unknown user gives an error wrapping ErrUnknownUser,
+// and a user the model keeps no seen item of (when it keeps them) one
+// wrapping ErrColdUser.
 func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
@@ -84,6 +86,9 @@ func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error)
 	u, ok := m.Users.Inner(user)
 	if !ok {
 		return nil, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
+	}
+	if m.HasSeen() && m.SeenCount(u) == 0 {
+		return nil, fmt.Errorf("%w %s: the model kept no training or validation row of it and learned nothing of it; fold its ratings in instead", ErrColdUser, quote.Short(user))
 	}
 	var skip []int32 // sorted inner ids
 	if !o.IncludeSeen {

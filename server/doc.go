@@ -9,7 +9,9 @@
 // with an HTTP status matching the code: bad_request 400, not_found,
 // unknown_user, unknown_item and unknown_model 404, method_not_allowed 405 (with an Allow
 // header), too_large 413, unsupported 422 (the model's kind of net cannot
-// do what was asked, such as similar items of a bias model), canceled 499
+// do what was asked, such as similar items of a bias model), cold_user 422
+// (a user known by id whose rows were all outside the training part: fold
+// it in with /v1/foldin), canceled 499
 // (StatusClientClosed: the request ended before its fold-in finished),
 // internal 500 and busy 503 (every fold-in slot taken, with Retry-After).
 // Every GET endpoint also answers HEAD.

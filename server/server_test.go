@@ -390,3 +390,23 @@ func TestSwapRelabels(t *testing.T) {
 		assertJSON(t, d.Recs[3], tt.want)
 	}
 }
+
+// TestColdUser: a user the model knows by id but kept no seen row of gets
+// 422 cold_user from /v1/recommend, not a list that is the same for
+// anyone; the others still get theirs.
+func TestColdUser(t *testing.T) {
+	m := testModel(0.25)
+	seen, err := model.NewSeen(3, 4, dataset.Ratings{User: []int32{0, 1}, Item: []int32{0, 1}, Value: []float32{5, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seen = seen
+	h := server.New(m, nil).Handler()
+	code, r := do(t, h, "GET", "/v1/recommend?user=cy", "")
+	if code != http.StatusUnprocessableEntity || r.Error == nil || r.Error.Code != "cold_user" || !strings.Contains(r.Error.Message, "/v1/foldin") {
+		t.Errorf("cold user: got %d %+v, want 422 cold_user naming /v1/foldin", code, r.Error)
+	}
+	if code, r := do(t, h, "GET", "/v1/recommend?user=bob", ""); code != http.StatusOK {
+		t.Errorf("known user: got %d %+v, want 200", code, r.Error)
+	}
+}
