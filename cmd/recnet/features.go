@@ -96,6 +96,28 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 		file, len(feats.Names), len(cat.Courses), n.Added, n.Without), nil
 }
 
+// heldNeedFeatures refuses --split items without --item-features: cmd
+// (train, tune or eval) could rank the held-out items, which no one rated
+// in training, only at random.
+func (f *dataFlags) heldNeedFeatures(cmd string) error {
+	if byItems, _, _ := parseItemsSplit(f.split); byItems && f.itemFeatures == "" {
+		return badInput(fmt.Errorf("--split items: %s needs --item-features: without features a model can only rank the held-out items, which no one rated in training, at random", cmd))
+	}
+	return nil
+}
+
+// writeHeldOut prints, after --split items with features, how m ranks
+// each test user's held-out items among all of them, beside a random order
+// and most-popular-within-genre; nothing for another split.
+func (f *dataFlags) writeHeldOut(w io.Writer, m *model.Model, s *dataset.Split, feats *dataset.Features) {
+	if feats == nil || f.held == nil {
+		return
+	}
+	c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, f.held, feats, eval.DefaultK, f.seed)
+	fmt.Fprintf(w, "held-out items (%d, %d test users), NDCG@%d: model %.4f, random %.4f, most popular within genre %.4f\n",
+		c.Items, c.Model.Users, c.Model.K, c.Model.NDCG, c.Random.NDCG, c.GenrePopular.NDCG)
+}
+
 // evalItems trains a model of cfg's kind on --split items, with
 // --item-features, and ranks each test user's held-out items among all the
 // held-out items, beside a random order and most-popular-within-genre.
@@ -103,8 +125,8 @@ func evalItems(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Confi
 	switch fs := cmd.Flags(); {
 	case fs.Changed("model"):
 		return badInput(errors.New("--split items: eval trains its own model on the split: choose its kind with --kind, not a file with --model"))
-	case df.itemFeatures == "":
-		return badInput(errors.New("--split items: eval needs --item-features: without features a model can only rank the held-out items, which no one rated in training, at random"))
+	case df.heldNeedFeatures("eval") != nil:
+		return df.heldNeedFeatures("eval")
 	case fs.Changed("relevant"):
 		return badInput(errors.New("--relevant: does not apply with --split items, where every rating of a held-out item is relevant"))
 	}

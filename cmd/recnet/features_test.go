@@ -204,3 +204,23 @@ func TestCVItemFeatures(t *testing.T) {
 		t.Errorf("cv --item-features: RMSE %v by fold (without features %v), want below 1", f, p)
 	}
 }
+
+// TestSplitItemsNeedsFeatures: train and tune refuse --split items without
+// --item-features, as eval does, naming both flags; tune with features
+// gives the held-out items line train gives.
+func TestSplitItemsNeedsFeatures(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"train", "--split", "items", "--kind", "ials", "-q", "--out", filepath.Join(dir, "never.recnet")},
+		{"tune", "--split", "items", "--task", "implicit", "--trials", "1"},
+		{"eval", "--split", "items", "--kind", "dot", "-q"},
+	} {
+		if _, stderr, code := run(t, args...); code != 2 || !strings.Contains(stderr, "--split items") || !strings.Contains(stderr, "--item-features") {
+			t.Errorf("%q: exit %d (want 2), stderr %q (want it to name --split items and --item-features)", args, code, stderr)
+		}
+	}
+	stdout, stderr, code := run(t, "tune", "--split", "items", "--item-features", "builtin", "--task", "implicit", "--trials", "1")
+	if code != 0 || !strings.Contains(stdout+stderr, "held-out items (") {
+		t.Errorf("tune --split items --item-features: exit %d, no held-out items line:\n%s%s", code, stdout, stderr)
+	}
+}

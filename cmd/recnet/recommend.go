@@ -443,6 +443,9 @@ func (r *recommendRun) writeNote(out io.Writer, h recsJSON, known bool) {
 // known prints the recommendations of the known user --user.
 func (r *recommendRun) known(ctx context.Context, out io.Writer, m *model.Model, catalog *dataset.Catalog) error {
 	recs, err := m.Recommend(r.user, r.k, model.RecommendOptions{IncludeSeen: r.includeSeen})
+	if errors.Is(err, model.ErrColdUser) {
+		return badInput(fmt.Errorf("--user: %w (--rated ITEM=RATING,...)", err))
+	}
 	if err != nil {
 		return badInput(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
@@ -71,7 +70,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err // bad input
 	}
-	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
+	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads), r.df.heldNeedFeatures("train"), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs),
 		checkOutputs(append(r.df.inputs(), pretrainedFiles(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
@@ -124,11 +123,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err := r.report(cmd, lines, m, res, time.Since(start), failed == nil); err != nil {
 		return err
 	}
-	if feats != nil && r.df.held != nil {
-		c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, r.df.held, feats, eval.DefaultK, r.df.seed)
-		fmt.Fprintf(lines, "held-out items (%d, %d test users), NDCG@%d: model %.4f, random %.4f, most popular within genre %.4f\n",
-			c.Items, c.Model.Users, c.Model.K, c.Model.NDCG, c.Random.NDCG, c.GenrePopular.NDCG)
-	}
+	r.df.writeHeldOut(lines, m, s, feats)
 	return failed
 }
 

@@ -111,6 +111,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 		return evalWriteJSON(cmd.OutOrStdout(), res)
 	}
 	writeTune(lines, res, space, s.Test.Len())
+	r.df.writeHeldOut(lines, res.Model, s, r.feats)
 	if r.out != "" {
 		fmt.Fprintf(lines, "model saved: %s\n", r.out)
 	}
@@ -169,7 +170,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
-		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0),
+		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0), r.df.heldNeedFeatures("tune"),
 		validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
