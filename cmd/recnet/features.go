@@ -19,7 +19,7 @@ import (
 
 // itemFeaturesUsage is the --help of --item-features.
 var itemFeaturesUsage = fmt.Sprintf("item features (dot only; cv takes it with --kinds dot): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
-	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features. "+
+	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated are added; an item without a training interaction (one added, or rated only in the validation or test part) is new: scored from its features alone; rated items absent from the file have no features. "+
 	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features). "+
 	"Dot with features trains on one goroutine: --threads above 1 is refused", dataset.MaxFeatures, dataset.MaxGenres)
 
@@ -92,15 +92,15 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 	if err != nil {
 		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", file, err))
 	}
-	return feats, fmt.Sprintf("item features %s: %d features for %d items; %d items added without interactions (new), %d rated items without features\n",
-		file, len(feats.Names), len(cat.Courses), n.Added, n.Without), nil
+	return feats, fmt.Sprintf("item features %s: %s for %s; %s no one rated added, %s without features\n",
+		file, plural(len(feats.Names), "feature"), plural(len(cat.Courses), "item"), plural(n.Added, "catalog item"), plural(n.Without, "rated item")), nil
 }
 
 // heldNeedFeatures refuses --split items without --item-features: cmd
 // (train, tune or eval) could rank the held-out items, which no one rated
 // in training, only at random.
 func (f *dataFlags) heldNeedFeatures(cmd string) error {
-	if byItems, _, _ := parseItemsSplit(f.split); byItems && f.itemFeatures == "" {
+	if byItems, _, err := parseItemsSplit(f.split); byItems && err == nil && f.itemFeatures == "" {
 		return badInput(fmt.Errorf("--split items: %s needs --item-features: without features a model can only rank the held-out items, which no one rated in training, at random", cmd))
 	}
 	return nil
