@@ -46,9 +46,9 @@
 // implicit-task model) or "relevance" (a kind whose scores only order the
 // items, such as ials and ease, and mean nothing alone); a predicted
 // rating above the top of the scale has "beyond":1, one below its bottom
-// "beyond":-1, others no "beyond". An item no one had taken when a model
-// with item features was trained has "new":true (its score comes from its
-// features), others no "new".
+// "beyond":-1, others no "beyond". An item without an interaction in the
+// training rows of a model with item features has "new":true (its score
+// comes from its features), others no "new".
 //
 // Each recommend and fold-in item has "because": the rated items (the
 // user's seen items, or the fold-in's ratings) that add most to its score,

@@ -93,7 +93,7 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 			}
 		}
 		if r.New {
-			line += "  (new: no one had taken it)"
+			line += "  (new: no training interaction, scored by its features)"
 		}
 		fmt.Fprintln(w, line)
 		if es != nil {
@@ -155,8 +155,9 @@ type recJSON struct {
 	// Beyond is +1 for a predicted rating above the top of the scale, -1
 	// below its bottom.
 	Beyond int `json:"beyond,omitempty"`
-	// New is set for an item no one had taken when the model was trained
-	// (item features): its score comes from its features alone.
+	// New is set for an item without an interaction in the rows the model
+	// was trained on (item features): its score comes from its features
+	// alone.
 	New bool `json:"new,omitempty"`
 	// Because names the rated items that raised the score most: [] when
 	// none did, absent when there are no reasons (recsJSON.BecauseNote).
@@ -290,8 +291,8 @@ explained through a refold of their training ratings. A model that cannot explai
 exactly) or "because_note" (why there are none), and "recommendations", a list of
 {"item", "title", "genres", "score", "beyond", "new", "because"}: "beyond" is 1 for a rating
 above the top of the scale, -1 below its bottom, absent otherwise; "new" is true for an
-item no one had taken when a model with --item-features was trained (scored by its
-features; the text marks it "(new: no one had taken it)"), absent otherwise; "because" is a
+item without an interaction in the training rows of a model with --item-features (scored by
+its features; the text marks it "(new: no training interaction, ...)"), absent otherwise; "because" is a
 list of {"item", "title", "rating", "share"}, the up to 3 rated items that raised the
 score most ([] when none did); "title" and "genres" are absent where the catalog has
 none.`,

@@ -194,6 +194,9 @@ func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, r
 	} else {
 		fmt.Fprintf(lines, "fitted in %.2fs\n", took.Seconds())
 	}
+	if f := m.Features; f != nil {
+		fmt.Fprintf(lines, "new items (no interaction in the training rows: scored by their features alone): %d\n", len(f.New))
+	}
 	if err := res.WriteTest(lines); err != nil {
 		return err
 	}

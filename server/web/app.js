@@ -247,7 +247,7 @@
       label += ", below the bottom of the rating scale";
     }
     if (r.new) {
-      score += " (new)"; // no one had taken it: scored by its genres alone
+      score += " (new)"; // no training interaction: scored by its genres alone
       label += ", a new course no one has taken yet, scored by its genres";
     }
     return el("li", { "data-item": r.item },
