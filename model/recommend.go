@@ -11,7 +11,8 @@ import (
 )
 
 // ErrUnsupported is returned when a model's net lacks what an operation
-// needs: item embeddings for Similar, embeddings and biases for FoldIn.
+// needs: item embeddings for Similar, embeddings and biases for FoldIn,
+// user and item embedding tables for Export.
 var ErrUnsupported = errors.New("model: not supported by this kind of net")
 
 // Rec is one recommended item.
@@ -121,6 +122,14 @@ func (m *Model) itemEmbedding() (Param, error) {
 		}
 	}
 	return Param{}, fmt.Errorf("%w: %s net has no item embeddings", ErrUnsupported, m.Net.Kind())
+}
+
+// HasItemEmbeddings reports whether m's net has the item embeddings
+// Similar needs (dot, mf and the neural kinds do; mean, bias and ease do
+// not).
+func (m *Model) HasItemEmbeddings() bool {
+	_, err := m.itemEmbedding()
+	return err == nil
 }
 
 // Similar returns the k items nearest to the raw item id item by cosine

@@ -114,8 +114,8 @@ func TestSuccess(t *testing.T) {
 		{"items limit", "GET", "/v1/items?q=s&limit=1", "",
 			`{"total":2,"items":[{"item":"go","title":"Go Basics","genres":["Systems"]}]}`},
 		{"model", "GET", "/v1/model", "",
-			`{"name":"default","kind":"dot","score":"rating","step":null,"config":{"kind":"","training":{"no_scale":false,"optimizer":"","lr":0,"beta1":0,"beta2":0,"eps":0,"batch":0,"epochs":0,"patience":0,"seed":0},"settings":{"dim":2,"activation":"linear","init":"","init_std":0,"l2":0,"bias_l2":0}},"users":3,"items":4,"min":1,"max":5,"history":[{"epoch":1,"loss":0.5,"val_loss":null,"val_rmse":null,"seconds":0.1}],"best_epoch":null,` +
-				`"models":[{"name":"default","kind":"dot","score":"rating","min":1,"max":5,"step":null}]}`},
+			`{"name":"default","kind":"dot","score":"rating","step":null,"similar":true,"config":{"kind":"","training":{"no_scale":false,"optimizer":"","lr":0,"beta1":0,"beta2":0,"eps":0,"batch":0,"epochs":0,"patience":0,"seed":0},"settings":{"dim":2,"activation":"linear","init":"","init_std":0,"l2":0,"bias_l2":0}},"users":3,"items":4,"min":1,"max":5,"history":[{"epoch":1,"loss":0.5,"val_loss":null,"val_rmse":null,"seconds":0.1}],"best_epoch":null,` +
+				`"models":[{"name":"default","kind":"dot","score":"rating","min":1,"max":5,"step":null,"similar":true}]}`},
 		{"healthz", "GET", "/healthz", "", `{"ok":true}`},
 	}
 	for _, tt := range tests {

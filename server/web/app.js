@@ -309,8 +309,20 @@
     }
   }
 
+  // noSimilar says why a model of a kind without item embeddings shows no
+  // similar courses.
+  function noSimilar() {
+    return `This model (${cur.kind || "?"}) has no course embeddings to compare, so it cannot show similar courses.` +
+      (several ? " Choose another model to see them." : "");
+  }
+
   async function showSimilar(c) {
     $("similar-h").textContent = "Similar to " + name(c);
+    if (!cur.similar) {
+      $("similar").replaceChildren();
+      $("similar-status").textContent = noSimilar();
+      return;
+    }
     $("similar-status").textContent = "Loading…";
     try {
       const d = await api(withModel("/v1/similar?k=8&item=" + encodeURIComponent(c.item)));
@@ -395,9 +407,13 @@
   async function loadModel() {
     try {
       const d = await api(withModel("/v1/model"));
-      cur = { name: d.name, score: d.score || "rating", min: d.min, max: d.max, step: d.step };
+      cur = { name: d.name, kind: d.kind, score: d.score || "rating", min: d.min, max: d.max, step: d.step, similar: d.similar !== false };
       const models = d.models || [];
       several = models.length > 1;
+      $("similar").replaceChildren();
+      $("similar-status").textContent = cur.similar
+        ? "Click a course title (or focus it and press Enter) to see the courses most like it."
+        : noSimilar();
       renderChoices(models);
       for (const t of taken.values()) t.rating = fitRating(t.rating);
       renderResults(lastItems);
