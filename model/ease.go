@@ -134,6 +134,9 @@ func (e *EASE) Score(u, i int32) float32 {
 	return e.scoreRow(e.UserItems[e.Offsets[u]:e.Offsets[u+1]], i)
 }
 
+// userRow returns the items user u is scored from, increasing.
+func (e *EASE) userRow(u int32) []int32 { return e.UserItems[e.Offsets[u]:e.Offsets[u+1]] }
+
 // scoreRow returns Σ B[j, i] over the items j of row.
 func (e *EASE) scoreRow(row []int32, i int32) float32 {
 	w := e.Weights[int(i)*e.Items : int(i)*e.Items+e.Items]

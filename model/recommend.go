@@ -132,6 +132,18 @@ func (m *Model) HasItemEmbeddings() bool {
 	return err == nil
 }
 
+// HasItemBiases reports whether m's net has item bias terms, which add to
+// a score whatever the user rated (dot, mf and their like do; ials and
+// ease do not).
+func (m *Model) HasItemBiases() bool {
+	for _, p := range netParams(m.Net) {
+		if p.Name == "item_bias" {
+			return true
+		}
+	}
+	return false
+}
+
 // Similar returns the k items nearest to the raw item id item by cosine
 // similarity of their rows of the net's "item_embedding" table, most
 // similar first, leaving out item itself. Rec.Score is the cosine, in
@@ -139,7 +151,10 @@ func (m *Model) HasItemEmbeddings() bool {
 // by lower inner item id. k < 1 is an error; when fewer than k items are
 // candidates, all are returned. An unknown item gives an error wrapping
 // ErrUnknownItem, a net without item embeddings (mean, bias) one wrapping
-// ErrUnsupported.
+// ErrUnsupported, and an item whose row was never trained one wrapping
+// ErrColdItem: one with an all-zero row, or, in a model that keeps its seen
+// items, one no user had in the rows it was fitted on, unless item
+// features stand for it (a new item).
 func (m *Model) Similar(item string, k int) ([]Rec, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
@@ -158,6 +173,9 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 	for i := range norms {
 		norms[i] = math.Sqrt(dot64(row(int32(i)), row(int32(i))))
 	}
+	if norms[it] == 0 || (!m.Features.IsNew(it) && m.HasSeen() && !m.seenItem(it)) {
+		return nil, fmt.Errorf("%w %s: no interaction in the rows the model was fitted on, so its embedding was never trained and no item is similar to it", ErrColdItem, quote.Short(item))
+	}
 	q := row(it)
 	top := topk.Select(nil, m.Items.Len(), k,
 		func(i int32) bool { return i == it },
@@ -173,6 +191,17 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score, New: m.Features.IsNew(r.Item)}
 	}
 	return recs, nil
+}
+
+// seenItem reports whether some user had inner item i in the rows m was
+// fitted on (m keeps its seen items).
+func (m *Model) seenItem(i int32) bool {
+	for _, e := range m.Seen.Packed {
+		if int32(e>>8) == i {
+			return true
+		}
+	}
+	return false
 }
 
 // dot64 returns the dot product of two equal-length vectors, summed in

@@ -206,9 +206,14 @@ func (r Result) WriteJSON(w io.Writer) error {
 	return e.Encode(r)
 }
 
-// EpochLine formats one epoch as Keras does.
+// EpochLine formats one epoch as Keras does; without a validation loss
+// (no validation part, or a kind that validates nothing) it has no val_
+// columns.
 func EpochLine(e model.Epoch, epochs int) string {
-	if math.IsNaN(e.ValRMSE) && !math.IsNaN(e.ValLoss) {
+	if math.IsNaN(e.ValLoss) {
+		return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f", e.Epoch, epochs, e.Seconds, e.Loss)
+	}
+	if math.IsNaN(e.ValRMSE) {
 		// The implicit task: the loss is cross-entropy and there is no RMSE.
 		return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f",
 			e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss)

@@ -11,7 +11,8 @@
 // header), too_large 413, unsupported 422 (the model's kind of net cannot
 // do what was asked, such as similar items of a bias model), cold_user 422
 // (a user known by id whose rows were all outside the training part: fold
-// it in with /v1/foldin), canceled 499
+// it in with /v1/foldin), cold_item 422 (similar items of an item no one
+// had in the training part: its embedding was never trained), canceled 499
 // (StatusClientClosed: the request ended before its fold-in finished),
 // internal 500 and busy 503 (every fold-in slot taken, with Retry-After).
 // Every GET endpoint also answers HEAD.

@@ -410,3 +410,21 @@ func TestColdUser(t *testing.T) {
 		t.Errorf("known user: got %d %+v, want 200", code, r.Error)
 	}
 }
+
+// TestColdItem: similar items of an item no user had in the fitted rows
+// is 422 cold_item, not a list of meaningless cosines.
+func TestColdItem(t *testing.T) {
+	m := testModel(0.25)
+	seen, err := model.NewSeen(3, 4, dataset.Ratings{User: []int32{0, 1}, Item: []int32{0, 1}, Value: []float32{5, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seen = seen
+	h := server.New(m, nil).Handler()
+	if code, r := do(t, h, "GET", "/v1/similar?item=py", ""); code != http.StatusUnprocessableEntity || r.Error == nil || r.Error.Code != "cold_item" {
+		t.Errorf("cold item: got %d %+v, want 422 cold_item", code, r.Error)
+	}
+	if code, r := do(t, h, "GET", "/v1/similar?item=rust", ""); code != http.StatusOK {
+		t.Errorf("trained item: got %d %+v, want 200", code, r.Error)
+	}
+}

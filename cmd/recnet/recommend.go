@@ -97,15 +97,21 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 		}
 		fmt.Fprintln(w, line)
 		if es != nil {
-			writeReasons(w, reasons(es[k], cat))
+			writeReasons(w, reasons(es[k], cat), m.HasItemBiases())
 		}
 	}
 }
 
-// writeReasons prints a recommendation's reasons on a line of their own.
-func writeReasons(w io.Writer, rs []reasonJSON) {
-	if len(rs) == 0 {
+// writeReasons prints a recommendation's reasons on a line of their own;
+// biased says the model's scores have bias terms, which raise a score no
+// rated item did.
+func writeReasons(w io.Writer, rs []reasonJSON, biased bool) {
+	switch {
+	case len(rs) == 0 && biased:
 		fmt.Fprintln(w, "     because: no rated item raised this score (its bias terms did)")
+		return
+	case len(rs) == 0:
+		fmt.Fprintln(w, "     because: no rated item raised this score")
 		return
 	}
 	parts := make([]string, len(rs))
