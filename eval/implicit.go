@@ -52,10 +52,13 @@ func CompareRanking(sc model.Scorer, train, seen, test dataset.Ratings, items, k
 
 // CompareRankingTest is CompareRanking on a split's test part: each test
 // user's top k (DefaultK) among the items the user has no training or
-// validation row for, against the test rows. This is how `train` and
-// `tune` test a model of the implicit task.
+// validation row for, against the test rows, most-popular counting those
+// training and validation rows (the rows a saved model keeps as seen, so
+// that `eval --protocol loo --model` counts the same). This is how `train`
+// and `tune` test a model of the implicit task.
 func CompareRankingTest(sc model.Scorer, s *dataset.Split) RankingComparison {
-	return CompareRanking(sc, s.Train, dataset.Concat(s.Train, s.Valid), s.Test, s.Items.Len(), DefaultK)
+	seen := dataset.Concat(s.Train, s.Valid)
+	return CompareRanking(sc, seen, seen, s.Test, s.Items.Len(), DefaultK)
 }
 
 // ColdLine says, in a sentence ending in a newline, how many cold users

@@ -53,7 +53,7 @@ func init() {
 		Reads:    []string{"l2", "task"},
 		Fixed:    map[string]string{"task": TaskImplicit},
 		Why:      "ease is fitted in closed form, B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹ (λ the l2 setting), on the implicit task",
-		Space:    []Range{{Name: "l2", Lo: 10, Hi: 2000, Log: true, Grid: []string{"50", "100", "250", "500"}}},
+		Space:    []Range{{Name: "l2", Lo: 10, Hi: 2000, Log: true, Grid: []string{"50", "100", "250", "500", "1000"}}}, // the grid holds the default
 		Build:    buildEASE,
 		Count: func(_ Config, users, items int) int64 {
 			return int64(items)*int64(items) + int64(users)

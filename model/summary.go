@@ -41,7 +41,10 @@ func (m *Model) Summary(w io.Writer) error {
 	cfg := m.Config.WithDefaults()
 	fmt.Fprintf(&b, "Config: %s\n", cfg.Describe())
 	scale := "trained on [0,1]"
-	if cfg.NoScale || !(m.Max > m.Min) {
+	switch {
+	case cfg.Implicit():
+		scale = "implicit task: each rating an interaction"
+	case cfg.NoScale || !(m.Max > m.Min):
 		scale = "trained unscaled"
 	}
 	step := ""

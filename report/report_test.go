@@ -264,6 +264,17 @@ func TestWriteTest(t *testing.T) {
 		t.Errorf("a better model is reported as not beating the bias:\n%s", out)
 	}
 
+	// Lower by a hair: not "0.0% lower".
+	hair := better
+	hair.Test.RMSE = 0.99999
+	b.Reset()
+	if err := hair.WriteTest(&b); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); strings.Contains(out, "0.0% lower") || !strings.Contains(out, "barely beats the bias baseline: test RMSE 1.0000 vs 1.0000 (0.001% lower)") {
+		t.Errorf("a model a hair better than the bias:\n%s", out)
+	}
+
 	worse := base
 	worse.Test.RMSE = 1.1
 	worse.Config.NoScale = true

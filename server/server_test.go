@@ -395,13 +395,7 @@ func TestSwapRelabels(t *testing.T) {
 // 422 cold_user from /v1/recommend, not a list that is the same for
 // anyone; the others still get theirs.
 func TestColdUser(t *testing.T) {
-	m := testModel(0.25)
-	seen, err := model.NewSeen(3, 4, dataset.Ratings{User: []int32{0, 1}, Item: []int32{0, 1}, Value: []float32{5, 4}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Seen = seen
-	h := server.New(m, nil).Handler()
+	h := coldServer(t)
 	code, r := do(t, h, "GET", "/v1/recommend?user=cy", "")
 	if code != http.StatusUnprocessableEntity || r.Error == nil || r.Error.Code != "cold_user" || !strings.Contains(r.Error.Message, "/v1/foldin") {
 		t.Errorf("cold user: got %d %+v, want 422 cold_user naming /v1/foldin", code, r.Error)
@@ -414,17 +408,24 @@ func TestColdUser(t *testing.T) {
 // TestColdItem: similar items of an item no user had in the fitted rows
 // is 422 cold_item, not a list of meaningless cosines.
 func TestColdItem(t *testing.T) {
-	m := testModel(0.25)
-	seen, err := model.NewSeen(3, 4, dataset.Ratings{User: []int32{0, 1}, Item: []int32{0, 1}, Value: []float32{5, 4}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Seen = seen
-	h := server.New(m, nil).Handler()
+	h := coldServer(t)
 	if code, r := do(t, h, "GET", "/v1/similar?item=py", ""); code != http.StatusUnprocessableEntity || r.Error == nil || r.Error.Code != "cold_item" {
 		t.Errorf("cold item: got %d %+v, want 422 cold_item", code, r.Error)
 	}
 	if code, r := do(t, h, "GET", "/v1/similar?item=rust", ""); code != http.StatusOK {
 		t.Errorf("trained item: got %d %+v, want 200", code, r.Error)
 	}
+}
+
+// coldServer serves testModel keeping as seen only ann's go and bob's
+// rust: cy is a cold user, zig and py cold items.
+func coldServer(t *testing.T) http.Handler {
+	t.Helper()
+	m := testModel(0.25)
+	seen, err := model.NewSeen(3, 4, dataset.Ratings{User: []int32{0, 1}, Item: []int32{0, 1}, Value: []float32{5, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seen = seen
+	return server.New(m, nil).Handler()
 }

@@ -270,7 +270,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
 	e.rm = eval.Ranking(m.Net, seen, ms.Test, items, o)
-	e.rp = eval.Ranking(eval.MostPopular(ms.Train, items), seen, ms.Test, items, o)
+	e.rp = eval.Ranking(eval.MostPopular(seen, items), seen, ms.Test, items, o) // as train and --protocol loo count it
 	if ef.asJSON {
 		return e.writeJSON(cmd.OutOrStdout(), ef)
 	}

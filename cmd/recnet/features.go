@@ -65,16 +65,46 @@ func featuresApply(file, kind string, threads int) error {
 // rated to s.Items, and a line saying what was read; nil features and ""
 // without the flag. Every error is an input error.
 func (f *dataFlags) loadFeatures(ctx context.Context, s *dataset.Split) (*dataset.Features, string, error) {
-	return loadItemFeatures(ctx, f.itemFeatures, s.Items)
+	feats, used, err := loadItemFeatures(ctx, f.itemFeatures, s.Items)
+	if err != nil || used == nil {
+		return nil, "", err
+	}
+	f.features = used
+	return feats, featuresLine(used), nil
+}
+
+// featuresLine says what an item features file gave.
+func featuresLine(u *report.FeaturesUsed) string {
+	return fmt.Sprintf("item features %s: %s for %s; %s no one rated added, %s without features\n",
+		u.File, plural(u.Features, "feature"), plural(u.Catalog, "item"), plural(u.Added, "catalog item"), plural(u.Without, "rated item"))
+}
+
+// dataJSON returns the shape of split s of a table of rows rows (dups
+// duplicates) for a --json report: how it was split, and the item
+// features with the rated items counted as the text counts them; m, when
+// trained, gives the number of new items.
+func (f *dataFlags) dataJSON(s *dataset.Split, rows, dups int, m *model.Model) report.Data {
+	d := report.NewData(s, rows, dups)
+	d.Split = f.splitUsed(s)
+	if u := f.features; u != nil {
+		fu := *u
+		d.Items -= fu.Added
+		if m != nil && m.Features != nil {
+			n := len(m.Features.New)
+			fu.New = &n
+		}
+		d.ItemFeatures = &fu
+	}
+	return d
 }
 
 // loadItemFeatures reads the features file (the value of --item-features;
 // builtin: the built-in catalog) and returns the features of items, adding
-// the catalog's items no one rated to items, and a line saying what was
-// read; nil features and "" for no file. Every error is an input error.
-func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*dataset.Features, string, error) {
+// the catalog's items no one rated to items, and what was read; nil and
+// nil for no file. Every error is an input error.
+func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*dataset.Features, *report.FeaturesUsed, error) {
 	if file == "" {
-		return nil, "", nil
+		return nil, nil, nil
 	}
 	var cat *dataset.Catalog
 	if file == "builtin" {
@@ -82,7 +112,7 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 	} else {
 		var err error
 		if cat, err = dataset.LoadCatalog(ctx, file); err != nil {
-			return nil, "", badInput(fmt.Errorf("--item-features: %w", err))
+			return nil, nil, badInput(fmt.Errorf("--item-features: %w", err))
 		}
 	}
 	feats, n, err := cat.ItemFeatures(items)
@@ -90,10 +120,9 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 		err = errors.New("the catalog names no genre")
 	}
 	if err != nil {
-		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", file, err))
+		return nil, nil, badInput(fmt.Errorf("--item-features %s: %w", file, err))
 	}
-	return feats, fmt.Sprintf("item features %s: %s for %s; %s no one rated added, %s without features\n",
-		file, plural(len(feats.Names), "feature"), plural(len(cat.Courses), "item"), plural(n.Added, "catalog item"), plural(n.Without, "rated item")), nil
+	return feats, &report.FeaturesUsed{File: file, Features: len(feats.Names), Catalog: len(cat.Courses), Added: n.Added, Without: n.Without}, nil
 }
 
 // heldNeedFeatures refuses --split items without --item-features: cmd
@@ -154,7 +183,7 @@ func evalItems(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Confi
 		return err
 	}
 	c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, df.held, feats, ef.k, df.seed)
-	e := evalItemsJSON{Protocol: "items", Data: report.NewData(s, rows, dups), Config: m.Config, BestEpoch: m.BestEpoch,
+	e := evalItemsJSON{Protocol: "items", Data: df.dataJSON(s, rows, dups, m), Config: m.Config, BestEpoch: m.BestEpoch,
 		TrainSeconds: model.Number(time.Since(start).Seconds()), HeldOut: len(df.held), K: c.Model.K, Users: c.Model.Users,
 		Model: evalFull(c.Model), Random: evalFull(c.Random), GenrePopular: evalFull(c.GenrePopular)}
 	if ef.asJSON {

@@ -282,7 +282,8 @@ steps). --user and --rated cannot be given together. Each rating must be finite 
 within the model's rating range (see summary). With neither, a cold-start ranking
 by item bias is printed, and said to be one. An unknown item is an error.
 A model of the implicit task predicts the probability of an interaction, not a
-rating: its scores are printed under a "probability" heading.
+rating: its scores are printed under a "probability" heading; a kind whose scores
+only order the items (ials, ease) prints them under "relevance".
 
 --explain prints under each item the rated items (--rated's, or --user's training
 ratings) that raised its score most, with their ratings and shares of all the
@@ -292,7 +293,7 @@ explained through a refold of their training ratings. A model that cannot explai
 (mean, bias; no seen items kept for --user) refuses --explain.
 
 --json prints one object: "user" (or "rated", the number of ratings folded in, and
-"cold"), "score_kind" ("rating": a predicted rating, or "probability"),
+"cold"), "score_kind" ("rating": a predicted rating, "probability", or "relevance"),
 "seen_left_out" (with --user), "because_exact" (whether the reasons split the scores
 exactly) or "because_note" (why there are none), and "recommendations", a list of
 {"item", "title", "genres", "score", "beyond", "new", "because"}: "beyond" is 1 for a rating
@@ -361,7 +362,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 		return err
 	}
 	if f, ok := m.Net.(model.FoldInNet); ok && f.FoldInLambda() == 0 && cmd.Flags().Changed("lambda") {
-		return badInput(fmt.Errorf("--lambda: a %s model folds in a learner with no penalty (its scores sum the rated items' weights)", m.Net.Kind()))
+		return badInput(fmt.Errorf("--lambda: a model of kind %s folds in a learner with no penalty (its scores sum the rated items' weights)", m.Net.Kind()))
 	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {

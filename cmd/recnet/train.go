@@ -112,15 +112,19 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return divergedHint(err, fs, cfg, true)
 	}
+	took := time.Since(start)
 	res := report.New(m, s, rows, dups)
-	res.Data.Split = r.df.splitUsed(s)
+	if len(m.History) == 0 {
+		res.TrainSeconds = took.Seconds() // fitted in closed form: no epochs to sum
+	}
+	res.Data = r.df.dataJSON(s, rows, dups, m)
 	failed := neverImproved(m, fs, true)
 	if failed == nil {
 		if err := r.save(m); err != nil {
 			return err
 		}
 	}
-	if err := r.report(cmd, lines, m, res, time.Since(start), failed == nil); err != nil {
+	if err := r.report(cmd, lines, m, res, took, failed == nil); err != nil {
 		return err
 	}
 	r.df.writeHeldOut(lines, m, s, feats)
@@ -359,7 +363,7 @@ func pretrained(ctx context.Context, list string, cfg *model.Config) (train.Opti
 		case *model.MLP:
 			mlp = m
 		default:
-			return nil, badInput(fmt.Errorf("--pretrained: %s holds a %s model, want dot or mlp", f, m.Net.Kind()))
+			return nil, badInput(fmt.Errorf("--pretrained: %s holds a model of kind %s, want dot or mlp", f, m.Net.Kind()))
 		}
 	}
 	if dot == nil || mlp == nil {

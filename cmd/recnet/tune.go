@@ -360,7 +360,7 @@ func spacesHelp() string {
 		if len(training) > 0 {
 			parts = append(parts, strings.Join(training, ", "))
 		}
-		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name), strings.Join(parts, ", ")+"."))
+		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name+" "), strings.Join(parts, ", ")+"."))
 		if len(grid) > 0 {
 			b.WriteString(wrapHelp("        ", "Grid: "+strings.Join(grid, " x ")+"."))
 		}
