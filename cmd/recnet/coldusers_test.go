@@ -43,8 +43,8 @@ func coldData(t *testing.T, dir string) string {
 }
 
 // TestColdUsersLeftOut: after --split time, the 4 test users without a
-// training or validation row are left out of train's, eval's and eval
-// --protocol loo's rankings, the model's and most-popular's alike, and the
+// training or validation row are left out of train's, tune's, eval's and
+// eval --protocol loo's rankings, the model's and most-popular's alike, and the
 // reports say so; eval does not call their rows known; recommend --user
 // refuses such a user, pointing at --rated.
 func TestColdUsersLeftOut(t *testing.T) {
@@ -72,6 +72,10 @@ func TestColdUsersLeftOut(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "8 users ranked") || !strings.Contains(stdout, cold) {
 		t.Errorf("eval --protocol loo --model ranks the cold users:\n%s", stdout)
+	}
+	stdout, stderr, code = run(t, "tune", "--data", data, "--split", "time", "--kind", "ease", "--trials", "2")
+	if code != 0 || !strings.Contains(stdout+stderr, "test ranking (8 users") || !strings.Contains(stdout+stderr, cold) {
+		t.Errorf("tune: exit %d; its test ranking ranks the cold users or does not say so:\n%s%s", code, stdout, stderr)
 	}
 	_, stderr, code = run(t, "recommend", "--model", m, "--user", "u37")
 	if code != 2 || !strings.Contains(stderr, "cold user") || !strings.Contains(stderr, "--rated") {

@@ -311,6 +311,7 @@ func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testR
 	}
 	if g := r.Ranking; g != nil {
 		fmt.Fprintf(w, "\ntest ranking (%d users; their test rows, which the search never saw, among the top %d of their unseen items)\n", g.Model.Users, g.Model.K)
+		fmt.Fprint(w, g.Model.ColdLine())
 		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 		fmt.Fprintln(tw, "\tHR@10\tNDCG@10")
 		fmt.Fprintf(tw, "tuned %s\t%.4f\t%.4f\n", r.Kind, g.Model.HitRate, g.Model.NDCG)
