@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func TestJSONAsText(t *testing.T) {
 	data, cat := featuresData(t, dir)
 	m := filepath.Join(dir, "ease.recnet")
 	v := jsonOf(t, "train", "--data", data, "--kind", "ease", "-q", "--json", "--out", m)
-	if s, _ := lookup(v, "train_seconds"); !(s.(float64) > 0) {
+	if s, _ := lookup(v, "train_seconds"); !(asFloat(s) > 0) {
 		t.Errorf("ease train_seconds = %v, want its fit time", s)
 	}
 	trained, _ := lookup(v, "ranking.most_popular.ndcg")
@@ -45,7 +46,7 @@ func TestJSONAsText(t *testing.T) {
 			t.Errorf("train --item-features --json: %s = %v, want %v", key, got, want)
 		}
 	}
-	if n, _ := lookup(v, "data.item_features.new_items"); !(n.(float64) >= 2) {
+	if n, _ := lookup(v, "data.item_features.new_items"); !(asFloat(n) >= 2) {
 		t.Errorf("train --item-features --json: new_items %v, want at least the 2 added", n)
 	}
 	v = jsonOf(t, "eval", "--split", "items", "--data", data, "--task", "implicit", "--item-features", cat, "--epochs", "2", "-q", "--json")
@@ -70,4 +71,12 @@ func TestHelpTexts(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "bench --kind ials --threads") {
 		t.Errorf("train --kind ials --threads: exit %d, %q; want 2 saying how ials uses cores", code, stderr)
 	}
+}
+
+// asFloat returns a JSON number, or NaN for anything else.
+func asFloat(v any) float64 {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return math.NaN()
 }
