@@ -96,7 +96,9 @@
     }
     if (env.status !== "success") {
       const err = env.error || {};
-      throw new Error(`${err.message || "request failed"} (${err.code || "HTTP " + res.status})`);
+      const e = new Error(`${err.message || "request failed"} (${err.code || "HTTP " + res.status})`);
+      e.code = err.code;
+      throw e;
     }
     return env.data;
   }
@@ -331,6 +333,11 @@
       $("similar-status").textContent = `The ${d.similar.length} courses closest to ${name(c)}; the score is the similarity.`;
     } catch (e) {
       $("similar").replaceChildren();
+      if (e.code === "cold_item") {
+        // Not a failure: no one had taken the course in training.
+        $("similar-status").textContent = `No similar courses: no one had taken ${name(c)} in the rows the model was trained on, so it has nothing to compare.`;
+        return;
+      }
       $("similar-status").textContent = "No similar courses.";
       showError(e.message);
     }
