@@ -36,7 +36,9 @@ func CompareHeldOutItems(sc model.Scorer, train, test dataset.Ratings, held []in
 			sub.Append(test.User[r], j, test.Value[r])
 		}
 	}
-	o := RankingOptions{K: k, Relevant: math.Inf(-1)}
+	// No held-out item has a training row, so no user has a seen one
+	// among them: every user is ranked, cold or not.
+	o := RankingOptions{K: k, Relevant: math.Inf(-1), KeepCold: true}
 	rank := func(s model.Scorer) RankingResult {
 		return Ranking(heldScorer{s, held}, dataset.Ratings{}, sub, len(held), o)
 	}

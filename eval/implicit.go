@@ -2,6 +2,7 @@ package eval
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 
 	"github.com/recnet/recnet/dataset"
@@ -51,10 +52,25 @@ func CompareRanking(sc model.Scorer, train, seen, test dataset.Ratings, items, k
 
 // CompareRankingTest is CompareRanking on a split's test part: each test
 // user's top k (DefaultK) among the items the user has no training or
-// validation row for, against the test rows. This is how `train` and
-// `tune` test a model of the implicit task.
+// validation row for, against the test rows, most-popular counting those
+// training and validation rows (the rows a saved model keeps as seen, so
+// that `eval --protocol loo --model` counts the same). This is how `train`
+// and `tune` test a model of the implicit task.
 func CompareRankingTest(sc model.Scorer, s *dataset.Split) RankingComparison {
-	return CompareRanking(sc, s.Train, dataset.Concat(s.Train, s.Valid), s.Test, s.Items.Len(), DefaultK)
+	seen := dataset.Concat(s.Train, s.Valid)
+	return CompareRanking(sc, seen, seen, s.Test, s.Items.Len(), DefaultK)
+}
+
+// ColdLine says, in a sentence ending in a newline, how many cold users
+// (test rows but no seen row) r left out of the ranking and why; it is
+// empty when there are none. Cold users are left out of the model's and
+// the most-popular baseline's figures alike.
+func (r RankingResult) ColdLine() string {
+	if r.Cold == 0 {
+		return ""
+	}
+	return fmt.Sprintf("cold users left out of the model's and the baseline's ranking (no training or validation row: the model knows nothing of them): %d, with %d test rows\n",
+		r.Cold, r.ColdRows)
 }
 
 // RankingMetrics are the measures of a RankingResult in their JSON form,
@@ -76,14 +92,16 @@ func (r RankingResult) Metrics() RankingMetrics {
 }
 
 // MarshalJSON encodes r with NaN as null: k, relevant, users, no_relevant,
-// the keys of RankingMetrics, and items.
+// cold_users, cold_rows, the keys of RankingMetrics, and items.
 func (r RankingResult) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		K          int          `json:"k"`
 		Relevant   model.Number `json:"relevant"`
 		Users      int          `json:"users"`
 		NoRelevant int          `json:"no_relevant"`
+		Cold       int          `json:"cold_users"`
+		ColdRows   int          `json:"cold_rows"`
 		RankingMetrics
 		Items int `json:"items"`
-	}{r.K, model.Number(r.Relevant), r.Users, r.NoRelevant, r.Metrics(), r.Items})
+	}{r.K, model.Number(r.Relevant), r.Users, r.NoRelevant, r.Cold, r.ColdRows, r.Metrics(), r.Items})
 }

@@ -30,6 +30,9 @@ type RankingOptions struct {
 	// test rating r is relevant when r >= Relevant. It is used as given
 	// (zero is a threshold of zero, not a default).
 	Relevant float64
+	// KeepCold ranks the cold users too (see RankingResult); by default
+	// they are left out.
+	KeepCold bool
 }
 
 // RankingResult holds top-k metrics averaged over the users ranked.
@@ -50,18 +53,26 @@ type RankingOptions struct {
 // A user is ranked when R >= 1. A user with test rows but none relevant
 // (R = 0, including when every relevant test item was also seen) has
 // nothing to find: it is left out of the averages and counted in
-// NoRelevant. With no user ranked every average is NaN.
+// NoRelevant. A cold user, one with test rows but no seen row, is unknown
+// to whatever was fitted on the seen rows: ranking it would measure the
+// scorer's fallback (the same list for everyone), so unless KeepCold is set
+// it is left out of the averages, counted in Cold and its test rows in
+// ColdRows, before its relevant items are counted. With no user ranked
+// every average is NaN.
 type RankingResult struct {
 	K        int     // list length
 	Relevant float64 // relevance threshold
 	// Users is the number of users ranked; NoRelevant the number of users
 	// with test rows but no relevant candidate, left out of the averages.
 	Users, NoRelevant int
-	Precision         float64 // mean P@K
-	Recall            float64 // mean R@K
-	NDCG              float64 // mean NDCG@K
-	HitRate           float64 // mean HR@K
-	MAP               float64 // mean AP@K
+	// Cold is the number of users with test rows but no seen row, and
+	// ColdRows their test rows, left out unless KeepCold is set.
+	Cold, ColdRows int
+	Precision      float64 // mean P@K
+	Recall         float64 // mean R@K
+	NDCG           float64 // mean NDCG@K
+	HitRate        float64 // mean HR@K
+	MAP            float64 // mean AP@K
 	// Coverage is the share of the items that appear in at least one of
 	// the ranked users' lists (catalog coverage).
 	Coverage float64
@@ -97,7 +108,7 @@ func Ranking(s model.Scorer, seen, test dataset.Ratings, items int, o RankingOpt
 	if users == 0 || items <= 0 {
 		return res
 	}
-	r := ranker{s: s, seen: groupByUser(users, items, seen), test: groupByUser(users, items, test), k: k, relevant: o.Relevant}
+	r := ranker{s: s, seen: groupByUser(users, items, seen), test: groupByUser(users, items, test), k: k, relevant: o.Relevant, keepCold: o.KeepCold}
 	r.disc, r.ideal = dcgDiscounts(k)
 	chunks := (users + rankChunk - 1) / rankChunk
 	sums := make([]rankSums, chunks)
@@ -112,13 +123,15 @@ func Ranking(s model.Scorer, seen, test dataset.Ratings, items int, o RankingOpt
 	for _, c := range sums {
 		tot.users += c.users
 		tot.noRelevant += c.noRelevant
+		tot.cold += c.cold
+		tot.coldRows += c.coldRows
 		tot.precision += c.precision
 		tot.recall += c.recall
 		tot.ndcg += c.ndcg
 		tot.hit += c.hit
 		tot.ap += c.ap
 	}
-	res.Users, res.NoRelevant = tot.users, tot.noRelevant
+	res.Users, res.NoRelevant, res.Cold, res.ColdRows = tot.users, tot.noRelevant, tot.cold, tot.coldRows
 	if tot.users == 0 {
 		return res
 	}
@@ -146,6 +159,7 @@ type ranker struct {
 	seen, test  userRows
 	k           int
 	relevant    float64
+	keepCold    bool
 	disc, ideal []float64
 }
 
@@ -159,13 +173,19 @@ type rankState struct {
 
 // user ranks the candidates of user u and adds its metrics to sum, or
 // counts it in sum.noRelevant when it has test rows but no relevant
-// candidate; a user without test rows is left out.
+// candidate, or in sum.cold when it has test rows but no seen row (unless
+// r.keepCold); a user without test rows is left out.
 func (r *ranker) user(st *rankState, sum *rankSums, u int32) {
 	ti := r.test.items(u)
 	if len(ti) == 0 {
 		return
 	}
 	own := r.seen.items(u)
+	if len(own) == 0 && !r.keepCold {
+		sum.cold++
+		sum.coldRows += len(ti)
+		return
+	}
 	rel := 0
 	for j, i := range ti {
 		if float64(r.test.value[int(r.test.start[u])+j]) < r.relevant || st.mark[i] == u+1 {
@@ -206,8 +226,8 @@ func (r *ranker) user(st *rankState, sum *rankSums, u int32) {
 
 // rankSums are one chunk's sums of the per-user metrics.
 type rankSums struct {
-	users, noRelevant                int
-	precision, recall, ndcg, hit, ap float64
+	users, noRelevant, cold, coldRows int
+	precision, recall, ndcg, hit, ap  float64
 }
 
 // rankChunk is the number of users (or test rows) in one unit of forChunks

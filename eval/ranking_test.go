@@ -114,7 +114,7 @@ func TestTopKNoAllocs(t *testing.T) {
 // TestRankingHandComputed checks every metric on lists worked out by hand.
 // Every user's scores rank the items 0, 1, 2, ... in that order; K = 3.
 func TestRankingHandComputed(t *testing.T) {
-	seen := rows([3]float32{0, 1, 5}, [3]float32{3, 1, 4})
+	seen := rows([3]float32{0, 1, 5}, [3]float32{3, 1, 4}, [3]float32{1, 5, 4}, [3]float32{2, 5, 4})
 	test := rows(
 		// User 0 rated item 1 in training, so its list is 0, 2, 3.
 		// Relevant (>= 4): items 2 and 4, R = 2; only item 2 is listed, at
@@ -129,10 +129,13 @@ func TestRankingHandComputed(t *testing.T) {
 		[3]float32{2, 3, 3},
 		// User 3: its relevant test item was also seen: left out, counted.
 		[3]float32{3, 1, 5},
+		// User 4 has no seen row: cold, left out before its relevant
+		// items count, its 2 rows counted.
+		[3]float32{4, 0, 5}, [3]float32{4, 2, 5},
 	)
 	r := eval.Ranking(descending, seen, test, 6, eval.RankingOptions{K: 3, Relevant: 4})
 	want := eval.RankingResult{
-		K: 3, Relevant: 4, Users: 2, NoRelevant: 2, Items: 6,
+		K: 3, Relevant: 4, Users: 2, NoRelevant: 2, Cold: 1, ColdRows: 2, Items: 6,
 		Precision: 1.0 / 3,
 		Recall:    0.75,
 		NDCG:      (1/math.Log2(3)/(1+1/math.Log2(3)) + 1) / 2,
@@ -183,6 +186,7 @@ func TestRankingEdgeCases(t *testing.T) {
 		if tt.o.K == 0 {
 			tt.want.K = eval.DefaultK
 		}
+		tt.o.KeepCold = true // no seen rows: every user is cold
 		got := eval.Ranking(descending, dataset.Ratings{}, tt.test, tt.items, tt.o)
 		if !closeResult(got, tt.want) {
 			t.Errorf("%s: Ranking =\n%+v, want\n%+v", tt.name, got, tt.want)
@@ -196,6 +200,7 @@ func closeResult(a, b eval.RankingResult) bool {
 		return (math.IsNaN(x) && math.IsNaN(y)) || math.Abs(x-y) < 1e-12
 	}
 	return a.K == b.K && a.Relevant == b.Relevant && a.Users == b.Users && a.NoRelevant == b.NoRelevant && a.Items == b.Items &&
+		a.Cold == b.Cold && a.ColdRows == b.ColdRows &&
 		near(a.Precision, b.Precision) && near(a.Recall, b.Recall) && near(a.NDCG, b.NDCG) &&
 		near(a.HitRate, b.HitRate) && near(a.MAP, b.MAP) && near(a.Coverage, b.Coverage)
 }
@@ -223,7 +228,7 @@ func reference(s scoreNet, seen, test dataset.Ratings, users, items, k int, rele
 	covered := map[int32]bool{}
 	var p, r, nd, hr, ap float64
 	for u := range int32(users) {
-		seenSet, rel, any := map[int32]bool{}, map[int32]bool{}, false
+		seenSet, rel, rows := map[int32]bool{}, map[int32]bool{}, 0
 		for j := range seen.User {
 			if seen.User[j] == u {
 				seenSet[seen.Item[j]] = true
@@ -231,13 +236,18 @@ func reference(s scoreNet, seen, test dataset.Ratings, users, items, k int, rele
 		}
 		for j := range test.User {
 			if test.User[j] == u {
-				any = true
+				rows++
 				if float64(test.Value[j]) >= relevant && !seenSet[test.Item[j]] {
 					rel[test.Item[j]] = true
 				}
 			}
 		}
-		if !any {
+		if rows == 0 {
+			continue
+		}
+		if len(seenSet) == 0 {
+			res.Cold++
+			res.ColdRows += rows
 			continue
 		}
 		if len(rel) == 0 {
@@ -286,7 +296,7 @@ func TestRankingMatchesReference(t *testing.T) {
 		got := eval.Ranking(s, seen, test, c.items, eval.RankingOptions{K: c.k, Relevant: 4})
 		want := reference(s, seen, test, c.users, c.items, c.k, 4)
 		near := func(x, y float64) bool { return math.Abs(x-y) < 1e-9 }
-		if got.Users != want.Users || got.NoRelevant != want.NoRelevant || !near(got.Precision, want.Precision) ||
+		if got.Users != want.Users || got.NoRelevant != want.NoRelevant || got.Cold != want.Cold || got.ColdRows != want.ColdRows || !near(got.Precision, want.Precision) ||
 			!near(got.Recall, want.Recall) || !near(got.NDCG, want.NDCG) || !near(got.HitRate, want.HitRate) ||
 			!near(got.MAP, want.MAP) || !near(got.Coverage, want.Coverage) {
 			t.Errorf("%+v: Ranking =\n%+v, reference\n%+v", c, got, want)

@@ -53,7 +53,7 @@ func init() {
 		Reads:    []string{"l2", "task"},
 		Fixed:    map[string]string{"task": TaskImplicit},
 		Why:      "ease is fitted in closed form, B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹ (λ the l2 setting), on the implicit task",
-		Space:    []Range{{Name: "l2", Lo: 10, Hi: 2000, Log: true, Grid: []string{"50", "100", "250", "500"}}},
+		Space:    []Range{{Name: "l2", Lo: 10, Hi: 2000, Log: true, Grid: []string{"50", "100", "250", "500", "1000"}}}, // the grid holds the default
 		Build:    buildEASE,
 		// Its net scores a user from the user's items, which it keeps.
 		KeepsUserItems: true,
@@ -135,6 +135,9 @@ func (e *EASE) Kind() string { return easeKind }
 func (e *EASE) Score(u, i int32) float32 {
 	return e.scoreRow(e.UserItems[e.Offsets[u]:e.Offsets[u+1]], i)
 }
+
+// userRow returns the items user u is scored from, increasing.
+func (e *EASE) userRow(u int32) []int32 { return e.UserItems[e.Offsets[u]:e.Offsets[u+1]] }
 
 // scoreRow returns Σ B[j, i] over the items j of row.
 func (e *EASE) scoreRow(row []int32, i int32) float32 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/recnet/recnet/internal/quote"
@@ -189,8 +190,10 @@ func (m *Model) explanation(item string, rated []Rated, orig []float64, z, base 
 // the items the user rated in training (Model.SeenItems), the same way
 // Explain splits a new learner's: it folds the user in again from those
 // ratings. The parts add up to that refold's score (Explanation.Score),
-// which is near the trained user's but not it, so no explanation of a
-// known user is Exact. It wraps ErrUnsupported for a net that cannot fold
+// which is near the trained user's and, for most kinds, not it: an
+// explanation of a known user is Exact only when the refold's score is the
+// trained user's to the bit (ease, which scores a known user from the same
+// items). It wraps ErrUnsupported for a net that cannot fold
 // in, ErrNoSeen when the model keeps no seen items, and ErrUnknownUser for
 // an unknown user.
 func (m *Model) ExplainUser(ctx context.Context, user string, items []string, lambda float64) ([]Explanation, error) {
@@ -205,16 +208,33 @@ func (m *Model) ExplainUser(ctx context.Context, user string, items []string, la
 		return nil, fmt.Errorf("%w: cannot explain through the user's ratings", ErrNoSeen)
 	}
 	seen, ratings := m.SeenItems(u) // in increasing inner id
-	rated, orig := make([]Rated, len(seen)), make([]float64, len(seen))
-	for j, i := range seen {
-		orig[j] = float64(ratings[j])
+	items0 := seen
+	if rn, ok := m.Net.(userRowNet); ok {
+		items0 = rn.userRow(u) // what the net scores the user from
+	}
+	rated, orig := make([]Rated, len(items0)), make([]float64, len(items0))
+	for j, i := range items0 {
+		orig[j] = 1 // an interaction, for an item the seen rows lack
+		if k, found := slices.BinarySearch(seen, i); found {
+			orig[j] = float64(ratings[k])
+		}
 		rated[j] = Rated{i, m.foldInTarget(orig[j])}
 	}
 	es, err := m.explainRated(ctx, rated, orig, items, lambda)
 	for k := range es {
-		es[k].Exact = false // the parts explain the refold's score, not the trained user's
+		// The parts explain the refold's score; exact when that is the
+		// trained user's.
+		i, _ := m.Items.Inner(es[k].Item)
+		es[k].Exact = es[k].Exact && es[k].Scale == m.ScoreName() && es[k].Score == m.Unscale(m.Net.Score(u, i))
 	}
 	return es, err
+}
+
+// A userRowNet keeps each known user's items and scores the user from
+// them (ease): userRow returns user u's, in increasing inner id. They are
+// the training rows, which may be fewer than the seen items.
+type userRowNet interface {
+	userRow(u int32) []int32
 }
 
 // MaxReasons is how many rated items a recommendation names as its

@@ -136,9 +136,45 @@ func TestExplainUser(t *testing.T) {
 			t.Errorf("%s: parts %+v (sum %.6f, score %.6f): want c2, c5 and c9, adding up", e.Item, e.Parts, sum, e.Score)
 		}
 	}
+	for _, e := range es {
+		if e.Exact {
+			t.Errorf("%s: a dot user folded in again is exact; want near the trained user's score only", e.Item)
+		}
+	}
 	m.Seen = nil
 	if _, err := m.ExplainUser(context.Background(), "b", []string{"c0"}, 0); !errors.Is(err, model.ErrNoSeen) {
 		t.Errorf("without seen items: %v, want ErrNoSeen", err)
+	}
+}
+
+// TestExplainUserEASE: ease scores a known user from the items the file
+// keeps (its training rows), so the reasons split the score shown exactly:
+// they name those items, not the seen items of the validation part, and
+// are Exact.
+func TestExplainUserEASE(t *testing.T) {
+	w := make([]float32, 12*12)
+	for k := range w {
+		w[k] = float32(k%7) / 10
+	}
+	rows := make([][]int32, 4)
+	rows[1] = []int32{2, 5}
+	m := explainModel(model.NewEASE(12, w, rows), model.Config{Kind: "ease"}.WithDefaults())
+	// b's seen items add c9, a validation row the net does not score from.
+	seen, err := model.NewSeen(4, 12, dataset.Ratings{User: []int32{1, 1, 1}, Item: []int32{2, 5, 9}, Value: []float32{1, 1, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seen = seen
+	es, err := m.ExplainUser(context.Background(), "b", []string{"c0", "c11"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		i, _ := m.Items.Inner(e.Item)
+		if !e.Exact || e.Score != m.Unscale(m.Net.Score(1, i)) || len(e.Parts) != 2 {
+			t.Errorf("%s: exact %v, score %g (trained %g), %d parts; want exact, the trained score, 2 parts",
+				e.Item, e.Exact, e.Score, m.Unscale(m.Net.Score(1, i)), len(e.Parts))
+		}
 	}
 }
 

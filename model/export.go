@@ -27,7 +27,8 @@ import (
 // float32. Each file is written to a temporary name in dir and renamed, so a
 // reader never sees half a file; if a file fails, the ones before it stay and
 // their paths are returned with the error. Nets without "user_embedding" and
-// "item_embedding" tables (the baselines) cannot be exported.
+// "item_embedding" tables (the baselines, ease) cannot be exported: that
+// error wraps ErrUnsupported.
 func (m *Model) Export(dir string) ([]string, error) {
 	if m.Net == nil {
 		return nil, fmt.Errorf("model: cannot export a model without a net")
@@ -80,7 +81,7 @@ func (m *Model) embedding(name string, ids []string) (Param, error) {
 		}
 		return p, nil
 	}
-	return Param{}, fmt.Errorf("model: a %q net has no %s table to export", m.Net.Kind(), name)
+	return Param{}, fmt.Errorf("%w: %s net has no %s table to export", ErrUnsupported, m.Net.Kind(), name)
 }
 
 // An embedder is a net whose user and item embeddings are not among its

@@ -409,7 +409,7 @@ func solveFactored(l, b []float64, n int) []float64 {
 // the model keeps no seen items.
 func (m *Model) coldByPopularity(k int) (FoldInResult, error) {
 	if !m.HasSeen() {
-		return FoldInResult{}, fmt.Errorf("%w: a %s model ranks a learner with no ratings by popularity, from its seen items", ErrNoSeen, m.Net.Kind())
+		return FoldInResult{}, fmt.Errorf("%w: a model of kind %s ranks a learner with no ratings by popularity, from its seen items", ErrNoSeen, m.Net.Kind())
 	}
 	counts := make([]float64, m.Items.Len())
 	for _, e := range m.Seen.Packed {

@@ -74,8 +74,12 @@ func init() {
 			if c.CGSteps > 0 {
 				solve = fmt.Sprintf("%d conjugate-gradient step(s) a row", c.CGSteps)
 			}
-			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha·r), L2 %g (scaled by each row's confidence), %d iterations of %s",
-				c.Dim, c.Alpha, max(c.L2, 0), c.Epochs, solve)
+			iterations := "iterations"
+			if c.Epochs == 1 {
+				iterations = "iteration"
+			}
+			return fmt.Sprintf("dim %d, alpha %g (confidence 1 + alpha·r), L2 %g (scaled by each row's confidence), %d %s of %s",
+				c.Dim, c.Alpha, max(c.L2, 0), c.Epochs, iterations, solve)
 		},
 	})
 }

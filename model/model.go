@@ -14,6 +14,15 @@ import (
 var (
 	ErrUnknownUser = errors.New("model: unknown user")
 	ErrUnknownItem = errors.New("model: unknown item")
+	// ErrColdUser is returned by Recommend for a user the model knows by
+	// id but kept no training or validation row of (see Model.Seen): the
+	// net learned nothing of it, and its list would be the same for
+	// anyone. Fold its ratings in instead (FoldIn).
+	ErrColdUser = errors.New("model: cold user")
+	// ErrColdItem is returned by Similar for an item without a training
+	// interaction and without features to stand for it: its embedding
+	// was never trained, so it is near nothing.
+	ErrColdItem = errors.New("model: cold item")
 )
 
 // Epoch is one epoch of training history.

@@ -11,7 +11,8 @@ import (
 )
 
 // ErrUnsupported is returned when a model's net lacks what an operation
-// needs: item embeddings for Similar, embeddings and biases for FoldIn.
+// needs: item embeddings for Similar, embeddings and biases for FoldIn,
+// user and item embedding tables for Export.
 var ErrUnsupported = errors.New("model: not supported by this kind of net")
 
 // Rec is one recommended item.
@@ -76,7 +77,9 @@ func (m *Model) rec(i int32, s float32) Rec {
 // net's unclipped output, and Rec.Score is that output on the original
 // scale (see Rec); equal scores go by lower inner item id. It works for
 // any net. k < 1 is an error; when fewer than k items are candidates, all
-// are returned. An unknown user gives an error wrapping ErrUnknownUser.
+// are returned. An unknown user gives an error wrapping ErrUnknownUser,
+// and a user the model keeps no seen item of (when it keeps them) one
+// wrapping ErrColdUser.
 func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
@@ -84,6 +87,9 @@ func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error)
 	u, ok := m.Users.Inner(user)
 	if !ok {
 		return nil, fmt.Errorf("%w %s", ErrUnknownUser, quote.Short(user))
+	}
+	if m.HasSeen() && m.SeenCount(u) == 0 {
+		return nil, fmt.Errorf("%w %s: the model kept no training or validation row of it and learned nothing of it; fold its ratings in instead", ErrColdUser, quote.Short(user))
 	}
 	var skip []int32 // sorted inner ids
 	if !o.IncludeSeen {
@@ -118,6 +124,26 @@ func (m *Model) itemEmbedding() (Param, error) {
 	return Param{}, fmt.Errorf("%w: %s net has no item embeddings", ErrUnsupported, m.Net.Kind())
 }
 
+// HasItemEmbeddings reports whether m's net has the item embeddings
+// Similar needs (dot, mf and the neural kinds do; mean, bias and ease do
+// not).
+func (m *Model) HasItemEmbeddings() bool {
+	_, err := m.itemEmbedding()
+	return err == nil
+}
+
+// HasItemBiases reports whether m's net has item bias terms, which add to
+// a score whatever the user rated (dot, mf and their like do; ials and
+// ease do not).
+func (m *Model) HasItemBiases() bool {
+	for _, p := range netParams(m.Net) {
+		if p.Name == "item_bias" {
+			return true
+		}
+	}
+	return false
+}
+
 // Similar returns the k items nearest to the raw item id item by cosine
 // similarity of their rows of the net's "item_embedding" table, most
 // similar first, leaving out item itself. Rec.Score is the cosine, in
@@ -125,7 +151,10 @@ func (m *Model) itemEmbedding() (Param, error) {
 // by lower inner item id. k < 1 is an error; when fewer than k items are
 // candidates, all are returned. An unknown item gives an error wrapping
 // ErrUnknownItem, a net without item embeddings (mean, bias) one wrapping
-// ErrUnsupported.
+// ErrUnsupported, and an item whose row was never trained one wrapping
+// ErrColdItem: one with an all-zero row, or, in a model that keeps its seen
+// items, one no user had in the rows it was fitted on, unless item
+// features stand for it (a new item).
 func (m *Model) Similar(item string, k int) ([]Rec, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
@@ -144,6 +173,9 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 	for i := range norms {
 		norms[i] = math.Sqrt(dot64(row(int32(i)), row(int32(i))))
 	}
+	if norms[it] == 0 || (!m.Features.IsNew(it) && m.HasSeen() && !m.seenItem(it)) {
+		return nil, fmt.Errorf("%w %s: no interaction in the rows the model was fitted on, so its embedding was never trained and no item is similar to it", ErrColdItem, quote.Short(item))
+	}
 	q := row(it)
 	top := topk.Select(nil, m.Items.Len(), k,
 		func(i int32) bool { return i == it },
@@ -159,6 +191,17 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score, New: m.Features.IsNew(r.Item)}
 	}
 	return recs, nil
+}
+
+// seenItem reports whether some user had inner item i in the rows m was
+// fitted on (m keeps its seen items).
+func (m *Model) seenItem(i int32) bool {
+	for _, e := range m.Seen.Packed {
+		if int32(e>>8) == i {
+			return true
+		}
+	}
+	return false
 }
 
 // dot64 returns the dot product of two equal-length vectors, summed in

@@ -109,7 +109,10 @@ func TestSimilarByHand(t *testing.T) {
 		{"a", 10, []model.Rec{{Item: "b", Score: 0.6}, {Item: "c", Score: 0}, {Item: "e", Score: 0}, {Item: "d", Score: -1}}},
 		{"b", 2, []model.Rec{{Item: "c", Score: 0.8}, {Item: "a", Score: 0.6}}},
 		{"d", 1, []model.Rec{{Item: "c", Score: 0}}},
-		{"e", 4, []model.Rec{{Item: "a", Score: 0}, {Item: "b", Score: 0}, {Item: "c", Score: 0}, {Item: "d", Score: 0}}},
+	}
+	// e's row is all zeros: never trained, near nothing.
+	if got, err := m.Similar("e", 4); !errors.Is(err, model.ErrColdItem) {
+		t.Errorf("Similar(e, 4) = %v, %v; want ErrColdItem", got, err)
 	}
 	for _, tt := range tests {
 		got, err := m.Similar(tt.item, tt.k)

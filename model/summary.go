@@ -41,7 +41,10 @@ func (m *Model) Summary(w io.Writer) error {
 	cfg := m.Config.WithDefaults()
 	fmt.Fprintf(&b, "Config: %s\n", cfg.Describe())
 	scale := "trained on [0,1]"
-	if cfg.NoScale || !(m.Max > m.Min) {
+	switch {
+	case cfg.Implicit():
+		scale = "implicit task: each rating an interaction"
+	case cfg.NoScale || !(m.Max > m.Min):
 		scale = "trained unscaled"
 	}
 	step := ""
@@ -53,7 +56,7 @@ func (m *Model) Summary(w io.Writer) error {
 	fmt.Fprintf(&b, "History: %d epochs, best epoch %s\n", len(m.History), m.bestEpoch())
 	fmt.Fprintf(&b, "Seen items: %s\n", m.seenLine())
 	if f := m.Features; f != nil {
-		fmt.Fprintf(&b, "Item features: %s features (each item's row is its id row plus its features' rows); %s new items, no one had taken them: scored by their features\n",
+		fmt.Fprintf(&b, "Item features: %s features (each item's row is its id row plus its features' rows); %s new items (no interaction in the training rows): scored by their features alone\n",
 			thousands(len(f.Names)), thousands(len(f.New)))
 	}
 	_, err := io.WriteString(w, b.String())

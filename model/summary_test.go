@@ -104,3 +104,14 @@ func TestSummaryAdaGradState(t *testing.T) {
 		t.Errorf("adagrad summary lacks its 16 accumulators:\n%s", got)
 	}
 }
+
+// TestSummaryImplicit: a model of the implicit task says so on its data
+// line, not that it was trained on ratings scaled to [0,1].
+func TestSummaryImplicit(t *testing.T) {
+	m := fileTestModel()
+	m.Config.Task = model.TaskImplicit
+	got := summaryText(t, m)
+	if !strings.Contains(got, "(implicit task: each rating an interaction)\n") || strings.Contains(got, "[0,1]") {
+		t.Errorf("summary of an implicit-task model:\n%s", got)
+	}
+}

@@ -31,15 +31,19 @@ func newRanking(m *model.Model, s *dataset.Split) *Ranking {
 func (r Result) writeRanking(w io.Writer) error {
 	g := r.Ranking
 	k := g.Model.K
-	if g.Model.Users == 0 {
+	if g.Model.Users == 0 && g.Model.NoRelevant == 0 && g.Model.Cold == 0 {
 		_, err := io.WriteString(w, "\nno test rows: the model was trained but not tested (give the split a test fraction or --test)\n")
+		return err
+	}
+	if g.Model.Users == 0 && g.Model.NoRelevant == 0 {
+		_, err := io.WriteString(w, "\nno test user to rank: every one is cold\n"+g.Model.ColdLine())
 		return err
 	}
 	row := func(label string, x eval.RankingResult) string {
 		return fmt.Sprintf("%-22s %8.4f %8.4f %8.4f %8.4f %9.3f\n", label, x.HitRate, x.NDCG, x.Precision, x.Recall, x.Coverage)
 	}
-	out := fmt.Sprintf("\ntest ranking (%d users, top %d of the unseen items)\n%-22s %8s %8s %8s %8s %9s\n",
-		g.Model.Users, k, "", fmt.Sprintf("HR@%d", k), fmt.Sprintf("NDCG@%d", k), "P", "R", "coverage") +
+	out := fmt.Sprintf("\ntest ranking (%d users, top %d of the unseen items)\n%s%-22s %8s %8s %8s %8s %9s\n",
+		g.Model.Users, k, g.Model.ColdLine(), "", fmt.Sprintf("HR@%d", k), fmt.Sprintf("NDCG@%d", k), "P", "R", "coverage") +
 		row("recnet "+r.Config.Kind, g.Model) + row("most popular baseline", g.Popular) +
 		VerdictLine(g.RankingComparison)
 	_, err := io.WriteString(w, out)

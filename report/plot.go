@@ -13,10 +13,14 @@ import (
 )
 
 // LossName returns the name of the loss a model of configuration c
-// trains on: binary cross-entropy for the implicit task, the mean squared
-// error of the ratings on the training scale otherwise.
+// trains on: for a kind that weighs each cell by its confidence (one that
+// reads alpha: ials) the confidence-weighted squared error, binary
+// cross-entropy for the implicit task, the mean squared error of the
+// ratings on the training scale otherwise.
 func LossName(c model.Config) string {
 	switch {
+	case c.Unused("alpha") == "":
+		return "confidence-weighted squared error"
 	case c.Implicit():
 		return "binary cross-entropy"
 	case c.NoScale:

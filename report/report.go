@@ -26,6 +26,9 @@ type Data struct {
 	Test       int     `json:"test"`
 	Min        float64 `json:"min_rating"`
 	Max        float64 `json:"max_rating"`
+	// ItemFeatures says what --item-features gave, for a run with it;
+	// Items counts the rated items only, as the text does.
+	ItemFeatures *FeaturesUsed `json:"item_features,omitempty"`
 	// Split says how the rows were split, where the run split a table
 	// (or read given parts).
 	Split *SplitUsed `json:"split,omitempty"`
@@ -52,6 +55,23 @@ type SplitUsed struct {
 	// items held out and the share of the items asked for.
 	HeldItems int     `json:"held_items,omitempty"`
 	ItemShare float64 `json:"item_share,omitempty"`
+}
+
+// FeaturesUsed is what an item features file gave a run: the "item_features"
+// object of Data.
+type FeaturesUsed struct {
+	File     string `json:"file"`
+	Features int    `json:"features"`
+	// Catalog is the number of items the file lists; Added the catalog
+	// items no one rated, added to the model; Without the rated items the
+	// file does not list, which have no features.
+	Catalog int `json:"catalog_items"`
+	Added   int `json:"added_items"`
+	Without int `json:"rated_without_features"`
+	// New is the number of items without a training interaction (added,
+	// or rated only in the validation or test part), scored by their
+	// features alone; set once a model was trained.
+	New *int `json:"new_items,omitempty"`
 }
 
 // Shares are the fractions of rows a split asks for each part.
@@ -112,11 +132,14 @@ type Baselines struct {
 // NaN and infinite numbers are encoded as null (model.Epoch and
 // model.Accuracy encode them so).
 type Result struct {
-	Data         Data          `json:"data"`
-	Config       model.Config  `json:"config"`
-	Epochs       []model.Epoch `json:"epochs"`
-	TrainSeconds float64       `json:"train_seconds"`
-	BestEpoch    int           `json:"best_epoch"`
+	Data   Data          `json:"data"`
+	Config model.Config  `json:"config"`
+	Epochs []model.Epoch `json:"epochs"`
+	// TrainSeconds is the epochs' training time, validation excluded; a
+	// command sets it to the fit's time for a model fitted in closed form
+	// (no epochs).
+	TrainSeconds float64 `json:"train_seconds"`
+	BestEpoch    int     `json:"best_epoch"`
 	// Improved is set for a model trained in epochs: false when no epoch
 	// improved on the initial weights (best epoch 0), so that the model is
 	// the untrained one. Absent for a model fitted in closed form.
@@ -206,9 +229,14 @@ func (r Result) WriteJSON(w io.Writer) error {
 	return e.Encode(r)
 }
 
-// EpochLine formats one epoch as Keras does.
+// EpochLine formats one epoch as Keras does; without a validation loss
+// (no validation part, or a kind that validates nothing) it has no val_
+// columns.
 func EpochLine(e model.Epoch, epochs int) string {
-	if math.IsNaN(e.ValRMSE) && !math.IsNaN(e.ValLoss) {
+	if math.IsNaN(e.ValLoss) {
+		return fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f", e.Epoch, epochs, e.Seconds, e.Loss)
+	}
+	if math.IsNaN(e.ValRMSE) {
 		// The implicit task: the loss is cross-entropy and there is no RMSE.
 		s := fmt.Sprintf("Epoch %d/%d - %.3fs - loss: %.4f - val_loss: %.4f",
 			e.Epoch, epochs, e.Seconds, e.Loss, e.ValLoss)
@@ -254,9 +282,13 @@ func (r Result) WriteTest(w io.Writer) error {
 	out := fmt.Sprintf("\ntest (%d rows)        MSE %-6s RMSE %-6s       RMSE        MAE\n", r.Test.N, scale, scale) +
 		row(name, r.Test) + row("global mean baseline", r.Baselines.GlobalMean) + row("user+item bias", r.Baselines.Bias)
 	b := r.Baselines.Bias.RMSE
-	if r.BeatsBias {
-		out += fmt.Sprintf("The model beats the bias baseline: test RMSE %.4f vs %.4f (%.1f%% lower).\n", r.Test.RMSE, b, 100*(b-r.Test.RMSE)/b)
-	} else {
+	switch pct := 100 * (b - r.Test.RMSE) / b; {
+	case r.BeatsBias && pct < 0.05:
+		// "0.0% lower" would say it does not.
+		out += fmt.Sprintf("The model barely beats the bias baseline: test RMSE %.4f vs %.4f (%.2g%% lower); it learned almost nothing the biases do not already know.\n", r.Test.RMSE, b, pct)
+	case r.BeatsBias:
+		out += fmt.Sprintf("The model beats the bias baseline: test RMSE %.4f vs %.4f (%.1f%% lower).\n", r.Test.RMSE, b, pct)
+	default:
 		out += fmt.Sprintf("The model does NOT beat the bias baseline: test RMSE %.4f vs %.4f; it learned nothing the biases do not already know.\n", r.Test.RMSE, b)
 	}
 	_, err := io.WriteString(w, out)

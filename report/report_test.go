@@ -264,6 +264,17 @@ func TestWriteTest(t *testing.T) {
 		t.Errorf("a better model is reported as not beating the bias:\n%s", out)
 	}
 
+	// Lower by a hair: not "0.0% lower".
+	hair := better
+	hair.Test.RMSE = 0.99999
+	b.Reset()
+	if err := hair.WriteTest(&b); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); strings.Contains(out, "0.0% lower") || !strings.Contains(out, "barely beats the bias baseline: test RMSE 1.0000 vs 1.0000 (0.001% lower)") {
+		t.Errorf("a model a hair better than the bias:\n%s", out)
+	}
+
 	worse := base
 	worse.Test.RMSE = 1.1
 	worse.Config.NoScale = true
@@ -310,9 +321,36 @@ func TestWriteData(t *testing.T) {
 }
 
 func TestEpochLine(t *testing.T) {
-	got := EpochLine(model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: 0.98765, Seconds: 1.23456}, 10)
-	if want := "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000 - val_rmse: 0.9877"; got != want {
-		t.Errorf("EpochLine = %q, want %q", got, want)
+	nan := math.NaN()
+	for _, c := range []struct {
+		e    model.Epoch
+		want string
+	}{
+		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: 0.98765, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000 - val_rmse: 0.9877"},
+		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: nan, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000"},
+		// No validation part (or ials): no NaN columns.
+		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: nan, ValRMSE: nan, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123"},
+	} {
+		if got := EpochLine(c.e, 10); got != c.want {
+			t.Errorf("EpochLine = %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestLossName: ials's loss is named for its confidence weights, not the
+// cross-entropy of the kinds that sample negatives.
+func TestLossName(t *testing.T) {
+	for _, c := range []struct {
+		cfg  model.Config
+		want string
+	}{
+		{model.Config{Kind: "ials", Training: model.Training{Task: model.TaskImplicit}}, "confidence-weighted squared error"},
+		{model.Config{Kind: "dot", Training: model.Training{Task: model.TaskImplicit}}, "binary cross-entropy"},
+		{model.Config{Kind: "dot"}, "MSE (training scale, ratings in [0,1])"},
+	} {
+		if got := LossName(c.cfg); got != c.want {
+			t.Errorf("LossName(%s, %s) = %q, want %q", c.cfg.Kind, c.cfg.Task, got, c.want)
+		}
 	}
 }
 

@@ -489,7 +489,11 @@ func writeWall(b *bytes.Buffer, r CVResult) {
 	if r.Workers == 1 {
 		workers = "1 worker"
 	}
-	fmt.Fprintf(b, "\nwall time %.2fs with %s (fit and test times are per job; up to %d jobs ran at once)\n", r.WallSeconds, workers, r.Workers)
+	jobs := "jobs"
+	if r.Workers == 1 {
+		jobs = "job"
+	}
+	fmt.Fprintf(b, "\nwall time %.2fs with %s (fit and test times are per job; up to %d %s ran at once)\n", r.WallSeconds, workers, r.Workers, jobs)
 }
 
 // byRMSE returns the models sorted by mean RMSE (NaN last), ties in input

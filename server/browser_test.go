@@ -238,6 +238,16 @@ func checkRelevance(t *testing.T, ctx context.Context, ticked []string) {
 		t.Errorf("ease model: ticked, rating controls, facts %q (%v); want 2 ticked, no control, scores relevance", page, err)
 	}
 	checkRecs(t, ctx, ticked, false)
+	// ease has no item embeddings: a title click explains that, with no
+	// error box.
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#results li:first-child button.title")),
+		chromedp.Poll[chromedp.Void](`document.getElementById("similar-status").textContent.includes("cannot show similar courses")`))
+	if err != nil {
+		t.Errorf("ease model, title clicked: the page does not say it cannot show similar courses: %v", err)
+	}
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("error").hidden`)); err != nil || shown {
+		t.Errorf("ease model, title clicked: error box shown %v (%v)", shown, err)
+	}
 }
 
 // checkFineScale serves m as a model rated 0 to 1000 in steps of 0.5 and

@@ -9,7 +9,10 @@
 // with an HTTP status matching the code: bad_request 400, not_found,
 // unknown_user, unknown_item and unknown_model 404, method_not_allowed 405 (with an Allow
 // header), too_large 413, unsupported 422 (the model's kind of net cannot
-// do what was asked, such as similar items of a bias model), canceled 499
+// do what was asked, such as similar items of a bias model), cold_user 422
+// (a user known by id whose rows were all outside the training part: fold
+// it in with /v1/foldin), cold_item 422 (similar items of an item no one
+// had in the training part: its embedding was never trained), canceled 499
 // (StatusClientClosed: the request ended before its fold-in finished),
 // internal 500 and busy 503 (every fold-in slot taken, with Retry-After).
 // Every GET endpoint also answers HEAD.
@@ -44,9 +47,9 @@
 // implicit-task model) or "relevance" (a kind whose scores only order the
 // items, such as ials and ease, and mean nothing alone); a predicted
 // rating above the top of the scale has "beyond":1, one below its bottom
-// "beyond":-1, others no "beyond". An item no one had taken when a model
-// with item features was trained has "new":true (its score comes from its
-// features), others no "new".
+// "beyond":-1, others no "beyond". An item without an interaction in the
+// training rows of a model with item features has "new":true (its score
+// comes from its features), others no "new".
 //
 // Each recommend and fold-in item has "because": the rated items (the
 // user's seen items, or the fold-in's ratings) that add most to its score,

@@ -22,6 +22,8 @@ const (
 	codeNotFound         = "not_found"
 	codeUnknownUser      = "unknown_user"
 	codeUnknownItem      = "unknown_item"
+	codeColdUser         = "cold_user"
+	codeColdItem         = "cold_item"
 	codeUnknownModel     = "unknown_model"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeTooLarge         = "too_large"
@@ -107,6 +109,10 @@ func (s *Server) modelError(err error) *apiError {
 		return &apiError{http.StatusNotFound, codeUnknownUser, trimModel(err)}
 	case errors.Is(err, model.ErrUnknownItem):
 		return &apiError{http.StatusNotFound, codeUnknownItem, trimModel(err)}
+	case errors.Is(err, model.ErrColdUser):
+		return &apiError{http.StatusUnprocessableEntity, codeColdUser, trimModel(err) + " (POST /v1/foldin)"}
+	case errors.Is(err, model.ErrColdItem):
+		return &apiError{http.StatusUnprocessableEntity, codeColdItem, trimModel(err)}
 	case errors.Is(err, model.ErrUnsupported):
 		return &apiError{http.StatusUnprocessableEntity, codeUnsupported, trimModel(err)}
 	case errors.Is(err, model.ErrBadRating):

@@ -88,6 +88,9 @@ type modelEntry struct {
 	Min   model.Number  `json:"min"`
 	Max   model.Number  `json:"max"`
 	Step  *model.Number `json:"step"` // between ratings; null when unknown, 0 for a continuous scale
+	// Similar is whether /v1/similar works for the model: false for a
+	// kind without item embeddings (mean, bias, ease).
+	Similar bool `json:"similar"`
 }
 
 // entry describes the model m named name.
@@ -96,7 +99,7 @@ func entry(name string, m *model.Model) modelEntry {
 	if m.Net != nil {
 		kind = m.Net.Kind()
 	}
-	return modelEntry{name, kind, m.ScoreName(), model.Number(m.Min), model.Number(m.Max), ratingStep(m)}
+	return modelEntry{name, kind, m.ScoreName(), model.Number(m.Min), model.Number(m.Max), ratingStep(m), m.Net != nil && m.HasItemEmbeddings()}
 }
 
 // ratingStep returns the step between the ratings m was trained on

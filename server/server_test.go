@@ -114,8 +114,8 @@ func TestSuccess(t *testing.T) {
 		{"items limit", "GET", "/v1/items?q=s&limit=1", "",
 			`{"total":2,"items":[{"item":"go","title":"Go Basics","genres":["Systems"]}]}`},
 		{"model", "GET", "/v1/model", "",
-			`{"name":"default","kind":"dot","score":"rating","step":null,"config":{"kind":"","training":{"no_scale":false,"optimizer":"","lr":0,"beta1":0,"beta2":0,"eps":0,"batch":0,"epochs":0,"patience":0,"seed":0},"settings":{"dim":2,"activation":"linear","init":"","init_std":0,"l2":0,"bias_l2":0}},"users":3,"items":4,"min":1,"max":5,"history":[{"epoch":1,"loss":0.5,"val_loss":null,"val_rmse":null,"seconds":0.1}],"best_epoch":null,` +
-				`"models":[{"name":"default","kind":"dot","score":"rating","min":1,"max":5,"step":null}]}`},
+			`{"name":"default","kind":"dot","score":"rating","step":null,"similar":true,"config":{"kind":"","training":{"no_scale":false,"optimizer":"","lr":0,"beta1":0,"beta2":0,"eps":0,"batch":0,"epochs":0,"patience":0,"seed":0},"settings":{"dim":2,"activation":"linear","init":"","init_std":0,"l2":0,"bias_l2":0}},"users":3,"items":4,"min":1,"max":5,"history":[{"epoch":1,"loss":0.5,"val_loss":null,"val_rmse":null,"seconds":0.1}],"best_epoch":null,` +
+				`"models":[{"name":"default","kind":"dot","score":"rating","min":1,"max":5,"step":null,"similar":true}]}`},
 		{"healthz", "GET", "/healthz", "", `{"ok":true}`},
 	}
 	for _, tt := range tests {
@@ -389,4 +389,43 @@ func TestSwapRelabels(t *testing.T) {
 		}
 		assertJSON(t, d.Recs[3], tt.want)
 	}
+}
+
+// TestColdUser: a user the model knows by id but kept no seen row of gets
+// 422 cold_user from /v1/recommend, not a list that is the same for
+// anyone; the others still get theirs.
+func TestColdUser(t *testing.T) {
+	h := coldServer(t)
+	code, r := do(t, h, "GET", "/v1/recommend?user=cy", "")
+	if code != http.StatusUnprocessableEntity || r.Error == nil || r.Error.Code != "cold_user" || !strings.Contains(r.Error.Message, "/v1/foldin") {
+		t.Errorf("cold user: got %d %+v, want 422 cold_user naming /v1/foldin", code, r.Error)
+	}
+	if code, r := do(t, h, "GET", "/v1/recommend?user=bob", ""); code != http.StatusOK {
+		t.Errorf("known user: got %d %+v, want 200", code, r.Error)
+	}
+}
+
+// TestColdItem: similar items of an item no user had in the fitted rows
+// is 422 cold_item, not a list of meaningless cosines.
+func TestColdItem(t *testing.T) {
+	h := coldServer(t)
+	if code, r := do(t, h, "GET", "/v1/similar?item=py", ""); code != http.StatusUnprocessableEntity || r.Error == nil || r.Error.Code != "cold_item" {
+		t.Errorf("cold item: got %d %+v, want 422 cold_item", code, r.Error)
+	}
+	if code, r := do(t, h, "GET", "/v1/similar?item=rust", ""); code != http.StatusOK {
+		t.Errorf("trained item: got %d %+v, want 200", code, r.Error)
+	}
+}
+
+// coldServer serves testModel keeping as seen only ann's go and bob's
+// rust: cy is a cold user, zig and py cold items.
+func coldServer(t *testing.T) http.Handler {
+	t.Helper()
+	m := testModel(0.25)
+	seen, err := model.NewSeen(3, 4, dataset.Ratings{User: []int32{0, 1}, Item: []int32{0, 1}, Value: []float32{5, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seen = seen
+	return server.New(m, nil).Handler()
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/recnet/recnet/model"
@@ -13,6 +14,9 @@ type DivergedError struct {
 	Epoch   int     // 1-based epoch whose loss was not finite
 	Loss    float64 // its mean training loss
 	ValLoss float64 // its validation loss (NaN without validation rows)
+	// Reason says what a diverged fit is, for a kind without a learning
+	// rate; empty means DivergedReason.
+	Reason string
 }
 
 // DivergedReason says what a diverged fit is: the one sentence of it, in
@@ -22,7 +26,7 @@ const DivergedReason = "the loss became NaN or infinite: the weights blew up, us
 
 func (e *DivergedError) Error() string {
 	return fmt.Sprintf("train: training diverged at epoch %d (loss %g, validation loss %g): %s",
-		e.Epoch, e.Loss, e.ValLoss, DivergedReason)
+		e.Epoch, e.Loss, e.ValLoss, cmp.Or(e.Reason, DivergedReason))
 }
 
 // diverged returns the DivergedError of epoch rec, or nil when its losses

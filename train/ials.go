@@ -19,6 +19,10 @@ import (
 // ialsKind names the ials kind.
 const ialsKind = "ials"
 
+// ialsDiverged is the DivergedError.Reason of ials, which solves each row
+// in closed form and has no learning rate.
+const ialsDiverged = "the loss became NaN or infinite: the weights blew up, from too large a confidence weight (alpha) or too small an l2, and nothing was learned"
+
 func init() { Register(ialsKind, Fitter{Fit: fitIALS}) }
 
 // fitIALS trains implicit ALS (model.IALS): from item factors drawn at
@@ -49,8 +53,9 @@ func fitIALS(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) 
 		if o.Progress != nil {
 			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: 1, Batches: 1, Loss: rec.Loss, End: &rec})
 		}
-		if err := diverged(rec, false); err != nil {
-			return err
+		if de, ok := diverged(rec, false).(*DivergedError); ok {
+			de.Reason = ialsDiverged
+			return de
 		}
 	}
 	m.BestEpoch = len(m.History)

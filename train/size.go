@@ -62,7 +62,7 @@ func TrainFloats(cfg model.Config, users, items, rows int) int64 {
 func checkSize(cfg model.Config, s *dataset.Split) error {
 	users, items, rows := s.Users.Len(), s.Items.Len(), epochLen(s, cfg)
 	if n := TrainFloats(cfg, users, items, rows); n > MaxTrainFloats {
-		return fmt.Errorf("train: a %s model of dim %d (layers %s, batch %d) on %d users, %d items and %d rows an epoch needs about %.1f GiB to train: %w (the limit is %d GiB); use a smaller dim, fewer or narrower layers or a smaller batch",
+		return fmt.Errorf("train: a model of kind %s, dim %d (layers %s, batch %d) on %d users, %d items and %d rows an epoch needs about %.1f GiB to train: %w (the limit is %d GiB); use a smaller dim, fewer or narrower layers or a smaller batch",
 			cfg.Kind, cfg.Dim, cmpLayers(cfg), cfg.Batch, users, items, rows, float64(n)*4/(1<<30), ErrTooLarge, MaxTrainFloats*4>>30)
 	}
 	return nil

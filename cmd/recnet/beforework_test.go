@@ -105,3 +105,22 @@ func TestPredictImplicitLabelled(t *testing.T) {
 		}
 	}
 }
+
+// TestExportKindRefused: export of an ease model, which has no embedding
+// tables, exits 2 naming the kind, as similar does, and writes nothing.
+func TestExportKindRefused(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "ease.recnet")
+	if _, stderr, code := run(t, "train", "--kind", "ease", "-q", "--out", m); code != 0 {
+		t.Fatalf("train: %d %s", code, stderr)
+	}
+	out := filepath.Join(dir, "emb")
+	for _, args := range [][]string{{"export", "--model", m, "--dir", out}, {"similar", "--model", m, "--item", "PY0101EN"}} {
+		if _, stderr, code := run(t, args...); code != 2 || !strings.Contains(stderr, "ease net has no") {
+			t.Errorf("%s of an ease model: exit %d, %q; want 2 naming the kind", args[0], code, stderr)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("export of an ease model created %s", out)
+	}
+}

@@ -515,11 +515,14 @@ func (r benchResult) write(w io.Writer) error {
 		if t.Epochs > 0 {
 			rmse = fmt.Sprintf("%.4f  (%d)", t.TestRMSE, t.Epochs)
 		}
-		wf, wr := "-", "-"
+		wf, wr, lr := "-", "-", "-" // a kind without a learning rate (ials, autorec's defaults, ease) has none to show
+		if t.LR > 0 {
+			lr = fmt.Sprintf("%g", t.LR)
+		}
 		if t.WriteFloorSeconds > 0 {
 			wf, wr = fmt.Sprintf("%.3f", t.WriteFloorSeconds), fmt.Sprintf("%.2f", t.WriteRatio)
 		}
-		fmt.Fprintf(&b, "%-9s  %-6g  %7d  %7.3f  %7.3f  %11.2f  %13s  %11s  %8.2f  %s\n", t.Optimizer, t.LR, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, wf, wr, t.SpeedUp, rmse)
+		fmt.Fprintf(&b, "%-9s  %-6s  %7d  %7.3f  %7.3f  %11.2f  %13s  %11s  %8.2f  %s\n", t.Optimizer, lr, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, wf, wr, t.SpeedUp, rmse)
 	}
 	if r.Kind == benchEASE {
 		fmt.Fprintf(&b, "\nepoch: the whole ease fit (weights in closed form); floor: the scores of every training\ninteraction from the fitted weights\n")

@@ -97,7 +97,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if d.Len() < 2*r.folds {
 		return badInput(fmt.Errorf("%s has %d rows: too few for %d folds", d.Name, d.Len(), r.folds))
 	}
-	feats, said, err := loadItemFeatures(cmd.Context(), r.features, d.Items)
+	feats, used, err := loadItemFeatures(cmd.Context(), r.features, d.Items)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,9 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if !r.quiet {
 		errw := cmd.ErrOrStderr()
 		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
-		fmt.Fprint(errw, said)
+		if used != nil {
+			fmt.Fprint(errw, featuresLine(used))
+		}
 		opts = append(opts, selection.WithCVProgress(cvProgress(errw)))
 	}
 	cv := selection.CrossValidate

@@ -34,6 +34,8 @@ type dataFlags struct {
 	itemFeatures       string
 	// held are the items --split items held out (inner ids), set by load.
 	held []int32
+	// features is what --item-features gave, set by loadFeatures.
+	features *report.FeaturesUsed
 }
 
 // The --help of the source flags.

@@ -49,10 +49,18 @@ func divergedHint(err error, fs *pflag.FlagSet, c model.Config, saves bool) erro
 	return fmt.Errorf("%w%s; %s", err, nothingSaved(saves), tryHint(fs, c))
 }
 
-// tryHint suggests the settings to change after a failed run: a lower
-// --lr when c's kind reads one, then the settings the user set among
-// divergeFlags, or else the init spread of c that its kind reads.
+// tryHint suggests the settings to change after a failed run: for a kind
+// that reads --alpha (ials, no learning rate) a smaller --alpha or a
+// larger --l2; otherwise a lower --lr when c's kind reads one, then the
+// settings the user set among divergeFlags, or else the init spread of c
+// that its kind reads.
 func tryHint(fs *pflag.FlagSet, c model.Config) string {
+	if c.Unused("alpha") == "" {
+		// ials: no learning rate; the confidence weights and the l2
+		// decide whether its solves blow up.
+		d := c.WithDefaults()
+		return fmt.Sprintf("try a smaller --alpha (now %g) or a larger --l2 (now %g)", d.Alpha, d.L2)
+	}
 	var try, set []string
 	if c.Unused("lr") == "" {
 		try = append(try, fmt.Sprintf("a lower --lr (now %g)", c.LR))

@@ -161,3 +161,18 @@ func TestEvalNCFFitErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestIALSDivergedHint: ials has no learning rate; its divergence names
+// --alpha and --l2, and no learning rate, and the epoch lines of a run
+// without validation have no NaN columns.
+func TestIALSDivergedHint(t *testing.T) {
+	dir := t.TempDir()
+	data := coldData(t, dir)
+	stdout, stderr, code := run(t, "train", "--data", data, "--kind", "ials", "--alpha", "1e30", "--epochs", "2", "-q", "--out", filepath.Join(dir, "never.recnet"))
+	if code != 1 || !strings.Contains(stderr, "--alpha (now 1e+30)") || !strings.Contains(stderr, "--l2") || strings.Contains(stderr, "learning rate") || strings.Contains(stderr, "--lr") {
+		t.Errorf("ials diverged: exit %d, stderr %q; want 1 naming --alpha and --l2, not the learning rate", code, stderr)
+	}
+	if strings.Contains(stdout, "val_loss: NaN") || !strings.Contains(stdout, "Epoch 1/2") {
+		t.Errorf("ials epoch lines:\n%s", stdout)
+	}
+}

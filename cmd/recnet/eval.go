@@ -285,7 +285,7 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
 	e.rm = eval.Ranking(m.Net, seen, ms.Test, items, o)
-	e.rp = eval.Ranking(eval.MostPopular(ms.Train, items), seen, ms.Test, items, o)
+	e.rp = eval.Ranking(eval.MostPopular(seen, items), seen, ms.Test, items, o) // as train and --protocol loo count it
 	if ef.asJSON {
 		return e.writeJSON(cmd.OutOrStdout(), ef)
 	}
@@ -308,7 +308,7 @@ func (e *evalSplitRun) writeJSON(out io.Writer, ef *evalFlags) error {
 		Skipped:  e.sk,
 		Accuracy: accJSON,
 		Ranking: evalRankingJSON{
-			K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Items: rm.Items,
+			K: rm.K, Relevant: rm.Relevant, Users: rm.Users, NoRelevant: rm.NoRelevant, Cold: rm.Cold, ColdRows: rm.ColdRows, Items: rm.Items,
 			RankedItems: "items the user has no training or validation rating for",
 			Model:       rm.Metrics(), MostPopular: e.rp.Metrics(),
 		},
@@ -323,9 +323,12 @@ func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 	if sk.Trained > 0 {
 		fmt.Fprintf(out, "test rows the model was fitted on (its seen items: the split is not the model's), left out: %d\n", sk.Trained)
 	}
-	if sk.TestRows == 0 {
+	switch {
+	case sk.TestRows == 0 && e.rm.Cold == 0:
 		fmt.Fprintf(out, "test rows: %d, all known to the model\n", e.tested)
-	} else {
+	case sk.TestRows == 0:
+		fmt.Fprintf(out, "test rows: %d, all known to the model by id, %d of them of cold users (no training or validation row)\n", e.tested, e.rm.ColdRows)
+	default:
 		fmt.Fprintf(out, "test rows: %d evaluated, %d skipped (unknown to the model: %d by user, %d by item)\n",
 			e.tested, sk.TestRows, sk.UnknownUser, sk.UnknownItem)
 	}
@@ -347,6 +350,7 @@ func (e *evalSplitRun) write(out io.Writer, df *dataFlags, ef *evalFlags) {
 	fmt.Fprintf(out, "\ntop-%d recommendations among the items each user has no training or validation rating for\n", rm.K)
 	fmt.Fprintf(out, "relevant: test rating >= %g; %d users ranked, %d with no relevant test rating left out of the averages\n",
 		rm.Relevant, rm.Users, rm.NoRelevant)
+	fmt.Fprint(out, rm.ColdLine())
 	k := fmt.Sprint(rm.K)
 	fmt.Fprintf(out, "%-22s %9s %9s %9s %9s %9s %9s\n", "", "P@"+k, "R@"+k, "NDCG@"+k, "HR@"+k, "MAP@"+k, "coverage")
 	for _, r := range []struct {
@@ -587,6 +591,7 @@ func (e *evalNCFRun) write(out io.Writer) {
 // writeFull prints the table of a full ranking c: HR@k, NDCG@k and R@k of
 // the model of kind kind and of most-popular.
 func writeFull(out io.Writer, kind string, c eval.RankingComparison) {
+	fmt.Fprint(out, c.Model.ColdLine())
 	k := fmt.Sprint(c.Model.K)
 	fmt.Fprintf(out, "%-22s %9s %9s %9s\n", "", "HR@"+k, "NDCG@"+k, "R@"+k)
 	for _, r := range []struct {
@@ -659,6 +664,8 @@ type evalRankingJSON struct {
 	Relevant    float64             `json:"relevant"`
 	Users       int                 `json:"users"`
 	NoRelevant  int                 `json:"no_relevant"`
+	Cold        int                 `json:"cold_users"` // test users with no training or validation row, left out
+	ColdRows    int                 `json:"cold_rows"`  // their test rows
 	Items       int                 `json:"items"`
 	RankedItems string              `json:"ranked_items"` // which items each list is drawn from
 	Model       eval.RankingMetrics `json:"model"`
@@ -708,13 +715,15 @@ func evalFull(r eval.RankingResult) evalFullMetrics {
 // fullJSON returns the JSON object of the full ranking c, whose lists
 // are drawn from ranked.
 func fullJSON(c eval.RankingComparison, ranked string) evalFullJSON {
-	return evalFullJSON{K: c.Model.K, Users: c.Model.Users, Items: c.Model.Items, RankedItems: ranked,
+	return evalFullJSON{K: c.Model.K, Users: c.Model.Users, Cold: c.Model.Cold, ColdRows: c.Model.ColdRows, Items: c.Model.Items, RankedItems: ranked,
 		Model: evalFull(c.Model), MostPopular: evalFull(c.Popular)}
 }
 
 type evalFullJSON struct {
 	K           int             `json:"k"`
 	Users       int             `json:"users"`
+	Cold        int             `json:"cold_users"` // test users with no seen row, left out
+	ColdRows    int             `json:"cold_rows"`  // their test rows
 	Items       int             `json:"items"`
 	RankedItems string          `json:"ranked_items"`
 	Model       evalFullMetrics `json:"model"`

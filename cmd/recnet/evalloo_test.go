@@ -97,7 +97,7 @@ func near(got any, want float64) bool {
 // same items), and data.split says which split.
 func TestEvalLOOSavedSplit(t *testing.T) {
 	dir := t.TempDir()
-	data := timedData(t, dir)
+	data := coldData(t, dir) // timedData's test users are all cold
 	m := filepath.Join(dir, "m.recnet")
 	split := []string{"--data", data, "--split", "time"}
 	if _, stderr, code := run(t, append([]string{"train", "--kind", "ease", "-q", "--out", m}, split...)...); code != 0 {

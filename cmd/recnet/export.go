@@ -25,6 +25,9 @@ func exportCmd() *cobra.Command {
 				return err
 			}
 			files, err := m.Export(dir)
+			if errors.Is(err, model.ErrUnsupported) {
+				return badInput(err) // the kind, not the directory
+			}
 			if err != nil {
 				return outputErr("dir", err)
 			}

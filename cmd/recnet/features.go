@@ -19,7 +19,7 @@ import (
 
 // itemFeaturesUsage is the --help of --item-features.
 var itemFeaturesUsage = fmt.Sprintf("item features (dot only; cv takes it with --kinds dot): a catalog CSV of an id column and 0/1 genre columns (like the built-in course_genre.csv) or an id and a |-separated genres column (like MovieLens' movies.csv); each genre is a feature; at most %d features and %d an item (a larger catalog or item is refused). "+
-	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated become items without interactions (new: scored from their features alone); rated items absent from the file have no features; a file that names none of the rated items is refused. "+
+	"An item's row is then its id embedding plus its features' embeddings (LightFM). Catalog items no one rated are added; an item without a training interaction (one added, or rated only in the validation or test part) is new: scored from its features alone; rated items absent from the file have no features; a file that names none of the rated items is refused. "+
 	"builtin gives the built-in course data the genres of the catalog it carries (without the flag the built-in data has no features). "+
 	"Dot with features trains on one goroutine: --threads above 1 is refused, and so is --svdpp", dataset.MaxFeatures, dataset.MaxGenres)
 
@@ -67,16 +67,46 @@ func featuresApply(file, kind string, threads int, svdpp bool) error {
 // rated to s.Items, and a line saying what was read; nil features and ""
 // without the flag. Every error is an input error.
 func (f *dataFlags) loadFeatures(ctx context.Context, s *dataset.Split) (*dataset.Features, string, error) {
-	return loadItemFeatures(ctx, f.itemFeatures, s.Items)
+	feats, used, err := loadItemFeatures(ctx, f.itemFeatures, s.Items)
+	if err != nil || used == nil {
+		return nil, "", err
+	}
+	f.features = used
+	return feats, featuresLine(used), nil
+}
+
+// featuresLine says what an item features file gave.
+func featuresLine(u *report.FeaturesUsed) string {
+	return fmt.Sprintf("item features %s: %s for %s; %s no one rated added, %s without features\n",
+		u.File, plural(u.Features, "feature"), plural(u.Catalog, "item"), plural(u.Added, "catalog item"), plural(u.Without, "rated item"))
+}
+
+// dataJSON returns the shape of split s of a table of rows rows (dups
+// duplicates) for a --json report: how it was split, and the item
+// features with the rated items counted as the text counts them; m, when
+// trained, gives the number of new items.
+func (f *dataFlags) dataJSON(s *dataset.Split, rows, dups int, m *model.Model) report.Data {
+	d := report.NewData(s, rows, dups)
+	d.Split = f.splitUsed(s)
+	if u := f.features; u != nil {
+		fu := *u
+		d.Items -= fu.Added
+		if m != nil && m.Features != nil {
+			n := len(m.Features.New)
+			fu.New = &n
+		}
+		d.ItemFeatures = &fu
+	}
+	return d
 }
 
 // loadItemFeatures reads the features file (the value of --item-features;
 // builtin: the built-in catalog) and returns the features of items, adding
-// the catalog's items no one rated to items, and a line saying what was
-// read; nil features and "" for no file. Every error is an input error.
-func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*dataset.Features, string, error) {
+// the catalog's items no one rated to items, and what was read; nil and
+// nil for no file. Every error is an input error.
+func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*dataset.Features, *report.FeaturesUsed, error) {
 	if file == "" {
-		return nil, "", nil
+		return nil, nil, nil
 	}
 	var cat *dataset.Catalog
 	if file == "builtin" {
@@ -84,7 +114,7 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 	} else {
 		var err error
 		if cat, err = dataset.LoadCatalog(ctx, file); err != nil {
-			return nil, "", badInput(fmt.Errorf("--item-features: %w", err))
+			return nil, nil, badInput(fmt.Errorf("--item-features: %w", err))
 		}
 	}
 	rated := items.Len()
@@ -97,10 +127,31 @@ func loadItemFeatures(ctx context.Context, file string, items *dataset.IDMap) (*
 		err = fmt.Errorf("the catalog names none of the %d rated items (are its ids the table's?)", rated)
 	}
 	if err != nil {
-		return nil, "", badInput(fmt.Errorf("--item-features %s: %w", file, err))
+		return nil, nil, badInput(fmt.Errorf("--item-features %s: %w", file, err))
 	}
-	return feats, fmt.Sprintf("item features %s: %d features for %d items; %d items added without interactions (new), %d rated items without features\n",
-		file, len(feats.Names), len(cat.Courses), n.Added, n.Without), nil
+	return feats, &report.FeaturesUsed{File: file, Features: len(feats.Names), Catalog: len(cat.Courses), Added: n.Added, Without: n.Without}, nil
+}
+
+// heldNeedFeatures refuses --split items without --item-features: cmd
+// (train, tune or eval) could rank the held-out items, which no one rated
+// in training, only at random.
+func (f *dataFlags) heldNeedFeatures(cmd string) error {
+	if byItems, _, err := parseItemsSplit(f.split); byItems && err == nil && f.itemFeatures == "" {
+		return badInput(fmt.Errorf("--split items: %s needs --item-features: without features a model can only rank the held-out items, which no one rated in training, at random", cmd))
+	}
+	return nil
+}
+
+// writeHeldOut prints, after --split items with features, how m ranks
+// each test user's held-out items among all of them, beside a random order
+// and most-popular-within-genre; nothing for another split.
+func (f *dataFlags) writeHeldOut(w io.Writer, m *model.Model, s *dataset.Split, feats *dataset.Features) {
+	if feats == nil || f.held == nil {
+		return
+	}
+	c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, f.held, feats, eval.DefaultK, f.seed)
+	fmt.Fprintf(w, "held-out items (%d, %d test users), NDCG@%d: model %.4f, random %.4f, most popular within genre %.4f\n",
+		c.Items, c.Model.Users, c.Model.K, c.Model.NDCG, c.Random.NDCG, c.GenrePopular.NDCG)
 }
 
 // evalItems trains a model of cfg's kind on --split items, with
@@ -110,8 +161,8 @@ func evalItems(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Confi
 	switch fs := cmd.Flags(); {
 	case fs.Changed("model"):
 		return badInput(errors.New("--split items: eval trains its own model on the split: choose its kind with --kind, not a file with --model"))
-	case df.itemFeatures == "":
-		return badInput(errors.New("--split items: eval needs --item-features: without features a model can only rank the held-out items, which no one rated in training, at random"))
+	case df.heldNeedFeatures("eval") != nil:
+		return df.heldNeedFeatures("eval")
 	case fs.Changed("relevant"):
 		return badInput(errors.New("--relevant: does not apply with --split items, where every rating of a held-out item is relevant"))
 	}
@@ -139,7 +190,7 @@ func evalItems(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Confi
 		return err
 	}
 	c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, df.held, feats, ef.k, df.seed)
-	e := evalItemsJSON{Protocol: "items", Data: report.NewData(s, rows, dups), Config: m.Config, BestEpoch: m.BestEpoch,
+	e := evalItemsJSON{Protocol: "items", Data: df.dataJSON(s, rows, dups, m), Config: m.Config, BestEpoch: m.BestEpoch,
 		TrainSeconds: model.Number(time.Since(start).Seconds()), HeldOut: len(df.held), K: c.Model.K, Users: c.Model.Users,
 		Model: evalFull(c.Model), Random: evalFull(c.Random), GenrePopular: evalFull(c.GenrePopular)}
 	if ef.asJSON {

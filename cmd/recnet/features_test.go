@@ -48,8 +48,20 @@ func TestItemFeaturesCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "item features "+cat+": 2 features for 22 items; 2 items added without interactions (new), 0 rated items without features") {
+	if !strings.Contains(out, "item features "+cat+": 2 features for 22 items; 2 catalog items no one rated added, 0 rated items without features") {
 		t.Errorf("train does not say what it read of the features:\n%s", out)
+	}
+	// The new items are those without a training interaction: the two
+	// added, and any item rated only in the validation or test part; train
+	// and summary count the same ones.
+	_, after, _ := strings.Cut(out, "new items (no interaction in the training rows: scored by their features alone): ")
+	n, _, _ := strings.Cut(after, "\n")
+	sum, stderr, code := run(t, "summary", "--model", m)
+	if code != 0 {
+		t.Fatalf("summary: exit %d: %s", code, stderr)
+	}
+	if n == "" || !strings.Contains(sum, "; "+n+" new items (no interaction in the training rows)") {
+		t.Errorf("train counts %q new items; summary says:\n%s", n, sum)
 	}
 	// u0 takes genre A: among the items it has not taken, n1 (genre A, new)
 	// must come before every item of genre B.
@@ -79,7 +91,7 @@ func TestItemFeaturesCLI(t *testing.T) {
 		}
 	}
 	out, _, _ = run(t, "recommend", "--model", m, "--user", "u0", "-k", "20")
-	if !strings.Contains(out, "(new: no one had taken it)") {
+	if !strings.Contains(out, "(new: no training interaction, scored by its features)") {
 		t.Errorf("recommend does not mark the new items:\n%s", out)
 	}
 }
@@ -188,7 +200,7 @@ func TestCVItemFeatures(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("cv --item-features: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "item features "+cat+": 2 features for 21 items; 1 items added without interactions (new), 0 rated items without features") {
+	if !strings.Contains(stderr, "item features "+cat+": 2 features for 21 items; 1 catalog item no one rated added, 0 rated items without features") {
 		t.Errorf("cv does not say what it read of the features:\n%s", stderr)
 	}
 	rmse := func(out string) []float64 {
@@ -206,5 +218,25 @@ func TestCVItemFeatures(t *testing.T) {
 	}
 	if p, f := rmse(plain), rmse(feat); p[0] == f[0] || p[1] == f[1] || f[0] > 1 || f[1] > 1 {
 		t.Errorf("cv --item-features: RMSE %v by fold (without features %v), want below 1", f, p)
+	}
+}
+
+// TestSplitItemsNeedsFeatures: train and tune refuse --split items without
+// --item-features, as eval does, naming both flags; tune with features
+// gives the held-out items line train gives.
+func TestSplitItemsNeedsFeatures(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"train", "--split", "items", "--kind", "ials", "-q", "--out", filepath.Join(dir, "never.recnet")},
+		{"tune", "--split", "items", "--task", "implicit", "--trials", "1"},
+		{"eval", "--split", "items", "--kind", "dot", "-q"},
+	} {
+		if _, stderr, code := run(t, args...); code != 2 || !strings.Contains(stderr, "--split items") || !strings.Contains(stderr, "--item-features") {
+			t.Errorf("%q: exit %d (want 2), stderr %q (want it to name --split items and --item-features)", args, code, stderr)
+		}
+	}
+	stdout, stderr, code := run(t, "tune", "--split", "items", "--item-features", "builtin", "--task", "implicit", "--trials", "1")
+	if code != 0 || !strings.Contains(stdout+stderr, "held-out items (") {
+		t.Errorf("tune --split items --item-features: exit %d, no held-out items line:\n%s%s", code, stdout, stderr)
 	}
 }

@@ -11,11 +11,13 @@ func predictCmd() *cobra.Command {
 	var path, user, item string
 	c := &cobra.Command{
 		Use:   "predict --model M --user U --item I",
-		Short: "Print the predicted rating of a user for an item (a probability for an implicit-task model)",
+		Short: "Print the predicted rating of a user for an item (a probability or a relevance for an implicit-task model)",
 		Long: `Predict prints the rating the model predicts for the user and the item, on the
 original scale, as a bare number. A model trained for the implicit task predicts
 the probability of an interaction instead, not a rating: predict prints it
-followed by "probability".`,
+followed by "probability". A kind whose scores only order the items (ials, ease)
+gives a relevance, which means nothing alone: predict prints it followed by
+"relevance".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := model.LoadContext(cmd.Context(), path)

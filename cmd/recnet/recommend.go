@@ -93,19 +93,25 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 			}
 		}
 		if r.New {
-			line += "  (new: no one had taken it)"
+			line += "  (new: no training interaction, scored by its features)"
 		}
 		fmt.Fprintln(w, line)
 		if es != nil {
-			writeReasons(w, reasons(es[k], cat))
+			writeReasons(w, reasons(es[k], cat), m.HasItemBiases())
 		}
 	}
 }
 
-// writeReasons prints a recommendation's reasons on a line of their own.
-func writeReasons(w io.Writer, rs []reasonJSON) {
-	if len(rs) == 0 {
+// writeReasons prints a recommendation's reasons on a line of their own;
+// biased says the model's scores have bias terms, which raise a score no
+// rated item did.
+func writeReasons(w io.Writer, rs []reasonJSON, biased bool) {
+	switch {
+	case len(rs) == 0 && biased:
 		fmt.Fprintln(w, "     because: no rated item raised this score (its bias terms did)")
+		return
+	case len(rs) == 0:
+		fmt.Fprintln(w, "     because: no rated item raised this score")
 		return
 	}
 	parts := make([]string, len(rs))
@@ -155,8 +161,9 @@ type recJSON struct {
 	// Beyond is +1 for a predicted rating above the top of the scale, -1
 	// below its bottom.
 	Beyond int `json:"beyond,omitempty"`
-	// New is set for an item no one had taken when the model was trained
-	// (item features): its score comes from its features alone.
+	// New is set for an item without an interaction in the rows the model
+	// was trained on (item features): its score comes from its features
+	// alone.
 	New bool `json:"new,omitempty"`
 	// Because names the rated items that raised the score most: [] when
 	// none did, absent when there are no reasons (recsJSON.BecauseNote).
@@ -276,7 +283,8 @@ within the model's rating range (see summary); a model trained on one value (a t
 interactions, range 1..1) takes only that value. With neither, a cold-start ranking
 by item bias is printed, and said to be one. An unknown item is an error.
 A model of the implicit task predicts the probability of an interaction, not a
-rating: its scores are printed under a "probability" heading.
+rating: its scores are printed under a "probability" heading; a kind whose scores
+only order the items (ials, ease) prints them under "relevance".
 
 --explain prints under each item the rated items (--rated's, or --user's training
 ratings) that raised its score most, with their ratings and shares of all the
@@ -286,13 +294,13 @@ explained through a refold of their training ratings. A model that cannot explai
 (mean, bias; no seen items kept for --user) refuses --explain.
 
 --json prints one object: "user" (or "rated", the number of ratings folded in, and
-"cold"), "score_kind" ("rating": a predicted rating, or "probability"),
+"cold"), "score_kind" ("rating": a predicted rating, "probability", or "relevance"),
 "seen_left_out" (with --user), "because_exact" (whether the reasons split the scores
 exactly) or "because_note" (why there are none), and "recommendations", a list of
 {"item", "title", "genres", "score", "beyond", "new", "because"}: "beyond" is 1 for a rating
 above the top of the scale, -1 below its bottom, absent otherwise; "new" is true for an
-item no one had taken when a model with --item-features was trained (scored by its
-features; the text marks it "(new: no one had taken it)"), absent otherwise; "because" is a
+item without an interaction in the training rows of a model with --item-features (scored by
+its features; the text marks it "(new: no training interaction, ...)"), absent otherwise; "because" is a
 list of {"item", "title", "rating", "share"}, the up to 3 rated items that raised the
 score most ([] when none did); "title" and "genres" are absent where the catalog has
 none.`,
@@ -355,7 +363,7 @@ func (r *recommendRun) run(cmd *cobra.Command) error {
 		return err
 	}
 	if f, ok := m.Net.(model.FoldInNet); ok && f.FoldInLambda() == 0 && cmd.Flags().Changed("lambda") {
-		return badInput(fmt.Errorf("--lambda: a %s model folds in a learner with no penalty (its scores sum the rated items' weights)", m.Net.Kind()))
+		return badInput(fmt.Errorf("--lambda: a model of kind %s folds in a learner with no penalty (its scores sum the rated items' weights)", m.Net.Kind()))
 	}
 	out := cmd.OutOrStdout()
 	if r.user != "" {
@@ -444,6 +452,9 @@ func (r *recommendRun) writeNote(out io.Writer, h recsJSON, known bool) {
 // known prints the recommendations of the known user --user.
 func (r *recommendRun) known(ctx context.Context, out io.Writer, m *model.Model, catalog *dataset.Catalog) error {
 	recs, err := m.Recommend(r.user, r.k, model.RecommendOptions{IncludeSeen: r.includeSeen})
+	if errors.Is(err, model.ErrColdUser) {
+		return badInput(fmt.Errorf("--user: %w (--rated ITEM=RATING,...)", err))
+	}
 	if err != nil {
 		return badInput(err)
 	}

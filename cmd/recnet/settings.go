@@ -332,7 +332,13 @@ func unusedFlag(fs *pflag.FlagSet, c model.Config) error {
 		if name == "scale" {
 			setting = "no_scale"
 		}
-		if why := c.Unused(setting); err == nil && why != "" {
+		why := c.Unused(setting)
+		if why != "" && setting == "threads" && c.Unused("alpha") == "" {
+			// ials solves its rows in parallel, on every core: bench
+			// --threads times it at given counts.
+			why = "ials runs its row solves on every core (GOMAXPROCS), not on a set number of goroutines; bench --kind ials --threads times it at given counts"
+		}
+		if err == nil && why != "" {
 			err = badInput(fmt.Errorf("%s: does not apply: %s", flagName(fs, f.Name), why))
 		}
 	})

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/recnet/recnet/dataset"
-	"github.com/recnet/recnet/eval"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
@@ -71,7 +70,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err // bad input
 	}
-	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
+	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), r.df.heldNeedFeatures("train"), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
 		checkOutputs(append(r.df.inputs(), pretrainedInputs(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err
@@ -113,22 +112,22 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return divergedHint(err, fs, cfg, true)
 	}
+	took := time.Since(start)
 	res := report.New(m, s, rows, dups)
-	res.Data.Split = r.df.splitUsed(s)
+	if len(m.History) == 0 {
+		res.TrainSeconds = took.Seconds() // fitted in closed form: no epochs to sum
+	}
+	res.Data = r.df.dataJSON(s, rows, dups, m)
 	failed := neverImproved(m, fs, true)
 	if failed == nil {
 		if err := r.save(m); err != nil {
 			return err
 		}
 	}
-	if err := r.report(cmd, lines, m, res, time.Since(start), failed == nil); err != nil {
+	if err := r.report(cmd, lines, m, res, took, failed == nil); err != nil {
 		return err
 	}
-	if feats != nil && r.df.held != nil {
-		c := eval.CompareHeldOutItems(m.Net, s.Train, s.Test, r.df.held, feats, eval.DefaultK, r.df.seed)
-		fmt.Fprintf(lines, "held-out items (%d, %d test users), NDCG@%d: model %.4f, random %.4f, most popular within genre %.4f\n",
-			c.Items, c.Model.Users, c.Model.K, c.Model.NDCG, c.Random.NDCG, c.GenrePopular.NDCG)
-	}
+	r.df.writeHeldOut(lines, m, s, feats)
 	return failed
 }
 
@@ -198,6 +197,9 @@ func (r *trainRun) report(cmd *cobra.Command, lines io.Writer, m *model.Model, r
 			took.Seconds(), res.TrainSeconds/float64(len(m.History)), m.BestEpoch)
 	} else {
 		fmt.Fprintf(lines, "fitted in %.2fs\n", took.Seconds())
+	}
+	if f := m.Features; f != nil {
+		fmt.Fprintf(lines, "new items (no interaction in the training rows: scored by their features alone): %d\n", len(f.New))
 	}
 	if err := res.WriteTest(lines); err != nil {
 		return err
@@ -380,7 +382,7 @@ func pretrained(ctx context.Context, list string, cfg *model.Config) (train.Opti
 		case *model.MLP:
 			mlp = m
 		default:
-			return nil, badInput(fmt.Errorf("--pretrained: %s holds a %s model, want dot or mlp", f, m.Net.Kind()))
+			return nil, badInput(fmt.Errorf("--pretrained: %s holds a model of kind %s, want dot or mlp", f, m.Net.Kind()))
 		}
 	}
 	if dot == nil || mlp == nil {

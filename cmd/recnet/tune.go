@@ -111,6 +111,7 @@ func (r *tuneRun) run(cmd *cobra.Command) error {
 		return evalWriteJSON(cmd.OutOrStdout(), res)
 	}
 	writeTune(lines, res, space, s.Test.Len())
+	r.df.writeHeldOut(lines, res.Model, s, r.feats)
 	if r.out != "" {
 		fmt.Fprintf(lines, "model saved: %s\n", r.out)
 	}
@@ -169,7 +170,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
-		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0, false),
+		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0, false), r.df.heldNeedFeatures("tune"),
 		validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
@@ -314,6 +315,7 @@ func writeTune(w io.Writer, r selection.TuneResult, space selection.Space, testR
 	}
 	if g := r.Ranking; g != nil {
 		fmt.Fprintf(w, "\ntest ranking (%d users; their test rows, which the search never saw, among the top %d of their unseen items)\n", g.Model.Users, g.Model.K)
+		fmt.Fprint(w, g.Model.ColdLine())
 		tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 		fmt.Fprintln(tw, "\tHR@10\tNDCG@10")
 		fmt.Fprintf(tw, "tuned %s\t%.4f\t%.4f\n", r.Kind, g.Model.HitRate, g.Model.NDCG)
@@ -363,7 +365,7 @@ func spacesHelp() string {
 		if len(training) > 0 {
 			parts = append(parts, strings.Join(training, ", "))
 		}
-		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name), strings.Join(parts, ", ")+"."))
+		b.WriteString(wrapHelp(fmt.Sprintf("  %-6s", name+" "), strings.Join(parts, ", ")+"."))
 		if len(grid) > 0 {
 			b.WriteString(wrapHelp("        ", "Grid: "+strings.Join(grid, " x ")+"."))
 		}

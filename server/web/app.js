@@ -96,7 +96,9 @@
     }
     if (env.status !== "success") {
       const err = env.error || {};
-      throw new Error(`${err.message || "request failed"} (${err.code || "HTTP " + res.status})`);
+      const e = new Error(`${err.message || "request failed"} (${err.code || "HTTP " + res.status})`);
+      e.code = err.code;
+      throw e;
     }
     return env.data;
   }
@@ -247,7 +249,7 @@
       label += ", below the bottom of the rating scale";
     }
     if (r.new) {
-      score += " (new)"; // no one had taken it: scored by its genres alone
+      score += " (new)"; // no training interaction: scored by its genres alone
       label += ", a new course no one has taken yet, scored by its genres";
     }
     return el("li", { "data-item": r.item },
@@ -309,8 +311,20 @@
     }
   }
 
+  // noSimilar says why a model of a kind without item embeddings shows no
+  // similar courses.
+  function noSimilar() {
+    return `This model (${cur.kind || "?"}) has no course embeddings to compare, so it cannot show similar courses.` +
+      (several ? " Choose another model to see them." : "");
+  }
+
   async function showSimilar(c) {
     $("similar-h").textContent = "Similar to " + name(c);
+    if (!cur.similar) {
+      $("similar").replaceChildren();
+      $("similar-status").textContent = noSimilar();
+      return;
+    }
     $("similar-status").textContent = "Loading…";
     try {
       const d = await api(withModel("/v1/similar?k=8&item=" + encodeURIComponent(c.item)));
@@ -319,6 +333,11 @@
       $("similar-status").textContent = `The ${d.similar.length} courses closest to ${name(c)}; the score is the similarity.`;
     } catch (e) {
       $("similar").replaceChildren();
+      if (e.code === "cold_item") {
+        // Not a failure: no one had taken the course in training.
+        $("similar-status").textContent = `No similar courses: no one had taken ${name(c)} in the rows the model was trained on, so it has nothing to compare.`;
+        return;
+      }
       $("similar-status").textContent = "No similar courses.";
       showError(e.message);
     }
@@ -395,9 +414,13 @@
   async function loadModel() {
     try {
       const d = await api(withModel("/v1/model"));
-      cur = { name: d.name, score: d.score || "rating", min: d.min, max: d.max, step: d.step };
+      cur = { name: d.name, kind: d.kind, score: d.score || "rating", min: d.min, max: d.max, step: d.step, similar: d.similar !== false };
       const models = d.models || [];
       several = models.length > 1;
+      $("similar").replaceChildren();
+      $("similar-status").textContent = cur.similar
+        ? "Click a course title (or focus it and press Enter) to see the courses most like it."
+        : noSimilar();
       renderChoices(models);
       for (const t of taken.values()) t.rating = fitRating(t.rating);
       renderResults(lastItems);
