@@ -327,9 +327,10 @@ func TestEpochLine(t *testing.T) {
 		want string
 	}{
 		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: 0.98765, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000 - val_rmse: 0.9877"},
-		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: nan, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000"},
+		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: nan, ValNDCG: nan, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000"},
+		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: 0.5, ValRMSE: nan, ValNDCG: 0.25, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123 - val_loss: 0.5000 - val_ndcg@10: 0.2500"},
 		// No validation part (or ials): no NaN columns.
-		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: nan, ValRMSE: nan, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123"},
+		{model.Epoch{Epoch: 3, Loss: 0.0123456, ValLoss: nan, ValRMSE: nan, ValNDCG: nan, Seconds: 1.23456}, "Epoch 3/10 - 1.235s - loss: 0.0123"},
 	} {
 		if got := EpochLine(c.e, 10); got != c.want {
 			t.Errorf("EpochLine = %q, want %q", got, c.want)
