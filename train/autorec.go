@@ -356,35 +356,7 @@ func (t *autorecTrainer) encode(net *model.AutoRec, w *workerBuf, h []float32, i
 		q1 := min(q0+autorecChunk, t.r.start[i+1])
 		f32.MulNN(h, t.r.x[q0:q1], t.gather(w, net.Enc, d, q0, q1), 1, q1-q0, d, true)
 	}
-	sigmoid32(h)
-}
-
-// sigmoid32 sets each z of h to 1/(1+e^-z) in float32: e^-z as 2^n·2^f,
-// n = round(-z log₂e) (ties up), |f| ≤ ½, 2^f by its Taylor polynomial
-// of degree 6 (the sigmoid's relative error below 2e-6 for |z| ≤ 16 and
-// 1e-5 beyond, float32's rounding of z log₂e), every step
-// rounded to float32 (no fused multiply-add), so that the bits are the
-// same on every architecture. z log₂e is cut to ±126 (a sigmoid below
-// 2^-126 is returned as about that).
-func sigmoid32(h []float32) {
-	for j, z := range h {
-		y := -z * 1.442695041
-		if y < -126 {
-			y = -126
-		} else if y > 126 {
-			y = 126
-		}
-		n := int32(y + 126.5) // round(y) + 126: y + 126.5 > 0 truncates down
-		f := y - float32(n-126)
-		p := float32(f * 1.540353e-4)
-		p = float32(f * (1.3333558e-3 + p))
-		p = float32(f * (9.618129e-3 + p))
-		p = float32(f * (5.5504109e-2 + p))
-		p = float32(f * (0.24022651 + p))
-		p = float32(f * (0.69314718 + p))
-		e := (1 + p) * math.Float32frombits(uint32(n+1)<<23) // 2^(n-126) has exponent field n+1
-		h[j] = 1 / (1 + e)
-	}
+	f32.Sigmoid(h, h)
 }
 
 // codes sets every item's code of net from its encoder.

@@ -99,29 +99,6 @@ func TestAutoRecGradient(t *testing.T) {
 	check("shared decoder row", net.Shared, tr.gSh)
 }
 
-// TestSigmoid32 compares the sigmoid of the encoder with the float64 one.
-func TestSigmoid32(t *testing.T) {
-	var z []float32
-	for x := float32(-100); x <= 100; x += 0.01 {
-		z = append(z, x)
-	}
-	h := slices.Clone(z)
-	sigmoid32(h)
-	for k, x := range z {
-		want := 1 / (1 + math.Exp(-float64(x)))
-		tol := 2e-6
-		if math.Abs(float64(x)) > 16 {
-			tol = 1e-5
-		}
-		if x < -87 { // cut at 2^-126
-			continue
-		}
-		if got := float64(h[k]); math.Abs(got-want) > tol*want {
-			t.Fatalf("sigmoid32(%g) = %g, want %g", x, got, want)
-		}
-	}
-}
-
 // TestAutoRecLowRank trains autorec on TestKnownAnswer's rank-4 table
 // (400 users, 120 items, half the cells rated): its test RMSE comes within
 // 20% of the generator's noise (the floor no model can pass) and beats
