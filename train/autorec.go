@@ -491,9 +491,6 @@ func (t *autorecTrainer) update(touched []int32) {
 	}
 }
 
-// axpy sets dst += a·x, each product rounded before its sum, by the
-// matrix kernel (a 1x1 by 1xlen(dst) product added to dst).
-func axpy(dst []float32, a float32, x []float32) {
-	c := [1]float32{a}
-	f32.MulNN(dst, c[:], x, 1, 1, len(dst), true)
-}
+// axpy sets dst += a·x, each product rounded before its sum: dst less
+// (-a)·x, which is the same in IEEE arithmetic.
+func axpy(dst []float32, a float32, x []float32) { f32.SubScaled(dst, x, -a) }

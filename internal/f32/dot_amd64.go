@@ -12,6 +12,12 @@ func dotSSE(p, q *float32, n int) float32
 //go:noescape
 func subScaled512(w, gr *float32, n int, s float32)
 
+// subScaledAVX2 is subScaledGeneric on n ≥ 1 elements, with AVX2 (no
+// FMA), the last n%8 masked by mask, &maskTab[8-n%8].
+//
+//go:noescape
+func subScaledAVX2(w, gr *float32, n int, s float32, mask *int32)
+
 func dot(p, q []float32) float32 {
 	if !useAsm {
 		return dotGeneric(p, q)
@@ -20,9 +26,13 @@ func dot(p, q []float32) float32 {
 }
 
 func subScaled(w, g []float32, s float32) {
-	if !use512 {
+	n := len(w)
+	switch {
+	case !useAsm:
 		subScaledGeneric(w, g, s)
-		return
+	case use512:
+		subScaled512(&w[0], &g[0], n, s)
+	default:
+		subScaledAVX2(&w[0], &g[0], n, s, &maskTab[8-n%8])
 	}
-	subScaled512(&w[0], &g[0], len(w), s)
 }

@@ -87,3 +87,54 @@ subtail:
 subdone:
 	VZEROUPPER
 	RET
+
+// SUB8 does w -= s·g (s in Y10) for 8 elements at byte offset off.
+#define SUB8(off, y, z) \
+	VMULPS  off(SI), Y10, y \
+	VMOVUPS off(DI), z      \
+	VSUBPS  y, z, z         \
+	VMOVUPS z, off(DI)
+
+// func subScaledAVX2(w, gr *float32, n int, s float32, mask *int32)
+TEXT ·subScaledAVX2(SB), NOSPLIT, $0-40
+	MOVQ         w+0(FP), DI
+	MOVQ         gr+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS s+24(FP), Y10
+	CMPQ         CX, $32
+	JLT          sub8
+
+sub32:
+	SUB8(0, Y0, Y1)
+	SUB8(32, Y2, Y3)
+	SUB8(64, Y4, Y5)
+	SUB8(96, Y6, Y7)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE  sub32
+
+sub8:
+	CMPQ CX, $8
+	JLT  sub2tail
+	SUB8(0, Y0, Y1)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  sub8
+
+sub2tail:
+	TESTQ      CX, CX
+	JEQ        sub2done
+	MOVQ       mask+32(FP), AX
+	VMOVUPS    (AX), Y9
+	VMASKMOVPS (SI), Y9, Y0
+	VMULPS     Y0, Y10, Y0
+	VMASKMOVPS (DI), Y9, Y1
+	VSUBPS     Y0, Y1, Y1
+	VMASKMOVPS Y1, Y9, (DI)
+
+sub2done:
+	VZEROUPPER
+	RET
