@@ -34,6 +34,6 @@ func prefetchLater(k *dotKernel, us, is []int32) bool { return false }
 // predictVec leaves the floor to Go outside amd64.
 func predictVec(k *dotKernel, xs []float32, us, is, nus, nis []int32) bool { return false }
 
-// use512 and useSSE are never set on this build; tests switch them as on
-// amd64.
-var use512, useSSE = false, false
+// use512, useSSE and useAVX2 are never set on this build; tests switch
+// them as on amd64.
+var use512, useSSE, useAVX2 = false, false, false

@@ -12,20 +12,20 @@ import (
 // where the machine has them, or off, and returns the function that
 // restores them: a test compares the two to the bit.
 func useAsm(on bool) (restore func()) {
-	z, sse := use512, useSSE
-	use512, useSSE = on && z, on && sse
-	return func() { use512, useSSE = z, sse }
+	z, sse, avx2 := use512, useSSE, useAVX2
+	use512, useSSE, useAVX2 = on && z, on && sse, on && avx2
+	return func() { use512, useSSE, useAVX2 = z, sse, avx2 }
 }
 
 // TestAdamVecBits: optim.step3 (vectorized where it can be) gives the
 // bits of f32.Adam on the whole row, for row lengths around multiples of
-// four and for extreme gradients.
+// four and eight and for extreme gradients.
 func TestAdamVecBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	o := newOptim("adam", 0.001, 0.9, 0.999, 1e-7)
 	for step := range 5 {
 		o.next()
-		for _, n := range []int{1, 3, 4, 5, 8, 17, 33, 65} {
+		for _, n := range []int{1, 3, 4, 5, 8, 12, 17, 33, 65, 500} {
 			row := make([]float32, 3*n)
 			g := make([]float32, n)
 			for j := range row {
