@@ -227,7 +227,6 @@ type autorecTrainer struct {
 	h, dz                  []float32 // batch x Hidden: codes and pre-activation gradients
 	e                      []float32 // each rating's error in the batch
 	sse                    []float64 // each batch item's squared errors
-	bufs                   []workerBuf
 	touched                [][]int32 // each worker's users in the batch
 }
 
@@ -254,10 +253,7 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 	t.nnz = float32(len(t.r.user))
 	_, bl2 := cfg.PositiveL2()
 	t.mu, t.biasL2 = mu, float32(bl2)
-	t.bufs, t.touched = make([]workerBuf, t.threads), make([][]int32, t.threads)
-	for w := range t.bufs {
-		t.bufs[w] = workerBuf{rows: make([]float32, autorecChunk*hid), y: make([]float32, autorecChunk)}
-	}
+	t.touched = make([][]int32, t.threads)
 	for _, u := range t.r.user {
 		t.perUser[u]++
 	}
@@ -327,34 +323,14 @@ func (t *autorecTrainer) parallel(f func(w int)) {
 	wg.Wait()
 }
 
-// autorecChunk is the most raters an item's pass gathers at once: the
-// rows of a chunk go through the matrix kernels together, and each
-// worker's gather buffer holds autorecChunk x Hidden floats.
-const autorecChunk = 128
-
-// workerBuf is one worker's gather buffers.
-type workerBuf struct {
-	rows []float32 // autorecChunk x Hidden: gathered encoder or decoder rows
-	y    []float32 // autorecChunk: the chunk's outputs
-}
-
-// gather copies the rows of tab (rows of d floats) of the users of
-// ratings [q0, q1) into w.rows, and returns them.
-func (t *autorecTrainer) gather(w *workerBuf, tab []float32, d, q0, q1 int) []float32 {
-	for k, u := range t.r.user[q0:q1] {
-		copy(w.rows[k*d:k*d+d], tab[int(u)*d:int(u)*d+d])
-	}
-	return w.rows[:(q1-q0)*d]
-}
-
 // encode sets h to item i's code sigmoid(b + Σ x_ui V_u) under net, the
-// sum taken a chunk of raters at a time by the matrix kernel.
-func (t *autorecTrainer) encode(net *model.AutoRec, w *workerBuf, h []float32, i int32) {
+// raters' encoder rows added in turn.
+func (t *autorecTrainer) encode(net *model.AutoRec, h []float32, i int32) {
 	d := net.Hidden
 	copy(h, net.EncBias)
-	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
-		q1 := min(q0+autorecChunk, t.r.start[i+1])
-		f32.MulNN(h, t.r.x[q0:q1], t.gather(w, net.Enc, d, q0, q1), 1, q1-q0, d, true)
+	for q := t.r.start[i]; q < t.r.start[i+1]; q++ {
+		u := int(t.r.user[q])
+		axpy(h, t.r.x[q], net.Enc[u*d:u*d+d])
 	}
 	f32.Sigmoid(h, h)
 }
@@ -364,35 +340,31 @@ func (t *autorecTrainer) codes(net *model.AutoRec) {
 	d := net.Hidden
 	t.parallel(func(w int) {
 		for i := w; i < net.Items; i += t.threads {
-			t.encode(net, &t.bufs[w], net.Code[i*d:i*d+d], int32(i))
+			t.encode(net, net.Code[i*d:i*d+d], int32(i))
 		}
 	})
 }
 
 // itemGrad runs item i forward and back: its code into h, its raters'
 // errors into t.e, and the gradient of the loss with respect to its
-// pre-activation into dz. It returns the item's squared errors and the
-// sum of its errors.
-func (t *autorecTrainer) itemGrad(w *workerBuf, i int32, h, dz []float32) (float64, float32) {
+// pre-activation into dz. Each rater's decoder row is read once, for its
+// output and its share of dz. It returns the item's squared errors and
+// the sum of its errors.
+func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 	net, d := t.net, t.net.Hidden
-	t.encode(net, w, h, i)
+	t.encode(net, h, i)
 	clear(dz)
 	shared := f32.Dot(net.Shared, h)
 	var sse float64
 	var sumE float32
-	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
-		q1 := min(q0+autorecChunk, t.r.start[i+1])
-		rows := t.gather(w, net.Dec, d, q0, q1)
-		y := w.y[:q1-q0]
-		f32.MulNN(y, rows, h, q1-q0, d, 1, false)
-		for k, u := range t.r.user[q0:q1] {
-			e := y[k] + shared + net.DecBias[u] - t.r.t[q0+k]
-			y[k] = e
-			sse += float64(e) * float64(e)
-			sumE += e
-		}
-		copy(t.e[q0:q1], y)
-		f32.MulNN(dz, y, rows, 1, q1-q0, d, true)
+	for q := t.r.start[i]; q < t.r.start[i+1]; q++ {
+		u := int(t.r.user[q])
+		row := net.Dec[u*d : u*d+d]
+		e := f32.Dot(row, h) + shared + net.DecBias[u] - t.r.t[q]
+		t.e[q] = e
+		sse += float64(e) * float64(e)
+		sumE += e
+		axpy(dz, e, row)
 	}
 	axpy(dz, sumE, net.Shared)
 	for j, y := range h {
@@ -420,7 +392,7 @@ func (t *autorecTrainer) grad(batch []int32) float64 {
 	d := t.net.Hidden
 	t.parallel(func(w int) {
 		for k := w; k < len(batch); k += t.threads {
-			t.sse[k], t.sumE[k] = t.itemGrad(&t.bufs[w], batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
+			t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 		}
 	})
 	t.parallel(func(w int) { t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0]) })
