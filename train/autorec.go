@@ -347,8 +347,7 @@ func (t *autorecTrainer) codes(net *model.AutoRec) {
 
 // itemGrad runs item i forward and back: its code into h, its raters'
 // errors into t.e, and the gradient of the loss with respect to its
-// pre-activation into dz. Each rater's decoder row is read once, for its
-// output and its share of dz. It returns the item's squared errors and
+// pre-activation into dz. It returns the item's squared errors and
 // the sum of its errors.
 func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 	net, d := t.net, t.net.Hidden
@@ -357,10 +356,12 @@ func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 	shared := f32.Dot(net.Shared, h)
 	var sse float64
 	var sumE float32
-	for q := t.r.start[i]; q < t.r.start[i+1]; q++ {
+	q0, q1 := t.r.start[i], t.r.start[i+1]
+	f32.DotRowsAt(t.e[q0:q1], h, net.Dec, d, t.r.user[q0:q1]) // W_u · h_i
+	for q := q0; q < q1; q++ {
 		u := int(t.r.user[q])
 		row := net.Dec[u*d : u*d+d]
-		e := f32.Dot(row, h) + shared + net.DecBias[u] - t.r.t[q]
+		e := t.e[q] + shared + net.DecBias[u] - t.r.t[q]
 		t.e[q] = e
 		sse += float64(e) * float64(e)
 		sumE += e

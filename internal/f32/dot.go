@@ -13,6 +13,39 @@ func Dot(p, q []float32) float32 {
 	return dot(p, q)
 }
 
+// DotRowsAt sets dst[k] to Dot(tab[r·d : r·d+d], q) for each k, r =
+// rows[k]: the dot products of q (of length d) with rows of the table tab
+// (rows of d floats), with Dot's bits. The assembly takes four rows at a
+// time, whose sums do not wait on one another. It panics when dst is
+// shorter than rows, q than d, or a row is outside tab.
+func DotRowsAt(dst, q, tab []float32, d int, rows []int32) {
+	dst, q = dst[:len(rows)], q[:d]
+	for _, r := range rows {
+		_ = tab[int(r)*d : int(r)*d+d]
+	}
+	if d == 0 {
+		clear(dst)
+		return
+	}
+	dotRowsAt(dst, q, tab, d, rows)
+}
+
+func dotRowsAtGeneric(dst, q, tab []float32, d int, rows []int32) {
+	for k, r := range rows {
+		dst[k] = dotGeneric(tab[int(r)*d:int(r)*d+d], q)
+	}
+}
+
+// dotFinish completes Dot from the four lanes of its first n (a multiple
+// of four) elements of p and q: the rest into lane 0, then the tree.
+func dotFinish(lanes []float32, p, q []float32, n int) float32 {
+	s0, s1, s2, s3 := lanes[0], lanes[1], lanes[2], lanes[3]
+	for j := n; j < len(p); j++ {
+		s0 += float32(p[j] * q[j])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
 func dotGeneric(p, q []float32) float32 {
 	q = q[:len(p)]
 	var s0, s1, s2, s3 float32

@@ -18,6 +18,34 @@ func subScaled512(w, gr *float32, n int, s float32)
 //go:noescape
 func subScaledAVX2(w, gr *float32, n int, s float32, mask *int32)
 
+// dot4SSE runs dotSSE's loop over quads·4 elements of four rows against
+// q, each row in its own four lanes, and stores the lanes in acc, row by
+// row.
+//
+//go:noescape
+func dot4SSE(p0, p1, p2, p3, q *float32, quads int, acc *[16]float32)
+
+func dotRowsAt(dst, q, tab []float32, d int, rows []int32) {
+	if !useAsm || d < 4 {
+		dotRowsAtGeneric(dst, q, tab, d, rows)
+		return
+	}
+	var acc [16]float32
+	k := 0
+	for ; k+4 <= len(rows); k += 4 {
+		r := rows[k : k+4]
+		p0, p1, p2, p3 := tab[int(r[0])*d:int(r[0])*d+d], tab[int(r[1])*d:int(r[1])*d+d], tab[int(r[2])*d:int(r[2])*d+d], tab[int(r[3])*d:int(r[3])*d+d]
+		dot4SSE(&p0[0], &p1[0], &p2[0], &p3[0], &q[0], d/4, &acc)
+		for c, p := range [4][]float32{p0, p1, p2, p3} {
+			dst[k+c] = dotFinish(acc[4*c:4*c+4], p, q, d&^3)
+		}
+	}
+	for ; k < len(rows); k++ {
+		u := int(rows[k]) * d
+		dst[k] = dot(tab[u:u+d], q)
+	}
+}
+
 func dot(p, q []float32) float32 {
 	if !useAsm {
 		return dotGeneric(p, q)

@@ -138,3 +138,49 @@ sub2tail:
 sub2done:
 	VZEROUPPER
 	RET
+
+// func dot4SSE(p0, p1, p2, p3, q *float32, quads int, acc *[16]float32)
+//
+// dotSSE's loop on four rows at once against one q: row r's four lanes in
+// X(r), MULPS then ADDPS per four elements, the four chains independent;
+// acc gets the lanes, row by row, for Go to finish.
+TEXT ·dot4SSE(SB), NOSPLIT, $0-56
+	MOVQ  p0+0(FP), R8
+	MOVQ  p1+8(FP), R9
+	MOVQ  p2+16(FP), R10
+	MOVQ  p3+24(FP), R11
+	MOVQ  q+32(FP), DI
+	MOVQ  quads+40(FP), DX
+	XORPS X0, X0
+	XORPS X1, X1
+	XORPS X2, X2
+	XORPS X3, X3
+	XORQ  AX, AX
+	TESTQ DX, DX
+	JZ    dot4done
+
+dot4loop:
+	MOVUPS (DI)(AX*1), X8
+	MOVUPS (R8)(AX*1), X4
+	MULPS  X8, X4
+	ADDPS  X4, X0
+	MOVUPS (R9)(AX*1), X5
+	MULPS  X8, X5
+	ADDPS  X5, X1
+	MOVUPS (R10)(AX*1), X6
+	MULPS  X8, X6
+	ADDPS  X6, X2
+	MOVUPS (R11)(AX*1), X7
+	MULPS  X8, X7
+	ADDPS  X7, X3
+	ADDQ   $16, AX
+	DECQ   DX
+	JNZ    dot4loop
+
+dot4done:
+	MOVQ   acc+48(FP), SI
+	MOVUPS X0, (SI)
+	MOVUPS X1, 16(SI)
+	MOVUPS X2, 32(SI)
+	MOVUPS X3, 48(SI)
+	RET

@@ -41,3 +41,53 @@ func TestDotBits(t *testing.T) {
 		restore()
 	}
 }
+
+// TestDotRowsAtBits: DotRowsAt gives Dot's bits for every row, on every
+// kernel set, for row lengths up to 70 and 500 and any number of rows
+// (whole blocks of four and a rest), repeated rows and extreme values.
+func TestDotRowsAtBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, set := range kernelSets() {
+		restore := useKernels(set)
+		for _, d := range append(seq(71), 500) {
+			tab := make([]float32, 12*d)
+			for j := range tab {
+				tab[j] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(16)-8)))
+			}
+			q := make([]float32, d+2)
+			for j := range q {
+				q[j] = float32(rng.NormFloat64())
+			}
+			if d > 1 {
+				tab[5*d+1], q[d-1] = float32(math.Inf(-1)), float32(math.NaN())
+			}
+			for n := range 10 {
+				rows := make([]int32, n)
+				for k := range rows {
+					rows[k] = int32(rng.IntN(12))
+				}
+				got := make([]float32, n+1)
+				got[n] = -7
+				DotRowsAt(got, q, tab, d, rows)
+				for k, r := range rows {
+					want := Dot(tab[int(r)*d:int(r)*d+d], q[:d])
+					if math.Float32bits(got[k]) != math.Float32bits(want) && !(got[k] != got[k] && want != want) {
+						t.Fatalf("%s: d %d, %d rows, row %d: %v, Dot %v", set, d, n, k, got[k], want)
+					}
+				}
+				if got[n] != -7 {
+					t.Fatalf("%s: d %d: wrote past the rows", set, d)
+				}
+			}
+		}
+		restore()
+	}
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
