@@ -376,9 +376,8 @@ func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 
 // step trains one batch of items and returns its squared errors.
 func (t *autorecTrainer) step(batch []int32) float64 {
-	sse := t.grad(batch)
 	t.opt.next()
-	t.parallel(func(w int) { t.update(t.touched[w]) })
+	sse := t.grad(batch, t.update)
 	t.opt.step3(t.net.EncBias, t.mEB, t.vEB, t.gEB)
 	t.opt.step3(t.net.Shared, t.mSh, t.vSh, t.gSh)
 	return sse
@@ -386,17 +385,23 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 
 // grad computes the batch's gradient: each item's pass (on the workers,
 // an item each in turn), then each worker's users' rows (t.touched[w]
-// lists them), the encoder bias and the shared decoder row, which takes
-// the share of the penalty of the batch's ratings among all. It returns
-// the squared errors.
-func (t *autorecTrainer) grad(batch []int32) float64 {
+// lists them; then, if not nil, runs on them on the same worker, which
+// alone reads and writes their rows), the encoder bias and the shared
+// decoder row, which takes the share of the penalty of the batch's
+// ratings among all. It returns the squared errors.
+func (t *autorecTrainer) grad(batch []int32, then func(touched []int32)) float64 {
 	d := t.net.Hidden
 	t.parallel(func(w int) {
 		for k := w; k < len(batch); k += t.threads {
 			t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 		}
 	})
-	t.parallel(func(w int) { t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0]) })
+	t.parallel(func(w int) {
+		t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0])
+		if then != nil {
+			then(t.touched[w])
+		}
+	})
 	clear(t.gEB)
 	clear(t.gSh)
 	var sse float64

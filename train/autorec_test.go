@@ -76,7 +76,7 @@ func TestAutoRecGradient(t *testing.T) {
 		}
 		return j
 	}
-	tr.grad(tr.rated)
+	tr.grad(tr.rated, nil)
 	check := func(name string, v, grad []float32) {
 		grad = slices.Clone(grad)
 		for k := range v {
