@@ -23,6 +23,24 @@ func adamSSE(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
 //go:noescape
 func adamAVX2(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
 
+// adamL2AVX2 is adamAVX2 on the gradient grad + share·w, which it clears
+// (n a multiple of 8).
+//
+//go:noescape
+func adamL2AVX2(w, m, v, grad *float32, n int, share, b1, c1, b2, c2, lr, eps float32)
+
+// adamL2Vec does optim.adamL2 on the longest prefix of w a multiple of
+// eight long in AVX2, where useAVX2 is set, and returns its length.
+func adamL2Vec(o *optim, w, m, v, g []float32, share float32) int {
+	n := len(w) &^ 7
+	if n == 0 || !useAVX2 {
+		return 0
+	}
+	m, v, g = m[:n], v[:n], g[:n]
+	adamL2AVX2(&w[0], &m[0], &v[0], &g[0], n, share, o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps)
+	return n
+}
+
 // useSSE chooses adamSSE over f32.Adam alone, and useAVX2 adamAVX2 before
 // it where the CPU has AVX2; tests turn them off to compare the assembly
 // with the Go step.

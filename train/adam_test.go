@@ -49,3 +49,37 @@ func TestAdamVecBits(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamL2Bits: optim.adamL2 gives the bits of the penalty added by its
+// own pass (w's product then the sum) and then step3, and clears the
+// gradient, for row lengths around multiples of eight.
+func TestAdamL2Bits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	o := newOptim("adam", 0.003, 0.9, 0.999, 1e-7)
+	for step := range 3 {
+		o.next()
+		for _, n := range []int{1, 4, 7, 8, 9, 12, 17, 500} {
+			row := make([]float32, 4*n) // w, m, v, g
+			for j := range row {
+				row[j] = float32(rng.NormFloat64())
+			}
+			for j := range n {
+				row[2*n+j] = float32(rng.Float64()) // v >= 0
+			}
+			share := float32(rng.Float64() * 3)
+			want := append([]float32(nil), row...)
+			w, m, v, g := want[:n], want[n:2*n], want[2*n:3*n], want[3*n:]
+			for j := range g {
+				g[j] += float32(share * w[j])
+			}
+			f32.Adam(w, m, v, g, o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps)
+			clear(g)
+			o.adamL2(row[:n], row[n:2*n], row[2*n:3*n], row[3*n:], share)
+			for j := range row {
+				if math.Float32bits(row[j]) != math.Float32bits(want[j]) {
+					t.Fatalf("step %d n %d element %d: %v, want %v", step, n, j, row[j], want[j])
+				}
+			}
+		}
+	}
+}

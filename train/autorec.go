@@ -386,7 +386,8 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 // grad computes the batch's gradient: each item's pass (on the workers,
 // an item each in turn), then each worker's users' rows (t.touched[w]
 // lists them; then, if not nil, runs on them on the same worker, which
-// alone reads and writes their rows), the encoder bias and the shared
+// alone reads and writes their rows, and adds their rows' penalty, as
+// update does; otherwise penalize adds it), the encoder bias and the shared
 // decoder row, which takes the share of the penalty of the batch's
 // ratings among all. It returns the squared errors.
 func (t *autorecTrainer) grad(batch []int32, then func(touched []int32)) float64 {
@@ -400,6 +401,8 @@ func (t *autorecTrainer) grad(batch []int32, then func(touched []int32)) float64
 		t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0])
 		if then != nil {
 			then(t.touched[w])
+		} else {
+			t.penalize(t.touched[w])
 		}
 	})
 	clear(t.gEB)
@@ -441,12 +444,6 @@ func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []
 		}
 	}
 	for _, u := range touched {
-		share := t.l2 * float32(t.inBatch[u]) / t.perUser[u]
-		if share > 0 {
-			row := int(u) * d
-			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
-			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
-		}
 		if t.biasL2 > 0 {
 			t.gDB[u] += t.biasL2 * float32(t.inBatch[u]) / t.perUser[u] * (net.DecBias[u] - t.mu)
 		}
@@ -454,17 +451,44 @@ func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []
 	return touched
 }
 
-// update takes an Adam step on the rows of the touched users and clears
-// their gradients.
+// share returns user u's share of the penalty λ in the batch: λ n_ub/n_u.
+func (t *autorecTrainer) share(u int32) float32 {
+	return t.l2 * float32(t.inBatch[u]) / t.perUser[u]
+}
+
+// penalize adds to the gradients of the touched users' decoder and
+// encoder rows their share of the penalty.
+func (t *autorecTrainer) penalize(touched []int32) {
+	net, d := t.net, t.net.Hidden
+	for _, u := range touched {
+		if share := t.share(u); share > 0 {
+			row := int(u) * d
+			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
+			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
+		}
+	}
+}
+
+// update takes an Adam step on the rows of the touched users, their share
+// of the penalty added to the gradients in the same pass, and clears the
+// gradients.
 func (t *autorecTrainer) update(touched []int32) {
 	net, d := t.net, t.net.Hidden
 	for _, u := range touched {
 		row := int(u) * d
-		t.opt.step3(net.Dec[row:row+d], t.mDec[row:row+d], t.vDec[row:row+d], t.gDec[row:row+d])
-		t.opt.step3(net.Enc[row:row+d], t.mEnc[row:row+d], t.vEnc[row:row+d], t.gEnc[row:row+d])
+		share := t.share(u)
+		for _, p := range [2]struct{ w, m, v, g []float32 }{
+			{net.Dec[row : row+d], t.mDec[row : row+d], t.vDec[row : row+d], t.gDec[row : row+d]},
+			{net.Enc[row : row+d], t.mEnc[row : row+d], t.vEnc[row : row+d], t.gEnc[row : row+d]},
+		} {
+			if share > 0 {
+				t.opt.adamL2(p.w, p.m, p.v, p.g, share)
+				continue
+			}
+			t.opt.step3(p.w, p.m, p.v, p.g)
+			clear(p.g)
+		}
 		t.opt.step3(net.DecBias[u:u+1], t.mDB[u:u+1], t.vDB[u:u+1], t.gDB[u:u+1])
-		clear(t.gDec[row : row+d])
-		clear(t.gEnc[row : row+d])
 		t.gDB[u], t.inBatch[u] = 0, 0
 	}
 }

@@ -75,6 +75,6 @@ func SubScaled(w, g []float32, s float32) {
 func subScaledGeneric(w, g []float32, s float32) {
 	g = g[:len(w)]
 	for j := range w {
-		w[j] -= s * g[j]
+		w[j] -= float32(s * g[j]) // no fused multiply-add, as the assembly
 	}
 }
