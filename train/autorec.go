@@ -326,12 +326,9 @@ func (t *autorecTrainer) parallel(f func(w int)) {
 // encode sets h to item i's code sigmoid(b + Σ x_ui V_u) under net, the
 // raters' encoder rows added in turn.
 func (t *autorecTrainer) encode(net *model.AutoRec, h []float32, i int32) {
-	d := net.Hidden
+	q0, q1 := t.r.start[i], t.r.start[i+1]
 	copy(h, net.EncBias)
-	for q := t.r.start[i]; q < t.r.start[i+1]; q++ {
-		u := int(t.r.user[q])
-		axpy(h, t.r.x[q], net.Enc[u*d:u*d+d])
-	}
+	f32.AddRowsAt(h, t.r.x[q0:q1], net.Enc, net.Hidden, t.r.user[q0:q1])
 	f32.Sigmoid(h, h)
 }
 
@@ -359,14 +356,12 @@ func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 	q0, q1 := t.r.start[i], t.r.start[i+1]
 	f32.DotRowsAt(t.e[q0:q1], h, net.Dec, d, t.r.user[q0:q1]) // W_u · h_i
 	for q := q0; q < q1; q++ {
-		u := int(t.r.user[q])
-		row := net.Dec[u*d : u*d+d]
-		e := t.e[q] + shared + net.DecBias[u] - t.r.t[q]
+		e := t.e[q] + shared + net.DecBias[t.r.user[q]] - t.r.t[q]
 		t.e[q] = e
 		sse += float64(e) * float64(e)
 		sumE += e
-		axpy(dz, e, row)
 	}
+	f32.AddRowsAt(dz, t.e[q0:q1], net.Dec, d, t.r.user[q0:q1]) // Σ e_u W_u
 	axpy(dz, sumE, net.Shared)
 	for j, y := range h {
 		dz[j] *= y * (1 - y)
@@ -431,17 +426,19 @@ func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []
 	for k, i := range batch {
 		raters := t.r.user[t.r.start[i]:t.r.start[i+1]]
 		a, _ := slices.BinarySearch(raters, int32(lo))
-		h, dz := t.h[k*d:k*d+d], t.dz[k*d:k*d+d]
-		for q := t.r.start[i] + a; q < t.r.start[i+1] && int(t.r.user[q]) < hi; q++ {
-			u := int(t.r.user[q])
+		b, _ := slices.BinarySearch(raters, int32(hi))
+		q0, q1 := t.r.start[i]+a, t.r.start[i]+b
+		for q := q0; q < q1; q++ {
+			u := t.r.user[q]
 			if t.inBatch[u] == 0 {
-				touched = append(touched, int32(u))
+				touched = append(touched, u)
 			}
 			t.inBatch[u]++
-			axpy(t.gDec[u*d:u*d+d], t.e[q], h)
 			t.gDB[u] += t.e[q]
-			axpy(t.gEnc[u*d:u*d+d], t.r.x[q], dz)
 		}
+		us := t.r.user[q0:q1]
+		f32.AddToRowsAt(t.gDec, d, us, t.e[q0:q1], t.h[k*d:k*d+d])    // e_ui h_i
+		f32.AddToRowsAt(t.gEnc, d, us, t.r.x[q0:q1], t.dz[k*d:k*d+d]) // x_ui dz_i
 	}
 	for _, u := range touched {
 		if t.biasL2 > 0 {

@@ -36,6 +36,50 @@ func dotRowsAtGeneric(dst, q, tab []float32, d int, rows []int32) {
 	}
 }
 
+// AddRowsAt adds a[k]·tab[r·d : r·d+d] to dst (of length d) for each k
+// in turn, r = rows[k]: each product rounded, then added, so that the
+// result has the bits of SubScaled(dst, row, -a[k]) called row by row.
+// The assembly adds four rows in one pass over dst. It panics when a is
+// shorter than rows, dst than d, or a row is outside tab.
+func AddRowsAt(dst, a, tab []float32, d int, rows []int32) {
+	dst, a = dst[:d], a[:len(rows)]
+	for _, r := range rows {
+		_ = tab[int(r)*d : int(r)*d+d]
+	}
+	if d == 0 {
+		return
+	}
+	addRowsAt(dst, a, tab, d, rows)
+}
+
+func addRowsAtGeneric(dst, a, tab []float32, d int, rows []int32) {
+	for k, r := range rows {
+		subScaledGeneric(dst, tab[int(r)*d:int(r)*d+d], -a[k])
+	}
+}
+
+// AddToRowsAt adds a[k]·x to the row tab[r·d : r·d+d] for each k in turn,
+// r = rows[k] (a row given twice takes both): each product rounded, then
+// added, the bits of SubScaled(row, x, -a[k]) called row by row. The
+// assembly reads x once for four rows. It panics when a is shorter than
+// rows, x than d, or a row is outside tab.
+func AddToRowsAt(tab []float32, d int, rows []int32, a, x []float32) {
+	a, x = a[:len(rows)], x[:d]
+	for _, r := range rows {
+		_ = tab[int(r)*d : int(r)*d+d]
+	}
+	if d == 0 {
+		return
+	}
+	addToRowsAt(tab, d, rows, a, x)
+}
+
+func addToRowsAtGeneric(tab []float32, d int, rows []int32, a, x []float32) {
+	for k, r := range rows {
+		subScaledGeneric(tab[int(r)*d:int(r)*d+d], x, -a[k])
+	}
+}
+
 // dotFinish completes Dot from the four lanes of its first n (a multiple
 // of four) elements of p and q: the rest into lane 0, then the tree.
 func dotFinish(lanes []float32, p, q []float32, n int) float32 {

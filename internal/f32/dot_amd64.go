@@ -46,6 +46,54 @@ func dotRowsAt(dst, q, tab []float32, d int, rows []int32) {
 	}
 }
 
+// addRows4AVX2 adds a[0]·r0 + … + a[3]·r3 to the n ≥ 1 floats of dst,
+// each product rounded and added in row order (four subScaledGeneric
+// passes of -a[k]), 8 at a time with AVX2, the last n%8 masked by mask.
+//
+//go:noescape
+func addRows4AVX2(dst, r0, r1, r2, r3 *float32, n int, a *[4]float32, mask *int32)
+
+func addRowsAt(dst, a, tab []float32, d int, rows []int32) {
+	if !useAsm {
+		addRowsAtGeneric(dst, a, tab, d, rows)
+		return
+	}
+	k := 0
+	for ; k+4 <= len(rows); k += 4 {
+		r := rows[k : k+4]
+		c := [4]float32{a[k], a[k+1], a[k+2], a[k+3]}
+		addRows4AVX2(&dst[0], &tab[int(r[0])*d], &tab[int(r[1])*d], &tab[int(r[2])*d], &tab[int(r[3])*d], d, &c, &maskTab[8-d%8])
+	}
+	for ; k < len(rows); k++ {
+		u := int(rows[k]) * d
+		subScaled(dst, tab[u:u+d], -a[k])
+	}
+}
+
+// addToRows4AVX2 adds a[k]·x to the n ≥ 1 floats of row rk for k = 0 to
+// 3 in turn (four subScaledGeneric passes of -a[k]; a row given twice
+// takes both), 8 at a time with AVX2, the last n%8 masked by mask.
+//
+//go:noescape
+func addToRows4AVX2(r0, r1, r2, r3, x *float32, n int, a *[4]float32, mask *int32)
+
+func addToRowsAt(tab []float32, d int, rows []int32, a, x []float32) {
+	if !useAsm {
+		addToRowsAtGeneric(tab, d, rows, a, x)
+		return
+	}
+	k := 0
+	for ; k+4 <= len(rows); k += 4 {
+		r := rows[k : k+4]
+		c := [4]float32{a[k], a[k+1], a[k+2], a[k+3]}
+		addToRows4AVX2(&tab[int(r[0])*d], &tab[int(r[1])*d], &tab[int(r[2])*d], &tab[int(r[3])*d], &x[0], d, &c, &maskTab[8-d%8])
+	}
+	for ; k < len(rows); k++ {
+		u := int(rows[k]) * d
+		subScaled(tab[u:u+d], x, -a[k])
+	}
+}
+
 func dot(p, q []float32) float32 {
 	if !useAsm {
 		return dotGeneric(p, q)

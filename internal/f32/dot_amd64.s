@@ -184,3 +184,132 @@ dot4done:
 	MOVUPS X2, 32(SI)
 	MOVUPS X3, 48(SI)
 	RET
+
+// ADD4(off) adds a0·r0 … a3·r3 (a in Y10–Y13) to the 8 floats of dst at
+// byte offset off, each product rounded, in row order.
+#define ADD4(off) \
+	VMOVUPS off(DI), Y0     \
+	VMULPS  off(R8), Y10, Y1 \
+	VADDPS  Y1, Y0, Y0      \
+	VMULPS  off(R9), Y11, Y2 \
+	VADDPS  Y2, Y0, Y0      \
+	VMULPS  off(R10), Y12, Y3 \
+	VADDPS  Y3, Y0, Y0      \
+	VMULPS  off(R11), Y13, Y4 \
+	VADDPS  Y4, Y0, Y0      \
+	VMOVUPS Y0, off(DI)
+
+// func addRows4AVX2(dst, r0, r1, r2, r3 *float32, n int, a *[4]float32, mask *int32)
+TEXT ·addRows4AVX2(SB), NOSPLIT, $0-64
+	MOVQ         dst+0(FP), DI
+	MOVQ         r0+8(FP), R8
+	MOVQ         r1+16(FP), R9
+	MOVQ         r2+24(FP), R10
+	MOVQ         r3+32(FP), R11
+	MOVQ         n+40(FP), CX
+	MOVQ         a+48(FP), AX
+	VBROADCASTSS 0(AX), Y10
+	VBROADCASTSS 4(AX), Y11
+	VBROADCASTSS 8(AX), Y12
+	VBROADCASTSS 12(AX), Y13
+
+add8:
+	CMPQ CX, $8
+	JLT  addtail
+	ADD4(0)
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, R11
+	SUBQ $8, CX
+	JMP  add8
+
+addtail:
+	TESTQ      CX, CX
+	JEQ        adddone
+	MOVQ       mask+56(FP), AX
+	VMOVUPS    (AX), Y9
+	VMASKMOVPS (DI), Y9, Y0
+	VMASKMOVPS (R8), Y9, Y5
+	VMULPS     Y5, Y10, Y1
+	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS (R9), Y9, Y5
+	VMULPS     Y5, Y11, Y2
+	VADDPS     Y2, Y0, Y0
+	VMASKMOVPS (R10), Y9, Y5
+	VMULPS     Y5, Y12, Y3
+	VADDPS     Y3, Y0, Y0
+	VMASKMOVPS (R11), Y9, Y5
+	VMULPS     Y5, Y13, Y4
+	VADDPS     Y4, Y0, Y0
+	VMASKMOVPS Y0, Y9, (DI)
+
+adddone:
+	VZEROUPPER
+	RET
+
+// TO1(off, p, y) adds y·x (x's 8 floats in Y0) to the 8 floats at byte
+// offset off of row p: load, product, sum, store, one row after another,
+// so that a row given twice takes both in turn.
+#define TO1(off, p, y) \
+	VMULPS  Y0, y, Y1    \
+	VADDPS  off(p), Y1, Y1 \
+	VMOVUPS Y1, off(p)
+
+// func addToRows4AVX2(r0, r1, r2, r3, x *float32, n int, a *[4]float32, mask *int32)
+TEXT ·addToRows4AVX2(SB), NOSPLIT, $0-64
+	MOVQ         r0+0(FP), R8
+	MOVQ         r1+8(FP), R9
+	MOVQ         r2+16(FP), R10
+	MOVQ         r3+24(FP), R11
+	MOVQ         x+32(FP), SI
+	MOVQ         n+40(FP), CX
+	MOVQ         a+48(FP), AX
+	VBROADCASTSS 0(AX), Y10
+	VBROADCASTSS 4(AX), Y11
+	VBROADCASTSS 8(AX), Y12
+	VBROADCASTSS 12(AX), Y13
+
+to8:
+	CMPQ    CX, $8
+	JLT     totail
+	VMOVUPS (SI), Y0
+	TO1(0, R8, Y10)
+	TO1(0, R9, Y11)
+	TO1(0, R10, Y12)
+	TO1(0, R11, Y13)
+	ADDQ    $32, SI
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R10
+	ADDQ    $32, R11
+	SUBQ    $8, CX
+	JMP     to8
+
+totail:
+	TESTQ      CX, CX
+	JEQ        todone
+	MOVQ       mask+56(FP), AX
+	VMOVUPS    (AX), Y9
+	VMASKMOVPS (SI), Y9, Y0
+	VMASKMOVPS (R8), Y9, Y2
+	VMULPS     Y0, Y10, Y1
+	VADDPS     Y2, Y1, Y1
+	VMASKMOVPS Y1, Y9, (R8)
+	VMASKMOVPS (R9), Y9, Y2
+	VMULPS     Y0, Y11, Y1
+	VADDPS     Y2, Y1, Y1
+	VMASKMOVPS Y1, Y9, (R9)
+	VMASKMOVPS (R10), Y9, Y2
+	VMULPS     Y0, Y12, Y1
+	VADDPS     Y2, Y1, Y1
+	VMASKMOVPS Y1, Y9, (R10)
+	VMASKMOVPS (R11), Y9, Y2
+	VMULPS     Y0, Y13, Y1
+	VADDPS     Y2, Y1, Y1
+	VMASKMOVPS Y1, Y9, (R11)
+
+todone:
+	VZEROUPPER
+	RET

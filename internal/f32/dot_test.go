@@ -91,3 +91,84 @@ func seq(n int) []int {
 	}
 	return s
 }
+
+// TestAddRowsAtBits: AddRowsAt gives the bits of SubScaled row by row, on
+// every kernel set, for lengths up to 70 and 500 and any number of rows.
+func TestAddRowsAtBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, set := range kernelSets() {
+		restore := useKernels(set)
+		for _, d := range append(seq(71), 500) {
+			tab := make([]float32, 12*d)
+			for j := range tab {
+				tab[j] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(16)-8)))
+			}
+			for n := range 10 {
+				rows, a := make([]int32, n), make([]float32, n)
+				for k := range rows {
+					rows[k], a[k] = int32(rng.IntN(12)), float32(rng.NormFloat64())
+				}
+				got := make([]float32, d+1)
+				for j := range got {
+					got[j] = float32(rng.NormFloat64())
+				}
+				got[d] = -7
+				want := append([]float32(nil), got[:d]...)
+				for k, r := range rows {
+					SubScaled(want, tab[int(r)*d:int(r)*d+d], -a[k])
+				}
+				AddRowsAt(got[:d], a, tab, d, rows)
+				for j := range want {
+					if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+						t.Fatalf("%s: d %d, %d rows, element %d: %v, want %v", set, d, n, j, got[j], want[j])
+					}
+				}
+				if got[d] != -7 {
+					t.Fatalf("%s: d %d: wrote past dst", set, d)
+				}
+			}
+		}
+		restore()
+	}
+}
+
+// TestAddToRowsAtBits: AddToRowsAt gives the bits of SubScaled row by
+// row, on every kernel set, for lengths up to 70 and 500 and any number
+// of rows, rows repeated within a block of four included.
+func TestAddToRowsAtBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, set := range kernelSets() {
+		restore := useKernels(set)
+		for _, d := range append(seq(71), 500) {
+			x := make([]float32, d)
+			for j := range x {
+				x[j] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(16)-8)))
+			}
+			for n := range 10 {
+				rows, a := make([]int32, n), make([]float32, n)
+				for k := range rows {
+					rows[k], a[k] = int32(rng.IntN(5)), float32(rng.NormFloat64())
+				}
+				got := make([]float32, 5*d+1)
+				for j := range got {
+					got[j] = float32(rng.NormFloat64())
+				}
+				got[5*d] = -7
+				want := append([]float32(nil), got[:5*d]...)
+				for k, r := range rows {
+					SubScaled(want[int(r)*d:int(r)*d+d], x, -a[k])
+				}
+				AddToRowsAt(got[:5*d], d, rows, a, x)
+				for j := range want {
+					if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+						t.Fatalf("%s: d %d, rows %v, element %d: %v, want %v", set, d, rows, j, got[j], want[j])
+					}
+				}
+				if got[5*d] != -7 {
+					t.Fatalf("%s: d %d: wrote past the table", set, d)
+				}
+			}
+		}
+		restore()
+	}
+}
