@@ -89,7 +89,7 @@ func init() {
 		Reads:      append(EpochSettings(), "l2", "bias_l2", "optimizer", "lr", "beta1", "beta2", "eps", "batch", "task"),
 		Fixed:      map[string]string{"optimizer": "adam", "task": TaskRating},
 		Optimizers: []string{"adam"},
-		Why:        "autorec is one sigmoid hidden layer and a linear output, its weights initialized by Glorot (encoder) and at zero (decoder), trained by Adam in batches of items on every core (the same bits for any number), on the rating task",
+		Why:        "autorec is one sigmoid hidden layer and a linear output, its weights initialized by Glorot (encoder) and at zero (decoder), trained by Adam in batches of items on up to every core (one where a batch holds little work; the same bits for any number), on the rating task",
 		Space: []Range{
 			{Name: "dim", Values: []string{"100", "200", "300", "500"}, Grid: []string{"300", "500"}},
 			{Name: "l2", Lo: 0.01, Hi: 30, Log: true, Grid: []string{"0.3", "1", "3"}},
