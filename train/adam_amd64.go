@@ -18,9 +18,33 @@ var use512 = cpu.X86.HasAVX512F
 //go:noescape
 func adamSSE(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
 
-// useSSE chooses adamSSE over f32.Adam alone; tests turn it off to
-// compare the assembly with the Go step.
-var useSSE = true
+// adamAVX2 is adamSSE eight at a time (n a multiple of 8), with AVX2.
+//
+//go:noescape
+func adamAVX2(w, m, v, grad *float32, n int, b1, c1, b2, c2, lr, eps float32)
+
+// adamL2AVX2 is adamAVX2 on the gradient grad + share·w, which it clears
+// (n a multiple of 8).
+//
+//go:noescape
+func adamL2AVX2(w, m, v, grad *float32, n int, share, b1, c1, b2, c2, lr, eps float32)
+
+// adamL2Vec does optim.adamL2 on the longest prefix of w a multiple of
+// eight long in AVX2, where useAVX2 is set, and returns its length.
+func adamL2Vec(o *optim, w, m, v, g []float32, share float32) int {
+	n := len(w) &^ 7
+	if n == 0 || !useAVX2 {
+		return 0
+	}
+	m, v, g = m[:n], v[:n], g[:n]
+	adamL2AVX2(&w[0], &m[0], &v[0], &g[0], n, share, o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps)
+	return n
+}
+
+// useSSE chooses adamSSE over f32.Adam alone, and useAVX2 adamAVX2 before
+// it where the CPU has AVX2; tests turn them off to compare the assembly
+// with the Go step.
+var useSSE, useAVX2 = true, cpu.X86.HasAVX2
 
 // prefetchLines issues PREFETCHT0 for lines (≥ 1) cache lines from base
 // of each of rows[0:n] (n ≥ 1) of a table whose rows are stride bytes
@@ -30,14 +54,22 @@ var useSSE = true
 func prefetchLines(base *float32, stride int, rows *int32, n, lines int)
 
 // adamVec applies f32.Adam's step to the longest prefix of w a multiple
-// of four long, in SSE, and returns its length (0 when useSSE is off).
+// of four long, the longest multiple of eight in AVX2 where useAVX2 is set
+// and the rest in SSE, and returns its length (0 when useSSE is off).
 func adamVec(w, m, v, g []float32, b1, c1, b2, c2, lr, eps float32) int {
 	n := len(w) &^ 3
 	if n == 0 || !useSSE {
 		return 0
 	}
 	m, v, g = m[:n], v[:n], g[:n]
-	adamSSE(&w[0], &m[0], &v[0], &g[0], n, b1, c1, b2, c2, lr, eps)
+	j := 0
+	if useAVX2 && n >= 8 {
+		j = n &^ 7
+		adamAVX2(&w[0], &m[0], &v[0], &g[0], j, b1, c1, b2, c2, lr, eps)
+	}
+	if j < n {
+		adamSSE(&w[j], &m[j], &v[j], &g[j], n-j, b1, c1, b2, c2, lr, eps)
+	}
 	return n
 }
 

@@ -5,6 +5,9 @@ package train
 // adamVec handles no elements outside amd64: f32.Adam does all.
 func adamVec(w, m, v, g []float32, b1, c1, b2, c2, lr, eps float32) int { return 0 }
 
+// adamL2Vec leaves optim.adamL2 to Go outside amd64.
+func adamL2Vec(o *optim, w, m, v, g []float32, share float32) int { return 0 }
+
 // forwardVec and gradRowsVec leave the batch to Go outside amd64.
 func forwardVec(k *dotKernel, xs []float32, us, is []int32) bool { return false }
 func gradRowsVec(k *dotKernel, us, is []int32) bool              { return false }
@@ -34,6 +37,6 @@ func prefetchLater(k *dotKernel, us, is []int32) bool { return false }
 // predictVec leaves the floor to Go outside amd64.
 func predictVec(k *dotKernel, xs []float32, us, is, nus, nis []int32) bool { return false }
 
-// use512 and useSSE are never set on this build; tests switch them as on
-// amd64.
-var use512, useSSE = false, false
+// use512, useSSE and useAVX2 are never set on this build; tests switch
+// them as on amd64.
+var use512, useSSE, useAVX2 = false, false, false

@@ -32,14 +32,14 @@ func init() {
 // penalty toward the training mean, (bias_l2/2)(c_u − μ)². After each epoch every item's code is
 // computed anew and the model validated; early stopping is loop's.
 //
-// A batch runs on GOMAXPROCS goroutines: first the items (each its own
-// forward and backward pass), then the users, cut into ranges (each
-// worker sums its users' gradients over the batch's items in batch order
-// and steps their rows). No sum depends on how the work is cut, so a seed
-// gives the same bits for any number of goroutines.
+// A batch runs on up to GOMAXPROCS goroutines (autorecWorkers): first
+// the items (each its own forward and backward pass), then the users, cut
+// into ranges (each worker sums its users' gradients over the batch's
+// items in batch order and steps their rows). No sum depends on how the
+// work is cut, so a seed gives the same bits for any number of goroutines.
 func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
 	cfg := m.Config
-	t := newAutoRecTrainer(s, m, runtime.GOMAXPROCS(0))
+	t := newAutoRecTrainer(s, m, autorecWorkers(runtime.GOMAXPROCS(0), s.Train.Len(), s.Items.Len(), cfg.Batch, cfg.Dim))
 	m.Net = t.best
 	val := newValidation(s, m)
 	rng := newShuffleRNG(cfg)
@@ -92,6 +92,22 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 		m.BestEpoch = len(m.History)
 	}
 	return nil
+}
+
+// autorecMinWork is the least work of a batch, in ratings times hidden
+// units, that fitAutoRec gives each goroutine. On ml-latest-small (about
+// 130 ratings a batch of 16 items, 500 units: 66,000) an epoch on two
+// goroutines took 1.4 times one's (`recnet bench --kind autorec --threads
+// 1,2`: 0.147 to 0.166 s against 0.106 to 0.109 s): the two meet twice a
+// batch for too little work between.
+const autorecMinWork = 1 << 20
+
+// autorecWorkers returns the goroutines of a batch: procs, or fewer where
+// an average batch (nnz ratings over items, batch items a batch) holds
+// less than autorecMinWork a goroutine, and at least one.
+func autorecWorkers(procs, nnz, items, batch, hidden int) int {
+	work := float64(nnz) * float64(min(batch, items)) / float64(max(items, 1)) * float64(hidden)
+	return max(1, min(procs, int(work/autorecMinWork)))
 }
 
 // epoch trains on the items of order in batches of the given size, then
@@ -227,7 +243,6 @@ type autorecTrainer struct {
 	h, dz                  []float32 // batch x Hidden: codes and pre-activation gradients
 	e                      []float32 // each rating's error in the batch
 	sse                    []float64 // each batch item's squared errors
-	bufs                   []workerBuf
 	touched                [][]int32 // each worker's users in the batch
 }
 
@@ -254,10 +269,7 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 	t.nnz = float32(len(t.r.user))
 	_, bl2 := cfg.PositiveL2()
 	t.mu, t.biasL2 = mu, float32(bl2)
-	t.bufs, t.touched = make([]workerBuf, t.threads), make([][]int32, t.threads)
-	for w := range t.bufs {
-		t.bufs[w] = workerBuf{rows: make([]float32, autorecChunk*hid), y: make([]float32, autorecChunk)}
-	}
+	t.touched = make([][]int32, t.threads)
 	for _, u := range t.r.user {
 		t.perUser[u]++
 	}
@@ -327,64 +339,13 @@ func (t *autorecTrainer) parallel(f func(w int)) {
 	wg.Wait()
 }
 
-// autorecChunk is the most raters an item's pass gathers at once: the
-// rows of a chunk go through the matrix kernels together, and each
-// worker's gather buffer holds autorecChunk x Hidden floats.
-const autorecChunk = 128
-
-// workerBuf is one worker's gather buffers.
-type workerBuf struct {
-	rows []float32 // autorecChunk x Hidden: gathered encoder or decoder rows
-	y    []float32 // autorecChunk: the chunk's outputs
-}
-
-// gather copies the rows of tab (rows of d floats) of the users of
-// ratings [q0, q1) into w.rows, and returns them.
-func (t *autorecTrainer) gather(w *workerBuf, tab []float32, d, q0, q1 int) []float32 {
-	for k, u := range t.r.user[q0:q1] {
-		copy(w.rows[k*d:k*d+d], tab[int(u)*d:int(u)*d+d])
-	}
-	return w.rows[:(q1-q0)*d]
-}
-
 // encode sets h to item i's code sigmoid(b + Σ x_ui V_u) under net, the
-// sum taken a chunk of raters at a time by the matrix kernel.
-func (t *autorecTrainer) encode(net *model.AutoRec, w *workerBuf, h []float32, i int32) {
-	d := net.Hidden
+// raters' encoder rows added in turn.
+func (t *autorecTrainer) encode(net *model.AutoRec, h []float32, i int32) {
+	q0, q1 := t.r.start[i], t.r.start[i+1]
 	copy(h, net.EncBias)
-	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
-		q1 := min(q0+autorecChunk, t.r.start[i+1])
-		f32.MulNN(h, t.r.x[q0:q1], t.gather(w, net.Enc, d, q0, q1), 1, q1-q0, d, true)
-	}
-	sigmoid32(h)
-}
-
-// sigmoid32 sets each z of h to 1/(1+e^-z) in float32: e^-z as 2^n·2^f,
-// n = round(-z log₂e) (ties up), |f| ≤ ½, 2^f by its Taylor polynomial
-// of degree 6 (the sigmoid's relative error below 2e-6 for |z| ≤ 16 and
-// 1e-5 beyond, float32's rounding of z log₂e), every step
-// rounded to float32 (no fused multiply-add), so that the bits are the
-// same on every architecture. z log₂e is cut to ±126 (a sigmoid below
-// 2^-126 is returned as about that).
-func sigmoid32(h []float32) {
-	for j, z := range h {
-		y := -z * 1.442695041
-		if y < -126 {
-			y = -126
-		} else if y > 126 {
-			y = 126
-		}
-		n := int32(y + 126.5) // round(y) + 126: y + 126.5 > 0 truncates down
-		f := y - float32(n-126)
-		p := float32(f * 1.540353e-4)
-		p = float32(f * (1.3333558e-3 + p))
-		p = float32(f * (9.618129e-3 + p))
-		p = float32(f * (5.5504109e-2 + p))
-		p = float32(f * (0.24022651 + p))
-		p = float32(f * (0.69314718 + p))
-		e := (1 + p) * math.Float32frombits(uint32(n+1)<<23) // 2^(n-126) has exponent field n+1
-		h[j] = 1 / (1 + e)
-	}
+	f32.AddRowsAt(h, t.r.x[q0:q1], net.Enc, net.Hidden, t.r.user[q0:q1])
+	f32.Sigmoid(h, h)
 }
 
 // codes sets every item's code of net from its encoder.
@@ -392,36 +353,31 @@ func (t *autorecTrainer) codes(net *model.AutoRec) {
 	d := net.Hidden
 	t.parallel(func(w int) {
 		for i := w; i < net.Items; i += t.threads {
-			t.encode(net, &t.bufs[w], net.Code[i*d:i*d+d], int32(i))
+			t.encode(net, net.Code[i*d:i*d+d], int32(i))
 		}
 	})
 }
 
 // itemGrad runs item i forward and back: its code into h, its raters'
 // errors into t.e, and the gradient of the loss with respect to its
-// pre-activation into dz. It returns the item's squared errors and the
-// sum of its errors.
-func (t *autorecTrainer) itemGrad(w *workerBuf, i int32, h, dz []float32) (float64, float32) {
+// pre-activation into dz. It returns the item's squared errors and
+// the sum of its errors.
+func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 	net, d := t.net, t.net.Hidden
-	t.encode(net, w, h, i)
+	t.encode(net, h, i)
 	clear(dz)
 	shared := f32.Dot(net.Shared, h)
 	var sse float64
 	var sumE float32
-	for q0 := t.r.start[i]; q0 < t.r.start[i+1]; q0 += autorecChunk {
-		q1 := min(q0+autorecChunk, t.r.start[i+1])
-		rows := t.gather(w, net.Dec, d, q0, q1)
-		y := w.y[:q1-q0]
-		f32.MulNN(y, rows, h, q1-q0, d, 1, false)
-		for k, u := range t.r.user[q0:q1] {
-			e := y[k] + shared + net.DecBias[u] - t.r.t[q0+k]
-			y[k] = e
-			sse += float64(e) * float64(e)
-			sumE += e
-		}
-		copy(t.e[q0:q1], y)
-		f32.MulNN(dz, y, rows, 1, q1-q0, d, true)
+	q0, q1 := t.r.start[i], t.r.start[i+1]
+	f32.DotRowsAt(t.e[q0:q1], h, net.Dec, d, t.r.user[q0:q1]) // W_u · h_i
+	for q := q0; q < q1; q++ {
+		e := t.e[q] + shared + net.DecBias[t.r.user[q]] - t.r.t[q]
+		t.e[q] = e
+		sse += float64(e) * float64(e)
+		sumE += e
 	}
+	f32.AddRowsAt(dz, t.e[q0:q1], net.Dec, d, t.r.user[q0:q1]) // Σ e_u W_u
 	axpy(dz, sumE, net.Shared)
 	for j, y := range h {
 		dz[j] *= y * (1 - y)
@@ -431,9 +387,8 @@ func (t *autorecTrainer) itemGrad(w *workerBuf, i int32, h, dz []float32) (float
 
 // step trains one batch of items and returns its squared errors.
 func (t *autorecTrainer) step(batch []int32) float64 {
-	sse := t.grad(batch)
 	t.opt.next()
-	t.parallel(func(w int) { t.update(t.touched[w]) })
+	sse := t.grad(batch, t.update)
 	t.opt.step3(t.net.EncBias, t.mEB, t.vEB, t.gEB)
 	t.opt.step3(t.net.Shared, t.mSh, t.vSh, t.gSh)
 	return sse
@@ -441,17 +396,26 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 
 // grad computes the batch's gradient: each item's pass (on the workers,
 // an item each in turn), then each worker's users' rows (t.touched[w]
-// lists them), the encoder bias and the shared decoder row, which takes
-// the share of the penalty of the batch's ratings among all. It returns
-// the squared errors.
-func (t *autorecTrainer) grad(batch []int32) float64 {
+// lists them; then, if not nil, runs on them on the same worker, which
+// alone reads and writes their rows, and adds their rows' penalty, as
+// update does; otherwise penalize adds it), the encoder bias and the shared
+// decoder row, which takes the share of the penalty of the batch's
+// ratings among all. It returns the squared errors.
+func (t *autorecTrainer) grad(batch []int32, then func(touched []int32)) float64 {
 	d := t.net.Hidden
 	t.parallel(func(w int) {
 		for k := w; k < len(batch); k += t.threads {
-			t.sse[k], t.sumE[k] = t.itemGrad(&t.bufs[w], batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
+			t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 		}
 	})
-	t.parallel(func(w int) { t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0]) })
+	t.parallel(func(w int) {
+		t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0])
+		if then != nil {
+			then(t.touched[w])
+		} else {
+			t.penalize(t.touched[w])
+		}
+	})
 	clear(t.gEB)
 	clear(t.gSh)
 	var sse float64
@@ -478,25 +442,21 @@ func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []
 	for k, i := range batch {
 		raters := t.r.user[t.r.start[i]:t.r.start[i+1]]
 		a, _ := slices.BinarySearch(raters, int32(lo))
-		h, dz := t.h[k*d:k*d+d], t.dz[k*d:k*d+d]
-		for q := t.r.start[i] + a; q < t.r.start[i+1] && int(t.r.user[q]) < hi; q++ {
-			u := int(t.r.user[q])
+		b, _ := slices.BinarySearch(raters, int32(hi))
+		q0, q1 := t.r.start[i]+a, t.r.start[i]+b
+		for q := q0; q < q1; q++ {
+			u := t.r.user[q]
 			if t.inBatch[u] == 0 {
-				touched = append(touched, int32(u))
+				touched = append(touched, u)
 			}
 			t.inBatch[u]++
-			axpy(t.gDec[u*d:u*d+d], t.e[q], h)
 			t.gDB[u] += t.e[q]
-			axpy(t.gEnc[u*d:u*d+d], t.r.x[q], dz)
 		}
+		us := t.r.user[q0:q1]
+		f32.AddToRowsAt(t.gDec, d, us, t.e[q0:q1], t.h[k*d:k*d+d])    // e_ui h_i
+		f32.AddToRowsAt(t.gEnc, d, us, t.r.x[q0:q1], t.dz[k*d:k*d+d]) // x_ui dz_i
 	}
 	for _, u := range touched {
-		share := t.l2 * float32(t.inBatch[u]) / t.perUser[u]
-		if share > 0 {
-			row := int(u) * d
-			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
-			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
-		}
 		if t.biasL2 > 0 {
 			t.gDB[u] += t.biasL2 * float32(t.inBatch[u]) / t.perUser[u] * (net.DecBias[u] - t.mu)
 		}
@@ -504,24 +464,48 @@ func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []
 	return touched
 }
 
-// update takes an Adam step on the rows of the touched users and clears
-// their gradients.
+// share returns user u's share of the penalty λ in the batch: λ n_ub/n_u.
+func (t *autorecTrainer) share(u int32) float32 {
+	return t.l2 * float32(t.inBatch[u]) / t.perUser[u]
+}
+
+// penalize adds to the gradients of the touched users' decoder and
+// encoder rows their share of the penalty.
+func (t *autorecTrainer) penalize(touched []int32) {
+	net, d := t.net, t.net.Hidden
+	for _, u := range touched {
+		if share := t.share(u); share > 0 {
+			row := int(u) * d
+			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
+			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
+		}
+	}
+}
+
+// update takes an Adam step on the rows of the touched users, their share
+// of the penalty added to the gradients in the same pass, and clears the
+// gradients.
 func (t *autorecTrainer) update(touched []int32) {
 	net, d := t.net, t.net.Hidden
 	for _, u := range touched {
 		row := int(u) * d
-		t.opt.step3(net.Dec[row:row+d], t.mDec[row:row+d], t.vDec[row:row+d], t.gDec[row:row+d])
-		t.opt.step3(net.Enc[row:row+d], t.mEnc[row:row+d], t.vEnc[row:row+d], t.gEnc[row:row+d])
+		share := t.share(u)
+		for _, p := range [2]struct{ w, m, v, g []float32 }{
+			{net.Dec[row : row+d], t.mDec[row : row+d], t.vDec[row : row+d], t.gDec[row : row+d]},
+			{net.Enc[row : row+d], t.mEnc[row : row+d], t.vEnc[row : row+d], t.gEnc[row : row+d]},
+		} {
+			if share > 0 {
+				t.opt.adamL2(p.w, p.m, p.v, p.g, share)
+				continue
+			}
+			t.opt.step3(p.w, p.m, p.v, p.g)
+			clear(p.g)
+		}
 		t.opt.step3(net.DecBias[u:u+1], t.mDB[u:u+1], t.vDB[u:u+1], t.gDB[u:u+1])
-		clear(t.gDec[row : row+d])
-		clear(t.gEnc[row : row+d])
 		t.gDB[u], t.inBatch[u] = 0, 0
 	}
 }
 
-// axpy sets dst += a·x, each product rounded before its sum, by the
-// matrix kernel (a 1x1 by 1xlen(dst) product added to dst).
-func axpy(dst []float32, a float32, x []float32) {
-	c := [1]float32{a}
-	f32.MulNN(dst, c[:], x, 1, 1, len(dst), true)
-}
+// axpy sets dst += a·x, each product rounded before its sum: dst less
+// (-a)·x, which is the same in IEEE arithmetic.
+func axpy(dst []float32, a float32, x []float32) { f32.SubScaled(dst, x, -a) }

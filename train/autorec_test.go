@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"runtime"
 	"slices"
 	"testing"
 
@@ -76,7 +75,7 @@ func TestAutoRecGradient(t *testing.T) {
 		}
 		return j
 	}
-	tr.grad(tr.rated)
+	tr.grad(tr.rated, nil)
 	check := func(name string, v, grad []float32) {
 		grad = slices.Clone(grad)
 		for k := range v {
@@ -97,29 +96,6 @@ func TestAutoRecGradient(t *testing.T) {
 	check("encoder", net.Enc, tr.gEnc)
 	check("encoder bias", net.EncBias, tr.gEB)
 	check("shared decoder row", net.Shared, tr.gSh)
-}
-
-// TestSigmoid32 compares the sigmoid of the encoder with the float64 one.
-func TestSigmoid32(t *testing.T) {
-	var z []float32
-	for x := float32(-100); x <= 100; x += 0.01 {
-		z = append(z, x)
-	}
-	h := slices.Clone(z)
-	sigmoid32(h)
-	for k, x := range z {
-		want := 1 / (1 + math.Exp(-float64(x)))
-		tol := 2e-6
-		if math.Abs(float64(x)) > 16 {
-			tol = 1e-5
-		}
-		if x < -87 { // cut at 2^-126
-			continue
-		}
-		if got := float64(h[k]); math.Abs(got-want) > tol*want {
-			t.Fatalf("sigmoid32(%g) = %g, want %g", x, got, want)
-		}
-	}
 }
 
 // TestAutoRecLowRank trains autorec on TestKnownAnswer's rank-4 table
@@ -150,24 +126,27 @@ func fitLowRankAutoRec(t *testing.T, s *dataset.Split) *model.Model {
 	return m
 }
 
-// TestAutoRecThreads trains on one and on three goroutines: the same bits.
+// TestAutoRecThreads trains five epochs on one and on three goroutines
+// (the trainer's workers, which Fit chooses by autorecWorkers): the same
+// bits.
 func TestAutoRecThreads(t *testing.T) {
 	d, _ := dataset.GenerateLowRank(dataset.LowRankConfig{Users: 80, Items: 50, Rank: 2, Rows: 2000, Noise: 0.2, Seed: 4})
 	s, err := dataset.SplitRandom(d, dataset.Fractions{}, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := autorecCfg(20, 0)
-	cfg.Epochs, cfg.Batch = 5, 8
+	cfg := autorecCfg(20, 0.5)
+	cfg.Batch = 8
 	var nets []model.Net
 	for _, n := range []int{1, 3} {
-		prev := runtime.GOMAXPROCS(n)
-		m, err := Fit(context.Background(), s, cfg)
-		runtime.GOMAXPROCS(prev)
-		if err != nil {
-			t.Fatal(err)
+		tr := newAutoRecTrainer(s, &model.Model{Config: cfg, Min: s.Min, Max: s.Max}, n)
+		order := slices.Clone(tr.rated)
+		rng := newShuffleRNG(cfg)
+		for range 5 {
+			rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+			tr.epoch(order, cfg.Batch, nil)
 		}
-		nets = append(nets, m.Net)
+		nets = append(nets, tr.net)
 	}
 	a, b := nets[0].Params(), nets[1].Params()
 	for k := range a {
@@ -249,5 +228,22 @@ func TestAutoRecFoldInAndFile(t *testing.T) {
 	}
 	if back.Net.Score(3, 7) != m.Net.Score(3, 7) {
 		t.Error("the model read back scores differently")
+	}
+}
+
+// TestAutoRecWorkers: a batch of little work runs on one goroutine, one
+// of much on every processor, never more.
+func TestAutoRecWorkers(t *testing.T) {
+	for _, c := range []struct{ procs, nnz, items, batch, hidden, want int }{
+		{2, 80668, 9724, 16, 500, 1}, // ml-latest-small's training part
+		{2, 186644, 126, 16, 500, 2}, // the built-in courses'
+		{8, 186644, 126, 16, 500, 8},
+		{8, 186644, 126, 16, 100, 2},  // 4.7 million a batch
+		{4, 0, 0, 16, 500, 1},         // no ratings
+		{4, 1000, 10, 64, 1 << 20, 4}, // a batch larger than the items
+	} {
+		if got := autorecWorkers(c.procs, c.nnz, c.items, c.batch, c.hidden); got != c.want {
+			t.Errorf("%+v: %d workers", c, got)
+		}
 	}
 }

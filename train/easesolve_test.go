@@ -91,10 +91,16 @@ func TestInvertSPD(t *testing.T) {
 }
 
 // mlsRows returns the user rows of ml-latest-small's ratings.csv (each
-// rating an interaction) and its number of items, or skips t when the
-// file is absent: $RECNET_MLS, or shared/data/ml-latest-small beside a
-// folder above this one.
+// rating an interaction) and its number of items (mlsData).
 func mlsRows(t *testing.T) ([][]int32, int) {
+	d := mlsData(t)
+	return interactionRows(d.Ratings, d.Users.Len()), d.Items.Len()
+}
+
+// mlsData loads ml-latest-small's ratings.csv, or skips t when the file
+// is absent: $RECNET_MLS, or shared/data/ml-latest-small beside a folder
+// above this one.
+func mlsData(t testing.TB) *dataset.Dataset {
 	t.Helper()
 	path := os.Getenv("RECNET_MLS")
 	for dir, _ := filepath.Abs("."); path == "" && dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
@@ -110,7 +116,7 @@ func mlsRows(t *testing.T) ([][]int32, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return interactionRows(d.Ratings, d.Users.Len()), d.Items.Len()
+	return d
 }
 
 // woodbury64 is the float64 Woodbury solve by gonum (the solve before

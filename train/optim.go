@@ -59,6 +59,19 @@ func (o *optim) step3(w, m, v, g []float32) {
 	f32.Adam(w[j:], m[j:], v[j:], g[j:], b1, c1, b2, c2, lr, eps)
 }
 
+// adamL2 is step3 (Adam) on the gradient g + share·w, each product
+// rounded before its sum, and then clears g: the penalty (share/2)|w|²
+// added as its own pass would add it, without that pass.
+func (o *optim) adamL2(w, m, v, g []float32, share float32) {
+	g = g[:len(w)]
+	j := adamL2Vec(o, w, m, v, g, share)
+	for k, x := range w[j:] {
+		g[j+k] += float32(share * x)
+	}
+	o.step3(w[j:], m[j:], v[j:], g[j:])
+	clear(g)
+}
+
 // adagrad is one step of row-wise AdaGrad, as LIBMF takes it (Chin et al.
 // 2015): one accumulator G for the whole row w, which adds the mean square
 // of the gradient, and one step size for every element:

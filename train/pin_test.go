@@ -63,6 +63,7 @@ func pinCases() []pinCase {
 		{"nmf", kind("nmf", nil), false},
 		{"mean", kind("mean", nil), false},
 		{"bias", kind("bias", nil), false},
+		{"autorec", kind("autorec", nil), false},
 	}
 }
 

@@ -49,6 +49,11 @@ type benchRow struct {
 	WriteRatio        float64 `json:"epoch_over_write_floor,omitempty"`
 	EpochRatio        float64 `json:"epoch_over_floor"`
 	SpeedUp           float64 `json:"speed_up"` // epoch seconds of the optimizer's first thread count over this one's
+	// DotEpochSeconds (--kind autorec) is an epoch of dot's default
+	// preset on the same rows and thread count, fastest of the repeats,
+	// and OverDot the autorec epoch over it.
+	DotEpochSeconds float64 `json:"dot_epoch_seconds,omitempty"`
+	OverDot         float64 `json:"epoch_over_dot,omitempty"`
 	// Epochs and TestRMSE: a model trained with this many threads for
 	// that many epochs (no early stopping) and its test RMSE.
 	Epochs       int     `json:"epochs,omitempty"`
@@ -120,7 +125,7 @@ interaction from the fitted weights. Peak RSS is the whole process, table includ
 	r.src.registerData(f, "", "; read instead of generating the --shape table, which is the default (then --shape and --rows are refused)")
 	ialsDefaults, _ := model.Defaults(benchIALS)
 	ialsDim := ialsDefaults.Dim
-	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim "+strconv.Itoa(ialsDim)+" (its default) unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply), "+benchAutoRec+" (one epoch of its defaults, --dim 500 hidden units unless given, against a read-only pass scoring every training rating; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
+	f.StringVar(&r.kind, "kind", model.DefaultKind, "model kind to time: "+model.DefaultKind+" (an epoch of each --optimizer), "+benchIALS+" (one iteration with --cg-steps, --dim "+strconv.Itoa(ialsDim)+" (its default) unless given, against a read-only pass scoring every training interaction; --optimizer, --lr, --batch and --epochs do not apply), "+benchAutoRec+" (one epoch of its defaults, --dim 500 hidden units unless given, against a read-only pass scoring every training rating and beside an epoch of dot's default preset on the same rows; --optimizer, --lr, --batch and --epochs do not apply) or "+benchEASE+" (the whole fit at its default λ, on the --items table; --optimizer, --lr, --batch, --epochs, --dim and --cg-steps do not apply)")
 	f.IntVar(&r.items, "items", 10000, fmt.Sprintf("--kind %s: items of the generated table, 1 to %d (the kind's limit)", benchEASE, model.MaxEASEItems))
 	f.IntVar(&r.users, "users", 0, fmt.Sprintf("number of users, 1 to %d, of the table --kind %s generates (default: twice --items)", maxGenRows, benchEASE))
 	cg, _ := model.LookupSetting("cg_steps")
@@ -419,7 +424,8 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 		}
 	}
 	// The repeats go round every optimizer in turn, so that each
-	// optimizer's fastest run comes from the same stretch of time.
+	// optimizer's fastest run comes from the same stretch of time; for
+	// autorec, a dot epoch follows each of its own.
 	for rep := range max(r.rep, 1) {
 		for o, c := range cfgs {
 			mem.gc()
@@ -431,9 +437,38 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 				res.Threads[o*len(ths)+j].keepFastest(m, rep == 0)
 				fmt.Fprintf(lines, "repeat %d, %s, %s: epoch %.3fs, floor %.3fs\n", rep+1, cmp.Or(c.Optimizer, c.Kind), plural(m.Threads, "thread"), m.Epoch.Seconds(), m.Floor.Seconds())
 			}
+			if c.Kind == benchAutoRec {
+				if err := r.measureDot(lines, s, ths, res.Threads[o*len(ths):], rep); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	res.ratios(len(ths))
+	return nil
+}
+
+// benchDot is the dot config an autorec epoch is compared with: the
+// default preset (Adam, dim 32, batch 256) at the run's seed.
+func (r *benchRun) benchDot() model.Config {
+	c := model.Presets["default"]
+	c.Seed = r.seed
+	return c
+}
+
+// measureDot times a dot epoch (benchDot) for each thread count and keeps
+// the fastest in rows, one per count.
+func (r *benchRun) measureDot(lines io.Writer, s *dataset.Split, ths []int, rows []benchRow, rep int) error {
+	tm, err := train.MeasureEpoch(s, r.benchDot(), ths...)
+	if err != nil {
+		return err
+	}
+	for j, m := range tm {
+		if sec := m.Epoch.Seconds(); rep == 0 || sec < rows[j].DotEpochSeconds {
+			rows[j].DotEpochSeconds = sec
+		}
+		fmt.Fprintf(lines, "repeat %d, dot, %s: epoch %.3fs\n", rep+1, plural(m.Threads, "thread"), m.Epoch.Seconds())
+	}
 	return nil
 }
 
@@ -461,6 +496,9 @@ func (r *benchResult) ratios(nths int) {
 			row.WriteRatio = row.EpochSeconds / row.WriteFloorSeconds
 		}
 		row.SpeedUp = r.Threads[j-j%nths].EpochSeconds / row.EpochSeconds
+		if row.DotEpochSeconds > 0 {
+			row.OverDot = row.EpochSeconds / row.DotEpochSeconds
+		}
 	}
 }
 
@@ -523,6 +561,12 @@ func (r benchResult) write(w io.Writer) error {
 			wf, wr = fmt.Sprintf("%.3f", t.WriteFloorSeconds), fmt.Sprintf("%.2f", t.WriteRatio)
 		}
 		fmt.Fprintf(&b, "%-9s  %-6s  %7d  %7.3f  %7.3f  %11.2f  %13s  %11s  %8.2f  %s\n", t.Optimizer, lr, t.Threads, t.EpochSeconds, t.FloorSeconds, t.EpochRatio, wf, wr, t.SpeedUp, rmse)
+	}
+	for _, t := range r.Threads {
+		if t.DotEpochSeconds > 0 {
+			fmt.Fprintf(&b, "%s: dot epoch %.3fs (default preset: adam, dim 32, batch 256; same rows), autorec epoch over it %.2f\n",
+				plural(t.Threads, "thread"), t.DotEpochSeconds, t.OverDot)
+		}
 	}
 	if r.Kind == benchEASE {
 		fmt.Fprintf(&b, "\nepoch: the whole ease fit (weights in closed form); floor: the scores of every training\ninteraction from the fitted weights\n")

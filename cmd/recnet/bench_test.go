@@ -112,3 +112,35 @@ func TestBenchEASE(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchAutoRec: --kind autorec times its epoch beside a dot epoch of
+// the default preset on the same rows, for each thread count, and says
+// the ratio; --batch does not apply.
+func TestBenchAutoRec(t *testing.T) {
+	out, stderr, code := run(t, "bench", "--kind", "autorec", "--shape", "ml100k", "--rows", "5000", "--dim", "16", "--threads", "1,2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r benchResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if r.Kind != "autorec" || len(r.Threads) != 2 {
+		t.Fatalf("result %+v", r)
+	}
+	for _, row := range r.Threads {
+		if row.EpochSeconds <= 0 || row.DotEpochSeconds <= 0 || row.OverDot != row.EpochSeconds/row.DotEpochSeconds {
+			t.Errorf("row %+v", row)
+		}
+	}
+	if !strings.Contains(stderr, "repeat 1, dot, 2 threads: epoch") {
+		t.Errorf("stderr does not show the dot epochs:\n%s", stderr)
+	}
+	text, stderr, code := run(t, "bench", "--kind", "autorec", "--shape", "ml100k", "--rows", "5000", "--dim", "16", "--threads", "1")
+	if code != 0 || !strings.Contains(text, "1 thread: dot epoch") || !strings.Contains(text, "autorec epoch over it") {
+		t.Errorf("exit %d, table:\n%s%s", code, text, stderr)
+	}
+	if _, stderr, code := run(t, "bench", "--kind", "autorec", "--batch", "64"); code != 2 || !strings.Contains(stderr, "--batch") {
+		t.Errorf("--batch: exit %d, %s", code, stderr)
+	}
+}

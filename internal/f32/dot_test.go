@@ -41,3 +41,93 @@ func TestDotBits(t *testing.T) {
 		restore()
 	}
 }
+
+// wide returns n normal numbers times powers of ten from 1e-8 to 1e7.
+func wide(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for j := range s {
+		s[j] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(16)-8)))
+	}
+	return s
+}
+
+// eachSetAndLength runs f on every kernel set for the row lengths 0 to 70
+// (every tail of the 4- and 8-wide loops) and 500 (autorec's rows).
+func eachSetAndLength(f func(set string, d int)) {
+	for _, set := range kernelSets() {
+		restore := useKernels(set)
+		for d := range 72 {
+			if d == 71 {
+				d = 500
+			}
+			f(set, d)
+		}
+		restore()
+	}
+}
+
+// TestDotRowsAtBits: DotRowsAt gives Dot's bits for every row, for any
+// number of rows (whole blocks of four and a rest), repeated rows and
+// extreme values.
+func TestDotRowsAtBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	eachSetAndLength(func(set string, d int) {
+		tab, q := wide(rng, 12*d), wide(rng, d+2)
+		if d > 1 {
+			tab[5*d+1], q[d-1] = float32(math.Inf(-1)), float32(math.NaN())
+		}
+		for n := range 10 {
+			rows := make([]int32, n)
+			for k := range rows {
+				rows[k] = int32(rng.IntN(12))
+			}
+			got := make([]float32, n+1)
+			got[n] = -7
+			DotRowsAt(got, q, tab, d, rows)
+			for k, r := range rows {
+				want := Dot(tab[int(r)*d:int(r)*d+d], q[:d])
+				if math.Float32bits(got[k]) != math.Float32bits(want) && !(got[k] != got[k] && want != want) {
+					t.Fatalf("%s: d %d, %d rows, row %d: %v, Dot %v", set, d, n, k, got[k], want)
+				}
+			}
+			if got[n] != -7 {
+				t.Fatalf("%s: d %d: wrote past the rows", set, d)
+			}
+		}
+	})
+}
+
+// TestAddRowsBits: AddRowsAt (rows into one vector) and AddToRowsAt (one
+// vector into rows, a row given twice within a block of four included)
+// give the bits of SubScaled row by row, for any number of rows.
+func TestAddRowsBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	eachSetAndLength(func(set string, d int) {
+		tab, x := wide(rng, 5*d+1), wide(rng, d+1)
+		tab[5*d], x[d] = -7, -7
+		for n := range 10 {
+			rows, a := make([]int32, n), wide(rng, n)
+			for k := range rows {
+				rows[k] = int32(rng.IntN(5))
+			}
+			wantX, wantTab := append([]float32(nil), x...), append([]float32(nil), tab...)
+			for k, r := range rows {
+				SubScaled(wantX[:d], tab[int(r)*d:int(r)*d+d], -a[k])
+				SubScaled(wantTab[int(r)*d:int(r)*d+d], x[:d], -a[k])
+			}
+			gotX := append([]float32(nil), x...)
+			AddRowsAt(gotX[:d], a, tab, d, rows)
+			AddToRowsAt(tab[:5*d], d, rows, a, x)
+			for _, c := range []struct {
+				name      string
+				got, want []float32
+			}{{"AddRowsAt", gotX, wantX}, {"AddToRowsAt", tab, wantTab}} {
+				for j := range c.want {
+					if math.Float32bits(c.got[j]) != math.Float32bits(c.want[j]) {
+						t.Fatalf("%s %s: d %d, rows %v, element %d: %v, want %v", set, c.name, d, rows, j, c.got[j], c.want[j])
+					}
+				}
+			}
+		}
+	})
+}

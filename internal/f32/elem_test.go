@@ -140,6 +140,17 @@ func elemCase(t *testing.T, set string, x, dy, b []float32) {
 	}
 
 	buf, dst = newDst()
+	Sigmoid(dst, x)
+	sigmoidGeneric(want, x)
+	checkGuard("Sigmoid", buf)
+	for j := range dst {
+		if !sameBits(dst[j], want[j], true) {
+			t.Fatalf("%s Sigmoid n=%d: dst[%d] = %#08x for x %#08x, generic %#08x",
+				set, n, j, math.Float32bits(dst[j]), math.Float32bits(x[j]), math.Float32bits(want[j]))
+		}
+	}
+
+	buf, dst = newDst()
 	Mul(dst, x, b)
 	mulGeneric(want, x, b)
 	checkGuard("Mul", buf)
@@ -275,6 +286,8 @@ func TestElemAlias(t *testing.T) {
 						func(d []float32) { reluGradGeneric(d, dy, x) }},
 					{"ReLUGrad(x, dy, x)", func(x, dy, _ []float32) []float32 { ReLUGrad(x, dy, x); return x },
 						func(d []float32) { reluGradGeneric(d, dy, x) }},
+					{"Sigmoid(x, x)", func(x, _, _ []float32) []float32 { Sigmoid(x, x); return x },
+						func(d []float32) { sigmoidGeneric(d, x) }},
 					{"Mul(a, a, b)", func(x, _, b []float32) []float32 { Mul(x, x, b); return x },
 						func(d []float32) { mulGeneric(d, x, b) }},
 					{"Mul(b, a, b)", func(x, _, b []float32) []float32 { Mul(b, x, b); return b },
@@ -305,6 +318,7 @@ func TestElemLengthPanics(t *testing.T) {
 		{"ReLU", func() { ReLU(s4, nil) }},
 		{"ReLUGrad", func() { ReLUGrad(s4, s3, s4) }},
 		{"ReLUGrad", func() { ReLUGrad(s4, s4, s3) }},
+		{"Sigmoid", func() { Sigmoid(s3, s4) }},
 		{"Mul", func() { Mul(s3, s4, s4) }},
 		{"Mul", func() { Mul(s4, s4, s3[:0]) }},
 	} {
@@ -334,6 +348,7 @@ func TestElemAllocs(t *testing.T) {
 			"ReLU":     func() { ReLU(dst, x) },
 			"ReLUGrad": func() { ReLUGrad(dst, dy, x) },
 			"Mul":      func() { Mul(dst, x, dy) },
+			"Sigmoid":  func() { Sigmoid(dst, x) },
 		} {
 			if got := testing.AllocsPerRun(10, f); got != 0 {
 				t.Errorf("%s: %s allocates %v times per call", set, name, got)
@@ -390,6 +405,7 @@ func TestElemExhaustive(t *testing.T) {
 		{"ReLU", func() { ReLU(got, x) }, func() { reluGeneric(want, x) }},
 		{"ReLUGrad", func() { ReLUGrad(got, dy, x) }, func() { reluGradGeneric(want, dy, x) }},
 		{"Mul", func() { Mul(got, x, b) }, func() { mulGeneric(want, x, b) }},
+		{"Sigmoid", func() { Sigmoid(got, x) }, func() { sigmoidGeneric(want, x) }},
 	}
 	xb := bits(x)
 	for start := uint64(0); start < 1<<32; start += chunk {
@@ -409,7 +425,7 @@ func TestElemExhaustive(t *testing.T) {
 					continue
 				}
 				for j := range got {
-					if !sameBits(got[j], want[j], k.name == "Mul" && bothNaN(x[j], b[j])) {
+					if !sameBits(got[j], want[j], k.name == "Sigmoid" || k.name == "Mul" && bothNaN(x[j], b[j])) {
 						t.Fatalf("%s %s: x %#08x gives %#08x, generic %#08x", set, k.name, xb[j], math.Float32bits(got[j]), math.Float32bits(want[j]))
 					}
 				}

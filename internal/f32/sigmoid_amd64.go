@@ -1,0 +1,36 @@
+//go:build amd64 && !purego
+
+package f32
+
+import "math"
+
+// sigmoidAVX2 is sigmoidGeneric on n ≥ 1 elements, 8 at a time with AVX2
+// (no FMA), the last n%8 by a masked load and store (mask &maskTab[8-n%8]);
+// tab is sigmoidTab.
+//
+//go:noescape
+func sigmoidAVX2(dst, x *float32, n int, mask *int32, tab *[13][8]uint32)
+
+// sigmoidTab holds the constants of sigmoidGeneric, each in eight lanes,
+// in the order sigmoid_amd64.s reads them: -log₂e, -126, 126, 126.5, the
+// integer 126, the polynomial from its highest coefficient, 1 and the
+// integer 1.
+var sigmoidTab = func() (t [13][8]uint32) {
+	f := func(v float32) uint32 { return math.Float32bits(v) }
+	for k, v := range []uint32{f(-sigLog2e), f(-sigCut), f(sigCut), f(sigCut + 0.5), sigCut,
+		f(sigC6), f(sigC5), f(sigC4), f(sigC3), f(sigC2), f(sigC1), f(1), 1} {
+		for l := range t[k] {
+			t[k][l] = v
+		}
+	}
+	return t
+}()
+
+func sigmoid(dst, x []float32) {
+	n := len(x)
+	if !useAsm || n == 0 {
+		sigmoidGeneric(dst, x)
+		return
+	}
+	sigmoidAVX2(&dst[0], &x[0], n, &maskTab[8-n%8], &sigmoidTab)
+}
