@@ -127,7 +127,7 @@ func TestTrainSaysTask(t *testing.T) {
 		want string
 	}{
 		{[]string{"--epochs", "1"}, ", rating task"},
-		{[]string{"--epochs", "1", "--task", "implicit"}, "implicit task with 8 negatives"},
+		{[]string{"--epochs", "1", "--task", "implicit"}, "implicit task with 32 negatives"},
 		{[]string{"--kind", "ials", "--epochs", "1"}, ", implicit task"},
 	} {
 		stdout, stderr, code := run(t, append([]string{"train", "--data", data, "--quiet"}, c.args...)...)

@@ -21,7 +21,7 @@ func TestTuneSpacesHelp(t *testing.T) {
 		t.Errorf("a space that draws the epochs (10..200) gives a number of them too:\n%s", stdout)
 	}
 	for _, w := range []string{"epochs 10..200, patience 20.", "epochs 10..200, patience 10.", "up to 100 epochs, patience 3.",
-		"activation {linear,relu,sigmoid} (rating task)", "negatives {1,2,4,8} (--task implicit)"} {
+		"activation {linear,relu,sigmoid} (rating task)", "negatives {1,2,4,8,16,32} (--task implicit)"} {
 		if !strings.Contains(help, w) {
 			t.Errorf("tune --help does not say %q:\n%s", w, stdout)
 		}
