@@ -2,7 +2,6 @@ package train
 
 import (
 	"context"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -45,11 +44,7 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 	rng := newShuffleRNG(cfg)
 	order := slices.Clone(t.rated)
 	batches := (len(order) + cfg.Batch - 1) / cfg.Batch
-	best, bad := math.Inf(1), 0
-	early := cfg.Patience > 0 && val.len() > 0
-	if early {
-		best = initialScore(m, t, val, nil)
-	}
+	st := newStopper(m, t, val, nil, o, batches)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
@@ -65,32 +60,11 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 		if err != nil {
 			return err
 		}
-		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(len(t.r.user)), ValNDCG: math.NaN(), Seconds: time.Since(start).Seconds()}
-		rec.ValLoss, rec.ValRMSE = val.run(m, t)
-		m.History = append(m.History, rec)
-		if o.Progress != nil {
-			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
-		}
-		if err := diverged(rec, val.len() > 0); err != nil {
+		if stop, err := st.end(epoch, sse/float64(len(t.r.user)), start); err != nil || stop {
 			return err
 		}
-		if !early {
-			continue
-		}
-		if crit := criterion(cfg, rec); crit < best {
-			best, bad = crit, 0
-			t.store()
-			m.BestEpoch = epoch
-			continue
-		}
-		if bad++; bad >= cfg.Patience {
-			break
-		}
 	}
-	if !early {
-		t.store()
-		m.BestEpoch = len(m.History)
-	}
+	st.finish()
 	return nil
 }
 

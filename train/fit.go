@@ -190,14 +190,7 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 	n := rows.len()
 	rank := newRankValidation(s, m, t, n)
 	batches := (n + cfg.Batch - 1) / cfg.Batch
-	best := math.Inf(1)
-	bad := 0
-	early := cfg.Patience > 0 && val.len() > 0
-	if early {
-		// The initial weights are epoch 0, the best until an epoch beats
-		// them. Scoring them draws no random number and changes no weight.
-		best = initialScore(m, t, val, rank)
-	}
+	st := newStopper(m, t, val, rank, o, batches)
 	pending := rows.ahead(rng)
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
@@ -220,34 +213,85 @@ func loop(ctx context.Context, s *dataset.Split, m *model.Model, t epochTrainer,
 		if err != nil {
 			return fmt.Errorf("train: %w", err)
 		}
-		rec := model.Epoch{Epoch: epoch, Loss: sse / float64(n), Seconds: time.Since(start).Seconds()}
-		rec.ValLoss, rec.ValRMSE = val.run(m, t)
-		rec.ValNDCG = rank.run(t)
-		m.History = append(m.History, rec)
-		if o.Progress != nil {
-			o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: batches, Batches: batches, Loss: rec.Loss, End: &rec})
-		}
-		if err := diverged(rec, val.len() > 0); err != nil {
+		if stop, err := st.end(epoch, sse/float64(n), start); err != nil || stop {
 			return err
 		}
-		if !early {
-			continue
-		}
-		if crit := criterion(cfg, rec); crit < best {
-			best, bad = crit, 0
-			t.store()
-			m.BestEpoch = epoch
-			continue
-		}
-		if bad++; bad >= cfg.Patience {
-			break
-		}
 	}
-	if !early {
-		t.store()
-		m.BestEpoch = len(m.History)
-	}
+	st.finish()
 	return nil
+}
+
+// stopper is the end of an epoch in the trainers that validate after
+// each one (loop, fitAutoRec): it records and reports the epoch, stops a
+// diverged fit, and with a validation part and Patience > 0 keeps the
+// best epoch's tables (the initial weights are epoch 0) and stops Patience
+// epochs after it, as Fit documents.
+type stopper struct {
+	m       *model.Model
+	t       storer
+	val     *validation
+	rank    *rankValidation // nil: no ranking validation
+	o       *Options
+	early   bool
+	best    float64 // the best early-stopping criterion so far
+	bad     int     // epochs since the best
+	batches int
+}
+
+// storer is a trainer whose current weights can be scored and copied
+// into the model's net.
+type storer interface {
+	scorer
+	store()
+}
+
+// newStopper returns the stopper of a fit of t with the given batches an
+// epoch, having scored the initial weights when it stops early.
+func newStopper(m *model.Model, t storer, val *validation, rank *rankValidation, o *Options, batches int) *stopper {
+	st := &stopper{m: m, t: t, val: val, rank: rank, o: o, batches: batches, best: math.Inf(1),
+		early: m.Config.Patience > 0 && val.len() > 0}
+	if st.early {
+		// The initial weights are epoch 0, the best until an epoch beats
+		// them. Scoring them draws no random number and changes no weight.
+		st.best = initialScore(m, t, val, rank)
+	}
+	return st
+}
+
+// end validates the weights after the given epoch, begun at start, with
+// its mean training loss, records and reports it, and says whether the
+// fit stops: on a divergence (with the error) or past the patience.
+func (st *stopper) end(epoch int, loss float64, start time.Time) (bool, error) {
+	cfg := st.m.Config
+	rec := model.Epoch{Epoch: epoch, Loss: loss, Seconds: time.Since(start).Seconds()}
+	rec.ValLoss, rec.ValRMSE = st.val.run(st.m, st.t)
+	rec.ValNDCG = st.rank.run(st.t)
+	st.m.History = append(st.m.History, rec)
+	if st.o.Progress != nil {
+		st.o.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Batch: st.batches, Batches: st.batches, Loss: rec.Loss, End: &rec})
+	}
+	if err := diverged(rec, st.val.len() > 0); err != nil {
+		return true, err
+	}
+	if !st.early {
+		return false, nil
+	}
+	if crit := criterion(cfg, rec); crit < st.best {
+		st.best, st.bad = crit, 0
+		st.t.store()
+		st.m.BestEpoch = epoch
+		return false, nil
+	}
+	st.bad++
+	return st.bad >= cfg.Patience, nil
+}
+
+// finish keeps the last epoch's tables when the fit did not stop early.
+func (st *stopper) finish() {
+	if !st.early {
+		st.t.store()
+		st.m.BestEpoch = len(st.m.History)
+	}
 }
 
 // initialScore validates the initial weights of t, records them in
