@@ -133,7 +133,7 @@ func (e *EASE) Kind() string { return easeKind }
 // Score returns Σ B[j, i] over the items j user u interacted with in
 // training.
 func (e *EASE) Score(u, i int32) float32 {
-	return e.scoreRow(e.UserItems[e.Offsets[u]:e.Offsets[u+1]], i)
+	return e.scoreRow(e.userRow(u), i)
 }
 
 // userRow returns the items user u is scored from, increasing.

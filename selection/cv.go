@@ -175,8 +175,8 @@ func CrossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 
 // crossValidate cuts d into folds with seed and fits and tests every
 // configuration on them for the task, as CrossValidate documents; it
-// returns the folds too, for a baseline on the same ones, and leaves
-// WallSeconds to its caller.
+// returns the folds too, for a baseline on the same ones (a caller that
+// adds one sets WallSeconds again).
 func crossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config, folds int, seed uint64, task string, test foldTest, opts []Option) (CVResult, []*dataset.Split, error) {
 	o := newOptions(opts)
 	start := time.Now()

@@ -58,7 +58,7 @@ func searchTables(t *testing.T) []*dataset.Dataset {
 // searchGrid returns the settings the search tries for a kind, the
 // kind's current implicit defaults first.
 func searchGrid(kind string) []model.Config {
-	name, _, _ := strings.Cut(kind, "-") // dot-nostop, dot-negatives and dot-negatives64 search dot
+	name, _, _ := strings.Cut(kind, "-") // dot-nostop and dot-negatives search dot
 	base := model.Config{Kind: name, Training: model.Training{Task: model.TaskImplicit}}
 	out := []model.Config{base}
 	add := func(set func(c *model.Config)) {
@@ -97,10 +97,6 @@ func searchGrid(kind string) []model.Config {
 		for _, n := range []int{16, 32} {
 			add(func(c *model.Config) { c.Negatives = n })
 		}
-	case "dot-negatives64":
-		// 64 negatives alone, after dot-negatives found 32 ahead of 16.
-		out = out[:0]
-		add(func(c *model.Config) { c.Negatives = 64 })
 	case "ials":
 		// The defaults are dim 128, L2 0.005, alpha 3.
 		for _, s := range []struct {

@@ -42,14 +42,21 @@ type ratedState struct {
 // order drawn from seed.
 func newRatedState(s *dataset.Split, dim int, one bool, seed uint64) *ratedState {
 	users := s.Users.Len()
-	n := s.Train.Len()
-	return &ratedState{
+	st := &ratedState{
 		dim: dim, one: one, rated: groupItems(users, s.Train),
 		sum: make([]float32, users*dim), acc: make([]float32, users*dim),
-		rng:   rand.New(rand.NewPCG(seed, 0x5dd9)),
-		order: make([]int32, users), rank: make([]int32, users), count: make([]int32, users+1),
-		us: make([]int32, n), is: make([]int32, n), ts: make([]float32, n),
+		order: make([]int32, users),
 	}
+	for k := range st.order {
+		st.order[k] = int32(k)
+	}
+	if !one { // one window keeps the rows as given, in the users' order
+		n := s.Train.Len()
+		st.rng = rand.New(rand.NewPCG(seed, 0x5dd9))
+		st.rank, st.count = make([]int32, users), make([]int32, users+1)
+		st.us, st.is, st.ts = make([]int32, n), make([]int32, n), make([]float32, n)
+	}
+	return st
 }
 
 // checkRated refuses what the svdpp setting cannot train with; cfg's
@@ -84,12 +91,12 @@ func newRated(s *dataset.Split, cfg model.Config) []float32 {
 // in one window, or a window a user, the users in a random order, each
 // user's rows in their given order.
 func (st *ratedState) group(us, is []int32, ts []float32) ([]int32, []int32, []float32) {
-	for k := range st.order {
-		st.order[k] = int32(k)
-	}
 	if st.one {
 		st.bounds, st.wuser = append(st.bounds[:0], 0, int32(len(us))), append(st.wuser[:0], 0, int32(len(st.order)))
 		return us, is, ts
+	}
+	for k := range st.order {
+		st.order[k] = int32(k)
 	}
 	st.rng.Shuffle(len(st.order), func(a, b int) { st.order[a], st.order[b] = st.order[b], st.order[a] })
 	for r, u := range st.order {
@@ -188,7 +195,7 @@ func (st *ratedState) begin(u int32, y func(j int32) []float32) {
 
 // refresh sums every s_u afresh.
 func (st *ratedState) refresh(y func(j int32) []float32) {
-	for u := range int32(len(st.rank)) {
+	for u := range int32(len(st.order)) {
 		st.begin(u, y)
 	}
 }
@@ -203,14 +210,14 @@ func (st *ratedState) effective(dst, p []float32, u int32) []float32 {
 	return dst
 }
 
-// storeUsers adds each user's s_u, summed from the final y (flat, Items x
-// dim) by model.RatedSum, to the user rows emb, which hold p.
-func (st *ratedState) storeUsers(emb, y []float32) {
-	s := make([]float32, st.dim)
-	for u := range int32(len(st.rank)) {
-		model.RatedSum(s, y, st.items(u))
+// storeUsers adds each user's s_u to the user rows emb, which hold p.
+// The sums are those of the last refresh (the end of an epoch, or before
+// the first), which store follows, so they are the final y's, as
+// model.RatedSum sums them.
+func (st *ratedState) storeUsers(emb []float32) {
+	for u := range int32(len(st.order)) {
 		row := st.of(emb, u)
-		for f, v := range s {
+		for f, v := range st.of(st.sum, u) {
 			row[f] += v
 		}
 	}

@@ -139,5 +139,5 @@ func (k *dotKernel) ratedScore(u, i int32) float32 {
 // storeRated writes y into d.Rated and adds each user's s_u to its row.
 func (k *dotKernel) storeRated(d *model.Dot) {
 	k.rated.y.store(d.Rated, make([]float32, d.Items))
-	k.rated.st.storeUsers(d.UserEmb, d.Rated)
+	k.rated.st.storeUsers(d.UserEmb)
 }

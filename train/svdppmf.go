@@ -114,5 +114,5 @@ func (k *mfKernel) ratedScore(u, i int32) float32 {
 // storeRated writes y into the net and adds each user's s_u to its row.
 func (k *mfKernel) storeRated() {
 	copy(k.net.Rated, k.rated.y)
-	k.rated.st.storeUsers(k.net.UserEmb, k.net.Rated)
+	k.rated.st.storeUsers(k.net.UserEmb)
 }

@@ -281,11 +281,15 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	if e.implicit && !cmd.Flags().Changed("relevant") {
 		relevant = m.Min
 	}
+	// Both rankings leave out the split's training and validation rows
+	// and the model's seen items; most-popular counts the rows the model
+	// was fitted on, each once, as train and --protocol loo count it.
 	seen := dataset.Concat(ms.Train, ms.Valid, seenRatings(m))
+	fitted, _ := fittedRows(m, ms)
 	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
 	e.rm = eval.Ranking(m.Net, seen, ms.Test, items, o)
-	e.rp = eval.Ranking(eval.MostPopular(seen, items), seen, ms.Test, items, o) // as train and --protocol loo count it
+	e.rp = eval.Ranking(eval.MostPopular(fitted, items), seen, ms.Test, items, o)
 	if ef.asJSON {
 		return e.writeJSON(cmd.OutOrStdout(), ef)
 	}

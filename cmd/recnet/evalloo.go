@@ -44,12 +44,8 @@ func evalLOOSaved(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	} else {
 		e.lines = fmt.Sprintf("data: test %s: %d rows, %d users, %d items\n", df.test, rows, s.Users.Len(), s.Items.Len()) + columnsLine(s.Layout)
 	}
-	seen := dataset.Concat(ms.Train, ms.Valid)
-	e.excluded = "the training and validation rows of the split (the model keeps no seen items)"
-	if m.HasSeen() {
-		seen = seenRatings(m)
-		e.excluded = "the model's seen items (its training and validation interactions)"
-	}
+	var seen dataset.Ratings
+	seen, e.excluded = fittedRows(m, ms)
 	// Every held-out interaction is relevant; most-popular counts the
 	// interactions the ranking leaves out.
 	c := eval.CompareRanking(m.Net, seen, seen, ms.Test, m.Items.Len(), ef.k)
@@ -147,4 +143,14 @@ func (e *evalLOORun) write(out io.Writer, path string) {
 	fmt.Fprintf(out, "\nfull ranking: each user's held-out interactions ranked among all %d items but %s; every one is relevant\n", f.Model.Items, e.excluded)
 	fmt.Fprintf(out, "%d users ranked; %d whose held-out items are all among them, left out of the averages\n", f.Model.Users, f.Model.NoRelevant)
 	writeFull(out, e.m.Config.Kind, f)
+}
+
+// fittedRows returns the rows saved model m was fitted on, as far as it
+// can tell, and says which they are: its seen items, or, when it keeps
+// none, the training and validation rows of the split ms.
+func fittedRows(m *model.Model, ms *dataset.Split) (dataset.Ratings, string) {
+	if m.HasSeen() {
+		return seenRatings(m), "the model's seen items (its training and validation interactions)"
+	}
+	return dataset.Concat(ms.Train, ms.Valid), "the training and validation rows of the split (the model keeps no seen items)"
 }

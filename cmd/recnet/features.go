@@ -158,11 +158,11 @@ func (f *dataFlags) writeHeldOut(w io.Writer, m *model.Model, s *dataset.Split, 
 // --item-features, and ranks each test user's held-out items among all the
 // held-out items, beside a random order and most-popular-within-genre.
 func evalItems(cmd *cobra.Command, df *dataFlags, ef *evalFlags, cfg model.Config) error {
-	switch fs := cmd.Flags(); {
+	switch fs, held := cmd.Flags(), df.heldNeedFeatures("eval"); {
 	case fs.Changed("model"):
 		return badInput(errors.New("--split items: eval trains its own model on the split: choose its kind with --kind, not a file with --model"))
-	case df.heldNeedFeatures("eval") != nil:
-		return df.heldNeedFeatures("eval")
+	case held != nil:
+		return held
 	case fs.Changed("relevant"):
 		return badInput(errors.New("--relevant: does not apply with --split items, where every rating of a held-out item is relevant"))
 	}
