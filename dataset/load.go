@@ -92,8 +92,9 @@ type Options struct {
 }
 
 // Load reads a ratings table from a local path or an http(s) URL. A URL is
-// streamed: rows are parsed as the body arrives. src is the Dataset's Name
-// and is named in errors. See Read for the table format.
+// streamed: rows are parsed as the body arrives. src (a password in it
+// replaced, see Redact) is the Dataset's Name and is named in errors. See
+// Read for the table format.
 //
 // A src whose scheme was registered with RegisterScheme is read by its
 // RowSource instead, e.g. "sqlite:///data/r.db?table=ratings" once
@@ -107,7 +108,7 @@ func Load(ctx context.Context, src string, opt Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Name: src, Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated, Layout: t.layout}
+	d := &Dataset{Name: Redact(src), Users: users, Items: items, Ratings: t.rows, Unrated: t.unrated, Layout: t.layout}
 	d.Duplicates = dedup(&d.Ratings)
 	return d, nil
 }
@@ -123,7 +124,7 @@ func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Sp
 	if train == "" || test == "" {
 		return nil, errors.New("dataset: a split needs a train and a test source")
 	}
-	s := &Split{Name: train, Users: &IDMap{}, Items: &IDMap{}}
+	s := &Split{Name: Redact(train), Users: &IDMap{}, Items: &IDMap{}}
 	parts := []struct {
 		src string
 		dst *Ratings
@@ -143,7 +144,7 @@ func LoadSplit(ctx context.Context, train, valid, test string, opt Options) (*Sp
 		case part.src == train:
 			s.Layout = t.layout
 		case t.layout != s.Layout && t.layout != "":
-			s.Layout += "; " + part.src + ": " + t.layout
+			s.Layout += "; " + Redact(part.src) + ": " + t.layout
 		}
 		dedup(&rows)
 		*part.dst = rows
@@ -188,8 +189,10 @@ func loadRatings(ctx context.Context, src string, opt Options, users, items *IDM
 
 // SourceName returns src as errors name it: src itself, or, when it is
 // longer than 160 bytes (a URL with a long query), its first 120 bytes
-// followed by "..." and its length.
+// followed by "..." and its length; a password in it is replaced (see
+// Redact).
 func SourceName(src string) string {
+	src = Redact(src)
 	if len(src) <= 2*quote.Max {
 		return src
 	}

@@ -31,7 +31,7 @@ import (
 // error wraps ErrUnsupported.
 func (m *Model) Export(dir string) ([]string, error) {
 	if m.Net == nil {
-		return nil, fmt.Errorf("model: cannot export a model without a net")
+		return nil, errNoNet
 	}
 	user, err := m.embedding("user_embedding", idsOf(m.Users))
 	if err != nil {

@@ -12,11 +12,15 @@ import (
 
 func exportCmd() *cobra.Command {
 	var path, dir string
+	var db exportDB
 	c := &cobra.Command{
-		Use:   "export --model M --dir D",
-		Short: "Write the user and item embeddings as CSV and .npy files",
+		Use:   "export --model M --dir D | export --model M --to postgres://...",
+		Short: "Write the user and item embeddings as CSV and .npy files, or into PostgreSQL tables",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if db.given() {
+				return db.run(cmd, path)
+			}
 			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
@@ -38,6 +42,7 @@ func exportCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
+	db.register(c.Flags())
 	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created with its parents if missing (a path that is not a directory is refused); each file in it"+outputRule)
 	return c
 }

@@ -58,9 +58,9 @@ func splitParams(raw string) (params, error) {
 	return p, nil
 }
 
-// isIdentifier reports whether s is a plain SQL identifier: a letter or
+// IsIdentifier reports whether s is a plain SQL identifier: a letter or
 // "_", then letters, digits and "_" (ASCII).
-func isIdentifier(s string) bool {
+func IsIdentifier(s string) bool {
 	for k, c := range []byte(s) {
 		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || k > 0 && '0' <= c && c <= '9') {
 			return false

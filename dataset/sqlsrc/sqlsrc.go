@@ -48,7 +48,7 @@ func QueryOf(u *url.URL) (string, error) {
 	case !p.hasTable:
 		p.table = DefaultTable
 	}
-	if !isIdentifier(p.table) {
+	if !IsIdentifier(p.table) {
 		return "", fmt.Errorf("table=%s is not a plain identifier (letters, digits and _); use query= for others", quote.Short(p.table))
 	}
 	return `SELECT * FROM "` + p.table + `"`, nil
@@ -82,15 +82,16 @@ type Rows struct {
 	time   int64
 	vals   []any
 	dest   []any
-	ids    [2]idText
+	ids    [2]IDText
 	row    int
 	rating float32
 	err    error
 	closer func() error
 }
 
-// idText holds the text of the current id of a column.
-type idText struct {
+// IDText holds the text of the current id of a column, for Rows and
+// other sources of SQL rows. Its zero value holds no id.
+type IDText struct {
 	b    []byte
 	last int64 // the integer b holds, when isInt
 	int  bool
@@ -186,11 +187,7 @@ func unixTime(v any) (int64, error) {
 	case int64:
 		return x, dataset.CheckUnix(x)
 	case float64:
-		if !(math.Abs(x) <= 1<<53) { // also NaN
-			return 0, fmt.Errorf("%v is not a time in seconds (at most 2^53)", x)
-		}
-		t := int64(math.Floor(x))
-		return t, dataset.CheckUnix(t)
+		return UnixFloat(x)
 	case time.Time:
 		t := x.Unix()
 		return t, dataset.CheckUnix(t)
@@ -200,6 +197,16 @@ func unixTime(v any) (int64, error) {
 		return dataset.ParseTime(x)
 	}
 	return 0, fmt.Errorf("a %T is not a time", v)
+}
+
+// UnixFloat returns the time x, in Unix seconds, rounded down, within
+// the years dataset.CheckUnix accepts.
+func UnixFloat(x float64) (int64, error) {
+	if !(math.Abs(x) <= 1<<53) { // also NaN
+		return 0, fmt.Errorf("%v is not a time in seconds (at most 2^53)", x)
+	}
+	t := int64(math.Floor(x))
+	return t, dataset.CheckUnix(t)
 }
 
 // Unrated reports whether the rows have no rating column (two columns,
@@ -218,24 +225,48 @@ func (r *Rows) DropTime() { r.tcol = -1 }
 func (r *Rows) Time() int64 { return r.time }
 
 // set makes t hold the text of the id v.
-func (t *idText) set(v any) error {
+func (t *IDText) set(v any) error {
 	switch x := v.(type) {
 	case nil:
 		return errors.New("NULL")
 	case int64:
-		if !t.int || x != t.last || len(t.b) == 0 { // a user id repeats row after row
-			t.b, t.last, t.int = strconv.AppendInt(t.b[:0], x, 10), x, true
-		}
+		t.SetInt(x)
 		return nil
 	case float64:
-		t.b = strconv.AppendFloat(t.b[:0], x, 'g', -1, 64)
+		return t.SetFloat(x, 64)
 	case string:
 		t.b = append(t.b[:0], x...)
+		return t.check()
 	case []byte:
-		t.b = append(t.b[:0], x...)
-	default:
-		return fmt.Errorf("a %T is not an id", x)
+		return t.SetBytes(x)
 	}
+	return fmt.Errorf("a %T is not an id", v)
+}
+
+// SetInt makes t hold the decimal text of the integer id x.
+func (t *IDText) SetInt(x int64) {
+	if !t.int || x != t.last || len(t.b) == 0 { // a user id repeats row after row
+		t.b, t.last, t.int = strconv.AppendInt(t.b[:0], x, 10), x, true
+	}
+}
+
+// SetFloat makes t hold the id x, a float of bitSize 32 or 64, in
+// strconv's shortest 'g' form.
+func (t *IDText) SetFloat(x float64, bitSize int) error {
+	t.b = strconv.AppendFloat(t.b[:0], x, 'g', -1, bitSize)
+	return t.check()
+}
+
+// SetBytes makes t hold a copy of b, which may not be empty.
+func (t *IDText) SetBytes(b []byte) error {
+	t.b = append(t.b[:0], b...)
+	return t.check()
+}
+
+// Bytes returns the id t holds, valid until it is set again.
+func (t *IDText) Bytes() []byte { return t.b }
+
+func (t *IDText) check() error {
 	t.int = false
 	if len(t.b) == 0 {
 		return errors.New("empty id")
@@ -271,4 +302,28 @@ func (r *Rows) Close() error {
 		r.closer = nil
 	}
 	return err
+}
+
+// TableOf removes the parameter "table" from u and returns the table it
+// names, for a URL that names a table to write: def when it names none. A
+// query=, a repeated or empty table= or one that is not a plain identifier
+// (letters, digits and "_") is an error.
+func TableOf(u *url.URL, def string) (string, error) {
+	p, err := splitParams(u.RawQuery)
+	if err != nil {
+		return "", err
+	}
+	u.RawQuery = strings.Join(p.rest, "&")
+	switch {
+	case p.hasQuery:
+		return "", errors.New("query= reads; give table=NAME, the table to write")
+	case p.hasTable && p.table == "":
+		return "", errors.New("empty table=")
+	case !p.hasTable:
+		p.table = def
+	}
+	if !IsIdentifier(p.table) {
+		return "", fmt.Errorf("table=%s is not a plain identifier (letters, digits and _)", quote.Short(p.table))
+	}
+	return p.table, nil
 }

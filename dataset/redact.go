@@ -1,0 +1,48 @@
+package dataset
+
+import "strings"
+
+// Redacted stands for a password that Redact removed.
+const Redacted = "xxxxx"
+
+// Redact returns src with any password in it replaced by Redacted: the
+// one after the user name of a URL ("postgres://user:secret@host/db") and
+// the value of a password= parameter (any case) of its query. Anything
+// else is returned as it is. Sources are named through it (see SourceName),
+// so that a password given in a URL is never printed back.
+func Redact(src string) string {
+	k := strings.Index(src, "://")
+	if k < 0 {
+		return src
+	}
+	var b strings.Builder
+	rest := src[k+3:]
+	b.WriteString(src[:k+3])
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 {
+			b.WriteString(rest[:colon+1])
+			b.WriteString(Redacted)
+			rest = rest[at:]
+		}
+	}
+	q := strings.IndexByte(rest, '?')
+	if q < 0 {
+		b.WriteString(rest)
+		return b.String()
+	}
+	b.WriteString(rest[:q+1])
+	for n, pair := range strings.Split(rest[q+1:], "&") {
+		if n > 0 {
+			b.WriteByte('&')
+		}
+		if key, _, ok := strings.Cut(pair, "="); ok && strings.EqualFold(key, "password") {
+			pair = key + "=" + Redacted
+		}
+		b.WriteString(pair)
+	}
+	return b.String()
+}

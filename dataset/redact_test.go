@@ -1,0 +1,28 @@
+package dataset
+
+import "testing"
+
+func TestRedact(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ratings.csv", "ratings.csv"},
+		{"sqlite:///a/b.db?table=t", "sqlite:///a/b.db?table=t"},
+		{"postgres://ann@db:5432/r?table=t", "postgres://ann@db:5432/r?table=t"},
+		{"postgres://ann:s3cr%40t@db:5432/r?table=t", "postgres://ann:xxxxx@db:5432/r?table=t"},
+		{"postgres://ann:p@ss@db/r", "postgres://ann:xxxxx@db/r"},
+		{"postgres:///r?host=/tmp&password=s3cret&sslmode=disable", "postgres:///r?host=/tmp&password=xxxxx&sslmode=disable"},
+		{"postgres:///r?PassWord=s3cret", "postgres:///r?PassWord=xxxxx"},
+		{"postgres://a:b@h/r?password=c&query=SELECT%201", "postgres://a:xxxxx@h/r?password=xxxxx&query=SELECT%201"},
+		{"https://example.com/r.csv?passwordless=1", "https://example.com/r.csv?passwordless=1"},
+		{"postgres://h/r?query=SELECT 'a:b@c'", "postgres://h/r?query=SELECT 'a:b@c'"},
+	} {
+		if got := Redact(c.in); got != c.want {
+			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSourceNameRedacts(t *testing.T) {
+	if got, want := SourceName("postgres://u:hunter2@h/db"), "postgres://u:xxxxx@h/db"; got != want {
+		t.Errorf("SourceName = %q, want %q", got, want)
+	}
+}
