@@ -43,15 +43,12 @@ func QueryOf(u *url.URL) (string, error) {
 			return "", err
 		}
 		return p.query, nil
-	case p.hasTable && p.table == "":
-		return "", errors.New("empty table=")
-	case !p.hasTable:
-		p.table = DefaultTable
 	}
-	if !IsIdentifier(p.table) {
-		return "", fmt.Errorf("table=%s is not a plain identifier (letters, digits and _); use query= for others", quote.Short(p.table))
+	table, err := p.tableName(DefaultTable, "; use query= for others")
+	if err != nil {
+		return "", err
 	}
-	return `SELECT * FROM "` + p.table + `"`, nil
+	return `SELECT * FROM "` + table + `"`, nil
 }
 
 // Querier runs a query: a *sql.DB, *sql.Conn or *sql.Tx.
@@ -314,16 +311,24 @@ func TableOf(u *url.URL, def string) (string, error) {
 		return "", err
 	}
 	u.RawQuery = strings.Join(p.rest, "&")
-	switch {
-	case p.hasQuery:
+	if p.hasQuery {
 		return "", errors.New("query= reads; give table=NAME, the table to write")
+	}
+	return p.tableName(def, "")
+}
+
+// tableName returns the table table= names, def without one; an empty
+// table= or one that is not a plain identifier is an error, the latter
+// ending with hint.
+func (p params) tableName(def, hint string) (string, error) {
+	switch {
 	case p.hasTable && p.table == "":
 		return "", errors.New("empty table=")
 	case !p.hasTable:
-		p.table = def
+		return def, nil
 	}
 	if !IsIdentifier(p.table) {
-		return "", fmt.Errorf("table=%s is not a plain identifier (letters, digits and _)", quote.Short(p.table))
+		return "", fmt.Errorf("table=%s is not a plain identifier (letters, digits and _)%s", quote.Short(p.table), hint)
 	}
 	return p.table, nil
 }
