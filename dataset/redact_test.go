@@ -1,6 +1,9 @@
 package dataset
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRedact(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -25,4 +28,26 @@ func TestSourceNameRedacts(t *testing.T) {
 	if got, want := SourceName("postgres://u:hunter2@h/db"), "postgres://u:xxxxx@h/db"; got != want {
 		t.Errorf("SourceName = %q, want %q", got, want)
 	}
+}
+
+// FuzzRedact checks that a password in the user part or in password= is
+// gone from the redacted URL, and that Redact is idempotent.
+func FuzzRedact(f *testing.F) {
+	for _, pw := range []string{"s3cret", "p:w", "%40x", "xx xx"} {
+		f.Add(pw)
+	}
+	f.Fuzz(func(t *testing.T, pw string) {
+		const redacted = "postgres://ann:xxxxx@host/db?password=xxxxx"
+		src := "postgres://ann:" + pw + "@host/db?password=" + pw
+		got := Redact(src)
+		if Redact(got) != got {
+			t.Errorf("Redact(%q) = %q, redacted again %q", src, got, Redact(got))
+		}
+		if pw == "" || strings.ContainsAny(pw, "@/?#&") || strings.Contains(redacted, pw) {
+			return
+		}
+		if got != redacted {
+			t.Errorf("Redact(%q) = %q, want %q", src, got, redacted)
+		}
+	})
 }

@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5/pgproto3"
 	"io"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/dataset/sqlsrc"
 	"github.com/recnet/recnet/internal/quote"
@@ -34,7 +34,7 @@ func Open(ctx context.Context, src string, _ dataset.Options) (dataset.RowSource
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, scrub(err, cfg.Password))
 	}
-	rows, err := query1(ctx, conn, query, name)
+	rows, err := runQuery(ctx, conn, query, name)
 	if err != nil {
 		closeConn(conn)
 		return nil, scrub(err, cfg.Password)

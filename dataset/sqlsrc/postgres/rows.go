@@ -34,10 +34,10 @@ type Rows struct {
 	err    error
 }
 
-// query1 runs query in a READ ONLY transaction on conn and returns its
+// runQuery runs query in a READ ONLY transaction on conn and returns its
 // rows; closing them closes conn. name (the source URL, redacted) is used
 // in errors.
-func query1(ctx context.Context, conn *pgconn.PgConn, query, name string) (*Rows, error) {
+func runQuery(ctx context.Context, conn *pgconn.PgConn, query, name string) (*Rows, error) {
 	if err := exec(ctx, conn, "BEGIN TRANSACTION READ ONLY"); err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
