@@ -120,9 +120,9 @@ func TestReadRefusals(t *testing.T) {
 	}
 	nan := float32(math.NaN())
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, dir string)
-		want  string
+		want   string
 	}{
 		{"rank too large", func(t *testing.T, dir string) {
 			writeMeta(t, dir, strings.Replace(sparkMetadata, "RANK", "4096", 1))
