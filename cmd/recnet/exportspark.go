@@ -17,7 +17,7 @@ const (
 
 var exportFormats = []string{formatCSV, formatSparkALS}
 
-const exportFormatUsage = "csv: user_embeddings.csv, item_embeddings.csv and their .npy twins; spark-als: the directory Spark 3's ALSModel.save writes (metadata, userFactors and itemFactors as Parquet; Spark ALS.load reads it), for dot with a linear output, mf and ials only: biases, mean and the rating scale are folded into two extra columns so that Spark's prediction (the dot product) is the model's rating; raw ids that are not all integers within int32 are numbered and mapped in DIR/recnet-ids/users.csv and items.csv"
+const exportFormatUsage = "format of the embeddings written: csv (user_embeddings.csv, item_embeddings.csv and their .npy twins) or spark-als: the directory Spark 3's ALSModel.save writes (metadata, userFactors and itemFactors as Parquet; Spark ALS.load reads it), for dot with a linear output, mf and ials only: biases, mean and the rating scale are folded into two extra columns so that Spark's prediction (the dot product) is the model's rating; raw ids that are not all integers within int32 are numbered and mapped in DIR/recnet-ids/users.csv and items.csv"
 
 // sparkDirRule is the --help of --dir for the spark-als format.
 const sparkDirRule = "the whole directory is written beside it under a temporary name and renamed; an existing directory is replaced only when empty or a saved ALSModel (only metadata, userFactors, itemFactors and recnet-ids in it), anything else is refused"

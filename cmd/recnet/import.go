@@ -17,7 +17,7 @@ import (
 // importRun holds the flags of import.
 type importRun struct {
 	spark, out, ratings, format, columns, task, ratingRange string
-	alpha, l2                                                float64
+	alpha, l2                                               float64
 }
 
 func importCmd() *cobra.Command {
@@ -44,14 +44,14 @@ rank finite values, ids must be unique, and errors name the file, row and field.
 	}
 	fs := c.Flags()
 	fs.StringVar(&r.spark, "spark-als", "", "the saved ALSModel directory (metadata, userFactors, itemFactors; Parquet part files only, at most rank 1024 and 2^31-1 rows a table); read only")
-	fs.StringVar(&r.out, "out", "", "model file to write"+outputRule)
+	fs.StringVar(&r.out, "out", "", "file the imported model is written to"+outputRule)
 	fs.StringVar(&r.ratings, "ratings", "", dataUsage+" (here no builtin): the users' histories, and the rating range")
 	fs.StringVar(&r.format, "format", "auto", formatUsage)
 	fs.StringVar(&r.columns, "columns", "", columnsUsage)
-	fs.StringVar(&r.task, "task", model.TaskRating, "what ALS was trained on: rating (implicitPrefs false: a dot net) or implicit (implicitPrefs true: an ials net)")
+	fs.StringVar(&r.task, "task", model.TaskRating, "rating (ALS trained with implicitPrefs false: read as a dot net) or implicit (implicitPrefs true: read as an ials net): what Spark's ALS was trained on, which its saved model does not say")
 	fs.StringVar(&r.ratingRange, "range", "", "MIN,MAX: the rating range of a rating-task model without --ratings (predictions are clipped to it; fold-in takes ratings within it)")
-	fs.Float64Var(&r.alpha, "alpha", sparkals.SparkAlpha, "--task implicit: Spark's alpha (confidence 1 + alpha·r), which fold-in uses")
-	fs.Float64Var(&r.l2, "l2", sparkals.SparkRegParam, "--task implicit: Spark's regParam, which fold-in uses (recnet scales it by a row's confidence sum, Spark by its number of interactions)")
+	fs.Float64Var(&r.alpha, "spark-alpha", sparkals.SparkAlpha, "--task implicit: the alpha ALS was trained with (confidence 1 + alpha·r), kept as the ials model's alpha, which fold-in uses; above 0 and finite")
+	fs.Float64Var(&r.l2, "spark-reg-param", sparkals.SparkRegParam, "--task implicit: the regParam ALS was trained with, kept as the ials model's l2, which fold-in uses (recnet scales it by a row's confidence sum, Spark by its number of interactions); above 0 and finite")
 	return c
 }
 
@@ -75,7 +75,7 @@ func (r *importRun) run(cmd *cobra.Command, _ []string) error {
 		return badInput(fmt.Errorf("--spark-als: %w", err))
 	}
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "%s: rank %d, %d users, %d items: a %s net\n", r.spark, m.Config.Dim, m.Users.Len(), m.Items.Len(), m.Net.Kind())
+	fmt.Fprintf(out, "%s: rank %d, %d users, %d items; read as a model of kind %s\n", r.spark, m.Config.Dim, m.Users.Len(), m.Items.Len(), m.Net.Kind())
 	if r.ratings != "" {
 		d, err := loadDataset(cmd.Context(), r.ratings, r.format, r.columns, r.task)
 		if err != nil {
@@ -106,8 +106,8 @@ func (r *importRun) check(cmd *cobra.Command) error {
 		return badInput(errors.New("--spark-als: required: the saved ALSModel directory"))
 	case r.out == "":
 		return badInput(errors.New("--out: required: the model file to write"))
-	case r.task == model.TaskRating && (fs.Changed("alpha") || fs.Changed("l2")):
-		return badInput(errors.New("--alpha and --l2 are settings of --task implicit"))
+	case r.task == model.TaskRating && (fs.Changed("spark-alpha") || fs.Changed("spark-reg-param")):
+		return badInput(errors.New("--spark-alpha and --spark-reg-param are settings of --task implicit"))
 	case r.ratings != "" && r.ratingRange != "":
 		return badInput(errors.New("--range and --ratings: the ratings give the range; give one"))
 	case r.task == model.TaskRating && r.ratings == "" && r.ratingRange == "":
@@ -118,10 +118,10 @@ func (r *importRun) check(cmd *cobra.Command) error {
 		return badInput(errors.New("--range is a setting of --task rating"))
 	}
 	if !(r.alpha > 0) || math.IsInf(r.alpha, 0) {
-		return badInput(fmt.Errorf("--alpha %g: must be positive and finite", r.alpha))
+		return badInput(fmt.Errorf("--spark-alpha %g: must be positive and finite", r.alpha))
 	}
 	if !(r.l2 > 0) || math.IsInf(r.l2, 0) {
-		return badInput(fmt.Errorf("--l2 %g: must be positive and finite", r.l2))
+		return badInput(fmt.Errorf("--spark-reg-param %g: must be positive and finite", r.l2))
 	}
 	if abs, err := filepath.Abs(r.out); err == nil {
 		if dir, err := filepath.Abs(r.spark); err == nil && strings.HasPrefix(abs, dir+string(filepath.Separator)) {

@@ -58,7 +58,7 @@ func TestSparkALSRefusals(t *testing.T) {
 		{[]string{"export", "--model", m, "--format", "spark-als", "--dir", other}, "notes.txt"},
 		{[]string{"import", "--spark-als", als, "--out", out}, "--range MIN,MAX"},
 		{[]string{"import", "--spark-als", als, "--out", out, "--range", "5,3"}, "--range"},
-		{[]string{"import", "--spark-als", als, "--out", out, "--range", "1,5", "--alpha", "2"}, "--alpha"},
+		{[]string{"import", "--spark-als", als, "--out", out, "--range", "1,5", "--spark-alpha", "2"}, "--spark-alpha"},
 		{[]string{"import", "--spark-als", als, "--out", filepath.Join(als, "m.recnet"), "--range", "1,5"}, "inside --spark-als"},
 		{[]string{"import", "--spark-als", other, "--out", out, "--range", "1,5"}, "metadata"},
 		{[]string{"import", "--spark-als", als, "--out", out, "--ratings", write(t, dir, "extra.csv", "user,item,rating\n"+user+","+item+",4\nnobody,"+item+",3\n")}, "row 2: field user \"nobody\""},
@@ -74,4 +74,3 @@ func TestSparkALSRefusals(t *testing.T) {
 		t.Errorf("a refused import wrote %s", out)
 	}
 }
-

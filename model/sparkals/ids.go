@@ -46,10 +46,10 @@ func rawIDs(path, col string, ids []int32) ([]string, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrLayout, path, err)
 		}
+		line, _ := r.FieldPos(0)
 		id, err := strconv.ParseInt(rec[0], 10, 32)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: line %d: field id is %s, not a 32-bit integer", ErrLayout, path, line, quote.Short(rec[0]))
