@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/model/sparkals"
@@ -17,7 +18,7 @@ const (
 
 var exportFormats = []string{formatCSV, formatSparkALS}
 
-const exportFormatUsage = "format of the embeddings written: csv (user_embeddings.csv, item_embeddings.csv and their .npy twins) or spark-als: the directory Spark 3's ALSModel.save writes (metadata, userFactors and itemFactors as Parquet; Spark ALS.load reads it), for dot with a linear output, mf and ials only: biases, mean and the rating scale are folded into two extra columns so that Spark's prediction (the dot product) is the model's rating; raw ids that are not all integers within int32 are numbered and mapped in DIR/recnet-ids/users.csv and items.csv"
+const exportFormatUsage = "format of the embeddings written: csv (user_embeddings.csv, item_embeddings.csv and their .npy twins) or spark-als: the directory Spark 3's ALSModel.save writes (metadata, userFactors and itemFactors as Parquet; Spark ALS.load reads it), for dot with a linear output, mf and ials only: biases, mean and the rating scale are folded into up to three extra columns (user_bias, offset, item_bias; recnet-ids/model.json says which, and lets import give back a dot model to the bit) so that Spark's prediction (the dot product) is the model's rating; raw ids that are not all integers within int32 are numbered and mapped in DIR/recnet-ids/users.csv and items.csv"
 
 // sparkDirRule is the --help of --dir for the spark-als format.
 const sparkDirRule = "the whole directory is written beside it under a temporary name and renamed; an existing directory is replaced only when empty or a saved ALSModel (only metadata, userFactors, itemFactors and recnet-ids in it), anything else is refused"
@@ -39,7 +40,7 @@ func exportSparkALS(cmd *cobra.Command, m *model.Model, dir string) error {
 	}
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "%s: Spark ALSModel, rank %d, %d users, %d items\n", dir, w.Rank, m.Users.Len(), m.Items.Len())
-	if w.UserBias || w.ItemBias || w.Scale != 1 {
+	if len(w.Columns) > 0 || w.Scale != 1 {
 		fmt.Fprintf(out, "folded in: %s (Spark's prediction is the model's rating)\n", foldSays(w))
 	}
 	for _, side := range []struct{ what, path string }{{"user", w.UserMap}, {"item", w.ItemMap}} {
@@ -56,17 +57,10 @@ func exportSparkALS(cmd *cobra.Command, m *model.Model, dir string) error {
 func foldSays(w sparkals.Written) string {
 	var parts []string
 	if w.Scale != 1 {
-		parts = append(parts, fmt.Sprintf("user vectors scaled by %g", w.Scale))
+		parts = append(parts, fmt.Sprintf("user factors scaled by %g", w.Scale))
 	}
-	if w.UserBias {
-		parts = append(parts, "user bias, mean and offset as a user column")
+	for _, c := range w.Columns {
+		parts = append(parts, fmt.Sprintf("column %s", c))
 	}
-	if w.ItemBias {
-		parts = append(parts, "item bias as an item column")
-	}
-	s := parts[0]
-	for _, p := range parts[1:] {
-		s += "; " + p
-	}
-	return s
+	return strings.Join(parts, ", ")
 }

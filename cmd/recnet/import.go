@@ -33,7 +33,11 @@ its prediction is Spark's, the dot product of the two vectors, clipped to the
 rating range. A model of ALS on implicit feedback (--task implicit; Spark's
 saved model does not say which) becomes an ials net, its scores a relevance.
 Raw ids come from DIR/recnet-ids/users.csv and items.csv when present (recnet's
-export writes them), else are Spark's integer ids.
+export writes them), else are Spark's integer ids. A dot model recnet exported
+comes back as it was, to the bit (settings, biases, range), when its
+recnet-ids/model.json says how the vectors were made and they give its values
+back exactly: always without scaling, and for a rating range spanning a power of
+two (1..5, 3..5, 0..1); otherwise it is read as any ALS model.
 
 --ratings adds the users' histories, so that recommendations leave out what a
 user rated, and gives the rating range; every user and item in it must have a
@@ -75,7 +79,17 @@ func (r *importRun) run(cmd *cobra.Command, _ []string) error {
 		return badInput(fmt.Errorf("--spark-als: %w", err))
 	}
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "%s: rank %d, %d users, %d items; read as a model of kind %s\n", r.spark, m.Config.Dim, m.Users.Len(), m.Items.Len(), m.Net.Kind())
+	restored := sparkals.Restored(m)
+	switch {
+	case restored && r.ratingRange != "":
+		return badInput(fmt.Errorf("--range: %s is a recnet export whose recnet-ids/model.json gives the range %g..%g", r.spark, m.Min, m.Max))
+	case !restored && r.task == model.TaskRating && r.ratings == "" && r.ratingRange == "":
+		return badInput(errors.New("--task rating needs the rating range: give --ratings (the table ALS was trained on) or --range MIN,MAX"))
+	case restored:
+		fmt.Fprintf(out, "%s: the %s model recnet exported, given back as it was (%d users, %d items, range %g..%g)\n", r.spark, m.Net.Kind(), m.Users.Len(), m.Items.Len(), m.Min, m.Max)
+	default:
+		fmt.Fprintf(out, "%s: rank %d, %d users, %d items; read as a model of kind %s\n", r.spark, m.Config.Dim, m.Users.Len(), m.Items.Len(), m.Net.Kind())
+	}
 	if r.ratings != "" {
 		d, err := loadDataset(cmd.Context(), r.ratings, r.format, r.columns, r.task)
 		if err != nil {
@@ -85,6 +99,9 @@ func (r *importRun) run(cmd *cobra.Command, _ []string) error {
 			return badInput(fmt.Errorf("--ratings: %w", err))
 		}
 		fmt.Fprintf(out, "%s: %d ratings kept as the users' histories; range %g..%g\n", d.Name, d.Len(), m.Min, m.Max)
+		if restored {
+			fmt.Fprintf(out, "(the range is the exported model's; the ratings give the histories only)\n")
+		}
 	} else if r.ratingRange != "" {
 		if m.Min, m.Max, err = parseRange(r.ratingRange); err != nil {
 			return err
@@ -110,8 +127,6 @@ func (r *importRun) check(cmd *cobra.Command) error {
 		return badInput(errors.New("--spark-alpha and --spark-reg-param are settings of --task implicit"))
 	case r.ratings != "" && r.ratingRange != "":
 		return badInput(errors.New("--range and --ratings: the ratings give the range; give one"))
-	case r.task == model.TaskRating && r.ratings == "" && r.ratingRange == "":
-		return badInput(errors.New("--task rating needs the rating range: give --ratings (the table ALS was trained on) or --range MIN,MAX"))
 	case r.ratings == "builtin":
 		return badInput(errors.New("--ratings builtin: give the table ALS was trained on"))
 	case r.task == model.TaskImplicit && r.ratingRange != "":

@@ -43,6 +43,14 @@ func TestSparkALSRefusals(t *testing.T) {
 	if _, stderr, code := run(t, "export", "--model", m, "--format", "spark-als", "--dir", als); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, stderr)
 	}
+	// A layout without recnet's model.json, as Spark writes one.
+	plain := filepath.Join(dir, "plain")
+	if _, stderr, code := run(t, "export", "--model", m, "--format", "spark-als", "--dir", plain); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, stderr)
+	}
+	if err := os.Remove(filepath.Join(plain, "recnet-ids", "model.json")); err != nil {
+		t.Fatal(err)
+	}
 	other := filepath.Join(dir, "other")
 	if err := os.MkdirAll(other, 0o755); err != nil {
 		t.Fatal(err)
@@ -56,8 +64,9 @@ func TestSparkALSRefusals(t *testing.T) {
 	}{
 		{[]string{"export", "--model", m, "--format", "parquet", "--dir", als}, "--format"},
 		{[]string{"export", "--model", m, "--format", "spark-als", "--dir", other}, "notes.txt"},
-		{[]string{"import", "--spark-als", als, "--out", out}, "--range MIN,MAX"},
-		{[]string{"import", "--spark-als", als, "--out", out, "--range", "5,3"}, "--range"},
+		{[]string{"import", "--spark-als", plain, "--out", out}, "--range MIN,MAX"},
+		{[]string{"import", "--spark-als", plain, "--out", out, "--range", "5,3"}, "--range"},
+		{[]string{"import", "--spark-als", als, "--out", out, "--range", "3,5"}, "gives the range"},
 		{[]string{"import", "--spark-als", als, "--out", out, "--range", "1,5", "--spark-alpha", "2"}, "--spark-alpha"},
 		{[]string{"import", "--spark-als", als, "--out", filepath.Join(als, "m.recnet"), "--range", "1,5"}, "inside --spark-als"},
 		{[]string{"import", "--spark-als", other, "--out", out, "--range", "1,5"}, "metadata"},

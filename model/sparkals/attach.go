@@ -8,9 +8,9 @@ import (
 	"github.com/recnet/recnet/model"
 )
 
-// Attach gives m, as Read made it, the ratings of d: its rating range
-// (d's smallest and largest rating), step (model.RatingStep) and seen
-// items, so that recommendations leave out what a user rated and a
+// Attach gives m, as Read made it, the ratings of d: its seen items
+// and, unless Read restored m with its own (Restored), its rating range
+// (d's smallest and largest rating) and step (model.RatingStep), so that recommendations leave out what a user rated and a
 // user's history can be folded in and explained. A row whose user or
 // item has no vector in m is refused, naming d, the row (1-based, in the
 // table as read) and the field; so is a table without rows.
@@ -36,7 +36,10 @@ func Attach(m *model.Model, d *dataset.Dataset) error {
 	if err != nil {
 		return fmt.Errorf("sparkals: %s: %w", d.Name, err)
 	}
-	m.Min, m.Max, m.Step, m.Seen = float64(lo), float64(hi), model.RatingStep(d.Ratings), seen
+	m.Seen = seen
+	if !Restored(m) {
+		m.Min, m.Max, m.Step = float64(lo), float64(hi), model.RatingStep(d.Ratings)
+	}
 	return nil
 }
 

@@ -40,17 +40,21 @@
 // give Spark's prediction on recnet's original rating scale: with the
 // rating range Min..Max of a model trained on min-max scaled ratings,
 // s = Max-Min and c = Min (s = 1, c = 0 otherwise), the user vector is
-// [s·p, s·(b_u+μ)+c, 1] and the item vector [q, 1, s·b_i], so that their
-// dot product is c + s·(<p,q> + b_u + b_i + μ), the model's rating. A
-// column is left out when it would be zero for every row (no biases, no
-// mean, no offset), so a model without biases and scaling is written
-// as it is, and reading it back gives the same bits.
+// [s·p, s·(b_u+μ), c, 1] and the item vector [q, 1, 1, s·b_i], so that
+// their dot product is c + s·(<p,q> + b_u + b_i + μ), the model's rating.
+// Each added column (user_bias, offset, item_bias) is left out when it
+// would be zero for every row, so a model without biases and scaling is
+// written as it is. recnet-ids/model.json says how the vectors were made
+// (kind, settings, range, columns, s and c).
 //
 // Read makes a model of a kind without biases whose score is the dot
 // product of the vectors: dot with a linear output, zero biases and no
 // scaling for ALS trained on ratings (implicitPrefs false), and ials for
 // ALS trained on implicit feedback (Spark's saved model does not say
-// which; the caller does). Input is untrusted: the rank is bounded
+// which; the caller does). A dot model Write wrote comes back as it was,
+// biases, settings and range, to the bit, when model.json says how and
+// the vectors give its values back exactly (s a power of two: no
+// scaling, or a range of 1..5, 3..5, 0..1). Input is untrusted: the rank is bounded
 // (MaxRank), every vector must have rank finite values, ids must be
 // unique, and errors name the file, the row and the field. Memory grows
 // with the rows actually read, never with a length a file declares.

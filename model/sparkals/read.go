@@ -44,6 +44,10 @@ type ReadOptions struct {
 	Alpha, L2 float64
 }
 
+// Restored reports whether m is a model Read gave back as Write wrote
+// it: one with a rating range, where Read leaves none.
+func Restored(m *model.Model) bool { return m.Min != 0 || m.Max != 0 }
+
 // metadataMax bounds the metadata line Read reads.
 const metadataMax = 1 << 20
 
@@ -56,6 +60,12 @@ const metadataMax = 1 << 20
 // no rating range (Min and Max 0), no seen items and no history: the
 // caller sets what it knows. Errors wrap ErrLayout and name the file, the
 // row and the field.
+//
+// A dot model Write wrote comes back as it was (its settings, biases,
+// rating range and step, to the bit) when recnet-ids/model.json says how
+// its vectors were made and they give its values back exactly: always
+// for a model without scaling, and for one whose rating range spans a
+// power of two (1..5, 3..5, 0..1). Then Restored reports true.
 func Read(dir string, opt ReadOptions) (*model.Model, error) {
 	cfg, err := readConfig(opt)
 	if err != nil {
@@ -81,6 +91,18 @@ func Read(dir string, opt ReadOptions) (*model.Model, error) {
 	items, err := rawIDs(filepath.Join(dir, idsDir, itemsMap), "item", iids)
 	if err != nil {
 		return nil, err
+	}
+	restored, err := restore(dir, rank, user, item)
+	if err != nil {
+		return nil, err
+	}
+	if restored != nil {
+		if restored.Config.Implicit() != (cfg.Task == model.TaskImplicit) {
+			return nil, fmt.Errorf("%w: %s: recnet wrote a dot model of the %s task, not of the %s task", ErrLayout,
+				filepath.Join(dir, idsDir, modelFile), restored.Config.WithDefaults().Task, cfg.Task)
+		}
+		restored.Users, restored.Items = dataset.NewIDMap(users), dataset.NewIDMap(items)
+		return restored, nil
 	}
 	params := []model.Param{
 		{Name: "user_embedding", Rows: len(uids), Cols: rank, Data: user},

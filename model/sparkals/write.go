@@ -34,17 +34,22 @@ type Options struct {
 // Written says what Write wrote.
 type Written struct {
 	Rank int // the number of features a vector
-	// UserBias and ItemBias say that the user vectors end with the
-	// user's bias, mean and offset (and the item vectors with 1), and
-	// that the item vectors end with the item's bias (and the user
-	// vectors with 1).
-	UserBias, ItemBias bool
-	// Scale is s, the factor of the user vectors (1 when the model
-	// predicts on its original scale).
-	Scale float64
+	// Columns name the columns after the model's factors: "user_bias"
+	// (the user's s·(b_u+μ), 1 for an item), "offset" (c, 1 for an
+	// item) and "item_bias" (1 for a user, the item's s·b_i), each only
+	// when it is not zero for every row.
+	Columns []string
+	// Scale and Offset are s and c: the user vectors' factors are s
+	// times the model's; 1 and 0 for a model that predicts on its
+	// original scale.
+	Scale, Offset float64
 	// UserMap and ItemMap are the id maps written, "" for a side whose
 	// raw ids are Spark's ids.
 	UserMap, ItemMap string
+	// Sidecar is the file that says how the vectors were made
+	// (recnet-ids/model.json), which lets Read give back a dot model
+	// exactly.
+	Sidecar string
 }
 
 // Write writes m into dir as a saved Spark ALSModel (see the package
@@ -69,7 +74,7 @@ func Write(dir string, m *model.Model, opt Options) (Written, error) {
 		return Written{}, fmt.Errorf("sparkals: %w", err)
 	}
 	defer os.RemoveAll(tmp) // after a rename, nothing is left there
-	w := Written{Rank: f.rank, UserBias: f.userBias, ItemBias: f.itemBias, Scale: f.scale}
+	w := Written{Rank: f.rank, Columns: f.columns, Scale: f.scale, Offset: f.offset, Sidecar: filepath.Join(dir, idsDir, modelFile)}
 	uids, umap := sparkIDs(m.Users)
 	iids, imap := sparkIDs(m.Items)
 	uid := f.uid()
@@ -77,6 +82,7 @@ func Write(dir string, m *model.Model, opt Options) (Written, error) {
 		func() error { return writeMetadata(tmp, uid, f.rank, opt.Timestamp) },
 		func() error { return writeFactors(filepath.Join(tmp, usersDir), uid, uids, f.user, f.rank) },
 		func() error { return writeFactors(filepath.Join(tmp, itemsDir), uid, iids, f.item, f.rank) },
+		func() error { return writeSidecar(filepath.Join(tmp, idsDir, modelFile), m, f) },
 	}
 	if umap {
 		w.UserMap = filepath.Join(dir, idsDir, usersMap)
@@ -97,12 +103,21 @@ func Write(dir string, m *model.Model, opt Options) (Written, error) {
 	return w, nil
 }
 
-// factors are the vectors Write writes, rank values a row.
+// The columns Write adds after the factors, in this order, each only
+// when it is not zero for every row.
+const (
+	colUserBias = "user_bias" // user: s·(b_u+μ); item: 1
+	colOffset   = "offset"    // user: c; item: 1
+	colItemBias = "item_bias" // user: 1; item: s·b_i
+)
+
+// factors are the vectors Write writes, rank values a row: dim factors
+// and the columns.
 type factors struct {
-	user, item         []float32
-	rank               int
-	userBias, itemBias bool
-	scale              float64
+	user, item    []float32
+	dim, rank     int
+	columns       []string
+	scale, offset float64
 }
 
 // factorsOf returns m's vectors in Spark's form: the embeddings with the
@@ -132,73 +147,76 @@ func factorsOf(m *model.Model) (factors, error) {
 	if d <= 0 || len(p) != users*d || len(q) != items*d {
 		return factors{}, fmt.Errorf("sparkals: the model's tables do not match its %d users and %d items", users, items)
 	}
-	s, c := 1.0, 0.0
+	f := factors{dim: d, scale: 1}
 	if !m.Config.NoScale && !m.Config.Implicit() && m.Max > m.Min {
-		s, c = m.Max-m.Min, m.Min
+		f.scale, f.offset = m.Max-m.Min, m.Min
 	}
-	f := factors{scale: s}
-	ua := make([]float64, users) // the user's constant: s·(b_u+μ)+c
-	for u := range ua {
+	ub := make([]float32, users)
+	ib := make([]float32, items)
+	var withUB, withIB bool
+	for u := range ub {
 		b := float64(mu)
 		if bu != nil {
 			b += float64(bu[u])
 		}
-		ua[u] = s*b + c
-		f.userBias = f.userBias || float32(ua[u]) != 0
+		ub[u] = float32(f.scale * b)
+		withUB = withUB || ub[u] != 0
 	}
-	for _, b := range bi {
-		f.itemBias = f.itemBias || b != 0
+	for i := range ib {
+		if bi != nil {
+			ib[i] = float32(f.scale * float64(bi[i]))
+		}
+		withIB = withIB || ib[i] != 0
 	}
-	f.rank = d + btoi(f.userBias) + btoi(f.itemBias)
+	for _, c := range []struct {
+		name string
+		with bool
+	}{{colUserBias, withUB}, {colOffset, float32(f.offset) != 0}, {colItemBias, withIB}} {
+		if c.with {
+			f.columns = append(f.columns, c.name)
+		}
+	}
+	f.rank = d + len(f.columns)
 	f.user = make([]float32, users*f.rank)
 	f.item = make([]float32, items*f.rank)
 	for u := range users {
 		row := f.user[u*f.rank : (u+1)*f.rank]
 		for j, v := range p[u*d : (u+1)*d] {
-			row[j] = float32(s * float64(v))
+			row[j] = float32(f.scale * float64(v))
 		}
-		extra(row[d:], f.userBias, f.itemBias, float32(ua[u]), 1)
+		f.extra(row[d:], ub[u], float32(f.offset), 1)
 	}
 	for i := range items {
 		row := f.item[i*f.rank : (i+1)*f.rank]
 		copy(row, q[i*d:(i+1)*d])
-		var b float32
-		if bi != nil {
-			b = float32(s * float64(bi[i]))
-		}
-		extra(row[d:], f.userBias, f.itemBias, 1, b)
+		f.extra(row[d:], 1, 1, ib[i])
 	}
-	for k, v := range f.user {
-		if math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
-			return factors{}, fmt.Errorf("sparkals: user %d's vector holds %v at %d once scaled by %g", k/f.rank, v, k%f.rank, s)
-		}
-	}
-	for k, v := range f.item {
-		if math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
-			return factors{}, fmt.Errorf("sparkals: item %d's vector holds %v at %d", k/f.rank, v, k%f.rank)
+	for _, t := range []struct {
+		what string
+		vecs []float32
+	}{{"user", f.user}, {"item", f.item}} {
+		for k, v := range t.vecs {
+			if math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+				return factors{}, fmt.Errorf("sparkals: %s %d's vector holds %v at %d once scaled by %g", t.what, k/f.rank, v, k%f.rank, f.scale)
+			}
 		}
 	}
 	return f, nil
 }
 
-// extra sets the folded columns of a vector: u (the user column) when
-// withUser, then i (the item column) when withItem.
-func extra(dst []float32, withUser, withItem bool, u, i float32) {
-	k := 0
-	if withUser {
-		dst[k] = u
-		k++
+// extra sets the added columns of a vector: ub, off and ib for the user
+// bias, offset and item bias columns.
+func (f factors) extra(dst []float32, ub, off, ib float32) {
+	for k, c := range f.columns {
+		switch c {
+		case colUserBias:
+			dst[k] = ub
+		case colOffset:
+			dst[k] = off
+		case colItemBias:
+			dst[k] = ib
+		}
 	}
-	if withItem {
-		dst[k] = i
-	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // uid returns the model's uid, "als_" and 12 hex digits of a hash of the
