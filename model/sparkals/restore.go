@@ -83,24 +83,21 @@ func restore(dir string, rank int, user, item []float32) (*model.Model, error) {
 	d, users, items := sc.Dim, len(user)/rank, len(item)/rank
 	p, q := make([]float32, users*d), make([]float32, items*d)
 	bu, bi := make([]float32, users), make([]float32, items)
-	exact := func(scaled float32) (float32, bool) {
-		v := float32(float64(scaled) / sc.Scale)
-		return v, float32(sc.Scale*float64(v)) == scaled
-	}
 	ok := true
+	// unscale sets *dst to scaled/s, and ok false unless s·*dst is scaled.
+	unscale := func(dst *float32, scaled float32) {
+		*dst = float32(float64(scaled) / sc.Scale)
+		ok = ok && float32(sc.Scale*float64(*dst)) == scaled
+	}
 	for u := range users {
 		row := user[u*rank : (u+1)*rank]
 		for j := range d {
-			var e bool
-			p[u*d+j], e = exact(row[j])
-			ok = ok && e
+			unscale(&p[u*d+j], row[j])
 		}
 		for k, c := range sc.Columns {
 			switch v := row[d+k]; c {
 			case colUserBias:
-				var e bool
-				bu[u], e = exact(v)
-				ok = ok && e
+				unscale(&bu[u], v)
 			case colOffset:
 				ok = ok && v == float32(sc.Offset)
 			case colItemBias:
@@ -116,9 +113,7 @@ func restore(dir string, rank int, user, item []float32) (*model.Model, error) {
 		for k, c := range sc.Columns {
 			switch v := row[d+k]; c {
 			case colItemBias:
-				var e bool
-				bi[i], e = exact(v)
-				ok = ok && e
+				unscale(&bi[i], v)
 			default:
 				ok = ok && v == 1
 			}
