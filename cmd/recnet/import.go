@@ -49,7 +49,7 @@ rank finite values, ids must be unique, and errors name the file, row and field.
 	fs := c.Flags()
 	fs.StringVar(&r.spark, "spark-als", "", "the saved ALSModel directory (metadata, userFactors, itemFactors; Parquet part files only, at most rank 1024 and 2^31-1 rows a table); read only")
 	fs.StringVar(&r.out, "out", "", "file the imported model is written to"+outputRule)
-	fs.StringVar(&r.ratings, "ratings", "", dataUsage+" (here no builtin): the users' histories, and the rating range")
+	fs.StringVar(&r.ratings, "ratings", "", "the ratings ALS was trained on, read as --data reads its table (a file path, an http(s) URL or a SQLite query; not builtin): the users' histories, and the rating range")
 	fs.StringVar(&r.format, "format", "auto", formatUsage)
 	fs.StringVar(&r.columns, "columns", "", columnsUsage)
 	fs.StringVar(&r.task, "task", model.TaskRating, "rating (ALS trained with implicitPrefs false: read as a dot net) or implicit (implicitPrefs true: read as an ials net): what Spark's ALS was trained on, which its saved model does not say")

@@ -137,11 +137,11 @@ func factorsOf(m *model.Model) (factors, error) {
 	case *model.IALS:
 		p, q, d = n.UserEmb, n.ItemEmb, n.Dim
 	default:
-		kind := "no"
+		kind := "a model without a net"
 		if m.Net != nil {
-			kind = "a " + m.Net.Kind()
+			kind = m.Net.Kind()
 		}
-		return factors{}, fmt.Errorf("%w: %s net as a Spark ALS model: only dot (linear output), mf and ials, whose score is a dot product plus biases, can be", model.ErrUnsupported, kind)
+		return factors{}, fmt.Errorf("%w: %s cannot be written as a Spark ALS model; dot (linear output), mf and ials, whose score is a dot product plus biases, can", model.ErrUnsupported, kind)
 	}
 	users, items := m.Users.Len(), m.Items.Len()
 	if d <= 0 || len(p) != users*d || len(q) != items*d {
