@@ -53,7 +53,8 @@ type Written struct {
 }
 
 // Write writes m into dir as a saved Spark ALSModel (see the package
-// documentation) and returns what it wrote. dir is made whole in a
+// documentation) and returns what it wrote, creating dir's parents if
+// missing. dir is made whole in a
 // temporary directory beside it and renamed: a failed Write leaves dir as
 // it was. An existing dir is replaced only when it is empty or holds a
 // saved ALSModel (metadata, userFactors, itemFactors and recnet-ids, no
@@ -69,6 +70,9 @@ func Write(dir string, m *model.Model, opt Options) (Written, error) {
 		return Written{}, err
 	}
 	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Written{}, fmt.Errorf("sparkals: %w", err)
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
 	if err != nil {
 		return Written{}, fmt.Errorf("sparkals: %w", err)
