@@ -11,15 +11,21 @@ import (
 )
 
 func exportCmd() *cobra.Command {
-	var path, dir string
+	var path, dir, format string
 	c := &cobra.Command{
-		Use:   "export --model M --dir D",
-		Short: "Write the user and item embeddings as CSV and .npy files",
+		Use:   "export --model M --dir D [--format csv|spark-als]",
+		Short: "Write the user and item embeddings as CSV and .npy files, or as a saved Spark ALS model",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := oneOf("--format", format, exportFormats...); err != nil {
+				return err
+			}
 			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
+			}
+			if format == formatSparkALS {
+				return exportSparkALS(cmd, m, dir)
 			}
 			if err := checkExportDir(dir, path); err != nil {
 				return err
@@ -38,7 +44,8 @@ func exportCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
-	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created with its parents if missing (a path that is not a directory is refused); each file in it"+outputRule)
+	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created with its parents if missing (a path that is not a directory is refused); each file in it"+outputRule+"; with --format spark-als, "+sparkDirRule)
+	c.Flags().StringVar(&format, "format", "csv", exportFormatUsage)
 	return c
 }
 
