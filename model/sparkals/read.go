@@ -98,8 +98,14 @@ func Read(dir string, opt ReadOptions) (*model.Model, error) {
 	}
 	if restored != nil {
 		if restored.Config.Implicit() != (cfg.Task == model.TaskImplicit) {
+			task := func(implicit bool) string {
+				if implicit {
+					return model.TaskImplicit
+				}
+				return model.TaskRating
+			}
 			return nil, fmt.Errorf("%w: %s: recnet wrote a dot model of the %s task, not of the %s task", ErrLayout,
-				filepath.Join(dir, idsDir, modelFile), restored.Config.WithDefaults().Task, cfg.Task)
+				filepath.Join(dir, idsDir, modelFile), task(restored.Config.Implicit()), task(cfg.Task == model.TaskImplicit))
 		}
 		restored.Users, restored.Items = dataset.NewIDMap(users), dataset.NewIDMap(items)
 		return restored, nil
