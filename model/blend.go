@@ -290,22 +290,18 @@ func (m *Model) Member(k int) *Model {
 		Min: m.Min, Max: m.Max, Step: m.Step, Seen: m.Seen}
 }
 
-// Embeddings returns the blend's user and item embeddings: the rows of
-// the members that hold both tables and a weight above 0, side by side,
-// each member's scaled by √w_k, so that a user's row dotted with an
-// item's is Σ_k w_k <p_k, q_k>, the blended factor part of the score (all
-// of it but the biases and the intercept for dot members of a linear
-// output and mf members). Export writes them and Similar compares them;
-// none when no member has embeddings.
-func (b *Blend) Embeddings() []Param {
-	type member struct {
-		tabs  [2]Param // user_embedding, item_embedding
-		scale float32
-	}
-	var ms []member
-	cols := 0
+// blendMember is a member's embedding tables (user_embedding,
+// item_embedding) and the scale of its rows in the blend's.
+type blendMember struct {
+	tabs  [2]Param
+	scale float32
+}
+
+// embeddingMembers returns the members of b whose tables Embeddings puts
+// side by side, and the columns of those in all, without copying a table.
+func (b *Blend) embeddingMembers() (ms []blendMember, cols int) {
 	for k, m := range b.Members {
-		var e member
+		var e blendMember
 		for _, p := range m.Params() {
 			switch p.Name {
 			case "user_embedding":
@@ -321,6 +317,18 @@ func (b *Blend) Embeddings() []Param {
 		ms = append(ms, e)
 		cols += e.tabs[0].Cols
 	}
+	return ms, cols
+}
+
+// Embeddings returns the blend's user and item embeddings: the rows of
+// the members that hold both tables and a weight above 0, side by side,
+// each member's scaled by √w_k, so that a user's row dotted with an
+// item's is Σ_k w_k <p_k, q_k>, the blended factor part of the score (all
+// of it but the biases and the intercept for dot members of a linear
+// output and mf members). Export writes them and Similar compares them;
+// none when no member has embeddings.
+func (b *Blend) Embeddings() []Param {
+	ms, cols := b.embeddingMembers()
 	if cols == 0 {
 		return nil
 	}

@@ -105,3 +105,17 @@ func TestBlendFileRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestBlendHasItemBiases: a blend's member tables are named m<k>/<name>,
+// and a bias member's item biases still count as the blend's (a
+// recommendation's reasons say its bias terms raised it); a bias member
+// has no embeddings.
+func TestBlendHasItemBiases(t *testing.T) {
+	m, _, _, _ := biasBlend(t, 1, 0)
+	if !m.HasItemBiases() {
+		t.Error("HasItemBiases() = false for a blend of bias, want true")
+	}
+	if m.HasItemEmbeddings() {
+		t.Error("HasItemEmbeddings() = true for a blend of bias, want false")
+	}
+}

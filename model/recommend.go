@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/internal/topk"
@@ -128,16 +129,20 @@ func (m *Model) itemEmbedding() (Param, error) {
 // Similar needs (dot, mf and the neural kinds do; mean, bias and ease do
 // not).
 func (m *Model) HasItemEmbeddings() bool {
+	if b, ok := m.Net.(*Blend); ok { // without building its tables
+		_, cols := b.embeddingMembers()
+		return cols > 0
+	}
 	_, err := m.itemEmbedding()
 	return err == nil
 }
 
 // HasItemBiases reports whether m's net has item bias terms, which add to
-// a score whatever the user rated (dot, mf and their like do; ials and
-// ease do not).
+// a score whatever the user rated (dot, mf and their like do, and a blend
+// with such a member; ials and ease do not).
 func (m *Model) HasItemBiases() bool {
 	for _, p := range netParams(m.Net) {
-		if p.Name == "item_bias" {
+		if p.Name == "item_bias" || strings.HasSuffix(p.Name, "/item_bias") {
 			return true
 		}
 	}
@@ -173,7 +178,7 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 	for i := range norms {
 		norms[i] = math.Sqrt(dot64(row(int32(i)), row(int32(i))))
 	}
-	if norms[it] == 0 || (!m.Features.IsNew(it) && m.HasSeen() && !m.seenItem(it)) {
+	if norms[it] == 0 || (!m.Features.IsNew(it) && m.HasSeen() && !m.Seen.HasItem(it)) {
 		return nil, fmt.Errorf("%w %s: no interaction in the rows the model was fitted on, so its embedding was never trained and no item is similar to it", ErrColdItem, quote.Short(item))
 	}
 	q := row(it)
@@ -191,17 +196,6 @@ func (m *Model) Similar(item string, k int) ([]Rec, error) {
 		recs[j] = Rec{Item: m.Items.Raw(r.Item), Score: r.Score, New: m.Features.IsNew(r.Item)}
 	}
 	return recs, nil
-}
-
-// seenItem reports whether some user had inner item i in the rows m was
-// fitted on (m keeps its seen items).
-func (m *Model) seenItem(i int32) bool {
-	for _, e := range m.Seen.Packed {
-		if int32(e>>8) == i {
-			return true
-		}
-	}
-	return false
 }
 
 // dot64 returns the dot product of two equal-length vectors, summed in

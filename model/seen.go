@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/recnet/recnet/dataset"
 )
@@ -26,6 +27,28 @@ type Seen struct {
 	Packed  []uint32 // item<<8 | code
 	Values  []float32
 	Approx  bool
+
+	// items marks the items some user had (HasItem), built on first use;
+	// the fields above must not change after it.
+	itemsOnce sync.Once
+	items     []bool
+}
+
+// HasItem reports whether some user had inner item i, in O(1) after a
+// first call that costs one pass over the entries. Safe for concurrent
+// use.
+func (s *Seen) HasItem(i int32) bool {
+	s.itemsOnce.Do(func() {
+		var hi int
+		for _, e := range s.Packed {
+			hi = max(hi, int(e>>8)+1)
+		}
+		s.items = make([]bool, hi)
+		for _, e := range s.Packed {
+			s.items[e>>8] = true
+		}
+	})
+	return i >= 0 && int(i) < len(s.items) && s.items[i]
 }
 
 // Limits of Seen.

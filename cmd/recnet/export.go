@@ -11,19 +11,25 @@ import (
 )
 
 func exportCmd() *cobra.Command {
-	var path, dir string
+	var path, dir, format string
 	var db exportDB
 	c := &cobra.Command{
-		Use:   "export --model M --dir D | export --model M --to postgres://...",
-		Short: "Write the user and item embeddings as CSV and .npy files, or into PostgreSQL tables",
+		Use:   "export --model M --dir D [--format csv|spark-als] | export --model M --to postgres://...",
+		Short: "Write the user and item embeddings as CSV and .npy files, as a saved Spark ALS model, or into PostgreSQL tables",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := oneOf("--format", format, exportFormats...); err != nil {
+				return err
+			}
 			if db.given() {
 				return db.run(cmd, path)
 			}
 			m, err := model.LoadContext(cmd.Context(), path)
 			if err != nil {
 				return badInput(err)
+			}
+			if format == formatSparkALS {
+				return exportSparkALS(cmd, m, dir)
 			}
 			if err := checkExportDir(dir, path); err != nil {
 				return err
@@ -43,7 +49,8 @@ func exportCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&path, "model", "model.recnet", "model file")
 	db.register(c.Flags())
-	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created with its parents if missing (a path that is not a directory is refused); each file in it"+outputRule)
+	c.Flags().StringVar(&dir, "dir", "embeddings", "output directory, created with its parents if missing (a path that is not a directory is refused); each file in it"+outputRule+"; with --format spark-als, "+sparkDirRule)
+	c.Flags().StringVar(&format, "format", "csv", exportFormatUsage)
 	return c
 }
 

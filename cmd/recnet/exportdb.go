@@ -31,6 +31,8 @@ func (e *exportDB) run(cmd *cobra.Command, path string) error {
 	switch {
 	case fs.Changed("dir"):
 		return badInput(errors.New("--dir: does not apply with --to, which writes into a database, not files"))
+	case fs.Changed("format"):
+		return badInput(errors.New("--format: does not apply with --to, which writes the table (id, bias, embedding)"))
 	case e.to == "":
 		return badInput(errors.New("--to-users: applies with --to, which is not given"))
 	}

@@ -25,6 +25,7 @@ func TestExportToRefused(t *testing.T) {
 		{[]string{"--to", "postgres://127.0.0.1:1/db", "--to-users", "item_embeddings"}, "--to-users"},
 		{[]string{"--to-users", "u"}, "--to-users"},
 		{[]string{"--to", "postgres://127.0.0.1:1/db", "--dir", "d"}, "--dir"},
+		{[]string{"--to", "postgres://127.0.0.1:1/db", "--format", "spark-als"}, "--format"},
 	} {
 		_, stderr, code := run(t, append([]string{"export", "--model", m}, c.args...)...)
 		if code != 2 || !strings.Contains(stderr, c.flag+":") {

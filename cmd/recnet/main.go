@@ -114,7 +114,7 @@ func rootCmd() *cobra.Command {
 	// Shell completion is not offered: cobra's completion command would
 	// take any argument and exit 0.
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(trainCmd(), blendCmd(), predictCmd(), summaryCmd(), exportCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
+	root.AddCommand(trainCmd(), blendCmd(), predictCmd(), summaryCmd(), exportCmd(), importCmd(), genCmd(), evalCmd(), cvCmd(), tuneCmd(), recommendCmd(), similarCmd(), serveCmd(), loadCmd(), benchCmd())
 	root.SetHelpCommand(helpCmd(root))
 	addRenamed(root)
 	return root

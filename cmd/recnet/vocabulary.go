@@ -17,6 +17,8 @@ import (
 //	--negatives N     negatives sampled per positive while training
 //	--candidates N    sampled items a held-out item is ranked against (eval --protocol ncf)
 //	--out FILE        the file the command writes
+//	--format F        the format of the ratings table the command reads or
+//	                  writes; export's: of the embeddings it writes
 //
 // vocabulary_test.go holds every flag name to one meaning across the
 // commands. A name that meant something else before is refused where it was

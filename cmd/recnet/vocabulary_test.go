@@ -42,8 +42,9 @@ var vocabulary = []struct {
 	}},
 
 	// The format of a ratings table, whichever way the command moves it
-	// (read by train and the others, written by gen).
-	{name: "format", meaning: `^format of the ratings table (read|written): .*\bcsv\b.*\bparquet\b`, pinned: true},
+	// (read by train and the others, written by gen), or of the
+	// embeddings export writes (csv, or a saved Spark ALS model).
+	{name: "format", meaning: `^format of the (ratings table (read|written): .*\bcsv\b.*\bparquet\b|embeddings written: .*\bcsv\b.*\bspark-als\b)`, pinned: true},
 	// The address of recnet's server: serve listens on it, load sends to it.
 	{name: "addr", meaning: `^the server's address\b`, pinned: true},
 	// The optimizer and the goroutines that train: train, tune and eval
