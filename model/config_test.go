@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -360,8 +361,8 @@ func TestImplicitDefaults(t *testing.T) {
 			imp.Negatives != 0 && got.Negatives != imp.Negatives || imp.Alpha != 0 && got.Alpha != imp.Alpha || imp.Epochs != 0 && got.Epochs != imp.Epochs {
 			t.Errorf("%s implicit: %+v, want its implicit defaults %+v", name, got, imp)
 		}
-		if got.Batch != k.Defaults.WithDefaults().Batch {
-			t.Errorf("%s implicit: batch %d, want the kind's default %d", name, got.Batch, k.Defaults.Batch)
+		if want := cmp.Or(imp.Batch, k.Defaults.WithDefaults().Batch); got.Batch != want {
+			t.Errorf("%s implicit: batch %d, want %d", name, got.Batch, want)
 		}
 		if k.Defaults.Task == "" {
 			if r := (model.Config{Kind: name}).WithDefaults(); r != k.Defaults.WithDefaults() {

@@ -22,26 +22,30 @@ type DeepNet interface {
 }
 
 // deepKind declares a kind whose embeddings go through hidden layers (mlp,
-// neumf): such kinds share their settings, optimizers and search space.
-func deepKind(name, doc string, build func(Config, []Param) (Net, error), count func(Config, int, int) int64) Kind {
+// neumf): such kinds share their settings (deepDefaults, but lr and l2 on
+// the rating task), optimizers and search space.
+func deepKind(name, doc string, lr, l2 float64, build func(Config, []Param) (Net, error), count func(Config, int, int) int64) Kind {
+	defaults := deepDefaults
+	defaults.LR, defaults.L2 = lr, l2 // the rating task's
 	return Kind{
 		Name:       name,
 		Doc:        doc,
-		Defaults:   deepDefaults,
+		Defaults:   defaults,
 		Reads:      append(netSettings(), "layers", "dropout"),
 		Why:        name + " is a net trained by an optimizer on one goroutine, with no confidence weights",
 		Optimizers: []string{"adam", "sgd"},
 		Space:      deepSpace,
-		// Not searched by cross-validation yet (see the README): the
-		// rating defaults and DefaultNegatives.
-		ImplicitDefaults: Config{Training: Training{Negatives: DefaultNegatives}},
+		// Not searched by cross-validation on the implicit task (see the
+		// README): deepDefaults, and DefaultNegatives.
+		ImplicitDefaults: Config{Training: Training{LR: deepDefaults.LR, Negatives: DefaultNegatives}, Settings: Settings{L2: deepDefaults.L2}},
 		Build:            build,
 		Count:            count,
 		Describe:         describeNet,
 	}
 }
 
-// deepDefaults are the settings of mlp and neumf.
+// deepDefaults are the settings of mlp and neumf on the implicit task; on
+// the rating task each kind sets its own lr and L2 (deepKind).
 var deepDefaults = Config{
 	Training: Training{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-7, Batch: 256, Epochs: 50, Patience: 3, Seed: 42},
 	Settings: Settings{Dim: 32, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 1e-4, BiasL2: 1e-5, Layers: DefaultLayers},

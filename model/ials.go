@@ -45,6 +45,10 @@ const DefaultCGSteps = 3
 // ialsKind names the ials kind.
 const ialsKind = "ials"
 
+// IALSKind names the ials kind for other packages (a model read from
+// another engine's ALS factors, model/sparkals).
+const IALSKind = ialsKind
+
 // The ials kind's defaults (dim 128, λ 0.005, α 0.3, 15 iterations) were
 // chosen by cross-validation on ml-latest-small against three generated
 // tables together (selection's TestImplicitDefaultsSearch; see the

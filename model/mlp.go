@@ -31,7 +31,8 @@ const DefaultLayers = "64,32,16"
 const mlpKind = "mlp"
 
 func init() {
-	Register(deepKind(mlpKind, "embeddings through hidden layers", buildMLP, countMLP))
+	// Rating: lr 0.002, L2 3e-4, by the rating search (see dot's Presets).
+	Register(deepKind(mlpKind, "embeddings through hidden layers", 0.002, 3e-4, buildMLP, countMLP))
 }
 
 // buildMLP rebuilds an mlp net from its tables.

@@ -33,7 +33,8 @@ type NeuMF struct {
 const neumfKind = "neumf"
 
 func init() {
-	Register(deepKind(neumfKind, "GMF + MLP", buildNeuMF, countNeuMF))
+	// Rating: lr 0.002, L2 3e-5, by the rating search (see dot's Presets).
+	Register(deepKind(neumfKind, "GMF + MLP", 0.002, 3e-5, buildNeuMF, countNeuMF))
 }
 
 // buildNeuMF rebuilds a neumf net from its tables.

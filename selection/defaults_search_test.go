@@ -224,6 +224,12 @@ func settingName(c model.Config) string {
 	if c.L2 != 0 {
 		parts = append(parts, fmt.Sprint("l2 ", c.L2))
 	}
+	if c.BiasL2 != 0 {
+		parts = append(parts, fmt.Sprint("bias l2 ", c.BiasL2))
+	}
+	if c.Batch != 0 {
+		parts = append(parts, fmt.Sprint("batch ", c.Batch))
+	}
 	if c.LR != 0 {
 		parts = append(parts, fmt.Sprint("lr ", c.LR))
 	}
@@ -232,6 +238,9 @@ func settingName(c model.Config) string {
 	}
 	if c.Alpha != 0 {
 		parts = append(parts, fmt.Sprint("alpha ", c.Alpha))
+	}
+	if c.Epochs == 0 && c.Patience > 0 {
+		parts = append(parts, fmt.Sprint("patience ", c.Patience))
 	}
 	if c.Epochs != 0 && c.Patience >= 0 {
 		parts = append(parts, fmt.Sprint("up to ", c.Epochs, " epochs, patience ", c.Patience))

@@ -98,12 +98,12 @@ func TestBestEpochRestored(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	// A high learning rate and no L2 overfit quickly, so the best epoch is
 	// not the last.
-	m, err := Fit(context.Background(), s, model.Config{Training: model.Training{LR: 0.02, Epochs: 30, Patience: 2}, Settings: model.Settings{L2: -1, BiasL2: -1}})
+	m, err := Fit(context.Background(), s, model.Config{Training: model.Training{LR: 0.02, Batch: 256, Epochs: 30, Patience: 2}, Settings: model.Settings{Dim: 32, L2: -1, BiasL2: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.BestEpoch == len(m.History) {
-		t.Fatalf("best epoch %d is the last; the test needs overfitting", m.BestEpoch)
+	if m.BestEpoch == len(m.History) || m.BestEpoch == 0 {
+		t.Fatalf("best epoch %d of %d: the test needs overfitting after a first epoch that helps", m.BestEpoch, len(m.History))
 	}
 	want := m.History[m.BestEpoch-1].ValRMSE
 	for _, e := range m.History {
@@ -124,7 +124,7 @@ func TestNeverImprovedKeepsInitial(t *testing.T) {
 	s, _ := lowRankSplit(t, 0.25)
 	cases := []model.Config{
 		{Kind: "dot", Training: model.Training{LR: 0.05, Epochs: 5, Patience: 2}, Settings: model.Settings{L2: -1, BiasL2: -1}},
-		{Kind: "mlp", Training: model.Training{LR: 1, Epochs: 5, Patience: 2}},
+		{Kind: "mlp", Training: model.Training{LR: 1, Epochs: 5, Patience: 2}, Settings: model.Settings{L2: 1e-4}},
 		{Kind: "mf", Training: model.Training{LR: 0.5, Epochs: 5, Patience: 2}},
 	}
 	for _, cfg := range cases {

@@ -36,7 +36,7 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		flag string
 		want []string
 	}{
-		{[]string{"train"}, "dim", []string{"; autorec 500, ials 128, mf 64, nmf 100; with --task implicit: dot 128 (default 32)"}},
+		{[]string{"train"}, "dim", []string{"; autorec 500, ials 128, mlp 32, neumf 32, nmf 100; with --task implicit: dot 128 (default 64)"}},
 		{[]string{"train"}, "epochs", []string{"; autorec 300, ials 15, mf 200, nmf 200; with --task implicit: dot 30 (default 50)"}},
 		{[]string{"train"}, "patience", []string{"; autorec 10, mf 20, nmf 10; with --task implicit: dot 5 (read by: autorec, dot, mf, mlp, neumf, nmf) (default 3)"}},
 		{[]string{"train"}, "layers", []string{"(read by: mlp, neumf)"}},
@@ -45,7 +45,7 @@ func TestSettingHelpFromKinds(t *testing.T) {
 		{[]string{"train"}, "activation", []string{"(mf, nmf: linear only)"}},
 		{[]string{"train"}, "optimizer", []string{"adam trains autorec, dot, mlp, neumf; adagrad dot; sgd dot, mf, mlp, neumf"}},
 		{[]string{"train"}, "preset", []string{"starting settings of dot", "refused with another --kind, which starts from its own defaults"}},
-		{[]string{"eval"}, "dim", []string{"--protocol ncf|loo: embedding size", "; autorec 500, ials 128, mf 64, nmf 100; with --task implicit: dot 128 (default 32)"}},
+		{[]string{"eval"}, "dim", []string{"--protocol ncf|loo: embedding size", "; autorec 500, ials 128, mlp 32, neumf 32, nmf 100; with --task implicit: dot 128 (default 64)"}},
 		{[]string{"eval"}, "layers", []string{"(read by: mlp, neumf)"}},
 		{[]string{"tune"}, "task", []string{"implicit (dot, ease, ials, mlp, neumf: trained on interactions, scored by"}},
 		{[]string{"tune"}, "negatives", []string{"negatives sampled per positive", "(read by: dot, mlp, neumf) (default 4)"}},

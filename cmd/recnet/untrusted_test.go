@@ -40,7 +40,7 @@ func TestErrorsQuoteShort(t *testing.T) {
 	dir := t.TempDir()
 	data := write(t, dir, "r.csv", "user,item,rating\nu1,a,4\nu1,b,3\nu2,a,5\nu2,c,2\nu3,b,4\nu3,c,1\n")
 	m := filepath.Join(dir, "m.recnet")
-	if _, stderr, code := run(t, "train", "--data", data, "--kind", "dot", "--quiet", "--epochs", "1", "--out", m); code != 0 {
+	if _, stderr, code := run(t, "train", "--data", data, "--kind", "dot", "--quiet", "--epochs", "1", "--patience=-1", "--out", m); code != 0 {
 		t.Fatalf("train: %s", stderr)
 	}
 	long := strings.Repeat("x", 20000)

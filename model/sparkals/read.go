@@ -147,7 +147,7 @@ func readConfig(opt ReadOptions) (model.Config, error) {
 		if !(alpha > 0) || !(l2 > 0) || math.IsInf(alpha, 0) || math.IsInf(l2, 0) {
 			return model.Config{}, fmt.Errorf("sparkals: alpha %g and l2 %g must be positive and finite", alpha, l2)
 		}
-		return model.Config{Kind: "ials", Training: model.Training{Task: model.TaskImplicit},
+		return model.Config{Kind: model.IALSKind, Training: model.Training{Task: model.TaskImplicit},
 			Settings: model.Settings{Alpha: alpha, L2: l2}}, nil
 	}
 	return model.Config{}, fmt.Errorf("sparkals: task %s: want %s or %s", quote.Short(opt.Task), model.TaskRating, model.TaskImplicit)
