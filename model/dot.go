@@ -93,7 +93,7 @@ func init() {
 		Doc:        "RecommenderNet",
 		Title:      "recommender_net",
 		Defaults:   Presets["default"],
-		Reads:      append(netSettings(), "threads", "svdpp"),
+		Reads:      append(netSettings(), "threads", "schedule", "svdpp"),
 		Why:        "dot is a net of embeddings trained by an optimizer, with no hidden layers and no confidence weights",
 		Optimizers: Optimizers,
 		Space: []Range{
@@ -120,7 +120,12 @@ func init() {
 		Build:    buildDot,
 		Count:    countEmbeddings,
 		Describe: describeNet,
-		Check:    checkSVDpp,
+		Check: func(c Config) error {
+			if err := checkSVDpp(c); err != nil {
+				return err
+			}
+			return checkBlocked(c)
+		},
 	})
 }
 

@@ -58,6 +58,7 @@ var settingTable = withFlags([]Setting{
 	{Name: "epochs", Shared: true, Help: fmt.Sprintf("most epochs, 1 to %d", MaxEpochs), field: func(c *Config) any { return &c.Epochs }},
 	{Name: "patience", Shared: true, Help: "stop after this many epochs (at least 1) without a better validation loss: RMSE; for --task implicit, NDCG@10 of dot (each epoch ranks all items for a fixed seeded sample of at most 1000 validation users, scoring at most 4 times the pairs of a training epoch) and cross-entropy of mlp and neumf (negative: never)", field: func(c *Config) any { return &c.Patience }},
 	{Name: "seed", Shared: true, Help: "seed of the initial weights and of the shuffles", field: func(c *Config) any { return &c.Seed }},
+	{Name: "schedule", Shared: true, Help: "dot and mf: shuffled (a fresh random order every epoch; dot in mini-batches) or blocked (as LIBMF: ratings cut into a grid of cache-sized blocks of users x items, stored by block, each rating updated at once; an idle thread takes a block sharing no users or items with the running ones; dot with adagrad (its default there) or sgd, linear output, rating task, no batch, svdpp or item features; deterministic for a seed and --threads)", field: func(c *Config) any { return &c.Schedule }},
 	{Name: "threads", Shared: true, Help: fmt.Sprintf("goroutines that train, 1 to %d: 1 is deterministic for a seed; N > 1 trains N blocks of users x items at once (deterministic for a seed and N)", MaxThreads), field: func(c *Config) any { return &c.Threads }},
 })
 

@@ -269,7 +269,13 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 			return c, err
 		}
 	}
-	if fs.Changed("optimizer") && !fs.Changed("lr") && c.Optimizer == "adagrad" {
+	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("optimizer") && c.Optimizer == "adam" {
+		c.Optimizer = "adagrad" // the blocked schedule's defaults, as model.Config's
+	}
+	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("l2") {
+		c.L2 = model.BlockedL2
+	}
+	if (fs.Changed("optimizer") || c.Blocked()) && !fs.Changed("lr") && c.Optimizer == "adagrad" {
 		c.LR = model.AdaGradLR
 	}
 	if fs.Changed("seed") {

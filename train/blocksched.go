@@ -1,0 +1,168 @@
+package train
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+)
+
+// The blocked schedule's scheduler. An epoch runs every block of a P x P
+// grid once. LIBMF hands an idle thread the least-updated block whose
+// row band (users) and column band (items) no running block holds, which
+// depends on which thread finishes first: its result changes from run to
+// run. Here the same rule is played out once per epoch on a model of the
+// threads, each block taking time in proportion to its ratings (plan), and
+// the threads then run the blocks in the planned order, each waiting until
+// the blocks planned before it in its row band and in its column band have
+// finished (run). So a band's blocks run in one order whatever the timing
+// is, and the weights are the same bits for a seed and a thread count. The
+// wait is rare: the plan is a schedule the threads could have run, and
+// where a block takes longer than planned the others wait for it where
+// LIBMF's would take another block.
+
+// blockPlan is an epoch's blocks in the order the threads take them.
+type blockPlan struct {
+	order []int32 // block indices (row band * P + column band)
+	// rowPrev[j] and colPrev[j] are the positions in order of the block
+	// planned before order[j] in its row band and in its column band; -1
+	// for none.
+	rowPrev, colPrev []int32
+}
+
+// blockOverhead is the cost of a block besides its ratings, in ratings,
+// in the threads' model: taking it and loading its rows.
+const blockOverhead = 64
+
+// plan returns an epoch's plan for threads threads over a P x P grid
+// whose block b holds count[b] ratings: each idle thread in turn (the one
+// idle first; ties to the lower thread) takes the free block of least
+// priority, drawn from rng anew each epoch, as every block has been
+// updated as often as the others at an epoch's start (LIBMF's priority is
+// the block's updates plus a uniform draw); with none free it waits for
+// the next running block to end.
+func plan(P, threads int, count []int, rng *rand.Rand) blockPlan {
+	n := P * P
+	pending := make([]int32, n) // in priority order
+	for b := range pending {
+		pending[b] = int32(b)
+	}
+	rng.Shuffle(n, func(i, j int) { pending[i], pending[j] = pending[j], pending[i] })
+	p := blockPlan{order: make([]int32, 0, n), rowPrev: make([]int32, 0, n), colPrev: make([]int32, 0, n)}
+	lastRow, lastCol := make([]int32, P), make([]int32, P)
+	for k := range P {
+		lastRow[k], lastCol[k] = -1, -1
+	}
+	busyRow, busyCol := make([]bool, P), make([]bool, P)
+	taken := make([]bool, n)
+	head := 0 // pending[:head] are all taken
+	type worker struct {
+		at    int64 // when it is next idle
+		block int32 // the block it runs until at, or -1
+	}
+	ws := make([]worker, threads)
+	for w := range ws {
+		ws[w].block = -1
+	}
+	for len(p.order) < n {
+		w := 0
+		for v := range ws {
+			if ws[v].at < ws[w].at {
+				w = v
+			}
+		}
+		now := ws[w].at
+		for v := range ws { // every block ended by now frees its bands
+			if b := ws[v].block; b >= 0 && ws[v].at <= now {
+				busyRow[int(b)/P], busyCol[int(b)%P] = false, false
+				ws[v].block = -1
+			}
+		}
+		for head < n && taken[pending[head]] {
+			head++
+		}
+		pick := int32(-1)
+		for _, b := range pending[head:] {
+			if !taken[b] && !busyRow[int(b)/P] && !busyCol[int(b)%P] {
+				pick = b
+				break
+			}
+		}
+		if pick < 0 { // wait for the next running block to end
+			next := int64(-1)
+			for v := range ws {
+				if ws[v].block >= 0 && (next < 0 || ws[v].at < next) {
+					next = ws[v].at
+				}
+			}
+			ws[w].at = next
+			continue
+		}
+		r, c := int(pick)/P, int(pick)%P
+		taken[pick], busyRow[r], busyCol[c] = true, true, true
+		ws[w] = worker{at: now + int64(count[pick]) + blockOverhead, block: pick}
+		j := int32(len(p.order))
+		p.order = append(p.order, pick)
+		p.rowPrev = append(p.rowPrev, lastRow[r])
+		p.colPrev = append(p.colPrev, lastCol[c])
+		lastRow[r], lastCol[c] = j, j
+	}
+	return p
+}
+
+// run runs the plan's blocks on threads goroutines (the calling one is
+// thread 0): each takes the next block of the plan, waits until the
+// blocks planned before it in its row band and column band have finished,
+// and calls do(thread, position in the plan, block). After each block of
+// thread 0 it calls stop, and stops taking blocks once ctx is done or stop
+// returns true; it returns ctx's error.
+func (p blockPlan) run(ctx context.Context, threads int, do func(w, j int, b int32), stop func() bool) error {
+	if threads <= 1 {
+		for j, b := range p.order {
+			do(0, j, b)
+			if ctx.Err() != nil || stop() {
+				break
+			}
+		}
+		return ctx.Err()
+	}
+	var (
+		next     atomic.Int64
+		halt     atomic.Bool
+		mu       sync.Mutex
+		finished = make([]bool, len(p.order))
+		cond     = sync.NewCond(&mu)
+		wg       sync.WaitGroup
+	)
+	ready := func(j int32) bool { return j < 0 || finished[j] }
+	work := func(w int) {
+		for {
+			j := int(next.Add(1) - 1)
+			if j >= len(p.order) {
+				return
+			}
+			mu.Lock()
+			for !halt.Load() && !(ready(p.rowPrev[j]) && ready(p.colPrev[j])) {
+				cond.Wait()
+			}
+			mu.Unlock()
+			if halt.Load() {
+				return
+			}
+			do(w, j, p.order[j])
+			mu.Lock()
+			finished[j] = true
+			if ctx.Err() != nil || (w == 0 && stop()) {
+				halt.Store(true)
+			}
+			cond.Broadcast()
+			mu.Unlock()
+		}
+	}
+	for w := 1; w < threads; w++ {
+		wg.Go(func() { work(w) })
+	}
+	work(0)
+	wg.Wait()
+	return ctx.Err()
+}
