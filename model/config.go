@@ -158,7 +158,7 @@ func (c *Config) fill(d Config) {
 	if c.Init == "" {
 		c.Init = d.Init
 	}
-	if c.Optimizer == "" && c.Schedule == ScheduleBlocked && d.Optimizer == "adam" {
+	if c.Optimizer == "" && c.Blocked() && d.Optimizer == "adam" {
 		c.Optimizer = "adagrad" // the blocked schedule's, as LIBMF's
 	}
 	if c.Optimizer == "" {

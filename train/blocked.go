@@ -270,26 +270,27 @@ func lanes8(l [8]float32) float32 {
 // has done, the ratings of those blocks and their squared errors; an error
 // from it stops the epoch.
 func (k *blockedKernel) epoch(ctx context.Context, after func(blocks, rows int, sse float64) error) (float64, error) {
-	p := plan(k.P, k.threads, k.count, k.rng)
 	clear(k.sse)
 	var (
 		err          error
 		blocks, rows int
 		part         float64
 	)
-	every := max(1, len(p.order)/64)
-	rerr := p.run(ctx, k.threads, func(w, j int, b int32) {
+	every := max(1, k.P*k.P/64)
+	do := func(w, j int, b int32) {
 		k.sse[j] = k.block(b)
 		if w == 0 {
 			blocks, rows, part = blocks+1, rows+k.count[b], part+k.sse[j]
 		}
-	}, func() bool {
+	}
+	stop := func() bool {
 		if after == nil || blocks%every != 0 {
 			return false
 		}
 		err = after(blocks, rows, part)
 		return err != nil
-	})
+	}
+	rerr := plan(k.P, k.threads, k.count, k.rng).run(ctx, k.threads, do, stop)
 	var sse float64
 	for _, x := range k.sse {
 		sse += x

@@ -55,7 +55,7 @@ func TestBlockedKnownAnswer(t *testing.T) {
 			cfg.Patience = 20 // mf's: SGD's factors take a while to leave zero
 		}
 		got := fit(cfg)
-		t.Logf("%s %s, %d threads: test RMSE %.4f, shuffled %.4f, noise floor %.4f, bias %.4f", tc.kind, tc.opt, tc.threads, got, shuffled[tc.kind], truth.Noise, bias)
+		t.Logf("%s %s , %d threads: test RMSE %.4f, shuffled %.4f, noise floor %.4f, bias %.4f", tc.kind, tc.opt, tc.threads, got, shuffled[tc.kind], truth.Noise, bias)
 		if got > 1.15*truth.Noise {
 			t.Errorf("%s %s, %d threads: test RMSE %.4f is not within 15%% of the noise floor %.4f", tc.kind, tc.opt, tc.threads, got, truth.Noise)
 		}
@@ -156,8 +156,8 @@ func TestBlockedVisitsEachRatingOnce(t *testing.T) {
 
 // TestBlockedSchedulerExclusive runs plans on several threads, blocks of
 // uneven cost and a random delay each: no two blocks sharing a row band or
-// a column band may run at once, every block runs once, and a band's blocks
-// run in the planned order.
+// a column band may run at once, every block runs once, and a band's
+// blocks run in the planned order.
 func TestBlockedSchedulerExclusive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, tc := range []struct{ P, threads int }{{2, 1}, {4, 3}, {5, 4}, {9, 2}, {16, 8}} {
@@ -169,7 +169,7 @@ func TestBlockedSchedulerExclusive(t *testing.T) {
 		var mu sync.Mutex
 		rowBusy, colBusy := make([]int, tc.P), make([]int, tc.P)
 		runs := make([]int, len(count))
-		var lastRow, lastCol = make([]int, tc.P), make([]int, tc.P)
+		lastRow, lastCol := make([]int, tc.P), make([]int, tc.P)
 		for k := range lastRow {
 			lastRow[k], lastCol[k] = -1, -1
 		}
@@ -196,7 +196,7 @@ func TestBlockedSchedulerExclusive(t *testing.T) {
 			colBusy[int(b)%tc.P]--
 		}
 		seed := rng.Uint64()
-		err := p.run(context.Background(), tc.threads, func(w, j int, b int32) {
+		do := func(w, j int, b int32) {
 			enter(j, b)
 			spin := rand.New(rand.NewPCG(seed, uint64(j))).IntN(20000)
 			x := 0
@@ -205,8 +205,9 @@ func TestBlockedSchedulerExclusive(t *testing.T) {
 			}
 			_ = x
 			leave(b)
-		}, func() bool { return false })
-		if err != nil {
+		}
+		never := func() bool { return false }
+		if err := p.run(context.Background(), tc.threads, do, never); err != nil {
 			t.Fatal(err)
 		}
 		if len(bad) > 0 {
