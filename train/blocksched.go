@@ -1,10 +1,10 @@
 package train
 
 import (
+	"container/heap"
 	"context"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 )
 
 // The blocked schedule's scheduler. An epoch runs every block of a P x P
@@ -13,16 +13,17 @@ import (
 // depends on which thread finishes first: its result changes from run to
 // run. Here the same rule is played out once per epoch on a model of the
 // threads, each block taking time in proportion to its ratings (plan), and
-// the threads then run the blocks in the planned order, each waiting until
-// the blocks planned before it in its row band and in its column band have
-// finished (run). So a band's blocks run in one order whatever the timing
-// is, and the weights are the same bits for a seed and a thread count. The
-// wait is rare: the plan is a schedule the threads could have run, and
-// where a block takes longer than planned the others wait for it where
-// LIBMF's would take another block. LIBMF's own rule (an idle thread takes
-// any free block at once) was measured too, at the ml25m shape on two
-// threads: 0.901 s an epoch against the plan's 0.898 s, 0.94 s against
-// 1.11 s in a second run, on the shared machine; it was not kept.
+// the threads then run the blocks, each once the blocks planned before it
+// in its row band and in its column band have finished (run). So a band's
+// blocks run in one order whatever the timing is, and the weights are the
+// same bits for a seed and a thread count. A thread seldom waits: the plan
+// is a schedule the threads could have run, and where a block takes longer
+// than planned an idle thread takes another ready block. LIBMF's own rule
+// (an idle thread takes any free block at once) was measured against an
+// earlier run that took the blocks strictly in the planned order, at the
+// ml25m shape on two threads on the shared machine: 0.901 s an epoch
+// against 0.898 s, and 0.94 s against 1.11 s in a second run; it was not
+// kept.
 
 // blockPlan is an epoch's blocks in the order the threads take them.
 type blockPlan struct {
@@ -114,11 +115,14 @@ func plan(P, threads int, count []int, rng *rand.Rand) blockPlan {
 }
 
 // run runs the plan's blocks on threads goroutines (the calling one is
-// thread 0): each takes the next block of the plan, waits until the
-// blocks planned before it in its row band and column band have finished,
-// and calls do(thread, position in the plan, block). After each block of
-// thread 0 it calls stop, and stops taking blocks once ctx is done or stop
-// returns true; it returns ctx's error.
+// thread 0) and calls do(thread, position in the plan, block) for each. A
+// block is ready once the blocks planned before it in its row band and in
+// its column band have finished; an idle thread takes the ready block
+// earliest in the plan, or waits for one. Whichever thread runs a block
+// and whenever, each band's blocks run in the planned order, which is all
+// the weights depend on. After each block of thread 0 it calls stop, and
+// stops taking blocks once ctx is done or stop returns true; it returns
+// ctx's error.
 func (p blockPlan) run(ctx context.Context, threads int, do func(w, j int, b int32), stop func() bool) error {
 	if threads <= 1 {
 		for j, b := range p.order {
@@ -129,37 +133,62 @@ func (p blockPlan) run(ctx context.Context, threads int, do func(w, j int, b int
 		}
 		return ctx.Err()
 	}
+	n := len(p.order)
+	// waits[j] counts the unfinished blocks order[j] waits for; next
+	// holds each block's successors in its row band and column band.
+	waits := make([]int8, n)
+	next := make([][2]int32, n)
+	for j := range next {
+		next[j] = [2]int32{-1, -1}
+	}
+	for j := range n {
+		if r := p.rowPrev[j]; r >= 0 {
+			waits[j]++
+			next[r][0] = int32(j)
+		}
+		if c := p.colPrev[j]; c >= 0 {
+			waits[j]++
+			next[c][1] = int32(j)
+		}
+	}
 	var (
-		next     atomic.Int64
-		halt     atomic.Bool
-		mu       sync.Mutex
-		finished = make([]bool, len(p.order))
-		cond     = sync.NewCond(&mu)
-		wg       sync.WaitGroup
+		mu    sync.Mutex
+		cond  = sync.NewCond(&mu)
+		ready readyHeap
+		taken int
+		halt  bool
+		wg    sync.WaitGroup
 	)
-	ready := func(j int32) bool { return j < 0 || finished[j] }
+	for j := range n {
+		if waits[j] == 0 {
+			heap.Push(&ready, int32(j))
+		}
+	}
 	work := func(w int) {
+		mu.Lock()
+		defer mu.Unlock()
 		for {
-			j := int(next.Add(1) - 1)
-			if j >= len(p.order) {
-				return
-			}
-			mu.Lock()
-			for !halt.Load() && !(ready(p.rowPrev[j]) && ready(p.colPrev[j])) {
+			for !halt && taken < n && ready.Len() == 0 {
 				cond.Wait()
 			}
-			mu.Unlock()
-			if halt.Load() {
+			if halt || taken == n {
 				return
 			}
-			do(w, j, p.order[j])
-			mu.Lock()
-			finished[j] = true
-			if ctx.Err() != nil || (w == 0 && stop()) {
-				halt.Store(true)
-			}
-			cond.Broadcast()
+			j := heap.Pop(&ready).(int32)
+			taken++
 			mu.Unlock()
+			do(w, int(j), p.order[j])
+			stopped := ctx.Err() != nil || (w == 0 && stop())
+			mu.Lock()
+			for _, s := range next[j] {
+				if s >= 0 {
+					if waits[s]--; waits[s] == 0 {
+						heap.Push(&ready, s)
+					}
+				}
+			}
+			halt = halt || stopped
+			cond.Broadcast()
 		}
 	}
 	for w := 1; w < threads; w++ {
@@ -168,4 +197,18 @@ func (p blockPlan) run(ctx context.Context, threads int, do func(w, j int, b int
 	work(0)
 	wg.Wait()
 	return ctx.Err()
+}
+
+// readyHeap is a min-heap of plan positions (container/heap).
+type readyHeap []int32
+
+func (h readyHeap) Len() int           { return len(h) }
+func (h readyHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h readyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *readyHeap) Push(x any)        { *h = append(*h, x.(int32)) }
+func (h *readyHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
