@@ -98,7 +98,7 @@ func init() {
 		Doc:        "RecommenderNet",
 		Title:      "recommender_net",
 		Defaults:   Presets["default"],
-		Reads:      append(netSettings(), "threads", "svdpp"),
+		Reads:      append(netSettings(), "threads", "schedule", "svdpp"),
 		Why:        "dot is a net of embeddings trained by an optimizer, with no hidden layers and no confidence weights",
 		Optimizers: Optimizers,
 		Space: []Range{
@@ -125,7 +125,12 @@ func init() {
 		Build:    buildDot,
 		Count:    countEmbeddings,
 		Describe: describeNet,
-		Check:    checkSVDpp,
+		Check: func(c Config) error {
+			if err := checkSVDpp(c); err != nil {
+				return err
+			}
+			return checkBlocked(c)
+		},
 	})
 }
 

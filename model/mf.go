@@ -47,9 +47,10 @@ func init() {
 			Training: Training{Optimizer: "sgd", LR: 0.03, Batch: 1024, Epochs: 200, Patience: 20, Seed: 42},
 			Settings: Settings{Dim: 64, Activation: Linear, Init: "normal", InitStd: 0.01, L2: 0.005, BiasL2: 0.02},
 		},
-		Reads:      append(EpochSettings(), "init_std", "lr", "l2", "bias_l2", "optimizer", "activation", "init", "task", "svdpp"),
+		Reads:      append(EpochSettings(), "init_std", "lr", "l2", "bias_l2", "optimizer", "activation", "init", "task", "svdpp", "schedule", "threads"),
 		Fixed:      map[string]string{"optimizer": "sgd", "activation": string(Linear), "init": "normal", "task": TaskRating},
-		Why:        "mf trains one rating at a time by its own SGD (normal init, linear output, rating task; no moments, batches, threads or layers)",
+		Why:        "mf trains one rating at a time by its own SGD (normal init, linear output, rating task; no moments, batches or layers; threads with the blocked schedule)",
+		Check:      checkBlocked,
 		Optimizers: []string{"sgd"},
 		Space: []Range{
 			{Name: "dim", Lo: 10, Hi: 200, Int: true, Grid: []string{"50", "100"}},
@@ -63,8 +64,12 @@ func init() {
 		Build: buildMF,
 		Count: countEmbeddings,
 		Describe: func(c Config) string {
-			return fmt.Sprintf("dim %d%s, per-rating SGD lr %g, reg %g (biases %g), %s, patience %d",
-				c.Dim, svdppSays(c), c.LR, max(c.L2, 0), max(c.BiasL2, 0), upToEpochs(c.Epochs), c.Patience)
+			sched := ""
+			if c.Blocked() {
+				sched = fmt.Sprintf(", blocked schedule on %d threads", max(c.Threads, 1))
+			}
+			return fmt.Sprintf("dim %d%s, per-rating SGD lr %g, reg %g (biases %g)%s, %s, patience %d",
+				c.Dim, svdppSays(c), c.LR, max(c.L2, 0), max(c.BiasL2, 0), sched, upToEpochs(c.Epochs), c.Patience)
 		},
 	})
 }

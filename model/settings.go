@@ -66,7 +66,18 @@ func (c Config) Unused(setting string) string {
 		if c.Init != "normal" {
 			return "init " + c.Init + " takes its standard deviation from the table size (init_std is for the normal init)"
 		}
+	case "batch":
+		if c.Blocked() {
+			return "the blocked schedule updates one rating at a time (no batches)"
+		}
+	case "threads":
+		if c.Kind == mfKind && !c.Blocked() {
+			return "mf trains on one goroutine unless the schedule is blocked"
+		}
 	case "beta1", "beta2", "eps":
+		if setting == "eps" && c.Blocked() && c.Optimizer == "adagrad" {
+			return "the blocked schedule's AdaGrad starts each accumulator at 1, as LIBMF's (no eps)"
+		}
 		if !slices.Contains(optimizerReads[c.Optimizer], setting) {
 			return "optimizer " + c.Optimizer + " does not use it (beta1 and beta2 are Adam's; eps is Adam's and AdaGrad's)"
 		}
@@ -110,8 +121,12 @@ func describeNet(c Config) string {
 		task = fmt.Sprintf(", implicit task with %d negatives per positive", c.Negatives)
 	}
 	l2, _ := c.PositiveL2()
-	return fmt.Sprintf("dim %d%s%s, %s output, L2 %g, %s lr %g, batch %d, %s%s",
-		c.Dim, net, svdppSays(c), c.Activation, l2, c.Optimizer, c.LR, c.Batch, upToEpochs(c.Epochs), task)
+	batch := fmt.Sprintf("batch %d", c.Batch)
+	if c.Blocked() {
+		batch = "blocked schedule"
+	}
+	return fmt.Sprintf("dim %d%s%s, %s output, L2 %g, %s lr %g, %s, %s%s",
+		c.Dim, net, svdppSays(c), c.Activation, l2, c.Optimizer, c.LR, batch, upToEpochs(c.Epochs), task)
 }
 
 // upToEpochs says "up to n epochs", with n = 1 as one epoch.

@@ -8,6 +8,13 @@
 // layers run on the whole batch (internal/f32's matrix products) with every
 // operation's gradient checked against finite differences in the tests.
 //
+// On the blocked schedule (model.Config.Schedule "blocked") dot and mf
+// train as LIBMF does: the ratings stored by block on a grid of
+// cache-sized blocks of users x items, one rating at a time by row-wise
+// AdaGrad or SGD, a free-block scheduler handing the blocks to the threads
+// in an order fixed by the seed and the thread count (blocked.go,
+// blocksched.go).
+//
 // For the implicit task (model.Config.Task "implicit") every rating is a
 // positive with target 1 and each epoch draws Config.Negatives items the
 // user has not rated per positive as negatives with target 0; the loss is

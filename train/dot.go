@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
@@ -26,6 +27,9 @@ func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) e
 		return err
 	}
 	if o.features != nil {
+		if cfg.Blocked() {
+			return fmt.Errorf("train: the blocked schedule does not train with item features")
+		}
 		return fitDotFeatures(ctx, s, m, o, o.features)
 	}
 	net := model.NewDot(s.Users.Len(), s.Items.Len(), cfg)
@@ -38,6 +42,10 @@ func fitDot(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) e
 			net.ItemBias[i] = mu
 		}
 		clear(net.UserBias)
+	}
+	if cfg.Blocked() {
+		k := newBlockedKernel(s, m, net.UserEmb, net.UserBias, net.ItemEmb, net.ItemBias, 0)
+		return fitBlocked(ctx, s, m, k, o)
 	}
 	if cfg.SVDpp {
 		net.Rated = newRated(s, cfg)

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -101,7 +102,9 @@ type EpochTiming struct {
 // that computes every prediction over the same rows, in the same order, from
 // the same packed tables, without updating anything. The rows are shuffled
 // once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
-// count starts from the same initial tables. Only cfg.Kind dot (or empty),
+// count starts from the same initial tables. On the blocked schedule the
+// epoch is the first epoch's plan of blocks and the floor a read-only
+// pass over the same plan on as many goroutines. Only cfg.Kind dot (or empty),
 // ials and autorec are measured; for ials the epoch is one iteration (both
 // half-steps, as IALSIteration) and the floor the scores of every
 // training interaction, each user's in turn, on as many goroutines; for
@@ -122,6 +125,9 @@ func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTi
 	case autorecKind:
 		return measureAutoRec(s, cfg, threads)
 	case dotKind:
+		if cfg.Blocked() {
+			return measureBlocked(s, cfg, threads)
+		}
 	default:
 		return nil, fmt.Errorf("train: can measure the epoch of dot, ials, ease or autorec only, not %q", cfg.Kind)
 	}
@@ -173,6 +179,44 @@ func MeasureEpoch(s *dataset.Split, cfg model.Config, threads ...int) ([]EpochTi
 			write = time.Since(start)
 		}
 		res = append(res, EpochTiming{Threads: max(t, 1), Epoch: epoch, Floor: floor, WriteFloor: write, Loss: sse / float64(n)})
+	}
+	return res, nil
+}
+
+// measureBlocked is MeasureEpoch for dot on the blocked schedule.
+func measureBlocked(s *dataset.Split, cfg model.Config, threads []int) ([]EpochTiming, error) {
+	if s.Train.Len() == 0 {
+		return nil, ErrNoTrainRows
+	}
+	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
+	mu := model.FitMean(m.ScaleRatings(s.Train)).Mu
+	var res []EpochTiming
+	for _, t := range threads {
+		m.Config.Threads = t
+		net := model.NewDot(s.Users.Len(), s.Items.Len(), m.Config)
+		for i := range net.ItemBias {
+			net.ItemBias[i] = mu
+		}
+		k := newBlockedKernel(s, m, net.UserEmb, net.UserBias, net.ItemEmb, net.ItemBias, 0)
+		out := make([]float32, len(k.us))
+		p := plan(k.P, k.threads, k.count, rand.New(rand.NewPCG(cfg.Seed, 0xf1002)))
+		floor := func() time.Duration {
+			start := time.Now()
+			_ = p.run(context.Background(), k.threads, func(_, _ int, b int32) {
+				for r := k.start[b]; r < k.start[b+1]; r++ {
+					out[r] = k.predict(k.rows(k.us[r], k.is[r]))
+				}
+			}, func() bool { return false })
+			return time.Since(start)
+		}
+		f := floor()
+		start := time.Now()
+		sse, err := k.epoch(context.Background(), nil)
+		if err != nil {
+			return nil, err
+		}
+		epoch := time.Since(start)
+		res = append(res, EpochTiming{Threads: k.threads, Epoch: epoch, Floor: min(f, floor()), Loss: sse / float64(len(k.us))})
 	}
 	return res, nil
 }

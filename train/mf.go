@@ -32,6 +32,9 @@ func fitMF(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) er
 	if err := checkRated(cfg, o); err != nil {
 		return err
 	}
+	if cfg.Blocked() {
+		return fitBlocked(ctx, s, m, newBlockedKernel(s, m, net.UserEmb, net.UserBias, net.ItemEmb, net.ItemBias, net.Mu), o)
+	}
 	k := newMFKernel(net, cfg)
 	if cfg.SVDpp {
 		net.Rated = newRated(s, cfg)

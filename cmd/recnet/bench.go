@@ -133,7 +133,7 @@ interaction from the fitted weights. Peak RSS is the whole process, table includ
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s (ials: that run its row solves): a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
 	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
 	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
-	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad", "optimizer: a comma-separated list, each measured in turn, of adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches) or sgd (the weights only)")
+	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad,"+model.ScheduleBlocked, "optimizer: a comma-separated list, each measured in turn, of adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches), sgd (the weights only) or "+model.ScheduleBlocked+" (--schedule blocked with its defaults: row-wise AdaGrad one rating at a time on LIBMF's grid of cache-sized blocks, L2 "+strconv.FormatFloat(model.BlockedL2, 'g', -1, 64)+" a rating; its floor is a read-only pass over the same blocks in the same order; --batch does not apply to it)")
 	f.Float64Var(&r.lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
 	f.IntVar(&r.epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
 	f.IntVar(&r.rep, "repeat", 1, fmt.Sprintf("times to measure the epoch and the floor, 1 to %d (the fastest is reported)", maxRepeat))
@@ -247,6 +247,9 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	var cfgs []model.Config
 	for _, o := range opts {
 		c := cfg
+		if o == model.ScheduleBlocked {
+			c.Schedule, c.L2, o = model.ScheduleBlocked, model.BlockedL2, "adagrad"
+		}
 		c.Optimizer = o
 		c.LR = model.DefaultLR(c.Optimizer)
 		if r.lr > 0 {
@@ -327,6 +330,15 @@ func (r *benchRun) checkEASE(fs *pflag.FlagSet) ([]model.Config, error) {
 	return []model.Config{c}, nil
 }
 
+// benchLabel names what bench times with c in its optimizer column: the
+// optimizer, or blocked for the blocked schedule.
+func benchLabel(c model.Config) string {
+	if c.Blocked() {
+		return model.ScheduleBlocked
+	}
+	return c.Optimizer
+}
+
 // optimizers returns the names of --optimizer's list, each known.
 func (r *benchRun) optimizers() ([]string, error) {
 	var opts []string
@@ -335,7 +347,7 @@ func (r *benchRun) optimizers() ([]string, error) {
 		if o == "" {
 			return nil, badInput(fmt.Errorf("--optimizer %q: an empty name in the list", r.optimizer))
 		}
-		if err := oneOf("--optimizer", o, model.Optimizers...); err != nil {
+		if err := oneOf("--optimizer", o, slices.Concat(model.Optimizers, []string{model.ScheduleBlocked})...); err != nil {
 			return nil, err
 		}
 		opts = append(opts, o)
@@ -416,7 +428,7 @@ func (r *benchResult) memory(mem *benchMem) {
 func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Config, ths []int, res *benchResult, mem *benchMem) error {
 	for _, c := range cfgs {
 		for _, t := range ths {
-			row := benchRow{Optimizer: c.Optimizer, LR: c.LR, Threads: t}
+			row := benchRow{Optimizer: benchLabel(c), LR: c.LR, Threads: t}
 			if c.Kind == benchIALS || c.Kind == benchEASE || c.Kind == benchAutoRec {
 				row.Optimizer = "-"
 			}
@@ -435,7 +447,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 			}
 			for j, m := range tm {
 				res.Threads[o*len(ths)+j].keepFastest(m, rep == 0)
-				fmt.Fprintf(lines, "repeat %d, %s, %s: epoch %.3fs, floor %.3fs\n", rep+1, cmp.Or(c.Optimizer, c.Kind), plural(m.Threads, "thread"), m.Epoch.Seconds(), m.Floor.Seconds())
+				fmt.Fprintf(lines, "repeat %d, %s, %s: epoch %.3fs, floor %.3fs\n", rep+1, cmp.Or(benchLabel(c), c.Kind), plural(m.Threads, "thread"), m.Epoch.Seconds(), m.Floor.Seconds())
 			}
 			if c.Kind == benchAutoRec {
 				if err := r.measureDot(lines, s, ths, res.Threads[o*len(ths):], rep); err != nil {
@@ -520,7 +532,7 @@ func (r *benchRun) fit(cmd *cobra.Command, lines io.Writer, s *dataset.Split, cf
 		}
 		row.Epochs, row.TrainSeconds = r.epochs, time.Since(t0).Seconds()
 		row.TestRMSE = m.Test(s.Test).RMSE
-		fmt.Fprintf(lines, "%s, %s: %s in %.1fs, test RMSE %.4f\n", c.Optimizer, plural(row.Threads, "thread"), plural(r.epochs, "epoch"), row.TrainSeconds, row.TestRMSE)
+		fmt.Fprintf(lines, "%s, %s: %s in %.1fs, test RMSE %.4f\n", benchLabel(c), plural(row.Threads, "thread"), plural(r.epochs, "epoch"), row.TrainSeconds, row.TestRMSE)
 		if j == 0 {
 			mean, bias := model.Baselines(m, s)
 			res.MeanRMSE, res.BiasRMSE = mean.Test(s.Test).RMSE, bias.Test(s.Test).RMSE

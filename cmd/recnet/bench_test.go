@@ -26,8 +26,9 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if len(r.Threads) != 4 || r.Threads[0].Threads != 1 || r.Threads[1].Threads != 2 ||
-		r.Threads[0].Optimizer != "adam" || r.Threads[2].Optimizer != "adagrad" || r.Threads[2].LR != model.AdaGradLR {
+	if len(r.Threads) != 6 || r.Threads[0].Threads != 1 || r.Threads[1].Threads != 2 ||
+		r.Threads[0].Optimizer != "adam" || r.Threads[2].Optimizer != "adagrad" || r.Threads[2].LR != model.AdaGradLR ||
+		r.Threads[4].Optimizer != model.ScheduleBlocked || r.Threads[5].Threads != 2 {
 		t.Fatalf("rows %+v", r.Threads)
 	}
 	for _, row := range r.Threads {
@@ -72,6 +73,41 @@ func TestAdaGradLR(t *testing.T) {
 		}
 		if r.Config.LR != tc.want || r.Config.Optimizer != tc.args[1] {
 			t.Errorf("%v: optimizer %s lr %g, want lr %g", tc.args, r.Config.Optimizer, r.Config.LR, tc.want)
+		}
+	}
+}
+
+// TestScheduleBlocked: --schedule blocked trains dot with its defaults
+// (AdaGrad at model.AdaGradLR, L2 model.BlockedL2 a rating) unless given,
+// and mf on two threads; both beat the bias baseline.
+func TestScheduleBlocked(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		opt     string
+		lr, l2  float64
+		threads int
+	}{
+		{[]string{"--threads", "2"}, "adagrad", model.AdaGradLR, model.BlockedL2, 2},
+		{[]string{"--optimizer", "sgd", "--lr", "0.05", "--l2", "0.01"}, "sgd", 0.05, 0.01, 0},
+		{[]string{"--kind", "mf", "--threads", "2"}, "sgd", 0.03, 0.005, 2},
+	} {
+		out, stderr, code := run(t, append([]string{"train", "--schedule", "blocked", "--epochs", "5", "--json"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		var r struct {
+			Config    model.Config `json:"config"`
+			BeatsBias bool         `json:"beats_bias"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		c := r.Config
+		if !c.Blocked() || c.Optimizer != tc.opt || c.LR != tc.lr || c.L2 != tc.l2 || c.Threads != tc.threads {
+			t.Errorf("%v: config %+v", tc.args, c)
+		}
+		if !r.BeatsBias {
+			t.Errorf("%v: the model does not beat the bias baseline", tc.args)
 		}
 	}
 }

@@ -74,7 +74,7 @@ func (r *blendRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	err = firstErr(featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), validShareApplies(fs, &r.df, r.vshare, false, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
+	err = firstErr(featuresApply(r.df.itemFeatures, cfg), validShareApplies(fs, &r.df, r.vshare, false, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
 		checkOutputs(r.df.inputs(), "out", r.out))
 	if err != nil {
 		return err

@@ -160,7 +160,7 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 		if r.features != "" && c.Kind != model.DefaultKind {
 			return nil, badInput(fmt.Errorf("--item-features: %s does not train with item features (--kinds names it): give --kinds %s", c.Kind, model.DefaultKind))
 		}
-		if err := featuresApply(r.features, c.Kind, c.Threads, c.SVDpp); err != nil {
+		if err := featuresApply(r.features, c); err != nil {
 			return nil, err
 		}
 	}

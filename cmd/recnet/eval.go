@@ -149,7 +149,7 @@ func (r *evalRun) run(cmd *cobra.Command) error {
 		if err != nil {
 			return err // bad input
 		}
-		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), r.candidatesOnly(fs)); err != nil {
+		if err := firstErr(r.df.check(fs), kindTask("--task", cfg.Kind, cfg.Task), featuresApply(r.df.itemFeatures, cfg), r.candidatesOnly(fs)); err != nil {
 			return err
 		}
 		return evalItems(cmd, &r.df, &r.ef, cfg)

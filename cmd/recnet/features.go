@@ -45,18 +45,21 @@ func parseItemsSplit(s string) (bool, float64, error) {
 }
 
 // featuresApply refuses --item-features (file, "" without it) for a kind
-// that does not train with item features, and with more than one of
-// --threads (threads; 0 for a command without the flag), which dot with
-// features does not use, or with --svdpp (svdpp), which it does not train.
-func featuresApply(file, kind string, threads int, svdpp bool) error {
+// that does not train with item features (c.Kind), and with more than one
+// of --threads (c.Threads; 0 for a command without the flag), which dot
+// with features does not use, with --svdpp, which it does not train, or
+// with the blocked schedule, which does not train features.
+func featuresApply(file string, c model.Config) error {
 	switch {
 	case file == "":
 		return nil
-	case kind != model.DefaultKind:
-		return badInput(fmt.Errorf("--item-features: %s does not train with item features; dot does", kind))
-	case threads > 1:
-		return badInput(fmt.Errorf("--threads %d: dot trains with --item-features on one goroutine", threads))
-	case svdpp:
+	case c.Kind != model.DefaultKind:
+		return badInput(fmt.Errorf("--item-features: %s does not train with item features; dot does", c.Kind))
+	case c.Blocked():
+		return badInput(fmt.Errorf("--item-features: the blocked schedule (--schedule %s) does not train with item features", c.Schedule))
+	case c.Threads > 1:
+		return badInput(fmt.Errorf("--threads %d: dot trains with --item-features on one goroutine", c.Threads))
+	case c.SVDpp:
 		return badInput(fmt.Errorf("--svdpp: dot does not train it with --item-features"))
 	}
 	return nil

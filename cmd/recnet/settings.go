@@ -173,7 +173,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 	err := firstErr(
 		nonEmpty(fs, "preset", f.preset), nonEmpty(fs, "kind", v.Kind), nonEmpty(fs, "activation", f.activation),
 		nonEmpty(fs, "layers", v.Layers), nonEmpty(fs, "task", v.Task), nonEmpty(fs, "init", v.Init),
-		nonEmpty(fs, "optimizer", v.Optimizer),
+		nonEmpty(fs, "optimizer", v.Optimizer), nonEmpty(fs, "schedule", v.Schedule),
 		intIn(fs, "dim", v.Dim, 1, model.MaxDim), intIn(fs, "batch", v.Batch, 1, model.MaxBatch),
 		intIn(fs, "epochs", v.Epochs, 1, model.MaxEpochs), intIn(fs, "threads", v.Threads, 1, model.MaxThreads),
 		intIn(fs, "negatives", v.Negatives, 1, model.MaxNegatives),
@@ -204,6 +204,7 @@ func (f *configFlags) check(fs *pflag.FlagSet) error {
 		changed("optimizer", oneOf("--optimizer", v.Optimizer, model.Optimizers...)),
 		changed("init", oneOf("--init", v.Init, model.Inits...)),
 		changed("task", oneOf("--task", v.Task, model.Tasks...)),
+		changed("schedule", oneOf("--schedule", v.Schedule, model.Schedules...)),
 		changed("activation", oneOf("--activation", f.activation, model.Activations...)),
 		changed("preset", presetKind(v.Kind)),
 		changed("optimizer", kindOptimizer(v.Kind, v.Optimizer)),
@@ -269,7 +270,13 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 			return c, err
 		}
 	}
-	if fs.Changed("optimizer") && !fs.Changed("lr") && c.Optimizer == "adagrad" {
+	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("optimizer") && c.Optimizer == "adam" {
+		c.Optimizer = "adagrad" // the blocked schedule's defaults, as model.Config's
+	}
+	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("l2") {
+		c.L2 = model.BlockedL2
+	}
+	if (fs.Changed("optimizer") || c.Blocked()) && !fs.Changed("lr") && c.Optimizer == "adagrad" {
 		c.LR = model.AdaGradLR
 	}
 	if fs.Changed("seed") {

@@ -70,7 +70,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err // bad input
 	}
-	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg.Kind, cfg.Threads, cfg.SVDpp), r.df.heldNeedFeatures("train"), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
+	err = firstErr(pretrainedApplies(fs, r.pretrain, cfg.Kind), featuresApply(r.df.itemFeatures, cfg), r.df.heldNeedFeatures("train"), validShareApplies(fs, &r.df, r.vshare, true, false, ""), r.df.check(fs), r.seenApplies(fs, cfg.Kind),
 		checkOutputs(append(r.df.inputs(), pretrainedInputs(r.pretrain)...), "out", r.out, "plot", r.plotPath))
 	if err != nil {
 		return err

@@ -170,7 +170,7 @@ func (r *tuneRun) check(fs *pflag.FlagSet) (selection.Space, string, error) {
 	if err := firstErr(nonEmpty(fs, "kind", r.kind), nonEmpty(fs, "task", r.task),
 		intIn(fs, "trials", r.trials, 1, maxTrials), durationPositive(fs, "budget", r.budget),
 		intIn(fs, "workers", r.workers, 1, maxWorkers), intIn(fs, "negatives", r.negatives, 1, model.MaxNegatives),
-		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, r.kind, 0, false), r.df.heldNeedFeatures("tune"),
+		r.df.check(fs), tunable(r.kind), kindTask("--task", r.kind, r.task), featuresApply(r.df.itemFeatures, model.Config{Kind: r.kind}), r.df.heldNeedFeatures("tune"),
 		validShareApplies(fs, &r.df, r.validShare, false, r.folds != 0, "with --folds (of each training fold)")); err != nil {
 		return selection.Space{}, "", err
 	}
