@@ -49,3 +49,21 @@ func sigmoidGeneric(dst, x []float32) {
 		dst[j] = 1 / (1 + e)
 	}
 }
+
+// SigmoidGrad sets dx[j] to dy[j]·(y[j]·(1−y[j])), the gradient through a
+// sigmoid whose output is y, each step rounded to float32 (no fused
+// multiply-add), so that every kernel set gives the same bits (a NaN's
+// payload aside). The three slices must have the same length; dx may be
+// dy or y.
+func SigmoidGrad(dx, dy, y []float32) {
+	sameLen3("SigmoidGrad", len(dx), len(dy), len(y))
+	sigmoidGrad(dx, dy, y)
+}
+
+func sigmoidGradGeneric(dx, dy, y []float32) {
+	dx, y = dx[:len(dy)], y[:len(dy)]
+	for j, g := range dy {
+		s := y[j]
+		dx[j] = g * (s * (1 - s))
+	}
+}

@@ -34,3 +34,18 @@ func sigmoid(dst, x []float32) {
 	}
 	sigmoidAVX2(&dst[0], &x[0], n, &maskTab[8-n%8], &sigmoidTab)
 }
+
+// sigmoidGradAVX2 is sigmoidGradGeneric on n ≥ 1 elements, 8 at a time
+// with AVX2 (no FMA), the last n%8 masked by mask (&maskTab[8-n%8]).
+//
+//go:noescape
+func sigmoidGradAVX2(dx, dy, y *float32, n int, mask *int32)
+
+func sigmoidGrad(dx, dy, y []float32) {
+	n := len(dy)
+	if !useAsm || n == 0 {
+		sigmoidGradGeneric(dx, dy, y)
+		return
+	}
+	sigmoidGradAVX2(&dx[0], &dy[0], &y[0], n, &maskTab[8-n%8])
+}

@@ -69,3 +69,47 @@ sigtail:
 sigdone:
 	VZEROUPPER
 	RET
+
+// SGRAD8 sets Y3 to dy·(y·(1−y)) for dy in Y1 and y in Y2, Y0 holding
+// eight ones.
+#define SGRAD8 \
+	VSUBPS Y2, Y0, Y4 \ // 1 - y
+	VMULPS Y4, Y2, Y4 \ // y·(1 - y)
+	VMULPS Y4, Y1, Y3   // dy·(y·(1 - y))
+
+// func sigmoidGradAVX2(dx, dy, y *float32, n int, mask *int32)
+TEXT ·sigmoidGradAVX2(SB), NOSPLIT, $0-40
+	MOVQ         dx+0(FP), DI
+	MOVQ         dy+8(FP), SI
+	MOVQ         y+16(FP), BX
+	MOVQ         n+24(FP), CX
+	MOVL         $0x3f800000, AX
+	MOVL         AX, X0
+	VPBROADCASTD X0, Y0
+
+sgrad8:
+	CMPQ    CX, $8
+	JLT     sgradtail
+	VMOVUPS (SI), Y1
+	VMOVUPS (BX), Y2
+	SGRAD8
+	VMOVUPS Y3, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     sgrad8
+
+sgradtail:
+	TESTQ      CX, CX
+	JEQ        sgraddone
+	MOVQ       mask+32(FP), AX
+	VMOVUPS    (AX), Y9
+	VMASKMOVPS (SI), Y9, Y1
+	VMASKMOVPS (BX), Y9, Y2
+	SGRAD8
+	VMASKMOVPS Y3, Y9, (DI)
+
+sgraddone:
+	VZEROUPPER
+	RET

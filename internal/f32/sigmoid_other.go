@@ -3,3 +3,5 @@
 package f32
 
 func sigmoid(dst, x []float32) { sigmoidGeneric(dst, x) }
+
+func sigmoidGrad(dx, dy, y []float32) { sigmoidGradGeneric(dx, dy, y) }
