@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -76,6 +77,10 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 // batch for too little work between.
 const autorecMinWork = 1 << 20
 
+// autorecRanges is the user ranges a batch's users are cut into per
+// worker, each claimed by the next free worker.
+const autorecRanges = 4
+
 // autorecWorkers returns the goroutines of a batch: procs, or fewer where
 // an average batch (nnz ratings over items, batch items a batch) holds
 // less than autorecMinWork a goroutine, and at least one.
@@ -89,6 +94,13 @@ func autorecWorkers(procs, nnz, items, batch, hidden int) int {
 // with its index, the squared errors so far and their number; an error
 // from after stops the epoch. It returns the squared errors.
 func (t *autorecTrainer) epoch(order []int32, size int, after func(b int, sse float64, done int) error) (float64, error) {
+	if t.threads > 1 {
+		t.gang = startGang(t.threads)
+		defer func() {
+			t.gang.close()
+			t.gang = nil
+		}()
+	}
 	var sse float64
 	var done int
 	for b := 0; b*size < len(order); b++ {
@@ -203,7 +215,9 @@ type autorecTrainer struct {
 	l2        float32
 	opt       *optim
 	threads   int
-	bounds    []int // worker w's users are [bounds[w], bounds[w+1]), about as many ratings each
+	gang      *gang        // the workers during an epoch, else nil
+	next      atomic.Int64 // the next batch item or user range to claim
+	bounds    []int        // user range c is [bounds[c], bounds[c+1]), about as many ratings each
 
 	mEnc, vEnc, mDec, vDec []float32     // Adam's moments, Users x Hidden
 	mDB, vDB, mEB, vEB     []float32     // of the decoder and encoder biases
@@ -211,6 +225,8 @@ type autorecTrainer struct {
 	gDB, gEB, gSh          []float32     // gradients, zero outside a batch
 	gEnc, gDec             []float32     // penalize's whole gradients, Users x Hidden (tests)
 	sumE                   []float32     // each batch item's sum of errors
+	slots                  []int32       // 0, 1, ..., batch − 1
+	ones                   []float32     // batch ones
 	nnz                    float32       // training ratings
 	mu, biasL2             float32       // the training mean, and the penalty of c_u - mu
 	inBatch                []int32       // each user's ratings in the batch, zero outside one
@@ -218,7 +234,8 @@ type autorecTrainer struct {
 	h, dz                  []float32     // batch x Hidden: codes and pre-activation gradients
 	e                      []float32     // each rating's error in the batch
 	sse                    []float64     // each batch item's squared errors
-	work                   []autorecWork // each worker's users in the batch
+	work                   []autorecWork // each user range's users in the batch
+	scratch                [][]float32   // each worker's Hidden floats, zero outside update
 }
 
 // newAutoRecTrainer returns the trainer of a fresh net for s, its decoder
@@ -241,10 +258,22 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 		inBatch: make([]int32, users), at: make([]int32, users), h: make([]float32, b*hid), dz: make([]float32, b*hid),
 		sse: make([]float64, b), sumE: make([]float32, b), mSh: make([]float32, hid), vSh: make([]float32, hid), gSh: make([]float32, hid)}
 	t.e = make([]float32, len(t.r.user))
+	t.slots, t.ones = make([]int32, b), make([]float32, b)
+	for k := range b {
+		t.slots[k], t.ones[k] = int32(k), 1
+	}
 	t.nnz = float32(len(t.r.user))
 	_, bl2 := cfg.PositiveL2()
 	t.mu, t.biasL2 = mu, float32(bl2)
-	t.work = make([]autorecWork, t.threads)
+	ranges := 1
+	if t.threads > 1 {
+		ranges = autorecRanges * t.threads
+	}
+	t.work = make([]autorecWork, ranges)
+	t.scratch = make([][]float32, t.threads)
+	for w := range t.scratch {
+		t.scratch[w] = make([]float32, hid)
+	}
 	for _, u := range t.r.user {
 		t.perUser[u]++
 	}
@@ -253,7 +282,7 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 			t.rated = append(t.rated, int32(i))
 		}
 	}
-	t.bounds = userBounds(t.perUser, t.threads)
+	t.bounds = userBounds(t.perUser, ranges)
 	t.codes(net)
 	t.best = cloneAutoRec(net)
 	return t
@@ -304,8 +333,13 @@ func (t *autorecTrainer) store() {
 	copy(b.Code, n.Code)
 }
 
-// parallel runs f(w) for w in [0, threads), f(0) on the calling goroutine.
+// parallel runs f(w) for w in [0, threads), f(0) on the calling goroutine:
+// on the epoch's gang during one, else on goroutines started for it.
 func (t *autorecTrainer) parallel(f func(w int)) {
+	if t.gang != nil {
+		t.gang.run(f)
+		return
+	}
 	var wg sync.WaitGroup
 	for w := 1; w < t.threads; w++ {
 		wg.Go(func() { f(w) })
@@ -318,17 +352,23 @@ func (t *autorecTrainer) parallel(f func(w int)) {
 // raters' encoder rows added in turn.
 func (t *autorecTrainer) encode(net *model.AutoRec, h []float32, i int32) {
 	q0, q1 := t.r.start[i], t.r.start[i+1]
-	copy(h, net.EncBias)
-	f32.AddRowsAt(h, t.r.x[q0:q1], net.Enc, net.Hidden, t.r.user[q0:q1])
-	f32.Sigmoid(h, h)
+	f32.SigmoidRowsAt(h, net.EncBias, t.r.x[q0:q1], net.Enc, net.Hidden, t.r.user[q0:q1])
 }
 
 // codes sets every item's code of net from its encoder.
 func (t *autorecTrainer) codes(net *model.AutoRec) {
 	d := net.Hidden
-	t.parallel(func(w int) {
-		for i := w; i < net.Items; i += t.threads {
-			t.encode(net, net.Code[i*d:i*d+d], int32(i))
+	const chunk = 64
+	t.next.Store(0)
+	t.parallel(func(int) {
+		for {
+			i0 := int(t.next.Add(chunk)) - chunk
+			if i0 >= net.Items {
+				return
+			}
+			for i := i0; i < min(i0+chunk, net.Items); i++ {
+				t.encode(net, net.Code[i*d:i*d+d], int32(i))
+			}
 		}
 	})
 }
@@ -375,29 +415,34 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 // included, into gDec and gEnc), the encoder bias and the shared decoder
 // row, which takes the share of the penalty of the batch's ratings among
 // all. It returns the squared errors.
-func (t *autorecTrainer) grad(batch []int32, then func(w *autorecWork)) float64 {
+func (t *autorecTrainer) grad(batch []int32, then func(w *autorecWork, g []float32)) float64 {
 	d := t.net.Hidden
-	t.parallel(func(w int) {
-		for k := w; k < len(batch); k += t.threads {
+	t.next.Store(0)
+	t.parallel(func(int) {
+		for k := int(t.next.Add(1)) - 1; k < len(batch); k = int(t.next.Add(1)) - 1 {
 			t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 		}
 	})
+	t.next.Store(0)
 	t.parallel(func(w int) {
-		wk := &t.work[w]
-		t.collect(batch, t.bounds[w], t.bounds[w+1], wk)
-		if then != nil {
-			then(wk)
-		} else {
-			t.penalize(wk)
+		for c := int(t.next.Add(1)) - 1; c < len(t.work); c = int(t.next.Add(1)) - 1 {
+			wk := &t.work[c]
+			t.collect(batch, t.bounds[c], t.bounds[c+1], wk)
+			if then != nil {
+				then(wk, t.scratch[w])
+			} else {
+				t.penalize(wk)
+			}
 		}
 	})
 	clear(t.gEB)
 	clear(t.gSh)
+	slots := t.slots[:len(batch)]
+	f32.AddRowsAt(t.gEB, t.ones[:len(batch)], t.dz, d, slots)
+	f32.AddRowsAt(t.gSh, t.sumE[:len(batch)], t.h, d, slots)
 	var sse float64
 	var n int
 	for k, i := range batch {
-		axpy(t.gEB, 1, t.dz[k*d:k*d+d])
-		axpy(t.gSh, t.sumE[k], t.h[k*d:k*d+d])
 		sse += t.sse[k]
 		n += t.r.start[i+1] - t.r.start[i]
 	}
@@ -415,8 +460,7 @@ type autorecWork struct {
 	touched []int32
 	slot    []int32
 	e, x    []float32
-	span    [][2]int  // each batch item's ratings by the worker's users
-	g       []float32 // Hidden floats of scratch, zero outside update
+	span    [][2]int // each batch item's ratings by the range's users
 }
 
 // collect sets w to the users in [lo, hi) that the batch's items were
@@ -502,12 +546,8 @@ func (t *autorecTrainer) penalize(w *autorecWork) {
 // gradient summed in the worker's scratch and its share of the penalty
 // added in the same pass as the step, and clears the users' counts and
 // bias gradients.
-func (t *autorecTrainer) update(w *autorecWork) {
+func (t *autorecTrainer) update(w *autorecWork, g []float32) {
 	net, d := t.net, t.net.Hidden
-	if w.g == nil {
-		w.g = make([]float32, d)
-	}
-	g := w.g
 	for _, u := range w.touched {
 		row := int(u) * d
 		share := t.share(u)

@@ -67,3 +67,26 @@ func sigmoidGradGeneric(dx, dy, y []float32) {
 		dx[j] = g * (s * (1 - s))
 	}
 }
+
+// SigmoidRowsAt sets dst (of length d) to the sigmoid of bias +
+// Σ_k a[k]·tab[r·d : r·d+d], r = rows[k]: the bits of copy(dst, bias),
+// AddRowsAt(dst, a, tab, d, rows) and Sigmoid(dst, dst) in turn (a NaN's
+// payload aside), in one pass over dst whose sums stay in registers. It
+// panics when dst or bias is shorter than d, a than rows, or a row is
+// outside tab; dst may be bias but no row of tab.
+func SigmoidRowsAt(dst, bias, a, tab []float32, d int, rows []int32) {
+	dst, bias, a = dst[:d], bias[:d], a[:len(rows)]
+	for _, r := range rows {
+		_ = tab[int(r)*d : int(r)*d+d]
+	}
+	if d == 0 {
+		return
+	}
+	sigmoidRowsAt(dst, bias, a, tab, d, rows)
+}
+
+func sigmoidRowsAtGeneric(dst, bias, a, tab []float32, d int, rows []int32) {
+	copy(dst, bias)
+	addRowsAtGeneric(dst, a, tab, d, rows)
+	sigmoidGeneric(dst, dst)
+}
