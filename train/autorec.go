@@ -215,9 +215,8 @@ type autorecTrainer struct {
 	l2        float32
 	opt       *optim
 	threads   int
-	gang      *gang        // the workers during an epoch, else nil
-	next      atomic.Int64 // the next batch item or user range to claim
-	bounds    []int        // user range c is [bounds[c], bounds[c+1]), about as many ratings each
+	gang      *gang // the workers during an epoch, else nil
+	bounds    []int // user range c is [bounds[c], bounds[c+1]), about as many ratings each
 
 	mEnc, vEnc, mDec, vDec []float32     // Adam's moments, Users x Hidden
 	mDB, vDB, mEB, vEB     []float32     // of the decoder and encoder biases
@@ -333,13 +332,24 @@ func (t *autorecTrainer) store() {
 	copy(b.Code, n.Code)
 }
 
-// parallel runs f(w) for w in [0, threads), f(0) on the calling goroutine:
-// on the epoch's gang during one, else on goroutines started for it.
-func (t *autorecTrainer) parallel(f func(w int)) {
+// each runs f(w, k) for every k in [0, n), w the number of the worker
+// that claimed k: on the epoch's gang during one, else on goroutines
+// started for it.
+func (t *autorecTrainer) each(n int, f func(w, k int)) {
 	if t.gang != nil {
-		t.gang.run(f)
+		t.gang.run(n, f)
 		return
 	}
+	var next atomic.Int64
+	t.parallel(func(w int) {
+		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+			f(w, k)
+		}
+	})
+}
+
+// parallel runs f(w) for w in [0, threads), f(0) on the calling goroutine.
+func (t *autorecTrainer) parallel(f func(w int)) {
 	var wg sync.WaitGroup
 	for w := 1; w < t.threads; w++ {
 		wg.Go(func() { f(w) })
@@ -359,16 +369,9 @@ func (t *autorecTrainer) encode(net *model.AutoRec, h []float32, i int32) {
 func (t *autorecTrainer) codes(net *model.AutoRec) {
 	d := net.Hidden
 	const chunk = 64
-	t.next.Store(0)
-	t.parallel(func(int) {
-		for {
-			i0 := int(t.next.Add(chunk)) - chunk
-			if i0 >= net.Items {
-				return
-			}
-			for i := i0; i < min(i0+chunk, net.Items); i++ {
-				t.encode(net, net.Code[i*d:i*d+d], int32(i))
-			}
+	t.each((net.Items+chunk-1)/chunk, func(_, c int) {
+		for i := c * chunk; i < min(c*chunk+chunk, net.Items); i++ {
+			t.encode(net, net.Code[i*d:i*d+d], int32(i))
 		}
 	})
 }
@@ -417,22 +420,16 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 // all. It returns the squared errors.
 func (t *autorecTrainer) grad(batch []int32, then func(w *autorecWork, g []float32)) float64 {
 	d := t.net.Hidden
-	t.next.Store(0)
-	t.parallel(func(int) {
-		for k := int(t.next.Add(1)) - 1; k < len(batch); k = int(t.next.Add(1)) - 1 {
-			t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
-		}
+	t.each(len(batch), func(_, k int) {
+		t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 	})
-	t.next.Store(0)
-	t.parallel(func(w int) {
-		for c := int(t.next.Add(1)) - 1; c < len(t.work); c = int(t.next.Add(1)) - 1 {
-			wk := &t.work[c]
-			t.collect(batch, t.bounds[c], t.bounds[c+1], wk)
-			if then != nil {
-				then(wk, t.scratch[w])
-			} else {
-				t.penalize(wk)
-			}
+	t.each(len(t.work), func(w, c int) {
+		wk := &t.work[c]
+		t.collect(batch, t.bounds[c], t.bounds[c+1], wk)
+		if then != nil {
+			then(wk, t.scratch[w])
+		} else {
+			t.penalize(wk)
 		}
 	})
 	clear(t.gEB)

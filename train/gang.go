@@ -6,75 +6,89 @@ import (
 	"time"
 )
 
-// gang runs a function on n goroutines at once, phase after phase, the
+// gang runs the tasks of a phase on n goroutines, phase after phase, the
 // calling goroutine as member 0: for phases too short (tens of
-// microseconds, as autorec's batches on ml-latest-small) for a goroutine
+// microseconds, as autorec's batches on ml-latest-small) for goroutines
 // started per phase, whose start and wake-up cost about as much as the
-// work. Between phases the other members spin on an atomic for up to
-// gangSpin, then sleep until the next phase; so does member 0 while it
-// waits for them. A gang must be closed.
+// work. Each task goes to the member that claims it first, and a phase
+// ends when its tasks have, without waiting for members that claimed none:
+// a member the system has not scheduled leaves its share to the others.
+// Between phases the members spin for up to gangSpin, then sleep until
+// the next; so does member 0 while it waits for the others' tasks. A gang
+// must be closed.
 type gang struct {
-	n        int
-	f        func(w int)
-	gen      atomic.Uint64 // phases started
-	pending  atomic.Int64  // members other than 0 still in the phase
-	sleepers atomic.Int64  // goroutines asleep or about to sleep on cond
+	cur      atomic.Pointer[gangPhase] // the latest phase
+	sleepers atomic.Int64              // goroutines asleep or about to sleep on cond
 	stopped  atomic.Bool
 	mu       sync.Mutex
 	cond     sync.Cond
-	done     sync.WaitGroup
+	members  sync.WaitGroup
+}
+
+// gangPhase is one phase's tasks: f(w, k) for k in [0, n), claimed in
+// turn through next; done counts those finished.
+type gangPhase struct {
+	f          func(w, k int)
+	n          int64
+	next, done atomic.Int64
 }
 
 // gangSpin is how long a member spins for the next phase (or member 0 for
-// the others' end) before it sleeps.
+// the others' tasks) before it sleeps.
 const gangSpin = 100 * time.Microsecond
 
 // startGang starts the n − 1 members beside the caller's (n ≥ 1).
 func startGang(n int) *gang {
-	g := &gang{n: n}
+	g := &gang{}
 	g.cond.L = &g.mu
+	first := &gangPhase{}
+	g.cur.Store(first)
 	for w := 1; w < n; w++ {
-		g.done.Go(func() { g.member(w) })
+		g.members.Go(func() { g.member(w, first) })
 	}
 	return g
 }
 
-// run runs f(w) for every member w, f(0) on the calling goroutine, and
-// returns when all have returned.
-func (g *gang) run(f func(w int)) {
-	if g.n == 1 {
-		f(0)
-		return
-	}
-	g.f = f
-	g.pending.Store(int64(g.n - 1))
-	g.gen.Add(1)
+// run runs f(w, k) for every k in [0, n) on the members, w the member's
+// number, and returns when every call has.
+func (g *gang) run(n int, f func(w, k int)) {
+	p := &gangPhase{f: f, n: int64(n)}
+	g.cur.Store(p)
 	g.wake()
-	f(0)
-	g.wait(func() bool { return g.pending.Load() == 0 })
-	g.f = nil
+	p.work(0)
+	g.wait(func() bool { return p.done.Load() == p.n })
+}
+
+// work runs the tasks of p that member w claims.
+func (p *gangPhase) work(w int) (finished bool) {
+	for k := p.next.Add(1) - 1; k < p.n; k = p.next.Add(1) - 1 {
+		p.f(w, int(k))
+		if p.done.Add(1) == p.n {
+			finished = true
+		}
+	}
+	return finished
 }
 
 // close ends the members once they are idle.
 func (g *gang) close() {
 	g.stopped.Store(true)
-	g.gen.Add(1)
+	g.cur.Store(&gangPhase{})
 	g.wake()
-	g.done.Wait()
+	g.members.Wait()
 }
 
-// member runs the phases of member w until the gang is closed.
-func (g *gang) member(w int) {
-	var seen uint64
+// member runs the tasks member w claims from the phases after seen until
+// the gang is closed.
+func (g *gang) member(w int, seen *gangPhase) {
 	for {
-		g.wait(func() bool { return g.gen.Load() != seen })
-		if g.stopped.Load() {
+		g.wait(func() bool { return g.cur.Load() != seen })
+		seen = g.cur.Load()
+		if g.stopped.Load() { // set before close's phase: seen is no later
 			return
 		}
-		seen = g.gen.Load()
-		g.f(w)
-		if g.pending.Add(-1) == 0 {
-			g.wake()
+		if seen.work(w) {
+			g.wake() // member 0 may be asleep waiting for this phase
 		}
 	}
 }
