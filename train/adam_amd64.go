@@ -189,3 +189,31 @@ func gradRowsVec(k *dotKernel, us, is []int32) bool {
 		&k.ugrad[0], &k.igrad[0], k.gn*f, n, k.dim, k.users.bo*f, k.l2, k.bl2)
 	return true
 }
+
+// adamRowL2AVX2 is optim.adamL2 on the gradient Σ_c coef[c]·src row
+// slots[c] (rows stride bytes apart), summed as f32.AddRowsAt sums into
+// a cleared row, for n ≥ 1 elements, the last n%8 masked by mask
+// (&maskTab[8-n%8]), with AVX2: the gradient is never stored.
+//
+//go:noescape
+func adamRowL2AVX2(w, m, v *float32, n int, src *float32, stride int, slots *int32, coef *float32, cnt int, share, b1, c1, b2, c2, lr, eps float32, mask *int32)
+
+// maskTab holds eight all-ones lanes then eight zero lanes: &maskTab[8-k]
+// keeps the first k of eight lanes.
+var maskTab = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
+
+// adamRowL2Vec does adamRowL2 in one call to assembly where useAVX2 is
+// set, and reports whether it did.
+func adamRowL2Vec(o *optim, w, m, v, src []float32, slots []int32, coef []float32, share float32) bool {
+	n := len(w)
+	if !useAVX2 || n == 0 {
+		return false
+	}
+	var s0 *int32
+	var c0 *float32
+	if len(slots) > 0 {
+		s0, c0 = &slots[0], &coef[0]
+	}
+	adamRowL2AVX2(&w[0], &m[0], &v[0], n, &src[0], 4*n, s0, c0, len(slots), share, o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps, &maskTab[8-n%8])
+	return true
+}

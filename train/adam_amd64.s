@@ -148,3 +148,94 @@ loopL2:
 doneL2:
 	VZEROUPPER
 	RET
+
+// GRADSUM sets Y0 to Σ coef[c]·(8 floats at byte offset R14 of row
+// slots[c] of src), c from 0 to R12 − 1 in turn, each product rounded,
+// then added to the sum from +0 (as f32.AddRowsAt into a cleared row), the
+// rows loaded by load (a plain or a masked load into Y1). R8 src, R9 its
+// row stride in bytes, R10 slots, R11 coef; AX and R13 are clobbered.
+#define GRADSUM(lbl, done, load) \
+	VXORPS       Y0, Y0, Y0       \
+	XORQ         R13, R13         \
+lbl:                              \
+	CMPQ         R13, R12         \
+	JGE          done             \
+	MOVLQSX      (R10)(R13*4), AX \
+	IMULQ        R9, AX           \
+	ADDQ         R8, AX           \
+	ADDQ         R14, AX          \
+	load                          \
+	VBROADCASTSS (R11)(R13*4), Y2 \
+	VMULPS       Y1, Y2, Y1       \
+	VADDPS       Y1, Y0, Y0       \
+	INCQ         R13              \
+	JMP          lbl              \
+done:
+
+// LOADROW and LOADROWT load the 8 floats at AX into Y1, LOADROWT masked
+// by Y15.
+#define LOADROW VMOVUPS (AX), Y1
+#define LOADROWT VMASKMOVPS (AX), Y15, Y1
+
+// func adamRowL2AVX2(w, m, v *float32, n int, src *float32, stride int, slots *int32, coef *float32, cnt int, share, b1, c1, b2, c2, lr, eps float32, mask *int32)
+//
+// adamL2AVX2 on the gradient Σ coef[c]·src[slots[c]] (summed by GRADSUM)
+// + share·w, for n ≥ 1 elements, the last n%8 masked by mask: the row's
+// gradient never stored. DI w, DX m, BX v, CX elements left, R14 their
+// byte offset in a row of src, Y14 share, Y15 the tail's mask.
+TEXT ·adamRowL2AVX2(SB), NOSPLIT, $0-112
+	MOVQ         w+0(FP), DI
+	MOVQ         m+8(FP), DX
+	MOVQ         v+16(FP), BX
+	MOVQ         n+24(FP), CX
+	MOVQ         src+32(FP), R8
+	MOVQ         stride+40(FP), R9
+	MOVQ         slots+48(FP), R10
+	MOVQ         coef+56(FP), R11
+	MOVQ         cnt+64(FP), R12
+	VBROADCASTSS share+72(FP), Y14
+	ADAMCONSTS(b1+76(FP), c1+80(FP), b2+84(FP), c2+88(FP), lr+92(FP), eps+96(FP))
+	XORQ         R14, R14
+
+row8:
+	CMPQ    CX, $8
+	JLT     rowtail
+	GRADSUM(sum8, sum8done, LOADROW)
+	VMOVUPS (DI), Y7
+	VMULPS  Y7, Y14, Y1
+	VADDPS  Y1, Y0, Y0 // g = Σ + share*w
+	ADAM8
+	ADDQ    $32, R14
+	SUBQ    $8, CX
+	JMP     row8
+
+rowtail:
+	TESTQ      CX, CX
+	JEQ        rowdone
+	MOVQ       mask+104(FP), AX
+	VMOVUPS    (AX), Y15
+	GRADSUM(sumt, sumtdone, LOADROWT)
+	VMASKMOVPS (DI), Y15, Y7
+	VMULPS     Y7, Y14, Y1
+	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS (DX), Y15, Y1
+	VMULPS     Y1, Y8, Y1  // b1*m
+	VMULPS     Y0, Y9, Y2  // c1*g
+	VADDPS     Y2, Y1, Y1  // m = b1*m + c1*g
+	VMASKMOVPS Y1, Y15, (DX)
+	VMASKMOVPS (BX), Y15, Y3
+	VMULPS     Y3, Y10, Y3 // b2*v
+	VMULPS     Y0, Y11, Y4 // c2*g
+	VMULPS     Y0, Y4, Y4  // c2*g*g
+	VADDPS     Y4, Y3, Y3  // v = b2*v + c2*g*g
+	VMASKMOVPS Y3, Y15, (BX)
+	VSQRTPS    Y3, Y5
+	VADDPS     Y13, Y5, Y5 // sqrt(v) + eps
+	VMULPS     Y1, Y12, Y6 // lr*m
+	VDIVPS     Y5, Y6, Y6  // lr*m / (sqrt(v) + eps)
+	VSUBPS     Y6, Y7, Y7
+	VMASKMOVPS Y7, Y15, (DI)
+
+rowdone:
+	VZEROUPPER
+	RET

@@ -555,11 +555,11 @@ func (t *autorecTrainer) update(w *autorecWork, g []float32) {
 			{net.Dec[row : row+d], t.mDec[row : row+d], t.vDec[row : row+d], w.e[p0:p1], t.h},
 			{net.Enc[row : row+d], t.mEnc[row : row+d], t.vEnc[row : row+d], w.x[p0:p1], t.dz},
 		} {
-			f32.AddRowsAt(g, p.a, p.src, d, w.slot[p0:p1])
 			if share > 0 {
-				t.opt.adamL2(p.w, p.m, p.v, g, share)
+				t.opt.adamRowL2(p.w, p.m, p.v, g, p.src, w.slot[p0:p1], p.a, share)
 				continue
 			}
+			f32.AddRowsAt(g, p.a, p.src, d, w.slot[p0:p1])
 			t.opt.step3(p.w, p.m, p.v, g)
 			clear(g)
 		}
