@@ -149,58 +149,67 @@ doneL2:
 	VZEROUPPER
 	RET
 
-// GRADSUM sets Y0 to Σ coef[c]·(8 floats at byte offset R14 of row
-// slots[c] of src), c from 0 to R12 − 1 in turn, each product rounded,
-// then added to the sum from +0 (as f32.AddRowsAt into a cleared row), the
-// rows loaded by load (a plain or a masked load into Y1). R8 src, R9 its
-// row stride in bytes, R10 slots, R11 coef; AX and R13 are clobbered.
-#define GRADSUM(lbl, done, load) \
-	VXORPS       Y0, Y0, Y0       \
-	XORQ         R13, R13         \
-lbl:                              \
-	CMPQ         R13, R12         \
-	JGE          done             \
-	MOVLQSX      (R10)(R13*4), AX \
-	IMULQ        R9, AX           \
-	ADDQ         R8, AX           \
-	ADDQ         R14, AX          \
-	load                          \
-	VBROADCASTSS (R11)(R13*4), Y2 \
-	VMULPS       Y1, Y2, Y1       \
-	VADDPS       Y1, Y0, Y0       \
-	INCQ         R13              \
-	JMP          lbl              \
+// GRADROWS sets Y0 to coef[0]·r0 + … + coef[cnt−1]·r(cnt−1) for the 8
+// floats at byte offset R14 of rows r0–r3 (R8–R11), cnt in R12 (1 to 4),
+// the coefficients at R13: each product rounded, then added to the sum
+// from +0, as f32.AddRowsAt sums into a cleared row. load loads the 8
+// floats at its address into Y1 (plainly or masked).
+#define GRADROWS(load, done) \
+	VXORPS       Y0, Y0, Y0   \
+	load((R8)(R14*1))         \
+	VBROADCASTSS 0(R13), Y2   \
+	VMULPS       Y1, Y2, Y1   \
+	VADDPS       Y1, Y0, Y0   \
+	CMPQ         R12, $2      \
+	JLT          done         \
+	load((R9)(R14*1))         \
+	VBROADCASTSS 4(R13), Y2   \
+	VMULPS       Y1, Y2, Y1   \
+	VADDPS       Y1, Y0, Y0   \
+	CMPQ         R12, $3      \
+	JLT          done         \
+	load((R10)(R14*1))        \
+	VBROADCASTSS 8(R13), Y2   \
+	VMULPS       Y1, Y2, Y1   \
+	VADDPS       Y1, Y0, Y0   \
+	CMPQ         R12, $4      \
+	JLT          done         \
+	load((R11)(R14*1))        \
+	VBROADCASTSS 12(R13), Y2  \
+	VMULPS       Y1, Y2, Y1   \
+	VADDPS       Y1, Y0, Y0   \
 done:
 
-// LOADROW and LOADROWT load the 8 floats at AX into Y1, LOADROWT masked
+// LOADROW and LOADROWT load the 8 floats at addr into Y1, LOADROWT masked
 // by Y15.
-#define LOADROW VMOVUPS (AX), Y1
-#define LOADROWT VMASKMOVPS (AX), Y15, Y1
+#define LOADROW(addr) VMOVUPS addr, Y1
+#define LOADROWT(addr) VMASKMOVPS addr, Y15, Y1
 
-// func adamRowL2AVX2(w, m, v *float32, n int, src *float32, stride int, slots *int32, coef *float32, cnt int, share, b1, c1, b2, c2, lr, eps float32, mask *int32)
+// func adamRowL2AVX2(w, m, v *float32, n int, r0, r1, r2, r3 *float32, coef *[4]float32, cnt int, share, b1, c1, b2, c2, lr, eps float32, mask *int32)
 //
-// adamL2AVX2 on the gradient Σ coef[c]·src[slots[c]] (summed by GRADSUM)
-// + share·w, for n ≥ 1 elements, the last n%8 masked by mask: the row's
-// gradient never stored. DI w, DX m, BX v, CX elements left, R14 their
-// byte offset in a row of src, Y14 share, Y15 the tail's mask.
-TEXT ·adamRowL2AVX2(SB), NOSPLIT, $0-112
+// adamL2AVX2 on the gradient Σ coef[c]·rc (summed by GRADROWS) + share·w,
+// for n ≥ 1 elements, the last n%8 masked by mask: the row's gradient is
+// never stored. DI w, DX m, BX v, CX elements left, R14 their byte offset
+// in the rows rc, Y14 share, Y15 the tail's mask.
+TEXT ·adamRowL2AVX2(SB), NOSPLIT, $0-120
 	MOVQ         w+0(FP), DI
 	MOVQ         m+8(FP), DX
 	MOVQ         v+16(FP), BX
 	MOVQ         n+24(FP), CX
-	MOVQ         src+32(FP), R8
-	MOVQ         stride+40(FP), R9
-	MOVQ         slots+48(FP), R10
-	MOVQ         coef+56(FP), R11
-	MOVQ         cnt+64(FP), R12
-	VBROADCASTSS share+72(FP), Y14
-	ADAMCONSTS(b1+76(FP), c1+80(FP), b2+84(FP), c2+88(FP), lr+92(FP), eps+96(FP))
+	MOVQ         r0+32(FP), R8
+	MOVQ         r1+40(FP), R9
+	MOVQ         r2+48(FP), R10
+	MOVQ         r3+56(FP), R11
+	MOVQ         coef+64(FP), R13
+	MOVQ         cnt+72(FP), R12
+	VBROADCASTSS share+80(FP), Y14
+	ADAMCONSTS(b1+84(FP), c1+88(FP), b2+92(FP), c2+96(FP), lr+100(FP), eps+104(FP))
 	XORQ         R14, R14
 
 row8:
 	CMPQ    CX, $8
 	JLT     rowtail
-	GRADSUM(sum8, sum8done, LOADROW)
+	GRADROWS(LOADROW, sum8done)
 	VMOVUPS (DI), Y7
 	VMULPS  Y7, Y14, Y1
 	VADDPS  Y1, Y0, Y0 // g = Σ + share*w
@@ -212,9 +221,9 @@ row8:
 rowtail:
 	TESTQ      CX, CX
 	JEQ        rowdone
-	MOVQ       mask+104(FP), AX
+	MOVQ       mask+112(FP), AX
 	VMOVUPS    (AX), Y15
-	GRADSUM(sumt, sumtdone, LOADROWT)
+	GRADROWS(LOADROWT, sumtdone)
 	VMASKMOVPS (DI), Y15, Y7
 	VMULPS     Y7, Y14, Y1
 	VADDPS     Y1, Y0, Y0

@@ -32,11 +32,14 @@ func init() {
 // penalty toward the training mean, (bias_l2/2)(c_u − μ)². After each epoch every item's code is
 // computed anew and the model validated; early stopping is loop's.
 //
-// A batch runs on up to GOMAXPROCS goroutines (autorecWorkers): first
-// the items (each its own forward and backward pass), then the users, cut
-// into ranges (each worker sums its users' gradients over the batch's
-// items in batch order and steps their rows). No sum depends on how the
-// work is cut, so a seed gives the same bits for any number of goroutines.
+// A batch runs on up to GOMAXPROCS goroutines (autorecWorkers), a gang
+// kept for the epoch: first the items (each its own forward and backward
+// pass, its code's sum and sigmoid in one pass, f32.SigmoidRowsAt), then
+// the users, cut into ranges claimed in turn (a range's worker sums each
+// user's row gradients over the batch's items in batch order, in
+// registers within the user's Adam step, optim.adamRowL2). No sum
+// depends on how the work is cut, so a seed gives the same bits for any
+// number of goroutines.
 func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
 	cfg := m.Config
 	t := newAutoRecTrainer(s, m, autorecWorkers(runtime.GOMAXPROCS(0), s.Train.Len(), s.Items.Len(), cfg.Batch, cfg.Dim))
@@ -229,7 +232,7 @@ type autorecTrainer struct {
 	nnz                    float32       // training ratings
 	mu, biasL2             float32       // the training mean, and the penalty of c_u - mu
 	inBatch                []int32       // each user's ratings in the batch, zero outside one
-	at                     []int32       // each touched user's end in its worker's lists
+	at                     []int32       // each touched user's end in its range's lists
 	h, dz                  []float32     // batch x Hidden: codes and pre-activation gradients
 	e                      []float32     // each rating's error in the batch
 	sse                    []float64     // each batch item's squared errors
@@ -411,13 +414,14 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 }
 
 // grad computes the batch's gradient: each item's pass (on the workers,
-// an item each in turn), then each worker's users (t.work[w] lists them
-// and their ratings in the batch; then, if not nil, runs on the same
-// worker, which alone reads and writes their rows, and steps them, as
-// update does; otherwise penalize writes their rows' gradients, penalty
-// included, into gDec and gEnc), the encoder bias and the shared decoder
-// row, which takes the share of the penalty of the batch's ratings among
-// all. It returns the squared errors.
+// an item each in turn), then each user range's users (t.work[c] lists
+// them and their ratings in the batch; then, if not nil, runs on the
+// worker that claimed the range, which alone reads and writes their
+// rows, with that worker's scratch, and steps them, as update does;
+// otherwise penalize writes their rows' gradients, penalty included, into
+// gDec and gEnc), the encoder bias and the shared decoder row, which
+// takes the share of the penalty of the batch's ratings among all. It
+// returns the squared errors.
 func (t *autorecTrainer) grad(batch []int32, then func(w *autorecWork, g []float32)) float64 {
 	d := t.net.Hidden
 	t.each(len(batch), func(_, k int) {
@@ -449,7 +453,7 @@ func (t *autorecTrainer) grad(batch []int32, then func(w *autorecWork, g []float
 	return sse
 }
 
-// autorecWork is one worker's users in a batch: the users it touched, in
+// autorecWork is one user range's users in a batch: the users it touched, in
 // the order of their first rating in the batch, and each one's ratings in
 // batch order, at [at[u] − inBatch[u], at[u]) of slot (the item's place
 // in the batch), e (its error) and x (its input).
@@ -540,9 +544,9 @@ func (t *autorecTrainer) penalize(w *autorecWork) {
 }
 
 // update takes an Adam step on the rows of the touched users, each row's
-// gradient summed in the worker's scratch and its share of the penalty
-// added in the same pass as the step, and clears the users' counts and
-// bias gradients.
+// gradient summed and its share of the penalty added within the step
+// (optim.adamRowL2; g is the worker's scratch where that runs in Go), and
+// clears the users' counts and bias gradients.
 func (t *autorecTrainer) update(w *autorecWork, g []float32) {
 	net, d := t.net, t.net.Hidden
 	for _, u := range w.touched {

@@ -140,12 +140,12 @@ func TestSigmoidRowsAtBits(t *testing.T) {
 	other := map[[2]int][]float32{}
 	eachSetAndLength(func(set string, d int) {
 		rng := rand.New(rand.NewPCG(uint64(d), 11)) // the same operands for every set
-		tab, bias := normal(rng, 5*d+1), normal(rng, d+1)
+		tab, bias := randSlice(rng, 5*d+1), randSlice(rng, d+1)
 		if d > 2 {
 			tab[d+1], bias[2] = 1e30, -1e30 // saturated units
 		}
 		for n := range 10 {
-			rows, a := make([]int32, n), normal(rng, n)
+			rows, a := make([]int32, n), randSlice(rng, n)
 			for k := range rows {
 				rows[k] = int32(rng.IntN(5))
 			}
@@ -157,31 +157,13 @@ func TestSigmoidRowsAtBits(t *testing.T) {
 			got := make([]float32, d+1)
 			got[d] = -7
 			SigmoidRowsAt(got[:d], bias, a, tab[:5*d], d, rows)
-			if !slices.Equal(bitsOf(got), bitsOf(want)) {
+			if !slices.Equal(bits(got), bits(want)) {
 				t.Fatalf("%s: d %d, rows %v: %v, want %v", set, d, rows, got, want)
 			}
-			if g, ok := other[[2]int{d, n}]; ok && !slices.Equal(bitsOf(got), bitsOf(g)) {
+			if g, ok := other[[2]int{d, n}]; ok && !slices.Equal(bits(got), bits(g)) {
 				t.Fatalf("%s: d %d, rows %v: %v, another set %v", set, d, rows, got, g)
 			}
 			other[[2]int{d, n}] = got
 		}
 	})
-}
-
-// normal returns n draws of N(0, 1).
-func normal(rng *rand.Rand, n int) []float32 {
-	s := make([]float32, n)
-	for j := range s {
-		s[j] = float32(rng.NormFloat64())
-	}
-	return s
-}
-
-// bitsOf returns the bits of v.
-func bitsOf(v []float32) []uint32 {
-	out := make([]uint32, len(v))
-	for k, x := range v {
-		out[k] = math.Float32bits(x)
-	}
-	return out
 }
