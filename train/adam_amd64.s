@@ -149,35 +149,32 @@ doneL2:
 	VZEROUPPER
 	RET
 
+// GTERM adds coef·row to Y0 for the 8 floats at byte offset R14 of the
+// row at r, coef the float at byte offset off of R13: the product rounded,
+// then the sum.
+#define GTERM(load, r, off) \
+	load((r)(R14*1))         \
+	VBROADCASTSS off(R13), Y2 \
+	VMULPS       Y1, Y2, Y1  \
+	VADDPS       Y1, Y0, Y0
+
 // GRADROWS sets Y0 to coef[0]·r0 + … + coef[cnt−1]·r(cnt−1) for the 8
 // floats at byte offset R14 of rows r0–r3 (R8–R11), cnt in R12 (1 to 4),
 // the coefficients at R13: each product rounded, then added to the sum
 // from +0, as f32.AddRowsAt sums into a cleared row. load loads the 8
 // floats at its address into Y1 (plainly or masked).
 #define GRADROWS(load, done) \
-	VXORPS       Y0, Y0, Y0   \
-	load((R8)(R14*1))         \
-	VBROADCASTSS 0(R13), Y2   \
-	VMULPS       Y1, Y2, Y1   \
-	VADDPS       Y1, Y0, Y0   \
-	CMPQ         R12, $2      \
-	JLT          done         \
-	load((R9)(R14*1))         \
-	VBROADCASTSS 4(R13), Y2   \
-	VMULPS       Y1, Y2, Y1   \
-	VADDPS       Y1, Y0, Y0   \
-	CMPQ         R12, $3      \
-	JLT          done         \
-	load((R10)(R14*1))        \
-	VBROADCASTSS 8(R13), Y2   \
-	VMULPS       Y1, Y2, Y1   \
-	VADDPS       Y1, Y0, Y0   \
-	CMPQ         R12, $4      \
-	JLT          done         \
-	load((R11)(R14*1))        \
-	VBROADCASTSS 12(R13), Y2  \
-	VMULPS       Y1, Y2, Y1   \
-	VADDPS       Y1, Y0, Y0   \
+	VXORPS Y0, Y0, Y0     \
+	GTERM(load, R8, 0)    \
+	CMPQ   R12, $2        \
+	JLT    done           \
+	GTERM(load, R9, 4)    \
+	CMPQ   R12, $3        \
+	JLT    done           \
+	GTERM(load, R10, 8)   \
+	CMPQ   R12, $4        \
+	JLT    done           \
+	GTERM(load, R11, 12)  \
 done:
 
 // LOADROW and LOADROWT load the 8 floats at addr into Y1, LOADROWT masked
