@@ -74,14 +74,14 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 
 // autorecMinWork is the least work of a batch, in ratings times hidden
 // units, that fitAutoRec gives each goroutine. On ml-latest-small (about
-// 130 ratings a batch of 16 items, 500 units: 66,000) an epoch on two
-// goroutines took 1.4 times one's (`recnet bench --kind autorec --threads
-// 1,2`: 0.147 to 0.166 s against 0.106 to 0.109 s): the two meet twice a
-// batch for too little work between. With the gang (the phases' workers
-// kept for the epoch) two still took 1.4 times one's, 0.105 to 0.109 s
-// against 0.073 to 0.077 s, with another job holding one of the machine's
-// two cores.
-const autorecMinWork = 1 << 20
+// 130 ratings a batch of 16 items, 500 units: 66,000) the batch's two
+// phases last tens of microseconds. Started per phase, two goroutines
+// took 1.4 times one's epoch; on the gang (kept for the epoch, the tasks
+// claimed in turn) they take 0.60 times one's, 0.044 to 0.046 s against
+// 0.074 to 0.076 s (`recnet bench --kind autorec --threads 1,2`, both
+// cores free), and 1.4 times one's when another job holds one of the
+// machine's two cores (0.105 to 0.109 s against 0.073 to 0.077 s).
+const autorecMinWork = 1 << 15
 
 // autorecRanges is the user ranges a batch's users are cut into per
 // worker, each claimed by the next free worker.
