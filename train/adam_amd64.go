@@ -189,3 +189,34 @@ func gradRowsVec(k *dotKernel, us, is []int32) bool {
 		&k.ugrad[0], &k.igrad[0], k.gn*f, n, k.dim, k.users.bo*f, k.l2, k.bl2)
 	return true
 }
+
+// adamRowL2AVX2 is optim.adamL2 on the gradient Σ_c coef[c]·rc, c < cnt
+// (1 to 4), the rows summed as f32.AddRowsAt sums into a cleared row, for
+// n ≥ 1 elements, the last n%8 masked by mask (&maskTab[8-n%8]), with
+// AVX2: the gradient is never stored.
+//
+//go:noescape
+func adamRowL2AVX2(w, m, v *float32, n int, r0, r1, r2, r3 *float32, coef *[4]float32, cnt int, share, b1, c1, b2, c2, lr, eps float32, mask *int32)
+
+// maskTab holds eight all-ones lanes then eight zero lanes: &maskTab[8-k]
+// keeps the first k of eight lanes.
+var maskTab = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
+
+// adamRowL2Vec does adamRowL2 in one call to assembly where useAVX2 is
+// set and there are one to four source rows, and reports whether it did.
+func adamRowL2Vec(o *optim, w, m, v, src []float32, slots []int32, coef []float32, share float32) bool {
+	n, cnt := len(w), len(slots)
+	if !useAVX2 || n == 0 || cnt == 0 || cnt > 4 {
+		return false
+	}
+	var r [4]*float32
+	var c [4]float32
+	for k, s := range slots {
+		r[k], c[k] = &src[int(s)*n], coef[k]
+	}
+	for k := cnt; k < 4; k++ {
+		r[k] = r[0]
+	}
+	adamRowL2AVX2(&w[0], &m[0], &v[0], n, r[0], r[1], r[2], r[3], &c, cnt, share, o.b1, o.oneMinusB1, o.b2, o.ob2, o.lrT, o.eps, &maskTab[8-n%8])
+	return true
+}

@@ -148,3 +148,100 @@ loopL2:
 doneL2:
 	VZEROUPPER
 	RET
+
+// GTERM adds coef·row to Y0 for the 8 floats at byte offset R14 of the
+// row at r, coef the float at byte offset off of R13: the product rounded,
+// then the sum.
+#define GTERM(load, r, off) \
+	load((r)(R14*1))         \
+	VBROADCASTSS off(R13), Y2 \
+	VMULPS       Y1, Y2, Y1  \
+	VADDPS       Y1, Y0, Y0
+
+// GRADROWS sets Y0 to coef[0]·r0 + … + coef[cnt−1]·r(cnt−1) for the 8
+// floats at byte offset R14 of rows r0–r3 (R8–R11), cnt in R12 (1 to 4),
+// the coefficients at R13: each product rounded, then added to the sum
+// from +0, as f32.AddRowsAt sums into a cleared row. load loads the 8
+// floats at its address into Y1 (plainly or masked).
+#define GRADROWS(load, done) \
+	VXORPS Y0, Y0, Y0     \
+	GTERM(load, R8, 0)    \
+	CMPQ   R12, $2        \
+	JLT    done           \
+	GTERM(load, R9, 4)    \
+	CMPQ   R12, $3        \
+	JLT    done           \
+	GTERM(load, R10, 8)   \
+	CMPQ   R12, $4        \
+	JLT    done           \
+	GTERM(load, R11, 12)  \
+done:
+
+// LOADROW and LOADROWT load the 8 floats at addr into Y1, LOADROWT masked
+// by Y15.
+#define LOADROW(addr) VMOVUPS addr, Y1
+#define LOADROWT(addr) VMASKMOVPS addr, Y15, Y1
+
+// func adamRowL2AVX2(w, m, v *float32, n int, r0, r1, r2, r3 *float32, coef *[4]float32, cnt int, share, b1, c1, b2, c2, lr, eps float32, mask *int32)
+//
+// adamL2AVX2 on the gradient Σ coef[c]·rc (summed by GRADROWS) + share·w,
+// for n ≥ 1 elements, the last n%8 masked by mask: the row's gradient is
+// never stored. DI w, DX m, BX v, CX elements left, R14 their byte offset
+// in the rows rc, Y14 share, Y15 the tail's mask.
+TEXT ·adamRowL2AVX2(SB), NOSPLIT, $0-120
+	MOVQ         w+0(FP), DI
+	MOVQ         m+8(FP), DX
+	MOVQ         v+16(FP), BX
+	MOVQ         n+24(FP), CX
+	MOVQ         r0+32(FP), R8
+	MOVQ         r1+40(FP), R9
+	MOVQ         r2+48(FP), R10
+	MOVQ         r3+56(FP), R11
+	MOVQ         coef+64(FP), R13
+	MOVQ         cnt+72(FP), R12
+	VBROADCASTSS share+80(FP), Y14
+	ADAMCONSTS(b1+84(FP), c1+88(FP), b2+92(FP), c2+96(FP), lr+100(FP), eps+104(FP))
+	XORQ         R14, R14
+
+row8:
+	CMPQ    CX, $8
+	JLT     rowtail
+	GRADROWS(LOADROW, sum8done)
+	VMOVUPS (DI), Y7
+	VMULPS  Y7, Y14, Y1
+	VADDPS  Y1, Y0, Y0 // g = Σ + share*w
+	ADAM8
+	ADDQ    $32, R14
+	SUBQ    $8, CX
+	JMP     row8
+
+rowtail:
+	TESTQ      CX, CX
+	JEQ        rowdone
+	MOVQ       mask+112(FP), AX
+	VMOVUPS    (AX), Y15
+	GRADROWS(LOADROWT, sumtdone)
+	VMASKMOVPS (DI), Y15, Y7
+	VMULPS     Y7, Y14, Y1
+	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS (DX), Y15, Y1
+	VMULPS     Y1, Y8, Y1  // b1*m
+	VMULPS     Y0, Y9, Y2  // c1*g
+	VADDPS     Y2, Y1, Y1  // m = b1*m + c1*g
+	VMASKMOVPS Y1, Y15, (DX)
+	VMASKMOVPS (BX), Y15, Y3
+	VMULPS     Y3, Y10, Y3 // b2*v
+	VMULPS     Y0, Y11, Y4 // c2*g
+	VMULPS     Y0, Y4, Y4  // c2*g*g
+	VADDPS     Y4, Y3, Y3  // v = b2*v + c2*g*g
+	VMASKMOVPS Y3, Y15, (BX)
+	VSQRTPS    Y3, Y5
+	VADDPS     Y13, Y5, Y5 // sqrt(v) + eps
+	VMULPS     Y1, Y12, Y6 // lr*m
+	VDIVPS     Y5, Y6, Y6  // lr*m / (sqrt(v) + eps)
+	VSUBPS     Y6, Y7, Y7
+	VMASKMOVPS Y7, Y15, (DI)
+
+rowdone:
+	VZEROUPPER
+	RET

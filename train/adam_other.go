@@ -40,3 +40,8 @@ func predictVec(k *dotKernel, xs []float32, us, is, nus, nis []int32) bool { ret
 // use512, useSSE and useAVX2 are never set on this build; tests switch
 // them as on amd64.
 var use512, useSSE, useAVX2 = false, false, false
+
+// adamRowL2Vec leaves optim.adamRowL2 to Go outside amd64.
+func adamRowL2Vec(o *optim, w, m, v, src []float32, slots []int32, coef []float32, share float32) bool {
+	return false
+}

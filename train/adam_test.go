@@ -83,3 +83,50 @@ func TestAdamL2Bits(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamRowL2Bits: optim.adamRowL2 gives the bits of the gradient summed
+// by f32.AddRowsAt into a cleared row and then optim.adamL2 in Go, for
+// row lengths around multiples of eight and any number of source rows
+// (a row given twice included), and leaves its scratch zero.
+func TestAdamRowL2Bits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	o := newOptim("adam", 0.003, 0.9, 0.999, 1e-7)
+	for step := range 3 {
+		o.next()
+		for _, d := range []int{1, 4, 7, 8, 9, 16, 17, 31, 500} {
+			src := make([]float32, 6*d)
+			for j := range src {
+				src[j] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(8)-4)))
+			}
+			for cnt := range 6 {
+				slots, coef := make([]int32, cnt), make([]float32, cnt)
+				for c := range slots {
+					slots[c], coef[c] = int32(rng.IntN(6)), float32(rng.NormFloat64())
+				}
+				row := make([]float32, 3*d)
+				for j := range row {
+					row[j] = float32(rng.NormFloat64())
+				}
+				for j := 2 * d; j < 3*d; j++ {
+					row[j] = float32(rng.Float64()) // v >= 0
+				}
+				want, g := append([]float32(nil), row...), make([]float32, d)
+				restore := useAsm(false)
+				f32.AddRowsAt(g, coef, src, d, slots)
+				o.adamL2(want[:d], want[d:2*d], want[2*d:], g, 0.25)
+				restore()
+				o.adamRowL2(row[:d], row[d:2*d], row[2*d:], g, src, slots, coef, 0.25)
+				for j := range row {
+					if math.Float32bits(row[j]) != math.Float32bits(want[j]) {
+						t.Fatalf("step %d d %d slots %v element %d: %v, want %v", step, d, slots, j, row[j], want[j])
+					}
+				}
+				for j, x := range g {
+					if x != 0 {
+						t.Fatalf("d %d: scratch[%d] = %v after the step", d, j, x)
+					}
+				}
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -31,11 +32,14 @@ func init() {
 // penalty toward the training mean, (bias_l2/2)(c_u − μ)². After each epoch every item's code is
 // computed anew and the model validated; early stopping is loop's.
 //
-// A batch runs on up to GOMAXPROCS goroutines (autorecWorkers): first
-// the items (each its own forward and backward pass), then the users, cut
-// into ranges (each worker sums its users' gradients over the batch's
-// items in batch order and steps their rows). No sum depends on how the
-// work is cut, so a seed gives the same bits for any number of goroutines.
+// A batch runs on up to GOMAXPROCS goroutines (autorecWorkers), a gang
+// kept for the epoch: first the items (each its own forward and backward
+// pass, its code's sum and sigmoid in one pass, f32.SigmoidRowsAt), then
+// the users, cut into ranges claimed in turn (a range's worker sums each
+// user's row gradients over the batch's items in batch order, in
+// registers within the user's Adam step, optim.adamRowL2). No sum
+// depends on how the work is cut, so a seed gives the same bits for any
+// number of goroutines.
 func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Options) error {
 	cfg := m.Config
 	t := newAutoRecTrainer(s, m, autorecWorkers(runtime.GOMAXPROCS(0), s.Train.Len(), s.Items.Len(), cfg.Batch, cfg.Dim))
@@ -70,11 +74,18 @@ func fitAutoRec(ctx context.Context, s *dataset.Split, m *model.Model, o *Option
 
 // autorecMinWork is the least work of a batch, in ratings times hidden
 // units, that fitAutoRec gives each goroutine. On ml-latest-small (about
-// 130 ratings a batch of 16 items, 500 units: 66,000) an epoch on two
-// goroutines took 1.4 times one's (`recnet bench --kind autorec --threads
-// 1,2`: 0.147 to 0.166 s against 0.106 to 0.109 s): the two meet twice a
-// batch for too little work between.
-const autorecMinWork = 1 << 20
+// 130 ratings a batch of 16 items, 500 units: 66,000) the batch's two
+// phases last tens of microseconds. Started per phase, two goroutines
+// took 1.4 times one's epoch; on the gang (kept for the epoch, the tasks
+// claimed in turn) they take 0.60 times one's, 0.044 to 0.046 s against
+// 0.074 to 0.076 s (`recnet bench --kind autorec --threads 1,2`, both
+// cores free), and 1.4 times one's when another job holds one of the
+// machine's two cores (0.105 to 0.109 s against 0.073 to 0.077 s).
+const autorecMinWork = 1 << 15
+
+// autorecRanges is the user ranges a batch's users are cut into per
+// worker, each claimed by the next free worker.
+const autorecRanges = 4
 
 // autorecWorkers returns the goroutines of a batch: procs, or fewer where
 // an average batch (nnz ratings over items, batch items a batch) holds
@@ -89,6 +100,13 @@ func autorecWorkers(procs, nnz, items, batch, hidden int) int {
 // with its index, the squared errors so far and their number; an error
 // from after stops the epoch. It returns the squared errors.
 func (t *autorecTrainer) epoch(order []int32, size int, after func(b int, sse float64, done int) error) (float64, error) {
+	if t.threads > 1 {
+		t.gang = startGang(t.threads)
+		defer func() {
+			t.gang.close()
+			t.gang = nil
+		}()
+	}
 	var sse float64
 	var done int
 	for b := 0; b*size < len(order); b++ {
@@ -203,21 +221,26 @@ type autorecTrainer struct {
 	l2        float32
 	opt       *optim
 	threads   int
-	bounds    []int // worker w's users are [bounds[w], bounds[w+1]), about as many ratings each
+	gang      *gang // the workers during an epoch, else nil
+	bounds    []int // user range c is [bounds[c], bounds[c+1]), about as many ratings each
 
-	mEnc, vEnc, mDec, vDec []float32 // Adam's moments, Users x Hidden
-	mDB, vDB, mEB, vEB     []float32 // of the decoder and encoder biases
-	mSh, vSh               []float32 // of the shared decoder row
-	gEnc, gDec, gDB        []float32 // gradients, zero outside a batch
-	gEB, gSh               []float32
-	sumE                   []float32 // each batch item's sum of errors
-	nnz                    float32   // training ratings
-	mu, biasL2             float32   // the training mean, and the penalty of c_u - mu
-	inBatch                []int32   // each user's ratings in the batch, zero outside one
-	h, dz                  []float32 // batch x Hidden: codes and pre-activation gradients
-	e                      []float32 // each rating's error in the batch
-	sse                    []float64 // each batch item's squared errors
-	touched                [][]int32 // each worker's users in the batch
+	mEnc, vEnc, mDec, vDec []float32     // Adam's moments, Users x Hidden
+	mDB, vDB, mEB, vEB     []float32     // of the decoder and encoder biases
+	mSh, vSh               []float32     // of the shared decoder row
+	gDB, gEB, gSh          []float32     // gradients, zero outside a batch
+	gEnc, gDec             []float32     // penalize's whole gradients, Users x Hidden (tests)
+	sumE                   []float32     // each batch item's sum of errors
+	slots                  []int32       // 0, 1, ..., batch − 1
+	ones                   []float32     // batch ones
+	nnz                    float32       // training ratings
+	mu, biasL2             float32       // the training mean, and the penalty of c_u - mu
+	inBatch                []int32       // each user's ratings in the batch, zero outside one
+	at                     []int32       // each touched user's end in its range's lists
+	h, dz                  []float32     // batch x Hidden: codes and pre-activation gradients
+	e                      []float32     // each rating's error in the batch
+	sse                    []float64     // each batch item's squared errors
+	work                   []autorecWork // each user range's users in the batch
+	scratch                [][]float32   // each worker's Hidden floats, zero outside update
 }
 
 // newAutoRecTrainer returns the trainer of a fresh net for s, its decoder
@@ -236,14 +259,26 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 		l2: float32(net.L2), opt: newOptim("adam", cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps), threads: max(threads, 1),
 		mEnc: make([]float32, uh), vEnc: make([]float32, uh), mDec: make([]float32, uh), vDec: make([]float32, uh),
 		mDB: make([]float32, users), vDB: make([]float32, users), mEB: make([]float32, hid), vEB: make([]float32, hid),
-		gEnc: make([]float32, uh), gDec: make([]float32, uh), gDB: make([]float32, users), gEB: make([]float32, hid),
-		inBatch: make([]int32, users), h: make([]float32, b*hid), dz: make([]float32, b*hid),
+		gDB: make([]float32, users), gEB: make([]float32, hid),
+		inBatch: make([]int32, users), at: make([]int32, users), h: make([]float32, b*hid), dz: make([]float32, b*hid),
 		sse: make([]float64, b), sumE: make([]float32, b), mSh: make([]float32, hid), vSh: make([]float32, hid), gSh: make([]float32, hid)}
 	t.e = make([]float32, len(t.r.user))
+	t.slots, t.ones = make([]int32, b), make([]float32, b)
+	for k := range b {
+		t.slots[k], t.ones[k] = int32(k), 1
+	}
 	t.nnz = float32(len(t.r.user))
 	_, bl2 := cfg.PositiveL2()
 	t.mu, t.biasL2 = mu, float32(bl2)
-	t.touched = make([][]int32, t.threads)
+	ranges := 1
+	if t.threads > 1 {
+		ranges = autorecRanges * t.threads
+	}
+	t.work = make([]autorecWork, ranges)
+	t.scratch = make([][]float32, t.threads)
+	for w := range t.scratch {
+		t.scratch[w] = make([]float32, hid)
+	}
 	for _, u := range t.r.user {
 		t.perUser[u]++
 	}
@@ -252,7 +287,7 @@ func newAutoRecTrainer(s *dataset.Split, m *model.Model, threads int) *autorecTr
 			t.rated = append(t.rated, int32(i))
 		}
 	}
-	t.bounds = userBounds(t.perUser, t.threads)
+	t.bounds = userBounds(t.perUser, ranges)
 	t.codes(net)
 	t.best = cloneAutoRec(net)
 	return t
@@ -303,6 +338,22 @@ func (t *autorecTrainer) store() {
 	copy(b.Code, n.Code)
 }
 
+// each runs f(w, k) for every k in [0, n), w the number of the worker
+// that claimed k: on the epoch's gang during one, else on goroutines
+// started for it.
+func (t *autorecTrainer) each(n int, f func(w, k int)) {
+	if t.gang != nil {
+		t.gang.run(n, f)
+		return
+	}
+	var next atomic.Int64
+	t.parallel(func(w int) {
+		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+			f(w, k)
+		}
+	})
+}
+
 // parallel runs f(w) for w in [0, threads), f(0) on the calling goroutine.
 func (t *autorecTrainer) parallel(f func(w int)) {
 	var wg sync.WaitGroup
@@ -317,16 +368,15 @@ func (t *autorecTrainer) parallel(f func(w int)) {
 // raters' encoder rows added in turn.
 func (t *autorecTrainer) encode(net *model.AutoRec, h []float32, i int32) {
 	q0, q1 := t.r.start[i], t.r.start[i+1]
-	copy(h, net.EncBias)
-	f32.AddRowsAt(h, t.r.x[q0:q1], net.Enc, net.Hidden, t.r.user[q0:q1])
-	f32.Sigmoid(h, h)
+	f32.SigmoidRowsAt(h, net.EncBias, t.r.x[q0:q1], net.Enc, net.Hidden, t.r.user[q0:q1])
 }
 
 // codes sets every item's code of net from its encoder.
 func (t *autorecTrainer) codes(net *model.AutoRec) {
 	d := net.Hidden
-	t.parallel(func(w int) {
-		for i := w; i < net.Items; i += t.threads {
+	const chunk = 64
+	t.each((net.Items+chunk-1)/chunk, func(_, c int) {
+		for i := c * chunk; i < min(c*chunk+chunk, net.Items); i++ {
 			t.encode(net, net.Code[i*d:i*d+d], int32(i))
 		}
 	})
@@ -353,9 +403,7 @@ func (t *autorecTrainer) itemGrad(i int32, h, dz []float32) (float64, float32) {
 	}
 	f32.AddRowsAt(dz, t.e[q0:q1], net.Dec, d, t.r.user[q0:q1]) // Σ e_u W_u
 	axpy(dz, sumE, net.Shared)
-	for j, y := range h {
-		dz[j] *= y * (1 - y)
-	}
+	f32.SigmoidGrad(dz, dz, h)
 	return sse, sumE
 }
 
@@ -369,34 +417,36 @@ func (t *autorecTrainer) step(batch []int32) float64 {
 }
 
 // grad computes the batch's gradient: each item's pass (on the workers,
-// an item each in turn), then each worker's users' rows (t.touched[w]
-// lists them; then, if not nil, runs on them on the same worker, which
-// alone reads and writes their rows, and adds their rows' penalty, as
-// update does; otherwise penalize adds it), the encoder bias and the shared
-// decoder row, which takes the share of the penalty of the batch's
-// ratings among all. It returns the squared errors.
-func (t *autorecTrainer) grad(batch []int32, then func(touched []int32)) float64 {
+// an item each in turn), then each user range's users (t.work[c] lists
+// them and their ratings in the batch; then, if not nil, runs on the
+// worker that claimed the range, which alone reads and writes their
+// rows, with that worker's scratch, and steps them, as update does;
+// otherwise penalize writes their rows' gradients, penalty included, into
+// gDec and gEnc), the encoder bias and the shared decoder row, which
+// takes the share of the penalty of the batch's ratings among all. It
+// returns the squared errors.
+func (t *autorecTrainer) grad(batch []int32, then func(w *autorecWork, g []float32)) float64 {
 	d := t.net.Hidden
-	t.parallel(func(w int) {
-		for k := w; k < len(batch); k += t.threads {
-			t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
-		}
+	t.each(len(batch), func(_, k int) {
+		t.sse[k], t.sumE[k] = t.itemGrad(batch[k], t.h[k*d:k*d+d], t.dz[k*d:k*d+d])
 	})
-	t.parallel(func(w int) {
-		t.touched[w] = t.userGrad(batch, t.bounds[w], t.bounds[w+1], t.touched[w][:0])
+	t.each(len(t.work), func(w, c int) {
+		wk := &t.work[c]
+		t.collect(batch, t.bounds[c], t.bounds[c+1], wk)
 		if then != nil {
-			then(t.touched[w])
+			then(wk, t.scratch[w])
 		} else {
-			t.penalize(t.touched[w])
+			t.penalize(wk)
 		}
 	})
 	clear(t.gEB)
 	clear(t.gSh)
+	slots := t.slots[:len(batch)]
+	f32.AddRowsAt(t.gEB, t.ones[:len(batch)], t.dz, d, slots)
+	f32.AddRowsAt(t.gSh, t.sumE[:len(batch)], t.h, d, slots)
 	var sse float64
 	var n int
 	for k, i := range batch {
-		axpy(t.gEB, 1, t.dz[k*d:k*d+d])
-		axpy(t.gSh, t.sumE[k], t.h[k*d:k*d+d])
 		sse += t.sse[k]
 		n += t.r.start[i+1] - t.r.start[i]
 	}
@@ -406,36 +456,69 @@ func (t *autorecTrainer) grad(batch []int32, then func(touched []int32)) float64
 	return sse
 }
 
-// userGrad sums the gradients of the users in [lo, hi) over the batch's
-// items, in batch order, adds each one's share of the penalty, and
-// returns them appended to touched. The decoder bias c_u takes its share
-// of the penalty (bias_l2/2)(c_u − μ)², μ the training mean where it
-// starts.
-func (t *autorecTrainer) userGrad(batch []int32, lo, hi int, touched []int32) []int32 {
-	net, d := t.net, t.net.Hidden
-	for k, i := range batch {
+// autorecWork is one user range's users in a batch: the users it touched, in
+// the order of their first rating in the batch, and each one's ratings in
+// batch order, at [at[u] − inBatch[u], at[u]) of slot (the item's place
+// in the batch), e (its error) and x (its input).
+type autorecWork struct {
+	touched []int32
+	slot    []int32
+	e, x    []float32
+	span    [][2]int // each batch item's ratings by the range's users
+}
+
+// collect sets w to the users in [lo, hi) that the batch's items were
+// rated by and their ratings, counts them in t.inBatch and sums their
+// decoder biases' gradients in gDB, each one's share of the penalty
+// (bias_l2/2)(c_u − μ)² added, μ the training mean where it starts.
+func (t *autorecTrainer) collect(batch []int32, lo, hi int, w *autorecWork) {
+	w.touched, w.span = w.touched[:0], w.span[:0]
+	n := 0
+	for _, i := range batch {
 		raters := t.r.user[t.r.start[i]:t.r.start[i+1]]
 		a, _ := slices.BinarySearch(raters, int32(lo))
 		b, _ := slices.BinarySearch(raters, int32(hi))
 		q0, q1 := t.r.start[i]+a, t.r.start[i]+b
+		w.span = append(w.span, [2]int{q0, q1})
 		for q := q0; q < q1; q++ {
 			u := t.r.user[q]
 			if t.inBatch[u] == 0 {
-				touched = append(touched, u)
+				w.touched = append(w.touched, u)
 			}
 			t.inBatch[u]++
 			t.gDB[u] += t.e[q]
 		}
-		us := t.r.user[q0:q1]
-		f32.AddToRowsAt(t.gDec, d, us, t.e[q0:q1], t.h[k*d:k*d+d])    // e_ui h_i
-		f32.AddToRowsAt(t.gEnc, d, us, t.r.x[q0:q1], t.dz[k*d:k*d+d]) // x_ui dz_i
+		n += q1 - q0
 	}
-	for _, u := range touched {
-		if t.biasL2 > 0 {
-			t.gDB[u] += t.biasL2 * float32(t.inBatch[u]) / t.perUser[u] * (net.DecBias[u] - t.mu)
+	var off int32
+	for _, u := range w.touched {
+		t.at[u] = off
+		off += t.inBatch[u]
+	}
+	w.slot, w.e, w.x = slices.Grow(w.slot[:0], n)[:n], slices.Grow(w.e[:0], n)[:n], slices.Grow(w.x[:0], n)[:n]
+	for k, sp := range w.span {
+		for q := sp[0]; q < sp[1]; q++ {
+			u := t.r.user[q]
+			p := t.at[u]
+			w.slot[p], w.e[p], w.x[p] = int32(k), t.e[q], t.r.x[q]
+			t.at[u]++
 		}
 	}
-	return touched
+	if t.biasL2 > 0 {
+		for _, u := range w.touched {
+			t.gDB[u] += t.biasL2 * float32(t.inBatch[u]) / t.perUser[u] * (t.net.DecBias[u] - t.mu)
+		}
+	}
+}
+
+// rowGrads adds to dec and enc (Hidden floats each) user u's gradients
+// of the batch without the penalty, its ratings' terms in batch order:
+// Σ e_ui h_i for the decoder row and Σ x_ui dz_i for the encoder's.
+func (t *autorecTrainer) rowGrads(w *autorecWork, u int32, dec, enc []float32) {
+	d := t.net.Hidden
+	p0, p1 := t.at[u]-t.inBatch[u], t.at[u]
+	f32.AddRowsAt(dec, w.e[p0:p1], t.h, d, w.slot[p0:p1])
+	f32.AddRowsAt(enc, w.x[p0:p1], t.dz, d, w.slot[p0:p1])
 }
 
 // share returns user u's share of the penalty λ in the batch: λ n_ub/n_u.
@@ -443,37 +526,49 @@ func (t *autorecTrainer) share(u int32) float32 {
 	return t.l2 * float32(t.inBatch[u]) / t.perUser[u]
 }
 
-// penalize adds to the gradients of the touched users' decoder and
-// encoder rows their share of the penalty.
-func (t *autorecTrainer) penalize(touched []int32) {
+// penalize sets the rows of gDec and gEnc (made at the first call) of the
+// touched users to their gradients, their share of the penalty included.
+func (t *autorecTrainer) penalize(w *autorecWork) {
 	net, d := t.net, t.net.Hidden
-	for _, u := range touched {
+	if t.gDec == nil {
+		t.gDec, t.gEnc = make([]float32, len(net.Dec)), make([]float32, len(net.Enc))
+	}
+	for _, u := range w.touched {
+		row := int(u) * d
+		gd, ge := t.gDec[row:row+d], t.gEnc[row:row+d]
+		clear(gd)
+		clear(ge)
+		t.rowGrads(w, u, gd, ge)
 		if share := t.share(u); share > 0 {
-			row := int(u) * d
-			axpy(t.gDec[row:row+d], share, net.Dec[row:row+d])
-			axpy(t.gEnc[row:row+d], share, net.Enc[row:row+d])
+			axpy(gd, share, net.Dec[row:row+d])
+			axpy(ge, share, net.Enc[row:row+d])
 		}
 	}
 }
 
-// update takes an Adam step on the rows of the touched users, their share
-// of the penalty added to the gradients in the same pass, and clears the
-// gradients.
-func (t *autorecTrainer) update(touched []int32) {
+// update takes an Adam step on the rows of the touched users, each row's
+// gradient summed and its share of the penalty added within the step
+// (optim.adamRowL2; g is the worker's scratch where that runs in Go), and
+// clears the users' counts and bias gradients.
+func (t *autorecTrainer) update(w *autorecWork, g []float32) {
 	net, d := t.net, t.net.Hidden
-	for _, u := range touched {
+	for _, u := range w.touched {
 		row := int(u) * d
 		share := t.share(u)
-		for _, p := range [2]struct{ w, m, v, g []float32 }{
-			{net.Dec[row : row+d], t.mDec[row : row+d], t.vDec[row : row+d], t.gDec[row : row+d]},
-			{net.Enc[row : row+d], t.mEnc[row : row+d], t.vEnc[row : row+d], t.gEnc[row : row+d]},
+		p0, p1 := t.at[u]-t.inBatch[u], t.at[u]
+		for _, p := range [2]struct {
+			w, m, v, a, src []float32
+		}{
+			{net.Dec[row : row+d], t.mDec[row : row+d], t.vDec[row : row+d], w.e[p0:p1], t.h},
+			{net.Enc[row : row+d], t.mEnc[row : row+d], t.vEnc[row : row+d], w.x[p0:p1], t.dz},
 		} {
 			if share > 0 {
-				t.opt.adamL2(p.w, p.m, p.v, p.g, share)
+				t.opt.adamRowL2(p.w, p.m, p.v, g, p.src, w.slot[p0:p1], p.a, share)
 				continue
 			}
-			t.opt.step3(p.w, p.m, p.v, p.g)
-			clear(p.g)
+			f32.AddRowsAt(g, p.a, p.src, d, w.slot[p0:p1])
+			t.opt.step3(p.w, p.m, p.v, g)
+			clear(g)
 		}
 		t.opt.step3(net.DecBias[u:u+1], t.mDB[u:u+1], t.vDB[u:u+1], t.gDB[u:u+1])
 		t.gDB[u], t.inBatch[u] = 0, 0

@@ -84,3 +84,21 @@ func (o *optim) adagrad(w []float32, G *float32, g []float32) {
 	*G += f32.Dot(g, g) / float32(len(g))
 	f32.SubScaled(w, g, o.lr/(float32(math.Sqrt(float64(*G)))+o.eps))
 }
+
+// adamRowL2 is adamL2 on the gradient Σ_c coef[c]·x_c, x_c the row
+// slots[c] of src (rows of len(w) floats), summed in turn from zero as
+// f32.AddRowsAt sums, with g as its scratch (len(w) floats, zero on entry
+// and on return): in assembly where it can be, which keeps the sum in
+// registers. share must be positive.
+func (o *optim) adamRowL2(w, m, v, g, src []float32, slots []int32, coef []float32, share float32) {
+	d := len(w)
+	m, v, coef = m[:d], v[:d], coef[:len(slots)]
+	for _, r := range slots {
+		_ = src[int(r)*d : int(r)*d+d]
+	}
+	if adamRowL2Vec(o, w, m, v, src, slots, coef, share) {
+		return
+	}
+	f32.AddRowsAt(g, coef, src, d, slots)
+	o.adamL2(w, m, v, g, share)
+}

@@ -40,9 +40,22 @@ func dotRowsAt(dst, q, tab []float32, d int, rows []int32) {
 			dst[k+c] = dotFinish(acc[4*c:4*c+4], p, q, d&^3)
 		}
 	}
-	for ; k < len(rows); k++ {
+	switch rem := len(rows) - k; {
+	case rem == 1:
 		u := int(rows[k]) * d
 		dst[k] = dot(tab[u:u+d], q)
+	case rem > 1:
+		// The last two or three rows in one more pass, the last repeated:
+		// one row after another would wait on each one's sums.
+		var p [4][]float32
+		for c := range p {
+			r := int(rows[k+min(c, rem-1)])
+			p[c] = tab[r*d : r*d+d]
+		}
+		dot4SSE(&p[0][0], &p[1][0], &p[2][0], &p[3][0], &q[0], d/4, &acc)
+		for c := range rem {
+			dst[k+c] = dotFinish(acc[4*c:4*c+4], p[c], q, d&^3)
+		}
 	}
 }
 

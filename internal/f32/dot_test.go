@@ -3,6 +3,7 @@ package f32
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -128,6 +129,41 @@ func TestAddRowsBits(t *testing.T) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// TestSigmoidRowsAtBits: SigmoidRowsAt gives the bits of a copy of the
+// bias, AddRowsAt and Sigmoid, for any number of rows (a row given twice
+// included), with every kernel set, and the same bits with every set.
+func TestSigmoidRowsAtBits(t *testing.T) {
+	other := map[[2]int][]float32{}
+	eachSetAndLength(func(set string, d int) {
+		rng := rand.New(rand.NewPCG(uint64(d), 11)) // the same operands for every set
+		tab, bias := randSlice(rng, 5*d+1), randSlice(rng, d+1)
+		if d > 2 {
+			tab[d+1], bias[2] = 1e30, -1e30 // saturated units
+		}
+		for n := range 10 {
+			rows, a := make([]int32, n), randSlice(rng, n)
+			for k := range rows {
+				rows[k] = int32(rng.IntN(5))
+			}
+			want := make([]float32, d+1)
+			want[d] = -7
+			copy(want, bias[:d])
+			AddRowsAt(want[:d], a, tab, d, rows)
+			Sigmoid(want[:d], want[:d])
+			got := make([]float32, d+1)
+			got[d] = -7
+			SigmoidRowsAt(got[:d], bias, a, tab[:5*d], d, rows)
+			if !slices.Equal(bits(got), bits(want)) {
+				t.Fatalf("%s: d %d, rows %v: %v, want %v", set, d, rows, got, want)
+			}
+			if g, ok := other[[2]int{d, n}]; ok && !slices.Equal(bits(got), bits(g)) {
+				t.Fatalf("%s: d %d, rows %v: %v, another set %v", set, d, rows, got, g)
+			}
+			other[[2]int{d, n}] = got
 		}
 	})
 }

@@ -151,6 +151,17 @@ func elemCase(t *testing.T, set string, x, dy, b []float32) {
 	}
 
 	buf, dst = newDst()
+	SigmoidGrad(dst, dy, x)
+	sigmoidGradGeneric(want, dy, x)
+	checkGuard("SigmoidGrad", buf)
+	for j := range dst {
+		if !sameBits(dst[j], want[j], true) {
+			t.Fatalf("%s SigmoidGrad n=%d: dx[%d] = %#08x for dy %#08x, y %#08x, generic %#08x",
+				set, n, j, math.Float32bits(dst[j]), math.Float32bits(dy[j]), math.Float32bits(x[j]), math.Float32bits(want[j]))
+		}
+	}
+
+	buf, dst = newDst()
 	Mul(dst, x, b)
 	mulGeneric(want, x, b)
 	checkGuard("Mul", buf)
@@ -288,6 +299,10 @@ func TestElemAlias(t *testing.T) {
 						func(d []float32) { reluGradGeneric(d, dy, x) }},
 					{"Sigmoid(x, x)", func(x, _, _ []float32) []float32 { Sigmoid(x, x); return x },
 						func(d []float32) { sigmoidGeneric(d, x) }},
+					{"SigmoidGrad(dy, dy, x)", func(x, dy, _ []float32) []float32 { SigmoidGrad(dy, dy, x); return dy },
+						func(d []float32) { sigmoidGradGeneric(d, dy, x) }},
+					{"SigmoidGrad(x, dy, x)", func(x, dy, _ []float32) []float32 { SigmoidGrad(x, dy, x); return x },
+						func(d []float32) { sigmoidGradGeneric(d, dy, x) }},
 					{"Mul(a, a, b)", func(x, _, b []float32) []float32 { Mul(x, x, b); return x },
 						func(d []float32) { mulGeneric(d, x, b) }},
 					{"Mul(b, a, b)", func(x, _, b []float32) []float32 { Mul(b, x, b); return b },
@@ -319,6 +334,7 @@ func TestElemLengthPanics(t *testing.T) {
 		{"ReLUGrad", func() { ReLUGrad(s4, s3, s4) }},
 		{"ReLUGrad", func() { ReLUGrad(s4, s4, s3) }},
 		{"Sigmoid", func() { Sigmoid(s3, s4) }},
+		{"SigmoidGrad", func() { SigmoidGrad(s4, s4, s3) }},
 		{"Mul", func() { Mul(s3, s4, s4) }},
 		{"Mul", func() { Mul(s4, s4, s3[:0]) }},
 	} {
@@ -345,10 +361,11 @@ func TestElemAllocs(t *testing.T) {
 	for _, set := range kernelSets() {
 		restore := useKernels(set)
 		for name, f := range map[string]func(){
-			"ReLU":     func() { ReLU(dst, x) },
-			"ReLUGrad": func() { ReLUGrad(dst, dy, x) },
-			"Mul":      func() { Mul(dst, x, dy) },
-			"Sigmoid":  func() { Sigmoid(dst, x) },
+			"ReLU":        func() { ReLU(dst, x) },
+			"ReLUGrad":    func() { ReLUGrad(dst, dy, x) },
+			"Mul":         func() { Mul(dst, x, dy) },
+			"Sigmoid":     func() { Sigmoid(dst, x) },
+			"SigmoidGrad": func() { SigmoidGrad(dst, dy, x) },
 		} {
 			if got := testing.AllocsPerRun(10, f); got != 0 {
 				t.Errorf("%s: %s allocates %v times per call", set, name, got)
@@ -406,6 +423,7 @@ func TestElemExhaustive(t *testing.T) {
 		{"ReLUGrad", func() { ReLUGrad(got, dy, x) }, func() { reluGradGeneric(want, dy, x) }},
 		{"Mul", func() { Mul(got, x, b) }, func() { mulGeneric(want, x, b) }},
 		{"Sigmoid", func() { Sigmoid(got, x) }, func() { sigmoidGeneric(want, x) }},
+		{"SigmoidGrad", func() { SigmoidGrad(got, dy, x) }, func() { sigmoidGradGeneric(want, dy, x) }},
 	}
 	xb := bits(x)
 	for start := uint64(0); start < 1<<32; start += chunk {
@@ -425,7 +443,7 @@ func TestElemExhaustive(t *testing.T) {
 					continue
 				}
 				for j := range got {
-					if !sameBits(got[j], want[j], k.name == "Sigmoid" || k.name == "Mul" && bothNaN(x[j], b[j])) {
+					if !sameBits(got[j], want[j], k.name == "Sigmoid" || k.name == "SigmoidGrad" || k.name == "Mul" && bothNaN(x[j], b[j])) {
 						t.Fatalf("%s %s: x %#08x gives %#08x, generic %#08x", set, k.name, xb[j], math.Float32bits(got[j]), math.Float32bits(want[j]))
 					}
 				}

@@ -49,3 +49,44 @@ func sigmoidGeneric(dst, x []float32) {
 		dst[j] = 1 / (1 + e)
 	}
 }
+
+// SigmoidGrad sets dx[j] to dy[j]·(y[j]·(1−y[j])), the gradient through a
+// sigmoid whose output is y, each step rounded to float32 (no fused
+// multiply-add), so that every kernel set gives the same bits (a NaN's
+// payload aside). The three slices must have the same length; dx may be
+// dy or y.
+func SigmoidGrad(dx, dy, y []float32) {
+	sameLen3("SigmoidGrad", len(dx), len(dy), len(y))
+	sigmoidGrad(dx, dy, y)
+}
+
+func sigmoidGradGeneric(dx, dy, y []float32) {
+	dx, y = dx[:len(dy)], y[:len(dy)]
+	for j, g := range dy {
+		s := y[j]
+		dx[j] = g * (s * (1 - s))
+	}
+}
+
+// SigmoidRowsAt sets dst (of length d) to the sigmoid of bias +
+// Σ_k a[k]·tab[r·d : r·d+d], r = rows[k]: the bits of copy(dst, bias),
+// AddRowsAt(dst, a, tab, d, rows) and Sigmoid(dst, dst) in turn (a NaN's
+// payload aside), in one pass over dst whose sums stay in registers. It
+// panics when dst or bias is shorter than d, a than rows, or a row is
+// outside tab; dst may be bias but no row of tab.
+func SigmoidRowsAt(dst, bias, a, tab []float32, d int, rows []int32) {
+	dst, bias, a = dst[:d], bias[:d], a[:len(rows)]
+	for _, r := range rows {
+		_ = tab[int(r)*d : int(r)*d+d]
+	}
+	if d == 0 {
+		return
+	}
+	sigmoidRowsAt(dst, bias, a, tab, d, rows)
+}
+
+func sigmoidRowsAtGeneric(dst, bias, a, tab []float32, d int, rows []int32) {
+	copy(dst, bias)
+	addRowsAtGeneric(dst, a, tab, d, rows)
+	sigmoidGeneric(dst, dst)
+}
