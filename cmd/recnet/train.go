@@ -60,6 +60,7 @@ saves nothing (--out and --plot are left as they were).`,
 	fs.BoolVarP(&r.quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
 	fs.BoolVar(&r.seen, "seen", true, seenUsage())
 	fs.Float64Var(&r.vshare, "valid-share", 0.1, validShareUsage+"; 0 for none (every epoch then runs blind)")
+	fs.Lookup("schedule").Usage += autoScheduleHelp
 	return c
 }
 
@@ -96,6 +97,7 @@ func (r *trainRun) run(cmd *cobra.Command) error {
 			return err
 		}
 	}
+	fmt.Fprint(lines, autoSchedule(fs, &cfg, s.Train.Len()))
 	fmt.Fprintln(lines, describe(cfg))
 	opts := []train.Option{train.WithProgress(progress(lines, r.quiet, cfg.Epochs))}
 	if pre != nil {
