@@ -55,7 +55,7 @@ figures=(
   "implicit-known|cd '$root' && go test -count=1 -v -run TestImplicitKnownAnswer ./train/|grep -E 'HR@10' | sed 's/^ *//'"
   "load|recnet train -q --out m.recnet >/dev/null && { recnet serve --model m.recnet --addr 127.0.0.1:18080 >/dev/null 2>&1 & sleep 2; recnet load --model m.recnet --addr http://127.0.0.1:18080 -n 20000 -c 32; s=\$?; kill %1; exit \$s; }|"
   "load-formats|recnet gen --shape ml25m --out ml25m.csv && recnet gen --shape ml25m --out ml25m.parquet && recnet gen --shape ml25m --out ml25m.db && ls -l ml25m.* && for f in ml25m.csv ml25m.parquet sqlite:ml25m.db; do recnet bench --data \$f --epochs 0 --threads 1 --optimizer adam 2>/dev/null; done|grep -E '^-|^data|^peak'"
-  "bench|recnet bench --shape ml25m --epochs 3 --repeat 3 --threads 1,2 --optimizer adam,adagrad 2>/dev/null|grep -v '^repeat'"
+  "bench|recnet bench --shape ml25m --epochs 3 --repeat 3 --threads 1,2 --optimizer adam,adagrad,blocked 2>/dev/null|grep -v '^repeat'"
 )
 
 if [ "${1:-}" = "--list" ]; then

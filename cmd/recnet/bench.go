@@ -461,7 +461,7 @@ func (r *benchRun) measure(lines io.Writer, s *dataset.Split, cfgs []model.Confi
 }
 
 // benchDot is the dot config an autorec epoch is compared with: the
-// default preset (Adam, dim 32, batch 256) at the run's seed.
+// default preset (Adam; its dim and batch) at the run's seed.
 func (r *benchRun) benchDot() model.Config {
 	c := model.Presets["default"]
 	c.Seed = r.seed
@@ -576,8 +576,9 @@ func (r benchResult) write(w io.Writer) error {
 	}
 	for _, t := range r.Threads {
 		if t.DotEpochSeconds > 0 {
-			fmt.Fprintf(&b, "%s: dot epoch %.3fs (default preset: adam, dim 32, batch 256; same rows), autorec epoch over it %.2f\n",
-				plural(t.Threads, "thread"), t.DotEpochSeconds, t.OverDot)
+			d := model.Presets["default"]
+			fmt.Fprintf(&b, "%s: dot epoch %.3fs (default preset: %s, dim %d, batch %d; same rows), autorec epoch over it %.2f\n",
+				plural(t.Threads, "thread"), t.DotEpochSeconds, d.Optimizer, d.Dim, d.Batch, t.OverDot)
 		}
 	}
 	if r.Kind == benchEASE {
