@@ -1,6 +1,9 @@
 package dataset
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Redacted stands for a password that Redact removed.
 const Redacted = "xxxxx"
@@ -18,7 +21,9 @@ func Redact(src string) string {
 	var b strings.Builder
 	rest := src[k+3:]
 	b.WriteString(src[:k+3])
-	end := strings.IndexAny(rest, "/?#")
+	// The user part ends at the last '@' before the query: a password
+	// may hold an unescaped '/' that a parser would take for the path.
+	end := strings.IndexAny(rest, "?#")
 	if end < 0 {
 		end = len(rest)
 	}
@@ -39,10 +44,19 @@ func Redact(src string) string {
 		if n > 0 {
 			b.WriteByte('&')
 		}
-		if key, _, ok := strings.Cut(pair, "="); ok && strings.EqualFold(key, "password") {
+		if key, _, ok := strings.Cut(pair, "="); ok && strings.EqualFold(unescape(key), "password") {
 			pair = key + "=" + Redacted
 		}
 		b.WriteString(pair)
 	}
 	return b.String()
+}
+
+// unescape returns a query key as a URL parser reads it ("pass%77ord" is
+// "password"), or key itself when it is not well escaped.
+func unescape(key string) string {
+	if k, err := url.QueryUnescape(key); err == nil {
+		return k
+	}
+	return key
 }

@@ -17,6 +17,10 @@ func TestRedact(t *testing.T) {
 		{"postgres://a:b@h/r?password=c&query=SELECT%201", "postgres://a:xxxxx@h/r?password=xxxxx&query=SELECT%201"},
 		{"https://example.com/r.csv?passwordless=1", "https://example.com/r.csv?passwordless=1"},
 		{"postgres://h/r?query=SELECT 'a:b@c'", "postgres://h/r?query=SELECT 'a:b@c'"},
+		// A '/' left unescaped in the password, and an escaped key: both
+		// are what pgx reads as the password.
+		{"postgres://ann:Hun/ter2@host/db", "postgres://ann:xxxxx@host/db"},
+		{"postgres:///r?pass%77ord=Hunter2&sslmode=disable", "postgres:///r?pass%77ord=xxxxx&sslmode=disable"},
 	} {
 		if got := Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)

@@ -63,7 +63,7 @@ func ratingGrid(kind string) []model.Config {
 		out = append(out, c)
 	}
 	switch kind {
-	case "dot": // dim 32, l2 1e-4, bias l2 1e-5, lr 0.001, batch 256
+	case "dot": // searched from dim 32, l2 1e-4, bias l2 1e-5, lr 0.001, batch 256 (now dim 64, batch 128)
 		for _, d := range []int{64, 128} {
 			add(func(c *model.Config) { c.Dim = d })
 		}

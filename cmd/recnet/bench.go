@@ -131,8 +131,9 @@ interaction from the fitted weights. Peak RSS is the whole process, table includ
 	cg, _ := model.LookupSetting("cg_steps")
 	f.IntVar(&r.cgSteps, cg.Flag, 0, cg.Help+kindsSay(cg))
 	f.StringVar(&r.threads, "threads", "1,2", fmt.Sprintf("goroutines that train %s (ials: that run its row solves): a comma-separated list of counts, each measured in turn, each 1 to %d", model.DefaultKind, model.MaxThreads))
-	f.IntVar(&r.dim, "dim", 32, fmt.Sprintf("embedding size, 1 to %d", model.MaxDim))
-	f.IntVar(&r.batch, "batch", 256, fmt.Sprintf("batch size, 1 to %d", model.MaxBatch))
+	def := model.Presets["default"]
+	f.IntVar(&r.dim, "dim", def.Dim, fmt.Sprintf("embedding size, 1 to %d (default: the default preset's; --kind ials and autorec: theirs)", model.MaxDim))
+	f.IntVar(&r.batch, "batch", def.Batch, fmt.Sprintf("batch size, 1 to %d (default: the default preset's)", model.MaxBatch))
 	f.StringVar(&r.optimizer, "optimizer", "adam,adagrad,"+model.ScheduleBlocked, "optimizer: a comma-separated list, each measured in turn, of adam (lazy: each touched row's two moments are read and written too), adagrad (row-wise, as LIBMF: one accumulator a row, in the lines a read touches), sgd (the weights only) or "+model.ScheduleBlocked+" (--schedule blocked with its defaults: row-wise AdaGrad one rating at a time on LIBMF's grid of cache-sized blocks, L2 "+strconv.FormatFloat(model.BlockedL2, 'g', -1, 64)+" a rating; its floor is a read-only pass over the same blocks in the same order; --batch does not apply to it)")
 	f.Float64Var(&r.lr, "lr", 0, "learning rate, above 0 (default: each optimizer's, model.DefaultLR)")
 	f.IntVar(&r.epochs, "epochs", 3, fmt.Sprintf("epochs to train per thread count for the test RMSE, 0 (skip) to %d", model.MaxEpochs))
@@ -241,6 +242,9 @@ func (r *benchRun) check(fs *pflag.FlagSet) ([]int, []model.Config, error) {
 	opts, err := r.optimizers()
 	if err != nil {
 		return nil, nil, err
+	}
+	if fs.Changed("batch") && !slices.ContainsFunc(opts, func(o string) bool { return o != model.ScheduleBlocked }) {
+		return nil, nil, badInput(fmt.Errorf("--batch: the blocked schedule updates one rating at a time and takes no batch (give it with another --optimizer)"))
 	}
 	cfg := model.Presets["default"]
 	cfg.Dim, cfg.Batch, cfg.Seed = r.dim, r.batch, r.seed

@@ -179,4 +179,8 @@ func TestBenchAutoRec(t *testing.T) {
 	if _, stderr, code := run(t, "bench", "--kind", "autorec", "--batch", "64"); code != 2 || !strings.Contains(stderr, "--batch") {
 		t.Errorf("--batch: exit %d, %s", code, stderr)
 	}
+	// The blocked schedule alone takes no batch: --batch would be ignored.
+	if _, stderr, code := run(t, "bench", "--optimizer", "blocked", "--batch", "512"); code != 2 || !strings.Contains(stderr, "--batch: the blocked schedule") {
+		t.Errorf("--optimizer blocked --batch: exit %d, %s", code, stderr)
+	}
 }

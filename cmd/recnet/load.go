@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/recnet/recnet/internal/quote"
 	"math/rand/v2"
 	"net/url"
 
@@ -39,10 +40,14 @@ taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 			if err != nil {
 				return badInput(err)
 			}
+			users := warmUsers(m)
+			if len(users) == 0 {
+				return badInput(fmt.Errorf("--model %s: no user the model learned (each is cold: it kept no training row of them)", quote.Short(path)))
+			}
 			rng := rand.New(rand.NewPCG(seed, 1))
 			paths := make([]string, 1000)
 			for j := range paths {
-				u := m.Users.Raw(int32(rng.IntN(m.Users.Len())))
+				u := m.Users.Raw(users[rng.IntN(len(users))])
 				paths[j] = fmt.Sprintf("/v1/recommend?user=%s&k=%d", url.QueryEscape(u), k)
 			}
 			r, err := server.Load(cmd.Context(), addr, paths, n, c)
@@ -63,4 +68,17 @@ taskset -c 1 recnet serve ... and taskset -c 0 recnet load ... on two cores.`,
 	cmd.Flags().IntVarP(&k, "k", "k", 10, fmt.Sprintf("length of the recommendation list each request asks for, 1 to %d (the server's limit)", server.MaxK))
 	cmd.Flags().Uint64Var(&seed, "seed", 42, "seed of the user draw"+seedRule)
 	return cmd
+}
+
+// warmUsers returns the inner ids of the users m can recommend to: every
+// user, but those it keeps no seen item of when it keeps them (a user
+// only in the test part is cold, and the server answers 422 for it).
+func warmUsers(m *model.Model) []int32 {
+	var out []int32
+	for u := range int32(m.Users.Len()) {
+		if !m.HasSeen() || m.SeenCount(u) > 0 {
+			out = append(out, u)
+		}
+	}
+	return out
 }

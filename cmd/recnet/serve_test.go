@@ -61,6 +61,11 @@ func TestServe(t *testing.T) {
 	if addr == "" {
 		t.Fatal("serve did not print its address")
 	}
+	// load asks for the users the model learned: a user only in the test
+	// part is cold (422) and is not one of them.
+	if out, stderr, code := run(t, "load", "--model", m, "--addr", addr, "--requests", "400", "--clients", "2"); code != 0 || !strings.Contains(out, " 0 errors") {
+		t.Errorf("load: exit %d: %s%s", code, out, stderr)
+	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	get := func(path string) map[string]any {
 		t.Helper()

@@ -76,6 +76,11 @@ func parseURL(src string) (*url.URL, error) {
 // config returns pgconn's settings for u, whose recnet parameters were
 // removed: the session starts read-only.
 func config(u *url.URL) (*pgconn.Config, error) {
+	for key := range u.Query() {
+		if strings.EqualFold(key, "default_transaction_read_only") {
+			return nil, fmt.Errorf("%s is recnet's to set (a source reads in a read-only session, an export writes in one that is not): leave it out of the URL", quote.Short(key))
+		}
+	}
 	cfg, err := pgconn.ParseConfig(u.String())
 	if err != nil {
 		var pe *pgconn.ParseConfigError

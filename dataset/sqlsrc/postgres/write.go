@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -52,7 +53,7 @@ func ParseTarget(dst string) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	delete(cfg.RuntimeParams, "default_transaction_read_only")
+	delete(cfg.RuntimeParams, "default_transaction_read_only") // config's, for reading
 	return Target{Config: cfg, Table: table, Name: dataset.SourceName(dst)}, nil
 }
 
@@ -142,19 +143,49 @@ func replace(ctx context.Context, conn *pgconn.PgConn, e Embeddings) error {
 	if _, err := rand.Read(r[:]); err != nil {
 		return err
 	}
-	tmp := `"recnet_new_` + hex.EncodeToString(r[:]) + `"`
-	name := `"` + e.Table + `"` // a plain identifier: nothing to escape
+	schema, err := ownTable(ctx, conn, e.Table)
+	if err != nil {
+		return err
+	}
+	// Both names in the current schema: a bare DROP would follow
+	// search_path to a table of that name in another schema.
+	tmp := schema + `."recnet_new_` + hex.EncodeToString(r[:]) + `"`
+	name := schema + `."` + e.Table + `"` // a plain identifier: nothing to escape
 	if err := exec(ctx, conn, "CREATE TABLE "+tmp+" (id text NOT NULL, bias real, embedding real[] NOT NULL)"); err != nil {
 		return err
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeCopy(pw, e)) }()
-	_, err := conn.CopyFrom(ctx, pr, "COPY "+tmp+" (id, bias, embedding) FROM STDIN")
+	_, err = conn.CopyFrom(ctx, pr, "COPY "+tmp+" (id, bias, embedding) FROM STDIN")
 	pr.CloseWithError(errors.New("COPY ended")) // stops the writer if COPY failed
 	if err != nil {
 		return err
 	}
-	return exec(ctx, conn, "DROP TABLE IF EXISTS "+name+"; ALTER TABLE "+tmp+" RENAME TO "+name+"; ALTER TABLE "+name+" ADD PRIMARY KEY (id)")
+	return exec(ctx, conn, "DROP TABLE IF EXISTS "+name+"; ALTER TABLE "+tmp+` RENAME TO "`+e.Table+`"; ALTER TABLE `+name+" ADD PRIMARY KEY (id)")
+}
+
+// embeddingColumns are the columns of a table WriteEmbeddings writes, as
+// information_schema names their types.
+const embeddingColumns = "id text, bias real, embedding _float4"
+
+// ownTable returns the current schema, quoted, after checking that a table
+// named table there is absent or holds the columns WriteEmbeddings writes
+// (an earlier export): any other table is refused, not replaced.
+func ownTable(ctx context.Context, conn *pgconn.PgConn, table string) (string, error) {
+	res := conn.ExecParams(ctx, `SELECT current_schema(), coalesce((SELECT string_agg(column_name || ' ' || (CASE WHEN data_type = 'ARRAY' THEN udt_name ELSE data_type END), ', ' ORDER BY ordinal_position)
+		FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1), '')`,
+		[][]byte{[]byte(table)}, nil, nil, nil).Read()
+	if res.Err != nil {
+		return "", res.Err
+	}
+	if len(res.Rows) != 1 || len(res.Rows[0]) != 2 || res.Rows[0][0] == nil {
+		return "", errors.New("no current schema to write to (search_path names none that exists)")
+	}
+	schema, cols := string(res.Rows[0][0]), string(res.Rows[0][1])
+	if cols != "" && cols != embeddingColumns {
+		return "", fmt.Errorf("a table of that name exists in schema %s with other columns (%s), not the (%s) an export writes: it is left as it is; name another table= or drop it yourself", quote.Short(schema), quote.Short(cols), embeddingColumns)
+	}
+	return `"` + strings.ReplaceAll(schema, `"`, `""`) + `"`, nil
 }
 
 // writeCopy writes e's rows as COPY's text format: tab-separated, \N for

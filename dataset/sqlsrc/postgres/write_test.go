@@ -18,8 +18,31 @@ func TestWriteEmbeddings(t *testing.T) {
 	items := Embeddings{Table: target.Table, IDs: []string{"a", "tab\there", `back\slash`, "ünï"}, Bias: []float32{0.5, -1, 0, 3e-7},
 		Dim: 2, Data: []float32{1, 2, 0.1, -0.25, 1e-30, 3.4e38, 0, 0}}
 	users := Embeddings{Table: "emb_users", IDs: []string{"7"}, Dim: 2, Data: []float32{0.125, 8}}
-	if err := WriteEmbeddings(ctx, target, items, users); err != nil {
+	// A table of the name that an export did not write is left as it is.
+	err = WriteEmbeddings(ctx, target, items, users)
+	if err == nil || !strings.Contains(err.Error(), `other columns ("old integer")`) {
+		t.Fatalf("over a table of other columns: %v, want a refusal naming them", err)
+	}
+	if got := pgtest.Exec(t, `SELECT string_agg(old::text, ',') FROM emb_items`); got != "1" {
+		t.Fatalf("the refused write changed emb_items: %s", got)
+	}
+	// A table of the name in another schema on the search path is not
+	// the one replaced, nor dropped.
+	pgtest.Exec(t, `DROP TABLE emb_items`, `DROP SCHEMA IF EXISTS other CASCADE`, `CREATE SCHEMA other`, `CREATE TABLE other.emb_items (keep int)`)
+	defer pgtest.Exec(t, `DROP SCHEMA other CASCADE`)
+	onPath, err := ParseTarget(pgtest.With(t, "table=emb_items&search_path=public,other"))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if err := WriteEmbeddings(ctx, onPath, items, users); err != nil {
+		t.Fatal(err)
+	}
+	if got := pgtest.Exec(t, `SELECT count(*) FROM information_schema.columns WHERE table_schema = 'other' AND table_name = 'emb_items' AND column_name = 'keep'`); got != "1" {
+		t.Errorf("other.emb_items was changed or dropped")
+	}
+	// A previous export is replaced.
+	if err := WriteEmbeddings(ctx, target, items, users); err != nil {
+		t.Fatalf("over a previous export: %v", err)
 	}
 	got := pgtest.Exec(t, `SELECT string_agg(id || '|' || bias || '|' || embedding::text, ';' ORDER BY id) FROM emb_items`)
 	want := `a|0.5|{1,2};back\slash|0|{1e-30,3.4e+38};tab` + "\there" + `|-1|{0.1,-0.25};ünï|3e-07|{0,0}`
@@ -57,6 +80,7 @@ func TestWriteRefuses(t *testing.T) {
 		{"postgres://h/db?table=" + strings.Repeat("x", 64), "63 bytes"},
 		{"mysql://h/db?table=a", "not postgres"},
 		{"postgres://h/db?table=", "empty table="},
+		{"postgres://h/db?table=t&default_transaction_read_only=off", "recnet's to set"},
 	} {
 		if _, err := ParseTarget(c.dst); err == nil || !strings.Contains(err.Error(), c.msg) {
 			t.Errorf("%s: %v, want an error saying %q", c.dst, err, c.msg)
