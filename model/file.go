@@ -211,9 +211,6 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 		Config: m.Config, Kind: m.Net.Kind(), Min: jsonFloat(m.Min), Max: jsonFloat(m.Max),
 		Users: idsOf(m.Users), Items: idsOf(m.Items), BestEpoch: m.BestEpoch, Step: jsonFloat(m.Step),
 	}
-	if !Finite(m.Step) || m.Step < 0 {
-		return nil, nil, fmt.Errorf("model: rating step %v is not a finite number at least 0", m.Step)
-	}
 	if m.Seen != nil {
 		if err := firstError(m.Seen.check(len(h.Users), len(h.Items)), m.Seen.checkRange(m.Min, m.Max)); err != nil {
 			return nil, nil, fmt.Errorf("model: %v", err)
@@ -228,7 +225,7 @@ func (m *Model) header() (*fileHeader, []Param, error) {
 		}
 		h.History = append(h.History, fe)
 	}
-	if err := checkRange(m.Min, m.Max, ""); err != nil {
+	if err := CheckRange(m.Min, m.Max, m.Step); err != nil {
 		return nil, nil, err
 	}
 	params := m.Net.Params()
@@ -295,6 +292,33 @@ func checkRange(min, max float64, where string) error {
 		return fmt.Errorf("%w%s: max is %v, not a finite number within ±%g", ErrBadRange, where, max, MaxRatingAbs)
 	case min > max:
 		return fmt.Errorf("%w%s: min %g above max %g", ErrBadRange, where, min, max)
+	}
+	return nil
+}
+
+// checkStep returns an error when step is not a rating step of the
+// range min..max: 0 (none), or a finite number above 0 and at most the
+// span, as model.RatingStep finds (a step of 1e300 on 1..5 is a corrupt
+// file). The range is checked first.
+func checkStep(step, min, max float64) error {
+	if step != 0 && !(step > 0 && step <= max-min) {
+		return fmt.Errorf("rating step %v is not 0 or a number above 0 up to the span %g of the range", step, max-min)
+	}
+	return nil
+}
+
+// CheckRange returns the error Write and Read give for a rating range
+// min..max and step a model file cannot hold: one wrapping ErrBadRange
+// when min or max is not finite or beyond ±MaxRatingAbs, or min is above
+// max, and one saying so when step is neither 0 nor a number above 0 up
+// to max-min. Those reading a range from elsewhere (an export's sidecar)
+// check it with this.
+func CheckRange(min, max, step float64) error {
+	if err := checkRange(min, max, ""); err != nil {
+		return err
+	}
+	if err := checkStep(step, min, max); err != nil {
+		return fmt.Errorf("model: %v", err)
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func TestFileRatingRange(t *testing.T) {
 	}
 	// An equal min and max (every rating the same) is a valid range.
 	m := fileTestModel()
-	m.Min, m.Max = 1, 1
+	m.Min, m.Max, m.Step = 1, 1, 0 // and no step between ratings
 	if _, err := model.Read(bytes.NewReader(fileBytes(t, m)), "one.recnet"); err != nil {
 		t.Errorf("Read of a 1..1 model: %v", err)
 	}

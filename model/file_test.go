@@ -161,7 +161,7 @@ func TestFileRoundTripOddIDsAndBaselines(t *testing.T) {
 	}
 	assertSameModel(t, got, m)
 
-	m.Min, m.Max = 3, 3 // every rating the same (a NaN range is refused: TestFileRatingRange)
+	m.Min, m.Max, m.Step = 3, 3, 0 // every rating the same, so no step (a NaN range is refused: TestFileRatingRange)
 	for _, net := range []model.Net{&model.Mean{Mu: 3.5}, &model.Bias{Mu: 1, UserBias: []float32{1, 2, 3}, ItemBias: make([]float32, 5)}} {
 		m.Net = net
 		got, err := readBoth(t, fileBytes(t, m))

@@ -71,8 +71,8 @@ func Read(r io.Reader, name string) (*Model, error) {
 	if err := checkRange(float64(h.Min), float64(h.Max), " in "+name); err != nil {
 		return nil, err
 	}
-	if step := float64(h.Step); !Finite(step) || step < 0 {
-		return nil, fmt.Errorf("%w %s: rating step %v is not a finite number at least 0", ErrCorrupt, name, step)
+	if err := checkStep(float64(h.Step), float64(h.Min), float64(h.Max)); err != nil {
+		return nil, fmt.Errorf("%w %s: %v", ErrCorrupt, name, err)
 	}
 	net, err := Build(h.Kind, h.Config, params)
 	if err != nil {

@@ -199,6 +199,7 @@ func TestReadLyingSeen(t *testing.T) {
 	}
 	isCorrupt("seen section left out", editHeader(t, good, func(h map[string]any) { delete(h, "seen") }))
 	isCorrupt("negative step", editHeader(t, good, func(h map[string]any) { h["step"] = -1 }))
+	isCorrupt("step beyond the range", editHeader(t, good, func(h map[string]any) { h["step"] = 1e300 }))
 
 	// Without its section a file loads with no seen items.
 	m := fileTestModel()

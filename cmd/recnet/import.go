@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,12 +43,14 @@ two (1..5, 3..5, 0..1); otherwise it is read as any ALS model.
 --ratings adds the users' histories, so that recommendations leave out what a
 user rated, and gives the rating range; every user and item in it must have a
 vector. The input is untrusted: the rank is at most 1024, every vector must hold
-rank finite values, ids must be unique, and errors name the file, row and field.`,
+rank finite values, ids must be unique, a Parquet page at most 2^24 values and
+no more bytes than its file and column chunk hold, and errors name the file, row
+and field (a page by its column and number).`,
 		Args: cobra.NoArgs,
 		RunE: r.run,
 	}
 	fs := c.Flags()
-	fs.StringVar(&r.spark, "spark-als", "", "the saved ALSModel directory (metadata, userFactors, itemFactors; Parquet part files only, at most rank 1024 and 2^31-1 rows a table); read only")
+	fs.StringVar(&r.spark, "spark-als", "", "the saved ALSModel directory (metadata, userFactors, itemFactors; Parquet part files only, at most rank 1024, 2^31-1 rows a table and 2^24 values a page); read only")
 	fs.StringVar(&r.out, "out", "", "file the imported model is written to"+outputRule)
 	fs.StringVar(&r.ratings, "ratings", "", "the ratings ALS was trained on, read as --data reads its table (a file path, an http(s) URL or a SQLite query; not builtin): the users' histories, and the rating range")
 	fs.StringVar(&r.format, "format", "auto", formatUsage)
@@ -138,10 +141,8 @@ func (r *importRun) check(cmd *cobra.Command) error {
 	if !(r.l2 > 0) || math.IsInf(r.l2, 0) {
 		return badInput(fmt.Errorf("--spark-reg-param %g: must be positive and finite", r.l2))
 	}
-	if abs, err := filepath.Abs(r.out); err == nil {
-		if dir, err := filepath.Abs(r.spark); err == nil && strings.HasPrefix(abs, dir+string(filepath.Separator)) {
-			return badInput(fmt.Errorf("--out %s is inside --spark-als %s, which import only reads", r.out, r.spark))
-		}
+	if insideDir(r.out, r.spark) {
+		return badInput(fmt.Errorf("--out %s is inside --spark-als %s, which import only reads", r.out, r.spark))
 	}
 	if r.ratingRange != "" {
 		if _, _, err := parseRange(r.ratingRange); err != nil {
@@ -149,6 +150,43 @@ func (r *importRun) check(cmd *cobra.Command) error {
 		}
 	}
 	return checkOutput("out", r.out, input{"ratings", r.ratings})
+}
+
+// insideDir reports whether the file a write to path replaces lies
+// inside the directory dir, whatever the spelling (a symbolic link to dir
+// or to a directory in it, a ../ after one): path's target when path is
+// a symbolic link, else path in its directory, compared with their
+// symbolic links resolved. Neither is cleaned first (filepath.Abs would
+// take link/.. as the link's directory, not its target's parent). A dir
+// or a directory of path that does not exist is not reported: reading
+// it, or checkOutput, refuses it.
+func insideDir(path, dir string) bool {
+	d, err := realPath(dir)
+	if err != nil {
+		return false
+	}
+	p, err := realPath(path) // an existing file, or the target of a link
+	if err != nil {
+		base := filepath.Base(path)
+		if p, err = realPath(strings.TrimSuffix(path, base) + "."); err != nil {
+			return false
+		}
+		p = filepath.Join(p, base)
+	}
+	return strings.HasPrefix(p, d+string(filepath.Separator))
+}
+
+// realPath returns p absolute, its symbolic links and .. resolved in
+// order.
+func realPath(p string) (string, error) {
+	if !filepath.IsAbs(p) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		p = wd + string(filepath.Separator) + p
+	}
+	return filepath.EvalSymlinks(p)
 }
 
 // parseRange parses --range MIN,MAX: finite numbers within

@@ -58,6 +58,15 @@ func TestSparkALSRefusals(t *testing.T) {
 	write(t, other, "notes.txt", "mine")
 	out := filepath.Join(dir, "b.recnet")
 	user, item := firstRow(t, data)
+	// Other spellings of a file in als: through a link to it, a link to
+	// its metadata directory and .., and als named through a link.
+	link, meta := filepath.Join(dir, "link"), filepath.Join(dir, "meta")
+	for l, target := range map[string]string{link: als, meta: filepath.Join(als, "metadata")} {
+		if err := os.Symlink(target, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sep := string(filepath.Separator)
 	cases := []struct {
 		args []string
 		want string
@@ -69,6 +78,9 @@ func TestSparkALSRefusals(t *testing.T) {
 		{[]string{"import", "--spark-als", als, "--out", out, "--range", "3,5"}, "gives the range"},
 		{[]string{"import", "--spark-als", als, "--out", out, "--range", "1,5", "--spark-alpha", "2"}, "--spark-alpha"},
 		{[]string{"import", "--spark-als", als, "--out", filepath.Join(als, "m.recnet"), "--range", "1,5"}, "inside --spark-als"},
+		{[]string{"import", "--spark-als", als, "--out", filepath.Join(link, "m.recnet")}, "inside --spark-als"},
+		{[]string{"import", "--spark-als", als, "--out", meta + sep + ".." + sep + "m.recnet"}, "inside --spark-als"},
+		{[]string{"import", "--spark-als", link, "--out", filepath.Join(als, "metadata", "m.recnet")}, "inside --spark-als"},
 		{[]string{"import", "--spark-als", other, "--out", out, "--range", "1,5"}, "metadata"},
 		{[]string{"import", "--spark-als", als, "--out", out, "--ratings", write(t, dir, "extra.csv", "user,item,rating\n"+user+","+item+",4\nnobody,"+item+",3\n")}, "row 2: field user \"nobody\""},
 		{[]string{"import", "--spark-als", als, "--out", out, "--task", "both", "--ratings", data}, "--task"},
@@ -79,7 +91,9 @@ func TestSparkALSRefusals(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 naming %q", c.args, code, stderr, c.want)
 		}
 	}
-	if _, err := os.Stat(out); err == nil {
-		t.Errorf("a refused import wrote %s", out)
+	for _, f := range []string{out, filepath.Join(als, "m.recnet"), filepath.Join(als, "metadata", "m.recnet")} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("a refused import wrote %s", f)
+		}
 	}
 }

@@ -57,5 +57,10 @@
 // scaling, or a range of 1..5, 3..5, 0..1). Input is untrusted: the rank is bounded
 // (MaxRank), every vector must have rank finite values, ids must be
 // unique, and errors name the file, the row and the field. Memory grows
-// with the rows actually read, never with a length a file declares.
+// with the rows actually read: before parquet-go reads a factor file,
+// Read walks every page header and refuses a page whose sizes run past
+// the bytes its column chunk holds, whose uncompressed size exceeds its
+// chunk's (itself bounded by the chunk's bytes and rows), whose snappy
+// data states a longer output, or that declares more than MaxPageValues
+// values, so that no length a file declares sizes more than that.
 package sparkals

@@ -82,6 +82,9 @@ func (t *factorTable) readFile(path string) error {
 	if err := checkSchema(pf, t.rank); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrLayout, path, err)
 	}
+	if err := checkPages(f, fi.Size(), pf.Metadata()); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrLayout, path, err)
+	}
 	t.files = append(t.files, path)
 	file := len(t.files) - 1
 	r := parquet.NewGenericReader[factorRow](pf)
@@ -118,7 +121,8 @@ func (t *factorTable) readFile(path string) error {
 
 // maxExpansion bounds the declared uncompressed size of a column chunk
 // against its compressed size: a chunk declaring more is refused before
-// its pages are read (a page's buffer is sized by what it declares).
+// its pages are read, and so is a page declaring more than its chunk
+// (checkPages).
 const maxExpansion = 1024
 
 // checkSchema checks that pf has Spark's factor columns: id, an INT32

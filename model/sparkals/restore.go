@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/recnet/recnet/atomicfile"
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 )
 
@@ -56,6 +57,22 @@ func writeSidecar(path string, m *model.Model, f factors) error {
 	})
 }
 
+// check refuses a sidecar whose range, step or settings a model file
+// could not hold, as model.Read refuses them in one, and a dot model's
+// whose settings name another kind.
+func (sc *sidecar) check() error {
+	if err := model.CheckRange(sc.Min, sc.Max, sc.Step); err != nil {
+		return err // it names the field: min, max or step
+	}
+	if err := sc.Config.Validate(); err != nil {
+		return fmt.Errorf("field config: %w", err)
+	}
+	if k := sc.Config.WithDefaults().Kind; sc.Kind == model.DefaultKind && k != sc.Kind {
+		return fmt.Errorf("field config: kind %s, and field kind %s", quote.Short(k), sc.Kind)
+	}
+	return nil
+}
+
 // restore returns the dot model Write wrote into dir, rebuilt exactly
 // from the vectors (user and item, rank values a row) and the sidecar,
 // or nil when there is no sidecar, it is of another kind, or the
@@ -75,6 +92,9 @@ func restore(dir string, rank int, user, item []float32) (*model.Model, error) {
 	var sc sidecar
 	if err := json.NewDecoder(io.LimitReader(f, sidecarMax)).Decode(&sc); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrLayout, path, err)
+	}
+	if err := sc.check(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrLayout, path, err)
 	}
 	frac, _ := math.Frexp(sc.Scale)
 	if sc.Kind != model.DefaultKind || sc.Config.SVDpp || sc.Dim < 1 || sc.Dim+len(sc.Columns) != rank || frac != 0.5 {

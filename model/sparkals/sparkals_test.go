@@ -2,6 +2,7 @@ package sparkals
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -340,5 +341,51 @@ func TestReadOtherOrder(t *testing.T) {
 	must(t, err)
 	if got := m.Net.Score(0, 0); got != 11 {
 		t.Errorf("score %v, want 11", got)
+	}
+}
+
+// TestReadSidecarRefusals checks that Read refuses a recnet-ids/model.json
+// whose range, step or settings a model file could not hold, naming the
+// file and the field, rather than restoring a model that a later Save
+// refuses (or, for a step of 1e300 or an unknown activation, saves).
+func TestReadSidecarRefusals(t *testing.T) {
+	a, _ := trained(t, model.Config{Kind: "dot", Training: model.Training{Epochs: 1}, Settings: model.Settings{Dim: 4}})
+	a.Max = a.Min + 4
+	dir := filepath.Join(t.TempDir(), "als")
+	_, err := Write(dir, a, Options{})
+	must(t, err)
+	path := filepath.Join(dir, "recnet-ids", "model.json")
+	orig, err := os.ReadFile(path)
+	must(t, err)
+	cases := []struct {
+		name string
+		edit func(sc, cfg map[string]any)
+		want string
+	}{
+		{"min above max", func(sc, _ map[string]any) { sc["min"], sc["max"] = 9, 2 }, "min 9 above max 2"},
+		{"huge max", func(sc, _ map[string]any) { sc["max"] = 1e300 }, "max is 1e+300"},
+		{"negative step", func(sc, _ map[string]any) { sc["step"] = -1 }, "rating step -1"},
+		{"huge step", func(sc, _ map[string]any) { sc["step"] = 1e300 }, "rating step 1e+300"},
+		{"bad activation", func(_, cfg map[string]any) { cfg["settings"].(map[string]any)["activation"] = "bogus" }, `field config: model: unknown activation "bogus"`},
+		{"bad dim", func(_, cfg map[string]any) { cfg["settings"].(map[string]any)["dim"] = -3 }, "field config: model: dim -3"},
+		{"other kind", func(_, cfg map[string]any) { cfg["kind"], cfg["training"].(map[string]any)["optimizer"] = "mf", "sgd" }, `field config: kind "mf", and field kind dot`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var sc map[string]any
+			must(t, json.Unmarshal(orig, &sc))
+			c.edit(sc, sc["config"].(map[string]any))
+			js, err := json.Marshal(sc)
+			must(t, err)
+			must(t, os.WriteFile(path, js, 0o644))
+			m, err := Read(dir, ReadOptions{})
+			if !errors.Is(err, ErrLayout) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v (model %v), want ErrLayout naming %s and saying %q", err, m != nil, path, c.want)
+			}
+		})
+	}
+	must(t, os.WriteFile(path, orig, 0o644))
+	if b, err := Read(dir, ReadOptions{}); err != nil || !Restored(b) {
+		t.Errorf("the sidecar as written: %v, restored %v", err, err == nil && Restored(b))
 	}
 }
