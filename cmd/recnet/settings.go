@@ -31,6 +31,9 @@ func (f *configFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cfg.Kind, "kind", d.Kind, kindHelp())
 	for _, s := range model.SettingList() {
 		help := settingUsage(s)
+		if s.Name == "schedule" {
+			help += autoScheduleHelp // one text wherever the flag is
+		}
 		switch p := s.Field(&f.cfg).(type) {
 		case *int:
 			fs.IntVar(p, s.Flag, *s.Field(&d).(*int), help)

@@ -60,7 +60,6 @@ saves nothing (--out and --plot are left as they were).`,
 	fs.BoolVarP(&r.quiet, "quiet", "q", false, "no progress bar (there is none when stderr is not a terminal)")
 	fs.BoolVar(&r.seen, "seen", true, seenUsage())
 	fs.Float64Var(&r.vshare, "valid-share", 0.1, validShareUsage+"; 0 for none (every epoch then runs blind)")
-	fs.Lookup("schedule").Usage += autoScheduleHelp
 	return c
 }
 
