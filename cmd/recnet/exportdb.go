@@ -61,6 +61,9 @@ func (e *exportDB) run(cmd *cobra.Command, path string) error {
 		tables = append(tables, postgres.Embeddings{Table: e.users, IDs: user.IDs, Bias: user.Bias, Dim: user.Dim, Data: user.Data})
 	}
 	if err := postgres.WriteEmbeddings(cmd.Context(), target, tables...); err != nil {
+		if errors.Is(err, postgres.ErrNotExport) {
+			return badInput(fmt.Errorf("--to: %w", err)) // the table named, not the database
+		}
 		return err
 	}
 	for _, t := range tables {

@@ -70,4 +70,12 @@ func TestExportToPostgres(t *testing.T) {
 	if n := pgtest.Exec(t, `SELECT count(*) FROM cmd_users WHERE bias IS NOT NULL AND array_length(embedding, 1) > 0`); n != "300" {
 		t.Errorf("cmd_users: %s rows with a bias and an embedding, want 300", n)
 	}
+	// The table the data came from is not an export's: refused (exit 2,
+	// naming --to), and left as it is.
+	if _, stderr, code := run(t, "export", "--model", m, "--to", pgtest.With(t, "table=cmd_ratings")); code != 2 || !strings.Contains(stderr, "--to:") {
+		t.Errorf("export --to over the ratings table: exit %d, %s; want 2 naming --to", code, stderr)
+	}
+	if n := pgtest.Exec(t, `SELECT count(*) FROM cmd_ratings`); n != "6000" {
+		t.Errorf("cmd_ratings holds %s rows after a refused export, want 6000", n)
+	}
 }

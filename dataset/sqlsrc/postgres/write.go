@@ -164,6 +164,11 @@ func replace(ctx context.Context, conn *pgconn.PgConn, e Embeddings) error {
 	return exec(ctx, conn, "DROP TABLE IF EXISTS "+name+"; ALTER TABLE "+tmp+` RENAME TO "`+e.Table+`"; ALTER TABLE `+name+" ADD PRIMARY KEY (id)")
 }
 
+// ErrNotExport is wrapped by WriteEmbeddings' error for a table of the
+// name that holds other columns than an export writes: it is left as it
+// is.
+var ErrNotExport = errors.New("not a table an export wrote")
+
 // embeddingColumns are the columns of a table WriteEmbeddings writes, as
 // information_schema names their types.
 const embeddingColumns = "id text, bias real, embedding _float4"
@@ -183,7 +188,7 @@ func ownTable(ctx context.Context, conn *pgconn.PgConn, table string) (string, e
 	}
 	schema, cols := string(res.Rows[0][0]), string(res.Rows[0][1])
 	if cols != "" && cols != embeddingColumns {
-		return "", fmt.Errorf("a table of that name exists in schema %s with other columns (%s), not the (%s) an export writes: it is left as it is; name another table= or drop it yourself", quote.Short(schema), quote.Short(cols), embeddingColumns)
+		return "", fmt.Errorf("%w: a table of that name exists in schema %s with other columns (%s), not the (%s) an export writes, and is left as it is; name another table= or drop it yourself", ErrNotExport, quote.Short(schema), quote.Short(cols), embeddingColumns)
 	}
 	return `"` + strings.ReplaceAll(schema, `"`, `""`) + `"`, nil
 }

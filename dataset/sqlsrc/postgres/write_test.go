@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"github.com/recnet/recnet/internal/pgtest"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestWriteEmbeddings(t *testing.T) {
 	users := Embeddings{Table: "emb_users", IDs: []string{"7"}, Dim: 2, Data: []float32{0.125, 8}}
 	// A table of the name that an export did not write is left as it is.
 	err = WriteEmbeddings(ctx, target, items, users)
-	if err == nil || !strings.Contains(err.Error(), `other columns ("old integer")`) {
+	if !errors.Is(err, ErrNotExport) || !strings.Contains(err.Error(), `other columns ("old integer")`) {
 		t.Fatalf("over a table of other columns: %v, want a refusal naming them", err)
 	}
 	if got := pgtest.Exec(t, `SELECT string_agg(old::text, ',') FROM emb_items`); got != "1" {
