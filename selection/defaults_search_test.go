@@ -146,10 +146,7 @@ func TestImplicitDefaultsSearch(t *testing.T) {
 // summary.txt.
 func searchKind(t *testing.T, kind string, tables []*dataset.Dataset) {
 	grid := searchGrid(kind)
-	raw, err := os.OpenFile(filepath.Join(*implicitSearch, "results.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := appendTo(t, *implicitSearch, "results.jsonl")
 	defer raw.Close()
 	ratios := make([][]float64, len(grid)) // NDCG / popular NDCG, a table each
 	perTable := make([][]string, len(grid))
@@ -185,10 +182,7 @@ func searchKind(t *testing.T, kind string, tables []*dataset.Dataset) {
 		fmt.Fprintf(&b, "  score x%.3f  all x%.3f  %-55s %s\n", searchScore(ratios[k], real), geoMean(ratios[k]), settingName(grid[k]), strings.Join(perTable[k], ", "))
 	}
 	t.Log("\n" + b.String())
-	sum, err := os.OpenFile(filepath.Join(*implicitSearch, "summary.txt"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := appendTo(t, *implicitSearch, "summary.txt")
 	defer sum.Close()
 	fmt.Fprint(sum, b.String())
 }
@@ -256,6 +250,16 @@ func settingName(c model.Config) string {
 		return "defaults"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// appendTo opens the file name in dir for appending, creating it.
+func appendTo(t *testing.T, dir, name string) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 func cmpFloat(a, b float64) int {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -180,10 +179,7 @@ func TestRatingDefaultsSearch(t *testing.T) {
 // settings to rating-summary.txt.
 func searchRatingKind(t *testing.T, kind string, tables []*dataset.Dataset) {
 	grid := ratingGrid(kind)
-	raw, err := os.OpenFile(filepath.Join(*ratingSearch, "rating.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := appendTo(t, *ratingSearch, "rating.jsonl")
 	defer raw.Close()
 	rmse := make([][]float64, len(grid)) // mean RMSE, a table each
 	var bias []float64
@@ -213,10 +209,7 @@ func searchRatingKind(t *testing.T, kind string, tables []*dataset.Dataset) {
 	}
 	summary := ratingSummary(kind, grid, names, rmse, bias)
 	t.Log("\n" + summary)
-	sum, err := os.OpenFile(filepath.Join(*ratingSearch, "rating-summary.txt"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := appendTo(t, *ratingSearch, "rating-summary.txt")
 	defer sum.Close()
 	fmt.Fprint(sum, summary)
 }

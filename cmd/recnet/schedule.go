@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/recnet/recnet/model"
 	"github.com/spf13/pflag"
@@ -15,37 +16,22 @@ var autoScheduleFlags = []string{"schedule", "preset", "optimizer", "lr", "l2", 
 
 // autoScheduleHelp is what --schedule's help adds on train.
 var autoScheduleHelp = fmt.Sprintf("; train takes blocked by itself (and says so) for a kind that reads it (dot, mf) on the rating task when the training part holds at least %g million ratings and none of --%s is given",
-	float64(model.AutoBlockedRows)/1e6, joinFlags(autoScheduleFlags))
+	float64(model.AutoBlockedRows)/1e6, strings.Join(autoScheduleFlags, ", --"))
 
 // autoSchedule switches cfg to the blocked schedule with its defaults
-// (adagrad at model.AdaGradLR and model.BlockedL2 for dot) when train may
+// (blockedDefaults) when train may
 // pick it (see autoScheduleHelp) for a training part of rows ratings, and
 // returns the line that says so; otherwise it leaves cfg and returns "".
 func autoSchedule(fs *pflag.FlagSet, cfg *model.Config, rows int) string {
-	for _, name := range autoScheduleFlags {
-		if f := fs.Lookup(name); f != nil && f.Changed {
+	for _, name := range autoScheduleFlags { // --schedule among them
+		if fs.Changed(name) {
 			return ""
 		}
 	}
-	if k, ok := model.Lookup(cfg.Kind); !ok || !k.ReadsSetting("schedule") || cfg.Implicit() || cfg.Blocked() || rows < model.AutoBlockedRows {
+	if k, ok := model.Lookup(cfg.Kind); !ok || !k.ReadsSetting("schedule") || cfg.Implicit() || rows < model.AutoBlockedRows {
 		return ""
 	}
 	cfg.Schedule = model.ScheduleBlocked
-	if cfg.Kind == model.DefaultKind {
-		cfg.Optimizer, cfg.LR, cfg.L2 = "adagrad", model.AdaGradLR, model.BlockedL2
-	}
+	blockedDefaults(fs, cfg) // none of their flags is given
 	return fmt.Sprintf("schedule blocked: %d training ratings, at least %d (--schedule shuffled keeps the mini-batches)\n", rows, model.AutoBlockedRows)
-}
-
-// joinFlags returns names as "a, --b, --c" (the first without its dashes,
-// for a help text that puts them after its own).
-func joinFlags(names []string) string {
-	out := ""
-	for k, n := range names {
-		if k > 0 {
-			out += ", --"
-		}
-		out += n
-	}
-	return out
 }

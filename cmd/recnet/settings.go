@@ -273,15 +273,7 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 			return c, err
 		}
 	}
-	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("optimizer") && c.Optimizer == "adam" {
-		c.Optimizer = "adagrad" // the blocked schedule's defaults, as model.Config's
-	}
-	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("l2") {
-		c.L2 = model.BlockedL2
-	}
-	if (fs.Changed("optimizer") || c.Blocked()) && !fs.Changed("lr") && c.Optimizer == "adagrad" {
-		c.LR = model.AdaGradLR
-	}
+	blockedDefaults(fs, &c)
 	if fs.Changed("seed") {
 		c.Seed = seed
 	}
@@ -289,6 +281,23 @@ func (f *configFlags) config(fs *pflag.FlagSet, seed uint64) (model.Config, erro
 		return c, err
 	}
 	return c, validate(fs, c)
+}
+
+// blockedDefaults gives c, started from a preset, the settings the
+// blocked schedule takes unless the flags give them (as model.Config's
+// zero fields take them): adagrad for dot, at model.AdaGradLR, and L2
+// model.BlockedL2; and AdaGradLR to an --optimizer adagrad given without
+// --lr on any schedule.
+func blockedDefaults(fs *pflag.FlagSet, c *model.Config) {
+	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("optimizer") && c.Optimizer == "adam" {
+		c.Optimizer = "adagrad"
+	}
+	if c.Blocked() && c.Kind == model.DefaultKind && !fs.Changed("l2") {
+		c.L2 = model.BlockedL2
+	}
+	if (fs.Changed("optimizer") || c.Blocked()) && !fs.Changed("lr") && c.Optimizer == "adagrad" {
+		c.LR = model.AdaGradLR
+	}
 }
 
 // validate returns model.Config.Validate's error as bad input; one of a
