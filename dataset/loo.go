@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // LeaveOneOut splits d per user, as the Neural Collaborative Filtering
@@ -62,6 +64,44 @@ func LeaveLatestOut(d *Dataset) (*Split, error) {
 		}
 		return t, latest(own, t)
 	})
+}
+
+// LeaveLatestOutBefore is LeaveLatestOut on d without each user's back
+// latest rows (back at least 1, the order LeaveLatestOut's): the test row is
+// the user's latest row before them and the validation row the one before
+// that. It is fold back of a cross-validation over time, whose held-out rows
+// are never the ones LeaveLatestOut tests on. The dropped rows are in no
+// part; a user left with one row keeps it in training.
+func LeaveLatestOutBefore(d *Dataset, back int) (*Split, error) {
+	if d.Time == nil {
+		return nil, fmt.Errorf("%w: %s cannot hold out each user's latest rating", ErrNoTime, d.Name)
+	}
+	if back < 1 {
+		return nil, fmt.Errorf("dataset: LeaveLatestOutBefore: back %d, want at least 1", back)
+	}
+	users := d.Users.Len()
+	for _, u := range d.User {
+		users = max(users, int(u)+1)
+	}
+	own := make([][]int32, users)
+	for k, u := range d.User {
+		own[u] = append(own[u], int32(k))
+	}
+	keep := make([]bool, d.Len())
+	for _, rows := range own {
+		slices.SortStableFunc(rows, func(a, b int32) int { return cmp.Compare(d.Time[a], d.Time[b]) })
+		for _, k := range rows[:max(len(rows)-back, 0)] {
+			keep[k] = true
+		}
+	}
+	var idx []int
+	for k, ok := range keep {
+		if ok {
+			idx = append(idx, k)
+		}
+	}
+	before := &Dataset{Name: d.Name, Users: d.Users, Items: d.Items, Ratings: d.Subset(idx), Unrated: d.Unrated, Layout: d.Layout}
+	return LeaveLatestOut(before)
 }
 
 // holdOut splits d per user: pick is called, users in inner-id order, with

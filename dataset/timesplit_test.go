@@ -83,6 +83,36 @@ func TestLeaveLatestOut(t *testing.T) {
 	}
 }
 
+// TestLeaveLatestOutBefore: without each user's latest row (rows 5, 6, 4
+// and 11, the later of d's two of equal time) a's latest is row 0 and the
+// one before it row 9; b and c keep two rows, d one, which trains. Two back,
+// only a has two rows left.
+func TestLeaveLatestOutBefore(t *testing.T) {
+	d := timedData()
+	for _, tc := range []struct {
+		back int
+		want [][]int
+	}{
+		{1, [][]int{{1, 3, 7, 10}, {9}, {0, 2, 8}}},
+		{2, [][]int{{1, 3, 7}, {}, {9}}},
+	} {
+		s, err := dataset.LeaveLatestOutBefore(d, tc.back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := [][]int{rowsOf(t, d, s.Train), rowsOf(t, d, s.Valid), rowsOf(t, d, s.Test)}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("back %d: parts %v, want %v", tc.back, got, tc.want)
+		}
+	}
+	if _, err := dataset.LeaveLatestOutBefore(d, 0); err == nil {
+		t.Error("back 0: no error")
+	}
+	if _, err := dataset.LeaveLatestOutBefore(d, 4); !errors.Is(err, dataset.ErrTooFewRows) {
+		t.Errorf("back 4: %v, want ErrTooFewRows", err)
+	}
+}
+
 // TestTimeSplitsNeedTime: a table without times is ErrNoTime for both.
 func TestTimeSplitsNeedTime(t *testing.T) {
 	d := timedData()
@@ -92,5 +122,8 @@ func TestTimeSplitsNeedTime(t *testing.T) {
 	}
 	if _, err := dataset.LeaveLatestOut(d); !errors.Is(err, dataset.ErrNoTime) {
 		t.Errorf("LeaveLatestOut: %v, want ErrNoTime", err)
+	}
+	if _, err := dataset.LeaveLatestOutBefore(d, 1); !errors.Is(err, dataset.ErrNoTime) {
+		t.Errorf("LeaveLatestOutBefore: %v, want ErrNoTime", err)
 	}
 }

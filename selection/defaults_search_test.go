@@ -14,7 +14,6 @@ import (
 
 	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/model"
-	"github.com/recnet/recnet/selection"
 )
 
 // The search that chose the implicit defaults (see the README), run only
@@ -23,10 +22,13 @@ import (
 //	go test -count=1 -run TestImplicitDefaultsSearch -timeout 0 ./selection/ \
 //	    -args -implicit-search DIR -search-kinds dot,ials,ease
 //
-// It cross-validates (CrossValidateRanking, 3 folds, seed 42) each setting
-// of a small grid per kind on ml-latest-small (RECNET_MLS, default
-// /work/shared/data/ml-latest-small/ratings.csv) and on generated tables,
-// and scores a setting by searchScore. It writes every fold to DIR/results.jsonl
+// It cross-validates each setting of a small grid per kind on
+// ml-latest-small (RECNET_MLS, default
+// /work/shared/data/ml-latest-small/ratings.csv) over time (latestCV, 3
+// folds, none holding out a user's latest row) and on generated tables
+// (CrossValidateRanking, 3 folds, seed 42; -search-real random folds
+// ml-latest-small so too, the rule before), and scores a setting by
+// searchScore. It writes every fold to DIR/results.jsonl
 // and the settings by score to DIR/summary.txt.
 var (
 	implicitSearch = flag.String("implicit-search", "", "run the implicit defaults search, writing its results to this directory")
@@ -58,7 +60,7 @@ func searchTables(t *testing.T) []*dataset.Dataset {
 // searchGrid returns the settings the search tries for a kind, the
 // kind's current implicit defaults first.
 func searchGrid(kind string) []model.Config {
-	name, _, _ := strings.Cut(kind, "-") // dot-nostop and dot-negatives search dot
+	name, _, _ := strings.Cut(kind, "-") // dot-negatives, dot-time... search dot
 	base := model.Config{Kind: name, Training: model.Training{Task: model.TaskImplicit}}
 	out := []model.Config{base}
 	add := func(set func(c *model.Config)) {
@@ -101,17 +103,39 @@ func searchGrid(kind string) []model.Config {
 		// The rating search found batch 128 better than 256 for dot on
 		// every table; the same change on the implicit task.
 		add(func(c *model.Config) { c.Batch = 128 })
+	case "dot-l2":
+		// The chosen L2, 1e-5, was the lowest of the first grid; below it.
+		for _, l2 := range []float64{3e-6, 1e-6} {
+			add(func(c *model.Config) { c.L2 = l2 })
+		}
+	case "dot-time":
+		// The defaults with one change each, for the search over time
+		// (-search-real latest): the lower L2s scored 0.0398 (3e-6)
+		// under leave-latest-out where random folds chose 1e-5.
+		for _, set := range []func(c *model.Config){
+			func(c *model.Config) { c.L2 = 3e-6 },
+			func(c *model.Config) { c.L2 = 1e-6 },
+			func(c *model.Config) { c.L2 = 3e-5 },
+			func(c *model.Config) { c.Negatives = 16 },
+			func(c *model.Config) { c.Batch = 128 },
+			func(c *model.Config) { c.Dim = 64 },
+			func(c *model.Config) { c.LR = 0.002 },
+		} {
+			add(set)
+		}
 	case "ials":
-		// The defaults are dim 128, L2 0.005, alpha 3.
+		// Alpha around the defaults (dim 128, L2 0.005, alpha 1; first 3,
+		// then 0.3 until the search over time), and dim 64.
 		for _, s := range []struct {
 			dim       int
 			l2, alpha float64
-		}{{128, 0.005, 0.3}, {128, 0.005, 1}, {64, 0.005, 0.3}} {
+		}{{128, 0.005, 0.3}, {128, 0.005, 1}, {64, 0.005, 0.3}, {128, 0.005, 3}} {
 			add(func(c *model.Config) { c.Dim, c.L2, c.Alpha = s.dim, s.l2, s.alpha })
 		}
 	case "ease":
-		// The default λ is 1000.
-		for _, l2 := range []float64{250, 500} {
+		// λ around the default (250; first 1000, then 500 until the
+		// search over time).
+		for _, l2 := range []float64{100, 250, 500, 1000} {
 			add(func(c *model.Config) { c.L2 = l2 })
 		}
 	}
@@ -151,7 +175,7 @@ func searchKind(t *testing.T, kind string, tables []*dataset.Dataset) {
 	ratios := make([][]float64, len(grid)) // NDCG / popular NDCG, a table each
 	perTable := make([][]string, len(grid))
 	for _, d := range tables {
-		res, err := selection.CrossValidateRanking(context.Background(), d, grid, *searchFolds, 42)
+		res, err := crossValidateSearch(t, d, grid)
 		if err != nil {
 			t.Fatalf("%s on %s: %v", kind, d.Name, err)
 		}
