@@ -67,17 +67,21 @@ func LeaveLatestOut(d *Dataset) (*Split, error) {
 }
 
 // LeaveLatestOutBefore is LeaveLatestOut on d without each user's back
-// latest rows (back at least 1, the order LeaveLatestOut's): the test row is
+// latest rows (back at least 0, the order LeaveLatestOut's): the test row is
 // the user's latest row before them and the validation row the one before
-// that. It is fold back of a cross-validation over time, whose held-out rows
-// are never the ones LeaveLatestOut tests on. The dropped rows are in no
-// part; a user left with one row keeps it in training.
+// that. It is fold back+1 of a cross-validation over time; with back at
+// least 1 its held-out rows are never the ones LeaveLatestOut tests on. The
+// dropped rows are in no part; a user left with one row keeps it in
+// training. Back 0 is LeaveLatestOut.
 func LeaveLatestOutBefore(d *Dataset, back int) (*Split, error) {
 	if d.Time == nil {
 		return nil, fmt.Errorf("%w: %s cannot hold out each user's latest rating", ErrNoTime, d.Name)
 	}
-	if back < 1 {
-		return nil, fmt.Errorf("dataset: LeaveLatestOutBefore: back %d, want at least 1", back)
+	if back < 0 {
+		return nil, fmt.Errorf("dataset: LeaveLatestOutBefore: back %d, want at least 0", back)
+	}
+	if back == 0 {
+		return LeaveLatestOut(d)
 	}
 	users := d.Users.Len()
 	for _, u := range d.User {

@@ -86,13 +86,14 @@ func TestLeaveLatestOut(t *testing.T) {
 // TestLeaveLatestOutBefore: without each user's latest row (rows 5, 6, 4
 // and 11, the later of d's two of equal time) a's latest is row 0 and the
 // one before it row 9; b and c keep two rows, d one, which trains. Two back,
-// only a has two rows left.
+// only a has two rows left. Zero back is LeaveLatestOut.
 func TestLeaveLatestOutBefore(t *testing.T) {
 	d := timedData()
 	for _, tc := range []struct {
 		back int
 		want [][]int
 	}{
+		{0, [][]int{{1, 3, 7, 9, 10}, {0, 2, 8}, {4, 5, 6, 11}}},
 		{1, [][]int{{1, 3, 7, 10}, {9}, {0, 2, 8}}},
 		{2, [][]int{{1, 3, 7}, {}, {9}}},
 	} {
@@ -105,8 +106,8 @@ func TestLeaveLatestOutBefore(t *testing.T) {
 			t.Errorf("back %d: parts %v, want %v", tc.back, got, tc.want)
 		}
 	}
-	if _, err := dataset.LeaveLatestOutBefore(d, 0); err == nil {
-		t.Error("back 0: no error")
+	if _, err := dataset.LeaveLatestOutBefore(d, -1); err == nil {
+		t.Error("back -1: no error")
 	}
 	if _, err := dataset.LeaveLatestOutBefore(d, 4); !errors.Is(err, dataset.ErrTooFewRows) {
 		t.Errorf("back 4: %v, want ErrTooFewRows", err)

@@ -135,12 +135,17 @@ func (m *CVModel) summarize() {
 type CVResult struct {
 	// Task is the task cross-validated: model.TaskRating (CrossValidate)
 	// or model.TaskImplicit (CrossValidateRanking).
-	Task       string  `json:"task"`
-	Data       string  `json:"data"`
-	Rows       int     `json:"rows"`
-	Folds      int     `json:"folds"`
-	Seed       uint64  `json:"seed"`
-	ValidShare float64 `json:"valid_share"`
+	Task  string `json:"task"`
+	Data  string `json:"data"`
+	Rows  int    `json:"rows"`
+	Folds int    `json:"folds"`
+	Seed  uint64 `json:"seed"`
+	// Holdout says how the folds were cut: "random" (shuffled rows,
+	// dataset.KFold) or "latest" (over time, WithLatestFolds, skipping
+	// each user's Skip latest rows).
+	Holdout    string  `json:"holdout"`
+	Skip       int     `json:"skip,omitempty"`
+	ValidShare float64 `json:"valid_share"` // 0 with Holdout "latest"
 	Workers    int     `json:"workers"`
 	// WallSeconds is the wall time of the whole run.
 	WallSeconds float64   `json:"wall_seconds"`
@@ -159,7 +164,9 @@ type CVResult struct {
 // trains on the rest. A blend (model.Kind.FitsValid) fits its weights on
 // that part. A kind fitted in closed form (it keeps no training
 // history, as mean and bias) cannot stop early and is fitted on the whole
-// training folds. Zero fields of a configuration take its kind's defaults.
+// training folds. WithLatestFolds cuts folds over time instead, each with
+// its validation rows. Zero fields of a configuration take its kind's
+// defaults.
 //
 // A fold on which a model's training diverges (a train.DivergedError) is
 // marked Diverged, with NaN RMSE and MAE, and the run goes on; when every
@@ -183,11 +190,14 @@ func crossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	if len(cfgs) == 0 {
 		return CVResult{}, nil, fmt.Errorf("selection: no model to cross-validate")
 	}
-	splits, err := dataset.KFold(d, folds, seed)
+	splits, err := cutFolds(d, folds, seed, o)
 	if err != nil {
 		return CVResult{}, nil, fmt.Errorf("selection: %w", err)
 	}
-	res := CVResult{Task: task, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, ValidShare: o.valid, Workers: o.workers}
+	res := CVResult{Task: task, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, Holdout: "random", ValidShare: o.valid, Workers: o.workers}
+	if o.latest {
+		res.Holdout, res.Skip, res.ValidShare = "latest", o.skip, 0
+	}
 	if res.Models, err = newModels(cfgs, folds, task); err != nil {
 		return CVResult{}, nil, err
 	}
@@ -199,6 +209,23 @@ func crossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	}
 	res.WallSeconds = time.Since(start).Seconds()
 	return res, splits, nil
+}
+
+// cutFolds returns d's folds: dataset.KFold's with seed, or the folds
+// over time of WithLatestFolds.
+func cutFolds(d *dataset.Dataset, folds int, seed uint64, o options) ([]*dataset.Split, error) {
+	if !o.latest {
+		return dataset.KFold(d, folds, seed)
+	}
+	splits := make([]*dataset.Split, folds)
+	for j := range splits {
+		s, err := dataset.LeaveLatestOutBefore(d, o.skip+j)
+		if err != nil {
+			return nil, fmt.Errorf("fold %d: %w", j+1, err)
+		}
+		splits[j] = s
+	}
+	return splits, nil
 }
 
 // runFolds fits and tests every model of res on every fold of splits on
@@ -213,7 +240,7 @@ func runFolds(ctx context.Context, res *CVResult, splits []*dataset.Split, o opt
 	}
 	parts := make([]foldParts, folds)
 	for j, s := range splits {
-		parts[j] = foldParts{full: s}
+		parts[j] = foldParts{full: s, timed: o.latest}
 	}
 	type done struct {
 		m, f  int
@@ -298,18 +325,40 @@ func newModels(cfgs []model.Config, folds int, task string) ([]CVModel, error) {
 func foldSeed(seed uint64, j int) uint64 { return seed ^ (0x9e3779b97f4a7c15 * uint64(j+1)) }
 
 // foldParts holds a fold's split and, made once on first use, the same
-// split with a validation part carved from its training rows.
+// split with a validation part carved from its training rows; or, for a
+// fold over time (timed), which has its validation rows, the same split
+// with them moved into training.
 type foldParts struct {
 	full   *dataset.Split
+	timed  bool
 	once   sync.Once
 	carved *dataset.Split
 	err    error
+	mOnce  sync.Once
+	merged *dataset.Split
 }
 
 // withValid returns the fold's split with its validation part.
 func (p *foldParts) withValid(share float64, seed uint64) (*dataset.Split, error) {
+	if p.timed {
+		return p.full, nil
+	}
 	p.once.Do(func() { p.carved, p.err = dataset.CarveValid(p.full, share, seed) })
 	return p.carved, p.err
+}
+
+// noValid returns the fold's split without a validation part: for a model
+// that does not stop early.
+func (p *foldParts) noValid() *dataset.Split {
+	if !p.timed {
+		return p.full
+	}
+	p.mOnce.Do(func() {
+		s := *p.full
+		s.Train, s.Valid = dataset.Concat(p.full.Train, p.full.Valid), dataset.Ratings{}
+		p.merged = &s
+	})
+	return p.merged
 }
 
 // foldFit is a model fitted and tested on one fold.
@@ -333,8 +382,8 @@ func testRating(m *model.Model, s *dataset.Split) Fold {
 // fitFold fits cfg on the fold (with a carved validation part when cfg
 // stops early, see CrossValidate) and tests it on the fold's test rows.
 func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, test foldTest, opts ...train.Option) (foldFit, error) {
-	s := p.full
-	if cfg.UsesValid() {
+	s, early := p.noValid(), cfg.UsesValid()
+	if early {
 		var err error
 		if s, err = p.withValid(share, seed); err != nil {
 			return foldFit{}, err
@@ -346,16 +395,15 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 		return foldFit{fold: Fold{
 			RMSE: math.NaN(), MAE: math.NaN(), HR: math.NaN(), NDCG: math.NaN(), Recall: math.NaN(), Ranked: cfg.Implicit(), FitSeconds: time.Since(start).Seconds(),
 			TrainRows: s.Train.Len(), ValidRows: s.Valid.Len(), TestRows: s.Test.Len(), Diverged: true,
-		}, early: s != p.full}, err
+		}, early: early}, err
 	}
 	if err != nil {
 		return foldFit{}, err
 	}
-	early := s != p.full
 	if early && len(m.History) == 0 && cfg.Patience > 0 {
 		// Fitted in closed form: it ignored the validation rows, so fit it
 		// on all the training rows.
-		s, early = p.full, false
+		s, early = p.noValid(), false
 		start = time.Now()
 		if m, err = train.Fit(ctx, s, cfg, opts...); err != nil {
 			return foldFit{}, err
@@ -417,7 +465,7 @@ func (r CVResult) WriteTable(w io.Writer) error {
 	for _, m := range r.Models {
 		fmt.Fprintf(b, "Evaluating RMSE, MAE of algorithm %s on %d split(s).\n", m.Name, len(m.Folds))
 		if m.EarlyStopping {
-			fmt.Fprintf(b, "(early stopping on a validation part of %.12g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
+			b.WriteString(r.earlyLine())
 		}
 		b.WriteString("\n")
 		writeFoldRows(b, m, []foldColumn{
@@ -429,8 +477,8 @@ func (r CVResult) WriteTable(w io.Writer) error {
 		writeDiverged(b, m, "RMSE and MAE")
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, seed %d), by mean test RMSE (± population std over folds)\n\n",
-		r.Folds, r.Data, r.Rows, r.Seed)
+	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, seed %d%s), by mean test RMSE (± population std over folds)\n\n",
+		r.Folds, r.Data, r.Rows, r.Seed, r.foldsSays())
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "model\tRMSE\tMAE\tfit s\ttest s")
 	for _, m := range r.byRMSE() {
@@ -444,6 +492,26 @@ func (r CVResult) WriteTable(w io.Writer) error {
 	writeWall(b, r)
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// earlyLine says, under a model's name, where it stopped early.
+func (r CVResult) earlyLine() string {
+	if r.Holdout == "latest" {
+		return "(early stopping on each user's row before the held-out one; trained on the earlier rows)\n"
+	}
+	return fmt.Sprintf("(early stopping on a validation part of %.12g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
+}
+
+// foldsSays describes folds over time for the summary line, after the
+// seed; it is empty for shuffled folds.
+func (r CVResult) foldsSays() string {
+	if r.Holdout != "latest" {
+		return ""
+	}
+	if r.Skip > 0 {
+		return fmt.Sprintf("; folds over time, each user's %d latest rows left out: fold j holds out each user's latest row before j-1 more", r.Skip)
+	}
+	return "; folds over time: fold j holds out each user's latest row before the j-1 latest"
 }
 
 // A foldColumn is one measure of a model's block in a table: a row of

@@ -18,7 +18,8 @@ import (
 // CrossValidateRanking is CrossValidate for the implicit task: every row of
 // d is an interaction, whatever its rating (as the implicit task trains on
 // them). The rows are shuffled with seed and cut into k folds
-// (dataset.KFold, the same folds as CrossValidate's); each model is fitted
+// (dataset.KFold, the same folds as CrossValidate's; WithLatestFolds cuts
+// them over time); each model is fitted
 // on the training folds (stopping early on a carved validation part as
 // CrossValidate says) and, for each user with a row in the held-out fold,
 // ranks every item the user has no training row for (full ranking, as
@@ -69,7 +70,7 @@ func (r CVResult) writeRankingTable(w io.Writer) error {
 	for _, m := range models {
 		fmt.Fprintf(b, "Evaluating HR@%d, NDCG@%d, recall@%d of %s on %d split(s), full ranking.\n", k, k, k, m.Name, len(m.Folds))
 		if m.EarlyStopping {
-			fmt.Fprintf(b, "(early stopping on a validation part of %.12g%% of each training fold, the same rows for every model; trained on the rest)\n", 100*r.ValidShare)
+			b.WriteString(r.earlyLine())
 		}
 		b.WriteString("\n")
 		writeFoldRows(b, m, []foldColumn{
@@ -82,8 +83,8 @@ func (r CVResult) writeRankingTable(w io.Writer) error {
 		writeDiverged(b, m, "HR, NDCG and recall")
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, every row an interaction, seed %d), full ranking, by mean NDCG@%d (± population std over folds)\n\n",
-		r.Folds, r.Data, r.Rows, r.Seed, k)
+	fmt.Fprintf(b, "Summary: %d-fold cross-validation of %s (%d rows, every row an interaction, seed %d%s), full ranking, by mean NDCG@%d (± population std over folds)\n\n",
+		r.Folds, r.Data, r.Rows, r.Seed, r.foldsSays(), k)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "model\tHR@%d\tNDCG@%d\tRecall@%d\tvs most popular\tfit s\ttest s\n", k, k, k)
 	slices.SortStableFunc(models, byNDCG)

@@ -22,6 +22,8 @@ type options struct {
 	budget        time.Duration
 	trialProgress func(TuneProgress)
 	fit           []train.Option
+	latest        bool // WithLatestFolds
+	skip          int
 }
 
 func newOptions(opts []Option) options {
@@ -45,6 +47,23 @@ func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
 // validation part for models that stop early (default 0.1). CrossValidate,
 // and Tune when it scores by folds.
 func WithValidShare(f float64) Option { return func(o *options) { o.valid = f } }
+
+// WithLatestFolds cuts the folds of CrossValidate and CrossValidateRanking
+// over time instead of shuffling the rows: fold j (1..k) is
+// dataset.LeaveLatestOutBefore(d, skip+j-1), which holds out each user's
+// latest row before the skip+j-1 latest ones (fold 1 with skip 0 holds out
+// each user's latest, as eval --protocol loo does), validates on the row
+// before it and trains on the earlier rows; the later rows are in no part.
+// A model that stops early stops on those validation rows; one that does
+// not (or a kind fitted in closed form) trains on them too, as eval
+// --protocol loo trains it. skip > 0 keeps each user's skip latest rows out
+// of every fold, for a search whose choice is tested on them afterwards.
+// The data must have times (else dataset.ErrNoTime); WithValidShare does
+// not apply, and the seed only seeds the training. CrossValidate and
+// CrossValidateRanking.
+func WithLatestFolds(skip int) Option {
+	return func(o *options) { o.latest, o.skip = true, max(skip, 0) }
+}
 
 // WithCVProgress calls fn after each (model, fold) job of CrossValidate,
 // in the order the jobs finish. fn runs on the goroutine that called

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
+	"github.com/recnet/recnet/dataset"
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/selection"
@@ -22,6 +24,7 @@ type cvRun struct {
 	task       string
 	preset     string
 	folds      int
+	holdout    string
 	seed       uint64
 	workers    int
 	validShare float64
@@ -62,6 +65,13 @@ recall@10 per fold with their mean and standard deviation, beside most popular
 NDCG@10. --kinds then defaults to the kinds that learn the implicit task (` + strings.Join(implicitKinds(train.Kinds()), ", ") + `),
 and kinds that learn only ratings are refused.
 
+--holdout latest cuts the folds over time instead of shuffling the rows, for a table
+with a time column: fold j holds out each user's latest row before the j-1 latest ones
+(fold 1 each user's latest, as eval --protocol loo holds out), validates on the row before
+it and trains on the earlier rows (the later rows are in no part). Models that stop early
+stop on those validation rows (--valid-share does not apply); the others train on them too.
+A user with fewer rows than a fold needs is in that fold's training rows only.
+
 --svdpp sets the svdpp setting for every kind of --kinds that reads it, and is refused when
 none does.`,
 		Args: cobra.NoArgs,
@@ -73,6 +83,7 @@ none does.`,
 	f.StringVar(&r.task, "task", model.TaskRating, "rating (RMSE and MAE of predicted ratings) or implicit (HR@10, NDCG@10 and recall@10 of a full ranking, every row an interaction)")
 	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
+	f.StringVar(&r.holdout, "holdout", "random", "the rows each fold holds out: random (the rows shuffled with --seed and cut into --folds parts) or latest (over time, by the table's time column: fold j holds out each user's latest row before the j-1 latest, and validates on the one before it)")
 	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
 	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
@@ -101,13 +112,21 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if r.holdout == "latest" && d.Time == nil {
+		return badInput(fmt.Errorf("--holdout latest: %s has no time column to order each user's rows by (--columns time=NAME names one)", d.Name))
+	}
 	opts := []selection.Option{selection.WithWorkers(r.workers), selection.WithValidShare(r.validShare)}
+	folds := fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)
+	if r.holdout == "latest" {
+		opts = append(opts, selection.WithLatestFolds(0))
+		folds = fmt.Sprintf("; %d folds over time (each user's latest rows), seed %d", r.folds, r.seed)
+	}
 	if feats != nil {
 		opts = append(opts, selection.WithFitOptions(train.WithItemFeatures(feats)))
 	}
 	if !r.quiet {
 		errw := cmd.ErrOrStderr()
-		fmt.Fprint(errw, tableLines(d, fmt.Sprintf("; %d folds, seed %d", r.folds, r.seed)))
+		fmt.Fprint(errw, tableLines(d, folds))
 		if used != nil {
 			fmt.Fprint(errw, featuresLine(used))
 		}
@@ -118,6 +137,9 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 		cv = selection.CrossValidateRanking
 	}
 	res, err := cv(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
+	if errors.Is(err, dataset.ErrTooFewRows) {
+		return badInput(fmt.Errorf("--folds %d: %w", r.folds, err))
+	}
 	if err != nil {
 		// CrossValidate marks a diverged fold and goes on: no
 		// DivergedError reaches here, only too large, constant and
@@ -142,6 +164,12 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	}
 	if err := oneOf("--task", r.task, model.Tasks...); err != nil {
 		return nil, err
+	}
+	if err := oneOf("--holdout", r.holdout, "random", "latest"); err != nil {
+		return nil, err
+	}
+	if r.holdout == "latest" && fs.Changed("valid-share") {
+		return nil, badInput(errors.New("--valid-share: does not apply to --holdout latest, whose folds validate on each user's row before the held-out one"))
 	}
 	kinds := r.kinds
 	if r.task == model.TaskImplicit && !fs.Changed("kinds") {

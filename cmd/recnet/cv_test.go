@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,5 +161,62 @@ func TestCVImplicitInteractions(t *testing.T) {
 		if _, stderr, code := run(t, "cv", "--data", data, "--kinds", "mf", "--folds", "2", "-q"); code != 2 || !strings.Contains(stderr, "--task implicit") {
 			t.Errorf("cv --data %s (rating task): exit %d, want 2 naming --task implicit; stderr %s", filepath.Base(data), code, stderr)
 		}
+	}
+}
+
+// TestCVHoldoutLatest: --holdout latest cuts folds over time. On a table
+// whose ratings are their times (1 to 6 for each of 4 users), the global
+// mean of fold 1 is fitted on each user's rows 1..5 and tested on the 6s
+// (RMSE 3), fold 2's on 1..4 against the 5s (RMSE 2.5); shuffled folds
+// would mix them. It is refused for a table without times, with
+// --valid-share, with an unknown value and with more folds than the rows
+// allow.
+func TestCVHoldoutLatest(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("user,item,rating,timestamp\n")
+	for _, tm := range []int{3, 6, 1, 5, 2, 4} {
+		for u := range 4 {
+			fmt.Fprintf(&b, "u%d,i%d,%d,%d\n", u, (tm+u)%6, tm, 1000+tm)
+		}
+	}
+	data := filepath.Join(dir, "stairs.csv")
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "cv", "--data", data, "--folds", "2", "--kinds", "mean", "--holdout", "latest", "--json", "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Holdout string
+		Models  []struct{ Folds []struct{ RMSE float64 } }
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Holdout != "latest" || len(res.Models) != 1 || len(res.Models[0].Folds) != 2 {
+		t.Fatalf("holdout %q, models %+v", res.Holdout, res.Models)
+	}
+	for j, want := range []float64{3, 2.5} {
+		if got := res.Models[0].Folds[j].RMSE; math.Abs(got-want) > 1e-4 {
+			t.Errorf("fold %d: RMSE %g, want %g", j+1, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"--data", "builtin"}, "--holdout latest: builtin has no time column"},
+		{[]string{"--data", data, "--valid-share", "0.2"}, "--valid-share: does not apply to --holdout latest"},
+		{[]string{"--data", data, "--folds", "6"}, "--folds 6:"},
+	} {
+		_, stderr, code := run(t, append([]string{"cv", "--kinds", "mean", "--holdout", "latest", "-q"}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.says) {
+			t.Errorf("%v: exit %d, %s; want exit 2 saying %q", tc.args, code, stderr, tc.says)
+		}
+	}
+	if _, stderr, code := run(t, "cv", "--data", data, "--kinds", "mean", "--holdout", "time", "-q"); code != 2 || !strings.Contains(stderr, "--holdout") {
+		t.Errorf("--holdout time: exit %d, %s", code, stderr)
 	}
 }
