@@ -72,7 +72,8 @@ func LeaveLatestOut(d *Dataset) (*Split, error) {
 // that. It is fold back+1 of a cross-validation over time; with back at
 // least 1 its held-out rows are never the ones LeaveLatestOut tests on. The
 // dropped rows are in no part; a user left with one row keeps it in
-// training. Back 0 is LeaveLatestOut.
+// training. Min and Max are the range of all of d's ratings, as in
+// KFold, so that every fold trains on one scale. Back 0 is LeaveLatestOut.
 func LeaveLatestOutBefore(d *Dataset, back int) (*Split, error) {
 	if d.Time == nil {
 		return nil, fmt.Errorf("%w: %s cannot hold out each user's latest rating", ErrNoTime, d.Name)
@@ -105,7 +106,12 @@ func LeaveLatestOutBefore(d *Dataset, back int) (*Split, error) {
 		}
 	}
 	before := &Dataset{Name: d.Name, Users: d.Users, Items: d.Items, Ratings: d.Subset(idx), Unrated: d.Unrated, Layout: d.Layout}
-	return LeaveLatestOut(before)
+	s, err := LeaveLatestOut(before)
+	if err != nil {
+		return nil, err
+	}
+	s.Min, s.Max = d.Range()
+	return s, nil
 }
 
 // holdOut splits d per user: pick is called, users in inner-id order, with

@@ -105,6 +105,9 @@ func TestLeaveLatestOutBefore(t *testing.T) {
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("back %d: parts %v, want %v", tc.back, got, tc.want)
 		}
+		if s.Min != 0 || s.Max != 11 {
+			t.Errorf("back %d: range %g..%g, want the table's 0..11", tc.back, s.Min, s.Max)
+		}
 	}
 	if _, err := dataset.LeaveLatestOutBefore(d, -1); err == nil {
 		t.Error("back -1: no error")

@@ -140,7 +140,7 @@ type CVResult struct {
 	Rows  int    `json:"rows"`
 	Folds int    `json:"folds"`
 	Seed  uint64 `json:"seed"`
-	// Holdout says how the folds were cut: "random" (shuffled rows,
+	// Holdout says how the folds were cut: "shuffled" (shuffled rows,
 	// dataset.KFold) or "latest" (over time, WithLatestFolds, skipping
 	// each user's Skip latest rows).
 	Holdout    string  `json:"holdout"`
@@ -194,7 +194,7 @@ func crossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 	if err != nil {
 		return CVResult{}, nil, fmt.Errorf("selection: %w", err)
 	}
-	res := CVResult{Task: task, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, Holdout: "random", ValidShare: o.valid, Workers: o.workers}
+	res := CVResult{Task: task, Data: d.Name, Rows: d.Len(), Folds: folds, Seed: seed, Holdout: "shuffled", ValidShare: o.valid, Workers: o.workers}
 	if o.latest {
 		res.Holdout, res.Skip, res.ValidShare = "latest", o.skip, 0
 	}
@@ -216,6 +216,9 @@ func crossValidate(ctx context.Context, d *dataset.Dataset, cfgs []model.Config,
 func cutFolds(d *dataset.Dataset, folds int, seed uint64, o options) ([]*dataset.Split, error) {
 	if !o.latest {
 		return dataset.KFold(d, folds, seed)
+	}
+	if folds < 2 || o.skip < 0 {
+		return nil, fmt.Errorf("folds over time: %d folds skipping %d rows a user, want at least 2 folds and 0 rows", folds, o.skip)
 	}
 	splits := make([]*dataset.Split, folds)
 	for j := range splits {
@@ -382,12 +385,14 @@ func testRating(m *model.Model, s *dataset.Split) Fold {
 // fitFold fits cfg on the fold (with a carved validation part when cfg
 // stops early, see CrossValidate) and tests it on the fold's test rows.
 func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, test foldTest, opts ...train.Option) (foldFit, error) {
-	s, early := p.noValid(), cfg.UsesValid()
+	s, early := p.full, cfg.UsesValid()
 	if early {
 		var err error
 		if s, err = p.withValid(share, seed); err != nil {
 			return foldFit{}, err
 		}
+	} else {
+		s = p.noValid()
 	}
 	start := time.Now()
 	m, err := train.Fit(ctx, s, cfg, opts...)

@@ -12,9 +12,9 @@ import (
 
 // searchReal says how the implicit defaults search holds out rows of the
 // real table (it has times): "latest", folds over time, which ask what the
-// implicit task is for (what a learner takes next), or "random", the K
+// implicit task is for (what a learner takes next), or "shuffled", the K
 // folds of the generated tables (the earlier rule).
-var searchReal = flag.String("search-real", "latest", "how the implicit defaults search holds out the real table's rows: latest or random")
+var searchReal = flag.String("search-real", "latest", "how the implicit defaults search holds out the real table's rows: latest or shuffled")
 
 // crossValidateSearch cross-validates grid on d for the implicit
 // defaults search (3 folds, seed 42): over time for a table with times

@@ -77,19 +77,25 @@ func TestLatestFolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Holdout != "random" || math.Abs(res.Models[0].Folds[0].RMSE-3) < 1e-6 {
+	if res.Holdout != "shuffled" || math.Abs(res.Models[0].Folds[0].RMSE-3) < 1e-6 {
 		t.Errorf("shuffled folds: holdout %q, RMSE %g", res.Holdout, res.Models[0].Folds[0].RMSE)
 	}
 }
 
 // TestLatestFoldsNeedTime: folds over time of a table without times are
-// dataset.ErrNoTime; so are too many folds for the users' rows
-// (dataset.ErrTooFewRows).
+// dataset.ErrNoTime, too many folds for the users' rows
+// dataset.ErrTooFewRows; fewer than 2 folds or a negative skip are
+// refused.
 func TestLatestFoldsNeedTime(t *testing.T) {
 	d := staircase()
 	cfgs := []model.Config{{Kind: "ease"}}
 	if _, err := selection.CrossValidateRanking(context.Background(), d, cfgs, 6, 42, selection.WithLatestFolds(0)); !errors.Is(err, dataset.ErrTooFewRows) {
 		t.Errorf("6 folds of 6 rows a user: %v, want ErrTooFewRows", err)
+	}
+	for _, tc := range []struct{ folds, skip int }{{1, 0}, {0, 0}, {-1, 0}, {2, -1}} {
+		if _, err := selection.CrossValidateRanking(context.Background(), d, cfgs, tc.folds, 42, selection.WithLatestFolds(tc.skip)); err == nil || !strings.Contains(err.Error(), "want at least 2 folds") {
+			t.Errorf("%d folds skipping %d: %v, want an error", tc.folds, tc.skip, err)
+		}
 	}
 	d.Time = nil
 	if _, err := selection.CrossValidateRanking(context.Background(), d, cfgs, 2, 42, selection.WithLatestFolds(0)); !errors.Is(err, dataset.ErrNoTime) {

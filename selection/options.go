@@ -61,8 +61,9 @@ func WithValidShare(f float64) Option { return func(o *options) { o.valid = f } 
 // The data must have times (else dataset.ErrNoTime); WithValidShare does
 // not apply, and the seed only seeds the training. CrossValidate and
 // CrossValidateRanking.
+// A negative skip is an error of the cross-validation. Tune ignores it.
 func WithLatestFolds(skip int) Option {
-	return func(o *options) { o.latest, o.skip = true, max(skip, 0) }
+	return func(o *options) { o.latest, o.skip = true, skip }
 }
 
 // WithCVProgress calls fn after each (model, fold) job of CrossValidate,

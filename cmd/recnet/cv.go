@@ -70,7 +70,8 @@ with a time column: fold j holds out each user's latest row before the j-1 lates
 (fold 1 each user's latest, as eval --protocol loo holds out), validates on the row before
 it and trains on the earlier rows (the later rows are in no part). Models that stop early
 stop on those validation rows (--valid-share does not apply); the others train on them too.
-A user with fewer rows than a fold needs is in that fold's training rows only.
+In fold j a user with j rows or fewer is held out nowhere (its rows before the j-1 latest
+train), and one with j+1 rows has no validation row.
 
 --svdpp sets the svdpp setting for every kind of --kinds that reads it, and is refused when
 none does.`,
@@ -83,10 +84,10 @@ none does.`,
 	f.StringVar(&r.task, "task", model.TaskRating, "rating (RMSE and MAE of predicted ratings) or implicit (HR@10, NDCG@10 and recall@10 of a full ranking, every row an interaction)")
 	f.StringVar(&r.preset, "preset", "default", "starting settings of "+model.DefaultKind+": default (recnet's) or seed (the original lab); other kinds take their defaults (refused when --kinds has no "+model.DefaultKind+")")
 	f.IntVar(&r.folds, "folds", 5, fmt.Sprintf("number of folds, 2 to %d", maxFolds))
-	f.StringVar(&r.holdout, "holdout", "random", "the rows each fold holds out: random (the rows shuffled with --seed and cut into --folds parts) or latest (over time, by the table's time column: fold j holds out each user's latest row before the j-1 latest, and validates on the one before it)")
-	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training"+seedRule)
+	f.StringVar(&r.holdout, "holdout", "shuffled", "the rows each fold holds out: shuffled (the rows shuffled with --seed and cut into --folds parts) or latest (over time, by the table's time column: fold j holds out each user's latest row before the j-1 latest, and validates on the one before it; --seed then seeds the training only)")
+	f.Uint64Var(&r.seed, "seed", 42, "seed of the fold shuffle, the validation rows and the training (with --holdout latest: the training only)"+seedRule)
 	f.IntVar(&r.workers, "workers", 0, fmt.Sprintf("jobs run at once, 1 to %d (default: all cores)", maxWorkers))
-	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+")")
+	f.Float64Var(&r.validShare, "valid-share", 0.1, validShareUsage+", and above 0 (each fold's training stops early on it; refused when --kinds has only "+strings.Join(cvKinds(false), " and ")+", and with --holdout latest)")
 	f.StringVar(&r.features, "item-features", "", itemFeaturesUsage)
 	svdpp, _ := model.LookupSetting("svdpp")
 	f.BoolVar(&r.svdpp, svdpp.Flag, false, settingUsage(svdpp))
@@ -137,7 +138,7 @@ func (r *cvRun) run(cmd *cobra.Command) error {
 		cv = selection.CrossValidateRanking
 	}
 	res, err := cv(cmd.Context(), d, cfgs, r.folds, r.seed, opts...)
-	if errors.Is(err, dataset.ErrTooFewRows) {
+	if r.holdout == "latest" && errors.Is(err, dataset.ErrTooFewRows) {
 		return badInput(fmt.Errorf("--folds %d: %w", r.folds, err))
 	}
 	if err != nil {
@@ -165,7 +166,7 @@ func (r *cvRun) check(fs *pflag.FlagSet) ([]model.Config, error) {
 	if err := oneOf("--task", r.task, model.Tasks...); err != nil {
 		return nil, err
 	}
-	if err := oneOf("--holdout", r.holdout, "random", "latest"); err != nil {
+	if err := oneOf("--holdout", r.holdout, "shuffled", "latest"); err != nil {
 		return nil, err
 	}
 	if r.holdout == "latest" && fs.Changed("valid-share") {
