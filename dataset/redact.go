@@ -22,12 +22,22 @@ func Redact(src string) string {
 	rest := src[k+3:]
 	b.WriteString(src[:k+3])
 	// The user part ends at the last '@' before the query: a password
-	// may hold an unescaped '/' that a parser would take for the path.
-	end := strings.IndexAny(rest, "?#")
-	if end < 0 {
-		end = len(rest)
+	// may hold an unescaped '/' or '#' that a parser would take for the
+	// path or a fragment. A password holding an unescaped '?' leaves no
+	// '@' before the first '?': then the query starts at its first '='
+	// instead, and the user part ends at the last '@' before the first '?'
+	// after an '@' before it (where it ends once redacted).
+	at := lastAtBefore(rest, strings.IndexByte(rest, '?'))
+	if at < 0 {
+		if at = lastAtBefore(rest, strings.IndexByte(rest, '=')); at >= 0 {
+			if q := strings.IndexByte(rest[at:], '?'); q >= 0 {
+				at = lastAtBefore(rest, at+q)
+			} else {
+				at = strings.LastIndexByte(rest, '@')
+			}
+		}
 	}
-	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+	if at >= 0 {
 		if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 {
 			b.WriteString(rest[:colon+1])
 			b.WriteString(Redacted)
@@ -50,6 +60,15 @@ func Redact(src string) string {
 		b.WriteString(pair)
 	}
 	return b.String()
+}
+
+// lastAtBefore returns the position of the last '@' of s before end
+// (end < 0: in all of s), or -1.
+func lastAtBefore(s string, end int) int {
+	if end < 0 {
+		end = len(s)
+	}
+	return strings.LastIndexByte(s[:end], '@')
 }
 
 // unescape returns a query key as a URL parser reads it ("pass%77ord" is

@@ -21,6 +21,12 @@ func TestRedact(t *testing.T) {
 		// are what pgx reads as the password.
 		{"postgres://ann:Hun/ter2@host/db", "postgres://ann:xxxxx@host/db"},
 		{"postgres:///r?pass%77ord=Hunter2&sslmode=disable", "postgres:///r?pass%77ord=xxxxx&sslmode=disable"},
+		// An unescaped '#' or '?' in the password, which the URL parser
+		// refuses: its error names the source through Redact.
+		{"postgres://ann:se#cret@db/shop", "postgres://ann:xxxxx@db/shop"},
+		{"postgres://ann:se?cret@db/shop", "postgres://ann:xxxxx@db/shop"},
+		{"postgres://ann:se?cret@db/shop?table=t", "postgres://ann:xxxxx@db/shop?table=t"},
+		{"postgres://db:5432/r?table=t@x", "postgres://db:5432/r?table=t@x"},
 	} {
 		if got := Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
@@ -47,7 +53,7 @@ func FuzzRedact(f *testing.F) {
 		if Redact(got) != got {
 			t.Errorf("Redact(%q) = %q, redacted again %q", src, got, Redact(got))
 		}
-		if pw == "" || strings.ContainsAny(pw, "@/?#&") || strings.Contains(redacted, pw) {
+		if pw == "" || strings.ContainsAny(pw, "@&=") || strings.Contains(redacted, pw) {
 			return
 		}
 		if got != redacted {

@@ -332,21 +332,32 @@ func (b *Blend) Embeddings() []Param {
 	if cols == 0 {
 		return nil
 	}
-	out := make([]Param, 2)
-	for t, name := range []string{"user_embedding", "item_embedding"} {
-		rows := ms[0].tabs[t].Rows
-		p := Param{Name: name, Rows: rows, Cols: cols, Data: make([]float32, rows*cols)}
-		off := 0
-		for _, e := range ms {
-			src := e.tabs[t]
-			for r := range min(rows, src.Rows) {
-				for c := range src.Cols {
-					p.Data[r*cols+off+c] = e.scale * src.Data[r*src.Cols+c]
-				}
-			}
-			off += src.Cols
-		}
-		out[t] = p
+	return []Param{embeddingTable(ms, cols, 0), embeddingTable(ms, cols, 1)}
+}
+
+// itemEmbeddings returns Embeddings' item table alone, or none.
+func (b *Blend) itemEmbeddings() []Param {
+	ms, cols := b.embeddingMembers()
+	if cols == 0 {
+		return nil
 	}
-	return out
+	return []Param{embeddingTable(ms, cols, 1)}
+}
+
+// embeddingTable returns Embeddings' user (t 0) or item (t 1) table of
+// the members ms, whose tables have cols columns in all.
+func embeddingTable(ms []blendMember, cols, t int) Param {
+	rows := ms[0].tabs[t].Rows
+	p := Param{Name: [2]string{"user_embedding", "item_embedding"}[t], Rows: rows, Cols: cols, Data: make([]float32, rows*cols)}
+	off := 0
+	for _, e := range ms {
+		src := e.tabs[t]
+		for r := range min(rows, src.Rows) {
+			for c := range src.Cols {
+				p.Data[r*cols+off+c] = e.scale * src.Data[r*src.Cols+c]
+			}
+		}
+		off += src.Cols
+	}
+	return p
 }

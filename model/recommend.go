@@ -112,9 +112,14 @@ func (m *Model) Recommend(user string, k int, o RecommendOptions) ([]Rec, error)
 	return recs, nil
 }
 
-// itemEmbedding returns the net's "item_embedding" table.
+// itemEmbedding returns the net's "item_embedding" table (a blend's
+// built without its user table).
 func (m *Model) itemEmbedding() (Param, error) {
-	for _, p := range netParams(m.Net) {
+	params := m.Net.Params()
+	if b, ok := m.Net.(*Blend); ok {
+		params = b.itemEmbeddings()
+	}
+	for _, p := range params {
 		if p.Name == "item_embedding" {
 			if p.Cols < 1 || len(p.Data) != p.Rows*p.Cols || p.Rows < m.Items.Len() {
 				return Param{}, fmt.Errorf("model: item_embedding has shape %dx%d (%d values) for %d items", p.Rows, p.Cols, len(p.Data), m.Items.Len())
@@ -141,7 +146,8 @@ func (m *Model) HasItemEmbeddings() bool {
 // a score whatever the user rated (dot, mf and their like do, and a blend
 // with such a member; ials and ease do not).
 func (m *Model) HasItemBiases() bool {
-	for _, p := range netParams(m.Net) {
+	for _, p := range m.Net.Params() { // a blend's members' tables are among its own
+
 		if p.Name == "item_bias" || strings.HasSuffix(p.Name, "/item_bias") {
 			return true
 		}

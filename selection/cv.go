@@ -327,41 +327,34 @@ func newModels(cfgs []model.Config, folds int, task string) ([]CVModel, error) {
 // training part.
 func foldSeed(seed uint64, j int) uint64 { return seed ^ (0x9e3779b97f4a7c15 * uint64(j+1)) }
 
-// foldParts holds a fold's split and, made once on first use, the same
-// split with a validation part carved from its training rows; or, for a
-// fold over time (timed), which has its validation rows, the same split
-// with them moved into training.
+// foldParts holds a fold's split and, made once on first use, the other
+// form of it: for a shuffled fold the same split with a validation part
+// carved from its training rows; for a fold over time (timed), which has
+// its validation rows, the same split with them moved into training.
 type foldParts struct {
-	full   *dataset.Split
-	timed  bool
-	once   sync.Once
-	carved *dataset.Split
-	err    error
-	mOnce  sync.Once
-	merged *dataset.Split
+	full  *dataset.Split
+	timed bool
+	once  sync.Once
+	other *dataset.Split
+	err   error
 }
 
-// withValid returns the fold's split with its validation part.
-func (p *foldParts) withValid(share float64, seed uint64) (*dataset.Split, error) {
-	if p.timed {
+// split returns the fold's split for a model that stops early on a
+// validation part (valid) or for one that does not.
+func (p *foldParts) split(valid bool, share float64, seed uint64) (*dataset.Split, error) {
+	if valid == p.timed {
 		return p.full, nil
 	}
-	p.once.Do(func() { p.carved, p.err = dataset.CarveValid(p.full, share, seed) })
-	return p.carved, p.err
-}
-
-// noValid returns the fold's split without a validation part: for a model
-// that does not stop early.
-func (p *foldParts) noValid() *dataset.Split {
-	if !p.timed {
-		return p.full
-	}
-	p.mOnce.Do(func() {
+	p.once.Do(func() {
+		if !p.timed {
+			p.other, p.err = dataset.CarveValid(p.full, share, seed)
+			return
+		}
 		s := *p.full
 		s.Train, s.Valid = dataset.Concat(p.full.Train, p.full.Valid), dataset.Ratings{}
-		p.merged = &s
+		p.other = &s
 	})
-	return p.merged
+	return p.other, p.err
 }
 
 // foldFit is a model fitted and tested on one fold.
@@ -385,14 +378,10 @@ func testRating(m *model.Model, s *dataset.Split) Fold {
 // fitFold fits cfg on the fold (with a carved validation part when cfg
 // stops early, see CrossValidate) and tests it on the fold's test rows.
 func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64, seed uint64, test foldTest, opts ...train.Option) (foldFit, error) {
-	s, early := p.full, cfg.UsesValid()
-	if early {
-		var err error
-		if s, err = p.withValid(share, seed); err != nil {
-			return foldFit{}, err
-		}
-	} else {
-		s = p.noValid()
+	early := cfg.UsesValid()
+	s, err := p.split(early, share, seed)
+	if err != nil {
+		return foldFit{}, err
 	}
 	start := time.Now()
 	m, err := train.Fit(ctx, s, cfg, opts...)
@@ -408,7 +397,10 @@ func fitFold(ctx context.Context, p *foldParts, cfg model.Config, share float64,
 	if early && len(m.History) == 0 && cfg.Patience > 0 {
 		// Fitted in closed form: it ignored the validation rows, so fit it
 		// on all the training rows.
-		s, early = p.noValid(), false
+		if s, err = p.split(false, share, seed); err != nil {
+			return foldFit{}, err
+		}
+		early = false
 		start = time.Now()
 		if m, err = train.Fit(ctx, s, cfg, opts...); err != nil {
 			return foldFit{}, err

@@ -22,6 +22,9 @@ var searchReal = flag.String("search-real", "latest", "how the implicit defaults
 // fold (selection.WithLatestFolds(1)) so that the search never holds out
 // a row eval --protocol loo tests its choice on; else shuffled folds.
 func crossValidateSearch(t *testing.T, d *dataset.Dataset, grid []model.Config) (selection.CVResult, error) {
+	if *searchReal != "latest" && *searchReal != "shuffled" {
+		t.Fatalf("-search-real %q: want latest or shuffled", *searchReal)
+	}
 	var opts []selection.Option
 	if d.Time != nil && *searchReal == "latest" {
 		opts = append(opts, selection.WithLatestFolds(1))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/recnet/recnet/dataset"
@@ -59,7 +60,6 @@ type blockedKernel struct {
 	us, is            []int32 // the training ratings block after block (packed rows)
 	ts                []float32
 	start             []int // block b holds ratings start[b]:start[b+1]
-	count             []int // ratings of each block
 	sse               []float64
 	rng               *rand.Rand
 	// the net's tables, which store writes
@@ -169,13 +169,12 @@ func (k *blockedKernel) group(r dataset.Ratings, ts []float32, byUser bool) {
 	block := func(j int32) int {
 		return int(k.urow[r.User[j]])*P/users*P + int(k.irow[r.Item[j]])*P/items
 	}
-	k.count = make([]int, P*P)
-	for _, j := range byRow {
-		k.count[block(j)]++
-	}
 	k.start = make([]int, P*P+1)
+	for _, j := range byRow {
+		k.start[block(j)+1]++
+	}
 	for b := range P * P {
-		k.start[b+1] = k.start[b] + k.count[b]
+		k.start[b+1] += k.start[b]
 	}
 	next := append([]int(nil), k.start[:P*P]...)
 	k.us, k.is, k.ts = make([]int32, n), make([]int32, n), make([]float32, n)
@@ -266,31 +265,35 @@ func lanes8(l [8]float32) float32 {
 
 // epoch trains every block once and returns the sum of the squared
 // errors, added in the plan's order. after, when not nil, is called on
-// the calling goroutine every few blocks with the blocks that goroutine
-// has done, the ratings of those blocks and their squared errors; an error
-// from it stops the epoch.
+// the calling goroutine every few blocks with the blocks every goroutine
+// has done, and the ratings and squared errors of the calling goroutine's
+// blocks (a sample of the epoch's loss); an error from it stops the epoch.
 func (k *blockedKernel) epoch(ctx context.Context, after func(blocks, rows int, sse float64) error) (float64, error) {
 	clear(k.sse)
 	var (
-		err          error
-		blocks, rows int
-		part         float64
+		err            error
+		done           atomic.Int64 // blocks done by every goroutine
+		reported, rows int
+		part           float64
 	)
 	every := max(1, k.P*k.P/64)
 	do := func(w, j int, b int32) {
 		k.sse[j] = k.block(b)
+		done.Add(1)
 		if w == 0 {
-			blocks, rows, part = blocks+1, rows+k.count[b], part+k.sse[j]
+			rows, part = rows+k.start[b+1]-k.start[b], part+k.sse[j]
 		}
 	}
 	stop := func() bool {
-		if after == nil || blocks%every != 0 {
+		blocks := int(done.Load())
+		if after == nil || blocks-reported < every {
 			return false
 		}
+		reported = blocks
 		err = after(blocks, rows, part)
 		return err != nil
 	}
-	rerr := plan(k.P, k.threads, k.count, k.rng).run(ctx, k.threads, do, stop)
+	rerr := plan(k.P, k.threads, k.start, k.rng).run(ctx, k.threads, do, stop)
 	var sse float64
 	for _, x := range k.sse {
 		sse += x

@@ -133,7 +133,7 @@ func TestBlockedVisitsEachRatingOnce(t *testing.T) {
 	}
 	var mu sync.Mutex
 	got := map[pair]int{}
-	p := plan(P, 3, k.count, rand.New(rand.NewPCG(1, 2)))
+	p := plan(P, 3, k.start, rand.New(rand.NewPCG(1, 2)))
 	err := p.run(context.Background(), 3, func(_, _ int, b int32) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -161,14 +161,14 @@ func TestBlockedVisitsEachRatingOnce(t *testing.T) {
 func TestBlockedSchedulerExclusive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, tc := range []struct{ P, threads int }{{2, 1}, {4, 3}, {5, 4}, {9, 2}, {16, 8}} {
-		count := make([]int, tc.P*tc.P)
-		for b := range count {
-			count[b] = rng.IntN(500)
+		start := make([]int, tc.P*tc.P+1)
+		for b := range tc.P * tc.P {
+			start[b+1] = start[b] + rng.IntN(500)
 		}
-		p := plan(tc.P, tc.threads, count, rng)
+		p := plan(tc.P, tc.threads, start, rng)
 		var mu sync.Mutex
 		rowBusy, colBusy := make([]int, tc.P), make([]int, tc.P)
-		runs := make([]int, len(count))
+		runs := make([]int, tc.P*tc.P)
 		lastRow, lastCol := make([]int, tc.P), make([]int, tc.P)
 		for k := range lastRow {
 			lastRow[k], lastCol[k] = -1, -1

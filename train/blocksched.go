@@ -39,13 +39,13 @@ type blockPlan struct {
 const blockOverhead = 64
 
 // plan returns an epoch's plan for threads threads over a P x P grid
-// whose block b holds count[b] ratings: each idle thread in turn (the one
+// whose block b holds ratings start[b] to start[b+1]: each idle thread in turn (the one
 // idle first; ties to the lower thread) takes the free block of least
 // priority, drawn from rng anew each epoch, as every block has been
 // updated as often as the others at an epoch's start (LIBMF's priority is
 // the block's updates plus a uniform draw); with none free it waits for
 // the next running block to end.
-func plan(P, threads int, count []int, rng *rand.Rand) blockPlan {
+func plan(P, threads int, start []int, rng *rand.Rand) blockPlan {
 	n := P * P
 	pending := make([]int32, n) // in priority order
 	for b := range pending {
@@ -104,7 +104,7 @@ func plan(P, threads int, count []int, rng *rand.Rand) blockPlan {
 		}
 		r, c := int(pick)/P, int(pick)%P
 		taken[pick], busyRow[r], busyCol[c] = true, true, true
-		ws[w] = worker{at: now + int64(count[pick]) + blockOverhead, block: pick}
+		ws[w] = worker{at: now + int64(start[pick+1]-start[pick]) + blockOverhead, block: pick}
 		j := int32(len(p.order))
 		p.order = append(p.order, pick)
 		p.rowPrev = append(p.rowPrev, lastRow[r])

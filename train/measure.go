@@ -104,7 +104,8 @@ type EpochTiming struct {
 // once by cfg.Seed, as the first epoch of Fit shuffles them, and every thread
 // count starts from the same initial tables. On the blocked schedule the
 // epoch is the first epoch's plan of blocks and the floor a read-only
-// pass over the same plan on as many goroutines. Only cfg.Kind dot (or empty),
+// pass over the same blocks, in an order planned the same way (from its own
+// draw), on as many goroutines. Only cfg.Kind dot (or empty),
 // ials and autorec are measured; for ials the epoch is one iteration (both
 // half-steps, as IALSIteration) and the floor the scores of every
 // training interaction, each user's in turn, on as many goroutines; for
@@ -189,17 +190,20 @@ func measureBlocked(s *dataset.Split, cfg model.Config, threads []int) ([]EpochT
 		return nil, ErrNoTrainRows
 	}
 	m := &model.Model{Config: cfg, Users: s.Users, Items: s.Items, Min: s.Min, Max: s.Max}
-	mu := model.FitMean(m.ScaleRatings(s.Train)).Mu
+	mu := startBias(s, m)
 	var res []EpochTiming
 	for _, t := range threads {
 		m.Config.Threads = t
 		net := model.NewDot(s.Users.Len(), s.Items.Len(), m.Config)
-		for i := range net.ItemBias {
-			net.ItemBias[i] = mu
+		if cfg.Init == "normal" { // as fitDot starts
+			for i := range net.ItemBias {
+				net.ItemBias[i] = mu
+			}
+			clear(net.UserBias)
 		}
 		k := newBlockedKernel(s, m, net.UserEmb, net.UserBias, net.ItemEmb, net.ItemBias, 0)
 		out := make([]float32, len(k.us))
-		p := plan(k.P, k.threads, k.count, rand.New(rand.NewPCG(cfg.Seed, 0xf1002)))
+		p := plan(k.P, k.threads, k.start, rand.New(rand.NewPCG(cfg.Seed, 0xf1002)))
 		floor := func() time.Duration {
 			start := time.Now()
 			_ = p.run(context.Background(), k.threads, func(_, _ int, b int32) {

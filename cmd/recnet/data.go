@@ -9,9 +9,10 @@ import (
 	"strings"
 
 	"github.com/recnet/recnet/dataset"
-	_ "github.com/recnet/recnet/dataset/parquetsrc"      // --format parquet, .parquet files
-	_ "github.com/recnet/recnet/dataset/sqlsrc/postgres" // --data postgres://user@host/db?table=...
-	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite"   // --data sqlite:///path.db?query=...
+	_ "github.com/recnet/recnet/dataset/parquetsrc"    // --format parquet, .parquet files
+	"github.com/recnet/recnet/dataset/sqlsrc/postgres" // --data postgres://user@host/db?table=...
+	_ "github.com/recnet/recnet/dataset/sqlsrc/sqlite" // --data sqlite:///path.db?query=...
+	"github.com/recnet/recnet/internal/pqfooter"
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/report"
 	"github.com/recnet/recnet/train"
@@ -40,11 +41,12 @@ type dataFlags struct {
 }
 
 // The --help of the source flags.
-const (
-	dataUsage    = "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), a PostgreSQL query (postgres://USER@HOST/DB?table=NAME or ?query=SELECT..., run read-only; sslmode, passfile, host=/socket/dir as pgx takes them), or builtin (the generated course ratings)"
-	formatUsage  = "format of the ratings table read: auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic)"
-	columnsIntro = "map the columns of a table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one); time=none (or time=-) drops a time column, the only mapping a SQLite, PostgreSQL or Parquet source takes. Without it a header's columns are found by name (case, _, - and spaces ignored; "
+var (
+	dataUsage   = "ratings: a file path, an http(s) URL, a SQLite query (sqlite:///path.db?query=SELECT..., or ?table=NAME; default table ratings), a PostgreSQL query (postgres://USER@HOST/DB?table=NAME or ?query=SELECT..., run read-only; sslmode, passfile, host=/socket/dir as pgx takes them; a server message of at most " + strconv.Itoa(postgres.MaxMessageMiB) + " MiB), or builtin (the generated course ratings)"
+	formatUsage = "format of the ratings table read: auto, csv, tsv, movielens (u.data or ratings.dat) or parquet (auto: by the .parquet extension or the file's magic; a Parquet footer of at most " + strconv.Itoa(pqfooter.MaxFooterMiB) + " MiB)"
 )
+
+const columnsIntro = "map the columns of a table: user=NAME,item=NAME,rating=NAME,time=NAME (any of them; a name from the header, any case, or a 1-based position for files without one); time=none (or time=-) drops a time column, the only mapping a SQLite, PostgreSQL or Parquet source takes. Without it a header's columns are found by name (case, _, - and spaces ignored; "
 
 // columnsUsage is the --help of --columns; its list of column names comes
 // from package dataset, which owns it.

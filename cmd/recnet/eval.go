@@ -284,8 +284,11 @@ func evalSplit(cmd *cobra.Command, df *dataFlags, ef *evalFlags) error {
 	// Both rankings leave out the split's training and validation rows
 	// and the model's seen items; most-popular counts the rows the model
 	// was fitted on, each once, as train and --protocol loo count it.
-	seen := dataset.Concat(ms.Train, ms.Valid, seenRatings(m))
 	fitted, _ := fittedRows(m, ms)
+	seen := fitted
+	if m.HasSeen() {
+		seen = dataset.Concat(ms.Train, ms.Valid, fitted)
+	}
 	o := eval.RankingOptions{K: ef.k, Relevant: relevant}
 	items := m.Items.Len()
 	e.rm = eval.Ranking(m.Net, seen, ms.Test, items, o)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/recnet/recnet/internal/pqfooter"
 	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/model/sparkals"
@@ -50,7 +51,7 @@ and field (a page by its column and number).`,
 		RunE: r.run,
 	}
 	fs := c.Flags()
-	fs.StringVar(&r.spark, "spark-als", "", "the saved ALSModel directory (metadata, userFactors, itemFactors; Parquet part files only, at most rank 1024, 2^31-1 rows a table and 2^24 values a page); read only")
+	fs.StringVar(&r.spark, "spark-als", "", "the saved ALSModel directory (metadata, userFactors, itemFactors; Parquet part files only, at most rank 1024, 2^31-1 rows a table, 2^24 values a page and a footer of "+strconv.Itoa(pqfooter.MaxFooterMiB)+" MiB a file); read only")
 	fs.StringVar(&r.out, "out", "", "file the imported model is written to"+outputRule)
 	fs.StringVar(&r.ratings, "ratings", "", "the ratings ALS was trained on, read as --data reads its table (a file path, an http(s) URL or a SQLite query; not builtin): the users' histories, and the rating range")
 	fs.StringVar(&r.format, "format", "auto", formatUsage)
@@ -134,12 +135,11 @@ func (r *importRun) check(cmd *cobra.Command) error {
 		return badInput(errors.New("--ratings builtin: give the table ALS was trained on"))
 	case r.task == model.TaskImplicit && r.ratingRange != "":
 		return badInput(errors.New("--range is a setting of --task rating"))
+	case r.ratings == "" && (fs.Changed("format") || fs.Changed("columns")):
+		return badInput(errors.New("--format and --columns: say how to read --ratings, which is not given"))
 	}
-	if !(r.alpha > 0) || math.IsInf(r.alpha, 0) {
-		return badInput(fmt.Errorf("--spark-alpha %g: must be positive and finite", r.alpha))
-	}
-	if !(r.l2 > 0) || math.IsInf(r.l2, 0) {
-		return badInput(fmt.Errorf("--spark-reg-param %g: must be positive and finite", r.l2))
+	if err := firstErr(positive(fs, "spark-alpha", r.alpha), positive(fs, "spark-reg-param", r.l2)); err != nil {
+		return err
 	}
 	if insideDir(r.out, r.spark) {
 		return badInput(fmt.Errorf("--out %s is inside --spark-als %s, which import only reads", r.out, r.spark))
@@ -149,7 +149,7 @@ func (r *importRun) check(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	return checkOutput("out", r.out, input{"ratings", r.ratings})
+	return checkOutput("out", r.out, input{"ratings", inputFile(r.ratings)})
 }
 
 // insideDir reports whether the file a write to path replaces lies

@@ -67,6 +67,10 @@ func TestSparkALSRefusals(t *testing.T) {
 		}
 	}
 	sep := string(filepath.Separator)
+	db := filepath.Join(dir, "r.db")
+	if _, stderr, code := run(t, "gen", "--rows", "100", "--format", "sqlite", "--out", db); code != 0 {
+		t.Fatalf("gen sqlite: exit %d: %s", code, stderr)
+	}
 	cases := []struct {
 		args []string
 		want string
@@ -84,6 +88,9 @@ func TestSparkALSRefusals(t *testing.T) {
 		{[]string{"import", "--spark-als", other, "--out", out, "--range", "1,5"}, "metadata"},
 		{[]string{"import", "--spark-als", als, "--out", out, "--ratings", write(t, dir, "extra.csv", "user,item,rating\n"+user+","+item+",4\nnobody,"+item+",3\n")}, "row 2: field user \"nobody\""},
 		{[]string{"import", "--spark-als", als, "--out", out, "--task", "both", "--ratings", data}, "--task"},
+		{[]string{"import", "--spark-als", als, "--out", out, "--range", "1,5", "--format", "tsv"}, "--format and --columns"},
+		{[]string{"import", "--spark-als", als, "--out", out, "--range", "1,5", "--columns", "user=1"}, "--format and --columns"},
+		{[]string{"import", "--spark-als", als, "--out", db, "--ratings", "sqlite://" + db + "?table=ratings"}, "--out"},
 	}
 	for _, c := range cases {
 		_, stderr, code := run(t, c.args...)

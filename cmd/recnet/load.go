@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/recnet/recnet/internal/quote"
 	"math/rand/v2"
 	"net/url"
 
+	"github.com/recnet/recnet/internal/quote"
 	"github.com/recnet/recnet/model"
 	"github.com/recnet/recnet/server"
 	"github.com/spf13/cobra"

@@ -73,6 +73,7 @@ func catalogKnows(cat *dataset.Catalog, m *model.Model) bool {
 // predicted rating beyond m's rating scale (m nil: no notes).
 func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string, m *model.Model, es []model.Explanation) {
 	fmt.Fprintf(w, "%-4s %-12s %16s  %s\n", "rank", "item", score, "title")
+	biased := es != nil && m.HasItemBiases()
 	for k, r := range recs {
 		title := ""
 		if cat != nil {
@@ -97,7 +98,7 @@ func writeRecs(w io.Writer, recs []model.Rec, cat *dataset.Catalog, score string
 		}
 		fmt.Fprintln(w, line)
 		if es != nil {
-			writeReasons(w, reasons(es[k], cat), m.HasItemBiases())
+			writeReasons(w, reasons(es[k], cat), biased)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/recnet/recnet/dataset"
+	"github.com/recnet/recnet/internal/pqfooter"
 )
 
 func init() {
@@ -21,8 +22,12 @@ func init() {
 // Open returns the rows of the Parquet file r of size bytes as a
 // dataset.RowSource; name is used in errors. It reads the footer at once
 // and the column pages as the rows are read (dataset.Load checks ctx
-// between rows).
+// between rows). A footer of more than pqfooter.MaxFooter bytes, or one
+// declaring more than it holds, is refused before it is decoded.
 func Open(ctx context.Context, r io.ReaderAt, size int64, name string) (dataset.RowSource, error) {
+	if err := pqfooter.Check(r, size); err != nil {
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
+	}
 	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, err)

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/recnet/recnet/internal/pqfooter"
 )
 
 // factorTable is a factor table as read: each row's Spark id, vector and
@@ -74,6 +75,9 @@ func (t *factorTable) readFile(path string) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrLayout, err)
+	}
+	if err := pqfooter.Check(f, fi.Size()); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrLayout, path, err)
 	}
 	pf, err := parquet.OpenFile(f, fi.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {

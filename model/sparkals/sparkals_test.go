@@ -321,6 +321,16 @@ func TestWriteTarget(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temporary directories left beside: %v", entries)
 	}
+	// A directory of the user's own that holds only a metadata folder.
+	mine := filepath.Join(t.TempDir(), "mine")
+	must(t, os.MkdirAll(filepath.Join(mine, "metadata"), 0o755))
+	must(t, os.WriteFile(filepath.Join(mine, "metadata", "notes.txt"), []byte("mine"), 0o644))
+	if _, err := Write(mine, a, Options{}); !errors.Is(err, ErrTarget) {
+		t.Errorf("a directory with a metadata folder of other files: %v, want ErrTarget", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(mine, "metadata", "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("the refused directory changed: %q %v", b, err)
+	}
 }
 
 func strconvItoa(k int) string { return strconv.Itoa(k) }
@@ -387,5 +397,25 @@ func TestReadSidecarRefusals(t *testing.T) {
 	must(t, os.WriteFile(path, orig, 0o644))
 	if b, err := Read(dir, ReadOptions{}); err != nil || !Restored(b) {
 		t.Errorf("the sidecar as written: %v, restored %v", err, err == nil && Restored(b))
+	}
+}
+
+// TestReadHugeFooter: a part file whose footer declares a list of 2^20
+// schema elements in five bytes is refused before it is decoded.
+func TestReadHugeFooter(t *testing.T) {
+	a, _ := trained(t, model.Config{Kind: "ials", Training: model.Training{Epochs: 1}, Settings: model.Settings{Dim: 4}})
+	dir := filepath.Join(t.TempDir(), "als")
+	_, err := Write(dir, a, Options{})
+	must(t, err)
+	parts, err := filepath.Glob(filepath.Join(dir, "userFactors", "part-*"))
+	if err != nil || len(parts) == 0 {
+		t.Fatalf("no part file: %v", err)
+	}
+	footer := []byte{0x29, 0xfc, 0x80, 0x80, 0x40}
+	b := append([]byte("PAR1"), footer...)
+	b = append(b, byte(len(footer)), 0, 0, 0)
+	must(t, os.WriteFile(parts[0], append(b, "PAR1"...), 0o644))
+	if _, err := Read(dir, ReadOptions{}); !errors.Is(err, ErrLayout) || !strings.Contains(err.Error(), "parquet footer") {
+		t.Errorf("Read: %v, want ErrLayout naming the parquet footer", err)
 	}
 }

@@ -17,7 +17,7 @@ var layoutEntries = map[string]bool{metadataDir: true, usersDir: true, itemsDir:
 // write dir: a path that is a symbolic link or not a directory, or a
 // directory that is neither empty nor a saved ALSModel (its entries among
 // metadata, userFactors, itemFactors and recnet-ids, with metadata among
-// them). A dir that does not exist passes.
+// them and readable as an ALSModel's). A dir that does not exist passes.
 func CheckTarget(dir string) error { return checkTarget(dir) }
 
 func checkTarget(dir string) error {
@@ -45,6 +45,11 @@ func checkTarget(dir string) error {
 	}
 	if len(entries) > 0 && !meta {
 		return fmt.Errorf("%w: %s is not empty and has no metadata directory: not a saved ALSModel", ErrTarget, dir)
+	}
+	if meta {
+		if _, err := readMetadata(filepath.Join(dir, metadataDir)); err != nil {
+			return fmt.Errorf("%w: %s has a metadata directory that is not a saved ALSModel's (%v)", ErrTarget, dir, err)
+		}
 	}
 	return nil
 }

@@ -105,10 +105,17 @@ func config(u *url.URL) (*pgconn.Config, error) {
 // reads 8 KiB at a time, which costs a system call per few hundred rows.
 const readBuffer = 1 << 20
 
+// MaxMessageMiB bounds a message from the server, in MiB: pgproto3
+// allocates a message's declared length before reading it (1 GiB by
+// default). A row of a ratings table takes a few dozen bytes.
+const MaxMessageMiB = 16
+
 // bufferedFrontend reads the server's messages through a buffer of
-// readBuffer bytes.
+// readBuffer bytes, refusing one longer than MaxMessageMiB.
 func bufferedFrontend(r io.Reader, w io.Writer) *pgproto3.Frontend {
-	return pgproto3.NewFrontend(bufio.NewReaderSize(r, readBuffer), w)
+	f := pgproto3.NewFrontend(bufio.NewReaderSize(r, readBuffer), w)
+	f.SetMaxBodyLen(MaxMessageMiB << 20)
+	return f
 }
 
 // scrub returns err with every occurrence of the password pw in its text

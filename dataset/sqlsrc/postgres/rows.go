@@ -94,6 +94,10 @@ func (r *Rows) Next() bool {
 	}
 	r.row++
 	vals := r.rr.Values()
+	if len(vals) != len(r.fields) {
+		r.err = fmt.Errorf("dataset: %s: row %d has %d values, the result %d columns", r.name, r.row, len(vals), len(r.fields))
+		return false
+	}
 	for role := range 2 {
 		if err := r.id(&r.ids[role], r.pick[role], vals[r.pick[role]]); err != nil {
 			r.err = r.fail(r.pick[role], err)
